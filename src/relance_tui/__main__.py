@@ -1,0 +1,3 @@
+from relance_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,260 @@
+"""The ``relance`` command: every subcommand is a thin call into the layers."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from relance_tui import __version__
+from relance_tui.config import OFFICE_TEMPLATE, Settings, load_settings, resolve_paths
+from relance_tui.errors import RelanceError
+from relance_tui.logs import log, log_unexpected, setup_logging
+
+EXIT_UNEXPECTED = 70
+
+
+def _journal_override(settings: Settings) -> str | None:
+    mode = settings.database.journal_mode
+    return None if mode == "auto" else mode
+
+
+def _open(settings: Settings, *, create: bool = False, db: Path | None = None):
+    from relance_tui.store import open_store
+
+    store = open_store(db or settings.paths.db, agent=settings.agent, create=create,
+                       journal_override=_journal_override(settings))
+    warning = store.host_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    return store
+
+
+# -- commands ---------------------------------------------------------------------
+def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.tui.app import run_app
+
+    db = Path(args.db).expanduser() if args.db else settings.paths.db
+    return run_app(settings, db=db, theme=args.theme)
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.queries import counts
+
+    existed = settings.paths.db.exists()
+    store = _open(settings, create=True)
+    c = counts(store)
+    print(f"Base {'déjà présente' if existed else 'créée'} : {store.path} "
+          f"(schéma v{store.schema_version()}, {c.debtors} débiteurs, {c.invoices} factures)")
+    office = settings.paths.office_file
+    if not office.exists():
+        office.write_text(OFFICE_TEMPLATE, encoding="utf-8")
+        print(f"Réglages du cabinet à compléter : {office}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.demo import build_demo
+    from relance_tui.store.queries import get_setting, has_business_data
+
+    # Never the office's database by default: its own file unless --db is given.
+    db = Path(args.db).expanduser() if args.db else settings.paths.demo_db
+    if args.force and db.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = _open(settings, create=True, db=db)
+    if has_business_data(store):
+        if args.open and get_setting(store, "demo") is not None:
+            print(f"Base de démonstration existante : {db}")
+            store.close()
+            return _open_app(args, settings, db)
+        print(f"relance demo : la base {db} contient déjà des données ; rien n'a été modifié. "
+              "Ajoutez --force pour la recréer (tout son contenu sera perdu).", file=sys.stderr)
+        return 1
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    report = build_demo(store, size=args.size, seed=args.seed, today=today, tz=settings.office.timezone,
+                        progress=lambda msg: print(f"  {msg}...", file=sys.stderr))
+    print(f"Démo « {report.size.name} » créée dans {db} en {report.seconds:.1f} s : {report.debtors} débiteurs, "
+          f"{report.invoices} factures, {report.events} événements, {report.promises} promesses "
+          f"(graine {report.seed}, au {report.today:%d/%m/%Y}).")
+    store.close()
+    if args.open:
+        return _open_app(args, settings, db)
+    print(f"Ouvrez-la avec : relance --db {db}")
+    return 0
+
+
+def _open_app(args: argparse.Namespace, settings: Settings, db: Path) -> int:
+    from relance_tui.tui.app import run_app
+
+    return run_app(settings, db=db, theme=args.theme)
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.fs import choose_journal
+    from relance_tui.store.queries import counts
+
+    paths = settings.paths
+    print(f"relance {__version__} ; SQLite {sqlite3.sqlite_version} ; Python {sys.version.split()[0]}")
+    print(f"Agent            : {settings.agent} ({settings.agent_name})")
+    print("Fichiers :")
+    print(f"  base           : {paths.db}")
+    print(f"  réglages cabinet : {paths.office_file}{'' if paths.office_file.exists() else ' (absent)'}")
+    print(f"  réglages agent : {paths.user_file}{'' if paths.user_file.exists() else ' (absent)'}")
+    print(f"  journal        : {paths.log_file}")
+    print(f"  démo           : {paths.demo_db}")
+    print(f"  boîte d'envoi  : {paths.outbox}")
+    choice = choose_journal(paths.db, override=_journal_override(settings))
+    print(f"Système de fichiers : {choice.fs_type}")
+    print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
+    store = _open(settings)
+    actual = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+    print(f"Mode de journal actuel : {actual}")
+    print(f"Accès : {'lecture seule' if store.readonly else 'lecture et écriture'}")
+    print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
+    integrity = store.conn.execute("PRAGMA quick_check").fetchall()
+    ok = integrity == [("ok",)]
+    print(f"Intégrité : {'ok' if ok else '; '.join(r[0] for r in integrity[:5])}")
+    c = counts(store)
+    print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
+          f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
+    print("Machines ayant ouvert la base :")
+    for h in store.hosts():
+        mark = " (cette machine)" if h.hostname == store.hostname else ""
+        print(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}")
+    return 0 if ok else 1
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open(settings)
+    dest = Path(args.dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"relance-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    if dest.exists() and not args.force:
+        print(f"relance backup : {dest} existe déjà ; ajoutez --force pour l'écraser.", file=sys.stderr)
+        return 1
+    tmp = dest.with_name(dest.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    target = sqlite3.connect(tmp)
+    try:
+        # the online backup API copies a consistent snapshot while agents keep working
+        store.conn.backup(target, pages=1024, sleep=0.01)
+        check = target.execute("PRAGMA quick_check").fetchone()[0]
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    if check != "ok":
+        tmp.unlink(missing_ok=True)
+        print(f"relance backup : la copie est incohérente ({check}) ; rien n'a été écrit.", file=sys.stderr)
+        return 1
+    os.replace(tmp, dest)
+    print(f"Sauvegarde écrite : {dest} ({dest.stat().st_size // 1024} Kio)")
+    return 0
+
+
+def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.domain.money import format_rate, parse_rate
+    from relance_tui.domain.penalties import RATE_KIND_LABELS
+    from relance_tui.store.queries import list_rates, set_rate
+
+    store = _open(settings)
+    if args.rates_command == "set":
+        kind = args.kind.replace("-", "_")
+        try:
+            valid_from = dt.date.fromisoformat(args.valid_from)
+        except ValueError:
+            print(f"relance rates set : date {args.valid_from!r} invalide, attendu AAAA-MM-JJ.", file=sys.stderr)
+            return 2
+        try:
+            bp = parse_rate(args.rate)
+        except ValueError as exc:
+            print(f"relance rates set : {exc}.", file=sys.stderr)
+            return 2
+        replaced = set_rate(store, kind, valid_from, bp, source=args.source or "")
+        verb = "corrigé" if replaced else "ajouté"
+        print(f"Taux {verb} : {RATE_KIND_LABELS[kind]} au {valid_from:%d/%m/%Y} = {format_rate(bp)}")
+        return 0
+    rows = list_rates(store, args.kind.replace("-", "_") if args.kind else None)
+    current = None
+    for r in rows:
+        if r.kind != current:
+            current = r.kind
+            print(f"{RATE_KIND_LABELS[r.kind]} ({r.kind.replace('_', '-')}) :")
+        print(f"  depuis le {dt.date.fromisoformat(r.valid_from):%d/%m/%Y}  {format_rate(r.basis_points):>9}"
+              f"  ({r.source})")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="relance",
+        description="Relance des factures impayées par téléphone. Sans commande : ouvre l'application.",
+    )
+    parser.add_argument("--version", action="version", version=f"relance {__version__}")
+    parser.add_argument("--db", help="fichier de la base (défaut : RELANCE_DB, sinon le dossier de données)")
+    parser.add_argument("--theme", help="thème de l'interface (relance-sombre, relance-clair, relance-contraste)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    sub.add_parser("init", help="crée la base partagée et le fichier de réglages du cabinet")
+
+    demo = sub.add_parser("demo", help="remplit une base de démonstration réaliste (jamais la vraie base)")
+    demo.add_argument("--size", choices=("small", "office", "large"), default="office",
+                      help="small (40 débiteurs), office (600), large (20 000 débiteurs, 200 000 factures)")
+    demo.add_argument("--seed", type=int, default=1, help="graine : même graine, mêmes données")
+    demo.add_argument("--today", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    demo.add_argument("--force", action="store_true", help="recrée la base si elle contient déjà des données")
+    demo.add_argument("--open", action="store_true", help="ouvre l'application sur la démo ensuite")
+    demo.add_argument("--db", dest="db", default=argparse.SUPPRESS, help="fichier de la démo")
+
+    sub.add_parser("doctor", help="diagnostic : fichiers, mode de journal, schéma, intégrité, machines")
+
+    backup = sub.add_parser("backup", help="sauvegarde à chaud (les agents peuvent continuer)")
+    backup.add_argument("dest", help="fichier ou dossier de destination")
+    backup.add_argument("--force", action="store_true", help="écrase le fichier de destination")
+
+    rates = sub.add_parser("rates", help="tables de taux (BCE, intérêt légal)")
+    rates.add_argument("--kind", choices=("ecb", "legal-pro", "legal-private"),
+                       help="n'afficher qu'un type de taux")
+    rates_sub = rates.add_subparsers(dest="rates_command", metavar="set")
+    rset = rates_sub.add_parser("set", help="ajoute un taux en vigueur à partir d'une date")
+    rset.add_argument("kind", metavar="TYPE", choices=("ecb", "legal-pro", "legal-private"),
+                      help="ecb, legal-pro ou legal-private")
+    rset.add_argument("valid_from", metavar="DATE", help="AAAA-MM-JJ")
+    rset.add_argument("rate", metavar="TAUX", help="en pourcentage, ex. 2,15")
+    rset.add_argument("--source", help="d'où vient ce taux (ex. JORF du 27/12/2026)")
+    return parser
+
+
+COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doctor,
+            "backup": cmd_backup, "rates": cmd_rates}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "rates_command"):
+        args.rates_command = None
+    paths = resolve_paths(getattr(args, "db", None) if args.command != "demo" else None)
+    setup_logging(paths.log_file)
+    try:
+        settings = load_settings(paths)
+        return COMMANDS[args.command](args, settings)
+    except RelanceError as exc:
+        print(f"relance : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("relance : interrompu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, show one line
+        where = log_unexpected(exc, f"relance {' '.join(argv)}")
+        print(f"relance : erreur inattendue ({type(exc).__name__}: {exc}). "
+              f"Détails dans {where or 'le journal (non accessible)'}.", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    finally:
+        log.info("exit relance %s", " ".join(argv))

@@ -1,0 +1,360 @@
+"""Settings: an office-wide TOML next to the database, a per-user TOML, and
+``RELANCE_*`` environment variables, in increasing order of precedence.
+
+Every value is checked; a bad one is a ``ConfigError`` naming the file (or
+variable), the key, what is expected and what was found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pwd
+import re
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from relance_tui.errors import ConfigError
+
+APP_NAME = "relance"
+OFFICE_FILE_NAME = "relance.toml"
+ENV_PREFIX = "RELANCE_"
+
+
+# -- the settings -------------------------------------------------------------
+@dataclass(frozen=True)
+class OfficeSettings:
+    """Who the office is: printed on letters and emails."""
+
+    name: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    siren: str = ""
+    iban: str = ""
+    bic: str = ""
+    phone: str = ""
+    email: str = ""
+    signature: str = ""
+    country: str = "FR"
+    timezone: str = "Europe/Paris"
+    payment_terms_days: int = 30
+    supervisors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CallingSettings:
+    """When a debtor may be called (good practice after C. conso D223-9)."""
+
+    hours: list[str] = field(default_factory=lambda: ["10:00-13:00", "14:00-20:00"])
+    days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])  # ISO weekdays, Monday = 1
+    public_holidays: bool = True
+    max_calls_30d: int = 4
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls, tls or none
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    journal_mode: str = "auto"  # auto, wal, delete, network
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    theme: str = "relance-sombre"
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Paths:
+    db: Path
+    office_file: Path
+    user_file: Path
+    log_dir: Path
+    data_dir: Path
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "relance.log"
+
+    @property
+    def demo_db(self) -> Path:
+        return self.data_dir / "demo.db"
+
+    @property
+    def outbox(self) -> Path:
+        return self.db.parent / "outbox"
+
+
+@dataclass(frozen=True)
+class Settings:
+    paths: Paths
+    agent: str
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    calling: CallingSettings = field(default_factory=CallingSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    user: UserSettings = field(default_factory=UserSettings)
+    agents: dict[str, str] = field(default_factory=dict)  # login -> display name
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+
+    @property
+    def agent_name(self) -> str:
+        return self.user.display_name or self.agents.get(self.agent) or self.agent
+
+    def display_name(self, login: str) -> str:
+        if login == self.agent and self.user.display_name:
+            return self.user.display_name
+        return self.agents.get(login, login)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.agent in self.office.supervisors
+
+
+# Which sections each file may hold.
+OFFICE_SECTIONS = {"office": OfficeSettings, "calling": CallingSettings, "smtp": SmtpSettings,
+                   "database": DatabaseSettings}
+USER_SECTIONS = {"user": UserSettings}
+MAP_SECTIONS_OFFICE = ("agents",)
+MAP_SECTIONS_USER = ("keys",)
+
+
+# -- validation ---------------------------------------------------------------
+_HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def _check_choice(choices: tuple[str, ...]):
+    def check(value: str) -> str | None:
+        return None if value in choices else f"une valeur parmi {', '.join(choices)}"
+    return check
+
+
+def _check_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "un fuseau horaire IANA comme Europe/Paris ou Europe/Brussels"
+    return None
+
+
+def _check_hours(value: list[str]) -> str | None:
+    for item in value:
+        m = _HOURS_RE.match(item)
+        if not m or (m.group(1), m.group(2)) >= (m.group(3), m.group(4)):
+            return "des plages HH:MM-HH:MM croissantes, comme [\"10:00-13:00\", \"14:00-20:00\"]"
+    return None
+
+
+def _check_range(low: int, high: int):
+    def check(value: int) -> str | None:
+        return None if low <= value <= high else f"un nombre entre {low} et {high}"
+    return check
+
+
+def _check_days(value: list[int]) -> str | None:
+    return None if all(1 <= d <= 7 for d in value) else "des jours ISO de 1 (lundi) à 7 (dimanche)"
+
+
+CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
+    ("office", "country"): _check_choice(("FR", "BE")),
+    ("office", "timezone"): _check_timezone,
+    ("office", "payment_terms_days"): _check_range(0, 365),
+    ("calling", "hours"): _check_hours,
+    ("calling", "days"): _check_days,
+    ("calling", "max_calls_30d"): _check_range(1, 100),
+    ("smtp", "port"): _check_range(1, 65535),
+    ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
+    ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
+}
+
+TYPE_WORDS = {str: "un texte", int: "un nombre entier", bool: "true ou false",
+              list[str]: "une liste de textes", list[int]: "une liste de nombres"}
+
+
+def _coerce(value: typing.Any, kind: typing.Any, *, from_env: bool) -> typing.Any:
+    """Convert ``value`` to ``kind`` or raise ValueError with what is expected."""
+    expected = TYPE_WORDS[kind]
+    if from_env:
+        if kind is str:
+            return value
+        if kind is int:
+            try:
+                return int(value.strip())
+            except ValueError:
+                raise ValueError(expected) from None
+        if kind is bool:
+            lowered = value.strip().lower()
+            if lowered in ("1", "true", "yes", "oui", "on"):
+                return True
+            if lowered in ("0", "false", "no", "non", "off", ""):
+                return False
+            raise ValueError(expected)
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        if kind == list[int]:
+            try:
+                return [int(v) for v in items]
+            except ValueError:
+                raise ValueError(expected + " séparés par des virgules") from None
+        return items
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif kind is str:
+        if isinstance(value, str):
+            return value
+    elif isinstance(value, list):
+        inner = typing.get_args(kind)[0]
+        if all(isinstance(v, inner) and not isinstance(v, bool) for v in value):
+            return list(value)
+    raise ValueError(expected)
+
+
+def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str,
+             env: Mapping[str, str], env_prefix: str) -> typing.Any:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"{where}: [{section}] {unknown[0]}: clé inconnue (clés possibles : {', '.join(names)})"
+        )
+    values: dict[str, typing.Any] = {}
+    for name in names:
+        kind = hints[name]
+        raw, source, from_env = data.get(name, dataclasses.MISSING), f"{where}: [{section}] {name}", False
+        env_name = f"{env_prefix}{name.upper()}"
+        if env_name in env:
+            raw, source, from_env = env[env_name], f"variable {env_name}", True
+        if raw is dataclasses.MISSING:
+            continue
+        try:
+            value = _coerce(raw, kind, from_env=from_env)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: attendu {exc}, trouvé {raw!r}") from None
+        check = CHECKS.get((section, name))
+        problem = check(value) if check else None
+        if problem:
+            raise ConfigError(f"{source}: attendu {problem}, trouvé {raw!r}")
+        values[name] = value
+    return cls(**values)
+
+
+def _string_map(data: typing.Any, section: str, where: str) -> dict[str, str]:
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ConfigError(f"{where}: [{section}]: attendu des lignes clé = \"texte\", trouvé {data!r}")
+    return dict(data)
+
+
+def read_toml(path: Path) -> dict[str, typing.Any]:
+    if not path.exists():
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML invalide : {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: illisible : {exc.strerror}") from None
+
+
+# -- loading ------------------------------------------------------------------
+def os_login() -> str:
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return os.environ.get("USER") or f"uid{os.getuid()}"
+
+
+def resolve_paths(db: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Paths:
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("RELANCE_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+    db_path = Path(db or env.get("RELANCE_DB") or data_dir / "relance.db").expanduser()
+    office_file = Path(env.get("RELANCE_OFFICE_CONFIG") or db_path.parent / OFFICE_FILE_NAME)
+    user_file = Path(env.get("RELANCE_CONFIG") or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml")
+    log_dir = Path(env.get("RELANCE_LOG_DIR") or platformdirs.user_log_dir(APP_NAME))
+    return Paths(db=db_path, office_file=office_file, user_file=user_file, log_dir=log_dir, data_dir=data_dir)
+
+
+def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    office_data = read_toml(paths.office_file)
+    user_data = read_toml(paths.user_file)
+    sections: dict[str, typing.Any] = {}
+    for where, data, allowed, maps in (
+        (paths.office_file, office_data, OFFICE_SECTIONS, MAP_SECTIONS_OFFICE),
+        (paths.user_file, user_data, USER_SECTIONS, MAP_SECTIONS_USER),
+    ):
+        known = [*allowed, *maps]
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"{where}: [{key}]: section inconnue ici (sections possibles : {', '.join(known)})")
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {key}: attendu une section [{key}], trouvé {value!r}")
+        for name, cls in allowed.items():
+            prefix = ENV_PREFIX if name == "user" else f"{ENV_PREFIX}{name.upper()}_"
+            sections[name] = _section(cls, data.get(name, {}), name, str(where), env, prefix)
+        for name in maps:
+            sections[name] = _string_map(data.get(name, {}), name, str(where))
+    agent = env.get("RELANCE_AGENT") or os_login()
+    return Settings(paths=paths, agent=agent, **sections)
+
+
+OFFICE_TEMPLATE = """\
+# relance: settings shared by every agent of this office.
+# Each value can also come from an environment variable, e.g. RELANCE_OFFICE_NAME,
+# RELANCE_SMTP_PASSWORD, RELANCE_CALLING_MAX_CALLS_30D.
+
+[office]
+name = ""            # printed on letters and emails
+address = ""
+postcode = ""
+city = ""
+siren = ""
+iban = ""
+bic = ""
+phone = ""
+email = ""
+signature = ""
+country = "FR"       # FR or BE: decides the late-payment rate
+timezone = "Europe/Paris"
+payment_terms_days = 30
+supervisors = []     # OS logins who may reorder and close sessions
+
+[agents]             # OS login = "Display name"
+# marie = "Marie Dupont"
+
+[calling]
+hours = ["10:00-13:00", "14:00-20:00"]
+days = [1, 2, 3, 4, 5]   # Monday = 1
+public_holidays = true
+max_calls_30d = 4
+
+[smtp]
+host = ""            # empty: emails are written as .eml files to the outbox folder
+port = 587
+security = "starttls"   # starttls, tls or none
+user = ""
+password = ""        # better: RELANCE_SMTP_PASSWORD
+sender = ""
+
+[database]
+journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
+"""

@@ -1,0 +1,62 @@
+"""Codes stored in the database and the French words agents read."""
+
+from __future__ import annotations
+
+EVENT_KINDS = {
+    "call": "Appel",
+    "email": "Email",
+    "letter": "Courrier",
+    "sms": "SMS",
+    "note": "Note",
+    "promise": "Promesse",
+    "payment": "Paiement",
+    "dispute": "Litige",
+    "status": "Statut",
+    "import": "Import",
+    "edit": "Modification",
+    "session": "Session",
+    "system": "Système",
+}
+
+CALL_OUTCOMES = {
+    "promise": "Promesse de paiement",
+    "paid_already": "Paiement déjà envoyé",
+    "dispute": "Litige",
+    "callback": "Rappel demandé",
+    "voicemail": "Messagerie",
+    "unreachable": "Injoignable",
+    "wrong_number": "Mauvais numéro",
+    "refused": "Refus",
+    "not_received": "Facture non reçue",
+    "awaiting_approval": "En attente de validation",
+}
+
+# Outcomes where the debtor was actually spoken to.
+REACHED_OUTCOMES = frozenset({"promise", "paid_already", "dispute", "callback", "refused",
+                              "not_received", "awaiting_approval"})
+
+INVOICE_STATUSES = {
+    "open": "Ouverte",
+    "paid": "Payée",
+    "disputed": "En litige",
+    "written_off": "Passée en perte",
+    "litigation": "Contentieux",
+}
+
+PROMISE_STATUSES = {
+    "pending": "En attente",
+    "kept": "Tenue",
+    "partly_kept": "Partiellement tenue",
+    "broken": "Non tenue",
+    "cancelled": "Annulée",
+}
+
+DISPUTE_CATEGORIES = {
+    "not_received": "Facture non reçue",
+    "not_delivered": "Non livré",
+    "quality": "Qualité",
+    "price": "Prix",
+    "other": "Autre",
+}
+
+CHANNELS = {"phone": "Téléphone", "email": "Email", "letter": "Courrier"}

@@ -1,0 +1,52 @@
+"""Errors a person can act on. Each carries the exit code the CLI returns.
+
+Messages are in French (the users are); they say what is wrong and where.
+"""
+
+from __future__ import annotations
+
+
+class RelanceError(Exception):
+    """An expected failure with a message for the agent; never a traceback."""
+
+    exit_code = 1
+
+
+class DatabaseMissing(RelanceError):
+    exit_code = 3
+
+
+class DatabaseUnreadable(RelanceError):
+    exit_code = 3
+
+
+class NotARelanceDatabase(RelanceError):
+    exit_code = 4
+
+
+class SchemaTooNew(RelanceError):
+    exit_code = 5
+
+
+class DatabaseBusy(RelanceError):
+    """The database stayed locked longer than the retry bound."""
+
+    exit_code = 6
+
+
+class ReadOnlyDatabase(RelanceError):
+    exit_code = 7
+
+
+class StaleEdit(RelanceError):
+    """Someone else changed the row since it was read: the edit is refused."""
+
+    exit_code = 8
+
+
+class ConfigError(RelanceError):
+    exit_code = 9
+
+
+class NotFound(RelanceError):
+    exit_code = 10

@@ -1,0 +1,350 @@
+"""Opening the shared database and writing to it safely.
+
+Rules, each measured on this kind of machine (see docs/benchmarks.md):
+- one connection per thread;
+- every write transaction is ``BEGIN IMMEDIATE`` ... ``COMMIT``, short, and
+  retried with back-off while the database is locked, up to a long bound,
+  then reported (``DatabaseBusy``), never dropped. sqlite-utils' ``atomic()``
+  opens a deferred ``BEGIN`` whose lock upgrade fails under contention, so it
+  is only ever used nested inside our transaction (where it is a savepoint);
+- WAL on a local disk, the rollback journal on a network filesystem, always
+  ``synchronous=FULL``, ``foreign_keys=ON`` and a 10 s ``busy_timeout``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sqlite_utils import Database
+
+from relance_tui.domain.instants import to_iso
+from relance_tui.errors import (
+    DatabaseBusy,
+    DatabaseMissing,
+    DatabaseUnreadable,
+    NotARelanceDatabase,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+)
+from relance_tui.store.fs import JournalChoice, choose_journal
+from relance_tui.store.schema import MIGRATION_NAMES, MIGRATION_SET, migrations
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 10_000
+DEFAULT_RETRY_BOUND_S = 120.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+HOST_WARNING_DAYS = 14
+
+
+def is_busy(exc: BaseException) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+@dataclass(frozen=True)
+class HostSeen:
+    hostname: str
+    first_seen: str
+    last_seen: str
+    last_agent: str
+
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Store:
+    """The shared database, as seen by one process."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        agent: str,
+        journal: JournalChoice,
+        readonly: bool = False,
+        retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
+        clock: Clock = utc_now,
+    ):
+        self.path = Path(path)
+        self.agent = agent
+        self.journal = journal
+        self.readonly = readonly
+        self.retry_bound_s = retry_bound_s
+        self.clock = clock
+        self.hostname = socket.gethostname()
+        self._local = threading.local()
+        self.retries = 0  # lock waits that ended in a retry, for benchmarks and doctor
+
+    # -- connections -------------------------------------------------------
+    def connect(self) -> sqlite3.Connection:
+        """A new raw connection with the house pragmas (one per thread)."""
+        if self.readonly:
+            conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    @property
+    def db(self) -> Database:
+        """This thread's connection, wrapped by sqlite-utils."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = Database(self.connect())
+            self._local.db = db
+        return db
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    def now(self) -> str:
+        return to_iso(self.clock())
+
+    # -- writing ------------------------------------------------------------
+    def write(self, fn: Callable[[Database], T], *, what: str = "écriture") -> T:
+        """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction and commit it.
+
+        While the database is locked by another agent the whole transaction
+        is rolled back and retried with exponential back-off and jitter; after
+        ``retry_bound_s`` the caller gets ``DatabaseBusy``. ``fn`` must have no
+        effect outside the database, since it may run more than once.
+        """
+        if self.readonly:
+            raise ReadOnlyDatabase(
+                f"{what} impossible : la base {self.path} est en lecture seule pour "
+                f"{self.agent} (droits d'écriture manquants)"
+            )
+        deadline = time.monotonic() + self.retry_bound_s
+        delay = 0.005
+        while True:
+            conn = self.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self.db)
+                    conn.execute("COMMIT")
+                    return result
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise DatabaseBusy(
+                        f"{what} impossible : la base {self.path} est restée verrouillée "
+                        f"plus de {self.retry_bound_s:.0f} s par un autre poste. "
+                        "Rien n'a été enregistré ; réessayez."
+                    ) from exc
+                self.retries += 1
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 0.5)
+
+    # -- schema -------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def schema_version(self) -> int:
+        return len(self.applied_migrations())
+
+    def check_schema(self) -> list[str]:
+        """Names of pending migrations; refuses foreign and newer files."""
+        db = self.db
+        tables = set(db.table_names())
+        if not tables:
+            return list(MIGRATION_NAMES)
+        if "_sqlite_migrations" not in tables:
+            raise NotARelanceDatabase(
+                f"{self.path} est une base SQLite, mais pas une base relance "
+                f"(tables : {', '.join(sorted(tables)[:5])}...). Indiquez la bonne base avec --db."
+            )
+        applied = self.applied_migrations()
+        if not applied:
+            raise NotARelanceDatabase(f"{self.path} n'est pas une base relance (aucune migration {MIGRATION_SET}).")
+        unknown = [name for name in applied if name not in MIGRATION_NAMES]
+        if unknown:
+            raise SchemaTooNew(
+                f"{self.path} a été créée par une version plus récente de relance "
+                f"(migration {unknown[0]} inconnue ici). Mettez relance à jour."
+            )
+        return [name for name in MIGRATION_NAMES if name not in applied]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations under ``BEGIN IMMEDIATE``; return their names."""
+        pending = self.check_schema()
+        if not pending:
+            return []
+        if self.readonly:
+            raise ReadOnlyDatabase(
+                f"la base {self.path} doit être mise à jour ({len(pending)} migration(s)) "
+                "mais elle est en lecture seule pour vous : demandez à un collègue qui a les droits d'ouvrir relance."
+            )
+
+        def apply(db: Database) -> list[str]:
+            # re-read inside the lock: another agent may have migrated meanwhile
+            todo = [m.name for m in migrations.pending(db)]
+            migrations.apply(db)
+            return todo
+
+        return self.write(apply, what="mise à jour du schéma")
+
+    # -- hosts --------------------------------------------------------------
+    def record_host(self) -> None:
+        now = self.now()
+
+        def upsert(db: Database) -> None:
+            db.execute(
+                "INSERT INTO hosts (hostname, first_seen, last_seen, last_agent, last_pid) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE SET "
+                "last_seen = excluded.last_seen, last_agent = excluded.last_agent, "
+                "last_pid = excluded.last_pid",
+                [self.hostname, now, now, self.agent, os.getpid()],
+            )
+            db.execute(
+                "INSERT INTO agents (login, first_seen, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (login) DO UPDATE SET last_seen = excluded.last_seen",
+                [self.agent, now, now],
+            )
+
+        self.write(upsert, what="enregistrement du poste")
+
+    def hosts(self) -> list[HostSeen]:
+        return [
+            HostSeen(*row)
+            for row in self.db.execute(
+                "SELECT hostname, first_seen, last_seen, last_agent FROM hosts ORDER BY last_seen DESC"
+            ).fetchall()
+        ]
+
+    def other_hosts(self, within_days: int = HOST_WARNING_DAYS) -> list[HostSeen]:
+        since = to_iso(self.clock() - dt.timedelta(days=within_days))
+        return [h for h in self.hosts() if h.hostname != self.hostname and h.last_seen >= since]
+
+    def host_warning(self) -> str | None:
+        others = self.other_hosts()
+        if not others:
+            return None
+        names = ", ".join(f"{h.hostname} ({h.last_agent}, {h.last_seen[:10]})" for h in others)
+        return (
+            f"Attention : cette base est aussi ouverte depuis une autre machine : {names}. "
+            "Plusieurs machines sur un même fichier SQLite via un partage réseau peuvent le corrompre ; "
+            "faites travailler tous les agents sur un seul serveur (SSH)."
+        )
+
+
+def _check_file(path: Path) -> None:
+    if not os.access(path, os.R_OK):
+        raise DatabaseUnreadable(f"base {path} illisible : droits de lecture manquants pour cet utilisateur.")
+    if path.is_dir():
+        raise DatabaseUnreadable(f"{path} est un dossier, pas une base de données.")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseUnreadable(f"base {path} illisible : {exc.strerror}.") from exc
+    if header and header != SQLITE_HEADER:
+        raise NotARelanceDatabase(f"{path} n'est pas une base SQLite (en-tête inconnu) : vérifiez le chemin.")
+
+
+def _writable(path: Path) -> bool:
+    directory = path.parent
+    return os.access(directory, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def set_journal_mode(store: Store) -> None:
+    """Switch the file to the chosen journal mode (persistent for WAL)."""
+    conn = store.conn
+    current = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+    if current == store.journal.mode or store.readonly:
+        return
+    deadline = time.monotonic() + store.retry_bound_s
+    while True:
+        try:
+            conn.execute(f"PRAGMA journal_mode = {store.journal.mode}")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
+
+
+def open_store(
+    path: str | os.PathLike,
+    *,
+    agent: str,
+    create: bool = False,
+    journal_override: str | None = None,
+    migrate: bool = True,
+    record_host: bool = True,
+    retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
+    clock: Clock = utc_now,
+) -> Store:
+    """Open (and with ``create``, create) the shared database, migrated.
+
+    Raises ``DatabaseMissing``, ``DatabaseUnreadable``, ``NotARelanceDatabase``
+    or ``SchemaTooNew`` with a message for the agent.
+    """
+    path = Path(path).expanduser()
+    if path.exists():
+        _check_file(path)
+    elif not create:
+        raise DatabaseMissing(
+            f"base introuvable : {path}. Créez-la avec « relance init », "
+            "essayez « relance demo », ou indiquez le bon fichier avec --db ou RELANCE_DB."
+        )
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnreadable(f"impossible de créer le dossier {path.parent} : {exc.strerror}.") from exc
+    readonly = path.exists() and not _writable(path)
+    journal = choose_journal(path, override=journal_override)
+    store = Store(path, agent=agent, journal=journal, readonly=readonly,
+                  retry_bound_s=retry_bound_s, clock=clock)
+    try:
+        set_journal_mode(store)
+        if migrate:
+            store.migrate()
+        else:
+            store.check_schema()
+        if record_host and not readonly:
+            store.record_host()
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+            raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
+        raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}.") from exc
+    except BaseException:
+        store.close()
+        raise
+    return store

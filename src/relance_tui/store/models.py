@@ -1,0 +1,40 @@
+"""Plain dataclasses the store returns; widgets never see database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RateRow:
+    kind: str
+    valid_from: str
+    basis_points: int
+    source: str
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str
+    debtor_id: int | None
+    kind: str
+    direction: str | None
+    outcome: str | None
+    agent: str
+    duration_s: int | None
+    notes: str
+    data: str | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    debtors: int
+    contacts: int
+    invoices: int
+    open_invoices: int
+    payments: int
+    events: int
+    promises: int

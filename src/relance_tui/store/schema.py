@@ -1,0 +1,250 @@
+"""Numbered schema migrations (sqlite-utils ``Migrations``).
+
+Rules: a migration is never edited once released; a change is a new
+migration appended here. ``Store`` applies pending ones inside one
+``BEGIN IMMEDIATE`` transaction, so that several agents starting at once
+serialise on the write lock and exactly one of them migrates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "relance"
+migrations = Migrations(MIGRATION_SET)
+
+APPEND_ONLY_TABLES = ("events", "event_invoices")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    for statement in _INITIAL_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    for table in APPEND_ONLY_TABLES:
+        for op in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: "
+                f"record a correcting event instead'); END"
+            )
+
+
+_INITIAL_SCHEMA = """
+CREATE TABLE agents (
+    login TEXT PRIMARY KEY,
+    display_name TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE debtors (
+    id INTEGER PRIMARY KEY,
+    code TEXT UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'company' CHECK (kind IN ('company', 'person')),
+    segment TEXT NOT NULL DEFAULT 'b2b' CHECK (segment IN ('b2b', 'b2c')),
+    siren TEXT,
+    siret TEXT,
+    vat_number TEXT,
+    address TEXT NOT NULL DEFAULT '',
+    postcode TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT 'FR',
+    payment_terms_days INTEGER CHECK (payment_terms_days IS NULL OR payment_terms_days BETWEEN 0 AND 365),
+    profile TEXT NOT NULL DEFAULT 'normal' CHECK (profile IN ('good', 'normal', 'bad')),
+    account_manager TEXT,
+    preferred_channel TEXT NOT NULL DEFAULT 'phone'
+        CHECK (preferred_channel IN ('phone', 'email', 'letter')),
+    contract_rate_bp INTEGER,
+    formal_notice_date TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX debtors_siren ON debtors (siren);
+CREATE INDEX debtors_name ON debtors (name COLLATE NOCASE);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    phone2 TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    can_release_payment INTEGER NOT NULL DEFAULT 0 CHECK (can_release_payment IN (0, 1)),
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX contacts_debtor ON contacts (debtor_id);
+CREATE TABLE invoices (
+    id INTEGER PRIMARY KEY,
+    issuer TEXT NOT NULL DEFAULT '',
+    number TEXT NOT NULL,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    issue_date TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    paid_cents INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'open'
+        CHECK (status IN ('open', 'paid', 'disputed', 'written_off', 'litigation')),
+    paid_date TEXT,
+    attachment_path TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (issuer, number),
+    CHECK (due_date >= issue_date)
+);
+CREATE INDEX invoices_debtor ON invoices (debtor_id);
+CREATE INDEX invoices_status_due ON invoices (status, due_date);
+CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    invoice_id INTEGER REFERENCES invoices (id),
+    day TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents <> 0),
+    reference TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT 'manual',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX payments_invoice ON payments (invoice_id, day);
+CREATE INDEX payments_debtor ON payments (debtor_id, day);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    debtor_id INTEGER REFERENCES debtors (id),
+    kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'letter', 'sms', 'note', 'promise',
+        'payment', 'dispute', 'status', 'import', 'edit', 'session', 'system')),
+    direction TEXT CHECK (direction IS NULL OR direction IN ('out', 'in')),
+    outcome TEXT,
+    agent TEXT NOT NULL,
+    duration_s INTEGER CHECK (duration_s IS NULL OR duration_s >= 0),
+    notes TEXT NOT NULL DEFAULT '',
+    data TEXT
+);
+CREATE INDEX events_debtor ON events (debtor_id, id);
+CREATE INDEX events_at ON events (at);
+CREATE TABLE event_invoices (
+    event_id INTEGER NOT NULL REFERENCES events (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    PRIMARY KEY (event_id, invoice_id)
+) WITHOUT ROWID;
+CREATE INDEX event_invoices_invoice ON event_invoices (invoice_id);
+CREATE TABLE promises (
+    id INTEGER PRIMARY KEY,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    event_id INTEGER REFERENCES events (id),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    due_date TEXT NOT NULL,
+    instalments TEXT,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'kept', 'partly_kept', 'broken', 'cancelled')),
+    agent TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    evaluated_at TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX promises_debtor ON promises (debtor_id);
+CREATE INDEX promises_due ON promises (status, due_date);
+CREATE INDEX promises_created ON promises (created_at);
+CREATE TABLE promise_invoices (
+    promise_id INTEGER NOT NULL REFERENCES promises (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    PRIMARY KEY (promise_id, invoice_id)
+) WITHOUT ROWID;
+CREATE TABLE rates (
+    kind TEXT NOT NULL CHECK (kind IN ('ecb', 'legal_pro', 'legal_private')),
+    valid_from TEXT NOT NULL,
+    basis_points INTEGER NOT NULL CHECK (basis_points BETWEEN -1000 AND 10000),
+    source TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (kind, valid_from)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE hosts (
+    hostname TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_agent TEXT NOT NULL,
+    last_pid INTEGER NOT NULL
+)
+"""
+
+# Published rates, as basis points (hundredths of a percent). Editable with
+# ``relance rates set``; the law takes the ECB rate in force on 1 January or
+# 1 July, so only the changes matter here.
+SEED_RATES: tuple[tuple[str, str, int], ...] = (
+    # ECB main refinancing operations rate
+    ("ecb", "2016-03-16", 0),
+    ("ecb", "2022-07-27", 50),
+    ("ecb", "2022-09-14", 125),
+    ("ecb", "2022-11-02", 200),
+    ("ecb", "2022-12-21", 250),
+    ("ecb", "2023-02-08", 300),
+    ("ecb", "2023-03-22", 350),
+    ("ecb", "2023-05-10", 375),
+    ("ecb", "2023-06-21", 400),
+    ("ecb", "2023-08-02", 425),
+    ("ecb", "2023-09-20", 450),
+    ("ecb", "2024-06-12", 425),
+    ("ecb", "2024-09-18", 365),
+    ("ecb", "2024-10-23", 340),
+    ("ecb", "2024-12-18", 315),
+    ("ecb", "2025-02-05", 290),
+    ("ecb", "2025-03-12", 265),
+    ("ecb", "2025-04-23", 240),
+    ("ecb", "2025-06-11", 215),
+    # French legal interest rate, "all other cases" (the creditor is a business)
+    ("legal_pro", "2022-01-01", 76),
+    ("legal_pro", "2022-07-01", 77),
+    ("legal_pro", "2023-01-01", 206),
+    ("legal_pro", "2023-07-01", 422),
+    ("legal_pro", "2024-01-01", 507),
+    ("legal_pro", "2024-07-01", 492),
+    ("legal_pro", "2025-01-01", 371),
+    ("legal_pro", "2025-07-01", 276),
+    ("legal_pro", "2026-01-01", 262),
+    # French legal interest rate, creditor is a private person
+    ("legal_private", "2022-01-01", 313),
+    ("legal_private", "2022-07-01", 315),
+    ("legal_private", "2023-01-01", 447),
+    ("legal_private", "2023-07-01", 682),
+    ("legal_private", "2024-01-01", 801),
+    ("legal_private", "2024-07-01", 816),
+    ("legal_private", "2025-01-01", 721),
+    ("legal_private", "2025-07-01", 665),
+    ("legal_private", "2026-01-01", 667),
+)
+
+
+@migrations(name="0002_seed_rates")
+def m0002_seed_rates(db: Database) -> None:
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO rates (kind, valid_from, basis_points, source, created_at, created_by) "
+        "VALUES (?, ?, ?, 'relance (valeurs publiées)', ?, 'relance')",
+        [(kind, day, bp, now) for kind, day, bp in SEED_RATES],
+    )
+
+
+MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
+LATEST_VERSION = len(MIGRATION_NAMES)

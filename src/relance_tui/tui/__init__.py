@@ -1,0 +1,1 @@
+"""The Textual application. Talks to the store through small service calls."""

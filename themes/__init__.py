@@ -1,0 +1,1 @@
+"""Theme files shipped with relance (one TOML file per theme)."""
