@@ -80,9 +80,11 @@ class Store:
         journal: JournalChoice,
         readonly: bool = False,
         retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         clock: Clock = utc_now,
     ):
         self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self.agent = agent
         self.journal = journal
         self.readonly = readonly
@@ -98,11 +100,11 @@ class Store:
         if self.readonly:
             conn = sqlite3.connect(
                 f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
+                timeout=self.busy_timeout_ms / 1000,
             )
         else:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
         return conn
@@ -307,6 +309,7 @@ def open_store(
     migrate: bool = True,
     record_host: bool = True,
     retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     clock: Clock = utc_now,
 ) -> Store:
     """Open (and with ``create``, create) the shared database, migrated.
@@ -330,7 +333,7 @@ def open_store(
     readonly = path.exists() and not _writable(path)
     journal = choose_journal(path, override=journal_override)
     store = Store(path, agent=agent, journal=journal, readonly=readonly,
-                  retry_bound_s=retry_bound_s, clock=clock)
+                  retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
     try:
         set_journal_mode(store)
         if migrate:

@@ -54,7 +54,7 @@ class RelanceApp(App):
         for t in load_themes().values():
             self.register_theme(t)
         self.theme = theme or DEFAULT_THEME
-        self.sub_title = f"{settings.agent_name} · {store.path}"
+        self.sub_title = f"{settings.agent_name} · {store.path.name}"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, time_format="%H:%M")
