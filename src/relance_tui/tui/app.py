@@ -77,7 +77,7 @@ class RelanceApp(App):
     def action_refresh(self) -> None:
         self.load_summary()
 
-    @work(thread=True, exclusive=True, group="summary")
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_summary(self) -> None:
         totals = aging_summary(self.store, self.today())
         self.post_message(SummaryLoaded(totals))

@@ -1,0 +1,76 @@
+import pytest
+from textual.widgets import DataTable, Static
+
+from relance_tui.domain.money import format_cents
+
+
+async def test_shell_shows_the_aging_summary_from_the_database(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.query_one("#summary", DataTable)
+        assert table.row_count == 5
+        rows = [table.get_row_at(i) for i in range(5)]
+        assert [r[0] for r in rows] == ["Non échu", "1-30 j", "31-60 j", "61-90 j", "+90 j"]
+        expected_total = demo_store.db.execute(
+            "SELECT SUM(amount_cents - paid_cents) FROM invoices WHERE status IN ('open', 'disputed', 'litigation')"
+        ).fetchone()[0]
+        status = str(app.query_one("#status", Static).render())
+        assert format_cents(expected_total) in status
+        assert "marie" in app.sub_title and "demo.db" in app.sub_title
+
+
+async def test_refresh_key_reloads_after_a_change(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        before = app.query_one("#summary", DataTable).get_row_at(4)[1]
+        demo_store.write(lambda db: db.execute(
+            "UPDATE invoices SET status = 'paid', paid_cents = amount_cents "
+            "WHERE id = (SELECT id FROM invoices WHERE status = 'open' AND due_date < '2026-08-01' LIMIT 1)"))
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        after = app.query_one("#summary", DataTable).get_row_at(4)[1]
+        assert int(after) == int(before) - 1
+
+
+async def test_quit_key(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_worker_failure_is_a_message_not_a_crash(make_app, monkeypatch, isolated_env):
+    import relance_tui.tui.app as app_module
+
+    def broken(store, today):
+        raise RuntimeError("base débranchée")
+
+    monkeypatch.setattr(app_module, "aging_summary", broken)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert any("base débranchée" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+def test_shell_snapshot(snap_compare, make_app, frozen_clock, size):
+    async def settle(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("theme", ["relance-clair", "relance-contraste"])
+def test_theme_snapshots(snap_compare, make_app, frozen_clock, theme):
+    async def settle(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(theme=theme), terminal_size=(80, 24), run_before=settle)
