@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from relance_tui.errors import DatabaseMissing, NotARelanceDatabase, ReadOnlyDatabase, SchemaTooNew
+from relance_tui.errors import (
+    DatabaseMissing,
+    DatabaseUnreadable,
+    NotARelanceDatabase,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+)
 from relance_tui.store import open_store
 from relance_tui.store.schema import LATEST_VERSION, MIGRATION_NAMES, SEED_RATES, migrations
 from tests.helpers import remove_tree, run_as_other_user, world_readable_dir
@@ -128,5 +134,25 @@ def test_read_only_file_opens_read_only_and_refuses_writes_clearly():
         assert readonly is True
         assert "lecture seule" in message and "bob" in message
         assert rates == len(SEED_RATES)  # reading still works
+    finally:
+        remove_tree(base)
+
+
+def test_unreadable_database_is_a_clear_error():
+    base = world_readable_dir()
+    try:
+        path = base / "relance.db"
+        open_store(path, agent="marie", create=True).close()
+        path.chmod(0o600)
+
+        def as_other_user():
+            try:
+                open_store(path, agent="bob")
+            except DatabaseUnreadable as exc:
+                return exc.exit_code, str(exc)
+            return 0, "opened"
+
+        code, message = run_as_other_user(as_other_user)
+        assert code == 3 and "droits de lecture" in message and str(path) in message
     finally:
         remove_tree(base)

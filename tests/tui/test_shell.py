@@ -74,3 +74,27 @@ def test_theme_snapshots(snap_compare, make_app, frozen_clock, theme):
         await pilot.pause()
 
     assert snap_compare(make_app(theme=theme), terminal_size=(80, 24), run_before=settle)
+
+
+async def test_keys_remapped_from_the_user_config(demo_store, isolated_env):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.tui.app import RelanceApp
+    from tests.conftest import TODAY
+
+    (isolated_env / "config.toml").write_text('[keys]\n"app.refresh" = "f5"\n"app.quit" = "x"\n')
+    settings = load_settings(resolve_paths(demo_store.path))
+    app = RelanceApp(demo_store, settings, today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        demo_store.write(lambda db: db.execute("UPDATE invoices SET status = 'paid', paid_cents = amount_cents "
+                                               "WHERE status IN ('open', 'disputed', 'litigation')"))
+        await pilot.press("r")  # no longer bound
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "0 factures" not in str(app.query_one("#status").render())
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(app.query_one("#status").render()).startswith("0 factures")
+        await pilot.press("x")
+    assert app.return_code == 0

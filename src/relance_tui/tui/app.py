@@ -54,6 +54,8 @@ class RelanceApp(App):
         for t in load_themes().values():
             self.register_theme(t)
         self.theme = theme or DEFAULT_THEME
+        # [keys] in the user's config.toml: binding id = "keys", e.g. "app.refresh" = "f5"
+        self.set_keymap(settings.keys)
         self.sub_title = f"{settings.agent_name} · {store.path.name}"
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""relance benchmarks: each prints its figure next to a baseline measured in the same run.
+
+    python scripts/bench.py dataset            # build the large demo dataset, report build time
+    python scripts/bench.py writers            # 8 processes logging calls for 20 s vs raw sqlite3
+    python scripts/bench.py all
+
+Benchmarks measure; the test suite asserts behaviour. Record results in
+docs/benchmarks.md with the command that produced them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from relance_tui.demo import SIZES, build_demo  # noqa: E402
+from relance_tui.store import open_store  # noqa: E402
+from relance_tui.store.queries import append_event  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+# -- dataset ---------------------------------------------------------------------------
+def bench_dataset(workdir: Path, size: str = "large") -> Path:
+    path = workdir / f"{size}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = open_store(path, agent="bench", create=True)
+    report = build_demo(store, size=size, seed=1, today=TODAY)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    mb = path.stat().st_size / 1e6
+    s = SIZES[size]
+    print(f"\n== dataset '{size}': {s.debtors:,} debtors, {s.invoices:,} invoices, {s.events:,} events")
+    print(f"  build time      {report.seconds:8.1f} s   ({report.events / report.seconds:,.0f} events/s overall)")
+    print(f"  file size       {mb:8.0f} MB")
+    return path
+
+
+# -- concurrent writers ------------------------------------------------------------------
+LOG_CALL_READ = "SELECT COALESCE(MAX(id), 0) FROM events WHERE debtor_id = ?"
+LOG_CALL_INSERT = ("INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, duration_s, notes) "
+                   "VALUES (?, ?, 'call', 'out', 'voicemail', ?, 42, ?)")
+
+
+def _relance_writer(path: str, agent: str, journal: str, seconds: float, start_at: float, out) -> None:
+    """The app's way: Store.write (BEGIN IMMEDIATE, retried)."""
+    from relance_tui.errors import RelanceError
+
+    store = open_store(path, agent=agent, journal_override=journal, record_host=False)
+    latencies, attempted, errors, seq = [], 0, 0, 0
+    while time.time() < start_at:
+        time.sleep(0.001)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        seq += 1
+        attempted += 1
+        debtor = 1 + seq % 50
+        t0 = time.perf_counter()
+
+        def log_call(db, seq=seq, debtor=debtor):
+            db.execute(LOG_CALL_READ, [debtor]).fetchone()
+            append_event(db, at=store.now(), agent=agent, kind="call", debtor_id=debtor, direction="out",
+                         outcome="voicemail", duration_s=42, notes=f"{agent}#{seq}")
+
+        try:
+            store.write(log_call)
+            latencies.append(time.perf_counter() - t0)
+        except RelanceError:
+            errors += 1
+    out.put((agent, attempted, errors, latencies, store.retries))
+    store.close()
+
+
+def _raw_writer(path: str, agent: str, journal: str, seconds: float, start_at: float, out) -> None:
+    """The naive way: Python's default deferred transactions, 5 s timeout, commit per call."""
+    conn = sqlite3.connect(path, timeout=5.0)
+    conn.execute("PRAGMA synchronous = FULL")
+    latencies, attempted, errors, seq = [], 0, 0, 0
+    while time.time() < start_at:
+        time.sleep(0.001)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        seq += 1
+        attempted += 1
+        debtor = 1 + seq % 50
+        t0 = time.perf_counter()
+        try:
+            conn.execute("BEGIN")  # what sqlite-utils' atomic() and Python's implicit transactions issue
+            conn.execute(LOG_CALL_READ, [debtor]).fetchone()
+            conn.execute(LOG_CALL_INSERT, [dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                           debtor, agent, f"{agent}#{seq}"])
+            conn.commit()
+            latencies.append(time.perf_counter() - t0)
+        except sqlite3.OperationalError:
+            errors += 1
+            conn.rollback()
+    out.put((agent, attempted, errors, latencies, 0))
+    conn.close()
+
+
+def run_writers(kind: str, path: Path, journal: str, procs: int, seconds: float) -> dict:
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    target = _relance_writer if kind == "relance" else _raw_writer
+    start_at = time.time() + 1.0
+    workers = [ctx.Process(target=target, args=(str(path), f"{kind}{n}", journal, seconds, start_at, out))
+               for n in range(procs)]
+    for w in workers:
+        w.start()
+    results = [out.get(timeout=seconds + 300) for _ in workers]
+    for w in workers:
+        w.join()
+    conn = sqlite3.connect(path)
+    present = {r[0] for r in conn.execute("SELECT notes FROM events WHERE agent LIKE ?", [f"{kind}%"])}
+    conn.close()
+    attempted = sum(r[1] for r in results)
+    errors = sum(r[2] for r in results)
+    latencies = [x for r in results for x in r[3]]
+    committed = len(latencies)
+    # rows lost: writes the agent made that are not in the database
+    lost = attempted - len(present)
+    return {
+        "kind": kind, "attempted": attempted, "committed": committed, "present": len(present), "lost": lost,
+        "errors": errors, "retries": sum(r[4] for r in results), "events_s": len(present) / seconds,
+        "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
+    }
+
+
+def bench_writers(workdir: Path, procs: int = 8, seconds: float = 20.0, journal: str = "wal") -> list[dict]:
+    print(f"\n== {procs} processes logging calls for {seconds:.0f} s each, journal={journal}")
+    rows = []
+    for kind in ("relance", "raw-sqlite3"):
+        path = workdir / f"writers-{kind}-{journal}.db"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        s = open_store(path, agent="bench", create=True, journal_override=journal)
+        s.write(lambda db: db.conn.executemany(
+            "INSERT INTO debtors (id, name, created_at, updated_at) VALUES (?, ?, 'x', 'x')",
+            [(i, f"Débiteur {i}") for i in range(1, 51)]))
+        s.close()
+        rows.append(run_writers(kind, path, journal, procs, seconds))
+    print(f"  {'writer':<14}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'attempted':>11}{'saved':>9}"
+          f"{'lost':>9}{'lost %':>8}{'errors':>9}")
+    for r in rows:
+        share = 100 * r["lost"] / r["attempted"] if r["attempted"] else 0
+        print(f"  {r['kind']:<14}{r['events_s']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['attempted']:>11}"
+              f"{r['present']:>9}{r['lost']:>9}{share:>8.1f}{r['errors']:>9}")
+    print("  (errors: failures an agent would see; the baseline's failed writes are lost. "
+          f"relance lock waits retried: {rows[0]['retries']})")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=("dataset", "writers", "all"))
+    parser.add_argument("--workdir", help="where to put the databases (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--size", default="large", choices=tuple(SIZES), help="dataset size")
+    parser.add_argument("--procs", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--journal", default="wal", choices=("wal", "delete"))
+    args = parser.parse_args()
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="relance-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"relance benchmarks on {machine()}; workdir {workdir}")
+    try:
+        if args.what in ("dataset", "all"):
+            bench_dataset(workdir, args.size)
+        if args.what in ("writers", "all"):
+            bench_writers(workdir, args.procs, args.seconds, args.journal)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
