@@ -1,4 +1,7 @@
+import contextlib
+
 import pytest
+from textual.worker import WorkerCancelled
 from textual.widgets import DataTable, Static
 
 from relance_tui.domain.money import format_cents
@@ -98,3 +101,43 @@ async def test_keys_remapped_from_the_user_config(demo_store, isolated_env):
         assert str(app.query_one("#status").render()).startswith("0 factures")
         await pilot.press("x")
     assert app.return_code == 0
+
+
+async def test_a_failing_action_shows_a_message_and_the_app_stays_up(make_app, monkeypatch, isolated_env):
+    app = make_app()
+
+    def broken_refresh():
+        raise KeyError("colonne disparue")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        monkeypatch.setattr(app, "action_refresh", broken_refresh)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running
+        assert any("colonne disparue" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+    log = (isolated_env / "log" / "relance.log").read_text()
+    assert "Traceback" in log and "colonne disparue" in log
+
+
+async def test_an_unhandled_error_exits_with_one_line_not_a_traceback(make_app, isolated_env, monkeypatch, capsys):
+    from relance_tui.tui.app import RelanceApp
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+
+        def explode(self, message):
+            raise ValueError("état impossible")
+
+        monkeypatch.setattr(RelanceApp, "on_summary_loaded", explode)
+        app.load_summary()
+        with contextlib.suppress(WorkerCancelled):  # the app is exiting under our feet
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert app.return_code == 1
+    printed = "".join(capsys.readouterr())
+    assert "relance : erreur inattendue (ValueError: état impossible). Détails dans" in printed
+    assert "Traceback" not in printed
+    assert "Traceback" in (isolated_env / "log" / "relance.log").read_text()

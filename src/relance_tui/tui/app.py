@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
 from relance_tui.domain.money import format_cents
-from relance_tui.logs import log_unexpected
+from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.overdue import BucketTotal, aging_summary
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
@@ -47,6 +47,7 @@ class RelanceApp(App):
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__()
+        setup_logging(settings.paths.log_file)
         self.store = store
         self.settings = settings
         self.today = today
@@ -94,6 +95,27 @@ class RelanceApp(App):
         self.query_one("#status", Static).update(
             f"{count} factures à recouvrer, {format_cents(total)} au {self.today():%d/%m/%Y}"
         )
+
+    # Every key and palette action passes here: a failing action is logged with
+    # its traceback and shown as one line, and the app stays up.
+    async def _dispatch_action(self, namespace, action_name, params) -> bool:  # noqa: ANN001
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:  # noqa: BLE001 - the agent gets a message, the log the traceback
+            where = log_unexpected(error, f"action {action_name}")
+            self.notify(f"L'action a échoué : {error}. Détails dans {where}.", severity="error", timeout=10)
+            return True
+
+    # Anything else unhandled ends the app (Textual stops the failing widget's
+    # message loop, so carrying on is not safe) with one line, not a traceback;
+    # the traceback goes to the log. (Overrides Textual's private hook: the only
+    # place every unhandled error passes.)
+    def _handle_exception(self, error: Exception) -> None:
+        where = log_unexpected(error, "application")
+        self._return_code = 1
+        self._exit_renderables.append(
+            f"relance : erreur inattendue ({type(error).__name__}: {error}). Détails dans {where}.")
+        self.exit(return_code=1)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
