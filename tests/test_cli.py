@@ -49,7 +49,7 @@ def test_doctor_reports_paths_journal_schema_integrity_hosts(tmp_path, capsys):
     code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0
     for expected in (str(db), "relance.toml", "Mode de journal voulu : wal", "Mode de journal actuel : wal",
-                     "Schéma : v2", "Intégrité : ok", "(cette machine)", "SQLite", "journal"):
+                     "Schéma : v3", "Intégrité : ok", "(cette machine)", "SQLite", "journal"):
         assert expected in out
 
 

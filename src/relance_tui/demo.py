@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import random
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 
 from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.identifiers import luhn_check_digit
+from relance_tui.domain.text import fold
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import has_business_data, put_setting
 
@@ -111,11 +111,6 @@ DISPUTE_REASONS = (
     ("not_received", "Facture jamais reçue selon le client."),
     ("other", "Désaccord sur les conditions de paiement."),
 )
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII-ish form, for emails and search keys."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
 @dataclass
@@ -463,8 +458,9 @@ class _Builder:
            [(login, name, now, now) for login, name in AGENTS.items()])
         ex("INSERT INTO debtors (id, code, name, kind, segment, siren, siret, address, postcode, city, country, "
            "payment_terms_days, profile, account_manager, preferred_channel, contract_rate_bp, formal_notice_date, "
-           "notes, created_at, updated_at, updated_by, version) VALUES "
-           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.debtors)
+           "notes, created_at, updated_at, updated_by, version, name_key) VALUES "
+           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           ((*d, fold(d[2])) for d in self.debtors))
         ex("INSERT INTO contacts (id, debtor_id, name, role, phone, phone2, email, can_release_payment, notes, "
            "created_at, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            self.contacts)

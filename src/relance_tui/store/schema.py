@@ -246,5 +246,16 @@ def m0002_seed_rates(db: Database) -> None:
     )
 
 
+@migrations(name="0003_debtor_name_key")
+def m0003_debtor_name_key(db: Database) -> None:
+    """A folded copy of the name (accents, case, spacing ignored) to match imports on."""
+    from relance_tui.domain.text import fold
+
+    db.execute("ALTER TABLE debtors ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, name FROM debtors").fetchall()
+    db.conn.executemany("UPDATE debtors SET name_key = ? WHERE id = ?", [(fold(name), i) for i, name in rows])
+    db.execute("CREATE INDEX debtors_name_key ON debtors (name_key)")
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -1,0 +1,143 @@
+"""Opening a text export: encoding and separator detected from its head, never guessed silently."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+HEAD_BYTES = 256 * 1024
+SEPARATORS = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
+                   "iso-8859-15": "ISO-8859-15", "utf-16": "UTF-16"}
+# Bytes 0x80-0x9F that Windows-1252 leaves undefined: a file holding them is not cp1252.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+# Where ISO-8859-15 differs from Latin-1/Windows-1252 with a letter French uses: € œ Œ Ÿ.
+_ISO_8859_15_HINTS = {0xA4, 0xBC, 0xBD, 0xBE}
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read: empty, binary, unreadable encoding..."""
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    encoding: str
+    separator: str
+
+    def describe(self) -> str:
+        return f"encodage {ENCODING_LABELS.get(self.encoding, self.encoding)}, séparateur {SEPARATORS[self.separator]}"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(b"PK\x03\x04"):
+        raise FileProblem("c'est un classeur Excel (.xlsx) ou une archive, pas un CSV : "
+                          "enregistrez-le au format CSV depuis le tableur")
+    if b"\x00" in head:
+        raise FileProblem("fichier binaire (octets nuls) : ce n'est pas un export texte CSV ou FEC")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and len(head) == HEAD_BYTES:
+            return "utf-8"  # a character cut by the end of the sample
+    high = {b for b in head if b >= 0x80}
+    if high & _CP1252_UNDEFINED:
+        bad = min(high & _CP1252_UNDEFINED)
+        line = head[: head.index(bytes([bad]))].count(b"\n") + 1
+        raise FileProblem(f"encodage illisible (octet 0x{bad:02X} ligne {line}) : ni UTF-8, ni Windows-1252, "
+                          "ni ISO-8859-15 ; réenregistrez le fichier en UTF-8")
+    if any(0x80 <= b <= 0x9F for b in high):
+        return "cp1252"
+    if high & _ISO_8859_15_HINTS:
+        return "iso-8859-15"
+    return "cp1252"
+
+
+def detect_separator(header_line: str) -> str:
+    counts = {}
+    for sep in SEPARATORS:
+        fields = next(csv.reader([header_line], delimiter=sep), [])
+        counts[sep] = len(fields)
+    best = max(SEPARATORS, key=lambda s: counts[s])  # ties: the order of SEPARATORS
+    if counts[best] < 2:
+        raise FileProblem("séparateur introuvable : l'en-tête n'a qu'une colonne "
+                          "(attendu ; , tabulation ou | entre les colonnes)")
+    return best
+
+
+def read_head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(HEAD_BYTES)
+    except IsADirectoryError:
+        raise FileProblem("c'est un dossier, pas un fichier") from None
+    except FileNotFoundError:
+        raise FileProblem("fichier introuvable") from None
+    except PermissionError:
+        raise FileProblem("fichier illisible : droits de lecture manquants") from None
+
+
+def detect_format(path: Path, *, encoding: str | None = None, separator: str | None = None) -> TextFormat:
+    head = read_head(path)
+    if not head.strip():
+        raise FileProblem("fichier vide")
+    enc = encoding or detect_encoding(head)
+    try:
+        text = head.decode(enc, errors="strict" if len(head) < HEAD_BYTES else "ignore")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise FileProblem(f"encodage illisible en {enc} : {exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if separator is not None and separator not in SEPARATORS:
+        raise FileProblem(f"séparateur {separator!r} non pris en charge (attendu : ; , tabulation |)")
+    return TextFormat(enc, separator or detect_separator(first))
+
+
+class Rows:
+    """Streams (line number, fields) from a CSV file; quoted newlines are kept in a field."""
+
+    def __init__(self, path: Path, fmt: TextFormat):
+        self.path = path
+        self.fmt = fmt
+        self.line = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        with open(self.path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.fmt.encoding, errors="strict", newline="")
+            reader = csv.reader(text, delimiter=self.fmt.separator)
+            start = 1
+            try:
+                for fields in reader:
+                    line = start
+                    start = reader.line_num + 1
+                    self.line = line
+                    if not any(f.strip() for f in fields):
+                        continue
+                    if fields and fields[0].startswith("\ufeff"):
+                        fields[0] = fields[0][1:]
+                    yield line, fields
+            except UnicodeDecodeError as exc:
+                raise FileProblem(f"ligne {start} : encodage illisible en "
+                                  f"{ENCODING_LABELS.get(self.fmt.encoding, self.fmt.encoding)} ({exc.reason}, "
+                                  f"octet 0x{exc.object[exc.start]:02X}) ; le début du fichier semblait pourtant "
+                                  "lisible : réenregistrez-le en UTF-8") from None
+            except csv.Error as exc:
+                raise FileProblem(f"ligne {start} : CSV mal formé ({exc})") from None

@@ -1,0 +1,355 @@
+"""Imports, on the database side: staging tables and a set-based merge.
+
+Rows parsed from a file go into TEMP tables first (private to this
+connection, no lock on the shared file), then one ``BEGIN IMMEDIATE``
+transaction merges them: debtors matched by code, SIREN or name, invoices
+by number, every change recorded as events. Memory stays flat whatever the
+file size; the write lock is held only for the merge.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from relance_tui.domain.money import format_cents
+
+STAGING_INVOICES = """
+CREATE TEMP TABLE IF NOT EXISTS imp_invoices (
+    line INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    debtor_code TEXT NOT NULL DEFAULT '',
+    debtor_name TEXT NOT NULL DEFAULT '',
+    name_key TEXT NOT NULL DEFAULT '',
+    siren TEXT NOT NULL DEFAULT '',
+    siret TEXT NOT NULL DEFAULT '',
+    issue TEXT NOT NULL,
+    due TEXT,
+    amount INTEGER NOT NULL,
+    paid INTEGER,
+    paid_date TEXT,
+    email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    postcode TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    fingerprint TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    debtor_key TEXT NOT NULL,
+    debtor_id INTEGER,
+    invoice_id INTEGER,
+    is_new INTEGER NOT NULL DEFAULT 0
+)
+"""
+STAGING_PAYMENTS = """
+CREATE TEMP TABLE IF NOT EXISTS imp_payments (
+    line INTEGER NOT NULL,
+    number TEXT NOT NULL DEFAULT '',
+    debtor_code TEXT NOT NULL DEFAULT '',
+    name_key TEXT NOT NULL DEFAULT '',
+    day TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    reference TEXT NOT NULL DEFAULT '',
+    rule TEXT NOT NULL DEFAULT '',
+    raw TEXT NOT NULL
+)
+"""
+INVOICE_COLUMNS = ("line", "number", "debtor_code", "debtor_name", "name_key", "siren", "siret", "issue", "due",
+                   "amount", "paid", "paid_date", "email", "phone", "contact", "address", "postcode", "city",
+                   "currency", "fingerprint", "raw", "debtor_key")
+PAYMENT_COLUMNS = ("line", "number", "debtor_code", "name_key", "day", "amount", "reference", "rule", "raw")
+
+
+def reset_staging(conn: sqlite3.Connection) -> None:
+    conn.execute(STAGING_INVOICES)
+    conn.execute(STAGING_PAYMENTS)
+    conn.execute("DELETE FROM temp.imp_invoices")
+    conn.execute("DELETE FROM temp.imp_payments")
+
+
+def drop_staging(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.imp_invoices")
+    conn.execute("DROP TABLE IF EXISTS temp.imp_payments")
+    conn.execute("DROP TABLE IF EXISTS temp.imp_changes")
+
+
+def stage_invoices(conn: sqlite3.Connection, rows: Iterable[Sequence]) -> None:
+    conn.executemany(
+        f"INSERT INTO temp.imp_invoices ({', '.join(INVOICE_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in INVOICE_COLUMNS)})", rows)
+
+
+def stage_payments(conn: sqlite3.Connection, rows: Iterable[Sequence]) -> None:
+    conn.executemany(
+        f"INSERT INTO temp.imp_payments ({', '.join(PAYMENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in PAYMENT_COLUMNS)})", rows)
+
+
+def index_staging(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.imp_invoices_number ON imp_invoices (number)")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.imp_payments_number ON imp_payments (number)")
+
+
+def staged_duplicates(conn: sqlite3.Connection) -> list[tuple[str, list[int]]]:
+    """Invoice numbers present more than once with different data: (number, lines)."""
+    return [
+        (number, [int(x) for x in lines.split(",")])
+        for number, lines in conn.execute(
+            "SELECT number, group_concat(line) FROM (SELECT number, line FROM temp.imp_invoices "
+            "WHERE number IN (SELECT number FROM temp.imp_invoices GROUP BY number "
+            "HAVING COUNT(DISTINCT fingerprint) > 1) ORDER BY number, line) GROUP BY number ORDER BY MIN(line)"
+        ).fetchall()
+    ]
+
+
+def drop_exact_duplicates(conn: sqlite3.Connection) -> int:
+    """Keep the first of identical repeated rows; returns how many were dropped."""
+    cur = conn.execute(
+        "DELETE FROM temp.imp_invoices WHERE rowid NOT IN (SELECT MIN(rowid) FROM temp.imp_invoices "
+        "GROUP BY number, fingerprint)")
+    return cur.rowcount
+
+
+def drop_staged_numbers(conn: sqlite3.Connection, numbers: Iterable[str]) -> list[tuple[int, str]]:
+    """Remove these numbers from staging; returns their (line, raw) for the rejects file."""
+    numbers = list(numbers)
+    out: list[tuple[int, str]] = []
+    for chunk in range(0, len(numbers), 500):
+        part = numbers[chunk:chunk + 500]
+        marks = ", ".join("?" for _ in part)
+        out += conn.execute(f"SELECT line, raw FROM temp.imp_invoices WHERE number IN ({marks})", part).fetchall()
+        conn.execute(f"DELETE FROM temp.imp_invoices WHERE number IN ({marks})", part)
+    return out
+
+
+@dataclass
+class MergeCounts:
+    debtors_created: int = 0
+    debtors_updated: int = 0
+    contacts_created: int = 0
+    invoices_created: int = 0
+    credit_notes: int = 0
+    invoices_updated: int = 0
+    invoices_paid: int = 0
+    payments_created: int = 0
+    payments_skipped: int = 0
+    closed_by_full: int = 0
+    unchanged: int = 0
+    events: int = 0
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+    rejected_lines: list[tuple[int, str, str]] = field(default_factory=list)  # (line, raw, reason)
+
+
+OUTSTANDING = "('open', 'disputed', 'litigation')"
+
+
+def _resolve_debtors(db: Database) -> None:
+    db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
+               "WHERE d.code = imp_invoices.debtor_code) WHERE debtor_code <> ''")
+    db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
+               "WHERE d.siren = imp_invoices.siren ORDER BY d.id LIMIT 1) WHERE debtor_id IS NULL AND siren <> ''")
+    db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
+               "WHERE d.name_key = imp_invoices.name_key AND (imp_invoices.debtor_code = '' OR d.code IS NULL) "
+               "ORDER BY d.id LIMIT 1) WHERE debtor_id IS NULL AND name_key <> ''")
+
+
+def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label: str, sha256: str,
+                   default_terms: int, full: bool, max_full_share: float | None = 0.5) -> MergeCounts:
+    """Merge ``temp.imp_invoices`` (and FEC payments in ``temp.imp_payments``) into the shared tables."""
+    c = MergeCounts()
+    first_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+    common = {"at": at, "agent": agent, "as_of": as_of, "file": file_label, "sha": sha256,
+              "terms": default_terms}
+
+    # -- debtors: match by code, then SIREN, then name; create the rest ----------------
+    _resolve_debtors(db)
+    c.debtors_created = db.execute(
+        "INSERT INTO debtors (code, name, name_key, siren, siret, address, postcode, city, created_at, "
+        "updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), MIN(name_key), "
+        "NULLIF(MAX(siren), ''), NULLIF(MAX(siret), ''), MAX(address), MAX(postcode), MAX(city), :at, :at, :agent "
+        "FROM temp.imp_invoices WHERE debtor_id IS NULL GROUP BY debtor_key", common).rowcount
+    if c.debtors_created:
+        _resolve_debtors(db)
+    # fill in what the file knows and the card lacks (never overwrite an agent's data)
+    c.debtors_updated = db.execute(
+        "UPDATE debtors SET code = COALESCE(code, s.code), siren = COALESCE(siren, s.siren), "
+        "siret = COALESCE(siret, s.siret), version = version + 1, updated_at = :at, updated_by = :agent "
+        "FROM (SELECT debtor_id, NULLIF(MAX(debtor_code), '') AS code, NULLIF(MAX(siren), '') AS siren, "
+        "NULLIF(MAX(siret), '') AS siret FROM temp.imp_invoices GROUP BY debtor_id) AS s "
+        "WHERE debtors.id = s.debtor_id AND ((debtors.code IS NULL AND s.code IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM debtors o WHERE o.code = s.code)) "
+        "OR (debtors.siren IS NULL AND s.siren IS NOT NULL) OR (debtors.siret IS NULL AND s.siret IS NOT NULL))",
+        common).rowcount
+    c.contacts_created = db.execute(
+        "INSERT INTO contacts (debtor_id, name, phone, email, created_at, updated_at, updated_by) "
+        "SELECT debtor_id, COALESCE(NULLIF(MAX(contact), ''), 'Service comptabilité'), phone, email, :at, :at, "
+        ":agent FROM temp.imp_invoices i WHERE (email <> '' OR phone <> '') AND NOT EXISTS (SELECT 1 FROM "
+        "contacts c WHERE c.debtor_id = i.debtor_id AND ((i.email <> '' AND lower(c.email) = lower(i.email)) "
+        "OR (i.phone <> '' AND (c.phone = i.phone OR c.phone2 = i.phone)))) GROUP BY debtor_id, email, phone",
+        common).rowcount
+
+    # -- invoices ------------------------------------------------------------------------
+    db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
+               "WHERE i.issuer = '' AND i.number = imp_invoices.number)")
+    db.execute("UPDATE temp.imp_invoices SET due = date(issue, '+' || COALESCE((SELECT d.payment_terms_days "
+               "FROM debtors d WHERE d.id = imp_invoices.debtor_id), :terms) || ' days') WHERE due IS NULL",
+               common)
+    bad_due = db.execute("SELECT line, number, issue, due FROM temp.imp_invoices WHERE due < issue").fetchall()
+    for line, number, issue, due in bad_due:
+        c.problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
+                                                    f"({number})"))
+    # what changes on invoices we already have
+    db.execute("DROP TABLE IF EXISTS temp.imp_changes")
+    db.execute(
+        "CREATE TEMP TABLE imp_changes AS SELECT s.line, s.invoice_id, s.number, s.debtor_id AS new_debtor, "
+        "i.debtor_id AS old_debtor, s.amount AS new_amount, i.amount_cents AS old_amount, s.due AS new_due, "
+        "i.due_date AS old_due, COALESCE(s.paid, i.paid_cents) AS new_paid, i.paid_cents AS old_paid, "
+        "s.paid_date, i.status AS old_status, s.issue AS new_issue, i.issue_date AS old_issue "
+        "FROM temp.imp_invoices s JOIN invoices i ON i.id = s.invoice_id "
+        "WHERE s.amount <> i.amount_cents OR s.due <> i.due_date OR s.debtor_id <> i.debtor_id "
+        "OR s.issue <> i.issue_date OR (s.paid IS NOT NULL AND s.paid <> i.paid_cents)")
+    c.invoices_updated = db.execute("SELECT COUNT(*) FROM temp.imp_changes").fetchone()[0]
+    c.unchanged = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE invoice_id IS NOT NULL").fetchone()[0] \
+        - c.invoices_updated
+    overpaid = db.execute("SELECT line, number, new_paid, new_amount FROM temp.imp_changes "
+                          "WHERE new_amount > 0 AND new_paid > new_amount").fetchall()
+    for line, number, paid, amount in overpaid:
+        c.problems.append((line, "montant réglé", f"réglé {format_cents(paid)} supérieur au montant "
+                                                  f"{format_cents(amount)} de la facture {number}"))
+    if c.problems:
+        return c
+
+    db.execute(
+        "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
+        "SELECT :at, new_debtor, 'payment', 'in', CASE WHEN new_paid >= new_amount THEN 'paid' "
+        "WHEN new_paid > old_paid THEN 'partial' ELSE 'reversed' END, :agent, "
+        "CASE WHEN new_paid > old_paid THEN 'Paiement de ' || printf('%.2f', (new_paid - old_paid) / 100.0) || "
+        "' € sur la facture ' || number || ' constaté à l''import de ' || :file ELSE 'Paiement de la facture ' || "
+        "number || ' annulé dans ' || :file END, "
+        "json_object('invoice_id', invoice_id, 'number', number, 'amount_cents', new_paid - old_paid, "
+        "'source', 'import', 'file', :file) FROM temp.imp_changes WHERE new_paid <> old_paid", common)
+    db.execute(
+        "UPDATE invoices SET debtor_id = c.new_debtor, amount_cents = c.new_amount, due_date = c.new_due, "
+        "issue_date = c.new_issue, paid_cents = c.new_paid, "
+        "status = CASE WHEN c.new_amount > 0 AND c.new_paid >= c.new_amount THEN 'paid' "
+        "WHEN invoices.status = 'paid' THEN 'open' ELSE invoices.status END, "
+        "paid_date = CASE WHEN c.new_amount > 0 AND c.new_paid >= c.new_amount "
+        "THEN COALESCE(invoices.paid_date, c.paid_date, :as_of) ELSE NULL END, "
+        "version = version + 1, updated_at = :at, updated_by = :agent FROM temp.imp_changes c "
+        "WHERE invoices.id = c.invoice_id", common)
+    c.invoices_paid = db.execute("SELECT COUNT(*) FROM temp.imp_changes WHERE new_amount > 0 "
+                                 "AND new_paid >= new_amount AND old_paid < old_amount").fetchone()[0]
+
+    db.execute("UPDATE temp.imp_invoices SET is_new = 1 WHERE invoice_id IS NULL")
+    c.invoices_created = db.execute(
+        "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, currency, paid_cents, status, "
+        "paid_date, created_at, updated_at, updated_by) SELECT number, debtor_id, issue, due, amount, currency, "
+        "COALESCE(paid, 0), CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN 'paid' ELSE 'open' END, "
+        "CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN COALESCE(paid_date, :as_of) END, :at, :at, "
+        ":agent FROM temp.imp_invoices WHERE is_new = 1 ORDER BY line", common).rowcount
+    if c.invoices_created:
+        db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
+                   "WHERE i.issuer = '' AND i.number = imp_invoices.number) WHERE is_new = 1")
+        c.credit_notes = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE is_new = 1 "
+                                    "AND amount < 0").fetchone()[0]
+
+    # payments: the dated ones a FEC gives, else the difference, dated as of the export
+    c.payments_created, c.payments_skipped = _dated_payments(db, common)
+    c.payments_created += db.execute(
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
+        "SELECT new_debtor, invoice_id, COALESCE(paid_date, :as_of), new_paid - old_paid, 'import ' || :file, "
+        "'import', :at, :agent FROM temp.imp_changes WHERE new_paid <> old_paid AND NOT EXISTS (SELECT 1 FROM "
+        "temp.imp_payments p WHERE p.number = imp_changes.number)", common).rowcount
+    c.payments_created += db.execute(
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
+        "SELECT debtor_id, invoice_id, COALESCE(paid_date, :as_of), paid, 'import ' || :file, 'import', :at, "
+        ":agent FROM temp.imp_invoices s WHERE is_new = 1 AND COALESCE(paid, 0) <> 0 AND NOT EXISTS "
+        "(SELECT 1 FROM temp.imp_payments p WHERE p.number = s.number)", common).rowcount
+
+    # -- a full export: what is missing from it was paid ----------------------------------
+    if full:
+        missing = db.execute(
+            f"SELECT COUNT(*) FROM invoices i WHERE i.status IN {OUTSTANDING} AND i.amount_cents > i.paid_cents "
+            "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)").fetchone()[0]
+        outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE status IN {OUTSTANDING} "
+                                 "AND amount_cents > paid_cents").fetchone()[0]
+        if max_full_share is not None and missing > 20 and missing > max_full_share * outstanding:
+            c.problems.append((0, "--full", (
+                f"{missing} des {outstanding} factures ouvertes sont absentes de ce fichier : est-ce bien "
+                "l'export complet ? Rien n'a été importé. Si c'est voulu, relancez avec --full --allow-mass-close")))
+            return c
+        db.execute("DROP TABLE IF EXISTS temp.imp_gone")
+        db.execute(
+            f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, amount_cents - paid_cents AS rest "
+            f"FROM invoices i WHERE i.status IN {OUTSTANDING} AND i.amount_cents > i.paid_cents "
+            "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)")
+        c.closed_by_full = db.execute("SELECT COUNT(*) FROM temp.imp_gone").fetchone()[0]
+        db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
+                   "created_by) SELECT debtor_id, id, :as_of, rest, 'absente de l''export ' || :file, 'import', "
+                   ":at, :agent FROM temp.imp_gone", common)
+        c.payments_created += c.closed_by_full
+        db.execute(
+            "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) SELECT :at, "
+            "debtor_id, 'payment', 'in', 'paid', :agent, 'Facture ' || number || ' absente de l''export complet ' "
+            "|| :file || ' : considérée payée le ' || :as_of, json_object('invoice_id', id, 'number', number, "
+            "'amount_cents', rest, 'source', 'import', 'file', :file, 'rule', 'full') FROM temp.imp_gone", common)
+        db.execute("UPDATE invoices SET paid_cents = amount_cents, status = 'paid', paid_date = :as_of, "
+                   "version = version + 1, updated_at = :at, updated_by = :agent "
+                   "WHERE id IN (SELECT id FROM temp.imp_gone)", common)
+        db.execute("DROP TABLE temp.imp_gone")
+
+    # -- one summary event per debtor touched, linked to its invoices --------------------------
+    db.execute(
+        "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
+        "SELECT :at, s.debtor_id, 'import', NULL, 'sync', :agent, 'Import de ' || :file || ' : ' || "
+        "SUM(s.is_new) || ' nouvelle(s) facture(s), ' || SUM(1 - s.is_new) || ' modifiée(s)', "
+        "json_object('file', :file, 'sha256', :sha, 'new', json_group_array(CASE WHEN s.is_new THEN s.number END), "
+        "'changed', json_group_array(CASE WHEN s.is_new = 0 THEN s.number END)) "
+        "FROM temp.imp_invoices s WHERE s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM temp.imp_changes) "
+        "GROUP BY s.debtor_id", common)
+    # link every event this import wrote to its invoices
+    db.execute("INSERT INTO event_invoices (event_id, invoice_id) SELECT id, json_extract(data, '$.invoice_id') "
+               "FROM events WHERE id > ? AND kind = 'payment'", [first_event])
+    db.execute("INSERT OR IGNORE INTO event_invoices (event_id, invoice_id) SELECT e.id, s.invoice_id "
+               "FROM events e JOIN temp.imp_invoices s ON s.debtor_id = e.debtor_id WHERE e.id > ? "
+               "AND e.kind = 'import' AND (s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM "
+               "temp.imp_changes))", [first_event])
+    c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
+    return c
+
+
+def _dated_payments(db: Database, common: dict) -> tuple[int, int]:
+    """Dated payments a FEC gives (``temp.imp_payments``); those already recorded are skipped."""
+    staged = db.execute("SELECT COUNT(*) FROM temp.imp_payments WHERE number <> ''").fetchone()[0]
+    if not staged:
+        return 0, 0
+    created = db.execute(
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
+        "SELECT s.debtor_id, s.invoice_id, p.day, p.amount, p.reference, 'import', :at, :agent "
+        "FROM temp.imp_payments p JOIN temp.imp_invoices s ON s.number = p.number "
+        "WHERE NOT EXISTS (SELECT 1 FROM payments x WHERE x.invoice_id = s.invoice_id AND x.day = p.day "
+        "AND x.amount_cents = p.amount AND x.reference = p.reference) ORDER BY p.line", common).rowcount
+    return created, staged - created
+
+
+def record_import_event(db: Database, *, at: str, agent: str, kind: str, file_label: str, sha256: str,
+                        counts: dict) -> int:
+    cur = db.execute(
+        "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) VALUES (?, NULL, 'import', ?, ?, ?, ?)",
+        [at, kind, agent, f"Import de {file_label} par {agent}",
+         json.dumps({"file": file_label, "sha256": sha256, "kind": kind, **counts}, ensure_ascii=False,
+                    sort_keys=True)])
+    return cur.lastrowid
+
+
+def same_file_imported(db: Database, sha256: str) -> tuple[str, str] | None:
+    """(when, who) if a file with this SHA-256 was imported before."""
+    row = db.execute("SELECT at, agent FROM events WHERE kind = 'import' AND debtor_id IS NULL "
+                     "AND json_extract(data, '$.sha256') = ? ORDER BY id DESC LIMIT 1", [sha256]).fetchone()
+    return (row[0], row[1]) if row else None
