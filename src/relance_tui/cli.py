@@ -189,6 +189,55 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.io.columns import MappingProblem, load_mapping_file, parse_map_options, save_mapping_file
+    from relance_tui.io.importer import ImportRefused, import_file
+
+    path = Path(args.file).expanduser()
+    try:
+        forced = load_mapping_file(Path(args.mapping)) if args.mapping else {}
+        forced |= parse_map_options(args.map or [])
+    except MappingProblem as exc:
+        print(f"relance import : {exc}", file=sys.stderr)
+        return 2
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    store = _open(settings)
+    separator = {"tab": "\t", "\\t": "\t"}.get(args.separator, args.separator) if args.separator else None
+
+    def show_detection(detection) -> None:
+        print(f"Fichier : {path}")
+        for line in detection.lines():
+            print(f"  {line}")
+        if args.save_mapping and detection.cmap is not None:
+            save_mapping_file(Path(args.save_mapping), detection.cmap)
+            print(f"  Correspondance des colonnes enregistrée dans {args.save_mapping}")
+        if args.dry_run:
+            print("Simulation : le fichier est lu et vérifié en entier, puis rien n'est écrit.")
+        sys.stdout.flush()
+
+    try:
+        report = import_file(store, path, kind=args.kind, as_of=as_of, full=args.full,
+                             allow_mass_close=args.allow_mass_close, dry_run=args.dry_run,
+                             skip_invalid=args.skip_invalid,
+                             rejects_path=Path(args.rejects) if args.rejects else None, forced_map=forced,
+                             encoding=args.encoding, separator=separator,
+                             default_terms=settings.office.payment_terms_days, on_detection=show_detection)
+    except ImportRefused as exc:
+        print(exc.report.problem_summary(), file=sys.stderr)
+        return exc.exit_code
+    if report.previous_import:
+        when, who = report.previous_import
+        print(f"Note : ce même fichier (SHA-256 identique) a déjà été importé le {when} par {who} ; "
+              "rien n'a été dupliqué.")
+    if report.problems:
+        print(f"{len(report.problems)} problème(s), lignes écartées :", file=sys.stderr)
+        for line in report.problem_lines():
+            print(f"  {line}", file=sys.stderr)
+    for line in report.summary_lines():
+        print(line)
+    return 0
+
+
 # -- parser -------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -227,11 +276,31 @@ def build_parser() -> argparse.ArgumentParser:
     rset.add_argument("valid_from", metavar="DATE", help="AAAA-MM-JJ")
     rset.add_argument("rate", metavar="TAUX", help="en pourcentage, ex. 2,15")
     rset.add_argument("--source", help="d'où vient ce taux (ex. JORF du 27/12/2026)")
+    imp = sub.add_parser("import", help="importe un export comptable (CSV de factures, FEC, paiements)",
+                         description="Importe tout ou rien : un fichier avec une ligne invalide n'importe rien "
+                                     "(sauf --skip-invalid). Réimporter l'export du lendemain met à jour sans doublon.")
+    imp.add_argument("file", help="fichier CSV, TSV ou FEC")
+    imp.add_argument("--kind", choices=("invoices", "payments", "fec"), help="type de fichier (défaut : détecté)")
+    imp.add_argument("--as-of", help="date de l'export AAAA-MM-JJ (défaut : aujourd'hui)")
+    imp.add_argument("--full", action="store_true",
+                     help="export complet : les factures ouvertes absentes du fichier sont considérées payées")
+    imp.add_argument("--allow-mass-close", action="store_true",
+                     help="avec --full, accepte qu'un fichier solde plus de la moitié des factures ouvertes")
+    imp.add_argument("--dry-run", action="store_true", help="lit et vérifie tout, n'écrit rien")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="importe les lignes valides et écrit les autres dans un fichier de rejets")
+    imp.add_argument("--rejects", help="fichier de rejets (défaut : FICHIER.rejets.csv)")
+    imp.add_argument("--map", action="append", metavar="CHAMP=COLONNE",
+                     help="impose une colonne, ex. --map amount=\"Total TTC\" (répétable)")
+    imp.add_argument("--mapping", help="fichier de correspondance des colonnes (TOML, section [columns])")
+    imp.add_argument("--save-mapping", help="enregistre la correspondance détectée dans ce fichier")
+    imp.add_argument("--encoding", help="impose l'encodage (utf-8, cp1252, iso-8859-15...)")
+    imp.add_argument("--separator", help="impose le séparateur (; , | ou tab)")
     return parser
 
 
 COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doctor,
-            "backup": cmd_backup, "rates": cmd_rates}
+            "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.identifiers import luhn_check_digit
-from relance_tui.domain.text import fold
+from relance_tui.domain.text import fold, name_key
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import has_business_data, put_setting
 
@@ -460,7 +460,7 @@ class _Builder:
            "payment_terms_days, profile, account_manager, preferred_channel, contract_rate_bp, formal_notice_date, "
            "notes, created_at, updated_at, updated_by, version, name_key) VALUES "
            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           ((*d, fold(d[2])) for d in self.debtors))
+           ((*d, name_key(d[2])) for d in self.debtors))
         ex("INSERT INTO contacts (id, debtor_id, name, role, phone, phone2, email, can_release_payment, notes, "
            "created_at, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            self.contacts)

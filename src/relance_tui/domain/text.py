@@ -27,3 +27,17 @@ def key(text: str | None) -> str:
     if not text:
         return ""
     return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
+
+
+LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "eurl", "sa", "sci", "snc", "scop", "selarl", "sprl", "srl", "bv",
+                         "bvba", "nv", "ets", "etablissements", "eirl", "ei", "ste", "societe"})
+
+
+def name_key(name: str | None) -> str:
+    """The key debtors are matched on: folded, punctuation and legal forms dropped.
+
+    'SARL Garage Martin', 'Garage Martin S.A.R.L.' and 'garage  martin' give 'garage martin'.
+    """
+    words = key((name or "").replace(".", "")).split()
+    kept = [w for w in words if w not in LEGAL_FORMS]
+    return " ".join(kept or words)

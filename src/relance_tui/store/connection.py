@@ -28,6 +28,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from relance_tui.domain.instants import to_iso
+from relance_tui.domain.money import format_cents
 from relance_tui.errors import (
     DatabaseBusy,
     DatabaseMissing,
@@ -63,6 +64,20 @@ class HostSeen:
 
 
 Clock = Callable[[], dt.datetime]
+
+
+def _money_or_null(cents: int | None) -> str | None:
+    return None if cents is None else format_cents(int(cents))
+
+
+def _french_date(iso: str | None) -> str | None:
+    return None if not iso else f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL helpers for the notes our statements write (only our own SQL uses them)."""
+    conn.create_function("relance_money", 1, _money_or_null, deterministic=True)
+    conn.create_function("relance_date", 1, _french_date, deterministic=True)
 
 
 def utc_now() -> dt.datetime:
@@ -105,6 +120,7 @@ class Store:
         else:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000)
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        register_functions(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
         return conn

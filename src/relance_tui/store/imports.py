@@ -116,6 +116,17 @@ def drop_exact_duplicates(conn: sqlite3.Connection) -> int:
     return cur.rowcount
 
 
+def drop_staged_lines(conn: sqlite3.Connection, reasons: dict[int, str]) -> list[tuple[int, str, str]]:
+    """Remove these lines from staging; returns (line, raw, reason) for the rejects file."""
+    out = []
+    for line, reason in sorted(reasons.items()):
+        for table in ("imp_invoices", "imp_payments"):
+            for (raw,) in conn.execute(f"SELECT raw FROM temp.{table} WHERE line = ?", [line]).fetchall():
+                out.append((line, raw, reason))
+            conn.execute(f"DELETE FROM temp.{table} WHERE line = ?", [line])
+    return out
+
+
 def drop_staged_numbers(conn: sqlite3.Connection, numbers: Iterable[str]) -> list[tuple[int, str]]:
     """Remove these numbers from staging; returns their (line, raw) for the rejects file."""
     numbers = list(numbers)
@@ -167,8 +178,27 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     common = {"at": at, "agent": agent, "as_of": as_of, "file": file_label, "sha": sha256,
               "terms": default_terms}
 
-    # -- debtors: match by code, then SIREN, then name; create the rest ----------------
+    # -- checks first: nothing is written while a row is wrong ------------------------
     _resolve_debtors(db)
+    db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
+               "WHERE i.issuer = '' AND i.number = imp_invoices.number)")
+    db.execute("UPDATE temp.imp_invoices SET due = date(issue, '+' || COALESCE((SELECT d.payment_terms_days "
+               "FROM debtors d WHERE d.id = imp_invoices.debtor_id), :terms) || ' days') WHERE due IS NULL",
+               common)
+    for line, number, issue, due in db.execute(
+            "SELECT line, number, issue, due FROM temp.imp_invoices WHERE due < issue ORDER BY line"):
+        c.problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
+                                                    f"({number})"))
+    for line, number, paid, amount in db.execute(
+            "SELECT s.line, s.number, COALESCE(s.paid, i.paid_cents), s.amount FROM temp.imp_invoices s "
+            "JOIN invoices i ON i.id = s.invoice_id WHERE s.amount > 0 AND COALESCE(s.paid, i.paid_cents) > s.amount "
+            "ORDER BY s.line"):
+        c.problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
+                                            f"({format_cents(paid)}) sur la facture {number}"))
+    if c.problems:
+        return c
+
+    # -- debtors: match by code, then SIREN, then name; create the rest ----------------
     c.debtors_created = db.execute(
         "INSERT INTO debtors (code, name, name_key, siren, siret, address, postcode, city, created_at, "
         "updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), MIN(name_key), "
@@ -178,8 +208,9 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         _resolve_debtors(db)
     # fill in what the file knows and the card lacks (never overwrite an agent's data)
     c.debtors_updated = db.execute(
-        "UPDATE debtors SET code = COALESCE(code, s.code), siren = COALESCE(siren, s.siren), "
-        "siret = COALESCE(siret, s.siret), version = version + 1, updated_at = :at, updated_by = :agent "
+        "UPDATE debtors SET code = COALESCE(debtors.code, s.code), siren = COALESCE(debtors.siren, s.siren), "
+        "siret = COALESCE(debtors.siret, s.siret), version = debtors.version + 1, updated_at = :at, "
+        "updated_by = :agent "
         "FROM (SELECT debtor_id, NULLIF(MAX(debtor_code), '') AS code, NULLIF(MAX(siren), '') AS siren, "
         "NULLIF(MAX(siret), '') AS siret FROM temp.imp_invoices GROUP BY debtor_id) AS s "
         "WHERE debtors.id = s.debtor_id AND ((debtors.code IS NULL AND s.code IS NOT NULL "
@@ -195,15 +226,6 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         common).rowcount
 
     # -- invoices ------------------------------------------------------------------------
-    db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
-               "WHERE i.issuer = '' AND i.number = imp_invoices.number)")
-    db.execute("UPDATE temp.imp_invoices SET due = date(issue, '+' || COALESCE((SELECT d.payment_terms_days "
-               "FROM debtors d WHERE d.id = imp_invoices.debtor_id), :terms) || ' days') WHERE due IS NULL",
-               common)
-    bad_due = db.execute("SELECT line, number, issue, due FROM temp.imp_invoices WHERE due < issue").fetchall()
-    for line, number, issue, due in bad_due:
-        c.problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
-                                                    f"({number})"))
     # what changes on invoices we already have
     db.execute("DROP TABLE IF EXISTS temp.imp_changes")
     db.execute(
@@ -217,20 +239,13 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     c.invoices_updated = db.execute("SELECT COUNT(*) FROM temp.imp_changes").fetchone()[0]
     c.unchanged = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE invoice_id IS NOT NULL").fetchone()[0] \
         - c.invoices_updated
-    overpaid = db.execute("SELECT line, number, new_paid, new_amount FROM temp.imp_changes "
-                          "WHERE new_amount > 0 AND new_paid > new_amount").fetchall()
-    for line, number, paid, amount in overpaid:
-        c.problems.append((line, "montant réglé", f"réglé {format_cents(paid)} supérieur au montant "
-                                                  f"{format_cents(amount)} de la facture {number}"))
-    if c.problems:
-        return c
 
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
         "SELECT :at, new_debtor, 'payment', 'in', CASE WHEN new_paid >= new_amount THEN 'paid' "
         "WHEN new_paid > old_paid THEN 'partial' ELSE 'reversed' END, :agent, "
-        "CASE WHEN new_paid > old_paid THEN 'Paiement de ' || printf('%.2f', (new_paid - old_paid) / 100.0) || "
-        "' € sur la facture ' || number || ' constaté à l''import de ' || :file ELSE 'Paiement de la facture ' || "
+        "CASE WHEN new_paid > old_paid THEN 'Paiement de ' || relance_money(new_paid - old_paid) || "
+        "' sur la facture ' || number || ' constaté à l''import de ' || :file ELSE 'Paiement de la facture ' || "
         "number || ' annulé dans ' || :file END, "
         "json_object('invoice_id', invoice_id, 'number', number, 'amount_cents', new_paid - old_paid, "
         "'source', 'import', 'file', :file) FROM temp.imp_changes WHERE new_paid <> old_paid", common)
@@ -297,7 +312,7 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         db.execute(
             "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) SELECT :at, "
             "debtor_id, 'payment', 'in', 'paid', :agent, 'Facture ' || number || ' absente de l''export complet ' "
-            "|| :file || ' : considérée payée le ' || :as_of, json_object('invoice_id', id, 'number', number, "
+            "|| :file || ' : considérée payée le ' || relance_date(:as_of), json_object('invoice_id', id, 'number', number, "
             "'amount_cents', rest, 'source', 'import', 'file', :file, 'rule', 'full') FROM temp.imp_gone", common)
         db.execute("UPDATE invoices SET paid_cents = amount_cents, status = 'paid', paid_date = :as_of, "
                    "version = version + 1, updated_at = :at, updated_by = :agent "
@@ -336,6 +351,74 @@ def _dated_payments(db: Database, common: dict) -> tuple[int, int]:
         "WHERE NOT EXISTS (SELECT 1 FROM payments x WHERE x.invoice_id = s.invoice_id AND x.day = p.day "
         "AND x.amount_cents = p.amount AND x.reference = p.reference) ORDER BY p.line", common).rowcount
     return created, staged - created
+
+
+def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> MergeCounts:
+    """Apply a payments file: each payment to the invoice it names, or to the debtor's oldest."""
+    c = MergeCounts()
+    first_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+    rows = db.execute("SELECT line, number, debtor_code, name_key, day, amount, reference FROM temp.imp_payments "
+                      "ORDER BY line").fetchall()
+    for line, number, code, name_key, day, amount, reference in rows:
+        if number:
+            targets = db.execute("SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+                                 "WHERE issuer = '' AND number = ?", [number]).fetchall()
+            if not targets:
+                c.problems.append((line, "numéro de facture", f"facture {number} inconnue"))
+                continue
+            debtor_id = targets[0][1]
+        else:
+            found = db.execute("SELECT id FROM debtors WHERE (? <> '' AND code = ?) OR (? = '' AND name_key = ?) "
+                               "ORDER BY id LIMIT 1", [code, code, code, name_key]).fetchone()
+            if not found:
+                c.problems.append((line, "client", f"client {code or name_key} inconnu"))
+                continue
+            debtor_id = found[0]
+            targets = db.execute(f"SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+                                 f"WHERE debtor_id = ? AND status IN {OUTSTANDING} AND amount_cents > paid_cents "
+                                 "ORDER BY due_date, id", [debtor_id]).fetchall()
+        already = db.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE debtor_id = ? AND day = ? "
+                             "AND reference = ? AND source = 'import'", [debtor_id, day, reference]).fetchone()[0]
+        if reference and already == amount:
+            c.payments_skipped += 1
+            continue
+        owed = sum(max(0, a - p) for _, _, _, a, p in targets)
+        if amount > owed:
+            what = f"la facture {number}" if number else "les factures ouvertes de ce client"
+            c.problems.append((line, "montant", f"paiement {format_cents(amount)} supérieur au reste dû sur "
+                                                f"{what} ({format_cents(owed)})"))
+            continue
+        rest = amount
+        for invoice_id, _debtor, inv_number, inv_amount, inv_paid in targets:
+            part = min(rest, inv_amount - inv_paid)
+            if part <= 0:
+                continue
+            rest -= part
+            paid = inv_paid + part
+            db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, "
+                       "created_at, created_by) VALUES (?, ?, ?, ?, ?, 'import', ?, ?)",
+                       [debtor_id, invoice_id, day, part, reference, at, agent])
+            db.execute("UPDATE invoices SET paid_cents = ?, status = CASE WHEN ? >= amount_cents THEN 'paid' "
+                       "ELSE status END, paid_date = CASE WHEN ? >= amount_cents THEN ? ELSE paid_date END, "
+                       "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                       [paid, paid, paid, day, at, agent, invoice_id])
+            event = db.execute(
+                "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
+                "VALUES (?, ?, 'payment', 'in', ?, ?, ?, ?)",
+                [at, debtor_id, "paid" if paid >= inv_amount else "partial", agent,
+                 f"Paiement de {format_cents(part)} ({reference or 'sans référence'}) du "
+                 f"{day[8:10]}/{day[5:7]}/{day[:4]} sur la facture "
+                 f"{inv_number}, importé de {file_label}",
+                 json.dumps({"invoice_id": invoice_id, "number": inv_number, "amount_cents": part, "day": day,
+                             "reference": reference, "source": "import", "file": file_label}, ensure_ascii=False)])
+            db.execute("INSERT INTO event_invoices (event_id, invoice_id) VALUES (?, ?)", [event.lastrowid, invoice_id])
+            c.payments_created += 1
+            if paid >= inv_amount:
+                c.invoices_paid += 1
+            if rest == 0:
+                break
+    c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
+    return c
 
 
 def record_import_event(db: Database, *, at: str, agent: str, kind: str, file_label: str, sha256: str,

@@ -248,12 +248,12 @@ def m0002_seed_rates(db: Database) -> None:
 
 @migrations(name="0003_debtor_name_key")
 def m0003_debtor_name_key(db: Database) -> None:
-    """A folded copy of the name (accents, case, spacing ignored) to match imports on."""
-    from relance_tui.domain.text import fold
+    """A folded copy of the name (accents, case, punctuation, legal form ignored) to match imports on."""
+    from relance_tui.domain.text import name_key
 
     db.execute("ALTER TABLE debtors ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
     rows = db.execute("SELECT id, name FROM debtors").fetchall()
-    db.conn.executemany("UPDATE debtors SET name_key = ? WHERE id = ?", [(fold(name), i) for i, name in rows])
+    db.conn.executemany("UPDATE debtors SET name_key = ? WHERE id = ?", [(name_key(name), i) for i, name in rows])
     db.execute("CREATE INDEX debtors_name_key ON debtors (name_key)")
 
 

@@ -1,0 +1,819 @@
+"""``relance import``: accounting exports (CSV, FEC, payments) into the shared database.
+
+Flow, all or nothing:
+1. detect the format from the file's head (encoding, separator, columns,
+   decimal mark, date formats) and report it before anything is written;
+2. stream every row, check it, stage the valid ones in TEMP tables (no lock
+   on the shared file), collect every problem as ``file:line: field: what``;
+3. unless there were problems (or ``--skip-invalid`` says to set them aside),
+   merge in one ``BEGIN IMMEDIATE`` transaction that also writes the events.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from relance_tui.domain.identifiers import siren_valid, siret_valid
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.parsing import (
+    DATE_LABELS,
+    NumberFormat,
+    detect_date_format,
+    detect_number_format,
+    parse_amount,
+    parse_date,
+)
+from relance_tui.domain.text import key, name_key
+from relance_tui.errors import RelanceError
+from relance_tui.io.columns import (
+    INVOICE_FIELDS,
+    PAYMENT_FIELDS,
+    ColumnMap,
+    MappingProblem,
+    map_columns,
+)
+from relance_tui.io.textfile import FileProblem, Rows, TextFormat, detect_format, sha256_of
+from relance_tui.store import imports as st
+from relance_tui.store.connection import Store
+
+MAX_PROBLEMS_SHOWN = 50
+SAMPLE_ROWS = 500
+BATCH = 2_000
+KINDS = ("invoices", "payments", "fec")
+KIND_LABELS = {"invoices": "factures", "payments": "paiements", "fec": "FEC (écritures comptables)"}
+
+FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+               "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
+               "ValidDate", "Montantdevise", "Idevise")
+FEC_REQUIRED = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "PieceRef", "EcritureLet")
+OPENING_JOURNALS = {"an", "ran", "anouv", "ouv", "a nouveaux"}
+
+
+class ImportRefused(RelanceError):
+    """Nothing was imported; ``problems`` says why, line by line."""
+
+    exit_code = 11
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__(report.problem_summary())
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    field: str
+    message: str
+
+    def format(self, file_label: str) -> str:
+        where = f"{file_label}:{self.line}" if self.line else file_label
+        return f"{where}: {self.field}: {self.message}"
+
+
+@dataclass
+class Detection:
+    kind: str
+    text: TextFormat
+    number: NumberFormat | None = None
+    dates: dict[str, str] = field(default_factory=dict)  # field name -> format
+    columns: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    cmap: ColumnMap | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"Type : {KIND_LABELS[self.kind]}", f"Format : {self.text.describe()}"]
+        if self.number:
+            out.append(f"Nombres : {self.number.describe()}")
+        if self.dates:
+            out.append("Dates : " + ", ".join(f"{LABEL.get(k, k)} {DATE_LABELS[v]}" for k, v in self.dates.items()))
+        if self.columns:
+            out.append("Colonnes : " + " ; ".join(self.columns))
+        if self.ignored:
+            out.append("Colonnes ignorées : " + ", ".join(self.ignored))
+        return out
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    sha256: str = ""
+    detection: Detection | None = None
+    rows: int = 0
+    valid: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    counts: st.MergeCounts | None = None
+    allocations: list[str] = field(default_factory=list)
+    allocation_rules: dict[str, int] = field(default_factory=dict)
+    opening_lines: int = 0
+    rejects_path: Path | None = None
+    rejected: int = 0
+    dry_run: bool = False
+    previous_import: tuple[str, str] | None = None
+    fatal: bool = False  # a problem --skip-invalid cannot set aside (the file as a whole is wrong)
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    def problem_lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+        lines = [p.format(self.label) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... et {len(self.problems) - limit} autre(s) problème(s) ({len(self.problems)} en tout)")
+        return lines
+
+    def problem_summary(self) -> str:
+        return (f"{self.label} : import refusé, rien n'a été importé ({len(self.problems)} problème(s)).\n"
+                + "\n".join(self.problem_lines()))
+
+    def summary_lines(self) -> list[str]:
+        c = self.counts
+        head = "Simulation (--dry-run) : rien n'a été écrit." if self.dry_run else "Import terminé."
+        out = [f"{head} {self.rows} ligne(s) lues, {self.valid} valides"
+               + (f", {self.duplicates} doublon(s) identique(s) ignoré(s)" if self.duplicates else "")
+               + (f", {self.rejected} rejetée(s) vers {self.rejects_path}" if self.rejected else "") + "."]
+        if c:
+            out.append(f"Débiteurs : {c.debtors_created} créé(s), {c.debtors_updated} complété(s) ; "
+                       f"contacts créés : {c.contacts_created}")
+            out.append(f"Factures : {c.invoices_created} nouvelle(s) (dont {c.credit_notes} avoir(s)), "
+                       f"{c.invoices_updated} modifiée(s), {c.unchanged} inchangée(s), "
+                       f"{c.invoices_paid} soldée(s)" + (f", {c.closed_by_full} absente(s) de l'export complet "
+                                                         "considérée(s) payée(s)" if c.closed_by_full else ""))
+            out.append(f"Paiements enregistrés : {c.payments_created}"
+                       + (f" ({c.payments_skipped} déjà connu(s))" if c.payments_skipped else "")
+                       + f" ; événements ajoutés à la chronologie : {c.events}")
+        if self.opening_lines:
+            out.append(f"À-nouveaux : {self.opening_lines} ligne(s) d'ouverture reprises comme factures")
+        if self.allocation_rules:
+            rules = ", ".join(f"{n} {r}" for r, n in sorted(self.allocation_rules.items()))
+            out.append(f"Crédits non lettrés affectés : {rules}")
+            out += [f"  {a}" for a in self.allocations[:20]]
+            if len(self.allocations) > 20:
+                out.append(f"  ... et {len(self.allocations) - 20} autre(s)")
+        return out
+
+
+class _DryRun(Exception):
+    pass
+
+
+# -- rejects -----------------------------------------------------------------------------------
+class RejectsWriter:
+    """The rows set aside by --skip-invalid, as CSV with the reason per row."""
+
+    def __init__(self, path: Path, headers: list[str], separator: str):
+        self.path = path
+        self.headers = headers
+        self.separator = separator
+        self.rows: list[tuple[int, list[str], str]] = []
+
+    def add(self, line: int, fields: list[str], reason: str) -> None:
+        self.rows.append((line, fields, reason))
+
+    def write(self) -> None:
+        with open(self.path, "w", encoding="utf-8-sig", newline="") as fh:
+            out = csv.writer(fh, delimiter=self.separator)
+            out.writerow(["ligne", *self.headers, "motif du rejet"])
+            for line, fields, reason in sorted(self.rows, key=lambda r: r[0]):
+                out.writerow([line, *fields, reason])
+
+
+# -- CSV invoices ------------------------------------------------------------------------------
+INVOICE_REQUIRED = ("number", "issue_date", "amount")
+LABEL = {f.name: f.label for f in INVOICE_FIELDS} | {f.name: f.label for f in PAYMENT_FIELDS}
+
+
+def _get(fields: list[str], cmap: dict[str, int], name: str) -> str:
+    i = cmap.get(name)
+    if i is None or i >= len(fields):
+        return ""
+    return fields[i].strip()
+
+
+def _parse_siren(text: str) -> tuple[str, str]:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 9 and siren_valid(digits):
+        return digits, ""
+    if len(digits) == 14 and siret_valid(digits):
+        return digits[:9], digits
+    if len(digits) in (9, 14):
+        raise ValueError(f"{'SIREN' if len(digits) == 9 else 'SIRET'} invalide, clé de contrôle fausse ({text})")
+    raise ValueError(f"SIREN ou SIRET attendu (9 ou 14 chiffres) ({text})")
+
+
+class InvoiceRowParser:
+    def __init__(self, cmap: ColumnMap, number: NumberFormat, dates: dict[str, str]):
+        self.cols = cmap.fields
+        self.decimal = number.decimal
+        self.dates = dates
+
+    def parse(self, line: int, fields: list[str]) -> tuple[tuple | None, list[Problem]]:
+        problems: list[Problem] = []
+        cols = self.cols
+
+        def bad(name: str, message: str) -> None:
+            problems.append(Problem(line, LABEL[name], message))
+
+        number = _get(fields, cols, "number")
+        if not number:
+            bad("number", "numéro de facture vide")
+        name = _get(fields, cols, "debtor_name")
+        code = _get(fields, cols, "debtor_code")
+        if not name and not code:
+            bad("debtor_name", "ni nom ni code client")
+        siren = siret = ""
+        raw_siren = _get(fields, cols, "siren")
+        if raw_siren:
+            try:
+                siren, siret = _parse_siren(raw_siren)
+            except ValueError as exc:
+                bad("siren", str(exc))
+        issue = due = None
+        for fname, target in (("issue_date", "issue"), ("due_date", "due")):
+            text = _get(fields, cols, fname)
+            if not text:
+                if fname == "issue_date":
+                    bad(fname, "date vide")
+                continue
+            fmt = self.dates.get(fname)
+            try:
+                value = parse_date(text, fmt) if fmt else None
+                if value is None:
+                    raise ValueError(f"date illisible ({text})")
+            except ValueError as exc:
+                bad(fname, str(exc))
+                continue
+            if target == "issue":
+                issue = value
+            else:
+                due = value
+        if issue and due and due < issue:
+            bad("due_date", f"échéance {due:%d/%m/%Y} antérieure à la date de facture {issue:%d/%m/%Y}")
+        amounts: dict[str, int | None] = {}
+        for fname in ("amount", "paid", "remaining"):
+            text = _get(fields, cols, fname)
+            if not text:
+                if fname == "amount":
+                    bad(fname, "montant vide")
+                amounts[fname] = None
+                continue
+            try:
+                amounts[fname] = parse_amount(text, self.decimal)
+            except ValueError as exc:
+                bad(fname, str(exc))
+                amounts[fname] = None
+        amount, paid, remaining = amounts["amount"], amounts["paid"], amounts["remaining"]
+        if amount is not None:
+            if paid is None and remaining is not None:
+                paid = amount - remaining
+            elif paid is not None and remaining is not None and paid + remaining != amount:
+                bad("remaining", f"réglé {format_cents(paid)} + reste dû {format_cents(remaining)} "
+                                 f"≠ montant {format_cents(amount)}")
+            if amount > 0 and paid is not None:
+                if paid > amount:
+                    bad("paid", f"réglé {format_cents(paid)} supérieur au montant {format_cents(amount)}")
+                elif paid < 0:
+                    bad("paid", f"montant réglé négatif ({format_cents(paid)})")
+            if amount < 0:
+                paid = None  # a credit note is never chased; nothing is "paid" on it
+            if amount == 0:
+                bad("amount", "montant nul")
+        if problems:
+            return None, problems
+        nkey = name_key(name)
+        debtor_key = f"C{code}" if code else f"S{siren}" if siren else f"N{nkey}"
+        currency = _get(fields, cols, "currency").upper().replace("€", "EUR") or "EUR"
+        fingerprint = "|".join(str(x) for x in (debtor_key, issue, due, amount, paid))
+        return (line, number, code, name or code, nkey, siren, siret, issue.isoformat(),
+                due.isoformat() if due else None, amount, paid, None, _get(fields, cols, "email"),
+                _get(fields, cols, "phone"), _get(fields, cols, "contact"), _get(fields, cols, "address"),
+                _get(fields, cols, "postcode"), _get(fields, cols, "city"), currency[:3], fingerprint,
+                json.dumps(fields, ensure_ascii=False), debtor_key), []
+
+
+class PaymentRowParser:
+    def __init__(self, cmap: ColumnMap, number: NumberFormat, dates: dict[str, str]):
+        self.cols = cmap.fields
+        self.decimal = number.decimal
+        self.date_format = dates.get("pay_date")
+
+    def parse(self, line: int, fields: list[str]) -> tuple[tuple | None, list[Problem]]:
+        problems: list[Problem] = []
+        cols = self.cols
+
+        def bad(name: str, message: str) -> None:
+            problems.append(Problem(line, LABEL[name], message))
+
+        number = _get(fields, cols, "number")
+        code = _get(fields, cols, "debtor_code")
+        name = _get(fields, cols, "debtor_name")
+        if not (number or code or name):
+            bad("number", "ni numéro de facture ni client : impossible de savoir ce que ce paiement règle")
+        day = None
+        text = _get(fields, cols, "pay_date")
+        try:
+            if not text:
+                raise ValueError("date vide")
+            day = parse_date(text, self.date_format) if self.date_format else None
+            if day is None:
+                raise ValueError(f"date illisible ({text})")
+        except ValueError as exc:
+            bad("pay_date", str(exc))
+        amount = None
+        text = _get(fields, cols, "amount")
+        try:
+            if not text:
+                raise ValueError("montant vide")
+            amount = parse_amount(text, self.decimal)
+            if amount <= 0:
+                raise ValueError(f"un paiement est un montant positif ({text})")
+        except ValueError as exc:
+            bad("amount", str(exc))
+        if problems:
+            return None, problems
+        return (line, number, code, name_key(name), day.isoformat(), amount, _get(fields, cols, "reference"), "",
+                json.dumps(fields, ensure_ascii=False)), []
+
+
+# -- FEC ------------------------------------------------------------------------------------------
+def is_fec_header(headers: list[str]) -> bool:
+    names = {h.strip().lower() for h in headers}
+    return {"journalcode", "ecriturenum", "comptenum", "ecriturelet"} <= names
+
+
+@dataclass
+class FecLine:
+    line: int
+    aux: str
+    auxlib: str
+    journal: str
+    num: str
+    date: dt.date
+    piece: str
+    piece_date: dt.date | None
+    label: str
+    debit: int
+    credit: int
+    letter: str
+    datelet: dt.date | None
+    open: bool
+
+
+class FecReader:
+    """Reads the customer-account (411) lines of a FEC."""
+
+    def __init__(self, headers: list[str], number: NumberFormat, date_format: str, as_of: dt.date):
+        lower = {h.strip().lower(): i for i, h in enumerate(headers)}
+        self.idx = {name: lower.get(name.lower()) for name in (*FEC_COLUMNS, "Montant", "Sens")}
+        self.decimal = number.decimal
+        self.date_format = date_format
+        self.as_of = as_of
+        self.signed = self.idx["Debit"] is None or self.idx["Credit"] is None
+
+    @staticmethod
+    def missing_columns(headers: list[str]) -> list[str]:
+        lower = {h.strip().lower() for h in headers}
+        missing = [c for c in FEC_REQUIRED if c.lower() not in lower]
+        if not ({"debit", "credit"} <= lower or {"montant", "sens"} <= lower):
+            missing.append("Debit/Credit (ou Montant/Sens)")
+        return missing
+
+    def get(self, fields: list[str], name: str) -> str:
+        i = self.idx[name]
+        return fields[i].strip() if i is not None and i < len(fields) else ""
+
+    def parse(self, line: int, fields: list[str]) -> tuple[FecLine | None, list[Problem]]:
+        account = self.get(fields, "CompteNum")
+        if not account.startswith("411"):
+            return None, []
+        problems: list[Problem] = []
+
+        def date_of(name: str, required: bool) -> dt.date | None:
+            text = self.get(fields, name)
+            if not text:
+                if required:
+                    problems.append(Problem(line, name, "date vide"))
+                return None
+            try:
+                return parse_date(text, self.date_format)
+            except ValueError as exc:
+                problems.append(Problem(line, name, str(exc)))
+                return None
+
+        def amount_of(name: str) -> int:
+            text = self.get(fields, name)
+            if not text:
+                return 0
+            try:
+                return parse_amount(text, self.decimal)
+            except ValueError as exc:
+                problems.append(Problem(line, name, str(exc)))
+                return 0
+
+        date = date_of("EcritureDate", True)
+        piece_date = date_of("PieceDate", False)
+        datelet = date_of("DateLet", False)
+        if self.signed:
+            amount = amount_of("Montant")
+            sens = self.get(fields, "Sens").upper()
+            if sens in ("D", "+1", "1"):
+                debit, credit = amount, 0
+            elif sens in ("C", "-1"):
+                debit, credit = 0, amount
+            else:
+                problems.append(Problem(line, "Sens", f"attendu D ou C (ou +1/-1) ({self.get(fields, 'Sens')})"))
+                debit = credit = 0
+        else:
+            debit, credit = amount_of("Debit"), amount_of("Credit")
+        if debit < 0 or credit < 0:  # a negative debit is a credit, and vice versa
+            debit, credit = max(debit, 0) - min(credit, 0), max(credit, 0) - min(debit, 0)
+        if problems or date is None:
+            return None, problems
+        letter = self.get(fields, "EcritureLet")
+        is_open = not letter or (datelet is not None and datelet > self.as_of)
+        aux = self.get(fields, "CompAuxNum") or account
+        auxlib = self.get(fields, "CompAuxLib") or self.get(fields, "CompteLib") or aux
+        return FecLine(line, aux, auxlib, self.get(fields, "JournalCode"), self.get(fields, "EcritureNum"), date,
+                       self.get(fields, "PieceRef"), piece_date, self.get(fields, "EcritureLib"), debit, credit,
+                       letter, datelet, is_open), []
+
+
+FEC_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS imp_fec (
+    line INTEGER, aux TEXT, auxlib TEXT, journal TEXT, num TEXT, day TEXT, piece TEXT, piece_day TEXT,
+    label TEXT, debit INTEGER, credit INTEGER, letter TEXT, datelet TEXT, open INTEGER
+)
+"""
+
+
+def _is_opening(journal: str) -> bool:
+    return key(journal) in OPENING_JOURNALS or key(journal).startswith("a nouveau")
+
+
+def _fec_invoice_number(row: tuple) -> str:
+    line, aux, _auxlib, journal, num, _day, piece, *_ = row
+    if piece:
+        return piece
+    return f"{'AN' if _is_opening(journal) else journal}-{aux}-{num or line}"
+
+
+def allocate_fec(conn, report: ImportReport) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """Turn staged 411 lines into invoices and dated payments, one debtor at a time."""
+    cursor = conn.execute("SELECT line, aux, auxlib, journal, num, day, piece, piece_day, label, debit, credit, "
+                          "letter, datelet, open FROM temp.imp_fec ORDER BY aux, day, line")
+    current: list[tuple] = []
+    for row in cursor:
+        if current and row[1] != current[0][1]:
+            yield _allocate_debtor(current, report)
+            current = []
+        current.append(row)
+    if current:
+        yield _allocate_debtor(current, report)
+
+
+def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tuple], list[tuple]]:
+    aux, auxlib = rows[0][1], rows[0][2]
+    invoices: dict[str, dict] = {}
+    payments: list[tuple] = []
+    open_credits: list[tuple] = []
+    lettered_credit_day: dict[str, str] = {}
+    for row in rows:
+        line, _aux, _lib, journal, _num, day, piece, piece_day, label, debit, credit, letter, datelet, is_open = row
+        if credit and not is_open:
+            lettered_credit_day[letter] = max(lettered_credit_day.get(letter, ""), day)
+    for row in rows:
+        line, _aux, _lib, journal, _num, day, piece, piece_day, label, debit, credit, letter, datelet, is_open = row
+        if debit:
+            number = _fec_invoice_number(row)
+            inv = invoices.setdefault(number, {"line": line, "issue": piece_day or day, "amount": 0, "paid": 0,
+                                               "settled": [], "open": False})
+            inv["amount"] += debit
+            inv["issue"] = min(inv["issue"], piece_day or day)
+            if _is_opening(journal):
+                report.opening_lines += 1
+            if is_open:
+                inv["open"] = True
+            else:
+                inv["settled"].append((datelet or lettered_credit_day.get(letter) or day, debit, letter))
+        if credit:
+            if is_open:
+                open_credits.append(row)
+    # lettered debits were paid when their lettering was made
+    for number, inv in invoices.items():
+        for day, cents, letter in inv["settled"]:
+            inv["paid"] += cents
+            payments.append((inv["line"], number, aux, "", day, cents, f"lettrage {letter}", "lettrage", ""))
+    open_numbers = [n for n, inv in sorted(invoices.items(), key=lambda kv: (kv[1]["issue"], kv[1]["line"]))
+                    if inv["amount"] > inv["paid"]]
+    credit_notes: list[tuple] = []
+    for row in open_credits:
+        line, _aux, _lib, journal, num, day, piece, _pd, label, _debit, credit, *_ = row
+        rest = credit
+        named = piece if piece in invoices else next((n for n in open_numbers if n and n in label), None)
+        targets = ([named] if named else []) + [n for n in open_numbers if n != named]
+        for number in targets:
+            inv = invoices[number]
+            room = inv["amount"] - inv["paid"]
+            if room <= 0:
+                continue
+            part = min(room, rest)
+            inv["paid"] += part
+            rest -= part
+            rule = "pièce nommée" if number == named else "plus ancienne facture"
+            report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
+            report.allocations.append(f"{aux} ligne {line} : crédit {format_cents(part)} ({piece or label}) → "
+                                      f"{number} ({rule})")
+            payments.append((line, number, aux, "", day, part, piece or label or f"{journal} {num}", rule, ""))
+            if rest == 0:
+                break
+        if rest > 0:  # more than all it owes: an unapplied credit reduces the balance as a credit note
+            number = f"AV-{piece or f'{journal}-{num or line}'}"
+            rule = "avoir non affecté"
+            report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
+            report.allocations.append(f"{aux} ligne {line} : crédit {format_cents(rest)} ({piece or label}) → "
+                                      f"{number} ({rule})")
+            credit_notes.append((line, number, day, -rest))
+    nkey = name_key(auxlib)
+    staged = []
+    for number, inv in invoices.items():
+        paid_date = max((p[4] for p in payments if p[1] == number), default=None) \
+            if inv["paid"] >= inv["amount"] else None
+        fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
+        staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
+                       inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
+                       json.dumps([aux, number], ensure_ascii=False), f"C{aux}"))
+    for line, number, day, cents in credit_notes:
+        staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
+                       "", "", "EUR", f"{aux}|{day}|{cents}", json.dumps([aux, number]), f"C{aux}"))
+    return staged, payments
+
+
+# -- the import ---------------------------------------------------------------------------------------
+def count_lines(path: Path) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            n += chunk.count(b"\n")
+    return max(n, 1)
+
+
+Progress = Callable[[int, int], None]
+
+
+def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | None = None,
+           encoding: str | None = None, separator: str | None = None) -> tuple[Detection, list[str]]:
+    """What the file is, from its head. Raises ImportRefused-ready problems as FileProblem/MappingProblem."""
+    fmt = detect_format(path, encoding=encoding, separator=separator)
+    rows = iter(Rows(path, fmt))
+    try:
+        _line, headers = next(rows)
+    except StopIteration:
+        raise FileProblem("fichier vide") from None
+    sample = [fields for _, fields in zip(range(SAMPLE_ROWS), (f for _, f in rows), strict=False)]
+    if kind == "fec" or (kind is None and is_fec_header(headers)):
+        missing = FecReader.missing_columns(headers)
+        if missing:
+            raise MappingProblem(f"FEC : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
+        lower = [h.strip().lower() for h in headers]
+        amount_cols = [lower.index(c) for c in ("debit", "credit", "montant") if c in lower]
+        numbers = detect_number_format(f[i] for f in sample for i in amount_cols if i < len(f))
+        date_i = lower.index("ecrituredate")
+        date_fmt = detect_date_format(f[date_i] for f in sample if date_i < len(f)) or "YYYYMMDD"
+        det = Detection("fec", fmt, numbers, {"EcritureDate": date_fmt},
+                        [f"{len(headers)} colonnes FEC" + (" (Montant + Sens)" if "sens" in lower else "")])
+        return det, headers
+    cmaps = {name: map_columns(headers, fields, forced_map if kind in (None, name) else None)
+             for name, fields in (("invoices", INVOICE_FIELDS), ("payments", PAYMENT_FIELDS))}
+    if kind is None:
+        inv = cmaps["invoices"].fields
+        pay = cmaps["payments"].fields
+        looks_invoices = all(f in inv for f in INVOICE_REQUIRED)
+        looks_payments = "pay_date" in pay and "amount" in pay and key(headers[pay["pay_date"]]) != "date facture"
+        if not looks_invoices and looks_payments and "issue_date" not in inv:
+            kind = "payments"
+        else:
+            kind = "invoices"
+    cmap = cmaps[kind]
+    field_set = INVOICE_FIELDS if kind == "invoices" else PAYMENT_FIELDS
+    required = INVOICE_REQUIRED if kind == "invoices" else ("pay_date", "amount")
+    missing = [LABEL[f] for f in required if f not in cmap.fields]
+    if kind == "invoices" and "debtor_name" not in cmap.fields and "debtor_code" not in cmap.fields:
+        missing.append("client (raison sociale ou code client)")
+    if missing:
+        raise MappingProblem(
+            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (en-têtes trouvés : "
+            f"{', '.join(h for h in headers if h.strip())}). Indiquez-les avec --map CHAMP=COLONNE.")
+    amount_fields = [f for f in ("amount", "paid", "remaining") if f in cmap.fields]
+    numbers = detect_number_format(_get(f, cmap.fields, name) for f in sample for name in amount_fields)
+    dates = {}
+    for name in ("issue_date", "due_date", "pay_date"):
+        if name in cmap.fields:
+            found = detect_date_format(_get(f, cmap.fields, name) for f in sample)
+            if found:
+                dates[name] = found
+    return Detection(kind, fmt, numbers, dates, cmap.describe(field_set), cmap.ignored(), cmap), headers
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    kind: str | None = None,
+    as_of: dt.date | None = None,
+    full: bool = False,
+    allow_mass_close: bool = False,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    forced_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    separator: str | None = None,
+    default_terms: int = 30,
+    on_detection: Callable[[Detection], None] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path`` whole or not at all. Raises ImportRefused with every problem found."""
+    path = Path(path)
+    as_of = as_of or dt.date.today()
+    report = ImportReport(path, dry_run=dry_run)
+    try:
+        report.sha256 = sha256_of(path)
+        detection, headers = detect(path, kind=kind, forced_map=forced_map, encoding=encoding, separator=separator)
+    except (FileProblem, MappingProblem) as exc:
+        report.problems.append(Problem(1 if isinstance(exc, MappingProblem) else 0,
+                                       "colonnes" if isinstance(exc, MappingProblem) else "fichier", str(exc)))
+        raise ImportRefused(report) from None
+    except OSError as exc:
+        report.problems.append(Problem(0, "fichier", f"illisible : {exc.strerror or exc}"))
+        raise ImportRefused(report) from None
+    report.detection = detection
+    if on_detection:
+        on_detection(detection)
+    rejects = None
+    if skip_invalid:
+        report.rejects_path = rejects_path or path.with_name(path.stem + ".rejets.csv")
+        rejects = RejectsWriter(report.rejects_path, headers, detection.text.separator)
+    conn = store.conn
+    total = count_lines(path)
+    try:
+        st.drop_staging(conn)
+        st.reset_staging(conn)
+        _stage(conn, path, detection, headers, report, rejects, as_of, total, progress)
+        if report.problems and (not skip_invalid or report.fatal):
+            raise ImportRefused(report)
+        report.previous_import = st.same_file_imported(store.db, report.sha256)
+        staged_problems = list(report.problems)
+
+        def merge(db: Database) -> None:
+            report.problems = list(staged_problems)  # the merge may run again after a lock wait
+            set_aside: list[tuple[int, str, str]] = []
+            while True:
+                report.counts = _merge(db, store, detection, report, as_of=as_of, full=full,
+                                       allow_mass_close=allow_mass_close, default_terms=default_terms)
+                found = report.counts.problems
+                if not found:
+                    break
+                report.problems += [Problem(line, fname, msg) for line, fname, msg in found]
+                if not skip_invalid or any(line == 0 for line, _, _ in found):
+                    raise ImportRefused(report)
+                # --skip-invalid: set those rows aside and merge the rest again (payments
+                # are applied row by row and skipped the bad ones already)
+                set_aside += st.drop_staged_lines(db.conn, {line: f"{fname}: {msg}" for line, fname, msg in found})
+                if detection.kind == "payments":
+                    break
+            report.counts.rejected_lines = set_aside
+            _record(db, store, detection, report)
+            if dry_run:
+                raise _DryRun()
+
+        try:
+            store.write(merge, what=f"import de {path.name}")
+        except _DryRun:
+            pass
+        if rejects is not None:
+            for line, raw, reason in report.counts.rejected_lines if report.counts else ():
+                rejects.add(line, json.loads(raw), reason)
+            report.rejected = len(rejects.rows)
+            if rejects.rows:
+                rejects.write()
+        if progress:
+            progress(total, total)
+        return report
+    finally:
+        st.drop_staging(conn)
+        conn.execute("DROP TABLE IF EXISTS temp.imp_fec")
+
+
+def _stage(conn, path: Path, detection: Detection, headers: list[str], report: ImportReport,
+           rejects: RejectsWriter | None, as_of: dt.date, total: int, progress: Progress | None) -> None:
+    rows = Rows(path, detection.text)
+    if detection.kind == "fec":
+        parser = FecReader(headers, detection.number, detection.dates["EcritureDate"], as_of)
+    elif detection.kind == "payments":
+        parser = PaymentRowParser(detection.cmap, detection.number, detection.dates)
+    else:
+        parser = InvoiceRowParser(detection.cmap, detection.number, detection.dates)
+    if detection.kind == "fec":
+        conn.execute(FEC_STAGING)
+        conn.execute("DELETE FROM temp.imp_fec")
+    batch: list[tuple] = []
+    conn.execute("BEGIN")  # temp tables only: no lock on the shared file
+    try:
+        first = True
+        for line, fields in rows:
+            if first:  # the header
+                first = False
+                continue
+            report.rows += 1
+            parsed, problems = parser.parse(line, fields)
+            if problems:
+                report.problems += problems
+                if rejects is not None:
+                    rejects.add(line, fields, "; ".join(f"{p.field}: {p.message}" for p in problems))
+                continue
+            if parsed is None:  # a FEC line outside customer accounts
+                continue
+            report.valid += 1
+            if detection.kind == "fec":
+                p = parsed
+                batch.append((p.line, p.aux, p.auxlib, p.journal, p.num, p.date.isoformat(), p.piece,
+                              p.piece_date.isoformat() if p.piece_date else None, p.label, p.debit, p.credit,
+                              p.letter, p.datelet.isoformat() if p.datelet else None, int(p.open)))
+            else:
+                batch.append(parsed)
+            if len(batch) >= BATCH:
+                _flush(conn, detection.kind, batch)
+                batch = []
+                if progress:
+                    progress(line, total)
+        _flush(conn, detection.kind, batch)
+        if detection.kind == "fec":
+            _check_lettering(conn, report)
+            for invoices, payments in allocate_fec(conn, report):
+                st.stage_invoices(conn, invoices)
+                st.stage_payments(conn, payments)
+        st.index_staging(conn)
+        if detection.kind != "payments":
+            report.duplicates = st.drop_exact_duplicates(conn)
+            for number, lines in st.staged_duplicates(conn):
+                message = (f"facture {number} présente plusieurs fois avec des données différentes "
+                           f"(lignes {', '.join(str(x) for x in lines)})")
+                report.problems.append(Problem(lines[1], LABEL["number"], message))
+                if rejects is not None:
+                    for line, raw in st.drop_staged_numbers(conn, [number]):
+                        rejects.add(line, json.loads(raw), message)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    report.problems.sort(key=lambda p: p.line)
+
+
+def _flush(conn, kind: str, batch: list[tuple]) -> None:
+    if not batch:
+        return
+    if kind == "fec":
+        conn.executemany("INSERT INTO temp.imp_fec VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+    elif kind == "payments":
+        st.stage_payments(conn, batch)
+    else:
+        st.stage_invoices(conn, batch)
+
+
+def _check_lettering(conn, report: ImportReport) -> None:
+    for aux, letter, line, debit, credit in conn.execute(
+        "SELECT aux, letter, MIN(line), SUM(debit), SUM(credit) FROM temp.imp_fec WHERE letter <> '' "
+        "GROUP BY aux, letter HAVING SUM(debit) <> SUM(credit) ORDER BY MIN(line)"
+    ):
+        report.fatal = True
+        report.problems.append(Problem(line, "EcritureLet", (
+            f"lettrage « {letter} » du compte {aux} déséquilibré : débit {format_cents(debit)}, "
+            f"crédit {format_cents(credit)}")))
+
+
+def _merge(db: Database, store: Store, detection: Detection, report: ImportReport, *, as_of: dt.date, full: bool,
+           allow_mass_close: bool, default_terms: int) -> st.MergeCounts:
+    at = store.now()
+    if detection.kind == "payments":
+        return st.merge_payments(db, at=at, agent=store.agent, file_label=report.label)
+    return st.merge_invoices(db, at=at, agent=store.agent, as_of=as_of.isoformat(), file_label=report.label,
+                             sha256=report.sha256, default_terms=default_terms, full=full,
+                             max_full_share=None if allow_mass_close else 0.5)
+
+
+def _record(db: Database, store: Store, detection: Detection, report: ImportReport) -> None:
+    c = report.counts
+    st.record_import_event(db, at=store.now(), agent=store.agent, kind=detection.kind, file_label=report.label,
+                           sha256=report.sha256, counts={
+                               "rows": report.rows, "valid": report.valid, "rejected": len(report.problems),
+                               "debtors_created": c.debtors_created, "invoices_created": c.invoices_created,
+                               "invoices_updated": c.invoices_updated, "invoices_paid": c.invoices_paid,
+                               "payments_created": c.payments_created, "closed_by_full": c.closed_by_full})
