@@ -238,6 +238,28 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.domain.penalties import MissingRate
+    from relance_tui.io.csvout import open_output
+    from relance_tui.io.export import export_invoices
+
+    store = _open(settings)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    out = open_output(args.output, excel=args.excel)
+    try:
+        count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
+                                country=settings.office.country)
+    except MissingRate as exc:
+        print(f"relance export : {exc}.", file=sys.stderr)
+        return 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.output not in (None, "-"):
+        print(f"{count} facture(s) exportée(s) dans {args.output}", file=sys.stderr)
+    return 0
+
+
 # -- parser -------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -296,11 +318,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--save-mapping", help="enregistre la correspondance détectée dans ce fichier")
     imp.add_argument("--encoding", help="impose l'encodage (utf-8, cp1252, iso-8859-15...)")
     imp.add_argument("--separator", help="impose le séparateur (; , | ou tab)")
+    export = sub.add_parser("export", help="exporte les factures (avec pénalités) ou les promesses")
+    export_sub = export.add_subparsers(dest="export_what", metavar="QUOI", required=True)
+    exp_inv = export_sub.add_parser("invoices", help="factures avec jours de retard, pénalités et indemnité")
+    exp_inv.add_argument("--open", action="store_true", help="seulement les factures restant dues")
+    exp_inv.add_argument("--as-of", help="date de calcul AAAA-MM-JJ (défaut : aujourd'hui)")
+    exp_inv.add_argument("--format", choices=("csv",), default="csv")
+    exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
+    exp_inv.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     return parser
 
 
 COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doctor,
-            "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import}
+            "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import, "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,9 +39,10 @@ def parse_amount(text: str, decimal: str = ",") -> int:
     if not s:
         raise ValueError("montant vide")
     negative = False
+    s = _CURRENCY.sub("", s).strip()
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
-    s = _CURRENCY.sub("", s)
+        s = _CURRENCY.sub("", s).strip()
     if s.startswith("-"):
         negative, s = not negative, s[1:].strip()
     elif s.endswith("-"):

@@ -136,7 +136,8 @@ class ImportReport:
     def summary_lines(self) -> list[str]:
         c = self.counts
         head = "Simulation (--dry-run) : rien n'a été écrit." if self.dry_run else "Import terminé."
-        out = [f"{head} {self.rows} ligne(s) lues, {self.valid} valides"
+        kept = "sur des comptes clients (411)" if self.detection and self.detection.kind == "fec" else "valides"
+        out = [f"{head} {self.rows} ligne(s) lues, {self.valid} {kept}"
                + (f", {self.duplicates} doublon(s) identique(s) ignoré(s)" if self.duplicates else "")
                + (f", {self.rejected} rejetée(s) vers {self.rejects_path}" if self.rejected else "") + "."]
         if c:
@@ -364,6 +365,7 @@ class FecLine:
     letter: str
     datelet: dt.date | None
     open: bool
+    after: bool  # dated after --as-of: counts for the lettering check only
 
 
 class FecReader:
@@ -442,13 +444,13 @@ class FecReader:
         auxlib = self.get(fields, "CompAuxLib") or self.get(fields, "CompteLib") or aux
         return FecLine(line, aux, auxlib, self.get(fields, "JournalCode"), self.get(fields, "EcritureNum"), date,
                        self.get(fields, "PieceRef"), piece_date, self.get(fields, "EcritureLib"), debit, credit,
-                       letter, datelet, is_open), []
+                       letter, datelet, is_open, date > self.as_of), []
 
 
 FEC_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS imp_fec (
     line INTEGER, aux TEXT, auxlib TEXT, journal TEXT, num TEXT, day TEXT, piece TEXT, piece_day TEXT,
-    label TEXT, debit INTEGER, credit INTEGER, letter TEXT, datelet TEXT, open INTEGER
+    label TEXT, debit INTEGER, credit INTEGER, letter TEXT, datelet TEXT, open INTEGER, after INTEGER
 )
 """
 
@@ -467,7 +469,7 @@ def _fec_invoice_number(row: tuple) -> str:
 def allocate_fec(conn, report: ImportReport) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """Turn staged 411 lines into invoices and dated payments, one debtor at a time."""
     cursor = conn.execute("SELECT line, aux, auxlib, journal, num, day, piece, piece_day, label, debit, credit, "
-                          "letter, datelet, open FROM temp.imp_fec ORDER BY aux, day, line")
+                          "letter, datelet, open FROM temp.imp_fec WHERE after = 0 ORDER BY aux, day, line")
     current: list[tuple] = []
     for row in cursor:
         if current and row[1] != current[0][1]:
@@ -745,7 +747,7 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
                 p = parsed
                 batch.append((p.line, p.aux, p.auxlib, p.journal, p.num, p.date.isoformat(), p.piece,
                               p.piece_date.isoformat() if p.piece_date else None, p.label, p.debit, p.credit,
-                              p.letter, p.datelet.isoformat() if p.datelet else None, int(p.open)))
+                              p.letter, p.datelet.isoformat() if p.datelet else None, int(p.open), int(p.after)))
             else:
                 batch.append(parsed)
             if len(batch) >= BATCH:
@@ -781,7 +783,7 @@ def _flush(conn, kind: str, batch: list[tuple]) -> None:
     if not batch:
         return
     if kind == "fec":
-        conn.executemany("INSERT INTO temp.imp_fec VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        conn.executemany("INSERT INTO temp.imp_fec VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
     elif kind == "payments":
         st.stage_payments(conn, batch)
     else:

@@ -220,9 +220,10 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     c.contacts_created = db.execute(
         "INSERT INTO contacts (debtor_id, name, phone, email, created_at, updated_at, updated_by) "
         "SELECT debtor_id, COALESCE(NULLIF(MAX(contact), ''), 'Service comptabilité'), phone, email, :at, :at, "
-        ":agent FROM temp.imp_invoices i WHERE (email <> '' OR phone <> '') AND NOT EXISTS (SELECT 1 FROM "
-        "contacts c WHERE c.debtor_id = i.debtor_id AND ((i.email <> '' AND lower(c.email) = lower(i.email)) "
-        "OR (i.phone <> '' AND (c.phone = i.phone OR c.phone2 = i.phone)))) GROUP BY debtor_id, email, phone",
+        ":agent FROM temp.imp_invoices i WHERE (email <> '' OR phone <> '' OR contact <> '') AND NOT EXISTS "
+        "(SELECT 1 FROM contacts c WHERE c.debtor_id = i.debtor_id AND ((i.email <> '' AND lower(c.email) = "
+        "lower(i.email)) OR (i.phone <> '' AND (c.phone = i.phone OR c.phone2 = i.phone)) OR (i.email = '' AND "
+        "i.phone = '' AND c.name = i.contact))) GROUP BY debtor_id, email, phone",
         common).rowcount
 
     # -- invoices ------------------------------------------------------------------------
