@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # Characters used as thousands separators in the wild.
 THOUSANDS_CHARS = {" ": "espace", "\u00a0": "espace insécable", "\u202f": "espace fine insécable",
                    ".": "point", "'": "apostrophe", "\u2019": "apostrophe", ",": "virgule"}
-_CURRENCY = re.compile(r"(?i)\s*(€|eur|euros?)\s*")
+_CURRENCY = re.compile(r"(?i)^\s*(€|eur|euros?)\s*|\s*(€|eur|euros?)\s*$")
 _AMOUNT_OK = re.compile(r"^\d+(?:\.\d+)?$")
 
 

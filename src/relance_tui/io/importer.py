@@ -188,7 +188,9 @@ class RejectsWriter:
 
 # -- CSV invoices ------------------------------------------------------------------------------
 INVOICE_REQUIRED = ("number", "issue_date", "amount")
-LABEL = {f.name: f.label for f in INVOICE_FIELDS} | {f.name: f.label for f in PAYMENT_FIELDS}
+INVOICE_LABELS = {f.name: f.label for f in INVOICE_FIELDS}
+PAYMENT_LABELS = {f.name: f.label for f in PAYMENT_FIELDS}
+LABEL = PAYMENT_LABELS | INVOICE_LABELS  # for headings; parsers use their own set
 
 
 def _get(fields: list[str], cmap: dict[str, int], name: str) -> str:
@@ -220,7 +222,7 @@ class InvoiceRowParser:
         cols = self.cols
 
         def bad(name: str, message: str) -> None:
-            problems.append(Problem(line, LABEL[name], message))
+            problems.append(Problem(line, INVOICE_LABELS[name], message))
 
         number = _get(fields, cols, "number")
         if not number:
@@ -310,7 +312,7 @@ class PaymentRowParser:
         cols = self.cols
 
         def bad(name: str, message: str) -> None:
-            problems.append(Problem(line, LABEL[name], message))
+            problems.append(Problem(line, PAYMENT_LABELS[name], message))
 
         number = _get(fields, cols, "number")
         code = _get(fields, cols, "debtor_code")
@@ -591,8 +593,14 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
         det = Detection("fec", fmt, numbers, {"EcritureDate": date_fmt},
                         [f"{len(headers)} colonnes FEC" + (" (Montant + Sens)" if "sens" in lower else "")])
         return det, headers
-    cmaps = {name: map_columns(headers, fields, forced_map if kind in (None, name) else None)
-             for name, fields in (("invoices", INVOICE_FIELDS), ("payments", PAYMENT_FIELDS))}
+    forced_map = forced_map or {}
+    unknown = set(forced_map) - set(INVOICE_LABELS) - set(PAYMENT_LABELS)
+    if unknown:
+        raise MappingProblem(f"champ {sorted(unknown)[0]!r} inconnu (champs possibles : "
+                             f"{', '.join(sorted(set(INVOICE_LABELS) | set(PAYMENT_LABELS)))})")
+    cmaps = {name: map_columns(headers, fields, {k: v for k, v in forced_map.items() if k in labels})
+             for name, fields, labels in (("invoices", INVOICE_FIELDS, INVOICE_LABELS),
+                                          ("payments", PAYMENT_FIELDS, PAYMENT_LABELS))}
     if kind is None:
         inv = cmaps["invoices"].fields
         pay = cmaps["payments"].fields
@@ -605,7 +613,8 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
     cmap = cmaps[kind]
     field_set = INVOICE_FIELDS if kind == "invoices" else PAYMENT_FIELDS
     required = INVOICE_REQUIRED if kind == "invoices" else ("pay_date", "amount")
-    missing = [LABEL[f] for f in required if f not in cmap.fields]
+    labels = INVOICE_LABELS if kind == "invoices" else PAYMENT_LABELS
+    missing = [labels[f] for f in required if f not in cmap.fields]
     if kind == "invoices" and "debtor_name" not in cmap.fields and "debtor_code" not in cmap.fields:
         missing.append("client (raison sociale ou code client)")
     if missing:
@@ -667,7 +676,12 @@ def import_file(
     try:
         st.drop_staging(conn)
         st.reset_staging(conn)
-        _stage(conn, path, detection, headers, report, rejects, as_of, total, progress)
+        try:
+            _stage(conn, path, detection, headers, report, rejects, as_of, total, progress)
+        except FileProblem as exc:
+            report.problems.append(Problem(0, "fichier", str(exc)))
+            report.fatal = True
+            raise ImportRefused(report) from None
         if report.problems and (not skip_invalid or report.fatal):
             raise ImportRefused(report)
         report.previous_import = st.same_file_imported(store.db, report.sha256)

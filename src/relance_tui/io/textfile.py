@@ -135,9 +135,22 @@ class Rows:
                         fields[0] = fields[0][1:]
                     yield line, fields
             except UnicodeDecodeError as exc:
-                raise FileProblem(f"ligne {start} : encodage illisible en "
+                line, byte = _first_undecodable_line(self.path, self.fmt.encoding)
+                raise FileProblem(f"ligne {line} : encodage illisible en "
                                   f"{ENCODING_LABELS.get(self.fmt.encoding, self.fmt.encoding)} ({exc.reason}, "
-                                  f"octet 0x{exc.object[exc.start]:02X}) ; le début du fichier semblait pourtant "
+                                  f"octet 0x{byte:02X}) ; le début du fichier semblait pourtant "
                                   "lisible : réenregistrez-le en UTF-8") from None
             except csv.Error as exc:
                 raise FileProblem(f"ligne {start} : CSV mal formé ({exc})") from None
+
+
+def _first_undecodable_line(path: Path, encoding: str) -> tuple[int, int]:
+    """The physical line and byte where decoding fails (the decoder reads ahead in chunks)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                return number, raw[exc.start] if exc.start < len(raw) else 0
+    return 0, 0
