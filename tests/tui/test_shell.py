@@ -141,3 +141,65 @@ async def test_an_unhandled_error_exits_with_one_line_not_a_traceback(make_app, 
     assert "relance : erreur inattendue (ValueError: état impossible). Détails dans" in printed
     assert "Traceback" not in printed
     assert "Traceback" in (isolated_env / "log" / "relance.log").read_text()
+
+
+async def test_import_from_inside_the_app(make_app, demo_store):
+    from textual.widgets import Input, Log
+
+    from tests.io.conftest import FIXTURES
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("i")
+        await pilot.pause()
+        path_input = app.screen.query_one("#import-path", Input)
+        path_input.value = str(FIXTURES / "factures_cp1252.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = "\n".join(app.screen.query_one("#import-log", Log).lines)
+        assert "encodage Windows-1252" in text and "Import terminé" in text
+        assert app.screen.query_one("#import-progress").progress == 100
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert demo_store.db.execute("SELECT COUNT(*) FROM invoices WHERE number IN ('FA-2026-001', 'FA-2026-002', 'FA-2026-003')").fetchone()[0] == 3
+
+
+async def test_refused_import_in_the_app_shows_the_problems(make_app, demo_store, tmp_path):
+    from textual.widgets import Input, Log
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("N° facture;Client;Date facture;Montant TTC\nFA-1;X;31/02/2026;1,00\n")
+    before = demo_store.db.execute("SELECT COUNT(*) FROM invoices").fetchone()[0]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#import-path", Input).value = str(bad)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = "\n".join(app.screen.query_one("#import-log", Log).lines)
+        assert "bad.csv:2: date de facture: date impossible (31/02/2026)" in text
+        assert "rien n'a été importé" in text
+    assert demo_store.db.execute("SELECT COUNT(*) FROM invoices").fetchone()[0] == before
+
+
+def test_import_screen_snapshot(snap_compare, make_app, frozen_clock, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # relative paths: same picture in any checkout
+
+    async def import_fixture(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("i")
+        await pilot.pause()
+        pilot.app.screen.query_one("#import-path").value = "tests/io/fixtures/factures_cp1252.csv"
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=import_fixture)

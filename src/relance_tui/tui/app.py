@@ -20,6 +20,7 @@ from relance_tui.domain.money import format_cents
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.overdue import BucketTotal, aging_summary
+from relance_tui.tui.import_screen import ImportScreen
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 
 
@@ -42,6 +43,7 @@ class RelanceApp(App):
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit_ctrl", show=False, priority=True),
         Binding("r", "refresh", "Actualiser", id="app.refresh"),
+        Binding("i", "import_file", "Importer", id="app.import"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
@@ -79,6 +81,17 @@ class RelanceApp(App):
 
     def action_refresh(self) -> None:
         self.load_summary()
+
+    def action_import_file(self) -> None:
+        if self.store.readonly:
+            self.notify("Base en lecture seule : import impossible.", severity="warning")
+            return
+
+        def done(imported: bool | None) -> None:
+            if imported:
+                self.load_summary()
+
+        self.push_screen(ImportScreen(), done)
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_summary(self) -> None:

@@ -1,0 +1,149 @@
+"""Importing an accounting export from inside the app: file prompt, progress bar, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Log, ProgressBar
+
+from relance_tui.io.importer import Detection, ImportRefused, ImportReport, import_file
+
+
+class ImportScreen(ModalScreen[bool]):
+    """Returns True when something was imported (the caller refreshes)."""
+
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    #import-box { width: 90%; max-width: 110; height: 90%; border: round $primary; background: $surface;
+                  padding: 0 1; }
+    #import-title { text-style: bold; padding: 0 0 1 0; }
+    #import-options { height: auto; }
+    #import-options Checkbox { width: auto; }
+    #import-progress { margin: 1 0; }
+    #import-log { height: 1fr; border: tall $panel; }
+    #import-buttons { height: auto; align-horizontal: right; }
+    """
+    BINDINGS = [Binding("escape", "close", "Fermer", id="import.close")]
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Detected(Message):
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    class Finished(Message):
+        def __init__(self, lines: list[str], imported: bool) -> None:
+            super().__init__()
+            self.lines, self.imported = lines, imported
+
+    def __init__(self, *, start_dir: Path | None = None) -> None:
+        super().__init__()
+        self.start_dir = start_dir or Path.cwd()
+        self.imported = False
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box"):
+            yield Label("Importer un export comptable (CSV de factures, FEC, paiements)", id="import-title")
+            yield Input(placeholder="Chemin du fichier, puis Entrée", id="import-path",
+                        value=str(self.start_dir) + "/")
+            with Horizontal(id="import-options"):
+                yield Checkbox("Simulation (rien n'est écrit)", id="import-dry-run")
+                yield Checkbox("Export complet (absentes = payées)", id="import-full")
+                yield Checkbox("Écarter les lignes invalides", id="import-skip")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Log(id="import-log", highlight=False)
+            with Horizontal(id="import-buttons"):
+                yield Button("Importer", id="import-go", variant="primary")
+                yield Button("Fermer", id="import-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-go")
+    def start(self) -> None:
+        if self.running:
+            return
+        typed = self.query_one("#import-path", Input).value.strip()
+        log = self.query_one("#import-log", Log)
+        log.clear()
+        if not typed:
+            log.write_line("Indiquez le chemin du fichier à importer.")
+            return
+        path = Path(typed).expanduser()
+        if not path.is_absolute():
+            path = self.start_dir / path
+        if path.is_dir():
+            log.write_line(f"{path} est un dossier ; fichiers qu'il contient : "
+                           + ", ".join(sorted(p.name for p in path.iterdir() if p.is_file())[:15]))
+            return
+        if not path.is_file():
+            log.write_line(f"{path} : fichier introuvable.")
+            return
+        self.running = True
+        self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
+        log.write_line(f"Fichier : {path}")
+        self.run_import(path, dry_run=self.query_one("#import-dry-run", Checkbox).value,
+                        full=self.query_one("#import-full", Checkbox).value,
+                        skip_invalid=self.query_one("#import-skip", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, path: Path, *, dry_run: bool, full: bool, skip_invalid: bool) -> None:
+        app = self.app
+        settings = app.settings
+
+        def detected(detection: Detection) -> None:
+            self.post_message(self.Detected(detection.lines()))
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progress(done, total))
+
+        try:
+            report: ImportReport = import_file(
+                app.store, path, as_of=app.today(), dry_run=dry_run, full=full, skip_invalid=skip_invalid,
+                default_terms=settings.office.payment_terms_days, on_detection=detected, progress=progress)
+        except ImportRefused as exc:
+            self.post_message(self.Finished(exc.report.problem_summary().splitlines(), False))
+            return
+        lines = []
+        if report.previous_import:
+            lines.append(f"Note : ce même fichier a déjà été importé le {report.previous_import[0]} "
+                         f"par {report.previous_import[1]}.")
+        lines += report.problem_lines() + report.summary_lines()
+        self.post_message(self.Finished(lines, not dry_run))
+
+    def on_import_screen_detected(self, message: Detected) -> None:
+        log = self.query_one("#import-log", Log)
+        for line in message.lines:
+            log.write_line(f"  {line}")
+
+    def on_import_screen_progress(self, message: Progress) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_import_screen_finished(self, message: Finished) -> None:
+        self.running = False
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=100, progress=100)
+        log = self.query_one("#import-log", Log)
+        for line in message.lines:
+            log.write_line(line.replace("\u00a0", " "))
+        self.imported = self.imported or message.imported
+
+    @on(Button.Pressed, "#import-close")
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("Import en cours : attendez la fin.", severity="warning")
+            return
+        self.dismiss(self.imported)
+
