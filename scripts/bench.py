@@ -3,6 +3,7 @@
 
     python scripts/bench.py dataset            # build the large demo dataset, report build time
     python scripts/bench.py writers            # 8 processes logging calls for 20 s vs raw sqlite3
+    python scripts/bench.py import             # 200,000-invoice CSV and FEC vs sqlite-utils and executemany
     python scripts/bench.py all
 
 Benchmarks measure; the test suite asserts behaviour. Record results in
@@ -179,9 +180,164 @@ def bench_writers(workdir: Path, procs: int = 8, seconds: float = 20.0, journal:
     return rows
 
 
+# -- import ------------------------------------------------------------------------------------
+IMPORT_HEADER = "N° facture;Client;Code client;SIREN;Date facture;Échéance;Montant TTC;Réglé;Email;Téléphone\n"
+
+
+def write_invoice_csv(path: Path, n: int, *, day: int = 0, seed: int = 1) -> None:
+    """n invoices from n/10 debtors, French style; day > 0 applies that many days of 5 % changes."""
+    import random
+
+    rng = random.Random(seed)
+    debtors = max(1, n // 10)
+    start = dt.date(2025, 1, 1)
+    with open(path, "w", encoding="cp1252", newline="") as fh:
+        fh.write(IMPORT_HEADER)
+        change = random.Random(seed + day)
+        for i in range(n):
+            d = i % debtors
+            issue = start + dt.timedelta(days=rng.randint(0, 600))
+            amount = rng.randint(5_000, 2_000_000)
+            paid = 0 if rng.random() < 0.8 else rng.randint(0, amount)
+            if day and change.random() < 0.05:
+                kind = change.random()
+                if kind < 0.6:
+                    paid = amount  # paid since yesterday
+                elif kind < 0.8:
+                    amount += 1_000  # corrected amount
+                else:
+                    continue  # left the export (paid)
+            due = issue + dt.timedelta(days=30)
+            fh.write(f"FA-{i:07d};Client {d:05d} SARL;C{d:05d};;{issue:%d/%m/%Y};{due:%d/%m/%Y};"
+                     f"{_fr(amount)};{_fr(paid)};compta{d}@client.fr;01 23 45 {d % 100:02d} {d % 97:02d}\n")
+        if day:
+            for j in range(n // 100):  # 1 % new invoices
+                d = j % debtors
+                fh.write(f"FB-{j:07d};Client {d:05d} SARL;C{d:05d};;01/11/2026;01/12/2026;{_fr(12345)};0,00;"
+                         f"compta{d}@client.fr;01 23 45 {d % 100:02d} {d % 97:02d}\n")
+
+
+def _fr(cents: int) -> str:
+    units = f"{cents // 100:,}".replace(",", " ")
+    return f"{units},{cents % 100:02d}"
+
+
+def write_fec(path: Path, n: int, seed: int = 1) -> None:
+    """The same kind of invoices as a FEC: one 411 debit per invoice, unlettered."""
+    import random
+
+    rng = random.Random(seed)
+    debtors = max(1, n // 10)
+    start = dt.date(2025, 1, 1)
+    cols = ("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+            "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\t"
+            "Idevise\n")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(cols)
+        for i in range(n):
+            d = i % debtors
+            issue = start + dt.timedelta(days=rng.randint(0, 600))
+            amount = rng.randint(5_000, 2_000_000)
+            ymd = f"{issue:%Y%m%d}"
+            fh.write(f"VT\tVentes\t{i}\t{ymd}\t411000\tClients\tC{d:05d}\tClient {d:05d} SARL\tFA-{i:07d}\t"
+                     f"{ymd}\tFacture FA-{i:07d}\t{amount // 100},{amount % 100:02d}\t0,00\t\t\t{ymd}\t\t\n")
+
+
+_IMPORT_CHILD = r"""
+import json, resource, sys, time, datetime as dt
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from relance_tui.store import open_store
+from relance_tui.io.importer import import_file
+store = open_store(sys.argv[2], agent="bench", create=True, record_host=False)
+t0 = time.perf_counter()
+report = import_file(store, Path(sys.argv[3]), as_of=dt.date.fromisoformat(sys.argv[4]), full=sys.argv[5] == "1",
+                     allow_mass_close=True)
+elapsed = time.perf_counter() - t0
+print(json.dumps({"seconds": elapsed, "rows": report.rows, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "created": report.counts.invoices_created, "updated": report.counts.invoices_updated,
+                  "closed": report.counts.closed_by_full}))
+"""
+
+_RAW_CHILD = r"""
+import json, resource, sqlite3, sys, time
+sys.path.insert(0, sys.argv[1])
+from relance_tui.io.textfile import Rows, detect_format
+from relance_tui.domain.parsing import parse_amount, parse_date
+from pathlib import Path
+path = Path(sys.argv[3])
+rows = []
+for line, f in Rows(path, detect_format(path)):
+    if line == 1:
+        continue
+    rows.append((f[0], f[1], f[2], parse_date(f[4], "DD/MM/YYYY").isoformat(), parse_date(f[5], "DD/MM/YYYY").isoformat(),
+                 parse_amount(f[6]), parse_amount(f[7])))
+conn = sqlite3.connect(sys.argv[2], isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL"); conn.execute("PRAGMA synchronous = FULL")
+conn.execute("CREATE TABLE invoices (number TEXT UNIQUE, debtor TEXT, code TEXT, issue TEXT, due TEXT, amount INTEGER, paid INTEGER)")
+t0 = time.perf_counter()
+conn.execute("BEGIN IMMEDIATE")
+conn.executemany("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+conn.execute("COMMIT")
+elapsed = time.perf_counter() - t0
+print(json.dumps({"seconds": elapsed, "rows": len(rows), "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _child(code: str, *args: str) -> dict:
+    import json
+    import subprocess
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run([sys.executable, "-c", code, src, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_import(workdir: Path, n: int = 200_000) -> list[dict]:
+    print(f"\n== import of {n:,} invoices ({n // 10:,} debtors)")
+    day1, day2, fec = workdir / "day1.csv", workdir / "day2.csv", workdir / "fec.txt"
+    write_invoice_csv(day1, n)
+    write_invoice_csv(day2, n, day=1)
+    write_fec(fec, n)
+    results = []
+
+    def fresh(name: str) -> Path:
+        path = workdir / name
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return path
+
+    db = fresh("import.db")
+    r = _child(_IMPORT_CHILD, str(db), str(day1), "2026-11-23", "0")
+    results.append(("relance import CSV, empty database", r))
+    r = _child(_IMPORT_CHILD, str(db), str(day2), "2026-11-24", "1")
+    results.append((f"relance re-import next day (5 % changed, --full): {r['updated']} updated, "
+                    f"{r['created']} new, {r['closed']} closed", r))
+    r = _child(_IMPORT_CHILD, str(fresh("fec.db")), str(fec), "2026-11-23", "0")
+    results.append(("relance import FEC, empty database", r))
+    su = fresh("sqlite-utils.db")
+    t0 = time.perf_counter()
+    import subprocess
+
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", str(Path(sys.executable).parent / "sqlite-utils"), "insert",
+                           str(su), "invoices", str(day1), "--csv", "--delimiter", ";", "--encoding", "cp1252"],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    rss = int(proc.stderr.strip().splitlines()[-1]) / 1024 if proc.returncode == 0 else float("nan")
+    results.append(("baseline: sqlite-utils insert --csv (no checks, text columns)",
+                    {"seconds": seconds, "rows": n, "maxrss_mb": rss}))
+    r = _child(_RAW_CHILD, str(fresh("raw.db")), str(day1))
+    results.append(("baseline: raw sqlite3 executemany of parsed rows", r))
+    print(f"  {'what':<78}{'rows/s':>10}{'seconds':>9}{'peak MB':>9}")
+    for label, r in results:
+        print(f"  {label:<78}{r['rows'] / r['seconds']:>10,.0f}{r['seconds']:>9.2f}{r['maxrss_mb']:>9.0f}")
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("dataset", "writers", "all"))
+    parser.add_argument("what", choices=("dataset", "writers", "import", "all"))
+    parser.add_argument("--invoices", type=int, default=200_000, help="import: invoices in the file")
     parser.add_argument("--workdir", help="where to put the databases (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--size", default="large", choices=tuple(SIZES), help="dataset size")
@@ -197,6 +353,8 @@ def main() -> int:
             bench_dataset(workdir, args.size)
         if args.what in ("writers", "all"):
             bench_writers(workdir, args.procs, args.seconds, args.journal)
+        if args.what in ("import", "all"):
+            bench_import(workdir, args.invoices)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -38,6 +38,14 @@ def parse_amount(text: str, decimal: str = ",") -> int:
     s = text.strip()
     if not s:
         raise ValueError("montant vide")
+    # fast path: the shape nearly every row has ("1234,56", "1 234,56", "-12,50")
+    if len(s) > 3 and s[-3] == decimal and s[-2:].isdigit():
+        whole = s[:-3].replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        sign = 1
+        if whole.startswith("-"):
+            sign, whole = -1, whole[1:]
+        if whole.isdigit() and whole.isascii():
+            return sign * (int(whole) * 100 + int(s[-2:]))
     negative = False
     s = _CURRENCY.sub("", s).strip()
     if s.startswith("(") and s.endswith(")"):
@@ -108,6 +116,12 @@ DATE_LABELS = {"DD/MM/YYYY": "JJ/MM/AAAA", "DD/MM/YY": "JJ/MM/AA", "DD.MM.YYYY":
 def parse_date(text: str, fmt: str) -> dt.date:
     """Parse ``text`` in the named format. 31/02/2026 is 'date impossible'."""
     s = text.strip()
+    if fmt == "DD/MM/YYYY" and len(s) == 10 and s[2] == "/" and s[5] == "/":  # fast path
+        try:
+            return dt.date(int(s[6:10]), int(s[3:5]), int(s[0:2]))
+        except ValueError:
+            if s[:2].isdigit() and s[3:5].isdigit() and s[6:].isdigit():
+                raise ValueError(f"date impossible ({s})") from None
     if " " in s:  # '15/03/2026 00:00:00' from spreadsheets
         s = s.split(" ", 1)[0]
     m = DATE_FORMATS[fmt].match(s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -33,6 +34,7 @@ LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "eurl", "sa", "sci", "snc", "sco
                          "bvba", "nv", "ets", "etablissements", "eirl", "ei", "ste", "societe"})
 
 
+@lru_cache(maxsize=65_536)  # an export repeats each debtor's name on every invoice
 def name_key(name: str | None) -> str:
     """The key debtors are matched on: folded, punctuation and legal forms dropped.
 

@@ -200,6 +200,17 @@ def _get(fields: list[str], cmap: dict[str, int], name: str) -> str:
     return fields[i].strip()
 
 
+RAW_SEP = "\x1f"  # ASCII unit separator: the raw fields of a row, kept for the rejects file
+
+
+def pack_raw(fields: list[str]) -> str:
+    return RAW_SEP.join(fields)
+
+
+def unpack_raw(raw: str) -> list[str]:
+    return raw.split(RAW_SEP)
+
+
 def _parse_siren(text: str) -> tuple[str, str]:
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) == 9 and siren_valid(digits):
@@ -213,26 +224,28 @@ def _parse_siren(text: str) -> tuple[str, str]:
 
 class InvoiceRowParser:
     def __init__(self, cmap: ColumnMap, number: NumberFormat, dates: dict[str, str]):
-        self.cols = cmap.fields
+        self.pairs = tuple(cmap.fields.items())
         self.decimal = number.decimal
         self.dates = dates
 
     def parse(self, line: int, fields: list[str]) -> tuple[tuple | None, list[Problem]]:
         problems: list[Problem] = []
-        cols = self.cols
+        width = len(fields)
+        values = {name: fields[i].strip() for name, i in self.pairs if i < width}
+        get = values.get
 
         def bad(name: str, message: str) -> None:
             problems.append(Problem(line, INVOICE_LABELS[name], message))
 
-        number = _get(fields, cols, "number")
+        number = get("number", "")
         if not number:
             bad("number", "numéro de facture vide")
-        name = _get(fields, cols, "debtor_name")
-        code = _get(fields, cols, "debtor_code")
+        name = get("debtor_name", "")
+        code = get("debtor_code", "")
         if not name and not code:
             bad("debtor_name", "ni nom ni code client")
         siren = siret = ""
-        raw_siren = _get(fields, cols, "siren")
+        raw_siren = get("siren", "")
         if raw_siren:
             try:
                 siren, siret = _parse_siren(raw_siren)
@@ -240,7 +253,7 @@ class InvoiceRowParser:
                 bad("siren", str(exc))
         issue = due = None
         for fname, target in (("issue_date", "issue"), ("due_date", "due")):
-            text = _get(fields, cols, fname)
+            text = get(fname, "")
             if not text:
                 if fname == "issue_date":
                     bad(fname, "date vide")
@@ -261,7 +274,7 @@ class InvoiceRowParser:
             bad("due_date", f"échéance {due:%d/%m/%Y} antérieure à la date de facture {issue:%d/%m/%Y}")
         amounts: dict[str, int | None] = {}
         for fname in ("amount", "paid", "remaining"):
-            text = _get(fields, cols, fname)
+            text = get(fname, "")
             if not text:
                 if fname == "amount":
                     bad(fname, "montant vide")
@@ -292,13 +305,13 @@ class InvoiceRowParser:
             return None, problems
         nkey = name_key(name)
         debtor_key = f"C{code}" if code else f"S{siren}" if siren else f"N{nkey}"
-        currency = _get(fields, cols, "currency").upper().replace("€", "EUR") or "EUR"
+        currency = get("currency", "").upper().replace("€", "EUR") or "EUR"
         fingerprint = "|".join(str(x) for x in (debtor_key, issue, due, amount, paid))
         return (line, number, code, name or code, nkey, siren, siret, issue.isoformat(),
-                due.isoformat() if due else None, amount, paid, None, _get(fields, cols, "email"),
-                _get(fields, cols, "phone"), _get(fields, cols, "contact"), _get(fields, cols, "address"),
-                _get(fields, cols, "postcode"), _get(fields, cols, "city"), currency[:3], fingerprint,
-                json.dumps(fields, ensure_ascii=False), debtor_key), []
+                due.isoformat() if due else None, amount, paid, None, get("email", ""),
+                get("phone", ""), get("contact", ""), get("address", ""),
+                get("postcode", ""), get("city", ""), currency[:3], fingerprint,
+                pack_raw(fields), debtor_key), []
 
 
 class PaymentRowParser:
@@ -342,7 +355,7 @@ class PaymentRowParser:
         if problems:
             return None, problems
         return (line, number, code, name_key(name), day.isoformat(), amount, _get(fields, cols, "reference"), "",
-                json.dumps(fields, ensure_ascii=False)), []
+                pack_raw(fields)), []
 
 
 # -- FEC ------------------------------------------------------------------------------------------
@@ -552,10 +565,10 @@ def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tupl
         fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
         staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
                        inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
-                       json.dumps([aux, number], ensure_ascii=False), f"C{aux}"))
+                       pack_raw([aux, number]), f"C{aux}"))
     for line, number, day, cents in credit_notes:
         staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
-                       "", "", "EUR", f"{aux}|{day}|{cents}", json.dumps([aux, number]), f"C{aux}"))
+                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}"))
     return staged, payments
 
 
@@ -715,7 +728,7 @@ def import_file(
             pass
         if rejects is not None:
             for line, raw, reason in report.counts.rejected_lines if report.counts else ():
-                rejects.add(line, json.loads(raw), reason)
+                rejects.add(line, unpack_raw(raw), reason)
             report.rejected = len(rejects.rows)
             if rejects.rows:
                 rejects.write()
@@ -784,7 +797,7 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
                 report.problems.append(Problem(lines[1], LABEL["number"], message))
                 if rejects is not None:
                     for line, raw in st.drop_staged_numbers(conn, [number]):
-                        rejects.add(line, json.loads(raw), message)
+                        rejects.add(line, unpack_raw(raw), message)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
