@@ -267,6 +267,7 @@ from relance_tui.domain.parsing import parse_amount, parse_date
 from pathlib import Path
 path = Path(sys.argv[3])
 rows = []
+p0 = time.perf_counter()
 for line, f in Rows(path, detect_format(path)):
     if line == 1:
         continue
@@ -280,7 +281,8 @@ conn.execute("BEGIN IMMEDIATE")
 conn.executemany("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 conn.execute("COMMIT")
 elapsed = time.perf_counter() - t0
-print(json.dumps({"seconds": elapsed, "rows": len(rows), "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"seconds": elapsed, "parse_seconds": t0 - p0, "rows": len(rows),
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -311,8 +313,8 @@ def bench_import(workdir: Path, n: int = 200_000) -> list[dict]:
     r = _child(_IMPORT_CHILD, str(db), str(day1), "2026-11-23", "0")
     results.append(("relance import CSV, empty database", r))
     r = _child(_IMPORT_CHILD, str(db), str(day2), "2026-11-24", "1")
-    results.append((f"relance re-import next day (5 % changed, --full): {r['updated']} updated, "
-                    f"{r['created']} new, {r['closed']} closed", r))
+    results.append((f"relance re-import next day, --full ({r['updated']} updated, {r['created']} new, "
+                    f"{r['closed']} closed)", r))
     r = _child(_IMPORT_CHILD, str(fresh("fec.db")), str(fec), "2026-11-23", "0")
     results.append(("relance import FEC, empty database", r))
     su = fresh("sqlite-utils.db")
@@ -327,10 +329,12 @@ def bench_import(workdir: Path, n: int = 200_000) -> list[dict]:
     results.append(("baseline: sqlite-utils insert --csv (no checks, text columns)",
                     {"seconds": seconds, "rows": n, "maxrss_mb": rss}))
     r = _child(_RAW_CHILD, str(fresh("raw.db")), str(day1))
-    results.append(("baseline: raw sqlite3 executemany of parsed rows", r))
-    print(f"  {'what':<78}{'rows/s':>10}{'seconds':>9}{'peak MB':>9}")
+    results.append(("baseline: raw sqlite3 executemany of already-parsed rows", r))
+    results.append(("  for scale: csv reading + parsing + that executemany, no checks, all in memory",
+                    {**r, "seconds": r["seconds"] + r["parse_seconds"]}))
+    print(f"  {'what':<82}{'rows/s':>10}{'seconds':>9}{'peak MB':>9}")
     for label, r in results:
-        print(f"  {label:<78}{r['rows'] / r['seconds']:>10,.0f}{r['seconds']:>9.2f}{r['maxrss_mb']:>9.0f}")
+        print(f"  {label:<82}{r['rows'] / r['seconds']:>10,.0f}{r['seconds']:>9.2f}{r['maxrss_mb']:>9.0f}")
     return results
 
 
