@@ -48,8 +48,10 @@ def test_doctor_reports_paths_journal_schema_integrity_hosts(tmp_path, capsys):
     run(capsys, "--db", str(db), "init")
     code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0
+    from relance_tui.store.schema import LATEST_VERSION
+
     for expected in (str(db), "relance.toml", "Mode de journal voulu : wal", "Mode de journal actuel : wal",
-                     "Schéma : v3", "Intégrité : ok", "(cette machine)", "SQLite", "journal"):
+                     f"Schéma : v{LATEST_VERSION}", "Intégrité : ok", "(cette machine)", "SQLite", "journal"):
         assert expected in out
 
 

@@ -23,6 +23,7 @@ from relance_tui.domain.identifiers import luhn_check_digit
 from relance_tui.domain.text import fold, name_key
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import has_business_data, put_setting
+from relance_tui.store.search import refresh_search
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,7 @@ class _Builder:
         ex("INSERT INTO promise_invoices (promise_id, invoice_id) VALUES (?, ?)", self.promise_links)
         put_setting(db, "demo", {"seed": seed, "today": self.today.isoformat(), "size": self.size.name},
                     at=self.instant(self.today, 0))
+        refresh_search(db)
         conn.execute("PRAGMA cache_size = -2000")  # back to SQLite's default
 
 

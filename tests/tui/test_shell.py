@@ -197,7 +197,9 @@ def test_import_screen_snapshot(snap_compare, make_app, frozen_clock, monkeypatc
         await pilot.app.workers.wait_for_complete()
         await pilot.press("i")
         await pilot.pause()
-        pilot.app.screen.query_one("#import-path").value = "tests/io/fixtures/factures_cp1252.csv"
+        path = pilot.app.screen.query_one("#import-path")
+        path.value = "tests/io/fixtures/factures_cp1252.csv"
+        path.action_end()
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

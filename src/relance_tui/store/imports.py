@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from relance_tui.domain.money import format_cents
+from relance_tui.store.search import refresh_search
 
 STAGING_INVOICES = """
 CREATE TEMP TABLE IF NOT EXISTS imp_invoices (
@@ -337,6 +338,8 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
                "AND e.kind = 'import' AND (s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM "
                "temp.imp_changes))", [first_event])
     c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
+    if c.debtors_created or c.debtors_updated or c.contacts_created:
+        refresh_search(db, [r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_invoices")])
     return c
 
 

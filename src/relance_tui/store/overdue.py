@@ -1,15 +1,27 @@
-"""Queries behind the overdue list."""
+"""Queries behind the overdue list: filter and sort in SQL, details only for what is on screen.
+
+The list keeps the ordered ids of every matching row (cheap: one integer a
+row) and asks for the details of a few dozen at a time, so 200,000 invoices
+never travel into a widget.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
+from relance_tui.domain.dunning import next_action
+from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
+from relance_tui.domain.text import fold
 from relance_tui.store.connection import Store
+from relance_tui.store.search import digits
 
 # Invoices still chased or still owed: disputed and litigation stay in the balance.
 OUTSTANDING_STATUSES = ("open", "disputed", "litigation")
+OUTSTANDING_SQL = "i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents"
 
 
 def bucket_case_sql(days_expr: str) -> str:
@@ -35,13 +47,182 @@ class BucketTotal:
 def aging_summary(store: Store, as_of: dt.date) -> list[BucketTotal]:
     """Count and amount still due of outstanding invoices, per aging bucket."""
     days = f"(julianday('{as_of.isoformat()}') - julianday(due_date))"
-    placeholders = ", ".join("?" for _ in OUTSTANDING_STATUSES)
-    rows = dict(
-        (code, (count, total))
+    rows = {
+        code: (count, total)
         for code, count, total in store.db.execute(
             f"SELECT {bucket_case_sql(days)} AS b, COUNT(*), COALESCE(SUM(amount_cents - paid_cents), 0) "
-            f"FROM invoices WHERE status IN ({placeholders}) AND amount_cents > paid_cents GROUP BY b",
-            OUTSTANDING_STATUSES,
+            f"FROM invoices i WHERE {OUTSTANDING_SQL} GROUP BY b"
         ).fetchall()
-    )
+    }
     return [BucketTotal(b, *rows.get(b.value, (0, 0))) for b in Bucket]
+
+
+SORTS = {
+    # key: (label, SQL for invoice rows, SQL for debtor rows)
+    "debtor": ("Débiteur", "d.name COLLATE NOCASE", "d.name COLLATE NOCASE"),
+    "number": ("Facture", "i.number", "COUNT(*)"),
+    "late": ("Retard", "i.due_date", "MIN(i.due_date)"),
+    "due": ("Reste dû", "(i.amount_cents - i.paid_cents)", "SUM(i.amount_cents - i.paid_cents)"),
+    # penalties grow with what is owed and for how long: sort on that product
+    "penalties": ("Pénalités", "(i.amount_cents - i.paid_cents) * (julianday(:as_of) - julianday(i.due_date))",
+                  "SUM((i.amount_cents - i.paid_cents) * (julianday(:as_of) - julianday(i.due_date)))"),
+    "contact": ("Dernier contact", "(SELECT MAX(e.id) FROM events e WHERE e.debtor_id = i.debtor_id)",
+                "(SELECT MAX(e.id) FROM events e WHERE e.debtor_id = d.id)"),
+}
+# the direction that puts the most urgent first
+SORT_DEFAULT_DESC = {"debtor": False, "number": False, "late": False, "due": True, "penalties": True,
+                     "contact": False}
+
+
+@dataclass(frozen=True)
+class OverdueQuery:
+    as_of: dt.date
+    text: str = ""
+    bucket: Bucket | None = None
+    sort: str = "late"
+    descending: bool = False
+    per_debtor: bool = False
+
+    def where(self) -> tuple[str, dict]:
+        clauses = [OUTSTANDING_SQL]
+        params: dict = {"as_of": self.as_of.isoformat()}
+        if self.bucket is not None:
+            low, high = next((lo, hi) for b, lo, hi in BUCKET_BOUNDS if b == self.bucket)
+            # days late in [low, high]  <=>  due date in [as_of - high, as_of - low]
+            if high is not None:
+                clauses.append("i.due_date >= :due_from")
+                params["due_from"] = (self.as_of - dt.timedelta(days=high)).isoformat()
+            if low is not None:
+                clauses.append("i.due_date <= :due_to")
+                params["due_to"] = (self.as_of - dt.timedelta(days=low)).isoformat()
+        text = self.text.strip()
+        if text:
+            folded = fold(text)
+            number_digits = digits(text)
+            alternatives = ["d.search LIKE :pat"]
+            params["pat"] = f"%{folded}%"
+            if len(number_digits) >= 4 and len(number_digits) >= len(text.replace(" ", "")) - 1:
+                alternatives.append("d.search LIKE :digits")  # a phone number typed with spaces
+                params["digits"] = f"%{number_digits}%"
+            debtor_match = (f"i.debtor_id IN (SELECT d.id FROM debtors d WHERE {' OR '.join(alternatives)})")
+            clauses.append(f"({debtor_match} OR i.number LIKE :raw)")
+            params["raw"] = f"%{text}%"
+        return " AND ".join(clauses), params
+
+    def ids_sql(self) -> tuple[str, dict]:
+        where, params = self.where()
+        direction = "DESC" if self.descending else "ASC"
+        label, invoice_sort, debtor_sort = SORTS[self.sort]
+        if self.per_debtor:
+            return (f"SELECT d.id FROM invoices i JOIN debtors d ON d.id = i.debtor_id WHERE {where} "
+                    f"GROUP BY d.id ORDER BY {debtor_sort} {direction}, d.id", params)
+        return (f"SELECT i.id FROM invoices i JOIN debtors d ON d.id = i.debtor_id WHERE {where} "
+                f"ORDER BY {invoice_sort} {direction}, i.id", params)
+
+
+def matching_ids(store: Store, query: OverdueQuery) -> array:
+    """Every matching invoice id (or debtor id, per debtor), in display order."""
+    sql, params = query.ids_sql()
+    return array("q", (row[0] for row in store.db.execute(sql, params)))
+
+
+@dataclass(frozen=True)
+class LastContact:
+    at: str
+    kind: str
+    outcome: str | None
+    agent: str
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    key: int  # invoice id, or debtor id in per-debtor mode
+    debtor_id: int
+    debtor: str
+    number: str  # invoice number, or "3 factures"
+    due_date: dt.date  # the oldest due date per debtor
+    days_late: int
+    due_cents: int
+    penalty_cents: int | None  # None: a rate is missing
+    status: str
+    last_contact: LastContact | None
+    next_action: str
+
+
+def _last_contacts(store: Store, debtor_ids: Sequence[int]) -> dict[int, LastContact]:
+    out = {}
+    for debtor_id in set(debtor_ids):
+        row = store.db.execute(
+            "SELECT at, kind, outcome, agent FROM events WHERE debtor_id = ? AND kind IN "
+            "('call', 'email', 'letter', 'sms', 'note', 'promise', 'dispute') ORDER BY id DESC LIMIT 1",
+            [debtor_id]).fetchone()
+        if row:
+            out[debtor_id] = LastContact(*row)
+    return out
+
+
+def _pending_promises(store: Store, debtor_ids: Sequence[int]) -> dict[int, dt.date]:
+    marks = ", ".join("?" for _ in set(debtor_ids))
+    return {d: dt.date.fromisoformat(day) for d, day in store.db.execute(
+        f"SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' AND debtor_id IN ({marks}) "
+        "GROUP BY debtor_id", list(set(debtor_ids))).fetchall()} if debtor_ids else {}
+
+
+def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Rates,
+               country: str = "FR") -> list[OverdueRow]:
+    """Details of these rows (invoice ids, or debtor ids per debtor), in the order given."""
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    if query.per_debtor:
+        where, params = query.where()
+        sql = (f"SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
+               f"d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d "
+               f"ON d.id = i.debtor_id WHERE {where} AND i.debtor_id IN ({marks})")
+        params = {**params, **{f"k{n}": k for n, k in enumerate(keys)}}
+        sql = sql.replace(f"IN ({marks})", "IN (" + ", ".join(f":k{n}" for n in range(len(keys))) + ")")
+    else:
+        sql = (f"SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
+               f"d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d "
+               f"ON d.id = i.debtor_id WHERE i.id IN ({marks})")
+        params = list(keys)
+    invoices = store.db.execute(sql, params).fetchall()
+    inv_marks = ", ".join("?" for _ in invoices)
+    payments: dict[int, list[Payment]] = {}
+    for inv_id, day, cents in store.db.execute(
+            f"SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IN ({inv_marks}) ORDER BY day",
+            [r[0] for r in invoices]):
+        payments.setdefault(inv_id, []).append(Payment(dt.date.fromisoformat(day), cents))
+    debtor_ids = [r[1] for r in invoices]
+    contacts = _last_contacts(store, debtor_ids)
+    promises = _pending_promises(store, debtor_ids)
+    groups: dict[int, list] = {}
+    for r in invoices:
+        inv_id, debtor_id, name, number, due, amount, paid, status, segment, contract, notice = r
+        due_day = dt.date.fromisoformat(due)
+        terms = PenaltyTerms(segment=segment, country=country, contract_rate_bp=contract,
+                             formal_notice=dt.date.fromisoformat(notice) if notice else None)
+        try:
+            penalty = compute_penalty(amount, due_day, query.as_of, terms, rates, payments.get(inv_id, ()))
+            pen = penalty.total_cents
+        except MissingRate:
+            pen = None
+        key = debtor_id if query.per_debtor else inv_id
+        groups.setdefault(key, []).append((inv_id, debtor_id, name, number, due_day, amount - paid, pen, status))
+    rows = []
+    for key in keys:
+        items = groups.get(key)
+        if not items:
+            continue
+        oldest = min(items, key=lambda x: x[4])
+        debtor_id, name = oldest[1], oldest[2]
+        due_cents = sum(x[5] for x in items)
+        pens = [x[6] for x in items]
+        penalty_cents = None if any(p is None for p in pens) else sum(pens)
+        disputed = all(x[7] in ("disputed", "litigation") for x in items)
+        number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
+        status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
+        action = next_action(oldest[4], query.as_of, promise_due=promises.get(debtor_id), disputed=disputed)
+        rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
+                               penalty_cents, status, contacts.get(debtor_id), action.label))
+    return rows

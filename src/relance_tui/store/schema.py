@@ -257,5 +257,14 @@ def m0003_debtor_name_key(db: Database) -> None:
     db.execute("CREATE INDEX debtors_name_key ON debtors (name_key)")
 
 
+@migrations(name="0004_debtor_search")
+def m0004_debtor_search(db: Database) -> None:
+    """Folded text agents filter on: name, code, SIREN, contacts' names, phones (digits) and emails."""
+    db.execute("ALTER TABLE debtors ADD COLUMN search TEXT NOT NULL DEFAULT ''")
+    from relance_tui.store.search import refresh_search
+
+    refresh_search(db)
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -56,7 +56,7 @@ class ImportScreen(ModalScreen[bool]):
         with Vertical(id="import-box"):
             yield Label("Importer un export comptable (CSV de factures, FEC, paiements)", id="import-title")
             yield Input(placeholder="Chemin du fichier, puis Entrée", id="import-path",
-                        value=str(self.start_dir) + "/")
+                        value=str(self.start_dir) + "/", select_on_focus=False)
             with Horizontal(id="import-options"):
                 yield Checkbox("Simulation (rien n'est écrit)", id="import-dry-run")
                 yield Checkbox("Export complet (absentes = payées)", id="import-full")
@@ -68,7 +68,10 @@ class ImportScreen(ModalScreen[bool]):
                 yield Button("Fermer", id="import-close")
 
     def on_mount(self) -> None:
-        self.query_one("#import-path", Input).focus()
+        path = self.query_one("#import-path", Input)
+        path.cursor_blink = False  # over SSH, every blink is terminal traffic
+        path.focus()
+        path.action_end()
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-go")
@@ -93,7 +96,7 @@ class ImportScreen(ModalScreen[bool]):
             return
         self.running = True
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
-        log.write_line(f"Fichier : {path}")
+        log.write_line(f"Fichier : {typed}")
         self.run_import(path, dry_run=self.query_one("#import-dry-run", Checkbox).value,
                         full=self.query_one("#import-full", Checkbox).value,
                         skip_invalid=self.query_one("#import-skip", Checkbox).value)

@@ -1,0 +1,44 @@
+"""The folded search text of each debtor, kept in ``debtors.search``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from relance_tui.domain.text import fold
+
+
+def digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
+
+
+def search_text(name: str, code: str | None, siren: str | None, contacts: Iterable[tuple[str, str, str, str]]) -> str:
+    """'garage martin sarl | c00012 | 732829320 | jean dupond 0123456789 j.dupond@x.fr'."""
+    parts = [fold(name), (code or "").lower(), siren or ""]
+    for cname, phone, phone2, email in contacts:
+        parts.append(" ".join(p for p in (fold(cname), digits(phone), digits(phone2), (email or "").lower()) if p))
+    return " | ".join(p for p in parts if p)
+
+
+def refresh_search(db: Database, debtor_ids: Iterable[int] | None = None) -> int:
+    """Recompute the search text of these debtors (all when None); returns how many."""
+    where, params = "", []
+    if debtor_ids is not None:
+        ids = sorted(set(debtor_ids))
+        if not ids:
+            return 0
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS search_ids (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.search_ids")
+        db.conn.executemany("INSERT INTO temp.search_ids (id) VALUES (?)", [(i,) for i in ids])
+        where = "WHERE d.id IN (SELECT id FROM temp.search_ids)"
+    contacts: dict[int, list[tuple[str, str, str, str]]] = {}
+    for debtor_id, cname, phone, phone2, email in db.execute(
+        f"SELECT c.debtor_id, c.name, c.phone, c.phone2, c.email FROM contacts c JOIN debtors d ON d.id = c.debtor_id "
+        f"{where} ORDER BY c.id", params
+    ):
+        contacts.setdefault(debtor_id, []).append((cname, phone, phone2, email))
+    rows = db.execute(f"SELECT d.id, d.name, d.code, d.siren FROM debtors d {where}", params).fetchall()
+    db.conn.executemany("UPDATE debtors SET search = ? WHERE id = ?",
+                        [(search_text(name, code, siren, contacts.get(i, [])), i) for i, name, code, siren in rows])
+    return len(rows)
