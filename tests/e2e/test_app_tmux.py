@@ -1,3 +1,4 @@
+import sqlite3
 import subprocess
 
 import pytest
@@ -17,18 +18,31 @@ def e2e_env(tmp_path, isolated_env):
     }
 
 
-def test_demo_then_app_in_tmux(tmp_path, e2e_env):
+def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
     require_tmux()
     db = tmp_path / "demo.db"
-    subprocess.run([relance_command(), "demo", "--db", str(db), "--size", "small", "--today", "2026-11-23"],
-                   check=True, capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
+    subprocess.run([relance_command(), "demo", "--db", str(db), "--size", "small", "--seed", "7",
+                    "--today", "2026-11-23"], check=True, capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
+    with sqlite3.connect(db) as conn:
+        name, siren = conn.execute(
+            "SELECT d.name, d.siren FROM debtors d JOIN invoices i ON i.debtor_id = d.id WHERE d.siren IS NOT NULL "
+            "AND i.status = 'open' AND i.amount_cents > i.paid_cents ORDER BY d.id LIMIT 1").fetchone()
     session = TmuxSession([relance_command(), "--db", str(db)], e2e_env)
     try:
-        screen = session.wait_for("factures à recouvrer")
-        assert "Impayés par ancienneté" in screen
-        for label in ("Non échu", "1-30 j", "31-60 j", "61-90 j", "+90 j"):
-            assert label in screen
-        assert "Quitter" in screen
+        screen = session.wait_for("factures · tri : retard")
+        for text in ("Impayés", "Chronologie", "Débiteur", "Reste dû", "Pénalités", "1 à échoir", "5 +90 j", "Σ"):
+            assert text in screen
+        session.send("/")
+        session.send(siren)
+        screen = session.wait_for(f"« {siren} »")
+        assert name[:18] in screen
+        session.send("Enter")  # back to the list
+        session.send("Enter")  # open the debtor under the cursor
+        screen = session.wait_for(f"{name}  (professionnel)")
+        assert "Contacts (la personne qui peut débloquer le paiement d'abord)" in screen
+        assert "Reste dû" in screen and "SIREN" in screen
+        session.send("Escape")
+        session.wait_for("factures · ")
         session.send("q")
         session.wait_for("EXITED=0")
     finally:

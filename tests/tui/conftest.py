@@ -5,6 +5,7 @@ import time_machine
 
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.tui.app import RelanceApp
+from relance_tui.tui.virtual_table import VirtualTable
 from tests.conftest import TODAY
 
 FIXED_NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone.utc)
@@ -21,5 +22,21 @@ def frozen_clock():
 def make_app(demo_store):
     def make(**kw):
         settings = load_settings(resolve_paths(demo_store.path))
+        kw.setdefault("live", False)
         return RelanceApp(demo_store, settings, today=lambda: TODAY, **kw)
     return make
+
+
+async def settle(pilot, rounds: int = 3):
+    """Let workers finish and their messages land (they may start more workers)."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def overdue(app) -> VirtualTable:
+    return app.query_one("#overdue", VirtualTable)
+
+
+def visible_rows(table: VirtualTable, n: int = 20):
+    return [table.rows[k] for k in table.keys[:n] if k in table.rows]

@@ -110,15 +110,16 @@ class Store:
         self.retries = 0  # lock waits that ended in a retry, for benchmarks and doctor
 
     # -- connections -------------------------------------------------------
-    def connect(self) -> sqlite3.Connection:
+    def connect(self, *, check_same_thread: bool = True) -> sqlite3.Connection:
         """A new raw connection with the house pragmas (one per thread)."""
         if self.readonly:
             conn = sqlite3.connect(
                 f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                timeout=self.busy_timeout_ms / 1000,
+                timeout=self.busy_timeout_ms / 1000, check_same_thread=check_same_thread,
             )
         else:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000,
+                                   check_same_thread=check_same_thread)
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         register_functions(conn)
         conn.execute("PRAGMA foreign_keys = ON")

@@ -1,86 +1,177 @@
-"""The Textual application shell."""
+"""The Textual application shell: tabs, help, command palette, live changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import work
-from textual.app import App, ComposeResult
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
-from relance_tui.domain.money import format_cents
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
-from relance_tui.store.overdue import BucketTotal, aging_summary
+from relance_tui.store.watch import Change, ChangeWatcher
+from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
 from relance_tui.tui.import_screen import ImportScreen
+from relance_tui.store.overdue import SORTS
+from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
+from relance_tui.tui.timeline import TimelineView
+from relance_tui.tui.virtual_table import VirtualTable
+
+POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
+WATCHDOG_SECONDS = 5.0
+INVOICE_KINDS = frozenset({"payment", "import", "promise", "dispute", "status", "edit"})
 
 
-class SummaryLoaded(Message):
-    def __init__(self, totals: list[BucketTotal]) -> None:
+class DataChanged(Message):
+    def __init__(self, change: Change) -> None:
         super().__init__()
-        self.totals = totals
+        self.change = change
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the app, with the keymap of this user applied."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > DataTable { width: 90; height: 80%; border: round $primary; }
+    """
+    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Fermer", id="help.close")]
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Où", "Touche", "Action", "Identifiant (pour [keys])")
+        keymap = getattr(self.app, "_keymap", {})
+        for place, classes in HELP_SECTIONS:
+            for cls in classes:
+                for binding in cls.BINDINGS:
+                    if not isinstance(binding, Binding):
+                        continue
+                    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                    table.add_row(place, keys.replace("_", " "), binding.description, binding.id or "")
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class RelanceApp(App):
-    """Shell of the collections desk: header, aging summary, footer."""
+    """The collections desk: overdue list, timeline, debtor cards."""
 
     TITLE = "relance"
-    CSS = """
-    #summary-title { padding: 1 2 0 2; text-style: bold; }
-    #summary { margin: 1 2; height: auto; max-height: 12; }
-    #status { padding: 0 2; color: $text-muted; }
-    """
     BINDINGS = [
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit_ctrl", show=False, priority=True),
+        Binding("f1,question_mark", "help", "Aide", id="app.help"),
         Binding("r", "refresh", "Actualiser", id="app.refresh"),
         Binding("i", "import_file", "Importer", id="app.import"),
+        Binding("f2", "show_tab('impayes')", "Impayés", id="app.tab_overdue"),
+        Binding("f3", "show_tab('chronologie')", "Chronologie", id="app.tab_timeline"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today, live: bool = True,
+                 watch_terminal: bool = False) -> None:
         super().__init__()
         setup_logging(settings.paths.log_file)
         self.store = store
         self.settings = settings
         self.today = today
+        self.live = live
+        self.watch_terminal = watch_terminal
         self.animation_level = "none"
-        for t in load_themes().values():
+        self.themes_available = load_themes()
+        for t in self.themes_available.values():
             self.register_theme(t)
         self.theme = theme or DEFAULT_THEME
         # [keys] in the user's config.toml: binding id = "keys", e.g. "app.refresh" = "f5"
         self.set_keymap(settings.keys)
         self.sub_title = f"{settings.agent_name} · {store.path.name}"
+        self.watcher: ChangeWatcher | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, time_format="%H:%M")
-        with Vertical():
-            yield Static("Impayés par ancienneté", id="summary-title")
-            yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="status")
+        with TabbedContent(initial="impayes"):
+            with TabPane("Impayés", id="impayes"):
+                yield OverdueView(self.today(), id="overdue-view")
+            with TabPane("Chronologie", id="chronologie"):
+                yield TimelineView(id="timeline-view")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#summary", DataTable)
-        table.add_columns("Ancienneté", "Factures", "Reste dû")
         warning = self.store.host_warning()
         if warning:
             self.notify(warning, severity="warning", timeout=15)
         if self.store.readonly:
             self.notify("Base en lecture seule : consultation uniquement.", severity="warning", timeout=10)
-        self.load_summary()
+        self.query_one("#overdue", VirtualTable).focus()
+        if self.live:
+            self.watcher = ChangeWatcher(self.store)
+            self.set_interval(POLL_SECONDS, self.poll_changes)
+        if self.watch_terminal:
+            self.set_interval(WATCHDOG_SECONDS, self.check_terminal)
 
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+
+    # -- live changes --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def poll_changes(self) -> None:
+        if self.watcher is None:
+            return
+        change = self.watcher.poll()
+        if change is not None:
+            self.post_message(DataChanged(change))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        change = message.change
+        overdue = self.query_one("#overdue-view", OverdueView)
+        if not change.event_ids or change.kinds & INVOICE_KINDS:
+            overdue.reload()  # amounts or statuses may have changed
+        else:
+            overdue.table.forget_rows()  # only "last contact" moved: refetch what is on screen
+        self.query_one("#timeline-view", TimelineView).reload()
+        screen = self.screen
+        if isinstance(screen, DebtorScreen) and (not change.debtor_ids or screen.debtor_id in change.debtor_ids):
+            screen.refresh_data()
+
+    def check_terminal(self) -> None:
+        """Over SSH, a dropped connection leaves no terminal: leave instead of spinning."""
+        if not sys.stdin.isatty():
+            self.exit(return_code=0)
+
+    # -- actions ---------------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        self.load_summary()
+        self.query_one("#overdue-view", OverdueView).reload()
+        self.query_one("#timeline-view", TimelineView).reload()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        # focus moves into the tab shown (else the pane holding the focus comes back)
+        self.query_one("#overdue" if tab == "impayes" else "#timeline", VirtualTable).focus()
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        wanted = "#overdue" if event.pane.id == "impayes" else "#timeline"
+        table = self.query_one(wanted, VirtualTable)
+        if not table.has_focus and not (self.focused and self.focused.id == "filter" and wanted == "#overdue"):
+            table.focus()
 
     def action_import_file(self) -> None:
         if self.store.readonly:
@@ -89,26 +180,48 @@ class RelanceApp(App):
 
         def done(imported: bool | None) -> None:
             if imported:
-                self.load_summary()
+                self.action_refresh()
 
         self.push_screen(ImportScreen(), done)
 
-    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
-    def load_summary(self) -> None:
-        totals = aging_summary(self.store, self.today())
-        self.post_message(SummaryLoaded(totals))
+    def action_use_theme(self, name: str) -> None:
+        self.theme = name
 
-    def on_summary_loaded(self, message: SummaryLoaded) -> None:
-        table = self.query_one("#summary", DataTable)
-        table.clear()
-        for t in message.totals:
-            table.add_row(t.bucket.label, str(t.count), format_cents(t.due_cents), key=t.bucket.value)
-        total = sum(t.due_cents for t in message.totals)
-        count = sum(t.count for t in message.totals)
-        self.query_one("#status", Static).update(
-            f"{count} factures à recouvrer, {format_cents(total)} au {self.today():%d/%m/%Y}"
-        )
+    @on(OverdueView.OpenDebtor)
+    def open_debtor(self, message: OverdueView.OpenDebtor) -> None:
+        self.push_screen(DebtorScreen(message.debtor_id))
 
+    @on(VirtualTable.CursorMoved, "#overdue")
+    def follow_cursor(self, message: VirtualTable.CursorMoved) -> None:
+        row = message.table.current_row
+        if row is not None:
+            self.query_one("#timeline-view", TimelineView).follow(row.debtor_id, row.debtor)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        overdue = self.query_one("#overdue-view", OverdueView)
+        timeline = self.query_one("#timeline-view", TimelineView)
+        yield SystemCommand("Actualiser", "Recharger la liste et la chronologie", self.action_refresh)
+        yield SystemCommand("Importer un export comptable", "CSV, FEC ou paiements", self.action_import_file)
+        yield SystemCommand("Aide : toutes les touches", "F1", self.action_help)
+        yield SystemCommand("Aller aux impayés", "F2", lambda: self.action_show_tab("impayes"))
+        yield SystemCommand("Aller à la chronologie", "F3", lambda: self.action_show_tab("chronologie"))
+        yield SystemCommand("Filtrer les impayés", "/", overdue.action_focus_filter)
+        yield SystemCommand("Impayés : par facture / par débiteur", "t", overdue.action_toggle_per_debtor)
+        yield SystemCommand("Ancienneté : toutes", "0", lambda: overdue.action_bucket(""))
+        for key, bucket in BUCKET_KEYS.items():
+            yield SystemCommand(f"Ancienneté : {bucket.label}", key,
+                                lambda code=bucket.value: overdue.action_bucket(code))
+        for key, sort in SORT_KEYS.items():
+            yield SystemCommand(f"Trier par {SORTS[sort][0].lower()}", key,
+                                lambda sort=sort: overdue.action_sort(sort))
+        yield SystemCommand("Chronologie : type suivant", "k", timeline.action_next_kind)
+        yield SystemCommand("Chronologie : tout le cabinet / le débiteur", "a", timeline.action_toggle_everyone)
+        for name, theme in self.themes_available.items():
+            yield SystemCommand(f"Thème relance : {name}", "Changer de thème",
+                                lambda name=name: self.action_use_theme(name))
+
+    # -- errors --------------------------------------------------------------------------------------
     # Every key and palette action passes here: a failing action is logged with
     # its traceback and shown as one line, and the app stays up.
     async def _dispatch_action(self, namespace, action_name, params) -> bool:  # noqa: ANN001
@@ -136,13 +249,25 @@ class RelanceApp(App):
             self.notify(f"Échec : {event.worker.error}. Détails dans {where}.", severity="error", timeout=10)
 
 
+HELP_SECTIONS: tuple[tuple[str, Iterable[type]], ...] = (
+    ("Partout", (RelanceApp,)),
+    ("Impayés", (OverdueView, VirtualTable)),
+    ("Chronologie", (TimelineView,)),
+    ("Fiche débiteur", (DebtorScreen,)),
+    ("Note / contact", (NoteScreen, ContactScreen)),
+    ("Import", (ImportScreen,)),
+    ("Aide", (HelpScreen,)),
+)
+
+
 def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     """Open the database, then the app; errors opening it are the CLI's to print."""
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     chosen = check_theme(theme or settings.user.theme or DEFAULT_THEME, load_themes())
     mode = settings.database.journal_mode
     store = open_store(db, agent=settings.agent, journal_override=None if mode == "auto" else mode)
-    app = RelanceApp(store, settings, theme=chosen)
+    app = RelanceApp(store, settings, theme=chosen, watch_terminal=True)
     app.run()
     store.close()
     return app.return_code or 0
+

@@ -97,14 +97,15 @@ class ImportScreen(ModalScreen[bool]):
         self.running = True
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
         log.write_line(f"Fichier : {typed}")
-        self.run_import(path, dry_run=self.query_one("#import-dry-run", Checkbox).value,
+        app = self.app
+        self.run_import(path, app.store, app.today(), app.settings.office.payment_terms_days,
+                        dry_run=self.query_one("#import-dry-run", Checkbox).value,
                         full=self.query_one("#import-full", Checkbox).value,
                         skip_invalid=self.query_one("#import-skip", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def run_import(self, path: Path, *, dry_run: bool, full: bool, skip_invalid: bool) -> None:
-        app = self.app
-        settings = app.settings
+    def run_import(self, path: Path, store, as_of, default_terms: int, *, dry_run: bool, full: bool,
+                   skip_invalid: bool) -> None:
 
         def detected(detection: Detection) -> None:
             self.post_message(self.Detected(detection.lines()))
@@ -114,8 +115,8 @@ class ImportScreen(ModalScreen[bool]):
 
         try:
             report: ImportReport = import_file(
-                app.store, path, as_of=app.today(), dry_run=dry_run, full=full, skip_invalid=skip_invalid,
-                default_terms=settings.office.payment_terms_days, on_detection=detected, progress=progress)
+                store, path, as_of=as_of, dry_run=dry_run, full=full, skip_invalid=skip_invalid,
+                default_terms=default_terms, on_detection=detected, progress=progress)
         except ImportRefused as exc:
             self.post_message(self.Finished(exc.report.problem_summary().splitlines(), False))
             return

@@ -1,0 +1,177 @@
+"""The debtor card and the small edits made from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from relance_tui.domain.dates import limitation_date
+from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
+from relance_tui.errors import NotFound
+from relance_tui.store.connection import Store
+from relance_tui.store.models import Event
+from relance_tui.store.queries import EVENT_COLUMNS, append_event, update_versioned
+from relance_tui.store.search import refresh_search
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    role: str
+    phone: str
+    phone2: str
+    email: str
+    can_release_payment: bool
+    notes: str
+    version: int
+
+
+@dataclass(frozen=True)
+class CardInvoice:
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount_cents: int
+    paid_cents: int
+    status: str
+    days_late: int
+    penalty_cents: int | None
+    limitation: dt.date
+
+
+@dataclass(frozen=True)
+class CardPromise:
+    id: int
+    amount_cents: int
+    due_date: dt.date
+    status: str
+    agent: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DebtorCard:
+    id: int
+    code: str | None
+    name: str
+    kind: str
+    segment: str
+    siren: str | None
+    siret: str | None
+    address: str
+    postcode: str
+    city: str
+    payment_terms_days: int | None
+    profile: str
+    account_manager: str | None
+    preferred_channel: str
+    notes: str
+    version: int
+    contacts: list[Contact]
+    invoices: list[CardInvoice]
+    promises: list[CardPromise]
+    recent: list[Event]
+
+    @property
+    def outstanding(self) -> list[CardInvoice]:
+        return [i for i in self.invoices if i.status in ("open", "disputed", "litigation")
+                and i.amount_cents > i.paid_cents]
+
+    @property
+    def due_cents(self) -> int:
+        return sum(i.amount_cents - i.paid_cents for i in self.outstanding)
+
+    @property
+    def penalty_cents(self) -> int | None:
+        values = [i.penalty_cents for i in self.outstanding]
+        return None if any(v is None for v in values) else sum(values)
+
+    @property
+    def disputed(self) -> list[CardInvoice]:
+        return [i for i in self.invoices if i.status in ("disputed", "litigation")]
+
+    @property
+    def credit_cents(self) -> int:
+        return sum(i.amount_cents for i in self.invoices if i.amount_cents < 0 and i.status == "open")
+
+
+def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, country: str = "FR",
+                recent: int = 10) -> DebtorCard:
+    db = store.db
+    row = db.execute(
+        "SELECT id, code, name, kind, segment, siren, siret, address, postcode, city, payment_terms_days, profile, "
+        "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date "
+        "FROM debtors WHERE id = ?", [debtor_id]).fetchone()
+    if row is None:
+        raise NotFound(f"débiteur n°{debtor_id} introuvable")
+    *ident, contract, notice = row
+    contacts = [Contact(*c[:6], bool(c[6]), *c[7:]) for c in db.execute(
+        "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
+        "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
+    payments: dict[int, list[Payment]] = {}
+    for inv_id, day, cents in db.execute(
+            "SELECT invoice_id, day, amount_cents FROM payments WHERE debtor_id = ? AND invoice_id IS NOT NULL "
+            "ORDER BY day", [debtor_id]):
+        payments.setdefault(inv_id, []).append(Payment(dt.date.fromisoformat(day), cents))
+    terms = PenaltyTerms(segment=ident[4], country=country, contract_rate_bp=contract,
+                         formal_notice=dt.date.fromisoformat(notice) if notice else None)
+    invoices = []
+    for inv_id, number, issue, due, amount, paid, status in db.execute(
+            "SELECT id, number, issue_date, due_date, amount_cents, paid_cents, status FROM invoices "
+            "WHERE debtor_id = ? ORDER BY due_date, id", [debtor_id]):
+        due_day = dt.date.fromisoformat(due)
+        try:
+            pen = compute_penalty(amount, due_day, as_of, terms, rates, payments.get(inv_id, ())).total_cents
+        except MissingRate:
+            pen = None
+        invoices.append(CardInvoice(inv_id, number, dt.date.fromisoformat(issue), due_day, amount, paid, status,
+                                    (as_of - due_day).days, pen, limitation_date(due_day, ident[4])))
+    promises = [CardPromise(p[0], p[1], dt.date.fromisoformat(p[2]), *p[3:]) for p in db.execute(
+        "SELECT id, amount_cents, due_date, status, agent, created_at FROM promises WHERE debtor_id = ? "
+        "ORDER BY due_date DESC, id DESC", [debtor_id]).fetchall()]
+    events = [Event(*e) for e in db.execute(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE debtor_id = ? ORDER BY id DESC LIMIT ?",
+        [debtor_id, recent]).fetchall()]
+    return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events)
+
+
+def add_note(store: Store, debtor_id: int, text: str) -> int:
+    text = text.strip()
+    if not text:
+        raise ValueError("note vide")
+    return store.write(lambda db: append_event(db, at=store.now(), agent=store.agent, kind="note",
+                                                debtor_id=debtor_id, notes=text), what="ajout de la note")
+
+
+CONTACT_FIELDS = ("name", "role", "phone", "phone2", "email", "can_release_payment", "notes")
+
+
+def update_contact(store: Store, contact_id: int, version: int, changes: dict) -> int:
+    """Save an edited contact if nobody changed it meanwhile (else ``StaleEdit``); logs an 'edit' event."""
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"champs inconnus : {sorted(unknown)}")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ValueError("le nom du contact ne peut pas être vide")
+
+    def write(db: Database) -> int:
+        before = db.execute(f"SELECT debtor_id, {', '.join(CONTACT_FIELDS)} FROM contacts WHERE id = ?",
+                            [contact_id]).fetchone()
+        if before is None:
+            raise NotFound(f"contact n°{contact_id} introuvable")
+        new_version = update_versioned(db, "contacts", contact_id, version, changes, agent=store.agent,
+                                       at=store.now())
+        old = dict(zip(CONTACT_FIELDS, before[1:], strict=True))
+        changed = {k: [old[k], v] for k, v in changes.items() if old[k] != v}
+        if changed:
+            append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=before[0],
+                         outcome="contact", notes=f"Contact {changes.get('name', old['name'])} modifié : "
+                         + ", ".join(sorted(changed)), data={"contact_id": contact_id, "changes": changed})
+        refresh_search(db, [before[0]])
+        return new_version
+
+    return store.write(write, what="enregistrement du contact")

@@ -1,0 +1,305 @@
+"""The debtor card: who they are, who to ask for, what they owe, what was said."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+
+from relance_tui.domain.identifiers import format_siren
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.priority import PROFILE_LABELS
+from relance_tui.domain.vocabulary import (
+    CALL_OUTCOMES,
+    CHANNELS,
+    EVENT_KINDS,
+    INVOICE_STATUSES,
+    PROMISE_STATUSES,
+)
+from relance_tui.errors import RelanceError
+from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, update_contact
+from relance_tui.store.queries import load_rates
+
+if TYPE_CHECKING:
+    from relance_tui.tui.app import RelanceApp
+
+
+def money(cents: int | None) -> str:
+    return "?" if cents is None else format_cents(cents)
+
+
+def event_line(event, tz: str, names) -> str:
+    what = EVENT_KINDS.get(event.kind, event.kind)
+    if event.kind == "call" and event.outcome:
+        what += " · " + CALL_OUTCOMES.get(event.outcome, event.outcome)
+    notes = event.notes.replace("\n", " ")
+    return f"{format_local(event.at, tz)}  {what} ({names(event.agent)})  {notes}"
+
+
+class DebtorScreen(Screen):
+    DEFAULT_CSS = """
+    DebtorScreen #card { padding: 0 1; }
+    DebtorScreen .section { text-style: bold; color: $primary; margin: 1 0 0 0; }
+    DebtorScreen DataTable { height: auto; max-height: 12; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Retour", id="card.close"),
+        Binding("n", "note", "Note", id="card.note"),
+        Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, card: DebtorCard) -> None:
+            super().__init__()
+            self.card = card
+
+    def __init__(self, debtor_id: int) -> None:
+        super().__init__()
+        self.debtor_id = debtor_id
+        self.card: DebtorCard | None = None
+
+    @property
+    def relance(self) -> RelanceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True, time_format="%H:%M")
+        with VerticalScroll(id="card"):
+            yield Static("Chargement…", id="identity")
+            yield Label("Contacts (la personne qui peut débloquer le paiement d'abord)", classes="section")
+            yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+            yield Label("Factures", classes="section")
+            yield DataTable(id="invoices", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="totals")
+            yield Label("Promesses et litiges", classes="section")
+            yield Static("", id="promises")
+            yield Label("Derniers contacts", classes="section")
+            yield Static("", id="recent")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        contacts = self.query_one("#contacts", DataTable)
+        contacts.add_columns("Nom", "Rôle", "Téléphone", "Autre tél.", "Email", "Débloque")
+        invoices = self.query_one("#invoices", DataTable)
+        invoices.add_columns("Facture", "Émise", "Échéance", "Montant", "Réglé", "Reste dû", "Retard",
+                             "Pénalités", "Statut", "Prescription")
+        self.load()
+
+    def load(self) -> None:
+        app = self.relance  # read on the UI thread: a worker must not reach for the app
+        self._load(app.store, app.today(), app.settings.office.country)
+
+    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
+    def _load(self, store, as_of, country: str) -> None:
+        card = debtor_card(store, self.debtor_id, as_of=as_of, rates=load_rates(store), country=country)
+        self.post_message(self.Loaded(card))
+
+    def on_debtor_screen_loaded(self, message: Loaded) -> None:
+        card = self.card = message.card
+        settings = self.relance.settings
+        tz = settings.office.timezone
+        self.sub_title = card.name
+        ident = [f"[b]{card.name}[/b]  ({'particulier' if card.segment == 'b2c' else 'professionnel'})"]
+        if card.code or card.siren:
+            ident.append(" · ".join(x for x in (f"code {card.code}" if card.code else "",
+                                                  f"SIREN {format_siren(card.siren)}" if card.siren else "") if x))
+        address = " ".join(x for x in (card.address.replace("\n", ", "), card.postcode, card.city) if x)
+        if address:
+            ident.append(address)
+        terms = f"{card.payment_terms_days} jours" if card.payment_terms_days is not None else \
+            f"{settings.office.payment_terms_days} jours (défaut du cabinet)"
+        ident.append(f"Profil : {PROFILE_LABELS[card.profile]} · délai de paiement : {terms} · canal préféré : "
+                     f"{CHANNELS[card.preferred_channel]} · suivi par : "
+                     f"{settings.display_name(card.account_manager) if card.account_manager else '—'}")
+        if card.notes:
+            ident.append(f"Notes : {card.notes}")
+        self.query_one("#identity", Static).update("\n".join(ident))
+        contacts = self.query_one("#contacts", DataTable)
+        keep = contacts.cursor_row
+        contacts.clear()
+        for c in card.contacts:
+            contacts.add_row(c.name, c.role, c.phone, c.phone2, c.email, "oui" if c.can_release_payment else "",
+                             key=str(c.id))
+        if not card.contacts:
+            contacts.add_row("(aucun contact : demandez qui peut débloquer le paiement)", "", "", "", "", "")
+        if 0 <= keep < contacts.row_count:
+            contacts.move_cursor(row=keep)
+        invoices = self.query_one("#invoices", DataTable)
+        invoices.clear()
+        for i in card.invoices:
+            invoices.add_row(i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
+                             money(i.paid_cents), money(i.amount_cents - i.paid_cents),
+                             str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
+                             money(i.penalty_cents) if i.status != "paid" else "", INVOICE_STATUSES[i.status],
+                             f"{i.limitation:%d/%m/%Y}")
+        total = card.due_cents
+        pen = card.penalty_cents
+        credit = f" · avoirs non imputés {money(card.credit_cents)}" if card.credit_cents else ""
+        self.query_one("#totals", Static).update(
+            f"[b]Reste dû {money(total)}[/b] · pénalités et indemnités {money(pen)} · total exigible "
+            f"{money(total + pen) if pen is not None else '?'} · {len(card.outstanding)} facture(s) ouverte(s)"
+            f"{credit}")
+        lines = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
+                 f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
+        lines += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
+                  f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed]
+        self.query_one("#promises", Static).update("\n".join(lines) or "Aucune promesse, aucun litige.")
+        self.query_one("#recent", Static).update(
+            "\n".join(event_line(e, tz, settings.display_name) for e in card.recent) or "Aucun contact.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_note(self) -> None:
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.load()
+
+        self.app.push_screen(NoteScreen(self.debtor_id), saved)
+
+    def action_edit_contact(self) -> None:
+        if self.card is None or not self.card.contacts:
+            self.notify("Aucun contact à modifier.", severity="warning")
+            return
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+        row = self.query_one("#contacts", DataTable).cursor_row
+        contact = self.card.contacts[max(0, min(row, len(self.card.contacts) - 1))]
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.load()
+
+        self.app.push_screen(ContactScreen(contact), saved)
+
+    def refresh_data(self) -> None:
+        """Another agent changed something: reload the card."""
+        self.load()
+
+
+class NoteScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; }
+    NoteScreen > Vertical { width: 70; height: auto; border: round $primary; background: $surface; padding: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="note.cancel")]
+
+    def __init__(self, debtor_id: int) -> None:
+        super().__init__()
+        self.debtor_id = debtor_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Note (Entrée pour enregistrer, Échap pour annuler)")
+            yield Input(id="note-text", placeholder="Ce qui a été dit ou convenu…")
+            yield Static("", id="note-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self.query_one(Input).focus()
+
+    class Done(Message):
+        def __init__(self, text: str, error: str | None) -> None:
+            super().__init__()
+            self.text, self.error = text, error
+
+    @on(Input.Submitted)
+    def save(self, event: Input.Submitted) -> None:
+        self.query_one("#note-error", Static).update("Enregistrement…")
+        self._save(event.value, self.app.store)
+
+    @work(thread=True, exclusive=True, group="note", exit_on_error=False)
+    def _save(self, text: str, store) -> None:
+        try:
+            add_note(store, self.debtor_id, text)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Done(text, str(exc)))
+            return
+        self.post_message(self.Done(text, None))
+
+    def on_note_screen_done(self, message: Done) -> None:
+        if message.error:
+            # the text stays in the field: nothing typed is lost
+            self.query_one("#note-error", Static).update(f"Non enregistrée : {message.error}")
+            return
+        self.dismiss(message.text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ContactScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ContactScreen { align: center middle; }
+    ContactScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 1; }
+    ContactScreen Input { margin: 0; }
+    #contact-error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="contact.cancel"),
+                Binding("ctrl+s", "save", "Enregistrer", id="contact.save", priority=True)]
+    FIELDS = (("name", "Nom"), ("role", "Rôle"), ("phone", "Téléphone"), ("phone2", "Autre téléphone"),
+              ("email", "Email"), ("notes", "Notes"))
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__()
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Modifier le contact (version {self.contact.version}) — Ctrl+S enregistre, Échap annule")
+            for name, label in self.FIELDS:
+                yield Input(value=getattr(self.contact, name), placeholder=label, id=f"contact-{name}")
+            yield Checkbox("Peut débloquer le paiement", self.contact.can_release_payment, id="contact-release")
+            yield Static("", id="contact-error")
+            with Horizontal():
+                yield Button("Enregistrer", id="contact-save", variant="primary")
+                yield Button("Annuler", id="contact-cancel")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.query_one("#contact-name", Input).focus()
+
+    @on(Button.Pressed, "#contact-save")
+    def action_save(self) -> None:
+        changes = {name: self.query_one(f"#contact-{name}", Input).value.strip() for name, _ in self.FIELDS}
+        changes["can_release_payment"] = int(self.query_one("#contact-release", Checkbox).value)
+        self.query_one("#contact-error", Static).update("Enregistrement…")
+        self._save(changes, self.app.store)
+
+    class Done(Message):
+        def __init__(self, error: str | None) -> None:
+            super().__init__()
+            self.error = error
+
+    @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
+    def _save(self, changes: dict, store) -> None:
+        try:
+            update_contact(store, self.contact.id, self.contact.version, changes)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Done(str(exc)))
+            return
+        self.post_message(self.Done(None))
+
+    def on_contact_screen_done(self, message: Done) -> None:
+        if message.error:
+            # what was typed stays in the form; the message says why it was not saved
+            self.query_one("#contact-error", Static).update(f"Non enregistré : {message.error}")
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#contact-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

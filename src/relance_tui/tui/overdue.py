@@ -1,0 +1,295 @@
+"""Impayés: the overdue list, filtered and sorted in a keystroke."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from relance_tui.domain.dates import Bucket
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS
+from relance_tui.store.overdue import (
+    SORT_DEFAULT_DESC,
+    SORTS,
+    BucketTotal,
+    OverdueQuery,
+    OverdueRow,
+    aging_summary,
+    fetch_rows,
+    matching_ids,
+)
+from relance_tui.store.queries import load_rates
+from relance_tui.tui.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from relance_tui.tui.app import RelanceApp
+
+BUCKET_KEYS = {"1": Bucket.NOT_DUE, "2": Bucket.D1_30, "3": Bucket.D31_60, "4": Bucket.D61_90, "5": Bucket.OVER_90}
+SORT_KEYS = {"d": "debtor", "f": "number", "j": "late", "m": "due", "p": "penalties", "c": "contact"}
+
+
+def money(cents: int | None) -> str:
+    return "?" if cents is None else format_cents(cents, symbol=False)
+
+
+def compact(cents: int) -> str:
+    """Amounts for the aging bar: '9 258 €', '10,6 k€', '1,63 M€'."""
+    euros = cents / 100
+    if euros >= 1_000_000:
+        return f"{euros / 1_000_000:.2f} M€".replace(".", ",")
+    if euros >= 10_000:
+        return f"{euros / 1_000:.1f} k€".replace(".", ",")
+    return format_cents(round(euros) * 100, symbol=False)[:-3] + " €"
+
+
+def contact_text(row: OverdueRow, tz: str) -> str:
+    c = row.last_contact
+    if c is None:
+        return "—"
+    what = CALL_OUTCOMES.get(c.outcome or "", "") if c.kind == "call" else EVENT_KINDS.get(c.kind, c.kind)
+    return f"{format_local(c.at, tz, '%d/%m')} {what or 'Appel'} ({c.agent})"
+
+
+def columns_for(width: int) -> list[Column]:
+    cols = [Column("debtor", "Débiteur", 0), Column("number", "Facture", 14)]
+    if width >= 120:
+        cols.append(Column("due_date", "Échéance", 10))
+    cols += [Column("late", "Retard", 6, "right"), Column("due", "Reste dû", 12, "right"),
+             Column("penalties", "Pénalités", 10, "right")]
+    if width >= 100:
+        cols.append(Column("contact", "Dernier contact", 22 if width >= 120 else 16))
+    cols.append(Column("action", "Action", 20 if width >= 120 else 16 if width >= 100 else 14))
+    return cols
+
+
+class OverdueView(Vertical):
+    """The list, its aging bar and filter; the queries run in thread workers."""
+
+    DEFAULT_CSS = """
+    OverdueView { height: 1fr; }
+    #aging { height: 1; padding: 0 1; background: $panel; }
+    #filter { height: 3; margin: 0 0; }
+    #overdue-header { height: 1; padding: 0 0; text-style: bold; background: $boost; }
+    #overdue-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filtrer", id="overdue.filter"),
+        Binding("t", "toggle_per_debtor", "Par débiteur", id="overdue.per_debtor"),
+        Binding("0", "bucket('')", "Tous", show=False, id="overdue.bucket_all"),
+        *[Binding(k, f"bucket('{b.value}')", b.label, show=False, id=f"overdue.bucket_{k}")
+          for k, b in BUCKET_KEYS.items()],
+        *[Binding(k, f"sort('{s}')", f"Trier : {SORTS[s][0]}", show=False, id=f"overdue.sort_{s}")
+          for k, s in SORT_KEYS.items()],
+    ]
+
+    class Loaded(Message):
+        def __init__(self, generation: int, keys: Sequence[int], rows: dict[int, OverdueRow],
+                     buckets: list[BucketTotal] | None, keep: int | None) -> None:
+            super().__init__()
+            self.generation, self.keys, self.rows, self.buckets, self.keep = generation, keys, rows, buckets, keep
+
+    class RowsLoaded(Message):
+        def __init__(self, generation: int, rows: dict[int, OverdueRow]) -> None:
+            super().__init__()
+            self.generation, self.rows = generation, rows
+
+    class OpenDebtor(Message):
+        def __init__(self, debtor_id: int) -> None:
+            super().__init__()
+            self.debtor_id = debtor_id
+
+    def __init__(self, as_of: dt.date, **kw) -> None:
+        super().__init__(**kw)
+        self.query_state = OverdueQuery(as_of=as_of)
+        self.generation = 0
+        self.buckets: list[BucketTotal] = []
+
+    @property
+    def relance(self) -> RelanceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="aging")
+        yield Input(placeholder="/ pour filtrer : nom, n° de facture, SIREN, téléphone, contact", id="filter")
+        yield Static("", id="overdue-header")
+        yield VirtualTable(columns_for(100), self.cells, styles_for=self.row_style, id="overdue")
+        yield Static("", id="overdue-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).cursor_blink = False
+        self.reload()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#overdue", VirtualTable)
+
+    # -- rows -----------------------------------------------------------------------------
+    def cells(self, row: OverdueRow) -> list[str]:
+        tz = self.relance.settings.office.timezone
+        values = {
+            "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
+            "late": str(row.days_late) if row.days_late > 0 else "—", "due": money(row.due_cents),
+            "penalties": money(row.penalty_cents), "contact": contact_text(row, tz), "action": row.next_action,
+        }
+        return [values[c.key] for c in self.table.columns]
+
+    @staticmethod
+    def row_style(row: OverdueRow) -> Style | None:
+        if row.status in ("disputed", "litigation"):
+            return Style(italic=True)
+        return None
+
+    def on_resize(self) -> None:
+        self.table.columns = columns_for(self.size.width)
+        self._update_header()
+        self._update_aging()
+        self.table.refresh()
+
+    def _update_header(self) -> None:
+        q = self.query_state
+        arrow = "▼" if q.descending else "▲"
+        parts = []
+        for column, width in zip(self.table.columns, self.table.widths(), strict=True):
+            label = column.label + (arrow if column.key == q.sort else "")
+            parts.append(label.rjust(width) if column.align == "right" else label.ljust(width))
+        self.query_one("#overdue-header", Static).update(" ".join(parts))
+
+    # -- loading --------------------------------------------------------------------------------
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        self.generation += 1
+        keep = self.table.current_key if keep_cursor else None
+        self._start_load(keep)
+        self._update_header()
+
+    def _start_load(self, keep: int | None) -> None:
+        app = self.relance  # read on the UI thread: a worker must not reach for the app
+        self._load(self.generation, self.query_state, keep, app.store, app.settings.office.country,
+                   max(30, self.table.size.height * 2))
+
+    @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
+    def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, country: str,
+              height: int) -> None:
+        keys = matching_ids(store, query)
+        if generation != self.generation:
+            return  # a newer keystroke already asked again
+        start = 0
+        if keep is not None:
+            try:
+                start = max(0, keys.index(keep) - 5)
+            except ValueError:
+                start = 0
+        first = list(keys[start:start + height])
+        rates = load_rates(store)
+        rows = {r.key: r for r in fetch_rows(store, query, first, rates, country)}
+        buckets = aging_summary(store, query.as_of)
+        self.post_message(self.Loaded(generation, keys, rows, buckets, keep))
+
+    def on_overdue_view_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        with self.app.batch_update():
+            self.table.set_keys(message.keys, message.rows, keep=message.keep)
+            if message.buckets is not None:
+                self.buckets = message.buckets
+                self._update_aging()
+            self._update_status()
+
+    @on(VirtualTable.NeedRows, "#overdue")
+    def need_rows(self, message: VirtualTable.NeedRows) -> None:
+        app = self.relance
+        self._fetch(self.generation, self.query_state, message.keys, app.store, app.settings.office.country)
+
+    @work(thread=True, group="overdue-rows", exit_on_error=False)
+    def _fetch(self, generation: int, query: OverdueQuery, keys: list[int], store, country: str) -> None:
+        rows = fetch_rows(store, query, keys, load_rates(store), country)
+        self.post_message(self.RowsLoaded(generation, {r.key: r for r in rows}))
+
+    def on_overdue_view_rows_loaded(self, message: RowsLoaded) -> None:
+        if message.generation == self.generation:
+            self.table.add_rows(message.rows)
+
+    def _update_aging(self) -> None:
+        parts = []
+        current = self.query_state.bucket
+        wide = self.size.width >= 120
+        for key, bucket in BUCKET_KEYS.items():
+            total = next((b for b in self.buckets if b.bucket == bucket), None)
+            if total is None:
+                continue
+            label = "à échoir" if bucket == Bucket.NOT_DUE else bucket.label
+            text = f"{key} {label} {total.count}" + (f" · {compact(total.due_cents)}" if wide else "")
+            parts.append(f"[reverse]{text}[/reverse]" if bucket == current else text)
+        count = sum(b.count for b in self.buckets)
+        due = sum(b.due_cents for b in self.buckets)
+        parts.append(f"Σ {count} · {compact(due)}")
+        self.query_one("#aging", Static).update("   ".join(parts))
+
+    def _update_status(self) -> None:
+        q = self.query_state
+        what = "débiteurs" if q.per_debtor else "factures"
+        filters = []
+        if q.bucket is not None:
+            filters.append(q.bucket.label)
+        if q.text.strip():
+            filters.append(f"« {q.text.strip()} »")
+        sort = f"tri : {SORTS[q.sort][0].lower()} {'▼' if q.descending else '▲'}"
+        shown = f"{len(self.table.keys)} {what}"
+        self.query_one("#overdue-status", Static).update(
+            " · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}"]))
+
+    # -- actions --------------------------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_state = dataclasses.replace(self.query_state, text=event.value)
+        self.reload(keep_cursor=False)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_bucket(self, code: str) -> None:
+        bucket = Bucket(code) if code else None
+        if bucket == self.query_state.bucket:
+            bucket = None  # the same key again clears it
+        self.query_state = dataclasses.replace(self.query_state, bucket=bucket)
+        self.reload(keep_cursor=False)
+        self._update_aging()
+
+    def action_sort(self, key: str) -> None:
+        q = self.query_state
+        descending = (not q.descending) if q.sort == key else SORT_DEFAULT_DESC[key]
+        self.query_state = dataclasses.replace(q, sort=key, descending=descending)
+        self.reload()
+
+    def action_toggle_per_debtor(self) -> None:
+        row = self.table.current_row
+        self.query_state = dataclasses.replace(self.query_state, per_debtor=not self.query_state.per_debtor)
+        self.generation += 1
+        keep = None
+        if row is not None and self.query_state.per_debtor:
+            keep = row.debtor_id
+        self._start_load(keep)
+
+    @on(VirtualTable.Selected, "#overdue")
+    def selected(self, message: VirtualTable.Selected) -> None:
+        row: OverdueRow | None = message.row
+        if row is not None:
+            self.post_message(self.OpenDebtor(row.debtor_id))
+
+    def key_escape(self) -> None:
+        if self.query_one("#filter", Input).has_focus:
+            self.table.focus()

@@ -1,0 +1,171 @@
+"""Chronologie: every contact with a debtor, by anyone, live."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
+from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
+from relance_tui.tui.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from relance_tui.tui.app import RelanceApp
+
+KIND_CYCLE = (None, "call", "email", "letter", "promise", "payment", "dispute", "note", "import", "edit")
+
+
+def outcome_label(entry: TimelineEntry) -> str:
+    e = entry.event
+    if e.kind == "call":
+        return CALL_OUTCOMES.get(e.outcome or "", e.outcome or "")
+    if e.kind == "promise":
+        return PROMISE_STATUSES.get(e.outcome or "", e.outcome or "")
+    return ""
+
+
+class TimelineView(Vertical):
+    DEFAULT_CSS = """
+    TimelineView { height: 1fr; }
+    #timeline-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    #timeline-header { height: 1; text-style: bold; background: $boost; }
+    #timeline-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel; }
+    """
+    BINDINGS = [
+        Binding("k", "next_kind", "Type", id="timeline.kind"),
+        Binding("a", "toggle_everyone", "Tous / débiteur", id="timeline.everyone"),
+    ]
+    COLUMNS = (Column("at", "Date", 16), Column("kind", "Type", 9), Column("outcome", "Résultat", 16),
+               Column("agent", "Agent", 12), Column("debtor", "Débiteur", 18), Column("notes", "Détail", 0))
+
+    class Loaded(Message):
+        def __init__(self, generation: int, keys: Sequence[int], rows: dict[int, TimelineEntry],
+                     keep: int | None) -> None:
+            super().__init__()
+            self.generation, self.keys, self.rows, self.keep = generation, keys, rows, keep
+
+    class RowsLoaded(Message):
+        def __init__(self, generation: int, rows: dict[int, TimelineEntry]) -> None:
+            super().__init__()
+            self.generation, self.rows = generation, rows
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.debtor_id: int | None = None
+        self.debtor_name = ""
+        self.everyone = True
+        self.kind: str | None = None
+        self.generation = 0
+
+    @property
+    def relance(self) -> RelanceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="timeline-title")
+        yield Static(" ".join(c.label.ljust(c.width) for c in self.COLUMNS), id="timeline-header")
+        yield VirtualTable(self.COLUMNS, self.cells, id="timeline")
+        yield Static("Entrée : afficher l'entrée en entier", id="timeline-detail")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#timeline", VirtualTable)
+
+    def cells(self, entry: TimelineEntry) -> list[str]:
+        e = entry.event
+        tz = self.relance.settings.office.timezone
+        notes = e.notes.replace("\n", " ")
+        if e.duration_s:
+            notes = f"[{e.duration_s // 60}:{e.duration_s % 60:02d}] {notes}"
+        return [format_local(e.at, tz), EVENT_KINDS.get(e.kind, e.kind), outcome_label(entry),
+                self.relance.settings.display_name(e.agent), entry.debtor or "—", notes]
+
+    def follow(self, debtor_id: int | None, name: str = "") -> None:
+        """The debtor under the cursor of the overdue list."""
+        if debtor_id == self.debtor_id:
+            return
+        self.debtor_id, self.debtor_name = debtor_id, name
+        if not self.everyone:
+            self.reload(keep_cursor=False)
+        self._title()
+
+    def _title(self) -> None:
+        scope = "tout le cabinet" if self.everyone or self.debtor_id is None else self.debtor_name or "débiteur"
+        kind = EVENT_KINDS.get(self.kind, "") if self.kind else "tous types"
+        self.query_one("#timeline-title", Static).update(
+            f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)")
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        self.generation += 1
+        debtor = None if self.everyone else self.debtor_id
+        self._load(self.generation, debtor, self.kind, self.table.current_key if keep_cursor else None,
+                   self.relance.store, self.everyone, max(40, self.table.size.height * 2))
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def _load(self, generation: int, debtor_id: int | None, kind: str | None, keep: int | None, store,
+              everyone: bool, height: int) -> None:
+        if debtor_id is None and not everyone:
+            keys = []
+        else:
+            keys = timeline_ids(store, debtor_id=debtor_id, kind=kind)
+        first = list(keys[:height])
+        rows = {e.event.id: e for e in timeline_entries(store, first)}
+        self.post_message(self.Loaded(generation, keys, rows, keep))
+
+    def on_timeline_view_loaded(self, message: Loaded) -> None:
+        if message.generation == self.generation:
+            self.table.set_keys(message.keys, message.rows, keep=message.keep)
+            self._title()
+
+    @on(VirtualTable.NeedRows, "#timeline")
+    def need_rows(self, message: VirtualTable.NeedRows) -> None:
+        self._fetch(self.generation, message.keys, self.relance.store)
+
+    @work(thread=True, group="timeline-rows", exit_on_error=False)
+    def _fetch(self, generation: int, keys: list[int], store) -> None:
+        rows = {e.event.id: e for e in timeline_entries(store, keys)}
+        self.post_message(self.RowsLoaded(generation, rows))
+
+    def on_timeline_view_rows_loaded(self, message: RowsLoaded) -> None:
+        if message.generation == self.generation:
+            self.table.add_rows(message.rows)
+
+    @on(VirtualTable.Selected, "#timeline")
+    def expand(self, message: VirtualTable.Selected) -> None:
+        entry: TimelineEntry | None = message.row
+        if entry is None:
+            return
+        e = entry.event
+        tz = self.relance.settings.office.timezone
+        lines = [f"{format_local(e.at, tz, '%d/%m/%Y %H:%M:%S')} · {EVENT_KINDS.get(e.kind, e.kind)} "
+                 f"{outcome_label(entry)} · {self.relance.settings.display_name(e.agent)} · {entry.debtor or '—'}"]
+        if e.duration_s:
+            lines.append(f"Durée : {e.duration_s // 60} min {e.duration_s % 60:02d} s")
+        if entry.invoices:
+            lines.append("Factures : " + ", ".join(entry.invoices))
+        if e.notes:
+            lines.append(e.notes)
+        if e.data:
+            details = json.loads(e.data)
+            lines.append("Détails : " + ", ".join(f"{k} = {v}" for k, v in sorted(details.items())))
+        self.query_one("#timeline-detail", Static).update("\n".join(lines))
+
+    def action_next_kind(self) -> None:
+        self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]
+        self.reload(keep_cursor=False)
+
+    def action_toggle_everyone(self) -> None:
+        self.everyone = not self.everyone
+        self.reload(keep_cursor=False)

@@ -1,0 +1,176 @@
+from relance_tui.domain.dates import Bucket, bucket_for
+from tests.conftest import TODAY
+from tests.tui.conftest import overdue, settle, visible_rows
+
+OUTSTANDING = "status IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents"
+
+
+async def test_list_holds_every_outstanding_invoice_oldest_first(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = overdue(app)
+        expected = [r[0] for r in demo_store.db.execute(
+            f"SELECT id FROM invoices WHERE {OUTSTANDING} ORDER BY due_date, id").fetchall()]
+        assert list(table.keys) == expected
+        rows = visible_rows(table, 10)
+        assert len(rows) == 10  # only what is on screen was fetched
+        assert len(table.rows) < len(expected)
+        assert rows[0].days_late >= rows[-1].days_late
+        assert rows[0].penalty_cents > 0 and rows[0].next_action
+
+
+async def test_filter_as_you_type_ignores_accents_and_case(make_app, demo_store):
+    name, = demo_store.db.execute("SELECT c.name FROM contacts c JOIN invoices i ON i.debtor_id = c.debtor_id "
+                                  f"WHERE i.{OUTSTANDING.replace(' AND ', ' AND i.')} AND c.name LIKE '%è%' "
+                                  "LIMIT 1").fetchone()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        total = len(overdue(app).keys)
+        await pilot.press("slash")
+        typed = name.split()[-1].upper().replace("È", "E")
+        await pilot.press(*typed)
+        await settle(pilot)
+        keys = list(overdue(app).keys)
+        assert 0 < len(keys) < total
+        debtor_ids = {r[0] for r in demo_store.db.execute("SELECT debtor_id FROM contacts WHERE name = ?", [name])}
+        assert {overdue(app).rows[k].debtor_id for k in keys if k in overdue(app).rows} & debtor_ids
+
+
+async def test_filter_by_invoice_number_siren_and_phone(make_app, demo_store):
+    number, siren, phone = demo_store.db.execute(
+        "SELECT i.number, d.siren, c.phone FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
+        "JOIN contacts c ON c.debtor_id = d.id "
+        f"WHERE i.{OUTSTANDING.replace(' AND ', ' AND i.')} AND d.siren IS NOT NULL LIMIT 1").fetchone()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for typed in (number, siren, phone):  # the phone is typed with its spaces
+            app.query_one("#filter").value = typed
+            await settle(pilot)
+            rows = visible_rows(overdue(app), 50)
+            assert rows and any(r.number == number for r in rows), typed
+
+
+async def test_sort_keys_and_reverse(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # reste dû, largest first
+        await settle(pilot)
+        dues = [r.due_cents for r in visible_rows(overdue(app), 15)]
+        assert dues == sorted(dues, reverse=True)
+        await pilot.press("m")  # again: reversed
+        await settle(pilot)
+        dues = [r.due_cents for r in visible_rows(overdue(app), 15)]
+        assert dues == sorted(dues)
+        await pilot.press("d")
+        await settle(pilot)
+        names = [r.debtor.lower() for r in visible_rows(overdue(app), 15)]
+        assert names == sorted(names)
+        assert "Débiteur▲" in str(app.query_one("#overdue-header").render())
+
+
+async def test_bucket_keys_filter_and_clear(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        total = len(overdue(app).keys)
+        await pilot.press("5")
+        await settle(pilot)
+        rows = visible_rows(overdue(app), 30)
+        assert rows and all(bucket_for(r.days_late) is Bucket.OVER_90 for r in rows)
+        over_90 = len(overdue(app).keys)
+        aging = {b.bucket: b.count for b in app.query_one("#overdue-view").buckets}
+        assert over_90 == aging[Bucket.OVER_90]
+        await pilot.press("1")
+        await settle(pilot)
+        assert all(r.days_late <= 0 for r in visible_rows(overdue(app), 30))
+        await pilot.press("1")  # the same key clears it
+        await settle(pilot)
+        assert len(overdue(app).keys) == total
+
+
+async def test_per_debtor_toggle_keeps_the_debtor_under_the_cursor(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        debtor = overdue(app).current_row.debtor_id
+        await pilot.press("t")
+        await settle(pilot)
+        debtors = demo_store.db.execute(f"SELECT COUNT(DISTINCT debtor_id) FROM invoices WHERE {OUTSTANDING}"
+                                        ).fetchone()[0]
+        assert len(overdue(app).keys) == debtors
+        assert overdue(app).current_key == debtor
+        row = overdue(app).current_row
+        assert "facture" in row.number
+        count = demo_store.db.execute(f"SELECT COUNT(*), SUM(amount_cents - paid_cents) FROM invoices "
+                                      f"WHERE debtor_id = ? AND {OUTSTANDING}", [debtor]).fetchone()
+        assert row.number.startswith(str(count[0])) and row.due_cents == count[1]
+
+
+async def test_cursor_stays_on_the_same_invoice_when_data_changes(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        key = overdue(app).current_key
+        first = overdue(app).keys[0]
+        demo_store.write(lambda db: db.execute("UPDATE invoices SET status = 'paid', paid_cents = amount_cents "
+                                               "WHERE id = ?", [first]))
+        await pilot.press("r")
+        await settle(pilot)
+        assert overdue(app).current_key == key
+        assert first not in overdue(app).keys
+
+
+async def test_paging_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = overdue(app)
+        await pilot.press("pagedown")
+        assert table.cursor == table.size.height - 1
+        await pilot.press("end")
+        assert table.cursor == len(table.keys) - 1
+        await settle(pilot)
+        assert table.current_row is not None  # fetched on demand
+        await pilot.press("home")
+        assert table.cursor == 0
+
+
+async def test_enter_opens_the_debtor_card(make_app, demo_store):
+    from relance_tui.tui.card import DebtorScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        row = overdue(app).current_row
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DebtorScreen) and app.screen.debtor_id == row.debtor_id
+        assert row.debtor in str(app.screen.query_one("#identity").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DebtorScreen)
+
+
+async def test_keys_remapped_from_the_user_config(demo_store, isolated_env):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.tui.app import RelanceApp
+
+    (isolated_env / "config.toml").write_text('[keys]\n"overdue.sort_due" = "f9"\n"app.quit" = "x"\n')
+    settings = load_settings(resolve_paths(demo_store.path))
+    app = RelanceApp(demo_store, settings, today=lambda: TODAY, live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # no longer bound
+        await settle(pilot)
+        assert app.query_one("#overdue-view").query_state.sort == "late"
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.query_one("#overdue-view").query_state.sort == "due"
+        await pilot.press("x")
+    assert app.return_code == 0
