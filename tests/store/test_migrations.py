@@ -156,3 +156,16 @@ def test_unreadable_database_is_a_clear_error():
         assert code == 3 and "droits de lecture" in message and str(path) in message
     finally:
         remove_tree(base)
+
+
+def test_the_overdue_list_reads_the_partial_index(store):
+    """The partial index only serves queries whose WHERE repeats its condition: keep them in step."""
+    import datetime as dt
+
+    from relance_tui.store.overdue import OverdueQuery
+
+    for query in (OverdueQuery(as_of=dt.date(2026, 11, 23)), OverdueQuery(as_of=dt.date(2026, 11, 23), text="x",
+                                                                           per_debtor=True)):
+        sql, params = query.ids_sql()
+        plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "invoices_outstanding" in plan

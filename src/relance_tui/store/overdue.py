@@ -19,9 +19,10 @@ from relance_tui.domain.text import fold
 from relance_tui.store.connection import Store
 from relance_tui.store.search import digits
 
-# Invoices still chased or still owed: disputed and litigation stay in the balance.
+# Invoices still chased or still owed: disputed and litigation stay in the balance. The partial
+# index invoices_outstanding (migration 0005) repeats this condition word for word.
 OUTSTANDING_STATUSES = ("open", "disputed", "litigation")
-OUTSTANDING_SQL = "i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents"
+OUTSTANDING_SQL = "status IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents"
 
 
 def bucket_case_sql(days_expr: str) -> str:
@@ -51,7 +52,7 @@ def aging_summary(store: Store, as_of: dt.date) -> list[BucketTotal]:
         code: (count, total)
         for code, count, total in store.db.execute(
             f"SELECT {bucket_case_sql(days)} AS b, COUNT(*), COALESCE(SUM(amount_cents - paid_cents), 0) "
-            f"FROM invoices i WHERE {OUTSTANDING_SQL} GROUP BY b"
+            f"FROM invoices WHERE {OUTSTANDING_SQL} GROUP BY b"
         ).fetchall()
     }
     return [BucketTotal(b, *rows.get(b.value, (0, 0))) for b in Bucket]
@@ -84,7 +85,7 @@ class OverdueQuery:
     per_debtor: bool = False
 
     def where(self) -> tuple[str, dict]:
-        clauses = [OUTSTANDING_SQL]
+        clauses = [OUTSTANDING_SQL]  # unqualified, so that SQLite matches the partial index
         params: dict = {"as_of": self.as_of.isoformat()}
         if self.bucket is not None:
             low, high = next((lo, hi) for b, lo, hi in BUCKET_BOUNDS if b == self.bucket)
@@ -105,18 +106,25 @@ class OverdueQuery:
                 alternatives.append("d.search LIKE :digits")  # a phone number typed with spaces
                 params["digits"] = f"%{number_digits}%"
             debtor_match = (f"i.debtor_id IN (SELECT d.id FROM debtors d WHERE {' OR '.join(alternatives)})")
-            clauses.append(f"({debtor_match} OR i.number LIKE :raw)")
-            params["raw"] = f"%{text}%"
+            if any(ch.isdigit() for ch in text):  # invoice numbers always hold digits
+                clauses.append(f"({debtor_match} OR i.number LIKE :raw)")
+                params["raw"] = f"%{text}%"
+            else:
+                clauses.append(debtor_match)
         return " AND ".join(clauses), params
 
     def ids_sql(self) -> tuple[str, dict]:
         where, params = self.where()
         direction = "DESC" if self.descending else "ASC"
         label, invoice_sort, debtor_sort = SORTS[self.sort]
+        # debtors are joined only when the sort needs their name
+        join = "JOIN debtors d ON d.id = i.debtor_id " if "d.name" in (debtor_sort if self.per_debtor
+                                                                        else invoice_sort) else ""
         if self.per_debtor:
-            return (f"SELECT d.id FROM invoices i JOIN debtors d ON d.id = i.debtor_id WHERE {where} "
-                    f"GROUP BY d.id ORDER BY {debtor_sort} {direction}, d.id", params)
-        return (f"SELECT i.id FROM invoices i JOIN debtors d ON d.id = i.debtor_id WHERE {where} "
+            debtor_sort = debtor_sort.replace("d.id", "i.debtor_id")
+            return (f"SELECT i.debtor_id FROM invoices i INDEXED BY invoices_outstanding {join}WHERE {where} "
+                    f"GROUP BY i.debtor_id ORDER BY {debtor_sort} {direction}, i.debtor_id", params)
+        return (f"SELECT i.id FROM invoices i INDEXED BY invoices_outstanding {join}WHERE {where} "
                 f"ORDER BY {invoice_sort} {direction}, i.id", params)
 
 
