@@ -4,6 +4,7 @@
     python scripts/bench.py dataset            # build the large demo dataset, report build time
     python scripts/bench.py writers            # 8 processes logging calls for 20 s vs raw sqlite3
     python scripts/bench.py import             # 200,000-invoice CSV and FEC vs sqlite-utils and executemany
+    python scripts/bench.py app --workdir DIR  # the app on the large dataset vs a bare Textual app
     python scripts/bench.py all
 
 Benchmarks measure; the test suite asserts behaviour. Record results in
@@ -338,9 +339,247 @@ def bench_import(workdir: Path, n: int = 200_000) -> list[dict]:
     return results
 
 
+# -- the app ----------------------------------------------------------------------------------------
+_BARE_CHILD = r"""
+import sys, time
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("relance")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True, size=(100, 30))
+"""
+
+_FIRST_PAINT_CHILD = r"""
+import sys, datetime as dt
+sys.path.insert(0, sys.argv[1])
+from relance_tui.config import load_settings, resolve_paths
+from relance_tui.store import open_store
+from relance_tui.tui.app import RelanceApp
+from relance_tui.tui.overdue import OverdueView
+original = OverdueView.on_overdue_view_loaded
+def painted(self, message):
+    original(self, message)
+    self.app.call_after_refresh(self.app.exit)
+OverdueView.on_overdue_view_loaded = painted
+store = open_store(sys.argv[2], agent="bench", record_host=False)
+app = RelanceApp(store, load_settings(resolve_paths(sys.argv[2])), today=lambda: dt.date(2026, 11, 23), live=False)
+app.run(headless=True, size=(100, 30))
+"""
+
+_INTERACTION_CHILD = r"""
+import asyncio, json, resource, sys, time, datetime as dt
+sys.path.insert(0, sys.argv[1])
+from relance_tui.config import load_settings, resolve_paths
+from relance_tui.store import open_store
+from relance_tui.tui.app import RelanceApp
+from relance_tui.tui.overdue import OverdueView
+from relance_tui.tui.timeline import TimelineView
+from relance_tui.tui.virtual_table import VirtualTable
+
+# Timed inside the app, from the event to the screen refresh that shows its result (the Pilot's
+# own waiting, about 100 ms a key press, is not the app's).
+marks = {"t0": None, "what": None}
+out = {"filter_ms": [], "pagedown_ms": [], "timeline_ms": []}
+
+def start(what):
+    marks["t0"], marks["what"] = time.perf_counter(), what
+
+def done(app):
+    what, t0 = marks["what"], marks["t0"]
+    if what is None:
+        return
+    marks["what"] = None
+    app.call_after_refresh(lambda: out[what].append((time.perf_counter() - t0) * 1000))
+
+def visible_ready(table):
+    top = table.scroll_offset.y
+    return all(k in table.rows for k in table.keys[top:top + table.size.height])
+
+start_load = OverdueView._start_load
+def timed_start_load(self, keep, **kw):
+    if self.query_one("#filter").has_focus:
+        start("filter_ms")
+    return start_load(self, keep, **kw)
+OverdueView._start_load = timed_start_load
+loaded = OverdueView.on_overdue_view_loaded
+def timed_loaded(self, message):
+    loaded(self, message)
+    if marks["what"] == "filter_ms" and message.generation == self.generation:
+        done(self.app)
+OverdueView.on_overdue_view_loaded = timed_loaded
+page_down = VirtualTable.action_page_down_rows
+def timed_page_down(self):
+    start("pagedown_ms")
+    page_down(self)
+    if visible_ready(self):
+        done(self.app)
+VirtualTable.action_page_down_rows = timed_page_down
+add_rows = VirtualTable.add_rows
+def timed_add_rows(self, rows):
+    add_rows(self, rows)
+    if marks["what"] == "pagedown_ms" and visible_ready(self):
+        done(self.app)
+VirtualTable.add_rows = timed_add_rows
+tl_reload = TimelineView.reload
+def timed_tl_reload(self, **kw):
+    start("timeline_ms")
+    return tl_reload(self, **kw)
+TimelineView.reload = timed_tl_reload
+tl_loaded = TimelineView.on_timeline_view_loaded
+def timed_tl_loaded(self, message):
+    tl_loaded(self, message)
+    if marks["what"] == "timeline_ms" and message.generation == self.generation:
+        done(self.app)
+TimelineView.on_timeline_view_loaded = timed_tl_loaded
+
+async def settle(pilot):
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+async def main():
+    store = open_store(sys.argv[2], agent="bench", record_host=False)
+    app = RelanceApp(store, load_settings(resolve_paths(sys.argv[2])), today=lambda: dt.date(2026, 11, 23),
+                     live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for word in ("garage", "dupont", "hotel", "0123"):
+            for ch in word:
+                await pilot.press(ch)
+                await settle(pilot)
+            for _ in word:
+                await pilot.press("backspace")
+                await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        marks["what"] = None
+        for _ in range(40):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        timeline = app.query_one("#timeline-view")
+        timeline.debtor_id = int(sys.argv[3])
+        out["timeline_ms"].clear()
+        await pilot.press("a")
+        await settle(pilot)
+        out["timeline_events"] = len(app.query_one("#timeline", VirtualTable).keys)
+    out["timeline_ms"] = out["timeline_ms"][-1]
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def _wall(code: str, *args: str, runs: int = 5) -> float:
+    import subprocess
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, src, *args], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _terminal_bytes(db: Path, moves: int = 10) -> tuple[int, list[int]]:
+    """Bytes the real app writes to a 100x30 pty: the first full paint, then per cursor move."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    exe = Path(sys.executable).parent / "relance"
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"TERM": "xterm-256color", "RELANCE_AGENT": "bench"})
+        os.execv(str(exe), [str(exe), "--db", str(db)])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+
+    def drain(idle: float, until: bytes | None = None, limit: float = 60.0) -> bytes:
+        data = b""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], idle)
+            if not ready:
+                if until is None or until in data:
+                    break
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    first = drain(1.5, until="factures".encode())
+    sizes = []
+    for _ in range(moves):
+        os.write(fd, b"\x1b[B")  # arrow down
+        sizes.append(len(drain(0.6)))
+    os.write(fd, b"q")
+    drain(0.5)
+    os.waitpid(pid, 0)
+    return len(first), sizes
+
+
+def bench_app(workdir: Path) -> dict:
+    import json
+    import subprocess
+
+    db = workdir / "large.db"
+    if not db.exists():
+        bench_dataset(workdir)
+    # a debtor with 5,000 events for the timeline figure
+    store = open_store(db, agent="bench", record_host=False)
+    debtor = 1
+    have = store.db.execute("SELECT COUNT(*) FROM events WHERE debtor_id = ?", [debtor]).fetchone()[0]
+    if have < 5000:
+        at = store.now()
+        store.write(lambda d: d.conn.executemany(
+            "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, duration_s, notes) "
+            "VALUES (?, ?, 'call', 'out', 'voicemail', 'bench', 30, 'Messagerie')",
+            [(at, debtor)] * (5000 - have)))
+    store.close()
+    print("\n== the app on the 'large' dataset (200,000 invoices, 1,000,000 events), 100x30, headless")
+    bare = _wall(_BARE_CHILD)
+    relance = _wall(_FIRST_PAINT_CHILD, str(db))
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run([sys.executable, "-c", _INTERACTION_CHILD, src, str(db), str(debtor)], check=True,
+                         capture_output=True, text=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    first, moves = _terminal_bytes(db)
+    p95 = lambda xs: percentile(xs, 95)  # noqa: E731
+    print(f"  {'figure':<58}{'measured':>12}{'goal':>16}")
+    print(f"  {'process start to first painted list (median of 5)':<58}{relance:>11.2f}s{'':>16}")
+    print(f"  {'  baseline: bare Textual app with one label':<58}{bare:>11.2f}s{'':>16}")
+    print(f"  {'  ratio':<58}{relance / bare:>11.2f}x{'<= 1.5x':>16}")
+    print(f"  {'filter keystroke to repaint, p95 (' + str(len(r['filter_ms'])) + ' changes)':<58}"
+          f"{p95(r['filter_ms']):>10.1f}ms{'< 50 ms':>16}")
+    print(f"  {'  median':<58}{statistics.median(r['filter_ms']):>10.1f}ms")
+    print(f"  {'PageDown to repaint, p95 (40 presses)':<58}{p95(r['pagedown_ms']):>10.1f}ms{'< 16 ms':>16}")
+    print(f"  {'  median':<58}{statistics.median(r['pagedown_ms']):>10.1f}ms")
+    print(f"  {'timeline of a debtor with ' + str(r['timeline_events']) + ' events opens in':<58}"
+          f"{r['timeline_ms']:>10.1f}ms{'< 100 ms':>16}")
+    print(f"  {'resident memory, peak':<58}{r['maxrss_mb']:>10.0f}MB{'< 200 MB':>16}")
+    print(f"  {'bytes written to the terminal for one cursor move (median)':<58}"
+          f"{statistics.median(moves):>11.0f}B{'< 2 KB':>16}")
+    print(f"  {'  for scale: the first full paint':<58}{first:>11.0f}B")
+    return {"bare": bare, "relance": relance, **r, "moves": moves, "first": first}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("dataset", "writers", "import", "all"))
+    parser.add_argument("what", choices=("dataset", "writers", "import", "app", "all"))
     parser.add_argument("--invoices", type=int, default=200_000, help="import: invoices in the file")
     parser.add_argument("--workdir", help="where to put the databases (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
@@ -359,6 +598,8 @@ def main() -> int:
             bench_writers(workdir, args.procs, args.seconds, args.journal)
         if args.what in ("import", "all"):
             bench_import(workdir, args.invoices)
+        if args.what in ("app", "all"):
+            bench_app(workdir)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

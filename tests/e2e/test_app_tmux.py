@@ -30,9 +30,11 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
     session = TmuxSession([relance_command(), "--db", str(db)], e2e_env)
     try:
         screen = session.wait_for("factures · tri : retard")
+        session.wait_for("⏎ Ouvrir")
         for text in ("Impayés", "Chronologie", "Débiteur", "Reste dû", "Pénalités", "1 à échoir", "5 +90 j", "Σ"):
             assert text in screen
         session.send("/")
+        session.wait_without("⏎ Ouvrir")  # the filter has the focus: the list's keys leave the footer
         session.send(siren)
         screen = session.wait_for(f"« {siren} »")
         assert name[:18] in screen

@@ -39,6 +39,9 @@ class TmuxSession:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         shell = f"env {exports} TERM=xterm-256color {shlex.join(command)}; echo EXITED=$?; sleep 30"
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell)
+        # detached sessions may follow another size; pin the one the test reads
+        self._tmux("set-option", "-t", self.name, "window-size", "manual")
+        self._tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
 
     def _tmux(self, *args: str) -> str:
         return subprocess.run([self.tmux, "-L", self.socket, *args], check=True, capture_output=True,
@@ -59,6 +62,17 @@ class TmuxSession:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} did not appear within {timeout}s; screen:\n{screen}")
+
+    def wait_without(self, text: str, timeout: float = 20.0) -> str:
+        """Until ``text`` is gone from the screen (e.g. a key hint the footer drops)."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while time.monotonic() < deadline and text in screen:
+            time.sleep(0.05)
+            screen = self.screen()
+        if text in screen:
+            raise AssertionError(f"{text!r} still on screen after {timeout}s:\n{screen}")
+        return screen
 
     def close(self) -> None:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)

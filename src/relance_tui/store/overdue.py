@@ -47,15 +47,21 @@ class BucketTotal:
 
 def aging_summary(store: Store, as_of: dt.date) -> list[BucketTotal]:
     """Count and amount still due of outstanding invoices, per aging bucket."""
-    days = f"(julianday('{as_of.isoformat()}') - julianday(due_date))"
-    rows = {
-        code: (count, total)
-        for code, count, total in store.db.execute(
-            f"SELECT {bucket_case_sql(days)} AS b, COUNT(*), COALESCE(SUM(amount_cents - paid_cents), 0) "
-            f"FROM invoices WHERE {OUTSTANDING_SQL} GROUP BY b"
-        ).fetchall()
-    }
-    return [BucketTotal(b, *rows.get(b.value, (0, 0))) for b in Bucket]
+    # buckets as due-date ranges over the partial index: no per-row date arithmetic
+    totals = []
+    for bucket, low, high in BUCKET_BOUNDS:
+        clauses, params = [OUTSTANDING_SQL], []
+        if high is not None:
+            clauses.append("due_date >= ?")
+            params.append((as_of - dt.timedelta(days=high)).isoformat())
+        if low is not None:
+            clauses.append("due_date <= ?")
+            params.append((as_of - dt.timedelta(days=low)).isoformat())
+        count, due = store.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(amount_cents - paid_cents), 0) FROM invoices "
+            f"INDEXED BY invoices_outstanding WHERE {' AND '.join(clauses)}", params).fetchone()
+        totals.append(BucketTotal(bucket, count, due))
+    return totals
 
 
 SORTS = {

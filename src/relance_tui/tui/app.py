@@ -20,8 +20,6 @@ from relance_tui.config import Settings
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.watch import Change, ChangeWatcher
-from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
-from relance_tui.tui.import_screen import ImportScreen
 from relance_tui.store.overdue import SORTS
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
@@ -54,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Où", "Touche", "Action", "Identifiant (pour [keys])")
         keymap = getattr(self.app, "_keymap", {})
-        for place, classes in HELP_SECTIONS:
+        for place, classes in help_sections():
             for cls in classes:
                 for binding in cls.BINDINGS:
                     if not isinstance(binding, Binding):
@@ -140,12 +138,13 @@ class RelanceApp(App):
         change = message.change
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
-            overdue.reload()  # amounts or statuses may have changed
+            overdue.data_changed()  # amounts or statuses may have changed
         else:
             overdue.table.forget_rows()  # only "last contact" moved: refetch what is on screen
         self.query_one("#timeline-view", TimelineView).reload()
         screen = self.screen
-        if isinstance(screen, DebtorScreen) and (not change.debtor_ids or screen.debtor_id in change.debtor_ids):
+        debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
+        if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
             screen.refresh_data()
 
     def check_terminal(self) -> None:
@@ -155,7 +154,7 @@ class RelanceApp(App):
 
     # -- actions ---------------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        self.query_one("#overdue-view", OverdueView).reload()
+        self.query_one("#overdue-view", OverdueView).data_changed()
         self.query_one("#timeline-view", TimelineView).reload()
 
     def action_help(self) -> None:
@@ -178,6 +177,8 @@ class RelanceApp(App):
             self.notify("Base en lecture seule : import impossible.", severity="warning")
             return
 
+        from relance_tui.tui.import_screen import ImportScreen  # on demand: keeps start-up short
+
         def done(imported: bool | None) -> None:
             if imported:
                 self.action_refresh()
@@ -189,6 +190,8 @@ class RelanceApp(App):
 
     @on(OverdueView.OpenDebtor)
     def open_debtor(self, message: OverdueView.OpenDebtor) -> None:
+        from relance_tui.tui.card import DebtorScreen  # on demand: keeps start-up short
+
         self.push_screen(DebtorScreen(message.debtor_id))
 
     @on(VirtualTable.CursorMoved, "#overdue")
@@ -249,15 +252,20 @@ class RelanceApp(App):
             self.notify(f"Échec : {event.worker.error}. Détails dans {where}.", severity="error", timeout=10)
 
 
-HELP_SECTIONS: tuple[tuple[str, Iterable[type]], ...] = (
-    ("Partout", (RelanceApp,)),
-    ("Impayés", (OverdueView, VirtualTable)),
-    ("Chronologie", (TimelineView,)),
-    ("Fiche débiteur", (DebtorScreen,)),
-    ("Note / contact", (NoteScreen, ContactScreen)),
-    ("Import", (ImportScreen,)),
-    ("Aide", (HelpScreen,)),
-)
+def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
+    # imported here: these screens load on demand, not at start-up
+    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
+    from relance_tui.tui.import_screen import ImportScreen
+
+    return (
+        ("Partout", (RelanceApp,)),
+        ("Impayés", (OverdueView, VirtualTable)),
+        ("Chronologie", (TimelineView,)),
+        ("Fiche débiteur", (DebtorScreen,)),
+        ("Note / contact", (NoteScreen, ContactScreen)),
+        ("Import", (ImportScreen,)),
+        ("Aide", (HelpScreen,)),
+    )
 
 
 def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:

@@ -114,6 +114,7 @@ class OverdueView(Vertical):
         self.query_state = OverdueQuery(as_of=as_of)
         self.generation = 0
         self.buckets: list[BucketTotal] = []
+        self._data_changed = False
 
     @property
     def relance(self) -> RelanceApp:
@@ -169,17 +170,23 @@ class OverdueView(Vertical):
     def reload(self, *, keep_cursor: bool = True) -> None:
         self.generation += 1
         keep = self.table.current_key if keep_cursor else None
-        self._start_load(keep)
+        self._start_load(keep, with_buckets=not keep_cursor or self.buckets == [] or self._data_changed)
+        self._data_changed = False
         self._update_header()
 
-    def _start_load(self, keep: int | None) -> None:
+    def data_changed(self) -> None:
+        """The database changed: reload rows and the aging bar, keeping the cursor."""
+        self._data_changed = True
+        self.reload()
+
+    def _start_load(self, keep: int | None, *, with_buckets: bool = True) -> None:
         app = self.relance  # read on the UI thread: a worker must not reach for the app
         self._load(self.generation, self.query_state, keep, app.store, app.settings.office.country,
-                   max(30, self.table.size.height * 2))
+                   max(30, self.table.size.height + 2), with_buckets)
 
     @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
     def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, country: str,
-              height: int) -> None:
+              height: int, with_buckets: bool) -> None:
         keys = matching_ids(store, query)
         if generation != self.generation:
             return  # a newer keystroke already asked again
@@ -192,7 +199,7 @@ class OverdueView(Vertical):
         first = list(keys[start:start + height])
         rates = load_rates(store)
         rows = {r.key: r for r in fetch_rows(store, query, first, rates, country)}
-        buckets = aging_summary(store, query.as_of)
+        buckets = aging_summary(store, query.as_of) if with_buckets else None
         self.post_message(self.Loaded(generation, keys, rows, buckets, keep))
 
     def on_overdue_view_loaded(self, message: Loaded) -> None:
@@ -252,7 +259,8 @@ class OverdueView(Vertical):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.query_state = dataclasses.replace(self.query_state, text=event.value)
-        self.reload(keep_cursor=False)
+        self.generation += 1
+        self._start_load(None, with_buckets=False)  # the aging bar does not depend on the filter
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -266,7 +274,8 @@ class OverdueView(Vertical):
         if bucket == self.query_state.bucket:
             bucket = None  # the same key again clears it
         self.query_state = dataclasses.replace(self.query_state, bucket=bucket)
-        self.reload(keep_cursor=False)
+        self.generation += 1
+        self._start_load(None, with_buckets=False)
         self._update_aging()
 
     def action_sort(self, key: str) -> None:

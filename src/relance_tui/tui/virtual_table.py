@@ -55,7 +55,7 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
     PREFETCH = 2  # screens fetched beyond the visible one
 
-    cursor = reactive(0)
+    cursor = reactive(0, repaint=False)  # watch_cursor repaints the two lines that change
 
     class NeedRows(Message):
         def __init__(self, table: VirtualTable, keys: list[int]) -> None:
@@ -189,13 +189,20 @@ class VirtualTable(ScrollView, can_focus=True):
                 self.refresh(Region(0, index - top, self.size.width, 1))
 
     def _scroll_cursor_into_view(self) -> None:
-        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
+        # scroll only when the cursor leaves the window: a move within it repaints two lines, not all
+        # of them (over SSH every repainted line is traffic)
+        top, height = self.scroll_offset.y, max(1, self.size.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def _move(self, index: int) -> None:
         if not self.keys:
             return
         self.cursor = max(0, min(index, len(self.keys) - 1))
         self._scroll_cursor_into_view()
+        self._request_window(self.cursor)  # ask ahead, so that the next page is already here
         self.post_message(self.CursorMoved(self, self.current_key))
 
     # -- keys -----------------------------------------------------------------------------
