@@ -134,9 +134,11 @@ class OverdueQuery:
                 f"ORDER BY {invoice_sort} {direction}, i.id", params)
 
 
-def matching_ids(store: Store, query: OverdueQuery) -> array:
-    """Every matching invoice id (or debtor id, per debtor), in display order."""
+def matching_ids(store: Store, query: OverdueQuery, limit: int | None = None) -> array:
+    """Every matching invoice id (or debtor id, per debtor), in display order; the first ``limit``."""
     sql, params = query.ids_sql()
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     return array("q", (row[0] for row in store.db.execute(sql, params)))
 
 

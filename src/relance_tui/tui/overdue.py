@@ -95,9 +95,10 @@ class OverdueView(Vertical):
 
     class Loaded(Message):
         def __init__(self, generation: int, keys: Sequence[int], rows: dict[int, OverdueRow],
-                     buckets: list[BucketTotal] | None, keep: int | None) -> None:
+                     buckets: list[BucketTotal] | None, keep: int | None, *, partial: bool = False) -> None:
             super().__init__()
             self.generation, self.keys, self.rows, self.buckets, self.keep = generation, keys, rows, buckets, keep
+            self.partial = partial  # only the first screen: the full list follows
 
     class RowsLoaded(Message):
         def __init__(self, generation: int, rows: dict[int, OverdueRow]) -> None:
@@ -115,6 +116,7 @@ class OverdueView(Vertical):
         self.generation = 0
         self.buckets: list[BucketTotal] = []
         self._data_changed = False
+        self._showing_partial = False
 
     @property
     def relance(self) -> RelanceApp:
@@ -187,9 +189,18 @@ class OverdueView(Vertical):
     @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
     def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, country: str,
               height: int, with_buckets: bool) -> None:
+        if keep is None:
+            # the first screen first (an index walk that stops early), the whole ordered list after
+            first = matching_ids(store, query, limit=height)
+            rows = {r.key: r for r in fetch_rows(store, query, list(first), load_rates(store), country)}
+            self.post_message(self.Loaded(generation, first, rows, None, None, partial=True))
         keys = matching_ids(store, query)
         if generation != self.generation:
             return  # a newer keystroke already asked again
+        if keep is None:
+            buckets = aging_summary(store, query.as_of) if with_buckets else None
+            self.post_message(self.Loaded(generation, keys, {}, buckets, None))
+            return
         start = 0
         if keep is not None:
             try:
@@ -206,7 +217,11 @@ class OverdueView(Vertical):
         if message.generation != self.generation:
             return
         with self.app.batch_update():
-            self.table.set_keys(message.keys, message.rows, keep=message.keep)
+            if message.partial or message.keep is not None or not self._showing_partial:
+                self.table.set_keys(message.keys, message.rows, keep=message.keep)
+            else:  # the full list after its first screen: same rows, same cursor
+                self.table.set_keys(message.keys, {**self.table.rows, **message.rows}, keep=self.table.current_key)
+            self._showing_partial = message.partial
             if message.buckets is not None:
                 self.buckets = message.buckets
                 self._update_aging()
@@ -251,7 +266,7 @@ class OverdueView(Vertical):
         if q.text.strip():
             filters.append(f"« {q.text.strip()} »")
         sort = f"tri : {SORTS[q.sort][0].lower()} {'▼' if q.descending else '▲'}"
-        shown = f"{len(self.table.keys)} {what}"
+        shown = f"… {what}" if self._showing_partial else f"{len(self.table.keys)} {what}"
         self.query_one("#overdue-status", Static).update(
             " · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}"]))
 
