@@ -73,31 +73,37 @@ LOG_CALL_INSERT = ("INSERT INTO events (at, debtor_id, kind, direction, outcome,
                    "VALUES (?, ?, 'call', 'out', 'voicemail', ?, 42, ?)")
 
 
+def _log_calls(seconds: float, start_at: float, log_call, failure: type[Exception]) -> tuple[int, int, list]:
+    """Call ``log_call(seq, debtor)`` as fast as possible for ``seconds``: (attempted, errors, latencies)."""
+    latencies, attempted, errors = [], 0, 0
+    while time.time() < start_at:
+        time.sleep(0.001)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        attempted += 1
+        t0 = time.perf_counter()
+        try:
+            log_call(attempted, 1 + attempted % 50)
+            latencies.append(time.perf_counter() - t0)
+        except failure:
+            errors += 1  # what an agent would see; the baseline's row is lost
+    return attempted, errors, latencies
+
+
 def _relance_writer(path: str, agent: str, journal: str, seconds: float, start_at: float, out) -> None:
     """The app's way: Store.write (BEGIN IMMEDIATE, retried)."""
     from relance_tui.errors import RelanceError
 
     store = open_store(path, agent=agent, journal_override=journal, record_host=False)
-    latencies, attempted, errors, seq = [], 0, 0, 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        seq += 1
-        attempted += 1
-        debtor = 1 + seq % 50
-        t0 = time.perf_counter()
 
-        def log_call(db, seq=seq, debtor=debtor):
+    def log_call(seq: int, debtor: int) -> None:
+        def write(db):
             db.execute(LOG_CALL_READ, [debtor]).fetchone()
             append_event(db, at=store.now(), agent=agent, kind="call", debtor_id=debtor, direction="out",
                          outcome="voicemail", duration_s=42, notes=f"{agent}#{seq}")
+        store.write(write)
 
-        try:
-            store.write(log_call)
-            latencies.append(time.perf_counter() - t0)
-        except RelanceError:
-            errors += 1
+    attempted, errors, latencies = _log_calls(seconds, start_at, log_call, RelanceError)
     out.put((agent, attempted, errors, latencies, store.retries))
     store.close()
 
@@ -106,25 +112,19 @@ def _raw_writer(path: str, agent: str, journal: str, seconds: float, start_at: f
     """The naive way: Python's default deferred transactions, 5 s timeout, commit per call."""
     conn = sqlite3.connect(path, timeout=5.0)
     conn.execute("PRAGMA synchronous = FULL")
-    latencies, attempted, errors, seq = [], 0, 0, 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        seq += 1
-        attempted += 1
-        debtor = 1 + seq % 50
-        t0 = time.perf_counter()
+
+    def log_call(seq: int, debtor: int) -> None:
         try:
             conn.execute("BEGIN")  # what sqlite-utils' atomic() and Python's implicit transactions issue
             conn.execute(LOG_CALL_READ, [debtor]).fetchone()
             conn.execute(LOG_CALL_INSERT, [dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                            debtor, agent, f"{agent}#{seq}"])
             conn.commit()
-            latencies.append(time.perf_counter() - t0)
         except sqlite3.OperationalError:
-            errors += 1
             conn.rollback()
+            raise
+
+    attempted, errors, latencies = _log_calls(seconds, start_at, log_call, sqlite3.OperationalError)
     out.put((agent, attempted, errors, latencies, 0))
     conn.close()
 
