@@ -330,7 +330,7 @@ class _Builder:
             by_debtor.setdefault(inv.debtor_id, []).append(inv)
         promise_id = 0
         for debtor in self.debtors:
-            debtor_id, manager, segment = debtor[0], debtor[13], debtor[4]
+            debtor_id, manager = debtor[0], debtor[13]
             invs = by_debtor.get(debtor_id, [])
             for inv in invs:
                 for day, cents, ref in inv.payments:

@@ -9,7 +9,6 @@ from textual.widgets import Input, Log
 from textual.worker import WorkerCancelled
 
 from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
-from relance_tui.tui.virtual_table import VirtualTable
 from tests.tui.conftest import overdue, settle
 
 

@@ -77,7 +77,7 @@ FIELD_SETS = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS}
 
 
 class MappingProblem(ValueError):
-    pass
+    """The columns of a file cannot be matched to the fields an import needs."""
 
 
 @dataclass(frozen=True)

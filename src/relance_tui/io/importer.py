@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +161,7 @@ class ImportReport:
 
 
 class _DryRun(Exception):
-    pass
+    """Raised at the end of a --dry-run merge, so that its transaction rolls back."""
 
 
 # -- rejects -----------------------------------------------------------------------------------
@@ -725,7 +724,7 @@ def import_file(
         try:
             store.write(merge, what=f"import de {path.name}")
         except _DryRun:
-            pass
+            pass  # rolled back on purpose: --dry-run reports what would change and writes nothing
         if rejects is not None:
             for line, raw, reason in report.counts.rejected_lines if report.counts else ():
                 rejects.add(line, unpack_raw(raw), reason)
