@@ -36,10 +36,7 @@ def _open(settings: Settings, *, create: bool = False, db: Path | None = None):
 
 # -- commands ---------------------------------------------------------------------
 def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.tui.app import run_app
-
-    db = Path(args.db).expanduser() if args.db else settings.paths.db
-    return run_app(settings, db=db, theme=args.theme)
+    return _open_app(args, settings, Path(args.db).expanduser() if args.db else settings.paths.db)
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:

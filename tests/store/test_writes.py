@@ -7,7 +7,7 @@ import pytest
 
 from relance_tui.errors import DatabaseBusy, NotFound, StaleEdit
 from relance_tui.store import open_store
-from relance_tui.store.queries import append_event, events_after, events_for_debtor, update_versioned
+from relance_tui.store.queries import append_event, update_versioned
 
 N_PROCS = 8
 PER_PROC = 150
@@ -107,15 +107,24 @@ def test_event_invoice_links_are_append_only_too(store):
         store.write(lambda db: db.execute("DELETE FROM event_invoices"))
 
 
-def test_event_feeds(store):
+def test_timeline_is_newest_first_and_the_watcher_sees_new_events(store):
+    from relance_tui.store.timeline import timeline_entries, timeline_ids
+    from relance_tui.store.watch import ChangeWatcher
+
     store.write(lambda db: db.execute("INSERT INTO debtors (id, name, created_at, updated_at) "
                                       "VALUES (1, 'A', 'x', 'x'), (2, 'B', 'x', 'x')"))
+    watcher = ChangeWatcher(store)
+    assert watcher.poll() is None  # nothing changed since it looked
     ids = [store.write(lambda db, d=d: append_event(db, at=store.now(), agent="marie", kind="note", debtor_id=d,
                                                     data={"n": d}))
            for d in (1, 2, 1)]
-    assert [e.id for e in events_for_debtor(store, 1)] == [ids[2], ids[0]]  # newest first
-    assert [e.id for e in events_after(store, ids[0])] == ids[1:]  # oldest first
-    assert events_for_debtor(store, 2)[0].data == '{"n": 2}'
+    assert list(timeline_ids(store, debtor_id=1)) == [ids[2], ids[0]]  # newest first
+    assert list(timeline_ids(store, debtor_id=None)) == ids[::-1]
+    assert timeline_entries(store, [ids[1]])[0].event.data == '{"n": 2}'
+    change = watcher.poll()
+    assert change.event_ids == tuple(ids) and change.debtor_ids == {1, 2} and change.kinds == {"note"}
+    assert watcher.poll() is None
+    watcher.close()
 
 
 def _debtor(store):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from relance_tui.domain.money import format_cents
+from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.search import refresh_search
 
 STAGING_INVOICES = """
@@ -158,7 +159,6 @@ class MergeCounts:
     rejected_lines: list[tuple[int, str, str]] = field(default_factory=list)  # (line, raw, reason)
 
 
-OUTSTANDING = "('open', 'disputed', 'litigation')"
 
 
 def _resolve_debtors(db: Database) -> None:
@@ -292,10 +292,9 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     # -- a full export: what is missing from it was paid ----------------------------------
     if full:
         missing = db.execute(
-            f"SELECT COUNT(*) FROM invoices i WHERE i.status IN {OUTSTANDING} AND i.amount_cents > i.paid_cents "
+            f"SELECT COUNT(*) FROM invoices i WHERE {OUTSTANDING_SQL} "
             "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)").fetchone()[0]
-        outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE status IN {OUTSTANDING} "
-                                 "AND amount_cents > paid_cents").fetchone()[0]
+        outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING_SQL}").fetchone()[0]
         if max_full_share is not None and missing > 20 and missing > max_full_share * outstanding:
             c.problems.append((0, "--full", (
                 f"{missing} des {outstanding} factures ouvertes sont absentes de ce fichier : est-ce bien "
@@ -304,7 +303,7 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         db.execute("DROP TABLE IF EXISTS temp.imp_gone")
         db.execute(
             f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, amount_cents - paid_cents AS rest "
-            f"FROM invoices i WHERE i.status IN {OUTSTANDING} AND i.amount_cents > i.paid_cents "
+            f"FROM invoices i WHERE {OUTSTANDING_SQL} "
             "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)")
         c.closed_by_full = db.execute("SELECT COUNT(*) FROM temp.imp_gone").fetchone()[0]
         db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
@@ -379,7 +378,7 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
                 continue
             debtor_id = found[0]
             targets = db.execute(f"SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
-                                 f"WHERE debtor_id = ? AND status IN {OUTSTANDING} AND amount_cents > paid_cents "
+                                 f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} "
                                  "ORDER BY due_date, id", [debtor_id]).fetchall()
         already = db.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE debtor_id = ? AND day = ? "
                              "AND reference = ? AND source = 'import'", [debtor_id, day, reference]).fetchone()[0]

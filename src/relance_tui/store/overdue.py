@@ -21,21 +21,7 @@ from relance_tui.store.search import digits
 
 # Invoices still chased or still owed: disputed and litigation stay in the balance. The partial
 # index invoices_outstanding (migration 0005) repeats this condition word for word.
-OUTSTANDING_STATUSES = ("open", "disputed", "litigation")
 OUTSTANDING_SQL = "status IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents"
-
-
-def bucket_case_sql(days_expr: str) -> str:
-    """A SQL CASE giving the bucket code of ``days_expr`` (days late), from BUCKET_BOUNDS."""
-    parts = []
-    for bucket, low, high in BUCKET_BOUNDS:
-        conds = []
-        if low is not None:
-            conds.append(f"{days_expr} >= {low}")
-        if high is not None:
-            conds.append(f"{days_expr} <= {high}")
-        parts.append(f"WHEN {' AND '.join(conds)} THEN '{bucket.value}'")
-    return "CASE " + " ".join(parts) + " END"
 
 
 @dataclass(frozen=True)
@@ -189,20 +175,18 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
     """Details of these rows (invoice ids, or debtor ids per debtor), in the order given."""
     if not keys:
         return []
-    marks = ", ".join("?" for _ in keys)
-    if query.per_debtor:
+    key_params = {f"k{n}": k for n, k in enumerate(keys)}
+    in_keys = ", ".join(f":{name}" for name in key_params)
+    if query.per_debtor:  # every outstanding invoice of these debtors that the filter keeps
         where, params = query.where()
-        sql = (f"SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
-               f"d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d "
-               f"ON d.id = i.debtor_id WHERE {where} AND i.debtor_id IN ({marks})")
-        params = {**params, **{f"k{n}": k for n, k in enumerate(keys)}}
-        sql = sql.replace(f"IN ({marks})", "IN (" + ", ".join(f":k{n}" for n in range(len(keys))) + ")")
+        condition = f"{where} AND i.debtor_id IN ({in_keys})"
+        params = {**params, **key_params}
     else:
-        sql = (f"SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
-               f"d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d "
-               f"ON d.id = i.debtor_id WHERE i.id IN ({marks})")
-        params = list(keys)
-    invoices = store.db.execute(sql, params).fetchall()
+        condition, params = f"i.id IN ({in_keys})", key_params
+    invoices = store.db.execute(
+        "SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
+        "d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
+        f"WHERE {condition}", params).fetchall()
     inv_marks = ", ".join("?" for _ in invoices)
     payments: dict[int, list[Payment]] = {}
     for inv_id, day, cents in store.db.execute(

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from relance_tui.domain.penalties import RATE_KINDS, Rates
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.connection import Store
-from relance_tui.store.models import Counts, Event, RateRow
+from relance_tui.store.models import Counts, RateRow
 
 EVENT_COLUMNS = "id, at, debtor_id, kind, direction, outcome, agent, duration_s, notes, data"
 VERSIONED_TABLES = ("debtors", "contacts", "invoices", "promises")
@@ -49,32 +49,6 @@ def append_event(
         [(event_id, inv) for inv in sorted(set(invoice_ids))],
     )
     return event_id
-
-
-def events_for_debtor(store: Store, debtor_id: int, *, limit: int = 200,
-                      before_id: int | None = None) -> list[Event]:
-    sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE debtor_id = ?"
-    params: list[Any] = [debtor_id]
-    if before_id is not None:
-        sql += " AND id < ?"
-        params.append(before_id)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [Event(*row) for row in store.db.execute(sql, params).fetchall()]
-
-
-def events_after(store: Store, after_id: int, *, limit: int = 1000) -> list[Event]:
-    """Events newer than ``after_id``, oldest first: the change feed."""
-    return [
-        Event(*row)
-        for row in store.db.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
-        ).fetchall()
-    ]
-
-
-def last_event_id(store: Store) -> int:
-    return store.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
 
 
 # -- optimistic concurrency ---------------------------------------------------
