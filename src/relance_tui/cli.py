@@ -235,7 +235,56 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def office_today(settings: Settings) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(settings.office.timezone)).date()
+
+
+def _parse_day(text: str | None, settings: Settings, option: str) -> dt.date:
+    if text in (None, "", "today", "aujourdhui", "aujourd'hui"):
+        return office_today(settings)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RelanceError(f"{option} {text!r} : date attendue AAAA-MM-JJ ou today") from None
+
+
+def agent_login(settings: Settings, name: str) -> str:
+    """An agent given by login or by display name (as the app shows it)."""
+    if name in settings.agents or name == settings.agent:
+        return name
+    for login, display in settings.agents.items():
+        if display.casefold() == name.casefold():
+            return login
+    return name
+
+
+def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.io.promise_export import export_promises
+    from relance_tui.store.promises import promises_made
+
+    day = _parse_day(args.date, settings, "--date")
+    store = _open(settings)
+    agent = agent_login(settings, args.agent) if args.agent else None
+    lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
+    try:
+        export_promises(lines, args.output, fmt=args.format, day=day, tz=settings.office.timezone,
+                        names=settings.display_name, excel=args.excel)
+    except OSError as exc:
+        raise RelanceError(f"impossible d'écrire {args.output} ({exc.strerror})") from None
+    if args.output not in (None, "-"):
+        total = sum(p.amount_cents for p in lines)
+        from relance_tui.domain.money import format_cents
+
+        print(f"{len(lines)} promesse(s) du {day:%d/%m/%Y} ({format_cents(total)}) exportée(s) dans {args.output}",
+              file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.export_what == "promises":
+        return cmd_export_promises(args, settings)
     from relance_tui.domain.penalties import MissingRate
     from relance_tui.io.csvout import open_output
     from relance_tui.io.export import export_invoices
@@ -323,6 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp_inv.add_argument("--format", choices=("csv",), default="csv")
     exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
     exp_inv.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    exp_pro = export_sub.add_parser("promises", help="les promesses de paiement obtenues un jour donné")
+    exp_pro.add_argument("--date", help="jour des appels AAAA-MM-JJ ou today (défaut : aujourd'hui)")
+    exp_pro.add_argument("--agent", help="seulement les promesses de cet agent (identifiant ou nom affiché)")
+    exp_pro.add_argument("--format", choices=("csv", "ics", "md"), default="csv",
+                         help="csv (tableur), ics (agenda : un événement par date promise), md (à coller dans un mail)")
+    exp_pro.add_argument("--excel", action="store_true", help="CSV pour Excel en français : ; virgule décimale, BOM")
+    exp_pro.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     return parser
 
 

@@ -50,3 +50,9 @@ class ConfigError(RelanceError):
 
 class NotFound(RelanceError):
     exit_code = 10
+
+
+class MailError(RelanceError):
+    """The email could not be sent (SMTP refused or unreachable) or written to the outbox."""
+
+    exit_code = 12

@@ -1,7 +1,10 @@
+import contextlib
 import datetime as dt
 
 import pytest
 import time_machine
+
+from textual.worker import WorkerCancelled
 
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.tui.app import RelanceApp
@@ -30,7 +33,8 @@ def make_app(demo_store):
 async def settle(pilot, rounds: int = 3):
     """Let workers finish and their messages land (they may start more workers)."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # superseded by a newer worker of its group
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

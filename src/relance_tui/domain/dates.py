@@ -98,3 +98,42 @@ def next_business_day(
     while is_weekend(candidate) or candidate in holidays:
         candidate += dt.timedelta(days=1)
     return candidate
+
+
+def parse_user_date(text: str, today: dt.date) -> dt.date:
+    """A date typed by an agent: 12/12/2026, 12/12/26, 12/12 (the next such day), 2026-12-12,
+    "demain", or "+N" (N days from today). ValueError with a French message otherwise."""
+    t = text.strip().lower()
+    if not t:
+        raise ValueError("date manquante")
+    if t in ("aujourd'hui", "auj", "aujourdhui"):
+        return today
+    if t == "demain":
+        return today + dt.timedelta(days=1)
+    if t.startswith("+") and t[1:].isdigit():
+        return today + dt.timedelta(days=int(t[1:]))
+    try:
+        if "-" in t:
+            return dt.date.fromisoformat(t)
+        parts = t.replace(".", "/").split("/")
+        if len(parts) == 2:
+            day = dt.date(today.year, int(parts[1]), int(parts[0]))
+            return day if day >= today else dt.date(today.year + 1, day.month, day.day)
+        if len(parts) == 3:
+            year = int(parts[2])
+            return dt.date(year + 2000 if year < 100 else year, int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)")
+
+
+def parse_user_time(text: str) -> dt.time:
+    """16:00, 16h, 16h30, 9h05."""
+    t = text.strip().lower().replace("h", ":")
+    if t.endswith(":"):
+        t += "00"
+    try:
+        hours, minutes = t.split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"heure « {text.strip()} » non reconnue (ex. 16:00 ou 16h30)") from None

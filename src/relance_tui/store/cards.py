@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -54,6 +54,17 @@ class CardPromise:
 
 
 @dataclass(frozen=True)
+class CardDispute:
+    id: int
+    category: str
+    status: str
+    notes: str
+    agent: str
+    created_at: str
+    invoices: str  # invoice numbers
+
+
+@dataclass(frozen=True)
 class DebtorCard:
     id: int
     code: str | None
@@ -75,6 +86,9 @@ class DebtorCard:
     invoices: list[CardInvoice]
     promises: list[CardPromise]
     recent: list[Event]
+    disputes: list[CardDispute] = field(default_factory=list)
+    contract_rate_bp: int | None = None
+    formal_notice_date: str | None = None
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -136,7 +150,13 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     events = [Event(*e) for e in db.execute(
         f"SELECT {EVENT_COLUMNS} FROM events WHERE debtor_id = ? ORDER BY id DESC LIMIT ?",
         [debtor_id, recent]).fetchall()]
-    return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events)
+    disputes = [CardDispute(*d) for d in db.execute(
+        "SELECT s.id, s.category, s.status, s.notes, s.agent, s.created_at, COALESCE((SELECT group_concat(number, ', ') "
+        "FROM (SELECT i.number FROM dispute_invoices di JOIN invoices i ON i.id = di.invoice_id "
+        "WHERE di.dispute_id = s.id ORDER BY i.number)), '') FROM disputes s WHERE s.debtor_id = ? "
+        "ORDER BY s.status = 'open' DESC, s.id DESC", [debtor_id]).fetchall()]
+    return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
+                      disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice)
 
 
 def add_note(store: Store, debtor_id: int, text: str) -> int:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import next_action
 from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
+from relance_tui.domain.instants import format_local
 from relance_tui.domain.text import fold
+from relance_tui.store.claims import holders
 from relance_tui.store.connection import Store
 from relance_tui.store.search import digits
 
@@ -149,6 +151,7 @@ class OverdueRow:
     status: str
     last_contact: LastContact | None
     next_action: str
+    holder: str | None = None  # the agent on this debtor right now (a live claim)
 
 
 def _last_contacts(store: Store, debtor_ids: Sequence[int]) -> dict[int, LastContact]:
@@ -170,8 +173,22 @@ def _pending_promises(store: Store, debtor_ids: Sequence[int]) -> dict[int, dt.d
         "GROUP BY debtor_id", list(set(debtor_ids))).fetchall()} if debtor_ids else {}
 
 
+def _scheduled(store: Store, debtor_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """The next action a call (or a broken promise) set for these debtors: kind, due_at, label."""
+    ids = list(set(debtor_ids))
+    marks = ", ".join("?" for _ in ids)
+    return {r[0]: r[1:] for r in store.db.execute(
+        f"SELECT debtor_id, kind, due_at, label FROM next_actions WHERE debtor_id IN ({marks})", ids)} if ids else {}
+
+
+def scheduled_label(kind: str, due_at: str, label: str, tz: str = "Europe/Paris") -> str:
+    if len(due_at) > 10:  # a callback: an instant
+        return f"{label} {format_local(due_at, tz, '%d/%m %H:%M')}"
+    return f"{label} ({due_at[8:10]}/{due_at[5:7]})"
+
+
 def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Rates,
-               country: str = "FR") -> list[OverdueRow]:
+               country: str = "FR", tz: str = "Europe/Paris") -> list[OverdueRow]:
     """Details of these rows (invoice ids, or debtor ids per debtor), in the order given."""
     if not keys:
         return []
@@ -196,6 +213,8 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
     debtor_ids = [r[1] for r in invoices]
     contacts = _last_contacts(store, debtor_ids)
     promises = _pending_promises(store, debtor_ids)
+    scheduled = _scheduled(store, debtor_ids)
+    on_it = holders(store, debtor_ids, store.clock())
     groups: dict[int, list] = {}
     for r in invoices:
         inv_id, debtor_id, name, number, due, amount, paid, status, segment, contract, notice = r
@@ -222,7 +241,12 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         disputed = all(x[7] in ("disputed", "litigation") for x in items)
         number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
-        action = next_action(oldest[4], query.as_of, promise_due=promises.get(debtor_id), disputed=disputed)
+        if debtor_id in scheduled and not disputed:
+            label = scheduled_label(*scheduled[debtor_id], tz)
+        else:
+            label = next_action(oldest[4], query.as_of, promise_due=promises.get(debtor_id), disputed=disputed).label
+        holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
-                               penalty_cents, status, contacts.get(debtor_id), action.label))
+                               penalty_cents, status, contacts.get(debtor_id), label,
+                               holder.agent if holder else None))
     return rows

@@ -278,5 +278,64 @@ def m0005_outstanding_index(db: Database) -> None:
                "WHERE status IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents")
 
 
+@migrations(name="0006_calls")
+def m0006_calls(db: Database) -> None:
+    """What a call leaves behind besides its event: the next action, disputes, promise follow-up, claims.
+
+    - ``next_actions``: one current next step per debtor (the history is in events); ``due_at`` is a
+      date (``YYYY-MM-DD``) or, for a callback, a UTC instant, so text order is time order.
+    - ``disputes``: a dispute opened on some invoices, with its category; chasing them pauses.
+    - ``promises.kept_cents``: what payments covered when the promise was last evaluated.
+    - ``claims``: who is on a debtor right now, as an expiring lease (one row per debtor).
+    """
+    for statement in _CALLS_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_CALLS_SCHEMA = """
+CREATE TABLE next_actions (
+    debtor_id INTEGER PRIMARY KEY REFERENCES debtors (id),
+    kind TEXT NOT NULL CHECK (kind IN ('callback', 'retry', 'promise_check', 'payment_check', 'dispute',
+        'formal_notice', 'call')),
+    due_at TEXT NOT NULL,
+    label TEXT NOT NULL,
+    event_id INTEGER REFERENCES events (id),
+    agent TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX next_actions_due ON next_actions (due_at);
+CREATE TABLE disputes (
+    id INTEGER PRIMARY KEY,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    event_id INTEGER REFERENCES events (id),
+    category TEXT NOT NULL CHECK (category IN ('not_received', 'not_delivered', 'quality', 'price', 'other')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    notes TEXT NOT NULL DEFAULT '',
+    agent TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX disputes_debtor ON disputes (debtor_id, status);
+CREATE TABLE dispute_invoices (
+    dispute_id INTEGER NOT NULL REFERENCES disputes (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    PRIMARY KEY (dispute_id, invoice_id)
+) WITHOUT ROWID;
+ALTER TABLE promises ADD COLUMN kept_cents INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE claims (
+    debtor_id INTEGER PRIMARY KEY REFERENCES debtors (id),
+    agent TEXT NOT NULL,
+    session_id INTEGER,
+    claimed_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX claims_expires ON claims (expires_at)
+"""
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 
 from textual import on, work
@@ -17,11 +18,14 @@ from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
+from relance_tui.domain.calendar import OfficeCalendar
+from relance_tui.domain.calls import CallingRules, parse_hours
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.store.overdue import SORTS
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
+from relance_tui.tui.promises import PromisesView
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.timeline import TimelineView
 from relance_tui.tui.virtual_table import VirtualTable
@@ -29,6 +33,7 @@ from relance_tui.tui.virtual_table import VirtualTable
 POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
 WATCHDOG_SECONDS = 5.0
 INVOICE_KINDS = frozenset({"payment", "import", "promise", "dispute", "status", "edit"})
+TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table"}
 
 
 class DataChanged(Message):
@@ -77,6 +82,7 @@ class RelanceApp(App):
         Binding("i", "import_file", "Importer", id="app.import"),
         Binding("f2", "show_tab('impayes')", "Impayés", id="app.tab_overdue"),
         Binding("f3", "show_tab('chronologie')", "Chronologie", id="app.tab_timeline"),
+        Binding("f4", "show_tab('promesses')", "Promesses", id="app.tab_promises"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
@@ -99,6 +105,21 @@ class RelanceApp(App):
         self.sub_title = f"{settings.agent_name} · {store.path.name}"
         self.watcher: ChangeWatcher | None = None
 
+    @cached_property
+    def calendar(self) -> OfficeCalendar:
+        return OfficeCalendar(self.settings.office.country)
+
+    @cached_property
+    def calling_rules(self) -> CallingRules:
+        c = self.settings.calling
+        return CallingRules(parse_hours(c.hours), frozenset(c.days), c.public_holidays, c.max_calls_30d)
+
+    @cached_property
+    def templates(self):  # noqa: ANN201 - io.templates.Templates, imported on demand
+        from relance_tui.io.templates import Templates
+
+        return Templates(self.settings.paths.office_file.parent / "templates")
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, time_format="%H:%M")
         with TabbedContent(initial="impayes"):
@@ -106,6 +127,8 @@ class RelanceApp(App):
                 yield OverdueView(self.today(), id="overdue-view")
             with TabPane("Chronologie", id="chronologie"):
                 yield TimelineView(id="timeline-view")
+            with TabPane("Promesses", id="promesses"):
+                yield PromisesView(id="promises-view")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,6 +138,8 @@ class RelanceApp(App):
         if self.store.readonly:
             self.notify("Base en lecture seule : consultation uniquement.", severity="warning", timeout=10)
         self.query_one("#overdue", VirtualTable).focus()
+        if not self.store.readonly:
+            self.evaluate_promises()
         if self.live:
             self.watcher = ChangeWatcher(self.store)
             self.set_interval(POLL_SECONDS, self.poll_changes)
@@ -134,8 +159,21 @@ class RelanceApp(App):
         if change is not None:
             self.post_message(DataChanged(change))
 
+    @work(thread=True, exclusive=True, group="promises-eval", exit_on_error=False)
+    def evaluate_promises(self) -> None:
+        """Promises whose date plus grace passed (or that payments now cover) get their verdict."""
+        from relance_tui.store.promises import evaluate_promises
+
+        changed = evaluate_promises(self.store, self.today(), calendar=self.calendar,
+                                    tz=self.settings.office.timezone)
+        if changed:
+            self.call_from_thread(self.action_refresh)
+
     def on_data_changed(self, message: DataChanged) -> None:
         change = message.change
+        if change.kinds & {"payment", "import"} and not self.store.readonly:
+            self.evaluate_promises()
+        self.query_one("#promises-view", PromisesView).reload()
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
             overdue.data_changed()  # amounts or statuses may have changed
@@ -156,6 +194,7 @@ class RelanceApp(App):
     def action_refresh(self) -> None:
         self.query_one("#overdue-view", OverdueView).data_changed()
         self.query_one("#timeline-view", TimelineView).reload()
+        self.query_one("#promises-view", PromisesView).reload()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -163,12 +202,12 @@ class RelanceApp(App):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         # focus moves into the tab shown (else the pane holding the focus comes back)
-        self.query_one("#overdue" if tab == "impayes" else "#timeline", VirtualTable).focus()
+        self.query_one(TAB_TABLES[tab]).focus()
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        wanted = "#overdue" if event.pane.id == "impayes" else "#timeline"
-        table = self.query_one(wanted, VirtualTable)
+        wanted = TAB_TABLES.get(event.pane.id or "", "#overdue")
+        table = self.query_one(wanted)
         if not table.has_focus and not (self.focused and self.focused.id == "filter" and wanted == "#overdue"):
             table.focus()
 
@@ -190,9 +229,24 @@ class RelanceApp(App):
 
     @on(OverdueView.OpenDebtor)
     def open_debtor(self, message: OverdueView.OpenDebtor) -> None:
+        self.open_debtor_card(message.debtor_id)
+
+    def open_debtor_card(self, debtor_id: int) -> None:
         from relance_tui.tui.card import DebtorScreen  # on demand: keeps start-up short
 
-        self.push_screen(DebtorScreen(message.debtor_id))
+        self.push_screen(DebtorScreen(debtor_id))
+
+    def open_call(self, debtor_id: int, contact_id: int | None = None) -> None:
+        """The call screen on this debtor (claims it for the time of the call)."""
+        if self.store.readonly:
+            self.notify("Base en lecture seule : impossible d'enregistrer un appel.", severity="warning")
+            return
+        from relance_tui.tui.call import CallScreen  # on demand: keeps start-up short
+
+        def ended(_saved) -> None:  # noqa: ANN001
+            self.action_refresh()
+
+        self.push_screen(CallScreen(debtor_id, contact_id), ended)
 
     @on(VirtualTable.CursorMoved, "#overdue")
     def follow_cursor(self, message: VirtualTable.CursorMoved) -> None:
@@ -209,6 +263,10 @@ class RelanceApp(App):
         yield SystemCommand("Aide : toutes les touches", "F1", self.action_help)
         yield SystemCommand("Aller aux impayés", "F2", lambda: self.action_show_tab("impayes"))
         yield SystemCommand("Aller à la chronologie", "F3", lambda: self.action_show_tab("chronologie"))
+        yield SystemCommand("Aller aux promesses", "F4", lambda: self.action_show_tab("promesses"))
+        yield SystemCommand("Appeler le débiteur sélectionné", "a", overdue.action_call)
+        yield SystemCommand("Exporter les promesses du jour", "x (onglet Promesses)",
+                            self.query_one("#promises-view", PromisesView).action_export)
         yield SystemCommand("Filtrer les impayés", "/", overdue.action_focus_filter)
         yield SystemCommand("Impayés : par facture / par débiteur", "t", overdue.action_toggle_per_debtor)
         yield SystemCommand("Ancienneté : toutes", "0", lambda: overdue.action_bucket(""))
@@ -254,13 +312,22 @@ class RelanceApp(App):
 
 def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     # imported here: these screens load on demand, not at start-up
+    from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
     from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
     from relance_tui.tui.import_screen import ImportScreen
+    from relance_tui.tui.promises import ExportScreen
 
     return (
         ("Partout", (RelanceApp,)),
         ("Impayés", (OverdueView, VirtualTable)),
         ("Chronologie", (TimelineView,)),
+        ("Promesses", (PromisesView, ExportScreen)),
+        ("Appel", (CallScreen,)),
+        ("Issue de l'appel", (OutcomeScreen,)),
+        ("Objections", (ObjectionScreen,)),
+        ("Alerte avant appel", (GuardScreen,)),
+        ("Email de suivi", (EmailScreen,)),
+        ("Confirmation", (ConfirmScreen,)),
         ("Fiche débiteur", (DebtorScreen,)),
         ("Note / contact", (NoteScreen, ContactScreen)),
         ("Import", (ImportScreen,)),

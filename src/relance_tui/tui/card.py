@@ -19,6 +19,7 @@ from relance_tui.domain.priority import PROFILE_LABELS
 from relance_tui.domain.vocabulary import (
     CALL_OUTCOMES,
     CHANNELS,
+    DISPUTE_CATEGORIES,
     EVENT_KINDS,
     INVOICE_STATUSES,
     PROMISE_STATUSES,
@@ -51,6 +52,7 @@ class DebtorScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "close", "Retour", id="card.close"),
+        Binding("a", "call", "Appeler", id="card.call"),
         Binding("n", "note", "Note", id="card.note"),
         Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
     ]
@@ -148,14 +150,21 @@ class DebtorScreen(Screen):
             f"{credit}")
         lines = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
                  f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
+        lines += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
+                  f"sur {d.invoices or '—'} depuis le {format_local(d.created_at, tz, '%d/%m/%Y')}"
+                  + (f" : {d.notes}" if d.notes else "") for d in card.disputes[:5]]
+        recorded = {n.strip() for d in card.disputes for n in d.invoices.split(",")}
         lines += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
-                  f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed]
+                  f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
         self.query_one("#promises", Static).update("\n".join(lines) or "Aucune promesse, aucun litige.")
         self.query_one("#recent", Static).update(
             "\n".join(event_line(e, tz, settings.display_name) for e in card.recent) or "Aucun contact.")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_call(self) -> None:
+        self.relance.open_call(self.debtor_id)
 
     def action_note(self) -> None:
         if self.relance.store.readonly:

@@ -70,6 +70,8 @@ def columns_for(width: int) -> list[Column]:
     if width >= 100:
         cols.append(Column("contact", "Dernier contact", 22 if width >= 120 else 16))
     cols.append(Column("action", "Action", 20 if width >= 120 else 16 if width >= 100 else 14))
+    if width >= 100:
+        cols.append(Column("holder", "Sur le dossier", 14) if width >= 120 else Column("holder", "Sur", 8))
     return cols
 
 
@@ -85,6 +87,7 @@ class OverdueView(Vertical):
     """
     BINDINGS = [
         Binding("slash", "focus_filter", "Filtrer", id="overdue.filter"),
+        Binding("a", "call", "Appeler", id="overdue.call"),
         Binding("t", "toggle_per_debtor", "Par débiteur", id="overdue.per_debtor"),
         Binding("0", "bucket('')", "Tous", show=False, id="overdue.bucket_all"),
         *[Binding(k, f"bucket('{b.value}')", b.label, show=False, id=f"overdue.bucket_{k}")
@@ -140,10 +143,14 @@ class OverdueView(Vertical):
     # -- rows -----------------------------------------------------------------------------
     def cells(self, row: OverdueRow) -> list[str]:
         tz = self.relance.settings.office.timezone
+        holder = self.relance.settings.display_name(row.holder) if row.holder else ""
+        action = row.next_action
+        if holder and not any(c.key == "holder" for c in self.table.columns):
+            action = f"» {holder}"  # narrow screens: who is on it matters more than what comes next
         values = {
-            "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
+            "holder": holder, "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
             "late": str(row.days_late) if row.days_late > 0 else "—", "due": money(row.due_cents),
-            "penalties": money(row.penalty_cents), "contact": contact_text(row, tz), "action": row.next_action,
+            "penalties": money(row.penalty_cents), "contact": contact_text(row, tz), "action": action,
         }
         return [values[c.key] for c in self.table.columns]
 
@@ -183,16 +190,16 @@ class OverdueView(Vertical):
 
     def _start_load(self, keep: int | None, *, with_buckets: bool = True) -> None:
         app = self.relance  # read on the UI thread: a worker must not reach for the app
-        self._load(self.generation, self.query_state, keep, app.store, app.settings.office.country,
+        self._load(self.generation, self.query_state, keep, app.store, app.settings.office,
                    max(30, self.table.size.height + 2), with_buckets)
 
     @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
-    def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, country: str,
+    def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, office,
               height: int, with_buckets: bool) -> None:
         if keep is None:
             # the first screen first (an index walk that stops early), the whole ordered list after
             first = matching_ids(store, query, limit=height)
-            rows = {r.key: r for r in fetch_rows(store, query, list(first), load_rates(store), country)}
+            rows = {r.key: r for r in fetch_rows(store, query, list(first), load_rates(store), office.country, office.timezone)}
             self.post_message(self.Loaded(generation, first, rows, None, None, partial=True))
         keys = matching_ids(store, query)
         if generation != self.generation:
@@ -209,7 +216,7 @@ class OverdueView(Vertical):
                 start = 0
         first = list(keys[start:start + height])
         rates = load_rates(store)
-        rows = {r.key: r for r in fetch_rows(store, query, first, rates, country)}
+        rows = {r.key: r for r in fetch_rows(store, query, first, rates, office.country, office.timezone)}
         buckets = aging_summary(store, query.as_of) if with_buckets else None
         self.post_message(self.Loaded(generation, keys, rows, buckets, keep))
 
@@ -230,11 +237,11 @@ class OverdueView(Vertical):
     @on(VirtualTable.NeedRows, "#overdue")
     def need_rows(self, message: VirtualTable.NeedRows) -> None:
         app = self.relance
-        self._fetch(self.generation, self.query_state, message.keys, app.store, app.settings.office.country)
+        self._fetch(self.generation, self.query_state, message.keys, app.store, app.settings.office)
 
     @work(thread=True, group="overdue-rows", exit_on_error=False)
-    def _fetch(self, generation: int, query: OverdueQuery, keys: list[int], store, country: str) -> None:
-        rows = fetch_rows(store, query, keys, load_rates(store), country)
+    def _fetch(self, generation: int, query: OverdueQuery, keys: list[int], store, office) -> None:
+        rows = fetch_rows(store, query, keys, load_rates(store), office.country, office.timezone)
         self.post_message(self.RowsLoaded(generation, {r.key: r for r in rows}))
 
     def on_overdue_view_rows_loaded(self, message: RowsLoaded) -> None:
@@ -298,6 +305,13 @@ class OverdueView(Vertical):
         descending = (not q.descending) if q.sort == key else SORT_DEFAULT_DESC[key]
         self.query_state = dataclasses.replace(q, sort=key, descending=descending)
         self.reload()
+
+    def action_call(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            self.notify("Aucun débiteur sélectionné.", severity="warning")
+            return
+        self.relance.open_call(row.debtor_id)
 
     def action_toggle_per_debtor(self) -> None:
         row = self.table.current_row

@@ -1,0 +1,107 @@
+"""The day's promises as CSV (safe for spreadsheets), ICS (one event per promised date) or Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.vocabulary import PROMISE_STATUSES
+from relance_tui.io.csvout import Money, SheetWriter
+from relance_tui.store.promises import PromiseLine
+
+FORMATS = ("csv", "ics", "md")
+HEADER = ("Débiteur", "Contact", "Factures", "Montant", "Date promise", "Échéance", "Statut", "Agent",
+          "Heure de l'appel", "Notes")
+
+
+def write_csv(lines: Sequence[PromiseLine], out: IO[str], *, tz: str, names: Callable[[str], str],
+              excel: bool = False) -> None:
+    sheet = SheetWriter(out, excel=excel)
+    sheet.row(HEADER)
+    for p in lines:
+        sheet.row((p.debtor, p.contact, p.invoices, Money(p.amount_cents), p.due_date, p.instalment or "",
+                   PROMISE_STATUSES[p.status], names(p.agent), format_local(p.created_at, tz, "%d/%m/%Y %H:%M"),
+                   p.notes))
+    sheet.row(("Total", "", f"{len(lines)} promesse(s)", Money(sum(p.amount_cents for p in lines)), "", "", "",
+               "", "", ""))
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write_markdown(lines: Sequence[PromiseLine], out: IO[str], *, day: dt.date, tz: str,
+                   names: Callable[[str], str]) -> None:
+    out.write(f"# Promesses de paiement du {day:%d/%m/%Y}\n\n")
+    out.write("| " + " | ".join(HEADER) + " |\n")
+    out.write("|" + "|".join("---:" if h == "Montant" else "---" for h in HEADER) + "|\n")
+    for p in lines:
+        cells = (p.debtor, p.contact, p.invoices, format_cents(p.amount_cents), f"{p.due_date:%d/%m/%Y}",
+                 p.instalment or "", PROMISE_STATUSES[p.status], names(p.agent),
+                 format_local(p.created_at, tz, "%H:%M"), p.notes)
+        out.write("| " + " | ".join(_md_cell(str(c)) for c in cells) + " |\n")
+    total = format_cents(sum(p.amount_cents for p in lines))
+    out.write(f"\n**Total : {total}** ({len(lines)} promesse(s))\n")
+
+
+def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Callable[[str], str],
+              host: str = "relance") -> bytes:
+    """One all-day event per promise on its promised date, so that it lands in a calendar."""
+    from icalendar import Calendar, Event  # on demand: only this export needs it
+
+    cal = Calendar()
+    cal.add("prodid", "-//relance//promesses//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Promesses du {day:%d/%m/%Y}")
+    for p in lines:
+        event = Event()
+        event.add("uid", f"promesse-{p.id}@{host}")
+        event.add("dtstamp", dt.datetime.strptime(p.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc))
+        event.add("dtstart", p.due_date)
+        event.add("dtend", p.due_date + dt.timedelta(days=1))
+        event.add("summary", f"Promesse : {p.debtor} — {format_cents(p.amount_cents)}")
+        event.add("description", "\n".join(x for x in (
+            f"Contact : {p.contact}" if p.contact else "", f"Factures : {p.invoices}" if p.invoices else "",
+            f"Échéance {p.instalment}" if p.instalment else "",
+            f"Obtenue par {names(p.agent)} le {format_local(p.created_at, tz)}", p.notes) if x))
+        event.add("categories", ["Promesse de paiement"])
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def export_promises(lines: Sequence[PromiseLine], output: str | None, *, fmt: str, day: dt.date, tz: str,
+                    names: Callable[[str], str], excel: bool = False) -> None:
+    """Write ``lines`` to ``output`` (a path, or None / "-" for standard output) in ``fmt``."""
+    import os
+    import sys
+
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} inconnu (attendu : {', '.join(FORMATS)})")
+    if fmt == "ics":
+        data = ics_bytes(lines, day=day, tz=tz, names=names)
+        if output in (None, "-"):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            tmp = f"{output}.tmp"
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, output)
+        return
+    from relance_tui.io.csvout import open_output
+
+    target = output if output in (None, "-") else f"{output}.tmp"
+    out = open_output(target, excel=excel and fmt == "csv")
+    try:
+        if fmt == "csv":
+            write_csv(lines, out, tz=tz, names=names, excel=excel)
+        else:
+            write_markdown(lines, out, day=day, tz=tz, names=names)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if output not in (None, "-"):
+        os.replace(target, output)  # a half-written export never takes the place of a good one

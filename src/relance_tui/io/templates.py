@@ -1,0 +1,165 @@
+"""Jinja2 templates an office can override: call-script phases, objection answers, emails.
+
+A template file may open with TOML front matter between two ``+++`` lines
+(timings, subject). The office's version lives in ``templates/`` next to the
+database (beside ``relance.toml``); when it is broken (bad TOML, bad Jinja,
+an unknown variable) the problem is reported with its file and line and the
+built-in template is used instead, so a call is never left without a script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from relance_tui.domain.money import format_cents
+
+FRONT = "+++"
+BUILTIN_DIR = Path(str(files("relance_tui") / "templates"))
+
+
+@dataclass
+class Rendered:
+    meta: dict[str, Any]
+    body: str
+    source: Path
+    problems: list[str] = field(default_factory=list)  # office templates that failed, and why
+
+
+class TemplateProblem(Exception):
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        super().__init__(f"{path}{f', ligne {line}' if line else ''} : {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def _euros(cents: int | None) -> str:
+    return "?" if cents is None else format_cents(cents)
+
+
+def _date(value: dt.date | dt.datetime | str | None, fmt: str = "%d/%m/%Y") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime(fmt)
+
+
+def make_environment(directory: Path) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(directory)), autoescape=False,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=False)
+    env.filters["euros"] = _euros
+    env.filters["date"] = _date
+    return env
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, the line the body starts on)."""
+    if not text.startswith(FRONT + "\n"):
+        return {}, text, 1
+    end = text.find("\n" + FRONT + "\n", len(FRONT))
+    if end < 0:
+        raise TemplateProblem(path, 1, f"front matter ouvert par {FRONT} mais jamais fermé")
+    raw = text[len(FRONT) + 1:end + 1]
+    try:
+        meta = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) + 1 if found else None
+        raise TemplateProblem(path, line, f"front matter TOML invalide ({exc})") from None
+    body_start = raw.count("\n") + 3
+    return meta, text[end + len(FRONT) + 2:], body_start
+
+
+def _error_line(exc: BaseException, filename: str) -> int | None:
+    tb = exc.__traceback__
+    line = getattr(exc, "lineno", None)
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _render_strings(env: jinja2.Environment, value: Any, context: dict) -> Any:
+    """Front-matter strings may hold Jinja too (prompts naming the contact)."""
+    if isinstance(value, str):
+        return env.from_string(value).render(context) if "{" in value else value
+    if isinstance(value, list):
+        return [_render_strings(env, v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: _render_strings(env, v, context) for k, v in value.items()}
+    return value
+
+
+class Templates:
+    """Looks templates up in the office's directory first, then in the package."""
+
+    def __init__(self, office_dir: Path | None) -> None:
+        self.office_dir = office_dir
+        self._envs: dict[Path, jinja2.Environment] = {}
+
+    def _env(self, directory: Path) -> jinja2.Environment:
+        if directory not in self._envs:
+            self._envs[directory] = make_environment(directory)
+        return self._envs[directory]
+
+    def _render_from(self, directory: Path, name: str, context: dict) -> Rendered:
+        path = directory / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateProblem(path, None, f"pas en UTF-8 ({exc.reason})") from None
+        meta, body, body_line = split_front_matter(text, path)
+        env = self._env(directory)
+        try:
+            meta = _render_strings(env, meta, context)
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem(path, None, f"front matter : {exc}") from None
+        # the body is compiled on its own: add back the front matter's lines to report file lines
+        try:
+            rendered = env.from_string(body).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(path, (exc.lineno or 1) + body_line - 1, exc.message or str(exc)) from None
+        except jinja2.TemplateError as exc:
+            line = _error_line(exc, "<template>")
+            raise TemplateProblem(path, line + body_line - 1 if line else None, str(exc)) from None
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise TemplateProblem(path, None, f"{type(exc).__name__}: {exc}") from None
+        return Rendered(meta, rendered.strip("\n") + "\n", path)
+
+    def render(self, name: str, context: dict) -> Rendered:
+        problems = []
+        if self.office_dir is not None and (self.office_dir / name).is_file():
+            try:
+                return self._render_from(self.office_dir, name, context)
+            except (TemplateProblem, OSError) as exc:
+                problems.append(f"{exc} — modèle intégré utilisé")
+        rendered = self._render_from(BUILTIN_DIR, name, context)
+        rendered.problems = problems + rendered.problems
+        return rendered
+
+    def load_data(self, name: str, context: dict) -> tuple[dict[str, Any], list[str]]:
+        """A TOML data file (objection answers), its strings rendered; office copy first."""
+        problems = []
+        for directory in ([self.office_dir] if self.office_dir else []) + [BUILTIN_DIR]:
+            path = directory / name
+            if not path.is_file():
+                continue
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                return _render_strings(self._env(directory), data, context), problems
+            except tomllib.TOMLDecodeError as exc:
+                found = re.search(r"line (\d+)", str(exc))
+                problems.append(f"{path}{', ligne ' + found.group(1) if found else ''} : TOML invalide ({exc}) "
+                                "— modèle intégré utilisé")
+            except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+                problems.append(f"{path} : {exc} — modèle intégré utilisé")
+        raise TemplateProblem(BUILTIN_DIR / name, None, "modèle intégré introuvable")

@@ -1,0 +1,199 @@
+"""Promesses: promises obtained today, promises due today, broken ones; the day's export in one key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.vocabulary import PROMISE_STATUSES
+from relance_tui.io.promise_export import export_promises
+from relance_tui.store.promises import PromiseLine, promises_broken, promises_due, promises_made
+
+if TYPE_CHECKING:
+    from relance_tui.tui.app import RelanceApp
+
+VIEWS = {"made": "Obtenues aujourd'hui", "due": "À échéance aujourd'hui", "broken": "Non tenues (30 jours)"}
+VIEW_KEYS = {"1": "made", "2": "due", "3": "broken"}
+
+
+class PromisesView(Vertical):
+    DEFAULT_CSS = """
+    PromisesView { height: 1fr; }
+    #promises-bar { height: 1; padding: 0 1; background: $panel; }
+    #promises-total { height: 1; padding: 0 1; text-style: bold; }
+    #promises-table { height: 1fr; }
+    """
+    BINDINGS = [
+        *[Binding(k, f"view('{v}')", VIEWS[v], id=f"promises.view_{v}") for k, v in VIEW_KEYS.items()],
+        Binding("x", "export", "Exporter", id="promises.export"),
+        Binding("enter", "open_debtor", "Fiche", id="promises.open", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, view: str, lines: list[PromiseLine]) -> None:
+            super().__init__()
+            self.view, self.lines = view, lines
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.view = "made"
+        self.lines: list[PromiseLine] = []
+
+    @property
+    def relance(self) -> RelanceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="promises-bar")
+        yield DataTable(id="promises-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="promises-total")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Débiteur", "Contact", "Factures", "Montant", "Pour le", "Statut",
+                                              "Agent", "Appel")
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#promises-table", DataTable)
+
+    def reload(self) -> None:
+        app = self.relance
+        self._load(self.view, app.store, app.today(), app.settings.office.timezone)
+
+    @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
+    def _load(self, view: str, store, today: dt.date, tz: str) -> None:
+        if view == "made":
+            lines = promises_made(store, today, tz=tz)
+        elif view == "due":
+            lines = promises_due(store, today)
+        else:
+            lines = promises_broken(store, today)
+        self.post_message(self.Loaded(view, lines))
+
+    def on_promises_view_loaded(self, message: Loaded) -> None:
+        if message.view != self.view:
+            return
+        settings = self.relance.settings
+        tz = settings.office.timezone
+        self.lines = message.lines
+        table = self.table
+        keep = table.cursor_row
+        table.clear()
+        for p in message.lines:
+            table.add_row(p.debtor, p.contact, p.invoices, format_cents(p.amount_cents),
+                          f"{p.due_date:%d/%m/%Y}" + (f" ({p.instalment})" if p.instalment else ""),
+                          PROMISE_STATUSES[p.status], settings.display_name(p.agent),
+                          format_local(p.created_at, tz, "%d/%m %H:%M"), key=str(p.id))
+        if 0 <= keep < table.row_count:
+            table.move_cursor(row=keep)
+        bar = "   ".join(f"[reverse]{k} {label}[/reverse]" if v == self.view else f"{k} {label}"
+                         for k, v in VIEW_KEYS.items() for label in [VIEWS[v]])
+        self.query_one("#promises-bar", Static).update(f"{bar}   x exporter la journée")
+        total = sum(p.amount_cents for p in message.lines)
+        self.query_one("#promises-total", Static).update(
+            f"{VIEWS[self.view]} : {len(message.lines)} promesse(s), total {format_cents(total)}")
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.reload()
+
+    def action_open_debtor(self) -> None:
+        row = self.table.cursor_row
+        if 0 <= row < len(self.lines):
+            self.relance.open_debtor_card(self.lines[row].debtor_id)
+
+    def action_export(self) -> None:
+        self.app.push_screen(ExportScreen(self.relance.today()))
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """The day's promises to a file: pick the format with one key, confirm the path."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical { width: 84; height: auto; border: round $primary; background: $surface; padding: 1; }
+    #export-error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="export.cancel"),
+                Binding("ctrl+t", "next_format", "Format suivant", id="export.format", priority=True)]
+    FORMATS = ("csv", "ics", "md")
+
+    class Done(Message):
+        def __init__(self, path: str, count: int, total: int, error: str | None) -> None:
+            super().__init__()
+            self.path, self.count, self.total, self.error = path, count, total, error
+
+    def __init__(self, day: dt.date) -> None:
+        super().__init__()
+        self.day = day
+        self.fmt = "csv"
+
+    def default_path(self) -> str:
+        return str(Path.home() / f"promesses-{self.day.isoformat()}.{self.fmt}")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Exporter les promesses du {self.day:%d/%m/%Y} — Entrée exporte, Ctrl+T change de format")
+            yield Static("", id="export-format")
+            yield Input(value=self.default_path(), id="export-path")
+            yield Static("", id="export-error")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+        self._show_format()
+
+    def _show_format(self) -> None:
+        names = {"csv": "CSV (tableur)", "ics": "ICS (agenda)", "md": "Markdown (mail)"}
+        self.query_one("#export-format", Static).update(
+            "Format : " + "   ".join(f"[reverse]{names[f]}[/reverse]" if f == self.fmt else names[f]
+                                    for f in self.FORMATS))
+
+    def action_next_format(self) -> None:
+        field = self.query_one(Input)
+        old_default = self.default_path()
+        self.fmt = self.FORMATS[(self.FORMATS.index(self.fmt) + 1) % len(self.FORMATS)]
+        if field.value == old_default:
+            field.value = self.default_path()
+        self._show_format()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        app = self.app
+        path = str(Path(event.value.strip()).expanduser())
+        self.query_one("#export-error", Static).update("Export…")
+        self._export(app.store, path, self.fmt, app.settings.office.timezone, app.settings.display_name)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, store, path: str, fmt: str, tz: str, names) -> None:  # noqa: ANN001
+        lines = promises_made(store, self.day, tz=tz)
+        try:
+            export_promises(lines, path, fmt=fmt, day=self.day, tz=tz, names=names)
+        except OSError as exc:
+            self.post_message(self.Done(path, 0, 0, f"impossible d'écrire {path} ({exc.strerror})"))
+            return
+        self.post_message(self.Done(path, len(lines), sum(p.amount_cents for p in lines), None))
+
+    def on_export_screen_done(self, message: Done) -> None:
+        if message.error:
+            self.query_one("#export-error", Static).update(f"Non exporté : {message.error}")
+            return
+        self.notify(f"{message.count} promesse(s), {format_cents(message.total)}, exportée(s) dans {message.path}",
+                    timeout=8)
+        self.dismiss(message.path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
