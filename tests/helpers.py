@@ -55,3 +55,18 @@ def run_as_other_user(fn: Callable[[], Any]) -> Any:
 
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+class FakeClock:
+    """An injectable clock (Store.clock) that tests move by hand."""
+
+    def __init__(self, start):  # noqa: ANN001 - an aware datetime
+        self.t = start
+
+    def __call__(self):  # noqa: ANN204
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        import datetime as dt
+
+        self.t += dt.timedelta(seconds=seconds)

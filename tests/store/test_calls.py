@@ -11,25 +11,15 @@ from relance_tui.store.calls import CallReport, Instalment, calls_within, save_c
 from relance_tui.store.claims import claim, holders
 from relance_tui.store.promises import evaluate_promises, promises_made
 from tests.conftest import TODAY
+from tests.helpers import FakeClock
 
 FR = OfficeCalendar("FR")
 UTC = dt.timezone.utc
 
 
-class Clock:
-    def __init__(self, start: dt.datetime) -> None:
-        self.t = start
-
-    def __call__(self) -> dt.datetime:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += dt.timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock(demo_store):
-    c = Clock(dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+    c = FakeClock(dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
     demo_store.clock = c
     return c
 

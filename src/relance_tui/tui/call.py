@@ -50,7 +50,7 @@ def money(cents: int | None) -> str:
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 70; height: auto; border: round $warning; background: $surface; padding: 1; }
+    ConfirmScreen > Vertical { width: 70; max-width: 98%; height: auto; border: round $warning; background: $surface; padding: 1; }
     """
     BINDINGS = [Binding("o,y", "answer(True)", "Oui", id="confirm.yes"),
                 Binding("n,escape", "answer(False)", "Non", id="confirm.no")]
@@ -73,7 +73,7 @@ class GuardScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     GuardScreen { align: center middle; }
-    GuardScreen > Vertical { width: 80; height: auto; border: round $error; background: $surface; padding: 1; }
+    GuardScreen > Vertical { width: 80; max-width: 98%; height: auto; border: round $error; background: $surface; padding: 1; }
     #guard-error { color: $error; }
     """
     BINDINGS = [Binding("escape", "cancel", "Ne pas appeler", id="guard.cancel")]
@@ -589,7 +589,7 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
 
     DEFAULT_CSS = """
     OutcomeScreen { align: center middle; }
-    OutcomeScreen > Vertical { width: 86; height: auto; max-height: 95%; border: round $primary;
+    OutcomeScreen > Vertical { width: 86; max-width: 98%; height: auto; max-height: 95%; border: round $primary;
                                background: $surface; padding: 0 1; }
     OutcomeScreen #outcome-menu { height: auto; max-height: 12; }
     OutcomeScreen .part { height: auto; display: none; }

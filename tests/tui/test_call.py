@@ -1,0 +1,357 @@
+"""The call screen driven with the Pilot and a fake clock."""
+
+import datetime as dt
+import json
+
+import pytest
+from textual.widgets import Input, Static
+
+from relance_tui.errors import DatabaseBusy
+from relance_tui.store import open_store
+from relance_tui.store.claims import claim
+from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
+from relance_tui.tui.promises import ExportScreen
+from tests.helpers import FakeClock
+from tests.tui.conftest import settle
+
+UTC = dt.timezone.utc
+MONDAY_1030 = dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # 10:30 in Paris
+
+
+@pytest.fixture
+def clock(demo_store):
+    c = FakeClock(MONDAY_1030)
+    demo_store.clock = c
+    return c
+
+
+@pytest.fixture
+def debtor(demo_store):
+    """A debtor with open invoices, a contact with an email, and fewer than 4 calls in 30 days."""
+    return demo_store.db.execute("""
+        SELECT d.id FROM debtors d
+        WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.debtor_id = d.id AND i.status = 'open'
+                      AND i.amount_cents > i.paid_cents)
+          AND EXISTS (SELECT 1 FROM contacts c WHERE c.debtor_id = d.id AND c.email <> '')
+          AND (SELECT COUNT(*) FROM events e WHERE e.debtor_id = d.id AND e.kind = 'call'
+               AND e.at >= '2026-10-24') < 2
+        ORDER BY d.id LIMIT 1""").fetchone()[0]
+
+
+def text(screen, selector) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def open_call(app, pilot, debtor) -> CallScreen:
+    await settle(pilot)
+    app.open_call(debtor)
+    await settle(pilot)
+    assert isinstance(app.screen, CallScreen), type(app.screen)
+    return app.screen
+
+
+def last_call(store, debtor):
+    row = store.db.execute("SELECT outcome, duration_s, data, notes FROM events WHERE kind = 'call' AND debtor_id = ? "
+                           "ORDER BY id DESC LIMIT 1", [debtor]).fetchone()
+    return row[0], row[1], json.loads(row[2]), row[3]
+
+
+async def test_a_whole_call_phases_prompts_objection_promise(make_app, demo_store, clock, debtor):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        call = await open_call(app, pilot, debtor)
+        assert "Appel 00:00 · étape 00:00" in text(call, "#timers")
+        assert call.phase_index == 0 and text(call, "#phases").startswith(" 1 Préparer  › 2")
+        # the prepare phase's prompt shows at 90 s, not before
+        clock.advance(89)
+        call.tick()
+        assert text(call, "#prompts") == ""
+        clock.advance(1)
+        call.tick()
+        assert "Numérotez" in text(call, "#prompts")
+        await pilot.press("s")
+        assert call.phase_index == 1 and "étape 00:00" in text(call, "#timers")
+        assert text(call, "#prompts") == ""
+        await pilot.press("s")
+        clock.advance(59)
+        call.tick()
+        assert "Reformulez" not in text(call, "#prompts")
+        clock.advance(1)
+        call.tick()
+        assert "Reformulez" in text(call, "#prompts") and "Appel 02:30 · étape 01:00" in text(call, "#timers")
+        # an objection: the picker shows answers and the action, Enter notes it in the call
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ObjectionScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert "référence" in text(app.screen, "#objection-detail")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is call and "Déjà payé" in text(call, "#raised")
+        await pilot.press("p")
+        assert call.phase_index == 1
+        await pilot.press("s", "s", "s")
+        assert call.phase_index == 4 and call.reached == ["prepare", "introduce", "listen", "negotiate", "conclude"]
+        clock.advance(30)
+        # the outcome: p for a promise, then the date; the amount defaults to what is owed
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*"12/12/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EmailScreen)
+        assert "au plus tard le 12/12/2026" in app.screen.query_one("#email-body").text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, CallScreen)
+    outcome, duration, data, notes = last_call(demo_store, debtor)
+    assert (outcome, duration) == ("promise", 180)
+    assert data["phases"] == ["prepare", "introduce", "listen", "negotiate", "conclude"]
+    assert data["objections"] == ["already_paid"] and "12/12/2026" in notes
+    owed = demo_store.db.execute("SELECT SUM(amount_cents - paid_cents) FROM invoices WHERE debtor_id = ? AND status "
+                                 "IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents",
+                                 [debtor]).fetchone()[0]
+    assert demo_store.db.execute("SELECT amount_cents, due_date FROM promises WHERE debtor_id = ? ORDER BY id DESC "
+                                 "LIMIT 1", [debtor]).fetchone() == (owed, "2026-12-12")
+    assert demo_store.db.execute("SELECT kind, due_at FROM next_actions WHERE debtor_id = ?", [debtor]).fetchone() == \
+        ("promise_check", "2026-12-15")
+    assert demo_store.db.execute("SELECT COUNT(*) FROM claims WHERE debtor_id = ?", [debtor]).fetchone()[0] == 0
+
+
+OUTCOMES = [
+    ("m", [], "voicemail", ("retry", "2026-11-24"), False),
+    ("i", [], "unreachable", ("retry", "2026-11-24"), False),
+    ("n", [], "wrong_number", ("retry", "2026-11-24"), False),
+    ("x", [], "refused", ("formal_notice", "2026-11-24"), False),
+    ("r", ["24/11/2026", "tab", "16h00"], "callback", ("callback", "2026-11-24T15:00:00Z"), True),
+    ("d", ["20/11/2026", "tab", "VIR-2026-118"], "paid_already", ("payment_check", "2026-11-24"), True),
+    ("l", [], "dispute", ("dispute", "2026-11-23"), True),
+    ("v", [], "not_received", ("call", "2026-11-25"), True),
+    ("a", [], "awaiting_approval", ("call", "2026-11-25"), True),
+]
+
+
+@pytest.mark.parametrize(("key", "typed", "outcome", "next_action", "email"), OUTCOMES,
+                         ids=[o[2] for o in OUTCOMES])
+async def test_each_outcome_is_saved_with_its_next_action(make_app, demo_store, clock, debtor, key, typed, outcome,
+                                                          next_action, email):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_call(app, pilot, debtor)
+        clock.advance(95)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        for item in typed:
+            await pilot.press(*([item] if item == "tab" else item))
+        if outcome == "dispute":
+            app.screen.query_one("#category").value = "quality"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        if isinstance(app.screen, OutcomeScreen):
+            pytest.fail(text(app.screen, "#outcome-error"))
+        assert isinstance(app.screen, EmailScreen) == email
+        if email:
+            await pilot.press("escape")
+            await settle(pilot)
+    assert last_call(demo_store, debtor)[:2] == (outcome, 95)
+    assert demo_store.db.execute("SELECT kind, due_at FROM next_actions WHERE debtor_id = ?",
+                                 [debtor]).fetchone() == next_action
+    if outcome == "paid_already":
+        assert last_call(demo_store, debtor)[2]["paid"] == {"date": "2026-11-20", "reference": "VIR-2026-118"}
+    if outcome == "dispute":
+        assert demo_store.db.execute("SELECT category FROM disputes WHERE debtor_id = ?", [debtor]).fetchone() == \
+            ("quality",)
+
+
+async def test_a_failed_save_keeps_the_form_and_says_why(make_app, demo_store, clock, debtor, monkeypatch):
+    import relance_tui.tui.call as call_module
+
+    real = call_module.save_call
+
+    def busy(*a, **kw):
+        raise DatabaseBusy("la base est restée verrouillée 120 s par un autre agent. Rien n'a été enregistré")
+
+    monkeypatch.setattr(call_module, "save_call", busy)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_call(app, pilot, debtor)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.press(*"20/12/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OutcomeScreen)
+        error = text(form, "#outcome-error")
+        assert "Non enregistré" in error and "verrouillée" in error and "Rien n'est perdu" in error
+        assert form.query_one("#date", Input).value == "20/12/2026"
+        assert demo_store.db.execute("SELECT COUNT(*) FROM promises WHERE due_date = '2026-12-20'").fetchone()[0] == 0
+        # a typing mistake is caught before any write, naming the field
+        form.query_one("#date", Input).value = "31/02/2027"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Date promise" in text(form, "#outcome-error")
+        form.query_one("#date", Input).value = "20/12/2026"
+        monkeypatch.setattr(call_module, "save_call", real)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EmailScreen)
+    assert demo_store.db.execute("SELECT COUNT(*) FROM promises WHERE due_date = '2026-12-20'").fetchone()[0] == 1
+
+
+async def test_guard_on_a_public_holiday_reason_is_logged(make_app, demo_store, clock, debtor):
+    clock.t = dt.datetime(2026, 11, 11, 9, 30, tzinfo=UTC)  # Armistice, 10:30 in Paris
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_call(debtor)
+        await settle(pilot)
+        guard = app.screen
+        assert isinstance(guard, GuardScreen)
+        assert "Jour férié : Armistice." in text(guard, "#guard-reasons")
+        await pilot.press("escape")  # do not call
+        await settle(pilot)
+        assert not isinstance(app.screen, (GuardScreen, CallScreen))
+        assert demo_store.db.execute("SELECT COUNT(*) FROM claims WHERE debtor_id = ?", [debtor]).fetchone()[0] == 0
+        app.open_call(debtor)
+        await settle(pilot)
+        await pilot.press("enter")  # no reason: refused
+        assert "motif est nécessaire" in text(app.screen, "#guard-error")
+        await pilot.press(*"rappel demandé par le client")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+    note = demo_store.db.execute("SELECT notes, data FROM events WHERE outcome = 'call_guard_override' AND "
+                                 "debtor_id = ?", [debtor]).fetchone()
+    assert "Armistice" in note[0] and json.loads(note[1])["reason"] == "rappel demandé par le client"
+
+
+@pytest.mark.parametrize(("instant", "expected"), [
+    (dt.datetime(2026, 11, 12, 9, 30, tzinfo=UTC), None),  # the day after the holiday, 10:30
+    (dt.datetime(2026, 11, 23, 12, 30, tzinfo=UTC), "Hors des heures d'appel"),  # 13:30: lunch
+    (dt.datetime(2026, 11, 23, 8, 59, tzinfo=UTC), "Hors des heures d'appel"),  # 09:59
+    (dt.datetime(2026, 11, 22, 10, 0, tzinfo=UTC), "Pas d'appel le dimanche"),
+])
+async def test_calling_hours(make_app, demo_store, clock, debtor, instant, expected):
+    clock.t = instant
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_call(debtor)
+        await settle(pilot)
+        if expected is None:
+            assert isinstance(app.screen, CallScreen)
+        else:
+            assert isinstance(app.screen, GuardScreen) and expected in text(app.screen, "#guard-reasons")
+
+
+async def test_a_debtor_claimed_by_another_agent_needs_a_confirmed_steal(make_app, demo_store, clock, debtor):
+    karim = open_store(demo_store.path, agent="karim", clock=clock)
+    assert claim(karim, debtor).ok
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        name = demo_store.db.execute("SELECT name FROM debtors WHERE id = ?", [debtor]).fetchone()[0]
+        app.query_one("#filter", Input).value = name
+        await settle(pilot)
+        view = app.query_one("#overdue-view")
+        row = view.table.current_row
+        assert row.debtor_id == debtor and row.holder == "karim"  # "who is on it now" in the list
+        assert view.cells(row)[-1] == "karim"
+        app.open_call(debtor)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "est sur ce débiteur" in text(app.screen, "#confirm-question")
+        await pilot.press("n")
+        await settle(pilot)
+        assert not isinstance(app.screen, CallScreen)
+        assert demo_store.db.execute("SELECT agent FROM claims WHERE debtor_id = ?", [debtor]).fetchone()[0] == "karim"
+        app.open_call(debtor)
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+    assert demo_store.db.execute("SELECT agent FROM claims WHERE debtor_id = ?", [debtor]).fetchone()[0] == "marie"
+    assert demo_store.db.execute("SELECT COUNT(*) FROM events WHERE outcome = 'steal' AND debtor_id = ?",
+                                 [debtor]).fetchone()[0] == 1
+    karim.close()
+
+
+async def test_call_from_the_list_then_promises_tab_and_export(make_app, demo_store, clock, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        first = app.query_one("#overdue").current_row
+        await pilot.press("a")
+        await settle(pilot)
+        if isinstance(app.screen, GuardScreen):
+            await pilot.press(*"test", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, CallScreen) and app.screen.debtor_id == first.debtor_id
+        await pilot.press("f", "p")
+        app.screen.query_one("#amount", Input).value = "123,45"
+        await pilot.press(*"+5", "ctrl+s")
+        await settle(pilot)
+        if isinstance(app.screen, EmailScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        view = app.query_one("#promises-view")
+        assert [(p.debtor_id, p.amount_cents) for p in view.lines] == [(first.debtor_id, 123_45)]
+        assert "1 promesse(s), total 123,45" in text(view, "#promises-total").replace("\u00a0", " ")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        out = tmp_path / "jour.md"
+        await pilot.press("ctrl+t", "ctrl+t")  # csv -> ics -> md
+        app.screen.query_one(Input).value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    assert "123,45" in out.read_text(encoding="utf-8") and out.read_text(encoding="utf-8").startswith("# Promesses")
+
+
+@pytest.mark.parametrize("phase", range(6))
+def test_call_screen_snapshot_in_each_phase(snap_compare, make_app, demo_store, frozen_clock, phase):
+    clock = FakeClock(MONDAY_1030)
+    demo_store.clock = clock
+    debtor = 3  # fixed data: the same debtor in every run
+
+    async def run(pilot):
+        app = pilot.app
+        await settle(pilot)
+        app.open_call(debtor)
+        await settle(pilot)
+        if isinstance(app.screen, GuardScreen):
+            await pilot.press(*"snapshot", "enter")
+            await settle(pilot)
+        for _ in range(phase):
+            await pilot.press("s")
+        clock.advance(200)  # far enough into the phase that its timed prompts show
+        app.screen.tick()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_outcome_form_snapshot(snap_compare, make_app, demo_store, frozen_clock):
+    demo_store.clock = FakeClock(MONDAY_1030)
+
+    async def run(pilot):
+        await settle(pilot)
+        pilot.app.open_call(3)
+        await settle(pilot)
+        if isinstance(pilot.app.screen, GuardScreen):
+            await pilot.press(*"snapshot", "enter")
+            await settle(pilot)
+        await pilot.press("f", "p")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
