@@ -3,9 +3,11 @@ import subprocess
 
 import pytest
 
+from relance_tui.domain.money import format_cents
 from tests.e2e.tmux import TmuxSession, relance_command, require_tmux
 
 pytestmark = pytest.mark.e2e
+NBSP = "\u00a0"
 
 
 @pytest.fixture
@@ -27,6 +29,10 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         name, siren = conn.execute(
             "SELECT d.name, d.siren FROM debtors d JOIN invoices i ON i.debtor_id = d.id WHERE d.siren IS NOT NULL "
             "AND i.status = 'open' AND i.amount_cents > i.paid_cents ORDER BY d.id LIMIT 1").fetchone()
+        owed = format_cents(conn.execute(
+            "SELECT SUM(i.amount_cents - i.paid_cents) FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
+            "WHERE d.siren = ? AND i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents",
+            [siren]).fetchone()[0], symbol=False)
     session = TmuxSession([relance_command(), "--db", str(db)], e2e_env)
     try:
         screen = session.wait_for("factures · tri : retard")
@@ -43,12 +49,42 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         screen = session.wait_for(f"{name}  (professionnel)")
         assert "Contacts (la personne qui peut débloquer le paiement d'abord)" in screen
         assert "Reste dû" in screen and "SIREN" in screen
+        # call them from the card and log a promise of what they owe, in a week
+        session.send("a")
+        seen, _ = session.wait_for_any("Qui demander", "Attention avant d'appeler")
+        if seen != "Qui demander":  # run outside calling hours (a weekend, a holiday, the evening)
+            session.send("test de bout en bout", "Enter")
+        session.wait_for("Appel 00:0")
+        for _ in range(5):
+            session.send("s")
+        session.wait_for("Notez les accords")  # the sixth step, Documenter
+        session.send("f")
+        session.wait_for("Issue de l'appel")
+        session.send("p")
+        session.wait_for("Montant promis et date")
+        session.wait_for(f"{owed.replace(NBSP, ' ')} ")  # the amount defaults to what is owed
+        session.send("+7")  # the date has the focus
+        session.wait_for("+7")
+        session.send("C-s")
+        seen, _ = session.wait_for_any("Email de suivi", "Appel enregistré")
+        if seen == "Email de suivi":
+            session.send("Escape")
+        session.wait_for(f"{name}  (professionnel)")  # back on the card
         session.send("Escape")
         session.wait_for("factures · ")
+        session.send("F4")  # the Promesses tab: today's promises and their total
+        screen = session.wait_for(f"1 promesse(s), total {owed.replace(NBSP, ' ')}")
+        assert name[:18] in screen
         session.send("q")
         session.wait_for("EXITED=0")
     finally:
         session.close()
+    # the day's promises, in one command
+    out = tmp_path / "promesses.md"
+    subprocess.run([relance_command(), "--db", str(db), "export", "promises", "--format", "md", "-o", str(out)],
+                   check=True, capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
+    text = out.read_text(encoding="utf-8")
+    assert name in text and f"**Total : {owed}\u00a0€** (1 promesse(s))" in text
 
 
 def test_missing_database_message_in_a_terminal(tmp_path, e2e_env):

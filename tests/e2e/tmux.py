@@ -63,6 +63,18 @@ class TmuxSession:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} did not appear within {timeout}s; screen:\n{screen}")
 
+    def wait_for_any(self, *texts: str, timeout: float = 20.0) -> tuple[str, str]:
+        """The first of ``texts`` to appear, and the screen."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            for text in texts:
+                if text in screen:
+                    return text, screen
+            time.sleep(0.1)
+        raise AssertionError(f"none of {texts!r} appeared within {timeout}s; screen:\n{screen}")
+
     def wait_without(self, text: str, timeout: float = 20.0) -> str:
         """Until ``text`` is gone from the screen (e.g. a key hint the footer drops)."""
         deadline = time.monotonic() + timeout

@@ -245,6 +245,8 @@ class RelanceApp(App):
 
         def ended(_saved) -> None:  # noqa: ANN001
             self.action_refresh()
+            if hasattr(self.screen, "refresh_data"):  # back on a debtor card: show the call
+                self.screen.refresh_data()
 
         self.push_screen(CallScreen(debtor_id, contact_id), ended)
 
