@@ -5,6 +5,7 @@
     python scripts/bench.py writers            # 8 processes logging calls for 20 s vs raw sqlite3
     python scripts/bench.py import             # 200,000-invoice CSV and FEC vs sqlite-utils and executemany
     python scripts/bench.py app --workdir DIR  # the app on the large dataset vs a bare Textual app
+    python scripts/bench.py promises --workdir DIR  # export 1,000 of the day's promises among 1M events
     python scripts/bench.py all
 
 Benchmarks measure; the test suite asserts behaviour. Record results in
@@ -577,9 +578,100 @@ def bench_app(workdir: Path) -> dict:
     return {"bare": bare, "relance": relance, **r, "moves": moves, "first": first}
 
 
+# -- the day's promises --------------------------------------------------------------------------
+def bench_promises(workdir: Path, n: int = 1000, runs: int = 7) -> dict:
+    """Export the day's promises (n of them, in a database of 1,000,000 events) in each format."""
+    import io
+
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.io.promise_export import ics_bytes, write_csv, write_markdown
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+    from relance_tui.store.promises import day_bounds, promises_made
+
+    db = workdir / "large.db"
+    if not db.exists():
+        bench_dataset(workdir)
+    tz = "Europe/Paris"
+    start, end = day_bounds(TODAY, tz)
+    store = open_store(db, agent="bench", record_host=False)
+    have = store.db.execute("SELECT COUNT(*) FROM promises WHERE created_at >= ? AND created_at < ?",
+                            [start, end]).fetchone()[0]
+    if have < n:
+        calendar = OfficeCalendar("FR")
+        base = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)
+        debtors = [r[0] for r in store.db.execute(
+            "SELECT DISTINCT debtor_id FROM invoices WHERE status = 'open' LIMIT ?", [n - have])]
+        t0 = time.perf_counter()
+        for k, debtor in enumerate(debtors):
+            at = base + dt.timedelta(seconds=30 * k)
+            store.clock = lambda at=at: at
+            invoices = tuple(r[0] for r in store.db.execute(
+                "SELECT id FROM invoices WHERE debtor_id = ? AND status = 'open' LIMIT 3", [debtor]))
+            save_call(store, CallReport(debtor_id=debtor, outcome="promise", started_at=at, duration_s=240,
+                                        notes="virement annoncé", invoice_ids=invoices,
+                                        instalments=(Instalment(TODAY + dt.timedelta(days=7 + k % 20),
+                                                                10_000 + k),)),
+                      today=TODAY, calendar=calendar)
+        print(f"  (set-up: {len(debtors)} calls with a promise saved in {time.perf_counter() - t0:.1f} s, "
+              f"{(time.perf_counter() - t0) / max(1, len(debtors)) * 1000:.1f} ms a call)")
+    events = store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    store.close()
+
+    def timed(fn) -> float:
+        times = []
+        for _ in range(runs):
+            s = open_store(db, agent="bench", record_host=False, migrate=False)
+            t0 = time.perf_counter()
+            fn(s)
+            times.append((time.perf_counter() - t0) * 1000)
+            s.close()
+        return statistics.median(times)
+
+    names = str
+    results = {
+        "baseline: SELECT of the day's promise rows (no joins, no formatting)": timed(lambda s: s.db.execute(
+            "SELECT * FROM promises WHERE created_at >= ? AND created_at < ?", [start, end]).fetchall()),
+        "query: the day's promises with debtor, contact, invoices": timed(
+            lambda s: promises_made(s, TODAY, tz=tz)),
+        "export csv": timed(lambda s: write_csv(promises_made(s, TODAY, tz=tz), io.StringIO(), tz=tz, names=names)),
+        "export csv --excel": timed(lambda s: write_csv(promises_made(s, TODAY, tz=tz), io.StringIO(), tz=tz,
+                                                        names=names, excel=True)),
+        "export md": timed(lambda s: write_markdown(promises_made(s, TODAY, tz=tz), io.StringIO(), day=TODAY, tz=tz,
+                                                    names=names)),
+        "export ics": timed(lambda s: ics_bytes(promises_made(s, TODAY, tz=tz), day=TODAY, tz=tz, names=names)),
+    }
+    check = open_store(db, agent="bench", record_host=False, migrate=False)
+    count = len(promises_made(check, TODAY, tz=tz))
+    check.close()
+    cmd = _command_wall(db, ["export", "promises", "--date", TODAY.isoformat(), "--format", "csv", "-o",
+                             str(workdir / "promesses.csv")])
+    bare = _command_wall(db, ["--version"])
+    print(f"\n== the day's promises: {count:,} promises among {events:,} events (median of {runs} runs)")
+    for label, ms in results.items():
+        goal = "< 200 ms" if label.startswith("export") else ""
+        print(f"  {label:<70}{ms:>9.1f} ms{goal:>12}")
+    print(f"  {'for scale: the whole relance export promises command (process start included)':<70}"
+          f"{cmd * 1000:>9.1f} ms")
+    print(f"  {'for scale: relance --version (process start alone)':<70}{bare * 1000:>9.1f} ms")
+    return {"count": count, "events": events, **results, "command": cmd, "bare": bare}
+
+
+def _command_wall(db: Path, args: list[str], runs: int = 5) -> float:
+    import subprocess
+
+    exe = Path(sys.executable).parent / "relance"
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), "--db", str(db), *args], check=True, capture_output=True,
+                       env={**os.environ, "RELANCE_AGENT": "bench"})
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("dataset", "writers", "import", "app", "all"))
+    parser.add_argument("what", choices=("dataset", "writers", "import", "app", "promises", "all"))
     parser.add_argument("--invoices", type=int, default=200_000, help="import: invoices in the file")
     parser.add_argument("--workdir", help="where to put the databases (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
@@ -600,6 +692,8 @@ def main() -> int:
             bench_import(workdir, args.invoices)
         if args.what in ("app", "all"):
             bench_app(workdir)
+        if args.what in ("promises", "all"):
+            bench_promises(workdir)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

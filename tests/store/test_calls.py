@@ -238,3 +238,29 @@ def test_the_days_promises_follow_the_office_time_zone(demo_store, clock):
     ours = [p for p in promises_made(demo_store, TODAY, tz="Europe/Paris") if p.debtor_id == debtor]
     assert [p.amount_cents for p in ours] == [100_00, 200_00]
     assert [p.amount_cents for p in promises_made(demo_store, TODAY, tz="Europe/Paris", agent="karim")] == []
+
+
+def test_a_payment_entered_by_hand_pays_the_oldest_invoices_first_and_keeps_the_promise(demo_store, clock):
+    from relance_tui.store.cards import record_payment
+
+    demo_store.write(lambda db: db.execute("UPDATE promises SET status = 'cancelled', version = version + 1 "
+                                           "WHERE status = 'pending'"))
+    debtor, _ = debtor_with_open_invoices(demo_store)
+    rows = demo_store.db.execute("SELECT id, amount_cents - paid_cents FROM invoices WHERE debtor_id = ? AND status "
+                                 "IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents "
+                                 "ORDER BY due_date, id", [debtor]).fetchall()
+    owed = sum(r[1] for r in rows)
+    saved = save_call(demo_store, report(debtor, "promise", clock, instalments=(Instalment(dt.date(2026, 12, 1),
+                                                                                          rows[0][1] + 1),)),
+                      today=TODAY, calendar=FR)
+    with pytest.raises(ValueError, match="supérieur au reste dû"):
+        record_payment(demo_store, debtor, day=TODAY, amount_cents=owed + 1)
+    with pytest.raises(ValueError, match="futur"):
+        record_payment(demo_store, debtor, day=TODAY + dt.timedelta(days=1), amount_cents=100, today=TODAY)
+    assert record_payment(demo_store, debtor, day=TODAY, amount_cents=rows[0][1] + 1, reference="VIR 42") == 2
+    status = dict(demo_store.db.execute("SELECT id, status FROM invoices WHERE id IN (?, ?)",
+                                        [rows[0][0], rows[1][0]]).fetchall())
+    assert status[rows[0][0]] == "paid" and status[rows[1][0]] in ("open", "disputed", "litigation")
+    assert demo_store.db.execute("SELECT source, reference FROM payments WHERE invoice_id = ? ORDER BY id DESC",
+                                 [rows[0][0]]).fetchone() == ("manual", "VIR 42")
+    assert evaluate_promises(demo_store, TODAY, calendar=FR) == {saved.promise_ids[0]: "kept"}

@@ -355,3 +355,29 @@ def test_outcome_form_snapshot(snap_compare, make_app, demo_store, frozen_clock)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+async def test_a_payment_entered_on_the_card_keeps_a_promise(make_app, demo_store, clock, debtor):
+    from relance_tui.tui.card import DebtorScreen, PaymentScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_call(app, pilot, debtor)
+        await pilot.press("f", "p")
+        app.screen.query_one("#amount", Input).value = "10,00"
+        await pilot.press(*"+3", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # no email
+        await settle(pilot)
+        app.open_debtor_card(debtor)
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, DebtorScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+        app.screen.query_one("#payment-amount", Input).value = "10,00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        assert "Promesse de 10,00\u00a0€ pour le 26/11/2026 : Tenue" in text(card, "#promises")

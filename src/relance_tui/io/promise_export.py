@@ -60,14 +60,12 @@ def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Cal
         event = Event()
         event.add("uid", f"promesse-{p.id}@{host}")
         event.add("dtstamp", dt.datetime.strptime(p.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc))
-        event.add("dtstart", p.due_date)
-        event.add("dtend", p.due_date + dt.timedelta(days=1))
+        event.add("dtstart", p.due_date)  # a DATE with no DTEND: an all-day event (RFC 5545 3.6.1)
         event.add("summary", f"Promesse : {p.debtor} — {format_cents(p.amount_cents)}")
         event.add("description", "\n".join(x for x in (
             f"Contact : {p.contact}" if p.contact else "", f"Factures : {p.invoices}" if p.invoices else "",
             f"Échéance {p.instalment}" if p.instalment else "",
             f"Obtenue par {names(p.agent)} le {format_local(p.created_at, tz)}", p.notes) if x))
-        event.add("categories", ["Promesse de paiement"])
         cal.add_component(event)
     return cal.to_ical()
 

@@ -195,3 +195,34 @@ def update_contact(store: Store, contact_id: int, version: int, changes: dict) -
         return new_version
 
     return store.write(write, what="enregistrement du contact")
+
+
+def record_payment(store: Store, debtor_id: int, *, day: dt.date, amount_cents: int, reference: str = "",
+                   today: dt.date | None = None) -> int:
+    """A payment received, entered by hand: spread over the debtor's open invoices, oldest first.
+
+    Refused when it exceeds what is owed, is not positive, or is dated in the future. Returns the
+    number of invoices it touched.
+    """
+    from relance_tui.domain.money import format_cents
+    from relance_tui.store.imports import apply_payment
+    from relance_tui.store.overdue import OUTSTANDING_SQL
+
+    if amount_cents <= 0:
+        raise ValueError("le montant doit être positif")
+    if today is not None and day > today:
+        raise ValueError(f"date du paiement dans le futur ({day:%d/%m/%Y})")
+
+    def write(db: Database) -> int:
+        targets = db.execute("SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+                             f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} ORDER BY due_date, id",
+                             [debtor_id]).fetchall()
+        owed = sum(a - p for _, _, _, a, p in targets)
+        if amount_cents > owed:
+            raise ValueError(f"paiement de {format_cents(amount_cents)} supérieur au reste dû ({format_cents(owed)})")
+        created, _ = apply_payment(db, debtor_id, targets, day=day.isoformat(), amount=amount_cents,
+                                   reference=reference.strip(), source="manual", at=store.now(), agent=store.agent,
+                                   origin=f"saisi par {store.agent}")
+        return created
+
+    return store.write(write, what="enregistrement du paiement")

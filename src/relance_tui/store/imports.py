@@ -391,6 +391,66 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
             c.problems.append((line, "montant", f"paiement {format_cents(amount)} supérieur au reste dû sur "
                                                 f"{what} ({format_cents(owed)})"))
             continue
+        created, paid_off = apply_payment(db, debtor_id, targets, day=day, amount=amount, reference=reference,
+                                          source="import", at=at, agent=agent, origin=f"importé de {file_label}",
+                                          extra={"file": file_label})
+        c.payments_created += created
+        c.invoices_paid += paid_off
+    c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
+    if c.debtors_created or c.debtors_updated or c.contacts_created:
+        refresh_search(db, [r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_invoices")])
+    return c
+
+
+def _dated_payments(db: Database, common: dict) -> tuple[int, int]:
+    """Dated payments a FEC gives (``temp.imp_payments``); those already recorded are skipped."""
+    staged = db.execute("SELECT COUNT(*) FROM temp.imp_payments WHERE number <> ''").fetchone()[0]
+    if not staged:
+        return 0, 0
+    created = db.execute(
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
+        "SELECT s.debtor_id, s.invoice_id, p.day, p.amount, p.reference, 'import', :at, :agent "
+        "FROM temp.imp_payments p JOIN temp.imp_invoices s ON s.number = p.number "
+        "WHERE NOT EXISTS (SELECT 1 FROM payments x WHERE x.invoice_id = s.invoice_id AND x.day = p.day "
+        "AND x.amount_cents = p.amount AND x.reference = p.reference) ORDER BY p.line", common).rowcount
+    return created, staged - created
+
+
+def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> MergeCounts:
+    """Apply a payments file: each payment to the invoice it names, or to the debtor's oldest."""
+    c = MergeCounts()
+    first_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+    rows = db.execute("SELECT line, number, debtor_code, name_key, day, amount, reference FROM temp.imp_payments "
+                      "ORDER BY line").fetchall()
+    for line, number, code, name_key, day, amount, reference in rows:
+        if number:
+            targets = db.execute("SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+                                 "WHERE issuer = '' AND number = ?", [number]).fetchall()
+            if not targets:
+                c.problems.append((line, "numéro de facture", f"facture {number} inconnue"))
+                continue
+            debtor_id = targets[0][1]
+        else:
+            found = db.execute("SELECT id FROM debtors WHERE (? <> '' AND code = ?) OR (? = '' AND name_key = ?) "
+                               "ORDER BY id LIMIT 1", [code, code, code, name_key]).fetchone()
+            if not found:
+                c.problems.append((line, "client", f"client {code or name_key} inconnu"))
+                continue
+            debtor_id = found[0]
+            targets = db.execute(f"SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+                                 f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} "
+                                 "ORDER BY due_date, id", [debtor_id]).fetchall()
+        already = db.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE debtor_id = ? AND day = ? "
+                             "AND reference = ? AND source = 'import'", [debtor_id, day, reference]).fetchone()[0]
+        if reference and already == amount:
+            c.payments_skipped += 1
+            continue
+        owed = sum(max(0, a - p) for _, _, _, a, p in targets)
+        if amount > owed:
+            what = f"la facture {number}" if number else "les factures ouvertes de ce client"
+            c.problems.append((line, "montant", f"paiement {format_cents(amount)} supérieur au reste dû sur "
+                                                f"{what} ({format_cents(owed)})"))
+            continue
         rest = amount
         for invoice_id, _debtor, inv_number, inv_amount, inv_paid in targets:
             part = min(rest, inv_amount - inv_paid)
@@ -422,6 +482,41 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
                 break
     c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
     return c
+
+
+def apply_payment(db: Database, debtor_id: int, targets: list, *, day: str, amount: int, reference: str,
+                  source: str, at: str, agent: str, origin: str, extra: dict | None = None) -> tuple[int, int]:
+    """Spread a payment over ``targets`` (id, debtor, number, amount, paid), oldest first, inside the
+    caller's transaction: one payment row and one timeline event per invoice touched, invoices fully
+    paid marked so. Returns (payment rows, invoices paid off)."""
+    rest, created, paid_off = amount, 0, 0
+    for invoice_id, _debtor, inv_number, inv_amount, inv_paid in targets:
+        part = min(rest, inv_amount - inv_paid)
+        if part <= 0:
+            continue
+        rest -= part
+        paid = inv_paid + part
+        db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, "
+                   "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [debtor_id, invoice_id, day, part, reference, source, at, agent])
+        db.execute("UPDATE invoices SET paid_cents = ?, status = CASE WHEN ? >= amount_cents THEN 'paid' "
+                   "ELSE status END, paid_date = CASE WHEN ? >= amount_cents THEN ? ELSE paid_date END, "
+                   "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                   [paid, paid, paid, day, at, agent, invoice_id])
+        event = db.execute(
+            "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
+            "VALUES (?, ?, 'payment', 'in', ?, ?, ?, ?)",
+            [at, debtor_id, "paid" if paid >= inv_amount else "partial", agent,
+             f"Paiement de {format_cents(part)} ({reference or 'sans référence'}) du "
+             f"{day[8:10]}/{day[5:7]}/{day[:4]} sur la facture {inv_number}, {origin}",
+             json.dumps({"invoice_id": invoice_id, "number": inv_number, "amount_cents": part, "day": day,
+                         "reference": reference, "source": source, **(extra or {})}, ensure_ascii=False)])
+        db.execute("INSERT INTO event_invoices (event_id, invoice_id) VALUES (?, ?)", [event.lastrowid, invoice_id])
+        created += 1
+        paid_off += paid >= inv_amount
+        if rest == 0:
+            break
+    return created, paid_off
 
 
 def record_import_event(db: Database, *, at: str, agent: str, kind: str, file_label: str, sha256: str,

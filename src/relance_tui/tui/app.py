@@ -167,7 +167,12 @@ class RelanceApp(App):
         changed = evaluate_promises(self.store, self.today(), calendar=self.calendar,
                                     tz=self.settings.office.timezone)
         if changed:
-            self.call_from_thread(self.action_refresh)
+            self.call_from_thread(self._promises_changed)
+
+    def _promises_changed(self) -> None:
+        self.action_refresh()
+        if hasattr(self.screen, "refresh_data"):  # a debtor card or a call is open
+            self.screen.refresh_data()
 
     def on_data_changed(self, message: DataChanged) -> None:
         change = message.change
@@ -315,7 +320,7 @@ class RelanceApp(App):
 def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     # imported here: these screens load on demand, not at start-up
     from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
-    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
+    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen
     from relance_tui.tui.import_screen import ImportScreen
     from relance_tui.tui.promises import ExportScreen
 
@@ -331,7 +336,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
         ("Email de suivi", (EmailScreen,)),
         ("Confirmation", (ConfirmScreen,)),
         ("Fiche débiteur", (DebtorScreen,)),
-        ("Note / contact", (NoteScreen, ContactScreen)),
+        ("Note / contact / paiement", (NoteScreen, ContactScreen, PaymentScreen)),
         ("Import", (ImportScreen,)),
         ("Aide", (HelpScreen,)),
     )

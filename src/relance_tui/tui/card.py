@@ -25,7 +25,7 @@ from relance_tui.domain.vocabulary import (
     PROMISE_STATUSES,
 )
 from relance_tui.errors import RelanceError
-from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, update_contact
+from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, record_payment, update_contact
 from relance_tui.store.queries import load_rates
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class DebtorScreen(Screen):
         Binding("escape", "close", "Retour", id="card.close"),
         Binding("a", "call", "Appeler", id="card.call"),
         Binding("n", "note", "Note", id="card.note"),
+        Binding("p", "payment", "Paiement reçu", id="card.payment"),
         Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
     ]
 
@@ -177,6 +178,21 @@ class DebtorScreen(Screen):
 
         self.app.push_screen(NoteScreen(self.debtor_id), saved)
 
+    def action_payment(self) -> None:
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+        if self.card is None or not self.card.outstanding:
+            self.notify("Rien à régler pour ce débiteur.", severity="warning")
+            return
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.relance.evaluate_promises()
+                self.load()
+
+        self.app.push_screen(PaymentScreen(self.debtor_id, self.card.due_cents), saved)
+
     def action_edit_contact(self) -> None:
         if self.card is None or not self.card.contacts:
             self.notify("Aucun contact à modifier.", severity="warning")
@@ -247,6 +263,82 @@ class NoteScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PaymentScreen(ModalScreen[bool]):
+    """A payment received (a transfer seen on the bank statement): amount, date, reference."""
+
+    DEFAULT_CSS = """
+    PaymentScreen { align: center middle; }
+    PaymentScreen > Vertical { width: 70; max-width: 98%; height: auto; border: round $primary;
+                               background: $surface; padding: 1; }
+    PaymentScreen Input { margin: 0 0 1 0; }
+    #payment-error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="payment.cancel"),
+                Binding("ctrl+s", "save", "Enregistrer", id="payment.save", priority=True)]
+
+    class Done(Message):
+        def __init__(self, error: str | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, debtor_id: int, due_cents: int) -> None:
+        super().__init__()
+        self.debtor_id = debtor_id
+        self.due_cents = due_cents
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Paiement reçu (reste dû {money(self.due_cents)}, imputé sur les factures les plus "
+                        "anciennes) — Ctrl+S enregistre, Échap annule")
+            yield Input(value=format_cents(self.due_cents, symbol=False), placeholder="Montant", id="payment-amount",
+                        compact=True)
+            yield Input(placeholder="Date (défaut : aujourd'hui)", id="payment-date", compact=True)
+            yield Input(placeholder="Référence du virement ou du chèque", id="payment-reference", compact=True)
+            yield Static("", id="payment-error")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.query_one("#payment-amount", Input).focus()
+
+    def action_save(self) -> None:
+        from relance_tui.domain.dates import parse_user_date
+        from relance_tui.domain.parsing import parse_amount
+
+        today = self.app.today()
+        text = self.query_one("#payment-amount", Input).value
+        try:
+            amount = parse_amount(text)
+        except ValueError:
+            self.query_one("#payment-error", Static).update(f"Montant : « {text} » n'est pas un montant")
+            return
+        try:
+            day = parse_user_date(self.query_one("#payment-date", Input).value or "aujourd'hui", today)
+        except ValueError as exc:
+            self.query_one("#payment-error", Static).update(f"Date : {exc}")
+            return
+        self.query_one("#payment-error", Static).update("Enregistrement…")
+        self._save(self.app.store, day, amount, self.query_one("#payment-reference", Input).value, today)
+
+    @work(thread=True, exclusive=True, group="payment", exit_on_error=False)
+    def _save(self, store, day, amount: int, reference: str, today) -> None:
+        try:
+            record_payment(store, self.debtor_id, day=day, amount_cents=amount, reference=reference, today=today)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Done(str(exc)))
+            return
+        self.post_message(self.Done(None))
+
+    def on_payment_screen_done(self, message: Done) -> None:
+        if message.error:
+            self.query_one("#payment-error", Static).update(f"Non enregistré : {message.error}")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class ContactScreen(ModalScreen[bool]):
