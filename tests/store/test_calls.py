@@ -190,13 +190,21 @@ def pay(store, debtor, invoice, day, cents):
         "VALUES (?, ?, ?, ?, ?, 'test')", [debtor, invoice, day, cents, store.now()]))
 
 
+def only_new_promises(store) -> None:
+    """Set the demo's pending promises aside: the evaluations below report only the test's own."""
+    store.write(lambda db: db.execute("UPDATE promises SET status = 'cancelled', version = version + 1 "
+                                      "WHERE status = 'pending'"))
+
+
+def promise_call(store, clock, debtor, invoices, due=dt.date(2026, 12, 1), amount=300_00):
+    return save_call(store, report(debtor, "promise", clock, instalments=(Instalment(due, amount),),
+                                   invoice_ids=tuple(invoices)), today=TODAY, calendar=FR)
+
+
 def test_promises_are_evaluated_across_the_grace(demo_store, clock):
-    demo_store.write(lambda db: db.execute("UPDATE promises SET status = 'cancelled', version = version + 1 "
-                                           "WHERE status = 'pending'"))
+    only_new_promises(demo_store)
     debtor, invoices = debtor_with_open_invoices(demo_store)
-    saved = save_call(demo_store, report(debtor, "promise", clock, instalments=(Instalment(dt.date(2026, 12, 1),
-                                                                                          300_00),),
-                                         invoice_ids=tuple(invoices)), today=TODAY, calendar=FR)
+    saved = promise_call(demo_store, clock, debtor, invoices)
     pid = saved.promise_ids[0]
     # on the last day of grace, still pending
     assert evaluate_promises(demo_store, dt.date(2026, 12, 4), calendar=FR) == {}
@@ -212,12 +220,9 @@ def test_promises_are_evaluated_across_the_grace(demo_store, clock):
 
 
 def test_a_payment_keeps_the_promise_as_soon_as_it_lands(demo_store, clock):
-    demo_store.write(lambda db: db.execute("UPDATE promises SET status = 'cancelled', version = version + 1 "
-                                           "WHERE status = 'pending'"))
+    only_new_promises(demo_store)
     debtor, invoices = debtor_with_open_invoices(demo_store)
-    saved = save_call(demo_store, report(debtor, "promise", clock, instalments=(Instalment(dt.date(2026, 12, 1),
-                                                                                          300_00),),
-                                         invoice_ids=tuple(invoices)), today=TODAY, calendar=FR)
+    saved = promise_call(demo_store, clock, debtor, invoices)
     pay(demo_store, debtor, invoices[0], "2026-11-25", 300_00)
     assert evaluate_promises(demo_store, dt.date(2026, 11, 26), calendar=FR) == {saved.promise_ids[0]: "kept"}
     assert demo_store.db.execute("SELECT kept_cents FROM promises WHERE id = ?",
@@ -243,8 +248,7 @@ def test_the_days_promises_follow_the_office_time_zone(demo_store, clock):
 def test_a_payment_entered_by_hand_pays_the_oldest_invoices_first_and_keeps_the_promise(demo_store, clock):
     from relance_tui.store.cards import record_payment
 
-    demo_store.write(lambda db: db.execute("UPDATE promises SET status = 'cancelled', version = version + 1 "
-                                           "WHERE status = 'pending'"))
+    only_new_promises(demo_store)
     debtor, _ = debtor_with_open_invoices(demo_store)
     rows = demo_store.db.execute("SELECT id, amount_cents - paid_cents FROM invoices WHERE debtor_id = ? AND status "
                                  "IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents "
