@@ -105,6 +105,13 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  journal        : {paths.log_file}")
     print(f"  démo           : {paths.demo_db}")
     print(f"  boîte d'envoi  : {paths.outbox}")
+    from relance_tui.io.templates import check_office_templates
+
+    office_templates = paths.office_file.parent / "templates"
+    checked = check_office_templates(office_templates)
+    print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
+    for name, problem in checked:
+        print(f"    {name} : {problem or 'ok'}")
     choice = choose_journal(paths.db, override=_journal_override(settings))
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")

@@ -341,11 +341,14 @@ supervisors = []     # OS logins who may reorder and close sessions
 [agents]             # OS login = "Display name"
 # marie = "Marie Dupont"
 
-[calling]
+[calling]            # the guard before dialling: outside these, a call needs a reason (logged)
 hours = ["10:00-13:00", "14:00-20:00"]
 days = [1, 2, 3, 4, 5]   # Monday = 1
-public_holidays = true
-max_calls_30d = 4
+public_holidays = true  # no calls on the country's public holidays
+max_calls_30d = 4       # per contact
+
+# The call script, objection answers and emails are templates: copy one from the
+# package's templates/ folder to a templates/ folder next to this file to change it.
 
 [smtp]
 host = ""            # empty: emails are written as .eml files to the outbox folder
@@ -353,7 +356,7 @@ port = 587
 security = "starttls"   # starttls, tls or none
 user = ""
 password = ""        # better: RELANCE_SMTP_PASSWORD
-sender = ""
+sender = ""          # the From of follow-up emails (default: [office] email)
 
 [database]
 journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)

@@ -92,3 +92,18 @@ def test_recap_email_names_the_promise(context):
     assert rendered.meta["subject"].startswith("Suite à notre appel")
     assert "250,00\u00a0€ au plus tard le 12/12/2026" in rendered.body
     assert "IBAN FR76 3000" in rendered.body and "Marie Dubois" in rendered.body
+
+
+def test_doctor_lists_office_templates_and_their_problems(demo_store, capsys):
+    from relance_tui import cli
+
+    office = demo_store.path.parent / "templates"
+    (office / "call").mkdir(parents=True)
+    (office / "call" / "listen.txt.j2").write_text("+++\ntitle = \"x\"\n+++\nok {{ contact.name }}\n", encoding="utf-8")
+    (office / "call" / "negotiate.txt.j2").write_text("+++\n+++\nun\n{% if %}\n", encoding="utf-8")
+    (office / "call" / "extra.txt.j2").write_text("rien\n", encoding="utf-8")
+    cli.main(["--db", str(demo_store.path), "doctor"])
+    out = capsys.readouterr().out
+    assert "call/listen.txt.j2 : ok" in out
+    assert "negotiate.txt.j2, ligne 4" in out
+    assert "call/extra.txt.j2 : aucun modèle intégré de ce nom" in out

@@ -163,3 +163,28 @@ class Templates:
             except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
                 problems.append(f"{path} : {exc} — modèle intégré utilisé")
         raise TemplateProblem(BUILTIN_DIR / name, None, "modèle intégré introuvable")
+
+
+def check_office_templates(office_dir: Path) -> list[tuple[str, str | None]]:
+    """Every office template (relative name, problem or None): front matter and Jinja syntax checked."""
+    out: list[tuple[str, str | None]] = []
+    if not office_dir.is_dir():
+        return out
+    env = make_environment(office_dir)
+    for path in sorted(p for p in office_dir.rglob("*") if p.is_file()):
+        name = str(path.relative_to(office_dir))
+        builtin = (BUILTIN_DIR / name).is_file()
+        try:
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".toml":
+                tomllib.loads(text)
+            else:
+                _, body, body_line = split_front_matter(text, path)
+                try:
+                    env.parse(body)
+                except jinja2.TemplateSyntaxError as exc:
+                    raise TemplateProblem(path, (exc.lineno or 1) + body_line - 1, exc.message or str(exc)) from None
+            out.append((name, None if builtin else "aucun modèle intégré de ce nom : fichier ignoré"))
+        except (TemplateProblem, tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            out.append((name, str(exc)))
+    return out
