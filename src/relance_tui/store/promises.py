@@ -12,7 +12,7 @@ from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import NextStep
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.money import format_cents
-from relance_tui.domain.promises import PromiseState, evaluate, grace_end
+from relance_tui.domain.promises import PromiseState, Verdict, evaluate, grace_end
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.store.calls import set_next_action
 from relance_tui.store.connection import Store
@@ -31,44 +31,54 @@ def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar,
     next business day after its grace.
     """
     zone = ZoneInfo(tz)
+    db = store.db
+    # reading and judging take no lock; only the changes are written, in one short transaction
+    sql = "SELECT DISTINCT debtor_id FROM promises WHERE status = 'pending'"
+    params: list = []
+    if debtor_ids is not None:
+        sql += f" AND debtor_id IN ({', '.join('?' for _ in debtor_ids)})"
+        params = list(debtor_ids)
+    debtors = [r[0] for r in db.execute(sql, params)]
+    verdicts_by_debtor: dict[int, list[tuple[int, int, dt.date, Verdict]]] = {}
+    for debtor_id in debtors:
+        rows = db.execute("SELECT id, created_at, due_date, amount_cents, status FROM promises "
+                          "WHERE debtor_id = ? AND status <> 'cancelled'", [debtor_id]).fetchall()
+        states = [PromiseState(r[0], _day(r[1], zone), dt.date.fromisoformat(r[2]), r[3]) for r in rows]
+        first = min(s.made_on for s in states)
+        payments = [(dt.date.fromisoformat(d), c) for d, c in db.execute(
+            "SELECT day, amount_cents FROM payments WHERE debtor_id = ? AND day >= ?", [debtor_id, first.isoformat()])]
+        verdicts = evaluate(states, payments, today)
+        changes = [(pid, amount, state.due_date, verdicts[pid])
+                   for (pid, _created, _due, amount, status), state in zip(rows, states, strict=True)
+                   if status == "pending" and verdicts[pid].status != "pending"]
+        if changes:
+            verdicts_by_debtor[debtor_id] = changes
+    if not verdicts_by_debtor:
+        return {}
 
     def write(db: Database) -> dict[int, str]:
-        sql = "SELECT DISTINCT debtor_id FROM promises WHERE status = 'pending'"
-        params: list = []
-        if debtor_ids is not None:
-            sql += f" AND debtor_id IN ({', '.join('?' for _ in debtor_ids)})"
-            params = list(debtor_ids)
-        debtors = [r[0] for r in db.execute(sql, params)]
         changed: dict[int, str] = {}
         at = store.now()
-        for debtor_id in debtors:
-            rows = db.execute("SELECT id, created_at, due_date, amount_cents, status, kept_cents FROM promises "
-                              "WHERE debtor_id = ? AND status <> 'cancelled'", [debtor_id]).fetchall()
-            states = [PromiseState(r[0], _day(r[1], zone), dt.date.fromisoformat(r[2]), r[3]) for r in rows]
-            first = min(s.made_on for s in states)
-            payments = [(dt.date.fromisoformat(d), c) for d, c in db.execute(
-                "SELECT day, amount_cents FROM payments WHERE debtor_id = ? AND day >= ?",
-                [debtor_id, first.isoformat()])]
-            verdicts = evaluate(states, payments, today)
+        for debtor_id, changes in verdicts_by_debtor.items():
             broken_ends = []
-            for (pid, _created, due, amount, status, kept), state in zip(rows, states, strict=True):
-                verdict = verdicts[pid]
-                if status != "pending" or verdict.status == "pending":
-                    continue
-                db.execute("UPDATE promises SET status = ?, kept_cents = ?, evaluated_at = ?, version = version + 1, "
-                           "updated_at = ?, updated_by = 'relance' WHERE id = ?",
-                           [verdict.status, verdict.covered_cents, at, at, pid])
+            for pid, amount, due, verdict in changes:
+                cur = db.execute("UPDATE promises SET status = ?, kept_cents = ?, evaluated_at = ?, "
+                                 "version = version + 1, updated_at = ?, updated_by = 'relance' "
+                                 "WHERE id = ? AND status = 'pending'",
+                                 [verdict.status, verdict.covered_cents, at, at, pid])
+                if cur.rowcount != 1:
+                    continue  # another agent's app judged it meanwhile
                 invoice_ids = [r[0] for r in db.execute(
                     "SELECT invoice_id FROM promise_invoices WHERE promise_id = ?", [pid])]
                 append_event(db, at=at, agent="relance", kind="promise", debtor_id=debtor_id,
                              outcome=verdict.status,
-                             notes=f"Promesse de {format_cents(amount)} du {state.due_date:%d/%m/%Y} : "
+                             notes=f"Promesse de {format_cents(amount)} du {due:%d/%m/%Y} : "
                                    f"{PROMISE_STATUSES[verdict.status].lower()} ({format_cents(verdict.covered_cents)}"
                                    " reçus)", data={"promise_id": pid, "covered_cents": verdict.covered_cents},
                              invoice_ids=invoice_ids)
                 changed[pid] = verdict.status
                 if verdict.status in ("broken", "partly_kept"):
-                    broken_ends.append(grace_end(state.due_date))
+                    broken_ends.append(grace_end(due))
             if broken_ends:
                 back = calendar.next_business_day(max(broken_ends))
                 set_next_action(db, debtor_id, NextStep("retry", back.isoformat(), "Promesse non tenue : rappeler"),
