@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import NextStep
+from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.promises import PromiseState, Verdict, evaluate, grace_end
@@ -33,11 +34,14 @@ def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar,
     zone = ZoneInfo(tz)
     db = store.db
     # reading and judging take no lock; only the changes are written, in one short transaction
-    sql = "SELECT DISTINCT debtor_id FROM promises WHERE status = 'pending'"
-    params: list = []
+    # only debtors whose state can have moved: a grace that ended, or a payment since the promise
+    sql = ("SELECT DISTINCT p.debtor_id FROM promises p WHERE p.status = 'pending' AND (p.due_date < ? OR EXISTS "
+           "(SELECT 1 FROM payments y WHERE y.debtor_id = p.debtor_id AND y.day >= substr(p.created_at, 1, 10) "
+           "AND y.day <= ?))")
+    params: list = [(today - dt.timedelta(days=PROMISE_GRACE_DAYS)).isoformat(), today.isoformat()]
     if debtor_ids is not None:
-        sql += f" AND debtor_id IN ({', '.join('?' for _ in debtor_ids)})"
-        params = list(debtor_ids)
+        sql += f" AND p.debtor_id IN ({', '.join('?' for _ in debtor_ids)})"
+        params += list(debtor_ids)
     debtors = [r[0] for r in db.execute(sql, params)]
     verdicts_by_debtor: dict[int, list[tuple[int, int, dt.date, Verdict]]] = {}
     for debtor_id in debtors:

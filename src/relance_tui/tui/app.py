@@ -25,7 +25,6 @@ from relance_tui.store import Store, open_store
 from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.store.overdue import SORTS
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
-from relance_tui.tui.promises import PromisesView
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.timeline import TimelineView
 from relance_tui.tui.virtual_table import VirtualTable
@@ -104,6 +103,7 @@ class RelanceApp(App):
         self.set_keymap(settings.keys)
         self.sub_title = f"{settings.agent_name} · {store.path.name}"
         self.watcher: ChangeWatcher | None = None
+        self._promises_checked = False
 
     @cached_property
     def calendar(self) -> OfficeCalendar:
@@ -127,8 +127,7 @@ class RelanceApp(App):
                 yield OverdueView(self.today(), id="overdue-view")
             with TabPane("Chronologie", id="chronologie"):
                 yield TimelineView(id="timeline-view")
-            with TabPane("Promesses", id="promesses"):
-                yield PromisesView(id="promises-view")
+            yield TabPane("Promesses", id="promesses")  # filled when first shown: start-up paints less
         yield Footer()
 
     def on_mount(self) -> None:
@@ -138,8 +137,6 @@ class RelanceApp(App):
         if self.store.readonly:
             self.notify("Base en lecture seule : consultation uniquement.", severity="warning", timeout=10)
         self.query_one("#overdue", VirtualTable).focus()
-        if not self.store.readonly:
-            self.evaluate_promises()
         if self.live:
             self.watcher = ChangeWatcher(self.store)
             self.set_interval(POLL_SECONDS, self.poll_changes)
@@ -158,6 +155,14 @@ class RelanceApp(App):
         change = self.watcher.poll()
         if change is not None:
             self.post_message(DataChanged(change))
+
+    @on(OverdueView.Loaded)
+    def first_list_shown(self, message: OverdueView.Loaded) -> None:
+        """Promises are judged once the list is on screen: start-up paints first."""
+        if not message.partial and not self._promises_checked:
+            self._promises_checked = True
+            if not self.store.readonly:
+                self.evaluate_promises()
 
     @work(thread=True, exclusive=True, group="promises-eval", exit_on_error=False)
     def evaluate_promises(self) -> None:
@@ -178,7 +183,8 @@ class RelanceApp(App):
         change = message.change
         if change.kinds & {"payment", "import"} and not self.store.readonly:
             self.evaluate_promises()
-        self.query_one("#promises-view", PromisesView).reload()
+        if (view := self.promises_view) is not None:
+            view.reload()
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
             overdue.data_changed()  # amounts or statuses may have changed
@@ -199,18 +205,37 @@ class RelanceApp(App):
     def action_refresh(self) -> None:
         self.query_one("#overdue-view", OverdueView).data_changed()
         self.query_one("#timeline-view", TimelineView).reload()
-        self.query_one("#promises-view", PromisesView).reload()
+        if (view := self.promises_view) is not None:
+            view.reload()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def action_show_tab(self, tab: str) -> None:
+    @property
+    def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
+        found = self.query("#promises-view")
+        return found.first() if found else None
+
+    async def _ensure_promises(self) -> None:
+        if self.promises_view is None:
+            from relance_tui.tui.promises import PromisesView  # on demand: keeps start-up short
+
+            await self.query_one("#promesses", TabPane).mount(PromisesView(id="promises-view"))
+
+    async def action_show_tab(self, tab: str) -> None:
+        if tab == "promesses":
+            await self._ensure_promises()
         self.query_one(TabbedContent).active = tab
         # focus moves into the tab shown (else the pane holding the focus comes back)
         self.query_one(TAB_TABLES[tab]).focus()
 
     @on(TabbedContent.TabActivated)
-    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "promesses":
+            await self._ensure_promises()
+            promises = self.promises_view
+            if promises.stale:
+                promises.reload(force=True)
         wanted = TAB_TABLES.get(event.pane.id or "", "#overdue")
         table = self.query_one(wanted)
         if not table.has_focus and not (self.focused and self.focused.id == "filter" and wanted == "#overdue"):
@@ -228,6 +253,11 @@ class RelanceApp(App):
                 self.action_refresh()
 
         self.push_screen(ImportScreen(), done)
+
+    def action_export_promises(self) -> None:
+        from relance_tui.tui.promises import ExportScreen  # on demand: keeps start-up short
+
+        self.push_screen(ExportScreen(self.today()))
 
     def action_use_theme(self, name: str) -> None:
         self.theme = name
@@ -272,8 +302,7 @@ class RelanceApp(App):
         yield SystemCommand("Aller à la chronologie", "F3", lambda: self.action_show_tab("chronologie"))
         yield SystemCommand("Aller aux promesses", "F4", lambda: self.action_show_tab("promesses"))
         yield SystemCommand("Appeler le débiteur sélectionné", "a", overdue.action_call)
-        yield SystemCommand("Exporter les promesses du jour", "x (onglet Promesses)",
-                            self.query_one("#promises-view", PromisesView).action_export)
+        yield SystemCommand("Exporter les promesses du jour", "x (onglet Promesses)", self.action_export_promises)
         yield SystemCommand("Filtrer les impayés", "/", overdue.action_focus_filter)
         yield SystemCommand("Impayés : par facture / par débiteur", "t", overdue.action_toggle_per_debtor)
         yield SystemCommand("Ancienneté : toutes", "0", lambda: overdue.action_bucket(""))
@@ -322,7 +351,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
     from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen
     from relance_tui.tui.import_screen import ImportScreen
-    from relance_tui.tui.promises import ExportScreen
+    from relance_tui.tui.promises import ExportScreen, PromisesView
 
     return (
         ("Partout", (RelanceApp,)),

@@ -49,6 +49,7 @@ class PromisesView(Vertical):
         super().__init__(**kw)
         self.view = "made"
         self.lines: list[PromiseLine] = []
+        self.stale = True  # loaded when the tab is shown, not at start-up
 
     @property
     def relance(self) -> RelanceApp:
@@ -62,15 +63,24 @@ class PromisesView(Vertical):
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Débiteur", "Contact", "Factures", "Montant", "Pour le", "Statut",
                                               "Agent", "Appel")
-        self.reload()
+        self.reload(force=True)  # mounted when its tab is first shown
 
     @property
     def table(self) -> DataTable:
         return self.query_one("#promises-table", DataTable)
 
-    def reload(self) -> None:
+    def reload(self, *, force: bool = False) -> None:
+        """Reload now if the tab is on screen; else when it is shown next."""
+        if not (force or self.is_on_screen):
+            self.stale = True
+            return
+        self.stale = False
         app = self.relance
         self._load(self.view, app.store, app.today(), app.settings.office.timezone)
+
+    @property
+    def is_on_screen(self) -> bool:
+        return self.display and self.parent is not None and self.parent.display and self.size.height > 0
 
     @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
     def _load(self, view: str, store, today: dt.date, tz: str) -> None:
@@ -107,7 +117,7 @@ class PromisesView(Vertical):
 
     def action_view(self, view: str) -> None:
         self.view = view
-        self.reload()
+        self.reload(force=True)
 
     def action_open_debtor(self) -> None:
         row = self.table.cursor_row
@@ -115,7 +125,7 @@ class PromisesView(Vertical):
             self.relance.open_debtor_card(self.lines[row].debtor_id)
 
     def action_export(self) -> None:
-        self.app.push_screen(ExportScreen(self.relance.today()))
+        self.relance.action_export_promises()
 
 
 class ExportScreen(ModalScreen[str | None]):
