@@ -43,6 +43,7 @@ class CallReport:
     callback_at: dt.datetime | None = None
     objections: tuple[str, ...] = ()
     guard_override: str = ""  # the reason given for calling despite a warning
+    session_id: int | None = None  # the shared session the call was made in
 
     def check(self) -> None:
         """Refuse an incomplete report with what is missing (in French, for the agent)."""
@@ -115,6 +116,8 @@ def save_call(store: Store, report: CallReport, *, today: dt.date, calendar: Off
             data["objections"] = list(report.objections)
         if report.guard_override:
             data["guard_override"] = report.guard_override
+        if report.session_id is not None:
+            data["session_id"] = report.session_id
         event_id = append_event(db, at=at, agent=agent, kind="call", debtor_id=report.debtor_id, direction="out",
                                 outcome=report.outcome, duration_s=report.duration_s, notes=describe(report),
                                 data=data, invoice_ids=report.invoice_ids)
@@ -158,10 +161,19 @@ def save_call(store: Store, report: CallReport, *, today: dt.date, calendar: Off
                          data={"dispute_id": dispute_id, "category": report.dispute_category},
                          invoice_ids=ids)
         set_next_action(db, report.debtor_id, step, event_id=event_id, agent=agent, at=at)
+        if report.session_id is not None:
+            finish_item(db, report.session_id, report.debtor_id, agent=agent, at=at, outcome=report.outcome)
         release(db, report.debtor_id, agent)
         return SavedCall(event_id, step, tuple(promise_ids), dispute_id)
 
     return store.write(write, what="enregistrement de l'appel")
+
+
+def finish_item(db: Database, session_id: int, debtor_id: int, *, agent: str, at: str, outcome: str) -> None:
+    """The session's item for this debtor is done (inside the call's transaction)."""
+    db.execute("UPDATE session_items SET status = 'done', done_by = ?, done_at = ?, outcome = ? "
+               "WHERE session_id = ? AND debtor_id = ? AND status = 'queued'",
+               [agent, at, outcome, session_id, debtor_id])
 
 
 def set_next_action(db: Database, debtor_id: int, step: NextStep, *, event_id: int | None, agent: str,

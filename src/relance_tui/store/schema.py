@@ -337,5 +337,51 @@ CREATE INDEX claims_expires ON claims (expires_at)
 """
 
 
+@migrations(name="0007_sessions")
+def m0007_sessions(db: Database) -> None:
+    """Shared collection sessions: a named queue of debtors, its members, and what became of each item.
+
+    Who is on an item right now is a claim (``claims.session_id``); ``session_items.status`` says
+    whether it is still to call, done or removed by a supervisor.
+    """
+    for statement in _SESSIONS_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_SESSIONS_SCHEMA = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    filters TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    closed_by TEXT,
+    closed_at TEXT
+);
+CREATE TABLE session_items (
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'done', 'removed')),
+    reason TEXT NOT NULL DEFAULT 'priority',
+    assigned_to TEXT,
+    done_by TEXT,
+    done_at TEXT,
+    outcome TEXT,
+    PRIMARY KEY (session_id, debtor_id)
+) WITHOUT ROWID;
+CREATE INDEX session_items_queue ON session_items (session_id, status, position);
+CREATE TABLE session_members (
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    agent TEXT NOT NULL,
+    joined_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, agent)
+) WITHOUT ROWID;
+CREATE INDEX claims_session ON claims (session_id)
+"""
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from relance_tui.domain.calls import EMAIL_AFTER, PHASES, call_warnings, format_clock
+from relance_tui.domain.calls import EMAIL_AFTER, call_warnings, format_clock
 from relance_tui.domain.dates import parse_user_date, parse_user_time
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
