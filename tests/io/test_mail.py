@@ -1,4 +1,3 @@
-import datetime as dt
 import email
 import email.policy
 import socket

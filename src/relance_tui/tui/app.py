@@ -32,7 +32,8 @@ from relance_tui.tui.virtual_table import VirtualTable
 POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
 WATCHDOG_SECONDS = 5.0
 INVOICE_KINDS = frozenset({"payment", "import", "promise", "dispute", "status", "edit"})
-TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table"}
+TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
+              "session": "#session-table"}
 
 
 class DataChanged(Message):
@@ -82,6 +83,7 @@ class RelanceApp(App):
         Binding("f2", "show_tab('impayes')", "Impayés", id="app.tab_overdue"),
         Binding("f3", "show_tab('chronologie')", "Chronologie", id="app.tab_timeline"),
         Binding("f4", "show_tab('promesses')", "Promesses", id="app.tab_promises"),
+        Binding("f5", "show_tab('session')", "Session", id="app.tab_session"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
@@ -128,6 +130,7 @@ class RelanceApp(App):
             with TabPane("Chronologie", id="chronologie"):
                 yield TimelineView(id="timeline-view")
             yield TabPane("Promesses", id="promesses")  # filled when first shown: start-up paints less
+            yield TabPane("Session", id="session")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -185,6 +188,8 @@ class RelanceApp(App):
             self.evaluate_promises()
         if (view := self.promises_view) is not None:
             view.reload()
+        if (sessions := self.sessions_view) is not None:
+            sessions.reload()
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
             overdue.data_changed()  # amounts or statuses may have changed
@@ -207,6 +212,8 @@ class RelanceApp(App):
         self.query_one("#timeline-view", TimelineView).reload()
         if (view := self.promises_view) is not None:
             view.reload()
+        if (sessions := self.sessions_view) is not None:
+            sessions.reload()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -215,6 +222,17 @@ class RelanceApp(App):
     def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
         found = self.query("#promises-view")
         return found.first() if found else None
+
+    @property
+    def sessions_view(self):  # noqa: ANN201 - tui.sessions.SessionsView, once the tab was shown
+        found = self.query("#sessions-view")
+        return found.first() if found else None
+
+    async def _ensure_sessions(self) -> None:
+        if self.sessions_view is None:
+            from relance_tui.tui.sessions import SessionsView  # on demand: keeps start-up short
+
+            await self.query_one("#session", TabPane).mount(SessionsView(id="sessions-view"))
 
     async def _ensure_promises(self) -> None:
         if self.promises_view is None:
@@ -225,6 +243,8 @@ class RelanceApp(App):
     async def action_show_tab(self, tab: str) -> None:
         if tab == "promesses":
             await self._ensure_promises()
+        if tab == "session":
+            await self._ensure_sessions()
         self.query_one(TabbedContent).active = tab
         # focus moves into the tab shown (else the pane holding the focus comes back)
         self.query_one(TAB_TABLES[tab]).focus()
@@ -236,6 +256,8 @@ class RelanceApp(App):
             promises = self.promises_view
             if promises.stale:
                 promises.reload(force=True)
+        if event.pane.id == "session":
+            await self._ensure_sessions()
         wanted = TAB_TABLES.get(event.pane.id or "", "#overdue")
         table = self.query_one(wanted)
         if not table.has_focus and not (self.focused and self.focused.id == "filter" and wanted == "#overdue"):
@@ -271,7 +293,7 @@ class RelanceApp(App):
 
         self.push_screen(DebtorScreen(debtor_id))
 
-    def open_call(self, debtor_id: int, contact_id: int | None = None) -> None:
+    def open_call(self, debtor_id: int, contact_id: int | None = None, session_id: int | None = None) -> None:
         """The call screen on this debtor (claims it for the time of the call)."""
         if self.store.readonly:
             self.notify("Base en lecture seule : impossible d'enregistrer un appel.", severity="warning")
@@ -283,7 +305,7 @@ class RelanceApp(App):
             if hasattr(self.screen, "refresh_data"):  # back on a debtor card: show the call
                 self.screen.refresh_data()
 
-        self.push_screen(CallScreen(debtor_id, contact_id), ended)
+        self.push_screen(CallScreen(debtor_id, contact_id, session_id=session_id), ended)
 
     @on(VirtualTable.CursorMoved, "#overdue")
     def follow_cursor(self, message: VirtualTable.CursorMoved) -> None:
@@ -301,6 +323,7 @@ class RelanceApp(App):
         yield SystemCommand("Aller aux impayés", "F2", lambda: self.action_show_tab("impayes"))
         yield SystemCommand("Aller à la chronologie", "F3", lambda: self.action_show_tab("chronologie"))
         yield SystemCommand("Aller aux promesses", "F4", lambda: self.action_show_tab("promesses"))
+        yield SystemCommand("Aller à la session", "F5", lambda: self.action_show_tab("session"))
         yield SystemCommand("Appeler le débiteur sélectionné", "a", overdue.action_call)
         yield SystemCommand("Exporter les promesses du jour", "x (onglet Promesses)", self.action_export_promises)
         yield SystemCommand("Filtrer les impayés", "/", overdue.action_focus_filter)
@@ -352,12 +375,14 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen
     from relance_tui.tui.import_screen import ImportScreen
     from relance_tui.tui.promises import ExportScreen, PromisesView
+    from relance_tui.tui.sessions import AgentScreen, NewSessionScreen, SessionsView
 
     return (
         ("Partout", (RelanceApp,)),
         ("Impayés", (OverdueView, VirtualTable)),
         ("Chronologie", (TimelineView,)),
         ("Promesses", (PromisesView, ExportScreen)),
+        ("Session", (SessionsView, NewSessionScreen, AgentScreen)),
         ("Appel", (CallScreen,)),
         ("Issue de l'appel", (OutcomeScreen,)),
         ("Objections", (ObjectionScreen,)),

@@ -184,9 +184,10 @@ class CallScreen(Screen):
             super().__init__()
             self.result, self.renewal = result, renewal
 
-    def __init__(self, debtor_id: int, contact_id: int | None = None) -> None:
+    def __init__(self, debtor_id: int, contact_id: int | None = None, *, session_id: int | None = None) -> None:
         super().__init__()
         self.debtor_id = debtor_id
+        self.session_id = session_id
         self.contact_id = contact_id
         self.card: DebtorCard | None = None
         self.context: dict = {}
@@ -230,7 +231,7 @@ class CallScreen(Screen):
     # -- preparing: claim, card, frequency guard ---------------------------------------------------
     @work(thread=True, exclusive=True, group="call-prepare", exit_on_error=False)
     def _prepare(self, store, as_of: dt.date, country: str, tz: str) -> None:
-        result = claim(store, self.debtor_id)
+        result = claim(store, self.debtor_id, session_id=self.session_id)
         card = debtor_card(store, self.debtor_id, as_of=as_of, rates=load_rates(store), country=country)
         contact = pick_contact(card, self.contact_id)
         calls = calls_within(store, self.debtor_id, contact.id if contact else None,
@@ -275,11 +276,12 @@ class CallScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call-claim", exit_on_error=False)
     def _steal(self, store) -> None:
-        self.post_message(self.Claimed(claim(store, self.debtor_id, steal=True), renewal=False))
+        self.post_message(self.Claimed(claim(store, self.debtor_id, steal=True, session_id=self.session_id),
+                                       renewal=False))
 
     @work(thread=True, exclusive=True, group="call-claim", exit_on_error=False)
     def _renew(self, store) -> None:
-        self.post_message(self.Claimed(claim(store, self.debtor_id), renewal=True))
+        self.post_message(self.Claimed(claim(store, self.debtor_id, session_id=self.session_id), renewal=True))
 
     def on_call_screen_claimed(self, message: Claimed) -> None:
         self.holding = message.result.ok
@@ -493,7 +495,7 @@ class CallScreen(Screen):
             contact_id=self.contact_id, notes=fields.get("notes", ""), instalments=tuple(instalments),
             invoice_ids=invoice_ids, paid_date=paid_date, paid_reference=fields.get("paid_ref", "").strip(),
             dispute_category=category, callback_at=callback_at, objections=tuple(self.raised),
-            guard_override=self.guard_override)
+            guard_override=self.guard_override, session_id=self.session_id)
         report.check()
         return report
 
@@ -678,8 +680,8 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
     def fields(self) -> dict:
         out = {name: self.query_one(f"#{name}", Input).value for name in
                ("amount", "date", "more", "paid_date", "paid_ref", "cb_date", "cb_time", "notes")}
-        category = self.query_one("#category", Select).value
-        out["category"] = None if category is Select.BLANK else category
+        category = self.query_one("#category", Select)
+        out["category"] = None if category.is_blank() else category.value
         out["invoices"] = list(self.query_one("#dispute-invoices", SelectionList).selected)
         return out
 

@@ -119,6 +119,10 @@ class PromisesView(Vertical):
         self.view = view
         self.reload(force=True)
 
+    @on(DataTable.RowSelected, "#promises-table")
+    def row_selected(self) -> None:
+        self.action_open_debtor()
+
     def action_open_debtor(self) -> None:
         row = self.table.cursor_row
         if 0 <= row < len(self.lines):

@@ -1,0 +1,413 @@
+"""Session: the shared queue of the morning, who is on which debtor, and the live board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from relance_tui.domain.calls import format_clock
+from relance_tui.domain.dates import Bucket
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.parsing import parse_amount
+from relance_tui.domain.priority import PROFILE_LABELS
+from relance_tui.domain.vocabulary import CALL_OUTCOMES
+from relance_tui.errors import RelanceError
+from relance_tui.store.queue import REASONS, QueueFilters, work_queue
+from relance_tui.store.sessions import (
+    Board,
+    SessionInfo,
+    SessionItem,
+    assign_item,
+    board,
+    close_session,
+    create_session,
+    join_session,
+    list_sessions,
+    move_item,
+    next_debtor,
+    remove_item,
+    session_items,
+)
+
+if TYPE_CHECKING:
+    from relance_tui.tui.app import RelanceApp
+
+
+class SessionsView(Vertical):
+    DEFAULT_CSS = """
+    SessionsView { height: 1fr; }
+    #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    #session-table { height: 1fr; }
+    #session-board { height: auto; max-height: 8; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("n", "next", "Suivant", id="session.next"),
+        Binding("enter", "select", "Rejoindre / appeler", id="session.select"),
+        Binding("o", "open", "Nouvelle session", id="session.open"),
+        Binding("l", "leave", "Liste des sessions", id="session.leave"),
+        Binding("plus", "move(-1)", "Monter", id="session.up", show=False),
+        Binding("minus", "move(1)", "Descendre", id="session.down", show=False),
+        Binding("delete", "remove", "Retirer", id="session.remove", show=False),
+        Binding("v", "reserve", "Réserver à", id="session.reserve", show=False),
+        Binding("c", "close_session", "Clore", id="session.close", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, session_id: int | None, sessions: list[SessionInfo], items: list[SessionItem],
+                     board: Board | None) -> None:
+            super().__init__()
+            self.session_id, self.sessions, self.items, self.board = session_id, sessions, items, board
+
+    class Claimed(Message):
+        def __init__(self, debtor_id: int | None, error: str | None = None, holder: str | None = None) -> None:
+            super().__init__()
+            self.debtor_id, self.error, self.holder = debtor_id, error, holder
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.session_id: int | None = None
+        self.sessions: list[SessionInfo] = []
+        self.items: list[SessionItem] = []
+
+    @property
+    def relance(self) -> RelanceApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#session-table", DataTable)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="session-title")
+        yield DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="session-board")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        app = self.relance
+        self._load(self.session_id, app.store)
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def _load(self, session_id: int | None, store) -> None:
+        sessions = list_sessions(store, include_closed=True, limit=30)
+        if session_id is None:
+            self.post_message(self.Loaded(None, sessions, [], None))
+            return
+        self.post_message(self.Loaded(session_id, sessions, session_items(store, session_id, store.clock()),
+                                      board(store, session_id)))
+
+    def on_sessions_view_loaded(self, message: Loaded) -> None:
+        if message.session_id != self.session_id:
+            return
+        self.sessions = message.sessions
+        settings = self.relance.settings
+        names = settings.display_name
+        tz = settings.office.timezone
+        table = self.table
+        keep, keep_key = table.cursor_row, self._selected_key()
+        table.clear(columns=True)
+        if self.session_id is None:
+            table.add_columns("Session", "Ouverte par", "Le", "À appeler", "Faits", "Agents", "État")
+            for s in message.sessions:
+                table.add_row(s.name, names(s.created_by), format_local(s.created_at, tz), str(s.queued),
+                              str(s.done), ", ".join(names(m) for m in s.members),
+                              "ouverte" if s.status == "open" else "close", key=str(s.id))
+            self.query_one("#session-title", Static).update(
+                "Sessions : Entrée rejoint la session choisie · o ouvre une nouvelle session depuis la file du jour")
+            self.query_one("#session-board", Static).update(
+                "" if message.sessions else "Aucune session : o pour en ouvrir une.")
+        else:
+            self.items = message.items
+            info = next((s for s in message.sessions if s.id == self.session_id), None)
+            table.add_columns("#", "Débiteur", "Dû", "Motif", "Sur le dossier", "Issue")
+            for item in message.items:
+                who = ""
+                if item.status == "done":
+                    who = f"fait par {names(item.done_by or '')}"
+                elif item.holder is not None:
+                    who = f"» {names(item.holder.agent)}"
+                elif item.assigned_to:
+                    who = f"réservé à {names(item.assigned_to)}"
+                table.add_row(str(item.position) if item.status == "queued" else "✓", item.name,
+                              format_cents(item.due_cents), REASONS.get(item.reason, item.reason), who,
+                              CALL_OUTCOMES.get(item.outcome or "", ""), key=str(item.debtor_id))
+            queued = sum(1 for i in message.items if i.status == "queued")
+            state = "" if info is None or info.status == "open" else " · CLOSE"
+            self.query_one("#session-title", Static).update(
+                f"Session « {info.name if info else '?'} »{state} · {queued} à appeler · "
+                f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions")
+            self.query_one("#session-board", Static).update(board_text(message.board, names))
+        try:  # the cursor stays on the same debtor (or session) when rows move
+            table.move_cursor(row=table.get_row_index(str(keep_key)))
+        except RowDoesNotExist:  # gone from the table: stay at the same height
+            if 0 <= keep < table.row_count:
+                table.move_cursor(row=keep)
+
+    # -- actions --------------------------------------------------------------------------------
+    def _selected_key(self) -> int | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None
+
+    @on(DataTable.RowSelected, "#session-table")
+    def row_selected(self) -> None:
+        self.action_select()
+
+    def action_select(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        if self.session_id is None:
+            info = next((s for s in self.sessions if s.id == key), None)
+            if info is not None and info.status != "open":
+                self.show_session(key)  # a closed session: its summary, read only
+                return
+            self._join(key, self.relance.store)
+            return
+        item = next((i for i in self.items if i.debtor_id == key), None)
+        if item is None or item.status != "queued":
+            self.notify("Ce débiteur est déjà traité.", severity="information")
+            return
+        self.relance.open_call(key, session_id=self.session_id)  # claims it (or asks to take it over)
+
+    @work(thread=True, exclusive=True, group="session-join", exit_on_error=False)
+    def _join(self, session_id: int, store) -> None:
+        try:
+            join_session(store, session_id)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Claimed(None, str(exc)))
+            return
+        self.app.call_from_thread(self.show_session, session_id)
+
+    def show_session(self, session_id: int | None) -> None:
+        self.session_id = session_id
+        self.items = []
+        self.reload()
+
+    def action_leave(self) -> None:
+        self.show_session(None)
+
+    def action_next(self) -> None:
+        if self.session_id is None:
+            self.notify("Rejoignez d'abord une session (Entrée) ou ouvrez-en une (o).", severity="warning")
+            return
+        self._next(self.session_id, self.relance.store)
+
+    @work(thread=True, exclusive=True, group="session-next", exit_on_error=False)
+    def _next(self, session_id: int, store) -> None:
+        try:
+            debtor = next_debtor(store, session_id)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Claimed(None, str(exc)))
+            return
+        self.post_message(self.Claimed(debtor))
+
+    def on_sessions_view_claimed(self, message: Claimed) -> None:
+        if message.error:
+            self.notify(message.error, severity="warning", timeout=8)
+            return
+        if message.debtor_id is None:
+            self.notify("Plus personne à appeler dans cette session.", severity="information")
+            self.reload()
+            return
+        self.relance.open_call(message.debtor_id, session_id=self.session_id)
+
+    def action_open(self) -> None:
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+
+        def opened(session_id: int | None) -> None:
+            if session_id is not None:
+                self.show_session(session_id)
+
+        self.app.push_screen(NewSessionScreen(), opened)
+
+    # supervisor actions
+    def _supervisor_item(self) -> int | None:
+        if not self.relance.settings.is_supervisor:
+            self.notify("Réservé aux superviseurs ([office] supervisors dans relance.toml).", severity="warning")
+            return None
+        if self.session_id is None:
+            return None
+        return self._selected_key()
+
+    def _supervise(self, fn, *args) -> None:  # noqa: ANN001
+        self._run_supervised(fn, args, self.relance.store)
+
+    @work(thread=True, group="session-supervise", exit_on_error=False)
+    def _run_supervised(self, fn, args, store) -> None:  # noqa: ANN001
+        try:
+            fn(store, *args)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Claimed(None, str(exc)))
+            return
+        self.app.call_from_thread(self.reload)
+
+    def action_move(self, steps: int) -> None:
+        key = self._supervisor_item()
+        if key is not None:
+            self._supervise(move_item, self.session_id, key, steps)
+
+    def action_remove(self) -> None:
+        key = self._supervisor_item()
+        if key is not None:
+            self._supervise(remove_item, self.session_id, key)
+
+    def action_reserve(self) -> None:
+        key = self._supervisor_item()
+        if key is None:
+            return
+
+        def chosen(agent: str | None) -> None:
+            if agent is not None:
+                self._supervise(assign_item, self.session_id, key, agent or None)
+
+        self.app.push_screen(AgentScreen(), chosen)
+
+    def action_close_session(self) -> None:
+        if not self.relance.settings.is_supervisor:
+            self.notify("Réservé aux superviseurs ([office] supervisors dans relance.toml).", severity="warning")
+            return
+        if self.session_id is None:
+            return
+        from relance_tui.tui.call import ConfirmScreen
+
+        sid = self.session_id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._supervise(close_session, sid)
+
+        self.app.push_screen(ConfirmScreen("Clore la session ? Les débiteurs non appelés sont libérés."), answered)
+
+
+def board_text(b: Board | None, names) -> str:  # noqa: ANN001
+    if b is None:
+        return ""
+    lines = [f"{'Agent':<16}{'Appels':>7}{'Joints':>8}{'Promesses':>11}{'Montant':>14}{'Litiges':>9}{'Temps':>8}"]
+    for a in [*b.agents.values(), b.total]:
+        lines.append(f"{names(a.agent)[:15]:<16}{a.calls:>7}{a.reached_rate:>7.0%} {a.promises:>10}"
+                     f"{format_cents(a.promised_cents):>14}{a.disputes:>9}{format_clock(a.seconds):>8}")
+    return "\n".join(lines)
+
+
+class AgentScreen(ModalScreen[str | None]):
+    """Reserve a debtor for one agent (login); empty: for anyone."""
+
+    DEFAULT_CSS = """
+    AgentScreen { align: center middle; }
+    AgentScreen > Vertical { width: 60; max-width: 98%; height: auto; border: round $primary; background: $surface;
+                             padding: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="agent.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Réserver à quel agent (identifiant) ? Vide : à tous. Entrée valide.")
+            yield Input(placeholder="ex. karim", id="agent-login", compact=True)
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewSessionScreen(ModalScreen[int | None]):
+    """Name the session and filter today's queue; Ctrl+S opens it."""
+
+    DEFAULT_CSS = """
+    NewSessionScreen { align: center middle; }
+    NewSessionScreen > Vertical { width: 80; max-width: 98%; height: auto; border: round $primary;
+                                  background: $surface; padding: 1; }
+    NewSessionScreen Input, NewSessionScreen Select { margin: 0 0 1 0; }
+    #new-session-status { height: auto; }
+    """
+    BINDINGS = [Binding("ctrl+s", "create", "Ouvrir", id="new_session.create", priority=True),
+                Binding("escape", "cancel", "Annuler", id="new_session.cancel")]
+
+    class Built(Message):
+        def __init__(self, session_id: int | None, count: int, error: str | None) -> None:
+            super().__init__()
+            self.session_id, self.count, self.error = session_id, count, error
+
+    def compose(self) -> ComposeResult:
+        today = self.app.today()
+        weekday = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")[today.weekday()]
+        with Vertical():
+            yield Label("Nouvelle session : la file d'appels du jour, filtrée — Ctrl+S l'ouvre, Échap annule")
+            yield Input(value=f"{weekday} {'matin' if dt.datetime.now().hour < 13 else 'après-midi'}",
+                        placeholder="Nom de la session", id="new-session-name", compact=True)
+            yield Select([(b.label, b.value) for b in Bucket if b != Bucket.NOT_DUE], prompt="Ancienneté : toutes",
+                         id="new-session-bucket", compact=True)
+            yield Input(placeholder="Montant dû minimum (ex. 500)", id="new-session-min", compact=True)
+            yield Input(placeholder="Suivi par (identifiant de l'agent), vide : tous", id="new-session-manager",
+                        compact=True)
+            yield Select([(label, code) for code, label in PROFILE_LABELS.items()], prompt="Profil : tous",
+                         id="new-session-profile", compact=True)
+            yield Static("", id="new-session-status")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.query_one("#new-session-name", Input).focus()
+
+    def action_create(self) -> None:
+        status = self.query_one("#new-session-status", Static)
+        min_text = self.query_one("#new-session-min", Input).value.strip()
+        try:
+            min_cents = parse_amount(min_text) if min_text else 0
+        except ValueError:
+            status.update(f"Montant minimum : « {min_text} » n'est pas un montant")
+            return
+        bucket = self.query_one("#new-session-bucket", Select)
+        profile = self.query_one("#new-session-profile", Select)
+        filters = QueueFilters(bucket=None if bucket.is_blank() else Bucket(bucket.value), min_cents=min_cents,
+                               account_manager=self.query_one("#new-session-manager", Input).value.strip() or None,
+                               profile=None if profile.is_blank() else profile.value)
+        status.update("Construction de la file…")
+        app = self.app
+        self._build(app.store, self.query_one("#new-session-name", Input).value, filters, app.today(),
+                    app.settings.office.timezone, app.settings.calling.max_calls_30d)
+
+    @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
+    def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, max_calls: int) -> None:
+        items = work_queue(store, now=store.clock(), today=today, tz=tz, filters=filters, max_calls_30d=max_calls)
+        try:
+            sid = create_session(store, name, items, filters)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Built(None, len(items), str(exc)))
+            return
+        self.post_message(self.Built(sid, len(items), None))
+
+    def on_new_session_screen_built(self, message: Built) -> None:
+        if message.error:
+            self.query_one("#new-session-status", Static).update(f"Session non ouverte : {message.error}")
+            return
+        self.notify(f"Session ouverte : {message.count} débiteur(s) à appeler.", timeout=6)
+        self.dismiss(message.session_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

@@ -1,0 +1,115 @@
+"""The Session tab with the Pilot: open, next, live board, supervisor actions."""
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input, Static
+
+from relance_tui.store import open_store
+from relance_tui.store.queue import work_queue
+from relance_tui.store.sessions import create_session, join_session, next_debtor
+from relance_tui.tui.call import CallScreen, ConfirmScreen, GuardScreen, OutcomeScreen
+from relance_tui.tui.sessions import NewSessionScreen, SessionsView
+from tests.conftest import TODAY
+from tests.helpers import FakeClock
+from tests.tui.conftest import settle
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(demo_store):
+    c = FakeClock(NOW)
+    demo_store.clock = c
+    return c
+
+
+def text(widget, selector) -> str:
+    return str(widget.query_one(selector, Static).render())
+
+
+async def show_sessions(pilot) -> SessionsView:
+    await settle(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+    return pilot.app.query_one("#sessions-view", SessionsView)
+
+
+async def test_open_a_session_press_next_log_the_call_and_see_the_board(make_app, demo_store, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await show_sessions(pilot)
+        assert "Aucune session" in text(view, "#session-board")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSessionScreen)
+        app.screen.query_one("#new-session-name", Input).value = "Lundi matin"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        if isinstance(app.screen, NewSessionScreen):
+            pytest.fail(text(app.screen, "#new-session-status"))
+        assert view.session_id is not None and view.items
+        first = view.items[0].debtor_id
+        assert "Session « Lundi matin »" in text(view, "#session-title")
+        await pilot.press("n")
+        await settle(pilot)
+        if isinstance(app.screen, GuardScreen):
+            await pilot.press(*"test", "enter")
+            await settle(pilot)
+        call = app.screen
+        assert isinstance(call, CallScreen) and call.debtor_id == first and call.session_id == view.session_id
+        clock.advance(75)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("m", "ctrl+s")
+        await settle(pilot)
+        done = next(i for i in view.items if i.debtor_id == first)
+        assert done.status == "done" and done.done_by == "marie" and done.outcome == "voicemail"
+        board = text(view, "#session-board")
+        assert "marie" in board and "00:01:15" not in board and "01:15" in board
+        # another agent takes the next debtor: it shows who is on it, live
+        karim = open_store(demo_store.path, agent="karim", clock=clock)
+        join_session(karim, view.session_id)
+        his = next_debtor(karim, view.session_id)
+        view.reload()
+        await settle(pilot)
+        row = next(i for i in view.items if i.debtor_id == his)
+        assert row.holder.agent == "karim"
+        karim.close()
+    row = demo_store.db.execute("SELECT json_extract(data, '$.session_id') FROM events WHERE kind = 'call' "
+                                "ORDER BY id DESC LIMIT 1").fetchone()
+    assert row[0] is not None
+
+
+async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
+    items = work_queue(demo_store, now=NOW, today=TODAY)[:3]
+    sid = create_session(demo_store, "Test", items)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await show_sessions(pilot)
+        await pilot.press("enter")  # join the session under the cursor
+        await settle(pilot)
+        assert view.session_id == sid
+        view.table.move_cursor(row=2)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert [i.debtor_id for i in view.items][:3] == [i.debtor_id for i in items]  # refused: not a supervisor
+    (demo_store.path.parent / "relance.toml").write_text('[office]\nsupervisors = ["marie"]\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await show_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view.table.move_cursor(row=2)
+        await pilot.press("plus", "plus")
+        await settle(pilot)
+        assert view.items[0].debtor_id == items[2].debtor_id
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert "CLOSE" in text(view, "#session-title")
+    assert demo_store.db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "closed"
