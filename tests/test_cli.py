@@ -161,3 +161,20 @@ def test_unknown_theme_lists_the_valid_ones(tmp_path, capsys):
     run(capsys, "--db", str(db), "init")
     code, _, err = run(capsys, "--db", str(db), "--theme", "rose")
     assert code == 9 and "relance-sombre" in err and "relance-contraste" in err
+
+
+def test_files_relance_creates_are_never_readable_by_other_accounts(tmp_path, capsys):
+    import os
+    import stat
+
+    from relance_tui import cli
+
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "office" / "relance.db"
+        cli.main(["--db", str(db), "init"])
+        capsys.readouterr()
+        for path in (db, db.parent / "relance.toml"):
+            assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
+    finally:
+        os.umask(old)

@@ -112,6 +112,13 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
     for name, problem in checked:
         print(f"    {name} : {problem or 'ok'}")
+    from relance_tui.store.access import check_access
+
+    findings = check_access(paths.db)
+    print("Droits d'accès :")
+    for finding in findings:
+        mark = {"ok": "ok", "warning": "attention", "problem": "PROBLÈME"}[finding.level]
+        print(f"  [{mark}] {finding.message}")
     choice = choose_journal(paths.db, override=_journal_override(settings))
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
@@ -393,8 +400,20 @@ COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doc
             "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import, "export": cmd_export}
 
 
+def private_umask() -> None:
+    """Files relance creates are for the agents' group only: never readable by other accounts.
+
+    It also closes a race at start-up: SQLite creates -wal and -shm with the process umask and
+    only then gives them the database's mode, so an agent starting in that instant could find
+    them not writable for the group and fall back to read-only.
+    """
+    current = os.umask(0o007)
+    os.umask(current | 0o007)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "rates_command"):

@@ -59,7 +59,7 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
             session.send("s")
         session.wait_for("Notez les accords")  # the sixth step, Documenter
         session.send("f")
-        session.wait_for("Issue de l'appel")
+        session.wait_for("une touche, puis Ctrl+S")
         session.send("p")
         session.wait_for("Montant promis et date")
         session.wait_for(f"{owed.replace(NBSP, ' ')} ")  # the amount defaults to what is owed

@@ -37,7 +37,7 @@ class TmuxSession:
         self.name = f"relance-e2e-{uuid.uuid4().hex[:8]}"
         self.socket = f"relance-e2e-{os.getpid()}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"env {exports} TERM=xterm-256color {shlex.join(command)}; echo EXITED=$?; sleep 30"
+        shell = f"env {exports} TERM=xterm-256color {shlex.join(command)}; echo EXITED=$?; sleep 600"
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell)
         # detached sessions may follow another size; pin the one the test reads
         self._tmux("set-option", "-t", self.name, "window-size", "manual")
@@ -48,7 +48,12 @@ class TmuxSession:
                               text=True).stdout
 
     def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.name)
+        try:
+            self.last_screen = self._tmux("capture-pane", "-p", "-t", self.name)
+        except subprocess.CalledProcessError:
+            raise AssertionError(f"the tmux pane closed; last screen seen:\n{getattr(self, 'last_screen', '')}") \
+                from None
+        return self.last_screen
 
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)

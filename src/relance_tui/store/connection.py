@@ -363,7 +363,9 @@ def open_store(
         store.close()
         if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
             raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
-        raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}.") from exc
+        code = getattr(exc, "sqlite_errorname", "")
+        raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
+                                  f"{f' ({code})' if code else ''}.") from exc
     except BaseException:
         store.close()
         raise
