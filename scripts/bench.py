@@ -6,6 +6,7 @@
     python scripts/bench.py import             # 200,000-invoice CSV and FEC vs sqlite-utils and executemany
     python scripts/bench.py app --workdir DIR  # the app on the large dataset vs a bare Textual app
     python scripts/bench.py promises --workdir DIR  # export 1,000 of the day's promises among 1M events
+    python scripts/bench.py sessions           # 10 agents claiming and logging calls for 60 s, 3 set-ups
     python scripts/bench.py all
 
 Benchmarks measure; the test suite asserts behaviour. Record results in
@@ -682,9 +683,211 @@ def _command_wall(db: Path, args: list[str], runs: int = 5) -> float:
     return statistics.median(times)
 
 
+# -- shared sessions ---------------------------------------------------------------------------------
+def _session_agent(path: str, agent: str, sid: int, journal: str | None, seconds: float, start_at: float,
+                   lease_s: int, naive: bool, out) -> None:
+    """One agent: every second, take the next debtor, 'call' for a moment, save the call (which releases)."""
+    import random
+
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.errors import RelanceError
+    from relance_tui.store.calls import CallReport, save_call
+    from relance_tui.store.sessions import next_debtor
+
+    s = open_store(path, agent=agent, journal_override=journal, record_host=False, migrate=False)
+    calendar = OfficeCalendar("FR")
+    calendar.next_business_day(TODAY)  # load the holidays before the clock starts
+    claims, saves, errors = [], [], 0
+    taken: list[int] = []
+    while time.time() < start_at:
+        time.sleep(0.005)
+    end = start_at + seconds
+    tick = start_at
+    while time.time() < end:
+        tick += 1.0
+        t0 = time.perf_counter()
+        try:
+            if naive:  # baseline: read the top free debtor, then write the claim (no single statement)
+                row = s.db.execute(
+                    "SELECT i.debtor_id FROM session_items i WHERE i.session_id = ? AND i.status = 'queued' "
+                    "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.debtor_id = i.debtor_id) "
+                    "ORDER BY i.position LIMIT 1", [sid]).fetchone()
+                debtor = row[0] if row else None
+                if debtor is not None:
+                    time.sleep(0.002)  # what an app does between the read and the write
+                    s.write(lambda db, d=debtor: db.execute(
+                        "INSERT OR REPLACE INTO claims (debtor_id, agent, session_id, claimed_at, expires_at) "
+                        "VALUES (?, ?, ?, ?, ?)", [d, agent, sid, s.now(), s.now()]))
+            else:
+                debtor = next_debtor(s, sid, lease_s=lease_s)
+        except RelanceError:
+            errors += 1
+            continue
+        claims.append(time.perf_counter() - t0)
+        if debtor is None:
+            break
+        taken.append(debtor)
+        time.sleep(random.uniform(0.05, 0.3))  # on the phone
+        t0 = time.perf_counter()
+        try:
+            saved = save_call(s, CallReport(debtor_id=debtor, outcome="voicemail", started_at=s.clock(),
+                                            duration_s=1, session_id=sid), today=TODAY, calendar=calendar)
+        except RelanceError:
+            errors += 1
+            continue
+        saves.append(time.perf_counter() - t0)
+        out.put(("saved", saved.event_id, time.time()))
+        pause = tick - time.time()
+        if pause > 0:
+            time.sleep(pause)
+    out.put(("agent", agent, claims, saves, errors, taken))
+    s.close()
+
+
+def _session_observer(path: str, journal: str | None, seconds: float, start_at: float, out) -> None:
+    """Another agent's app: polls like the app does (PRAGMA data_version every second), reads new events."""
+    from relance_tui.store.watch import ChangeWatcher
+
+    s = open_store(path, agent="observer", journal_override=journal, record_host=False, migrate=False)
+    watcher = ChangeWatcher(s)
+    seen = {}
+    while time.time() < start_at + seconds + 3:
+        change = watcher.poll()
+        if change is not None:
+            now = time.time()
+            for event_id in change.event_ids:
+                seen.setdefault(event_id, now)
+        time.sleep(1.0)
+    out.put(("seen", seen))
+    s.close()
+
+
+def run_sessions(db: Path, *, agents: int, seconds: float, journal: str | None, kill_every: float | None,
+                 naive: bool = False, lease_s: int = 5) -> dict:
+    import signal
+
+    from relance_tui.store.sessions import create_session
+    from relance_tui.store.queue import QueueItem
+
+    s = open_store(db, agent="bench", journal_override=journal, record_host=False)
+    debtors = [r[0] for r in s.db.execute("SELECT id FROM debtors ORDER BY id")]
+    sid = create_session(s, "bench", [QueueItem(d, "", 0, 0, "priority", 0.0) for d in debtors])
+    s.close()
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    start_at = time.time() + 2.0
+    procs = {}
+
+    def spawn(name: str, start: float, duration: float):
+        p = ctx.Process(target=_session_agent, args=(str(db), name, sid, journal, duration, start, lease_s, naive,
+                                                     out))
+        p.start()
+        procs[name] = p
+
+    for n in range(agents):
+        spawn(f"agent{n}", start_at, seconds)
+    observer = ctx.Process(target=_session_observer, args=(str(db), journal, seconds, start_at, out))
+    observer.start()
+    killed = 0
+    orphaned: dict[int, str] = {}  # debtor -> the killed agent that held it
+    if kill_every:
+        next_kill = start_at + kill_every
+        while next_kill < start_at + seconds - 1:
+            time.sleep(max(0.0, next_kill - time.time()))
+            slot = f"agent{killed % agents}"
+            name = next((k for k in procs if k.split(".")[0] == slot and procs[k].is_alive()), None)
+            if name:
+                probe = sqlite3.connect(db, timeout=30)
+                holding: list = []
+                until = time.time() + 2
+                while not holding and time.time() < until:  # wait until it is on a call, then kill it
+                    holding = probe.execute("SELECT debtor_id FROM claims WHERE agent = ?", [name]).fetchall()
+                    if not holding:
+                        time.sleep(0.01)
+                os.kill(procs[name].pid, signal.SIGKILL)
+                killed += 1
+                orphaned.update((d, name) for (d,) in probe.execute(
+                    "SELECT debtor_id FROM claims WHERE agent = ?", [name]))
+                probe.close()
+                spawn(f"{slot}.{killed}", time.time(), start_at + seconds - time.time())
+            next_kill += kill_every
+    results, saved, seen = {}, {}, {}
+    expected = sum(1 for _ in procs) + 1 - killed
+    while expected:
+        item = out.get(timeout=seconds + 120)
+        if item[0] == "saved":
+            saved[item[1]] = item[2]
+            continue
+        expected -= 1
+        if item[0] == "agent":
+            results[item[1]] = item[2:]
+        else:
+            seen = item[1]
+    for p in [*procs.values(), observer]:
+        p.join(timeout=30)
+    s = open_store(db, agent="bench", journal_override=journal, record_host=False, migrate=False)
+    stored = {r[0] for r in s.db.execute("SELECT id FROM events WHERE kind = 'call' AND "
+                                         "json_extract(data, '$.session_id') = ?", [sid])}
+    # what became of the debtors killed agents were holding: taken again by another agent after the lease?
+    retaken = sum(1 for d, dead in orphaned.items() if (s.db.execute(
+        "SELECT done_by FROM session_items WHERE session_id = ? AND debtor_id = ?", [sid, d]).fetchone()[0]
+        or dead) != dead)
+    s.close()
+    claims = [c for r in results.values() for c in r[0]]
+    saves = [c for r in results.values() for c in r[1]]
+    errors = sum(r[2] for r in results.values())
+    taken = [d for r in results.values() for d in r[3]]
+    collisions = len(taken) - len(set(taken))
+    delays = [seen[e] - t for e, t in saved.items() if e in seen]
+    return {"claims": len(claims), "claims_per_s": len(claims) / seconds,
+            "claim_p50": percentile(claims, 50) * 1000, "claim_p99": percentile(claims, 99) * 1000,
+            "save_p50": percentile(saves, 50) * 1000 if saves else 0, "save_p99": percentile(saves, 99) * 1000
+            if saves else 0, "collisions": collisions, "saved": len(saved), "lost": len(set(saved) - stored),
+            "errors": errors, "seen_p95": percentile(delays, 95) if delays else float("nan"),
+            "unseen": len(set(saved) - set(seen)), "killed": killed, "orphaned": len(orphaned),
+            "retaken": retaken}
+
+
+def bench_sessions(workdir: Path, agents: int = 10, seconds: float = 60.0) -> list[tuple[str, dict]]:
+    base = workdir / "office.db"
+    if not base.exists():
+        st = open_store(base, agent="bench", create=True, record_host=False)
+        build_demo(st, size="office", seed=1, today=TODAY)
+        st.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        st.close()
+
+    def fresh(name: str) -> Path:
+        path = workdir / name
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copy(base, path)
+        return path
+
+    runs = [
+        ("WAL, local disk", fresh("sessions-wal.db"), None, None, False),
+        ("rollback journal (treated as a network share)", fresh("sessions-net.db"), "network", None, False),
+        ("WAL, one agent killed with SIGKILL every 10 s (lease 5 s)", fresh("sessions-kill.db"), None, 10.0, False),
+        ("baseline: naive SELECT then INSERT OR REPLACE claim", fresh("sessions-naive.db"), None, None, True),
+    ]
+    results = []
+    print(f"\n== shared sessions: {agents} agent processes, one call a second each, {seconds:.0f} s")
+    print(f"  {'set-up':<58}{'claims/s':>9}{'claim p50/p99 ms':>18}{'save p50/p99 ms':>17}{'coll.':>6}"
+          f"{'lost':>5}{'err.':>5}{'seen p95':>9}")
+    for label, path, journal, kill, naive in runs:
+        r = run_sessions(path, agents=agents, seconds=seconds, journal=journal, kill_every=kill, naive=naive)
+        results.append((label, r))
+        print(f"  {label:<58}{r['claims_per_s']:>9.1f}{r['claim_p50']:>9.1f}/{r['claim_p99']:<8.1f}"
+              f"{r['save_p50']:>8.1f}/{r['save_p99']:<8.1f}{r['collisions']:>6}{r['lost']:>5}{r['errors']:>5}"
+              f"{r['seen_p95']:>8.2f}s")
+        if kill:
+            print(f"    {r['killed']} agents killed mid-work, holding {r['orphaned']} claim(s); taken again by "
+                  f"another agent once the 5 s lease ran out: {r['retaken']}")
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("dataset", "writers", "import", "app", "promises", "all"))
+    parser.add_argument("what", choices=("dataset", "writers", "import", "app", "promises", "sessions", "all"))
     parser.add_argument("--invoices", type=int, default=200_000, help="import: invoices in the file")
     parser.add_argument("--workdir", help="where to put the databases (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
@@ -707,6 +910,8 @@ def main() -> int:
             bench_app(workdir)
         if args.what in ("promises", "all"):
             bench_promises(workdir)
+        if args.what in ("sessions", "all"):
+            bench_sessions(workdir, seconds=args.seconds if args.what == "sessions" else 60.0)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
