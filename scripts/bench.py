@@ -893,7 +893,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--size", default="large", choices=tuple(SIZES), help="dataset size")
     parser.add_argument("--procs", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, help="writers: 20 s by default; sessions: 60 s")
     parser.add_argument("--journal", default="wal", choices=("wal", "delete"))
     args = parser.parse_args()
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="relance-bench-"))
@@ -903,7 +903,7 @@ def main() -> int:
         if args.what in ("dataset", "all"):
             bench_dataset(workdir, args.size)
         if args.what in ("writers", "all"):
-            bench_writers(workdir, args.procs, args.seconds, args.journal)
+            bench_writers(workdir, args.procs, args.seconds or 20.0, args.journal)
         if args.what in ("import", "all"):
             bench_import(workdir, args.invoices)
         if args.what in ("app", "all"):
@@ -911,7 +911,7 @@ def main() -> int:
         if args.what in ("promises", "all"):
             bench_promises(workdir)
         if args.what in ("sessions", "all"):
-            bench_sessions(workdir, seconds=args.seconds if args.what == "sessions" else 60.0)
+            bench_sessions(workdir, seconds=args.seconds or 60.0)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -276,12 +276,22 @@ def agent_login(settings: Settings, name: str) -> str:
 
 def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.promise_export import export_promises
-    from relance_tui.store.promises import promises_made
+    from relance_tui.store.promises import promises_made, promises_of_session
 
     day = _parse_day(args.date, settings, "--date")
     store = _open(settings)
     agent = agent_login(settings, args.agent) if args.agent else None
-    lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
+    if args.session is not None:
+        row = store.db.execute("SELECT created_at FROM sessions WHERE id = ?", [args.session]).fetchone()
+        if row is None:
+            raise RelanceError(f"--session {args.session} : aucune session de ce numéro (voir l'onglet Session)")
+        lines = [p for p in promises_of_session(store, args.session) if agent is None or p.agent == agent]
+        if args.date is None:
+            from relance_tui.domain.instants import local
+
+            day = local(row[0], settings.office.timezone).date()
+    else:
+        lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
     try:
         export_promises(lines, args.output, fmt=args.format, day=day, tz=settings.office.timezone,
                         names=settings.display_name, excel=args.excel)
@@ -389,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp_pro = export_sub.add_parser("promises", help="les promesses de paiement obtenues un jour donné")
     exp_pro.add_argument("--date", help="jour des appels AAAA-MM-JJ ou today (défaut : aujourd'hui)")
     exp_pro.add_argument("--agent", help="seulement les promesses de cet agent (identifiant ou nom affiché)")
+    exp_pro.add_argument("--session", type=int, metavar="N",
+                         help="les promesses d'une session partagée (ouverte ou close) au lieu d'un jour")
     exp_pro.add_argument("--format", choices=("csv", "ics", "md"), default="csv",
                          help="csv (tableur), ics (agenda : un événement par date promise), md (à coller dans un mail)")
     exp_pro.add_argument("--excel", action="store_true", help="CSV pour Excel en français : ; virgule décimale, BOM")

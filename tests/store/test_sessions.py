@@ -218,3 +218,22 @@ def test_six_processes_pressing_next_never_share_a_debtor(demo_store, clock):
     taken = [d for _, ds in got for d in ds]
     assert sorted(taken) == sorted(i.debtor_id for i in items)  # every debtor once, none twice
     assert sum(1 for _, ds in got if ds) >= 2  # the work was shared
+
+
+def test_a_closed_sessions_promises_export_from_the_cli(demo_store, clock, capsys, tmp_path):
+    import csv
+    import io
+
+    from relance_tui import cli
+
+    items = queue(demo_store)[:3]
+    sid = create_session(demo_store, "Vendredi", items)
+    debtor = next_debtor(demo_store, sid)
+    call(demo_store, debtor, "promise", session_id=sid, instalments=(Instalment(dt.date(2026, 12, 4), 77_00),))
+    call(demo_store, items[2].debtor_id, "promise", instalments=(Instalment(dt.date(2026, 12, 4), 11_00),))  # no session
+    close_session(demo_store, sid)
+    code = cli.main(["--db", str(demo_store.path), "export", "promises", "--session", str(sid), "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert code == 0 and [r[3] for r in rows[1:]] == ["77.00", "77.00"]  # the promise, then the total
+    code = cli.main(["--db", str(demo_store.path), "export", "promises", "--session", "999"])
+    assert code != 0 and "aucune session de ce numéro" in capsys.readouterr().err

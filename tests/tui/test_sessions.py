@@ -113,3 +113,51 @@ async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
         await settle(pilot)
         assert "CLOSE" in text(view, "#session-title")
     assert demo_store.db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "closed"
+
+
+async def test_another_agents_call_updates_cells_in_place(make_app, demo_store, clock):
+    items = work_queue(demo_store, now=NOW, today=TODAY)[:4]
+    sid = create_session(demo_store, "Test", items)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await show_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = view.table
+        cleared = []
+        original_clear = table.clear
+        table.clear = lambda *a, **kw: (cleared.append(1), original_clear(*a, **kw))[1]
+        karim = open_store(demo_store.path, agent="karim", clock=clock)
+        join_session(karim, sid)
+        his = next_debtor(karim, sid)
+        view.reload()
+        await settle(pilot)
+        assert cleared == []  # the same rows: the changed cell is updated in place, the table is not rebuilt
+        assert table.get_cell(str(his), view._column_keys[4]) == "» karim"
+        karim.close()
+
+
+async def test_read_only_mode_shows_everything_and_refuses_writes(make_app, demo_store, clock):
+    items = work_queue(demo_store, now=NOW, today=TODAY)[:3]
+    create_session(demo_store, "Test", items)
+    before = demo_store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    demo_store.readonly = True  # what open_store sets for an agent who cannot write the file
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("lecture seule" in str(n.message) for n in app._notifications)
+        await pilot.press("a")  # call: refused with a message, no call screen
+        await settle(pilot)
+        assert not isinstance(app.screen, CallScreen)
+        view = await show_sessions(pilot)
+        assert len(view.sessions) == 1  # sessions are visible
+        await pilot.press("o")
+        await pilot.pause()
+        assert not isinstance(app.screen, NewSessionScreen)
+        await pilot.press("enter")  # look at the session without joining it
+        await settle(pilot)
+        assert view.session_id is not None and len(view.items) == 3
+        await pilot.press("n")
+        await settle(pilot)
+        assert not isinstance(app.screen, CallScreen)
+    assert demo_store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == before

@@ -151,3 +151,8 @@ def promises_broken(store: Store, today: dt.date, *, days: int = 30) -> list[Pro
     """Promises found broken or partly kept in the last ``days`` days (grace ended since)."""
     since = (today - dt.timedelta(days=days + 3)).isoformat()
     return _lines(store, "p.status IN ('broken', 'partly_kept') AND p.due_date >= ?", [since])
+
+
+def promises_of_session(store: Store, session_id: int) -> list[PromiseLine]:
+    """Promises obtained in the calls of one shared session: its summary, open or closed."""
+    return _lines(store, "json_extract(e.data, '$.session_id') = ? AND p.status <> 'cancelled'", [session_id])

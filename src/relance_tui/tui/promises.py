@@ -18,7 +18,13 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.promise_export import export_promises
-from relance_tui.store.promises import PromiseLine, promises_broken, promises_due, promises_made
+from relance_tui.store.promises import (
+    PromiseLine,
+    promises_broken,
+    promises_due,
+    promises_made,
+    promises_of_session,
+)
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -149,17 +155,20 @@ class ExportScreen(ModalScreen[str | None]):
             super().__init__()
             self.path, self.count, self.total, self.error = path, count, total, error
 
-    def __init__(self, day: dt.date) -> None:
+    def __init__(self, day: dt.date, session_id: int | None = None) -> None:
         super().__init__()
         self.day = day
+        self.session_id = session_id
         self.fmt = "csv"
 
     def default_path(self) -> str:
-        return str(Path.home() / f"promesses-{self.day.isoformat()}.{self.fmt}")
+        what = f"session-{self.session_id}" if self.session_id is not None else self.day.isoformat()
+        return str(Path.home() / f"promesses-{what}.{self.fmt}")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Exporter les promesses du {self.day:%d/%m/%Y} — Entrée exporte, Ctrl+T change de format")
+            what = f"de la session n°{self.session_id}" if self.session_id is not None else f"du {self.day:%d/%m/%Y}"
+            yield Label(f"Exporter les promesses {what} — Entrée exporte, Ctrl+T change de format")
             yield Static("", id="export-format")
             yield Input(value=self.default_path(), id="export-path")
             yield Static("", id="export-error")
@@ -193,7 +202,8 @@ class ExportScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, store, path: str, fmt: str, tz: str, names) -> None:  # noqa: ANN001
-        lines = promises_made(store, self.day, tz=tz)
+        lines = promises_of_session(store, self.session_id) if self.session_id is not None else \
+            promises_made(store, self.day, tz=tz)
         try:
             export_promises(lines, path, fmt=fmt, day=self.day, tz=tz, names=names)
         except OSError as exc:

@@ -55,6 +55,7 @@ class SessionsView(Vertical):
         Binding("enter", "select", "Rejoindre / appeler", id="session.select"),
         Binding("o", "open", "Nouvelle session", id="session.open"),
         Binding("l", "leave", "Liste des sessions", id="session.leave"),
+        Binding("x", "export", "Exporter ses promesses", id="session.export"),
         Binding("plus", "move(-1)", "Monter", id="session.up", show=False),
         Binding("minus", "move(1)", "Descendre", id="session.down", show=False),
         Binding("delete", "remove", "Retirer", id="session.remove", show=False),
@@ -78,6 +79,8 @@ class SessionsView(Vertical):
         self.session_id: int | None = None
         self.sessions: list[SessionInfo] = []
         self.items: list[SessionItem] = []
+        self._columns: tuple[str, ...] = ()
+        self._column_keys: list = []
 
     @property
     def relance(self) -> RelanceApp:
@@ -108,6 +111,9 @@ class SessionsView(Vertical):
         self.post_message(self.Loaded(session_id, sessions, session_items(store, session_id, store.clock()),
                                       board(store, session_id)))
 
+    SESSION_COLUMNS = ("Session", "Ouverte par", "Le", "À appeler", "Faits", "Agents", "État")
+    QUEUE_COLUMNS = ("#", "Débiteur", "Dû", "Motif", "Sur le dossier", "Issue")
+
     def on_sessions_view_loaded(self, message: Loaded) -> None:
         if message.session_id != self.session_id:
             return
@@ -115,40 +121,55 @@ class SessionsView(Vertical):
         settings = self.relance.settings
         names = settings.display_name
         tz = settings.office.timezone
-        table = self.table
-        keep, keep_key = table.cursor_row, self._selected_key()
-        table.clear(columns=True)
         if self.session_id is None:
-            table.add_columns("Session", "Ouverte par", "Le", "À appeler", "Faits", "Agents", "État")
-            for s in message.sessions:
-                table.add_row(s.name, names(s.created_by), format_local(s.created_at, tz), str(s.queued),
-                              str(s.done), ", ".join(names(m) for m in s.members),
-                              "ouverte" if s.status == "open" else "close", key=str(s.id))
+            rows = [(str(s.id), (s.name, names(s.created_by), format_local(s.created_at, tz), str(s.queued),
+                                 str(s.done), ", ".join(names(m) for m in s.members),
+                                 "ouverte" if s.status == "open" else "close")) for s in message.sessions]
+            self._show_rows(self.SESSION_COLUMNS, rows)
             self.query_one("#session-title", Static).update(
                 "Sessions : Entrée rejoint la session choisie · o ouvre une nouvelle session depuis la file du jour")
             self.query_one("#session-board", Static).update(
                 "" if message.sessions else "Aucune session : o pour en ouvrir une.")
-        else:
-            self.items = message.items
-            info = next((s for s in message.sessions if s.id == self.session_id), None)
-            table.add_columns("#", "Débiteur", "Dû", "Motif", "Sur le dossier", "Issue")
-            for item in message.items:
-                who = ""
-                if item.status == "done":
-                    who = f"fait par {names(item.done_by or '')}"
-                elif item.holder is not None:
-                    who = f"» {names(item.holder.agent)}"
-                elif item.assigned_to:
-                    who = f"réservé à {names(item.assigned_to)}"
-                table.add_row(str(item.position) if item.status == "queued" else "✓", item.name,
-                              format_cents(item.due_cents), REASONS.get(item.reason, item.reason), who,
-                              CALL_OUTCOMES.get(item.outcome or "", ""), key=str(item.debtor_id))
-            queued = sum(1 for i in message.items if i.status == "queued")
-            state = "" if info is None or info.status == "open" else " · CLOSE"
-            self.query_one("#session-title", Static).update(
-                f"Session « {info.name if info else '?'} »{state} · {queued} à appeler · "
-                f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions")
-            self.query_one("#session-board", Static).update(board_text(message.board, names))
+            return
+        self.items = message.items
+        info = next((s for s in message.sessions if s.id == self.session_id), None)
+        rows = []
+        for item in message.items:
+            who = ""
+            if item.status == "done":
+                who = f"fait par {names(item.done_by or '')}"
+            elif item.holder is not None:
+                who = f"» {names(item.holder.agent)}"
+            elif item.assigned_to:
+                who = f"réservé à {names(item.assigned_to)}"
+            rows.append((str(item.debtor_id), (str(item.position) if item.status == "queued" else "✓", item.name,
+                                               format_cents(item.due_cents), REASONS.get(item.reason, item.reason),
+                                               who, CALL_OUTCOMES.get(item.outcome or "", ""))))
+        self._show_rows(self.QUEUE_COLUMNS, rows)
+        queued = sum(1 for i in message.items if i.status == "queued")
+        state = "" if info is None or info.status == "open" else " · CLOSE"
+        self.query_one("#session-title", Static).update(
+            f"Session « {info.name if info else '?'} »{state} · {queued} à appeler · "
+            f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions")
+        self.query_one("#session-board", Static).update(board_text(message.board, names))
+
+    def _show_rows(self, columns: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Show these rows: only the cells that changed when the rows are the same ones, in the same order
+        (another agent's call changes a cell or two), else the table anew, the cursor on the same row."""
+        table = self.table
+        current = [k.value for k in table.rows]
+        if self._columns == columns and current == [key for key, _ in rows]:
+            for key, values in rows:
+                for column, value in zip(self._column_keys, values, strict=True):
+                    if table.get_cell(key, column) != value:
+                        table.update_cell(key, column, value)
+            return
+        keep, keep_key = table.cursor_row, self._selected_key()
+        table.clear(columns=True)
+        self._columns = columns
+        self._column_keys = table.add_columns(*columns)
+        for key, values in rows:
+            table.add_row(*values, key=key)
         try:  # the cursor stays on the same debtor (or session) when rows move
             table.move_cursor(row=table.get_row_index(str(keep_key)))
         except RowDoesNotExist:  # gone from the table: stay at the same height
@@ -173,8 +194,8 @@ class SessionsView(Vertical):
             return
         if self.session_id is None:
             info = next((s for s in self.sessions if s.id == key), None)
-            if info is not None and info.status != "open":
-                self.show_session(key)  # a closed session: its summary, read only
+            if (info is not None and info.status != "open") or self.relance.store.readonly:
+                self.show_session(key)  # a closed session, or a read-only agent: look without joining
                 return
             self._join(key, self.relance.store)
             return
@@ -198,10 +219,21 @@ class SessionsView(Vertical):
         self.items = []
         self.reload()
 
+    def action_export(self) -> None:
+        session_id = self.session_id if self.session_id is not None else self._selected_key()
+        if session_id is None:
+            return
+        from relance_tui.tui.promises import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.relance.today(), session_id=session_id))
+
     def action_leave(self) -> None:
         self.show_session(None)
 
     def action_next(self) -> None:
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule : consultation uniquement.", severity="warning")
+            return
         if self.session_id is None:
             self.notify("Rejoignez d'abord une session (Entrée) ou ouvrez-en une (o).", severity="warning")
             return
