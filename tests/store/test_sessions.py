@@ -1,5 +1,6 @@
 import datetime as dt
 import multiprocessing
+import os
 import time
 
 import pytest
@@ -237,3 +238,28 @@ def test_a_closed_sessions_promises_export_from_the_cli(demo_store, clock, capsy
     assert code == 0 and [r[3] for r in rows[1:]] == ["77.00", "77.00"]  # the promise, then the total
     code = cli.main(["--db", str(demo_store.path), "export", "promises", "--session", "999"])
     assert code != 0 and "aucune session de ce numéro" in capsys.readouterr().err
+
+
+def _claim_then_hang(path, sid, ready):
+    s = open_store(path, agent="crashing")
+    ready.put(next_debtor(s, sid, lease_s=1))
+    time.sleep(60)  # "on the phone" until SIGKILL
+
+
+@pytest.mark.slow
+def test_a_debtor_held_by_a_killed_process_returns_after_the_lease(demo_store):
+    import signal
+
+    items = queue(demo_store)[:3]
+    sid = create_session(demo_store, "Crash", items)
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Queue()
+    child = ctx.Process(target=_claim_then_hang, args=(str(demo_store.path), sid, ready))
+    child.start()
+    held = ready.get(timeout=30)
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(timeout=10)
+    assert held == items[0].debtor_id
+    assert next_debtor(demo_store, sid) == items[1].debtor_id  # still held: the next one
+    time.sleep(1.1)
+    assert next_debtor(demo_store, sid) == items[0].debtor_id  # the lease ran out: it is back

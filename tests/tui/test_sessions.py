@@ -161,3 +161,25 @@ async def test_read_only_mode_shows_everything_and_refuses_writes(make_app, demo
         await settle(pilot)
         assert not isinstance(app.screen, CallScreen)
     assert demo_store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == before
+
+
+async def test_leaving_a_session_call_without_outcome_sends_the_debtor_to_the_end(make_app, demo_store, clock):
+    items = work_queue(demo_store, now=NOW, today=TODAY)[:3]
+    sid = create_session(demo_store, "Test", items)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await show_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        if isinstance(app.screen, GuardScreen):
+            await pilot.press(*"test", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press("escape", "o")  # leave the call, confirmed
+        await settle(pilot)
+        assert not isinstance(app.screen, CallScreen)
+        assert [i.debtor_id for i in view.items] == [items[1].debtor_id, items[2].debtor_id, items[0].debtor_id]
+        assert all(i.holder is None for i in view.items)
+    assert demo_store.db.execute("SELECT COUNT(*) FROM claims WHERE session_id = ?", [sid]).fetchone()[0] == 0

@@ -552,12 +552,11 @@ class CallScreen(Screen):
 
     def _release_and_close(self) -> None:
         if self.holding:
-            self._release(self.relance.store)
+            # run by the app: this screen is about to go, and its workers with it
+            store, session_id, debtor_id = self.relance.store, self.session_id, self.debtor_id
+            self.app.run_worker(lambda: give_back(store, session_id, debtor_id), thread=True, group="call-release",
+                                exit_on_error=False)
         self.dismiss(None)
-
-    @work(thread=True, group="call-release", exit_on_error=False)
-    def _release(self, store) -> None:
-        release_claim(store, self.debtor_id)
 
     def refresh_data(self) -> None:
         """Another agent logged something for this debtor: the brief shows it, the script stays."""
@@ -577,6 +576,16 @@ class CallScreen(Screen):
     def on_call_screen_card_reloaded(self, message: CardReloaded) -> None:
         self.card = message.card
         self._render_brief()
+
+
+def give_back(store, session_id: int | None, debtor_id: int) -> None:  # noqa: ANN001
+    """Leaving a call without an outcome: a session's debtor goes back, to the end of the queue."""
+    if session_id is not None:
+        from relance_tui.store.sessions import skip_item
+
+        skip_item(store, session_id, debtor_id)
+    else:
+        release_claim(store, debtor_id)
 
 
 def _field_date(label: str, text: str, today: dt.date) -> dt.date:
