@@ -34,8 +34,9 @@ def _skip_unless_possible() -> None:
         pytest.skip("needs root to create the agents' accounts (CI runs as root)")
     if not Path("/usr/sbin/sshd").exists() or not shutil.which("ssh"):
         pytest.skip("needs Debian's openssh-server and openssh-client (.ci/run installs them)")
-    if subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, sys; assert sys.version_info >= (3, 11)"],
-                      capture_output=True).returncode != 0:
+    if not Path(SYSTEM_PYTHON).exists() or subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import ensurepip, sys; assert sys.version_info >= (3, 11)"],
+            capture_output=True).returncode != 0:
         pytest.skip("needs a system Python 3.11+ with venv (python3-venv) for the agents' accounts")
 
 
