@@ -185,3 +185,25 @@ def test_connections_are_per_thread(store):
     other, foreign_keys = seen[0]
     assert other is not store.conn
     assert foreign_keys == 1
+
+
+def test_a_transient_read_only_open_is_retried(db_path, monkeypatch):
+    """Another agent creating the -wal/-shm files at the same instant can make SQLite open them read-only."""
+    from relance_tui.store.connection import Store
+
+    open_store(db_path, agent="marie", create=True).close()
+    calls = []
+    original = Store.record_host
+
+    def flaky(self):
+        calls.append(1)
+        if len(calls) == 1:
+            exc = sqlite3.OperationalError("attempt to write a readonly database")
+            exc.sqlite_errorname = "SQLITE_READONLY_CANTINIT"
+            raise exc
+        return original(self)
+
+    monkeypatch.setattr(Store, "record_host", flaky)
+    s = open_store(db_path, agent="marie")
+    assert len(calls) == 2 and not s.readonly
+    s.close()

@@ -317,6 +317,9 @@ def set_journal_mode(store: Store) -> None:
             time.sleep(random.uniform(0.01, 0.05))
 
 
+OPEN_ATTEMPTS = 5
+
+
 def open_store(
     path: str | os.PathLike,
     *,
@@ -349,24 +352,31 @@ def open_store(
             raise DatabaseUnreadable(f"impossible de créer le dossier {path.parent} : {exc.strerror}.") from exc
     readonly = path.exists() and not _writable(path)
     journal = choose_journal(path, override=journal_override)
-    store = Store(path, agent=agent, journal=journal, readonly=readonly,
-                  retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
-    try:
-        set_journal_mode(store)
-        if migrate:
-            store.migrate()
-        else:
-            store.check_schema()
-        if record_host and not readonly:
-            store.record_host()
-    except sqlite3.DatabaseError as exc:
-        store.close()
-        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
-            raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
-        code = getattr(exc, "sqlite_errorname", "")
-        raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
-                                  f"{f' ({code})' if code else ''}.") from exc
-    except BaseException:
-        store.close()
-        raise
+    for attempt in range(OPEN_ATTEMPTS):
+        store = Store(path, agent=agent, journal=journal, readonly=readonly,
+                      retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
+        try:
+            set_journal_mode(store)
+            if migrate:
+                store.migrate()
+            else:
+                store.check_schema()
+            if record_host and not readonly:
+                store.record_host()
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            code = getattr(exc, "sqlite_errorname", "")
+            if code.startswith("SQLITE_READONLY") and not readonly and attempt < OPEN_ATTEMPTS - 1:
+                # another agent's process was creating the -wal/-shm files at this very instant: SQLite
+                # opened them read-only. They are ours to write a moment later: open again.
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+                raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
+            raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
+                                      f"{f' ({code})' if code else ''}.") from exc
+        except BaseException:
+            store.close()
+            raise
+        break
     return store
