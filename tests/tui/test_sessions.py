@@ -36,6 +36,14 @@ async def show_sessions(pilot) -> SessionsView:
     return pilot.app.query_one("#sessions-view", SessionsView)
 
 
+async def join_listed_session(pilot) -> SessionsView:
+    """The Session tab, then Enter on the session under the cursor."""
+    view = await show_sessions(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    return view
+
+
 async def test_open_a_session_press_next_log_the_call_and_see_the_board(make_app, demo_store, clock):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -99,9 +107,7 @@ async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
     (demo_store.path.parent / "relance.toml").write_text('[office]\nsupervisors = ["marie"]\n', encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await show_sessions(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        view = await join_listed_session(pilot)
         view.table.move_cursor(row=2)
         await pilot.press("plus", "plus")
         await settle(pilot)
@@ -120,9 +126,7 @@ async def test_another_agents_call_updates_cells_in_place(make_app, demo_store, 
     sid = create_session(demo_store, "Test", items)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await show_sessions(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        view = await join_listed_session(pilot)
         table = view.table
         cleared = []
         original_clear = table.clear
@@ -168,9 +172,7 @@ async def test_leaving_a_session_call_without_outcome_sends_the_debtor_to_the_en
     sid = create_session(demo_store, "Test", items)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await show_sessions(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        view = await join_listed_session(pilot)
         await pilot.press("n")
         await settle(pilot)
         if isinstance(app.screen, GuardScreen):
