@@ -553,9 +553,13 @@ class CallScreen(Screen):
     def _release_and_close(self) -> None:
         if self.holding:
             # run by the app: this screen is about to go, and its workers with it
-            store, session_id, debtor_id = self.relance.store, self.session_id, self.debtor_id
-            self.app.run_worker(lambda: give_back(store, session_id, debtor_id), thread=True, group="call-release",
-                                exit_on_error=False)
+            app, store, session_id, debtor_id = self.relance, self.relance.store, self.session_id, self.debtor_id
+
+            def work() -> None:
+                give_back(store, session_id, debtor_id)
+                app.call_from_thread(app.action_refresh)  # the lists show it back in the queue
+
+            app.run_worker(work, thread=True, group="call-release", exit_on_error=False)
         self.dismiss(None)
 
     def refresh_data(self) -> None:
