@@ -174,3 +174,20 @@ async def test_keys_remapped_from_the_user_config(demo_store, isolated_env):
         assert app.query_one("#overdue-view").query_state.sort == "due"
         await pilot.press("x")
     assert app.return_code == 0
+
+
+async def test_no_text_field_blinks_once_focused(make_app):
+    """Over SSH every blink is terminal traffic: inputs and text areas hold a steady cursor."""
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        field = app.query_one("#filter", Input)
+        assert field.has_focus and field.cursor_blink is False
+        await pilot.press("escape", "enter", "n")  # the debtor card, then its note form
+        await settle(pilot)
+        note = app.screen.query_one(Input)
+        assert note.has_focus and note.cursor_blink is False

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -200,6 +200,11 @@ class RelanceApp(App):
         debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
         if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
             screen.refresh_data()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """No blinking cursor anywhere (an input, a text area): over SSH every blink is terminal traffic."""
+        if hasattr(type(event.widget), "cursor_blink"):
+            event.widget.cursor_blink = False
 
     def check_terminal(self) -> None:
         """Over SSH, a dropped connection leaves no terminal: leave instead of spinning."""

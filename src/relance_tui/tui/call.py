@@ -91,9 +91,7 @@ class GuardScreen(ModalScreen[str | None]):
             yield Static("", id="guard-error")
 
     def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
+        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -663,8 +661,6 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
             yield Static("", id="outcome-error")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = False
         menu = self.query_one("#outcome-menu", OptionList)
         menu.highlighted = 0
         menu.focus()
@@ -780,11 +776,7 @@ class EmailScreen(ModalScreen[bool]):
             yield Static("", id="email-error")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = False
-        body = self.query_one(TextArea)
-        body.cursor_blink = False
-        body.focus()
+        self.query_one(TextArea).focus()
 
     def action_send(self) -> None:
         if self.sending:

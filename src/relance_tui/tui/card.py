@@ -232,7 +232,6 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static("", id="note-error")
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
         self.query_one(Input).focus()
 
     class Done(Message):
@@ -299,8 +298,6 @@ class PaymentScreen(ModalScreen[bool]):
             yield Static("", id="payment-error")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = False
         self.query_one("#payment-amount", Input).focus()
 
     def action_save(self) -> None:
@@ -369,8 +366,6 @@ class ContactScreen(ModalScreen[bool]):
                 yield Button("Annuler", id="contact-cancel")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = False
         self.query_one("#contact-name", Input).focus()
 
     @on(Button.Pressed, "#contact-save")

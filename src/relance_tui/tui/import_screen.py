@@ -69,7 +69,6 @@ class ImportScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         path = self.query_one("#import-path", Input)
-        path.cursor_blink = False  # over SSH, every blink is terminal traffic
         path.focus()
         path.action_end()
 

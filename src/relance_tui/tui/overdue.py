@@ -133,7 +133,6 @@ class OverdueView(Vertical):
         yield Static("", id="overdue-status")
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).cursor_blink = False
         self.reload()
 
     @property

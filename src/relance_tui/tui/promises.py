@@ -174,9 +174,7 @@ class ExportScreen(ModalScreen[str | None]):
             yield Static("", id="export-error")
 
     def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
+        self.query_one(Input).focus()
         self._show_format()
 
     def _show_format(self) -> None:

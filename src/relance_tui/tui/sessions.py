@@ -354,9 +354,7 @@ class AgentScreen(ModalScreen[str | None]):
             yield Input(placeholder="ex. karim", id="agent-login", compact=True)
 
     def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
+        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -401,8 +399,6 @@ class NewSessionScreen(ModalScreen[int | None]):
             yield Static("", id="new-session-status")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = False
         self.query_one("#new-session-name", Input).focus()
 
     def action_create(self) -> None:
