@@ -112,19 +112,20 @@ def parse_user_date(text: str, today: dt.date) -> dt.date:
         return today + dt.timedelta(days=1)
     if t.startswith("+") and t[1:].isdigit():
         return today + dt.timedelta(days=int(t[1:]))
+    unknown = ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)")
+    parts = t.replace(".", "/").split("/")
     try:
         if "-" in t:
             return dt.date.fromisoformat(t)
-        parts = t.replace(".", "/").split("/")
-        if len(parts) == 2:
+        if len(parts) == 2:  # day and month: the next such day
             day = dt.date(today.year, int(parts[1]), int(parts[0]))
             return day if day >= today else dt.date(today.year + 1, day.month, day.day)
         if len(parts) == 3:
             year = int(parts[2])
             return dt.date(year + 2000 if year < 100 else year, int(parts[1]), int(parts[0]))
     except ValueError:
-        pass
-    raise ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)")
+        raise unknown from None
+    raise unknown
 
 
 def parse_user_time(text: str) -> dt.time:
