@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -173,9 +174,14 @@ class CallScreen(Screen):
     ]
 
     class Prepared(Message):
-        def __init__(self, card: DebtorCard, calls_30d: int, claim: ClaimResult) -> None:
+        def __init__(self, card: DebtorCard, calls_30d: int, claim: ClaimResult, script: Script) -> None:
             super().__init__()
-            self.card, self.calls_30d, self.claim = card, calls_30d, claim
+            self.card, self.calls_30d, self.claim, self.script = card, calls_30d, claim, script
+
+    class Scripted(Message):
+        def __init__(self, contact_id: int | None, calls_30d: int, script: Script) -> None:
+            super().__init__()
+            self.contact_id, self.calls_30d, self.script = contact_id, calls_30d, script
 
     class Claimed(Message):
         def __init__(self, result: ClaimResult, renewal: bool) -> None:
@@ -224,17 +230,24 @@ class CallScreen(Screen):
 
     def on_mount(self) -> None:
         app = self.relance
-        self._prepare(app.store, app.today(), app.settings.office.country, app.settings.office.timezone)
+        self._prepare(app.store, app.settings.office.country, self._script_settings())
 
-    # -- preparing: claim, card, frequency guard ---------------------------------------------------
+    def _script_settings(self) -> dict:
+        """What rendering the script needs, read on the UI thread for the workers."""
+        app = self.relance
+        return {"agent": app.settings.agent_name, "office": app.settings.office, "today": app.today(),
+                "templates": app.templates}
+
+    # -- preparing: claim, card, script, frequency guard (SQL and template files: in workers) ------
     @work(thread=True, exclusive=True, group="call-prepare", exit_on_error=False)
-    def _prepare(self, store, as_of: dt.date, country: str, tz: str) -> None:
+    def _prepare(self, store, country: str, script_settings: dict) -> None:
         result = claim(store, self.debtor_id, session_id=self.session_id)
-        card = debtor_card(store, self.debtor_id, as_of=as_of, rates=load_rates(store), country=country)
+        card = debtor_card(store, self.debtor_id, as_of=script_settings["today"], rates=load_rates(store),
+                           country=country)
         contact = pick_contact(card, self.contact_id)
         calls = calls_within(store, self.debtor_id, contact.id if contact else None,
                              since=store.clock() - dt.timedelta(days=30))
-        self.post_message(self.Prepared(card, calls, result))
+        self.post_message(self.Prepared(card, calls, result, render_script(card, contact, **script_settings)))
 
     def on_call_screen_prepared(self, message: Prepared) -> None:
         app = self.relance
@@ -243,7 +256,7 @@ class CallScreen(Screen):
         self.holding = message.claim.ok
         contact = pick_contact(self.card, self.contact_id)
         self.contact_id = contact.id if contact else None
-        self._load_script()
+        self._apply_script(message.script)
         if not message.claim.ok and message.claim.holder is not None:
             holder = message.claim.holder
             since = format_local(holder.claimed_at, app.settings.office.timezone, "%H:%M")
@@ -253,14 +266,10 @@ class CallScreen(Screen):
             return
         self._check_guard()
 
-    def _load_script(self) -> None:
-        app = self.relance
+    def _apply_script(self, script: Script) -> None:
         assert self.card is not None
-        contact = pick_contact(self.card, self.contact_id)
-        self.context = call_context(self.card, agent=app.settings.agent_name, office=app.settings.office,
-                                    today=app.today(), contact=contact)
-        self.phases, self.objections, problems = load_script(app.templates, self.context)
-        for problem in problems:
+        self.context, self.phases, self.objections = script.context, script.phases, script.objections
+        for problem in script.problems:
             self.notify(problem, severity="warning", timeout=15)
         self.sub_title = f"Appel : {self.card.name}"
         self._render_brief()
@@ -388,8 +397,18 @@ class CallScreen(Screen):
             self.notify("Pas d'autre contact pour ce débiteur.", severity="information")
             return
         ids = [c.id for c in self.card.contacts]
-        self.contact_id = ids[(ids.index(self.contact_id) + 1) % len(ids)] if self.contact_id in ids else ids[0]
-        self._load_script()
+        contact_id = ids[(ids.index(self.contact_id) + 1) % len(ids)] if self.contact_id in ids else ids[0]
+        self._rescript(self.relance.store, self.card, contact_id, self._script_settings())
+
+    @work(thread=True, exclusive=True, group="call-script", exit_on_error=False)
+    def _rescript(self, store, card: DebtorCard, contact_id: int, script_settings: dict) -> None:
+        contact = pick_contact(card, contact_id)
+        calls = calls_within(store, self.debtor_id, contact_id, since=store.clock() - dt.timedelta(days=30))
+        self.post_message(self.Scripted(contact_id, calls, render_script(card, contact, **script_settings)))
+
+    def on_call_screen_scripted(self, message: Scripted) -> None:
+        self.contact_id, self.calls_30d = message.contact_id, message.calls_30d
+        self._apply_script(message.script)
 
     def _render_brief(self) -> None:
         card = self.card
@@ -515,14 +534,24 @@ class CallScreen(Screen):
             self.notify("Pas d'email pour ce contact : récapitulatif non envoyé.", severity="warning", timeout=8)
             self.dismiss(result)
             return
-        self._prepare_email(kind, report, contact.email)
+        ids = list(report.invoice_ids) or [i.id for i in self.card.outstanding]
+        self._find_files(self.relance.store, kind, report, contact.email, ids)
 
-    def _prepare_email(self, kind: str, report: CallReport, to: str) -> None:
+    class FilesFound(Message):
+        def __init__(self, kind: str, report: CallReport, to: str, ids: list[int], files: list) -> None:
+            super().__init__()
+            self.kind, self.report, self.to, self.ids, self.files = kind, report, to, ids, files
+
+    @work(thread=True, exclusive=True, group="call-email", exit_on_error=False)
+    def _find_files(self, store, kind: str, report: CallReport, to: str, ids: list[int]) -> None:
+        self.post_message(self.FilesFound(kind, report, to, ids, invoice_files(store, ids)))
+
+    def on_call_screen_files_found(self, message: FilesFound) -> None:
+        """The invoices' files are known (looked up off the UI thread): the draft, then its preview."""
         app = self.relance
         assert self.card is not None
+        kind, report, to, ids, files = message.kind, message.report, message.to, message.ids, message.files
         numbers = {i.id: i.number for i in self.card.invoices}
-        ids = list(report.invoice_ids) or [i.id for i in self.card.outstanding]
-        files = invoice_files(app.store, ids)
         context = email_context(
             self.context, outcome=report.outcome, instalments=report.instalments, paid_date=report.paid_date,
             paid_reference=report.paid_reference, callback_at=report.callback_at.astimezone(
@@ -535,7 +564,10 @@ class CallScreen(Screen):
                                      files=files)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=15)
-        self.app.push_screen(EmailScreen(draft), lambda _sent: self.dismiss(self.saved))
+        def sent_or_skipped(_sent: bool | None) -> None:
+            self.dismiss(self.saved)  # not awaited: this runs within this screen's own message handling
+
+        self.app.push_screen(EmailScreen(draft), sent_or_skipped)
 
     def action_leave(self) -> None:
         if self.started is None:
@@ -578,6 +610,21 @@ class CallScreen(Screen):
     def on_call_screen_card_reloaded(self, message: CardReloaded) -> None:
         self.card = message.card
         self._render_brief()
+
+
+@dataclass(frozen=True)
+class Script:
+    context: dict
+    phases: list[Phase]
+    objections: list[Objection]
+    problems: list[str]
+
+
+def render_script(card: DebtorCard, contact, *, agent: str, office, today: dt.date, templates) -> Script:  # noqa: ANN001
+    """The call's script for this contact (template files are read: run it in a worker)."""
+    context = call_context(card, agent=agent, office=office, today=today, contact=contact)
+    phases, objections, problems = load_script(templates, context)
+    return Script(context, phases, objections, problems)
 
 
 def give_back(store, session_id: int | None, debtor_id: int) -> None:  # noqa: ANN001
