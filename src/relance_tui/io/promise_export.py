@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from relance_tui.domain.instants import format_local
+from relance_tui.domain.instants import format_local, from_iso
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
@@ -59,7 +59,7 @@ def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Cal
     for p in lines:
         event = Event()
         event.add("uid", f"promesse-{p.id}@{host}")
-        event.add("dtstamp", dt.datetime.strptime(p.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc))
+        event.add("dtstamp", from_iso(p.created_at))
         event.add("dtstart", p.due_date)  # a DATE with no DTEND: an all-day event (RFC 5545 3.6.1)
         event.add("summary", f"Promesse : {p.debtor} — {format_cents(p.amount_cents)}")
         event.add("description", "\n".join(x for x in (

@@ -11,17 +11,13 @@ from sqlite_utils import Database
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import NextStep
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
-from relance_tui.domain.instants import to_iso
+from relance_tui.domain.instants import local, to_iso
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.promises import PromiseState, Verdict, evaluate, grace_end
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.store.calls import set_next_action
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
-
-
-def _day(instant: str, tz: ZoneInfo) -> dt.date:
-    return dt.datetime.strptime(instant, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc).astimezone(tz).date()
 
 
 def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar, tz: str = "Europe/Paris",
@@ -47,7 +43,7 @@ def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar,
     for debtor_id in debtors:
         rows = db.execute("SELECT id, created_at, due_date, amount_cents, status FROM promises "
                           "WHERE debtor_id = ? AND status <> 'cancelled'", [debtor_id]).fetchall()
-        states = [PromiseState(r[0], _day(r[1], zone), dt.date.fromisoformat(r[2]), r[3]) for r in rows]
+        states = [PromiseState(r[0], local(r[1], zone).date(), dt.date.fromisoformat(r[2]), r[3]) for r in rows]
         first = min(s.made_on for s in states)
         payments = [(dt.date.fromisoformat(d), c) for d, c in db.execute(
             "SELECT day, amount_cents FROM payments WHERE debtor_id = ? AND day >= ?", [debtor_id, first.isoformat()])]
