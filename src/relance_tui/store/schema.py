@@ -379,7 +379,8 @@ CREATE TABLE session_members (
     joined_at TEXT NOT NULL,
     PRIMARY KEY (session_id, agent)
 ) WITHOUT ROWID;
-CREATE INDEX claims_session ON claims (session_id)
+CREATE INDEX claims_session ON claims (session_id);
+CREATE INDEX promises_event ON promises (event_id)
 """
 
 

@@ -204,19 +204,19 @@ def board(store: Store, session_id: int) -> Board:
     start = store.db.execute("SELECT created_at FROM sessions WHERE id = ?", [session_id]).fetchone()
     if start is None:
         raise NotFound(f"session n°{session_id} introuvable")
-    for event_id, agent, outcome, seconds in store.db.execute(
-            "SELECT id, agent, outcome, COALESCE(duration_s, 0) FROM events INDEXED BY events_at "
-            "WHERE at >= ? AND kind = 'call' AND json_extract(data, '$.session_id') = ?", [start[0], session_id]):
+    # one query, run at each change another agent makes: calls of the session with their promises
+    for agent, outcome, seconds, promises, cents in store.db.execute(
+            "SELECT e.agent, e.outcome, COALESCE(e.duration_s, 0), COUNT(p.id), COALESCE(SUM(p.amount_cents), 0) "
+            "FROM events e INDEXED BY events_at LEFT JOIN promises p ON p.event_id = e.id "
+            "WHERE e.at >= ? AND e.kind = 'call' AND json_extract(e.data, '$.session_id') = ? GROUP BY e.id",
+            [start[0], session_id]):
         a = b.agents.setdefault(agent, AgentBoard(agent))
         a.calls += 1
         a.seconds += seconds
         a.reached += outcome in REACHED_OUTCOMES
         a.disputes += outcome == "dispute"
-        if outcome == "promise":
-            count, cents = store.db.execute("SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM promises "
-                                            "WHERE event_id = ?", [event_id]).fetchone()
-            a.promises += count
-            a.promised_cents += cents
+        a.promises += promises
+        a.promised_cents += cents
     return b
 
 
