@@ -282,7 +282,7 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
     store = _open(settings)
     agent = agent_login(settings, args.agent) if args.agent else None
     if args.session is not None:
-        row = store.db.execute("SELECT created_at FROM sessions WHERE id = ?", [args.session]).fetchone()
+        row = store.conn.execute("SELECT created_at FROM sessions WHERE id = ?", [args.session]).fetchone()
         if row is None:
             raise RelanceError(f"--session {args.session} : aucune session de ce numéro (voir l'onglet Session)")
         lines = [p for p in promises_of_session(store, args.session) if agent is None or p.agent == agent]

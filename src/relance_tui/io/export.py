@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import IO
 
 from relance_tui.domain.penalties import Payment, PenaltyTerms, compute_penalty
+from relance_tui.domain.vocabulary import INVOICE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import load_rates
-from relance_tui.domain.vocabulary import INVOICE_STATUSES
 
 INVOICE_HEADERS = ("Code client", "Client", "SIREN", "Facture", "Date facture", "Échéance", "Statut",
                    "Montant TTC", "Réglé", "Reste dû", "Jours de retard", "Pénalités de retard",
@@ -18,7 +18,7 @@ INVOICE_HEADERS = ("Code client", "Client", "SIREN", "Facture", "Date facture", 
 
 
 def _payments_by_invoice(store: Store) -> Iterator[tuple[int, list[Payment]]]:
-    cursor = store.db.execute("SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IS NOT NULL "
+    cursor = store.conn.execute("SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IS NOT NULL "
                               "ORDER BY invoice_id, day")
     current, pays = None, []
     for invoice_id, day, cents in cursor:
@@ -39,7 +39,7 @@ def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bo
     sheet.row(INVOICE_HEADERS)
     where = "WHERE i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents " \
         if open_only else ""
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "SELECT i.id, d.code, d.name, d.siren, i.number, i.issue_date, i.due_date, i.status, i.amount_cents, "
         "i.paid_cents, d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i "
         f"JOIN debtors d ON d.id = i.debtor_id {where}ORDER BY i.id")

@@ -16,8 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.identifiers import siren_valid, siret_valid
 from relance_tui.domain.money import format_cents
@@ -41,6 +40,9 @@ from relance_tui.io.columns import (
 from relance_tui.io.textfile import FileProblem, Rows, TextFormat, detect_format, sha256_of
 from relance_tui.store import imports as st
 from relance_tui.store.connection import Store
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAX_PROBLEMS_SHOWN = 50
 SAMPLE_ROWS = 500

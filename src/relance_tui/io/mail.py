@@ -135,7 +135,7 @@ def invoice_files(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, 
         return []
     marks = ", ".join("?" for _ in invoice_ids)
     out = []
-    for inv_id, number, path in store.db.execute(
+    for inv_id, number, path in store.conn.execute(
             f"SELECT id, number, attachment_path FROM invoices WHERE id IN ({marks}) ORDER BY number", invoice_ids):
         file = None
         if path:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import PHASE_CODES, NextStep, next_step
@@ -16,6 +15,9 @@ from relance_tui.errors import NotFound
 from relance_tui.store.claims import release
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def calls_within(store: Store, debtor_id: int, contact_id: int | None, *, since:
     if contact_id is not None:
         sql += " AND (json_extract(data, '$.contact_id') = ? OR json_extract(data, '$.contact_id') IS NULL)"
         params.append(contact_id)
-    return store.db.execute(sql, params).fetchone()[0]
+    return store.conn.execute(sql, params).fetchone()[0]
 
 
 def log_guard_override(store: Store, debtor_id: int, reasons: list[str], reason: str) -> int:

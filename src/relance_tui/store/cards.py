@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.dates import limitation_date
 from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
@@ -14,6 +13,9 @@ from relance_tui.store.connection import Store
 from relance_tui.store.models import Event
 from relance_tui.store.queries import EVENT_COLUMNS, append_event, update_versioned
 from relance_tui.store.search import refresh_search
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class DebtorCard:
 
 def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, country: str = "FR",
                 recent: int = 10) -> DebtorCard:
-    db = store.db
+    db = store.conn
     row = db.execute(
         "SELECT id, code, name, kind, segment, siren, siret, address, postcode, city, payment_terms_days, profile, "
         "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date "

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.instants import to_iso
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 LEASE_SECONDS = 300
 
@@ -93,6 +95,6 @@ def holders(store: Store, debtor_ids: Iterable[int], now: dt.datetime) -> dict[i
     if not ids:
         return {}
     marks = ", ".join("?" for _ in ids)
-    return {r[0]: Holder(*r) for r in store.db.execute(
+    return {r[0]: Holder(*r) for r in store.conn.execute(
         "SELECT debtor_id, agent, claimed_at, expires_at, session_id FROM claims "
         f"WHERE debtor_id IN ({marks}) AND expires_at > ?", [*ids, to_iso(now)]).fetchall()}

@@ -23,9 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, TypeVar
 
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.money import format_cents
@@ -38,7 +36,10 @@ from relance_tui.errors import (
     SchemaTooNew,
 )
 from relance_tui.store.fs import JournalChoice, choose_journal
-from relance_tui.store.schema import MIGRATION_NAMES, MIGRATION_SET, migrations
+from relance_tui.store.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 T = TypeVar("T")
 
@@ -124,26 +125,40 @@ class Store:
         register_functions(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it: the same rules either way
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection: what reads use."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
         return conn
 
     @property
     def db(self) -> Database:
-        """This thread's connection, wrapped by sqlite-utils."""
+        """This thread's connection wrapped by sqlite-utils: what writes and migrations are given.
+
+        Imported on first use: sqlite-utils with its command-line and plugin machinery costs about
+        60 ms, which the app's start-up (reads only) does not pay. Plugins are not loaded: no
+        third-party code gets to change the connections of the office's database.
+        """
         db = getattr(self._local, "db", None)
         if db is None:
-            db = Database(self.connect())
+            from sqlite_utils import Database
+
+            db = Database(self.conn, execute_plugins=False)
             self._local.db = db
         return db
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
-
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+        self._local.conn = None
+        self._local.db = None
 
     def now(self) -> str:
         return to_iso(self.clock())
@@ -191,18 +206,23 @@ class Store:
 
     # -- schema -------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
+        """Names of the migrations applied to this file, in order (read as sqlite-utils records them)."""
+        conn = self.conn
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                            [MIGRATIONS_TABLE]).fetchone():
+            return []
+        return [name for (name,) in conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
 
     def schema_version(self) -> int:
         return len(self.applied_migrations())
 
     def check_schema(self) -> list[str]:
         """Names of pending migrations; refuses foreign and newer files."""
-        db = self.db
-        tables = set(db.table_names())
+        tables = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
             return list(MIGRATION_NAMES)
-        if "_sqlite_migrations" not in tables:
+        if MIGRATIONS_TABLE not in tables:
             raise NotARelanceDatabase(
                 f"{self.path} est une base SQLite, mais pas une base relance "
                 f"(tables : {', '.join(sorted(tables)[:5])}...). Indiquez la bonne base avec --db."
@@ -228,6 +248,8 @@ class Store:
                 f"la base {self.path} doit être mise à jour ({len(pending)} migration(s)) "
                 "mais elle est en lecture seule pour vous : demandez à un collègue qui a les droits d'ouvrir relance."
             )
+
+        from relance_tui.store.schema import migrations  # with sqlite-utils: only when there is work
 
         def apply(db: Database) -> list[str]:
             # re-read inside the lock: another agent may have migrated meanwhile
@@ -260,7 +282,7 @@ class Store:
     def hosts(self) -> list[HostSeen]:
         return [
             HostSeen(*row)
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT hostname, first_seen, last_seen, last_agent FROM hosts ORDER BY last_seen DESC"
             ).fetchall()
         ]

@@ -13,12 +13,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
 from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.search import refresh_search
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STAGING_INVOICES = """
 CREATE TEMP TABLE IF NOT EXISTS imp_invoices (

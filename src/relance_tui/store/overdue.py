@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import next_action
-from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
 from relance_tui.domain.text import fold
 from relance_tui.store.claims import holders
 from relance_tui.store.connection import Store
@@ -45,7 +45,7 @@ def aging_summary(store: Store, as_of: dt.date) -> list[BucketTotal]:
         if low is not None:
             clauses.append("due_date <= ?")
             params.append((as_of - dt.timedelta(days=low)).isoformat())
-        count, due = store.db.execute(
+        count, due = store.conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(amount_cents - paid_cents), 0) FROM invoices "
             f"INDEXED BY invoices_outstanding WHERE {' AND '.join(clauses)}", params).fetchone()
         totals.append(BucketTotal(bucket, count, due))
@@ -127,7 +127,7 @@ def matching_ids(store: Store, query: OverdueQuery, limit: int | None = None) ->
     sql, params = query.ids_sql()
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return array("q", (row[0] for row in store.db.execute(sql, params)))
+    return array("q", (row[0] for row in store.conn.execute(sql, params)))
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class OverdueRow:
 def _last_contacts(store: Store, debtor_ids: Sequence[int]) -> dict[int, LastContact]:
     out = {}
     for debtor_id in set(debtor_ids):
-        row = store.db.execute(
+        row = store.conn.execute(
             "SELECT at, kind, outcome, agent FROM events WHERE debtor_id = ? AND kind IN "
             "('call', 'email', 'letter', 'sms', 'note', 'promise', 'dispute') ORDER BY id DESC LIMIT 1",
             [debtor_id]).fetchone()
@@ -168,8 +168,10 @@ def _last_contacts(store: Store, debtor_ids: Sequence[int]) -> dict[int, LastCon
 
 def _pending_promises(store: Store, debtor_ids: Sequence[int]) -> dict[int, dt.date]:
     marks = ", ".join("?" for _ in set(debtor_ids))
-    return {d: dt.date.fromisoformat(day) for d, day in store.db.execute(
-        f"SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' AND debtor_id IN ({marks}) "
+    return {d: dt.date.fromisoformat(day) for d, day in store.conn.execute(
+        # by debtor: left to itself SQLite walks every pending promise of the office (4 ms at 5,000)
+        f"SELECT debtor_id, MIN(due_date) FROM promises INDEXED BY promises_debtor "
+        f"WHERE status = 'pending' AND debtor_id IN ({marks}) "
         "GROUP BY debtor_id", list(set(debtor_ids))).fetchall()} if debtor_ids else {}
 
 
@@ -177,7 +179,7 @@ def _scheduled(store: Store, debtor_ids: Sequence[int]) -> dict[int, tuple[str, 
     """The next action a call (or a broken promise) set for these debtors: kind, due_at, label."""
     ids = list(set(debtor_ids))
     marks = ", ".join("?" for _ in ids)
-    return {r[0]: r[1:] for r in store.db.execute(
+    return {r[0]: r[1:] for r in store.conn.execute(
         f"SELECT debtor_id, kind, due_at, label FROM next_actions WHERE debtor_id IN ({marks})", ids)} if ids else {}
 
 
@@ -200,13 +202,13 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         params = {**params, **key_params}
     else:
         condition, params = f"i.id IN ({in_keys})", key_params
-    invoices = store.db.execute(
+    invoices = store.conn.execute(
         "SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
         "d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
         f"WHERE {condition}", params).fetchall()
     inv_marks = ", ".join("?" for _ in invoices)
     payments: dict[int, list[Payment]] = {}
-    for inv_id, day, cents in store.db.execute(
+    for inv_id, day, cents in store.conn.execute(
             f"SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IN ({inv_marks}) ORDER BY day",
             [r[0] for r in invoices]):
         payments.setdefault(inv_id, []).append(Payment(dt.date.fromisoformat(day), cents))

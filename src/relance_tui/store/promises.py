@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlite_utils import Database
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import NextStep
@@ -19,6 +18,9 @@ from relance_tui.store.calls import set_next_action
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar, tz: str = "Europe/Paris",
                       debtor_ids: list[int] | None = None) -> dict[int, str]:
@@ -28,7 +30,7 @@ def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar,
     next business day after its grace.
     """
     zone = ZoneInfo(tz)
-    db = store.db
+    db = store.conn
     # reading and judging take no lock; only the changes are written, in one short transaction
     # only debtors whose state can have moved: a grace that ended, or a payment since the promise
     sql = ("SELECT DISTINCT p.debtor_id FROM promises p WHERE p.status = 'pending' AND (p.due_date < ? OR EXISTS "
@@ -117,7 +119,7 @@ FROM promises p JOIN debtors d ON d.id = p.debtor_id LEFT JOIN events e ON e.id 
 
 
 def _lines(store: Store, where: str, params: list) -> list[PromiseLine]:
-    return [PromiseLine(*r[:6], dt.date.fromisoformat(r[6]), *r[7:]) for r in store.db.execute(
+    return [PromiseLine(*r[:6], dt.date.fromisoformat(r[6]), *r[7:]) for r in store.conn.execute(
         f"{_LINE_SQL} WHERE {where} ORDER BY p.created_at, p.id", params).fetchall()]
 
 

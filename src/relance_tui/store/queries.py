@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.penalties import RATE_KINDS, Rates
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.connection import Store
 from relance_tui.store.models import Counts, RateRow
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EVENT_COLUMNS = "id, at, debtor_id, kind, direction, outcome, agent, duration_s, notes, data"
 VERSIONED_TABLES = ("debtors", "contacts", "invoices", "promises")
@@ -103,7 +104,7 @@ def list_rates(store: Store, kind: str | None = None) -> list[RateRow]:
         sql += " WHERE kind = ?"
         params.append(kind)
     sql += " ORDER BY kind, valid_from"
-    return [RateRow(*row) for row in store.db.execute(sql, params).fetchall()]
+    return [RateRow(*row) for row in store.conn.execute(sql, params).fetchall()]
 
 
 def load_rates(store: Store) -> Rates:
@@ -139,7 +140,7 @@ def set_rate(store: Store, kind: str, valid_from: dt.date, basis_points: int, *,
 
 # -- settings stored in the database -----------------------------------------
 def get_setting(store: Store, key: str, default: Any = None) -> Any:
-    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return json.loads(row[0]) if row else default
 
 
@@ -152,7 +153,7 @@ def put_setting(db: Database, key: str, value: Any, *, at: str) -> None:
 
 
 def counts(store: Store) -> Counts:
-    q = store.db.execute
+    q = store.conn.execute
     one = lambda sql: q(sql).fetchone()[0]  # noqa: E731
     return Counts(
         debtors=one("SELECT COUNT(*) FROM debtors"),
@@ -166,7 +167,7 @@ def counts(store: Store) -> Counts:
 
 
 def has_business_data(store: Store) -> bool:
-    return store.db.execute(
+    return store.conn.execute(
         "SELECT EXISTS (SELECT 1 FROM debtors) OR EXISTS (SELECT 1 FROM invoices) OR EXISTS (SELECT 1 FROM events "
         "WHERE kind <> 'system')"
     ).fetchone()[0] == 1

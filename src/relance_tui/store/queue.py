@@ -83,7 +83,7 @@ def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Eur
               "grace_from": (today - dt.timedelta(days=PROMISE_GRACE_DAYS)).isoformat()}
     items = []
     for (debtor_id, name, due, oldest, profile, manager, next_kind, next_due, last_call, calls30, broken, broken_at,
-         promise_running) in store.db.execute(_CANDIDATES, params):
+         promise_running) in store.conn.execute(_CANDIDATES, params):
         if filters.min_cents and due < filters.min_cents:
             continue
         if filters.account_manager and manager != filters.account_manager:

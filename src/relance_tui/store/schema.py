@@ -13,7 +13,8 @@ import datetime as dt
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-MIGRATION_SET = "relance"
+from relance_tui.store.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
+
 migrations = Migrations(MIGRATION_SET)
 
 APPEND_ONLY_TABLES = ("events", "event_invoices")
@@ -384,5 +385,7 @@ CREATE INDEX promises_event ON promises (event_id)
 """
 
 
-MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
+if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES
+        or migrations.migrations_table != MIGRATIONS_TABLE):
+    raise ImportError("store/versions.py must list the migrations of store/schema.py, in order, and their table")
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.text import fold
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def digits(text: str | None) -> str:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.vocabulary import REACHED_OUTCOMES
@@ -22,6 +21,9 @@ from relance_tui.store.claims import LEASE_SECONDS, Holder, release
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 from relance_tui.store.queue import QueueFilters, QueueItem
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class SessionClosed(RelanceError):
@@ -134,7 +136,7 @@ def join_session(store: Store, session_id: int) -> None:
 
 def list_sessions(store: Store, *, include_closed: bool = False, limit: int = 50) -> list[SessionInfo]:
     where = "" if include_closed else "WHERE s.status = 'open'"
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "SELECT s.id, s.name, s.status, s.created_by, s.created_at, s.closed_at, "
         "(SELECT COUNT(*) FROM session_items i WHERE i.session_id = s.id AND i.status = 'queued'), "
         "(SELECT COUNT(*) FROM session_items i WHERE i.session_id = s.id AND i.status = 'done'), "
@@ -183,7 +185,7 @@ def skip_item(store: Store, session_id: int, debtor_id: int) -> None:
 
 
 def session_items(store: Store, session_id: int, now: dt.datetime) -> list[SessionItem]:
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "SELECT i.debtor_id, d.name, i.position, i.status, i.reason, i.assigned_to, i.done_by, i.outcome, "
         "COALESCE((SELECT SUM(v.amount_cents - v.paid_cents) FROM invoices v WHERE v.debtor_id = i.debtor_id "
         "AND v.status = 'open' AND v.amount_cents > v.paid_cents), 0), "
@@ -198,14 +200,14 @@ def session_items(store: Store, session_id: int, now: dt.datetime) -> list[Sessi
 def board(store: Store, session_id: int) -> Board:
     """Per agent: calls, reached, promises (count, amount), disputes, time on calls, for this session."""
     b = Board()
-    for agent in (r[0] for r in store.db.execute(
+    for agent in (r[0] for r in store.conn.execute(
             "SELECT agent FROM session_members WHERE session_id = ? ORDER BY agent", [session_id])):
         b.agents[agent] = AgentBoard(agent)
-    start = store.db.execute("SELECT created_at FROM sessions WHERE id = ?", [session_id]).fetchone()
+    start = store.conn.execute("SELECT created_at FROM sessions WHERE id = ?", [session_id]).fetchone()
     if start is None:
         raise NotFound(f"session n°{session_id} introuvable")
     # one query, run at each change another agent makes: calls of the session with their promises
-    for agent, outcome, seconds, promises, cents in store.db.execute(
+    for agent, outcome, seconds, promises, cents in store.conn.execute(
             "SELECT e.agent, e.outcome, COALESCE(e.duration_s, 0), COUNT(p.id), COALESCE(SUM(p.amount_cents), 0) "
             "FROM events e INDEXED BY events_at LEFT JOIN promises p ON p.event_id = e.id "
             "WHERE e.at >= ? AND e.kind = 'call' AND json_extract(e.data, '$.session_id') = ? GROUP BY e.id",

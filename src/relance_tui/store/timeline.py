@@ -30,7 +30,7 @@ def timeline_ids(store: Store, *, debtor_id: int | None, kind: str | None = None
         params.append(kind)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     limit = "" if debtor_id is not None else f" LIMIT {EVERYONE_LIMIT}"
-    return array("q", (r[0] for r in store.db.execute(f"SELECT id FROM events {where} ORDER BY id DESC{limit}",
+    return array("q", (r[0] for r in store.conn.execute(f"SELECT id FROM events {where} ORDER BY id DESC{limit}",
                                                        params)))
 
 
@@ -39,10 +39,10 @@ def timeline_entries(store: Store, ids: Sequence[int]) -> list[TimelineEntry]:
         return []
     marks = ", ".join("?" for _ in ids)
     cols = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
-    rows = store.db.execute(f"SELECT {cols}, d.name FROM events e LEFT JOIN debtors d ON d.id = e.debtor_id "
+    rows = store.conn.execute(f"SELECT {cols}, d.name FROM events e LEFT JOIN debtors d ON d.id = e.debtor_id "
                             f"WHERE e.id IN ({marks})", list(ids)).fetchall()
     links: dict[int, list[str]] = {}
-    for event_id, number in store.db.execute(
+    for event_id, number in store.conn.execute(
             f"SELECT l.event_id, i.number FROM event_invoices l JOIN invoices i ON i.id = l.invoice_id "
             f"WHERE l.event_id IN ({marks}) ORDER BY i.number", list(ids)):
         links.setdefault(event_id, []).append(number)

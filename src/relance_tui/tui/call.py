@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from relance_tui.domain.calls import EMAIL_AFTER, call_warnings, format_clock
@@ -31,6 +31,7 @@ from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.claims import ClaimResult, claim, release_claim
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.card import event_line
+from relance_tui.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -226,7 +227,7 @@ class CallScreen(Screen):
                 yield Static("", id="phase-body")
                 yield Static("", id="prompts")
                 yield Static("", id="raised")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         app = self.relance

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static
 
 from relance_tui.domain.identifiers import format_siren
 from relance_tui.domain.instants import format_local
@@ -27,6 +27,7 @@ from relance_tui.domain.vocabulary import (
 from relance_tui.errors import RelanceError
 from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, record_payment, update_contact
 from relance_tui.store.queries import load_rates
+from relance_tui.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -85,7 +86,7 @@ class DebtorScreen(Screen):
             yield Static("", id="promises")
             yield Label("Derniers contacts", classes="section")
             yield Static("", id="recent")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         contacts = self.query_one("#contacts", DataTable)

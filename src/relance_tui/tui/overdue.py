@@ -33,6 +33,8 @@ from relance_tui.store.queries import load_rates
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
+    from relance_tui.config import OfficeSettings
+    from relance_tui.store import Store
     from relance_tui.tui.app import RelanceApp
 
 BUCKET_KEYS = {"1": Bucket.NOT_DUE, "2": Bucket.D1_30, "3": Bucket.D31_60, "4": Bucket.D61_90, "5": Bucket.OVER_90}
@@ -59,6 +61,14 @@ def contact_text(row: OverdueRow, tz: str) -> str:
         return "—"
     what = CALL_OUTCOMES.get(c.outcome or "", "") if c.kind == "call" else EVENT_KINDS.get(c.kind, c.kind)
     return f"{format_local(c.at, tz, '%d/%m')} {what or 'Appel'} ({c.agent})"
+
+
+def first_screen(store: Store, query: OverdueQuery, office: OfficeSettings,
+                 height: int) -> tuple[Sequence[int], dict[int, OverdueRow]]:
+    """The first ``height`` rows of the list and their details (an index walk that stops early)."""
+    keys = matching_ids(store, query, limit=height)
+    rates = load_rates(store)
+    return keys, {r.key: r for r in fetch_rows(store, query, list(keys), rates, office.country, office.timezone)}
 
 
 def columns_for(width: int) -> list[Column]:
@@ -133,7 +143,25 @@ class OverdueView(Vertical):
         yield Static("", id="overdue-status")
 
     def on_mount(self) -> None:
-        self.reload()
+        """The first screenful is read here, before the first paint; the whole list follows in a worker.
+
+        A screenful is a handful of small indexed queries: about 5 ms on the UI thread, but 80 ms
+        and more from a worker thread while the UI thread lays out the app (each sqlite3 call hands
+        the GIL over and then waits for it). Start-up is the one moment nothing else is on screen.
+        """
+        self.generation += 1
+        app = self.relance
+        query, height = self.query_state, max(30, app.size.height)
+        try:
+            keys, rows = first_screen(app.store, query, app.settings.office, height)
+        except Exception:  # noqa: BLE001 - the worker reads again and reports what still fails
+            self.reload(keep_cursor=False)
+            return
+        self.on_overdue_view_loaded(self.Loaded(self.generation, keys, rows, None, None, partial=True))
+        self._update_header()
+        generation = self.generation
+        self.call_after_refresh(lambda: self._load(generation, query, None, app.store, app.settings.office,
+                                                   height, True, first_screen_first=False))
 
     @property
     def table(self) -> VirtualTable:
@@ -194,11 +222,10 @@ class OverdueView(Vertical):
 
     @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
     def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, office,
-              height: int, with_buckets: bool) -> None:
-        if keep is None:
+              height: int, with_buckets: bool, *, first_screen_first: bool = True) -> None:
+        if keep is None and first_screen_first:
             # the first screen first (an index walk that stops early), the whole ordered list after
-            first = matching_ids(store, query, limit=height)
-            rows = {r.key: r for r in fetch_rows(store, query, list(first), load_rates(store), office.country, office.timezone)}
+            first, rows = first_screen(store, query, office, height)
             self.post_message(self.Loaded(generation, first, rows, None, None, partial=True))
         keys = matching_ids(store, query)
         if generation != self.generation:

@@ -65,6 +65,8 @@ class TimelineView(Vertical):
         self.everyone = True
         self.kind: str | None = None
         self.generation = 0
+        self.shown = False  # its tab is the one on screen: loads wait until then (start-up, hidden tab)
+        self.stale = True
 
     @property
     def relance(self) -> RelanceApp:
@@ -76,8 +78,11 @@ class TimelineView(Vertical):
         yield VirtualTable(self.COLUMNS, self.cells, id="timeline")
         yield Static("Entrée : afficher l'entrée en entier", id="timeline-detail")
 
-    def on_mount(self) -> None:
-        self.reload()
+    def show(self, shown: bool) -> None:
+        """Its tab was shown (or another one): catch up on what changed while it was hidden."""
+        self.shown = shown
+        if shown and self.stale:
+            self.reload()
 
     @property
     def table(self) -> VirtualTable:
@@ -108,6 +113,10 @@ class TimelineView(Vertical):
             f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)")
 
     def reload(self, *, keep_cursor: bool = True) -> None:
+        if not self.shown:
+            self.stale = True
+            return
+        self.stale = False
         self.generation += 1
         debtor = None if self.everyone else self.debtor_id
         self._load(self.generation, debtor, self.kind, self.table.current_key if keep_cursor else None,

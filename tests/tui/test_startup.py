@@ -1,0 +1,113 @@
+"""Start-up: what the first screen needs and nothing more, then the rest once it is painted."""
+
+import os
+import subprocess
+import sys
+
+from relance_tui.tui.keybar import KeyBar
+from tests.tui.conftest import overdue, settle
+
+# The real command line, headless; at the first frame that draws invoice rows it notes which
+# modules are loaded and what the list holds, then leaves.
+FIRST_FRAME = r"""
+import sys
+from relance_tui.tui.app import RelanceApp
+from relance_tui.tui.virtual_table import VirtualTable
+render = VirtualTable.render_line
+def spy(self, y):
+    if self.id == "overdue" and self.rows and not hasattr(spy, "seen"):
+        spy.seen = sorted({m.split(".")[0] for m in sys.modules} & {"sqlite_utils", "click", "pluggy", "dateutil"})
+        spy.rows = len(self.rows)
+        self.app.call_after_refresh(self.app.exit)
+    return render(self, y)
+VirtualTable.render_line = spy
+run = RelanceApp.run
+RelanceApp.run = lambda self, **kw: run(self, headless=True, size=(100, 30))
+from relance_tui.cli import main
+main(["--db", sys.argv[1]])
+print("LOADED", ",".join(spy.seen), "ROWS", spy.rows)
+"""
+
+
+def test_first_frame_shows_rows_without_loading_the_write_machinery(demo_store):
+    """sqlite-utils (with click and pluggy) and dateutil cost ~60 ms: the first rows come without them."""
+    demo_store.close()
+    out = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(demo_store.path)], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "RELANCE_AGENT": "marie"})
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("LOADED"))
+    loaded, rows = line.removeprefix("LOADED ").split(" ROWS ")
+    assert loaded == "" and int(rows) >= 24
+
+
+async def test_the_first_screen_is_there_at_mount_and_the_whole_list_follows(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = overdue(app)
+        assert len(table.keys) >= 24 and all(k in table.rows for k in table.keys[:24])  # before any worker
+        await settle(pilot)
+        total = demo_store.conn.execute(
+            "SELECT COUNT(*) FROM invoices WHERE status IN ('open', 'disputed', 'litigation') "
+            "AND amount_cents > paid_cents").fetchone()[0]
+        assert len(table.keys) == total
+        assert "factures" in str(app.query_one("#overdue-status").render())
+
+
+async def test_the_hidden_timeline_reads_nothing_until_shown_then_catches_up(make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        timeline = app.query_one("#timeline-view")
+        assert len(timeline.table.keys) == 0  # hidden: not loaded at start-up
+        demo_store.write(lambda db: db.execute(
+            "INSERT INTO events (at, debtor_id, kind, agent, notes) VALUES (?, 1, 'note', 'karim', 'vu en caché')",
+            [demo_store.now()]))
+        app.action_refresh()
+        await settle(pilot)
+        assert len(timeline.table.keys) == 0 and timeline.stale
+        await pilot.press("f3")
+        await settle(pilot)
+        first = timeline.table.rows[timeline.table.keys[0]]
+        assert first.event.notes == "vu en caché"
+        assert len(timeline.table.keys) == demo_store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+async def test_the_host_is_recorded_once_the_list_is_shown(make_app, demo_store):
+    demo_store.write(lambda db: db.execute("DELETE FROM hosts"))
+    app = make_app(record_host=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        rows = demo_store.conn.execute("SELECT hostname, last_agent, last_pid FROM hosts").fetchall()
+    assert rows == [(demo_store.hostname, "marie", os.getpid())]
+
+
+async def test_the_key_bar_shows_the_keys_of_the_focused_place(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bar = app.query_one(KeyBar)
+        keys = {description for _key, description, _enabled in bar.shown}
+        assert {"Ouvrir", "Filtrer", "Appeler", "Quitter", "Aide"} <= keys
+        assert "Ouvrir" in str(bar.render())
+        await pilot.press("slash")  # the filter: the list's keys leave the bar
+        await settle(pilot)
+        keys = {description for _key, description, _enabled in bar.shown}
+        assert "Ouvrir" not in keys and "Appeler" not in keys and "Aide" in keys
+        assert "Ouvrir" not in str(bar.render())
+        await pilot.press("escape", "enter")  # the debtor card has its own bar
+        await settle(pilot)
+        card_keys = {d for _k, d, _e in app.screen.query_one(KeyBar).shown}
+        assert "Note" in " ".join(card_keys)
+
+
+async def test_the_key_bar_shows_keys_remapped_in_the_config(demo_store, isolated_env):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.tui.app import RelanceApp
+    from tests.conftest import TODAY
+
+    (isolated_env / "config.toml").write_text('[keys]\n"overdue.call" = "f7"\n')
+    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = {d: k for k, d, _e in app.query_one(KeyBar).shown}
+        assert shown["Appeler"] == "f7"
