@@ -53,23 +53,41 @@ async def test_the_first_screen_is_there_at_mount_and_the_whole_list_follows(mak
         assert "factures" in str(app.query_one("#overdue-status").render())
 
 
-async def test_the_hidden_timeline_reads_nothing_until_shown_then_catches_up(make_app, demo_store):
+async def test_the_timeline_is_built_when_first_shown_and_then_catches_up_when_shown_again(make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        timeline = app.query_one("#timeline-view")
-        assert len(timeline.table.keys) == 0  # hidden: not loaded at start-up
+        assert app.timeline_view is None  # not built, not read, at start-up
+        await pilot.press("down", "down")  # the list's cursor moves: the timeline will follow that debtor
+        await settle(pilot)
+        debtor = overdue(app).current_row.debtor_id
+        await pilot.press("f3")
+        await settle(pilot)
+        timeline = app.timeline_view
+        count = demo_store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        assert timeline.debtor_id == debtor and len(timeline.table.keys) == count
+        await pilot.press("f2")  # hidden again: changes are noted, not read
+        await settle(pilot)
         demo_store.write(lambda db: db.execute(
             "INSERT INTO events (at, debtor_id, kind, agent, notes) VALUES (?, 1, 'note', 'karim', 'vu en caché')",
             [demo_store.now()]))
         app.action_refresh()
         await settle(pilot)
-        assert len(timeline.table.keys) == 0 and timeline.stale
+        assert len(timeline.table.keys) == count and timeline.stale
         await pilot.press("f3")
         await settle(pilot)
-        first = timeline.table.rows[timeline.table.keys[0]]
-        assert first.event.notes == "vu en caché"
-        assert len(timeline.table.keys) == demo_store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        assert timeline.table.rows[timeline.table.keys[0]].event.notes == "vu en caché"
+        assert len(timeline.table.keys) == count + 1
+
+
+async def test_timeline_commands_from_the_palette_build_the_tab_first(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app._timeline_action("action_next_kind")
+        await settle(pilot)
+        assert app.timeline_view is not None and app.timeline_view.kind == "call"
+        assert app.query_one("#places").current == "chronologie"
 
 
 async def test_the_host_is_recorded_once_the_list_is_shown(make_app, demo_store):
@@ -111,3 +129,25 @@ async def test_the_key_bar_shows_keys_remapped_in_the_config(demo_store, isolate
         await settle(pilot)
         shown = {d: k for k, d, _e in app.query_one(KeyBar).shown}
         assert shown["Appeler"] == "f7"
+
+
+async def test_the_tab_line_shows_each_tabs_key_and_a_click_shows_that_tab(demo_store, isolated_env):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.tui.app import RelanceApp
+    from relance_tui.tui.tabbar import TabBar
+    from tests.conftest import TODAY
+
+    (isolated_env / "config.toml").write_text('[keys]\n"app.tab_timeline" = "f8"\n')
+    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bar = app.query_one(TabBar)
+        line = str(bar.render())
+        assert "f2 Impayés" in line and "f8 Chronologie" in line and "f3" not in line
+        await pilot.click(TabBar, offset=(line.index("Promesses"), 0))
+        await settle(pilot)
+        assert app.query_one("#places").current == "promesses" and bar.active == "promesses"
+        assert app.promises_view is not None and app.query_one("#promises-table").has_focus
+        await pilot.press("f8")
+        await settle(pilot)
+        assert bar.active == "chronologie" and app.timeline_view.table.has_focus

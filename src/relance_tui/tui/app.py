@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -15,7 +16,8 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, TabbedContent, TabPane
+from textual.containers import Container
+from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
@@ -27,13 +29,16 @@ from relance_tui.store.overdue import SORTS
 from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
+from relance_tui.tui.tabbar import TabBar
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.timeline import TimelineView
+from relance_tui.tui.titlebar import TitleBar
 from relance_tui.tui.virtual_table import VirtualTable
 
 POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
 WATCHDOG_SECONDS = 5.0
 INVOICE_KINDS = frozenset({"payment", "import", "promise", "dispute", "status", "edit"})
+TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
               "session": "#session-table"}
 
@@ -76,6 +81,9 @@ class RelanceApp(App):
     """The collections desk: overdue list, timeline, debtor cards."""
 
     TITLE = "relance"
+    CSS = """
+    #places { height: 1fr; }
+    """
     BINDINGS = [
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit_ctrl", show=False, priority=True),
@@ -108,6 +116,7 @@ class RelanceApp(App):
         self.sub_title = f"{settings.agent_name} · {store.path.name}"
         self.watcher: ChangeWatcher | None = None
         self._promises_checked = False
+        self._following: tuple[int | None, str] = (None, "")  # the debtor under the list's cursor
         self._record_host = record_host and not store.readonly
 
     @cached_property
@@ -126,14 +135,14 @@ class RelanceApp(App):
         return Templates(self.settings.paths.office_file.parent / "templates")
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, time_format="%H:%M")
-        with TabbedContent(initial="impayes"):
-            with TabPane("Impayés", id="impayes"):
+        yield TitleBar()
+        yield TabBar([(tab, label, self._tab_key(tab)) for tab, label in TABS], active="impayes")
+        with ContentSwitcher(initial="impayes", id="places"):
+            with Container(id="impayes"):
                 yield OverdueView(self.today(), id="overdue-view")
-            with TabPane("Chronologie", id="chronologie"):
-                yield TimelineView(id="timeline-view")
-            yield TabPane("Promesses", id="promesses")  # filled when first shown: start-up paints less
-            yield TabPane("Session", id="session")
+            yield Container(id="chronologie")  # these three filled when first shown:
+            yield Container(id="promesses")  # start-up builds and paints less
+            yield Container(id="session")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -206,7 +215,8 @@ class RelanceApp(App):
             overdue.data_changed()  # amounts or statuses may have changed
         else:
             overdue.table.forget_rows()  # only "last contact" moved: refetch what is on screen
-        self.query_one("#timeline-view", TimelineView).reload()
+        if (timeline := self.timeline_view) is not None:
+            timeline.reload()
         screen = self.screen
         debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
         if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
@@ -225,7 +235,8 @@ class RelanceApp(App):
     # -- actions ---------------------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.query_one("#overdue-view", OverdueView).data_changed()
-        self.query_one("#timeline-view", TimelineView).reload()
+        if (timeline := self.timeline_view) is not None:
+            timeline.reload()
         if (view := self.promises_view) is not None:
             view.reload()
         if (sessions := self.sessions_view) is not None:
@@ -233,6 +244,12 @@ class RelanceApp(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    @property
+    def timeline_view(self) -> TimelineView | None:
+        """The Chronologie tab's view, once the tab was shown."""
+        found = self.query("#timeline-view")
+        return found.first() if found else None
 
     @property
     def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
@@ -244,41 +261,53 @@ class RelanceApp(App):
         found = self.query("#sessions-view")
         return found.first() if found else None
 
+    async def _ensure_timeline(self) -> TimelineView:
+        if (view := self.timeline_view) is None:
+            view = TimelineView(id="timeline-view")
+            await self.query_one("#chronologie", Container).mount(view)
+            view.follow(*self._following)
+        return view
+
     async def _ensure_sessions(self) -> None:
         if self.sessions_view is None:
             from relance_tui.tui.sessions import SessionsView  # on demand: keeps start-up short
 
-            await self.query_one("#session", TabPane).mount(SessionsView(id="sessions-view"))
+            await self.query_one("#session", Container).mount(SessionsView(id="sessions-view"))
 
     async def _ensure_promises(self) -> None:
         if self.promises_view is None:
             from relance_tui.tui.promises import PromisesView  # on demand: keeps start-up short
 
-            await self.query_one("#promesses", TabPane).mount(PromisesView(id="promises-view"))
+            await self.query_one("#promesses", Container).mount(PromisesView(id="promises-view"))
+
+    def _tab_key(self, tab: str) -> str:
+        """The key that shows this tab, as remapped in the user's [keys]."""
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == f"show_tab('{tab}')")
+        keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        return self.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0].strip()))
 
     async def action_show_tab(self, tab: str) -> None:
+        """Show a tab: built the first time, brought up to date if it was left stale, focus inside it."""
+        if tab == "chronologie":
+            await self._ensure_timeline()
         if tab == "promesses":
             await self._ensure_promises()
+            if self.promises_view.stale:
+                self.promises_view.reload(force=True)
         if tab == "session":
             await self._ensure_sessions()
-        self.query_one(TabbedContent).active = tab
+        self.query_one("#places", ContentSwitcher).current = tab
+        self.query_one(TabBar).active = tab
+        if (timeline := self.timeline_view) is not None:
+            timeline.show(tab == "chronologie")
         # focus moves into the tab shown (else the pane holding the focus comes back)
-        self.query_one(TAB_TABLES[tab]).focus()
-
-    @on(TabbedContent.TabActivated)
-    async def tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.query_one("#timeline-view", TimelineView).show(event.pane.id == "chronologie")
-        if event.pane.id == "promesses":
-            await self._ensure_promises()
-            promises = self.promises_view
-            if promises.stale:
-                promises.reload(force=True)
-        if event.pane.id == "session":
-            await self._ensure_sessions()
-        wanted = TAB_TABLES.get(event.pane.id or "", "#overdue")
-        table = self.query_one(wanted)
-        if not table.has_focus and not (self.focused and self.focused.id == "filter" and wanted == "#overdue"):
+        table = self.query_one(TAB_TABLES[tab])
+        if not table.has_focus and not (self.focused and self.focused.id == "filter" and tab == "impayes"):
             table.focus()
+
+    @on(TabBar.Chosen)
+    async def tab_clicked(self, message: TabBar.Chosen) -> None:
+        await self.action_show_tab(message.tab)
 
     def action_import_file(self) -> None:
         if self.store.readonly:
@@ -328,12 +357,18 @@ class RelanceApp(App):
     def follow_cursor(self, message: VirtualTable.CursorMoved) -> None:
         row = message.table.current_row
         if row is not None:
-            self.query_one("#timeline-view", TimelineView).follow(row.debtor_id, row.debtor)
+            self._following = (row.debtor_id, row.debtor)
+            if (timeline := self.timeline_view) is not None:
+                timeline.follow(row.debtor_id, row.debtor)
+
+    async def _timeline_action(self, action: str) -> None:
+        """A palette command of the timeline: its tab first (built if it never was), then the action."""
+        await self.action_show_tab("chronologie")
+        getattr(await self._ensure_timeline(), action)()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         overdue = self.query_one("#overdue-view", OverdueView)
-        timeline = self.query_one("#timeline-view", TimelineView)
         yield SystemCommand("Actualiser", "Recharger la liste et la chronologie", self.action_refresh)
         yield SystemCommand("Importer un export comptable", "CSV, FEC ou paiements", self.action_import_file)
         yield SystemCommand("Aide : toutes les touches", "F1", self.action_help)
@@ -352,8 +387,9 @@ class RelanceApp(App):
         for key, sort in SORT_KEYS.items():
             yield SystemCommand(f"Trier par {SORTS[sort][0].lower()}", key,
                                 lambda sort=sort: overdue.action_sort(sort))
-        yield SystemCommand("Chronologie : type suivant", "k", timeline.action_next_kind)
-        yield SystemCommand("Chronologie : tout le cabinet / le débiteur", "a", timeline.action_toggle_everyone)
+        yield SystemCommand("Chronologie : type suivant", "k", lambda: self._timeline_action("action_next_kind"))
+        yield SystemCommand("Chronologie : tout le cabinet / le débiteur", "a",
+                            lambda: self._timeline_action("action_toggle_everyone"))
         for name, theme in self.themes_available.items():
             yield SystemCommand(f"Thème relance : {name}", "Changer de thème",
                                 lambda name=name: self.action_use_theme(name))

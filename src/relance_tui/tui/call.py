@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from relance_tui.domain.calls import EMAIL_AFTER, call_warnings, format_clock
@@ -32,6 +32,7 @@ from relance_tui.store.claims import ClaimResult, claim, release_claim
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.card import event_line
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -217,7 +218,7 @@ class CallScreen(Screen):
         return self.relance.store.clock()
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, time_format="%H:%M")
+        yield TitleBar()
         with Horizontal(id="call-body"):
             with VerticalScroll(id="brief"):
                 yield Static("Préparation de l'appel…", id="brief-text")

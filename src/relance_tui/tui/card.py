@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from relance_tui.domain.identifiers import format_siren
 from relance_tui.domain.instants import format_local
@@ -28,6 +28,7 @@ from relance_tui.errors import RelanceError
 from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, record_payment, update_contact
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -74,7 +75,7 @@ class DebtorScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, time_format="%H:%M")
+        yield TitleBar()
         with VerticalScroll(id="card"):
             yield Static("Chargement…", id="identity")
             yield Label("Contacts (la personne qui peut débloquer le paiement d'abord)", classes="section")

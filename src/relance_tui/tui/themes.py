@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from importlib import resources
 
@@ -15,6 +16,7 @@ _THEME_FIELDS = ("name", "primary", "secondary", "warning", "error", "success", 
                  "variables")
 
 
+@functools.cache  # files of the installed package: read once a process (the CLI and the app both ask)
 def load_themes() -> dict[str, Theme]:
     themes: dict[str, Theme] = {}
     for entry in sorted(resources.files("relance_tui.themes").iterdir(), key=lambda p: p.name):

@@ -1,0 +1,69 @@
+"""The tab line: which place is shown, and the key that shows each one.
+
+Textual's ``TabbedContent`` builds a dozen widgets (tabs, underline,
+switcher, panes) and measured 19 ms of the app's start-up; this bar is one
+widget drawing one line, beside a ``ContentSwitcher`` that holds the places.
+It also shows each tab's key, since agents move between tabs with F2-F5.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class TabBar(Widget, can_focus=False):
+    DEFAULT_CSS = """
+    TabBar {
+        height: 1;
+        background: $panel;
+        color: $foreground-muted;
+        .tabbar--active { background: $accent; color: $text; text-style: bold; }
+        .tabbar--key { color: $text-muted; }
+    }
+    """
+    COMPONENT_CLASSES = {"tabbar--active", "tabbar--key"}
+
+    active = reactive("")
+
+    class Chosen(Message):
+        """A tab was clicked."""
+
+        def __init__(self, tab: str) -> None:
+            super().__init__()
+            self.tab = tab
+
+    def __init__(self, tabs: list[tuple[str, str, str]], *, active: str, **kw) -> None:
+        """``tabs``: (id, label, key shown) in order."""
+        super().__init__(**kw)
+        self.tabs = tabs
+        self.set_reactive(TabBar.active, active)
+        self._spans: list[tuple[int, int, str]] = []
+
+    @property
+    def label(self) -> str:
+        return next(label for tab, label, _key in self.tabs if tab == self.active)
+
+    def render(self) -> Text:
+        active_style = self.get_component_rich_style("tabbar--active")
+        key_style = self.get_component_rich_style("tabbar--key")
+        line = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        for tab, label, key in self.tabs:
+            start = line.cell_len
+            if tab == self.active:
+                line.append(f" {key} {label} ", active_style)
+            else:
+                line.append(f" {key}", key_style)
+                line.append(f" {label} ")
+            self._spans.append((start, line.cell_len, tab))
+            line.append(" ")
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, tab in self._spans:
+            if start <= event.x < end:
+                self.post_message(self.Chosen(tab))
