@@ -421,7 +421,7 @@ def visible_ready(table):
 
 start_load = OverdueView._start_load
 def timed_start_load(self, keep, **kw):
-    if self.query_one("#filter").has_focus:
+    if self.app.focused is not None and self.app.focused.id == "filter":
         start("filter_ms")
     return start_load(self, keep, **kw)
 OverdueView._start_load = timed_start_load

@@ -259,6 +259,7 @@ async def test_a_debtor_claimed_by_another_agent_needs_a_confirmed_steal(make_ap
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         name = demo_store.db.execute("SELECT name FROM debtors WHERE id = ?", [debtor]).fetchone()[0]
+        await pilot.press("slash")
         app.query_one("#filter", Input).value = name
         await settle(pilot)
         view = app.query_one("#overdue-view")

@@ -46,6 +46,7 @@ async def test_filter_by_invoice_number_siren_and_phone(make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("slash")
         for typed in (number, siren, phone):  # the phone is typed with its spaces
             app.query_one("#filter").value = typed
             await settle(pilot)

@@ -151,3 +151,28 @@ async def test_the_tab_line_shows_each_tabs_key_and_a_click_shows_that_tab(demo_
         await pilot.press("f8")
         await settle(pilot)
         assert bar.active == "chronologie" and app.timeline_view.table.has_focus
+
+
+async def test_the_filter_field_takes_the_hints_place_on_slash_or_a_click(make_app):
+    from textual.widgets import Input
+
+    from relance_tui.tui.overdue import FilterHint
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert not app.query("#filter") and "/ pour filtrer" in str(app.query_one(FilterHint).render())
+        await pilot.press("slash", *"dupont")  # typed at once: nothing lost while the field is built
+        await settle(pilot)
+        field = app.query_one("#filter", Input)
+        assert field.has_focus and field.value == "dupont" and not app.query(FilterHint)
+        assert app.query_one("#overdue-view").query_state.text == "dupont"
+        await pilot.press("escape")
+        assert overdue(app).has_focus
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click(FilterHint)
+        await settle(pilot)
+        assert app.query_one("#filter", Input).has_focus

@@ -71,6 +71,17 @@ def first_screen(store: Store, query: OverdueQuery, office: OfficeSettings,
     return keys, {r.key: r for r in fetch_rows(store, query, list(keys), rates, office.country, office.timezone)}
 
 
+FILTER_HINT = "/ pour filtrer : nom, n° de facture, SIREN, téléphone, contact"
+
+
+class FilterHint(Static):
+    """What the filter field looks like before it is first used: a text field costs 7 ms of start-up
+    (measured), a line of text nothing. "/" or a click puts the real field in its place."""
+
+    async def on_click(self) -> None:
+        await self.query_ancestor(OverdueView).action_focus_filter()
+
+
 def columns_for(width: int) -> list[Column]:
     cols = [Column("debtor", "Débiteur", 0), Column("number", "Facture", 14)]
     if width >= 120:
@@ -92,6 +103,7 @@ class OverdueView(Vertical):
     OverdueView { height: 1fr; }
     #aging { height: 1; padding: 0 1; background: $panel; }
     #filter { height: 3; margin: 0 0; }
+    FilterHint { height: 3; padding: 0 2; border: tall $border-blurred; background: $surface; color: $text-disabled; }
     #overdue-header { height: 1; padding: 0 0; text-style: bold; background: $boost; }
     #overdue-status { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -137,7 +149,7 @@ class OverdueView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="aging")
-        yield Input(placeholder="/ pour filtrer : nom, n° de facture, SIREN, téléphone, contact", id="filter")
+        yield FilterHint(FILTER_HINT)
         yield Static("", id="overdue-header")
         yield VirtualTable(columns_for(100), self.cells, styles_for=self.row_style, id="overdue")
         yield Static("", id="overdue-status")
@@ -314,8 +326,19 @@ class OverdueView(Vertical):
     def filter_done(self) -> None:
         self.table.focus()
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+    async def action_focus_filter(self) -> None:
+        (await self._filter_field()).focus()
+
+    async def _filter_field(self) -> Input:
+        """The filter field, put in the hint's place the first time it is wanted."""
+        found = self.query("#filter")
+        if found:
+            return found.first(Input)
+        hint = self.query_one(FilterHint)
+        field = Input(placeholder=FILTER_HINT, id="filter")
+        await self.mount(field, before=hint)
+        await hint.remove()
+        return field
 
     def action_bucket(self, code: str) -> None:
         bucket = Bucket(code) if code else None
@@ -355,5 +378,5 @@ class OverdueView(Vertical):
             self.post_message(self.OpenDebtor(row.debtor_id))
 
     def key_escape(self) -> None:
-        if self.query_one("#filter", Input).has_focus:
+        if self.app.focused is not None and self.app.focused.id == "filter":
             self.table.focus()
