@@ -35,8 +35,9 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
             [siren]).fetchone()[0], symbol=False)
     session = TmuxSession([relance_command(), "--db", str(db)], e2e_env)
     try:
-        screen = session.wait_for("factures · tri : retard")
+        session.wait_for("factures · tri : retard")  # the first screenful
         session.wait_for("⏎ Ouvrir")
+        screen = session.wait_for("5 +90 j")  # the aging bar follows once the whole list is counted
         for text in ("Impayés", "Chronologie", "Débiteur", "Reste dû", "Pénalités", "1 à échoir", "5 +90 j", "Σ"):
             assert text in screen
         session.send("/")
