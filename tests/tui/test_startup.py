@@ -176,3 +176,29 @@ async def test_the_filter_field_takes_the_hints_place_on_slash_or_a_click(make_a
         await pilot.click(FilterHint)
         await settle(pilot)
         assert app.query_one("#filter", Input).has_focus
+
+
+async def test_a_filter_paints_its_first_screen_then_the_whole_list_follows(make_app, demo_store, monkeypatch):
+    import dataclasses
+
+    from relance_tui.store.overdue import matching_ids
+    from relance_tui.tui.overdue import OverdueView
+
+    seen = []
+    loaded = OverdueView.on_overdue_view_loaded
+    monkeypatch.setattr(OverdueView, "on_overdue_view_loaded",
+                        lambda self, m: (seen.append((m.partial, len(m.keys))), loaded(self, m))[1])
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.query_one("#overdue-view")
+        seen.clear()
+        await pilot.press("slash", "e")
+        await settle(pilot)
+        expected = matching_ids(demo_store, dataclasses.replace(view.query_state, text="e"))
+        assert len(expected) > 30  # more than a screen, so the two steps differ
+        screen = max(30, overdue(app).size.height + 2)
+        assert seen == [(True, screen), (False, len(expected))]
+        assert list(overdue(app).keys) == list(expected)
+        assert str(app.query_one("#overdue-status").render()).startswith(f"{len(expected)} factures")
