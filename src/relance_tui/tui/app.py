@@ -10,19 +10,18 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Container
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.containers import Container
 from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
-from relance_tui.domain.calendar import OfficeCalendar
-from relance_tui.domain.calls import CallingRules, parse_hours
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.overdue import SORTS
@@ -31,9 +30,13 @@ from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
 from relance_tui.tui.tabbar import TabBar
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
-from relance_tui.tui.timeline import TimelineView
 from relance_tui.tui.titlebar import TitleBar
 from relance_tui.tui.virtual_table import VirtualTable
+
+if TYPE_CHECKING:  # imported where used: the first screen does without them
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.domain.calls import CallingRules
+    from relance_tui.tui.timeline import TimelineView
 
 POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
 WATCHDOG_SECONDS = 5.0
@@ -121,10 +124,14 @@ class RelanceApp(App):
 
     @cached_property
     def calendar(self) -> OfficeCalendar:
+        from relance_tui.domain.calendar import OfficeCalendar
+
         return OfficeCalendar(self.settings.office.country)
 
     @cached_property
     def calling_rules(self) -> CallingRules:
+        from relance_tui.domain.calls import CallingRules, parse_hours
+
         c = self.settings.calling
         return CallingRules(parse_hours(c.hours), frozenset(c.days), c.public_holidays, c.max_calls_30d)
 
@@ -263,6 +270,8 @@ class RelanceApp(App):
 
     async def _ensure_timeline(self) -> TimelineView:
         if (view := self.timeline_view) is None:
+            from relance_tui.tui.timeline import TimelineView
+
             view = TimelineView(id="timeline-view")
             await self.query_one("#chronologie", Container).mount(view)
             view.follow(*self._following)
@@ -429,6 +438,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     from relance_tui.tui.import_screen import ImportScreen
     from relance_tui.tui.promises import ExportScreen, PromisesView
     from relance_tui.tui.sessions import AgentScreen, NewSessionScreen, SessionsView
+    from relance_tui.tui.timeline import TimelineView
 
     return (
         ("Partout", (RelanceApp,)),
