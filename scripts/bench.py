@@ -539,30 +539,44 @@ def _pty_spawn(argv: list[str], env: dict[str, str]) -> tuple[int, int]:
     return pid, fd
 
 
+def _pty_read(fd: int, *, idle: float, until: bytes | None = None, limit: float = 60.0,
+              stop_at_until: bool = False, t0: float | None = None) -> tuple[bytes, float | None]:
+    """What a pty shows until it stays quiet for ``idle`` seconds (having shown ``until``, if given),
+    and when ``until`` first appeared (seconds since ``t0``)."""
+    import select
+
+    start = time.perf_counter() if t0 is None else t0
+    deadline = time.monotonic() + limit
+    data, seen = b"", None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], idle)
+        if not ready:
+            if until is None or until in data:
+                break
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+        if until is not None and seen is None and until in data:
+            seen = time.perf_counter() - start
+            if stop_at_until:
+                break
+    return data, seen
+
+
 def _pty_first_paint(argv: list[str], marker: bytes, env: dict[str, str] | None = None,
                      limit: float = 30.0) -> float:
     """Seconds from spawning argv on a terminal to the marker's bytes reaching the terminal."""
-    import select
     import signal
 
     t0 = time.perf_counter()
     pid, fd = _pty_spawn(argv, env or {})
-    data, seen = b"", None
     try:
-        while time.perf_counter() - t0 < limit:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            data += chunk
-            if marker in data:
-                seen = time.perf_counter() - t0
-                break
+        data, seen = _pty_read(fd, idle=0.5, until=marker, limit=limit, stop_at_until=True, t0=t0)
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -574,28 +588,11 @@ def _pty_first_paint(argv: list[str], marker: bytes, env: dict[str, str] | None 
 
 def _terminal_bytes(db: Path, moves: int = 10) -> tuple[int, list[int]]:
     """Bytes the real app writes to a 100x30 pty: the first full paint, then per cursor move."""
-    import select
-
     exe = Path(sys.executable).parent / "relance"
     pid, fd = _pty_spawn([str(exe), "--db", str(db)], {"RELANCE_AGENT": "bench"})
 
-    def drain(idle: float, until: bytes | None = None, limit: float = 60.0) -> bytes:
-        data = b""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], idle)
-            if not ready:
-                if until is None or until in data:
-                    break
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            data += chunk
-        return data
+    def drain(idle: float, until: bytes | None = None) -> bytes:
+        return _pty_read(fd, idle=idle, until=until)[0]
 
     first = drain(1.5, until="factures".encode())
     sizes = []
