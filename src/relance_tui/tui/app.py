@@ -292,7 +292,7 @@ class RelanceApp(App):
     def _tab_key(self, tab: str) -> str:
         """The key that shows this tab, as remapped in the user's [keys]."""
         binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == f"show_tab('{tab}')")
-        keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        keys = self.settings.keys.get(binding.id, binding.key) if binding.id else binding.key
         return self.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0].strip()))
 
     async def action_show_tab(self, tab: str) -> None:
