@@ -30,7 +30,7 @@ from relance_tui.store.overdue import (
     matching_ids,
 )
 from relance_tui.store.queries import load_rates
-from relance_tui.tui.virtual_table import Column, VirtualTable
+from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
 
 if TYPE_CHECKING:
     from relance_tui.config import OfficeSettings
@@ -124,11 +124,6 @@ class OverdueView(Vertical):
             super().__init__()
             self.generation, self.keys, self.rows, self.buckets, self.keep = generation, keys, rows, buckets, keep
             self.partial = partial  # only the first screen: the full list follows
-
-    class RowsLoaded(Message):
-        def __init__(self, generation: int, rows: dict[int, OverdueRow]) -> None:
-            super().__init__()
-            self.generation, self.rows = generation, rows
 
     class OpenDebtor(Message):
         def __init__(self, debtor_id: int) -> None:
@@ -278,9 +273,10 @@ class OverdueView(Vertical):
             return
         with self.app.batch_update():
             if message.partial or message.keep is not None or not self._showing_partial:
-                self.table.set_keys(message.keys, message.rows, keep=message.keep)
+                self.table.set_keys(message.keys, message.rows, keep=message.keep, read_rows=self._row_reader())
             else:  # the full list after its first screen: same rows, same cursor
-                self.table.set_keys(message.keys, {**self.table.rows, **message.rows}, keep=self.table.current_key)
+                self.table.set_keys(message.keys, {**self.table.rows, **message.rows}, keep=self.table.current_key,
+                                    read_rows=self._row_reader())
             self._showing_partial = message.partial
             if message.buckets is not None:
                 self.buckets = message.buckets
@@ -289,19 +285,12 @@ class OverdueView(Vertical):
         if message.partial:
             self.call_after_refresh(self._load_the_rest, message.generation)
 
-    @on(VirtualTable.NeedRows, "#overdue")
-    def need_rows(self, message: VirtualTable.NeedRows) -> None:
+    def _row_reader(self) -> RowReader:
+        """How the table reads the rows it lacks, for the query shown (run in a worker)."""
         app = self.relance
-        self._fetch(self.generation, self.query_state, message.keys, app.store, app.settings.office)
-
-    @work(thread=True, group="overdue-rows", exit_on_error=False)
-    def _fetch(self, generation: int, query: OverdueQuery, keys: list[int], store, office) -> None:
-        rows = fetch_rows(store, query, keys, load_rates(store), office.country, office.timezone)
-        self.post_message(self.RowsLoaded(generation, {r.key: r for r in rows}))
-
-    def on_overdue_view_rows_loaded(self, message: RowsLoaded) -> None:
-        if message.generation == self.generation:
-            self.table.add_rows(message.rows)
+        store, query, office = app.store, self.query_state, app.settings.office
+        return lambda keys: {r.key: r for r in fetch_rows(store, query, keys, load_rates(store), office.country,
+                                                          office.timezone)}
 
     def _update_aging(self) -> None:
         parts = []

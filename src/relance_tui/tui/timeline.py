@@ -53,11 +53,6 @@ class TimelineView(Vertical):
             super().__init__()
             self.generation, self.keys, self.rows, self.keep = generation, keys, rows, keep
 
-    class RowsLoaded(Message):
-        def __init__(self, generation: int, rows: dict[int, TimelineEntry]) -> None:
-            super().__init__()
-            self.generation, self.rows = generation, rows
-
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.debtor_id: int | None = None
@@ -135,21 +130,10 @@ class TimelineView(Vertical):
 
     def on_timeline_view_loaded(self, message: Loaded) -> None:
         if message.generation == self.generation:
-            self.table.set_keys(message.keys, message.rows, keep=message.keep)
+            store = self.relance.store
+            self.table.set_keys(message.keys, message.rows, keep=message.keep,
+                                read_rows=lambda keys: {e.event.id: e for e in timeline_entries(store, keys)})
             self._title()
-
-    @on(VirtualTable.NeedRows, "#timeline")
-    def need_rows(self, message: VirtualTable.NeedRows) -> None:
-        self._fetch(self.generation, message.keys, self.relance.store)
-
-    @work(thread=True, group="timeline-rows", exit_on_error=False)
-    def _fetch(self, generation: int, keys: list[int], store) -> None:
-        rows = {e.event.id: e for e in timeline_entries(store, keys)}
-        self.post_message(self.RowsLoaded(generation, rows))
-
-    def on_timeline_view_rows_loaded(self, message: RowsLoaded) -> None:
-        if message.generation == self.generation:
-            self.table.add_rows(message.rows)
 
     @on(VirtualTable.Selected, "#timeline")
     def expand(self, message: VirtualTable.Selected) -> None:

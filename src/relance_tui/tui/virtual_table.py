@@ -2,8 +2,9 @@
 
 It holds the ordered keys of every row (one integer each) and a cache of the
 rows it has been given. For a row it does not have it draws a placeholder and
-posts ``NeedRows``; its owner fetches them in a worker and calls
-``add_rows``. 200,000 rows cost 1.6 MB of keys and nothing more.
+reads it, with the screens around it, in a worker thread through the
+``read_rows`` function its owner gave with the keys. 200,000 rows cost 1.6 MB
+of keys and nothing more.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+
+RowReader = Callable[[list[int]], dict[int, Any]]  # keys -> rows; runs in a worker: no widgets
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     cursor = reactive(0, repaint=False)  # watch_cursor repaints the two lines that change
 
-    class NeedRows(Message):
-        def __init__(self, table: VirtualTable, keys: list[int]) -> None:
+    class RowsRead(Message, bubble=False):
+        def __init__(self, epoch: int, rows: dict[int, Any]) -> None:
             super().__init__()
-            self.table, self.keys = table, keys
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+            self.epoch, self.rows = epoch, rows
 
     class Selected(Message):
         def __init__(self, table: VirtualTable, key: int, row: Any) -> None:
@@ -93,10 +94,17 @@ class VirtualTable(ScrollView, can_focus=True):
         self.keys: Sequence[int] = ()
         self.rows: dict[int, Any] = {}
         self._requested: set[int] = set()
+        self._read_rows: RowReader | None = None
+        self._epoch = 0  # rows read for an older set of keys (or before data changed) are dropped
 
     # -- data --------------------------------------------------------------------------
-    def set_keys(self, keys: Sequence[int], rows: dict[int, Any], *, keep: int | None = None) -> None:
-        """New ordered keys (and the rows already known); the cursor stays on ``keep`` if still there."""
+    def set_keys(self, keys: Sequence[int], rows: dict[int, Any], *, keep: int | None = None,
+                 read_rows: RowReader | None = None) -> None:
+        """New ordered keys, the rows already known and how to read the others; the cursor stays on
+        ``keep`` if still there."""
+        self._epoch += 1
+        if read_rows is not None:
+            self._read_rows = read_rows
         self.keys = keys
         self.rows = dict(rows)
         self._requested = set()
@@ -123,7 +131,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def forget_rows(self) -> None:
-        """Drop cached rows (data changed); visible ones are fetched again."""
+        """Drop cached rows (data changed); visible ones are read again."""
+        self._epoch += 1
         self.rows.clear()
         self._requested.clear()
         self.refresh()
@@ -177,9 +186,17 @@ class VirtualTable(ScrollView, can_focus=True):
         start = max(0, self.scroll_offset.y - height)
         end = min(len(self.keys), self.scroll_offset.y + height * (1 + self.PREFETCH))
         wanted = [k for k in self.keys[start:end] if k not in self.rows and k not in self._requested]
-        if wanted:
+        if wanted and self._read_rows is not None:
             self._requested.update(wanted)
-            self.post_message(self.NeedRows(self, wanted))
+            self._read(self._epoch, self._read_rows, wanted)
+
+    @work(thread=True, group="virtual-table-rows", exit_on_error=False)
+    def _read(self, epoch: int, read_rows: RowReader, keys: list[int]) -> None:
+        self.post_message(self.RowsRead(epoch, read_rows(keys)))
+
+    def on_virtual_table_rows_read(self, message: RowsRead) -> None:
+        if message.epoch == self._epoch:
+            self.add_rows(message.rows)
 
     def watch_cursor(self, old: int, new: int) -> None:
         height = max(1, self.size.height)
