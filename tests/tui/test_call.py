@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from relance_tui.errors import DatabaseBusy
 from relance_tui.store import open_store
@@ -382,3 +382,48 @@ async def test_a_payment_entered_on_the_card_keeps_a_promise(make_app, demo_stor
         await settle(pilot)
         assert app.screen is card
         assert "Promesse de 10,00\u00a0€ pour le 26/11/2026 : Tenue" in text(card, "#promises")
+
+
+async def test_switching_contact_mid_call_runs_the_guard_for_that_contact(make_app, demo_store, clock):
+    from relance_tui.store.cards import debtor_card
+    from relance_tui.store.queries import append_event, load_rates
+
+    debtor = demo_store.db.execute("""
+        SELECT d.id FROM debtors d
+        WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.debtor_id = d.id AND i.status = 'open'
+                      AND i.amount_cents > i.paid_cents)
+          AND (SELECT COUNT(*) FROM contacts c WHERE c.debtor_id = d.id) >= 2
+          AND (SELECT COUNT(*) FROM events e WHERE e.debtor_id = d.id AND e.kind = 'call'
+               AND e.at >= '2026-10-24') = 0
+        ORDER BY d.id LIMIT 1""").fetchone()[0]
+    card = debtor_card(demo_store, debtor, as_of=clock().date(), rates=load_rates(demo_store))
+    first = card.contacts[0].id  # the call opens on the releaser, listed first
+    other = card.contacts[1].id  # "c" goes to the next one
+    for days in (3, 6, 9, 12):  # four calls to the other contact this month
+        at = (MONDAY_1030 - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        demo_store.write(lambda db, at=at: append_event(db, at=at, agent="karim", kind="call", debtor_id=debtor,
+                                                        direction="out", outcome="voicemail",
+                                                        data={"contact_id": other}))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        call = await open_call(app, pilot, debtor)  # no warning for the first contact, a Monday at 10:30
+        assert call.contact_id == first and call.started is not None
+        await pilot.press("c")
+        await settle(pilot)
+        guard = app.screen
+        assert isinstance(guard, GuardScreen)
+        assert "Déjà 4 appel(s) à ce contact" in text(guard, "#guard-reasons")
+        assert any("Échap : garder le contact actuel" in str(label.render()) for label in guard.query(Label))
+        await pilot.press("escape")  # keep the first contact: the call goes on
+        await settle(pilot)
+        assert app.screen is call and call.contact_id == first and call.started is not None
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*"il a demandé à être rappelé", "enter")
+        await settle(pilot)
+        assert app.screen is call and call.contact_id == other and call.calls_30d == 4
+        assert call.guard_override == "il a demandé à être rappelé"
+    note = demo_store.db.execute("SELECT data FROM events WHERE outcome = 'call_guard_override' AND debtor_id = ?",
+                                 [debtor]).fetchone()
+    assert json.loads(note[0])["reason"] == "il a demandé à être rappelé"
+    assert "Déjà 4 appel(s)" in json.loads(note[0])["reasons"][0]

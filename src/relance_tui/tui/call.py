@@ -81,15 +81,17 @@ class GuardScreen(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Ne pas appeler", id="guard.cancel")]
 
-    def __init__(self, reasons: list[str]) -> None:
+    def __init__(self, reasons: list[str], *, cancel: str = "ne pas appeler") -> None:
         super().__init__()
         self.reasons = reasons
+        self.cancel = cancel  # what Escape does: not call, or (switching contact mid-call) keep the contact
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Attention avant d'appeler[/b] (appels répétés : Code pénal 222-16)")
             yield Static("\n".join(f"• {r}" for r in self.reasons), id="guard-reasons")
-            yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. Échap : ne pas appeler.")
+            yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. "
+                        f"Échap : {self.cancel}.")
             yield Input(placeholder="ex. le client a demandé à être rappelé à cette heure", id="guard-reason")
             yield Static("", id="guard-error")
 
@@ -206,6 +208,7 @@ class CallScreen(Screen):
         self.phase_started: dt.datetime | None = None
         self.last_renewal: dt.datetime | None = None
         self.guard_override = ""
+        self.acknowledged: set[str] = set()  # warnings the agent already gave a reason for in this call
         self.saved: SavedCall | None = None
         self.calls_30d = 0
         self.holding = False  # we hold the claim on this debtor
@@ -313,11 +316,16 @@ class CallScreen(Screen):
             if reason is None:
                 self._release_and_close()
                 return
-            self.guard_override = reason
-            self._log_override(app.store, reasons, reason)
+            self._override(reasons, reason)
             self._start()
 
         self.app.push_screen(GuardScreen(reasons), answered)
+
+    def _override(self, reasons: list[str], reason: str) -> None:
+        """Calling despite these warnings, for this reason: kept with the call and logged at once."""
+        self.acknowledged.update(reasons)
+        self.guard_override = f"{self.guard_override} ; {reason}" if self.guard_override else reason
+        self._log_override(self.relance.store, reasons, reason)
 
     @work(thread=True, group="call-log", exit_on_error=False)
     def _log_override(self, store, reasons: list[str], reason: str) -> None:
@@ -409,8 +417,29 @@ class CallScreen(Screen):
         self.post_message(self.Scripted(contact_id, calls, render_script(card, contact, **script_settings)))
 
     def on_call_screen_scripted(self, message: Scripted) -> None:
-        self.contact_id, self.calls_30d = message.contact_id, message.calls_30d
-        self._apply_script(message.script)
+        """Another contact of the debtor: the frequency guard again, for that contact's calls (and for
+        whatever else changed since the call began, e.g. the end of calling hours)."""
+        app = self.relance
+        now_local = self.now().astimezone(ZoneInfo(app.settings.office.timezone))
+        reasons = [r for r in call_warnings(now_local, app.calling_rules, app.calendar, message.calls_30d)
+                   if r not in self.acknowledged]
+
+        def switch() -> None:
+            self.contact_id, self.calls_30d = message.contact_id, message.calls_30d
+            self._apply_script(message.script)
+
+        if not reasons:
+            switch()
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is None:
+                self.notify("Contact inchangé.", severity="information")
+                return
+            self._override(reasons, reason)
+            switch()
+
+        self.app.push_screen(GuardScreen(reasons, cancel="garder le contact actuel"), answered)
 
     def _render_brief(self) -> None:
         card = self.card
