@@ -427,3 +427,32 @@ async def test_switching_contact_mid_call_runs_the_guard_for_that_contact(make_a
                                  [debtor]).fetchone()
     assert json.loads(note[0])["reason"] == "il a demandé à être rappelé"
     assert "Déjà 4 appel(s)" in json.loads(note[0])["reasons"][0]
+
+
+async def test_promises_tab_lists_the_days_promises_and_enter_opens_the_debtor(make_app, demo_store, clock):
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+    from relance_tui.tui.card import DebtorScreen
+
+    debtors = [r[0] for r in demo_store.db.execute(
+        "SELECT DISTINCT debtor_id FROM invoices WHERE status = 'open' AND amount_cents > paid_cents "
+        "ORDER BY debtor_id LIMIT 40")]
+    for k, debtor in enumerate(debtors):  # more promises than the screen holds
+        save_call(demo_store, CallReport(debtor_id=debtor, outcome="promise", started_at=clock(), duration_s=60,
+                                         instalments=(Instalment(dt.date(2026, 12, 1 + k % 20), 1_000 + k),)),
+                  today=clock().date(), calendar=OfficeCalendar("FR"))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        view = app.query_one("#promises-view")
+        table = app.query_one("#promises-table")
+        assert len(debtors) > table.size.height  # more than a screen: the table draws only what shows
+        assert table.has_focus and len(table.keys) == len(debtors)
+        assert "Débiteur" in text(view, "#promises-header") and "Montant" in text(view, "#promises-header")
+        assert f"{len(debtors)} promesse(s)" in text(view, "#promises-total")
+        await pilot.press("end")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DebtorScreen) and app.screen.debtor_id == view.lines[-1].debtor_id

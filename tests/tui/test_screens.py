@@ -1,4 +1,5 @@
 import contextlib
+import datetime as dt
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from textual.widgets import Input, Log
 from textual.worker import WorkerCancelled
 
 from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
+from tests.conftest import TODAY
 from tests.tui.conftest import overdue, settle
 
 
@@ -275,6 +277,29 @@ def test_timeline_snapshot(snap_compare, make_app, frozen_clock, size):
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_promises_snapshot(snap_compare, make_app, demo_store, frozen_clock, size):
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+
+    debtors = [r[0] for r in demo_store.db.execute(
+        "SELECT DISTINCT debtor_id FROM invoices WHERE status = 'open' AND amount_cents > paid_cents "
+        "ORDER BY debtor_id LIMIT 3")]
+    for k, debtor in enumerate(debtors):
+        save_call(demo_store, CallReport(debtor_id=debtor, outcome="promise", started_at=demo_store.clock(),
+                                         duration_s=60, instalments=tuple(
+                                             Instalment(dt.date(2026, 12, 1 + 7 * n), 10_000 * (k + 1))
+                                             for n in range(1 + k % 2))),
+                  today=TODAY, calendar=OfficeCalendar("FR"))
+
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
 
