@@ -202,3 +202,53 @@ async def test_a_filter_paints_its_first_screen_then_the_whole_list_follows(make
         assert seen == [(True, screen), (False, len(expected))]
         assert list(overdue(app).keys) == list(expected)
         assert str(app.query_one("#overdue-status").render()).startswith(f"{len(expected)} factures")
+
+
+async def test_a_commit_holding_the_file_at_start_up_does_not_hold_the_first_frame(demo_db_template, tmp_path,
+                                                                                   isolated_env):
+    """Rollback journal (a network share): a reader waits while another agent's commit holds the file.
+    The first frame comes at once with an empty list, the rows once the file is free."""
+    import shutil
+    import sqlite3
+    import threading
+
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.store import open_store
+    from relance_tui.tui.app import RelanceApp
+    from tests.conftest import TODAY
+
+    path = tmp_path / "partage" / "relance.db"
+    path.parent.mkdir()
+    shutil.copy(demo_db_template, path)
+    store = open_store(path, agent="marie", journal_override="delete")
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")  # another agent's commit, writing the file
+    release = threading.Timer(1.5, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        app = RelanceApp(store, load_settings(resolve_paths(path)), today=lambda: TODAY, live=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert release.is_alive() and len(overdue(app).keys) == 0  # on screen, the file still held
+            for _ in range(100):
+                await pilot.pause(0.1)
+                if len(overdue(app).keys) > 24 and app.watcher is not None:
+                    break
+            assert len(overdue(app).keys) > 24 and app.watcher is not None
+    finally:
+        release.join()
+        other.close()
+        store.close()
+
+
+async def test_another_machine_on_the_same_file_is_warned_once_the_list_shows(make_app, demo_store, monkeypatch):
+    now = demo_store.now()
+    demo_store.write(lambda db: db.execute(
+        "INSERT INTO hosts (hostname, first_seen, last_seen, last_agent, last_pid) "
+        "VALUES ('poste-compta', ?, ?, 'karim', 1)", [now, now]))
+    app = make_app()
+    said = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert any("autre machine" in m and "poste-compta (karim" in m for m in said)

@@ -20,7 +20,8 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -159,6 +160,20 @@ class Store:
             conn.close()
         self._local.conn = None
         self._local.db = None
+
+    @contextmanager
+    def impatient(self, wait_ms: int) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, giving up after ``wait_ms`` on a lock instead of the usual 10 s.
+
+        For a read the UI thread may do when a worker could do it instead (rollback journal on a
+        network share: a reader waits while another agent's commit holds the file).
+        """
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            yield conn
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
 
     def now(self) -> str:
         return to_iso(self.clock())

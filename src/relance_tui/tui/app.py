@@ -153,25 +153,36 @@ class RelanceApp(App):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        warning = self.store.host_warning()
-        if warning:
-            self.notify(warning, severity="warning", timeout=15)
+        # nothing here reads the database: on a network share a reader can wait for another agent's
+        # commit, and the first frame should not (the list's first screen bounds its own wait)
         if self.store.readonly:
             self.notify("Base en lecture seule : consultation uniquement.", severity="warning", timeout=10)
         self.query_one("#overdue", VirtualTable).focus()
         if self.live:
-            self.watcher = ChangeWatcher(self.store)
-            self.set_interval(POLL_SECONDS, self.poll_changes)
+            self.call_after_refresh(self._start_watching)
         if self.watch_terminal:
             self.set_interval(WATCHDOG_SECONDS, self.check_terminal)
-        if self._record_host:
-            self.call_after_refresh(self.record_host)
+        self.call_after_refresh(self.check_hosts, self._record_host)
 
     @work(thread=True, exclusive=True, group="hosts", exit_on_error=False)
-    def record_host(self) -> None:
-        """This machine and agent in the hosts table (the other-machine warning), once the list shows:
-        the first write of the session (and its fsync) is not worth delaying the first screen."""
-        self.store.record_host()
+    def check_hosts(self, record: bool) -> None:
+        """Warn when another machine opened this file lately, then (record) add this machine and agent
+        to the hosts table: once the list shows, since the first write of the session (and its fsync)
+        is not worth delaying the first screen."""
+        warning = self.store.host_warning()
+        if record:
+            self.store.record_host()
+        if warning:
+            self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _start_watching(self) -> None:
+        watcher = ChangeWatcher(self.store)  # its first reads, off the UI thread too
+        self.call_from_thread(self._watching, watcher)
+
+    def _watching(self, watcher: ChangeWatcher) -> None:
+        self.watcher = watcher
+        self.set_interval(POLL_SECONDS, self.poll_changes)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

@@ -71,6 +71,8 @@ def first_screen(store: Store, query: OverdueQuery, office: OfficeSettings,
     return keys, {r.key: r for r in fetch_rows(store, query, list(keys), rates, office.country, office.timezone)}
 
 
+FIRST_SCREEN_WAIT_MS = 200  # the most start-up waits on the UI thread for another agent's commit
+
 FILTER_HINT = "/ pour filtrer : nom, n° de facture, SIREN, téléphone, contact"
 
 
@@ -161,8 +163,9 @@ class OverdueView(Vertical):
         app = self.relance
         query, height = self.query_state, max(30, app.size.height)
         try:
-            keys, rows = first_screen(app.store, query, app.settings.office, height)
-        except Exception:  # noqa: BLE001 - the worker reads again and reports what still fails
+            with app.store.impatient(FIRST_SCREEN_WAIT_MS):  # locked by a commit: let a worker wait
+                keys, rows = first_screen(app.store, query, app.settings.office, height)
+        except Exception:  # noqa: BLE001 - the worker reads again (waiting) and reports what still fails
             self.reload(keep_cursor=False)
             return
         self._rest_with_buckets = True
