@@ -55,6 +55,15 @@ def test_doctor_reports_paths_journal_schema_integrity_hosts(tmp_path, capsys):
         assert expected in out
 
 
+def test_doctor_names_key_identifiers_that_do_nothing(tmp_path, capsys, isolated_env):
+    db = tmp_path / "relance.db"
+    run(capsys, "--db", str(db), "init")
+    (isolated_env / "config.toml").write_text('[keys]\n"overdue.fitler" = "ctrl+f"\n"app.refresh" = "f5"\n')
+    code, out, _ = run(capsys, "--db", str(db), "doctor")
+    assert code == 0
+    assert "[keys] : 2 touche(s) redéfinie(s) ; identifiant(s) inconnu(s), sans effet : overdue.fitler" in out
+
+
 def test_doctor_on_network_path_wants_rollback_journal(tmp_path, capsys, monkeypatch):
     db = tmp_path / "relance.db"
     monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", "network")

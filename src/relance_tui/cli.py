@@ -102,6 +102,12 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  base           : {paths.db}")
     print(f"  réglages cabinet : {paths.office_file}{'' if paths.office_file.exists() else ' (absent)'}")
     print(f"  réglages agent : {paths.user_file}{'' if paths.user_file.exists() else ' (absent)'}")
+    if settings.keys:
+        from relance_tui.tui.app import binding_ids
+
+        unknown = sorted(set(settings.keys) - binding_ids())
+        print(f"    [keys] : {len(settings.keys)} touche(s) redéfinie(s)"
+              + (f" ; identifiant(s) inconnu(s), sans effet : {', '.join(unknown)}" if unknown else ""))
     print(f"  journal        : {paths.log_file}")
     print(f"  démo           : {paths.demo_db}")
     print(f"  boîte d'envoi  : {paths.outbox}")

@@ -252,3 +252,19 @@ async def test_another_machine_on_the_same_file_is_warned_once_the_list_shows(ma
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
     assert any("autre machine" in m and "poste-compta (karim" in m for m in said)
+
+
+async def test_an_unknown_key_identifier_in_the_config_is_reported(demo_store, isolated_env, monkeypatch):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.tui.app import RelanceApp, binding_ids
+    from tests.conftest import TODAY
+
+    assert {"overdue.filter", "app.refresh", "call.next", "card.note"} <= binding_ids()
+    (isolated_env / "config.toml").write_text('[keys]\n"overdue.fitler" = "ctrl+f"\n"app.refresh" = "f5"\n')
+    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    said = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    warning = next(m for m in said if "[keys]" in m)
+    assert "overdue.fitler" in warning and "app.refresh" not in warning and "config.toml" in warning

@@ -163,6 +163,16 @@ class RelanceApp(App):
         if self.watch_terminal:
             self.set_interval(WATCHDOG_SECONDS, self.check_terminal)
         self.call_after_refresh(self.check_hosts, self._record_host)
+        if self.settings.keys:
+            self.call_after_refresh(self.check_keymap)
+
+    def check_keymap(self) -> None:
+        """A [keys] entry naming no key of the app does nothing: say so, and where."""
+        unknown = sorted(set(self.settings.keys) - binding_ids())
+        if unknown:
+            self.notify(f"[keys] de {self.settings.paths.user_file} : identifiant(s) inconnu(s) "
+                        f"{', '.join(unknown)}, sans effet. La liste est dans l'aide (F1).",
+                        severity="warning", timeout=20)
 
     @work(thread=True, exclusive=True, group="hosts", exit_on_error=False)
     def check_hosts(self, record: bool) -> None:
@@ -440,6 +450,12 @@ class RelanceApp(App):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             where = log_unexpected(event.worker.error, f"worker {event.worker.name}")
             self.notify(f"Échec : {event.worker.error}. Détails dans {where}.", severity="error", timeout=10)
+
+
+def binding_ids() -> set[str]:
+    """The identifier of every key of the app, as [keys] in the user's config names them."""
+    return {b.id for _place, classes in help_sections() for cls in classes for b in cls.BINDINGS
+            if isinstance(b, Binding) and b.id}
 
 
 def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
