@@ -82,9 +82,8 @@ def limitation_date(due: dt.date, segment: str) -> dt.date:
         years = LIMITATION_YEARS[segment]
     except KeyError:
         raise ValueError(f"segment {segment!r}: attendu b2b ou b2c") from None
-    from dateutil.relativedelta import (
-        relativedelta,  # here: the overdue list's start-up does not need it
-    )
+    # imported here: the overdue list's start-up does not need dateutil
+    from dateutil.relativedelta import relativedelta
 
     return due + relativedelta(years=years)
 
