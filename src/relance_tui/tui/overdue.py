@@ -63,12 +63,17 @@ def contact_text(row: OverdueRow, tz: str) -> str:
     return f"{format_local(c.at, tz, '%d/%m')} {what or 'Appel'} ({c.agent})"
 
 
+def read_rows(store: Store, query: OverdueQuery, office: OfficeSettings, keys: Sequence[int]) -> dict[int, OverdueRow]:
+    """The details of these rows of the list, by key."""
+    return {r.key: r for r in fetch_rows(store, query, list(keys), load_rates(store), office.country,
+                                         office.timezone)}
+
+
 def first_screen(store: Store, query: OverdueQuery, office: OfficeSettings,
                  height: int) -> tuple[Sequence[int], dict[int, OverdueRow]]:
     """The first ``height`` rows of the list and their details (an index walk that stops early)."""
     keys = matching_ids(store, query, limit=height)
-    rates = load_rates(store)
-    return keys, {r.key: r for r in fetch_rows(store, query, list(keys), rates, office.country, office.timezone)}
+    return keys, read_rows(store, query, office, keys)
 
 
 FIRST_SCREEN_WAIT_MS = 200  # the most start-up waits on the UI thread for another agent's commit
@@ -161,7 +166,7 @@ class OverdueView(Vertical):
         """
         self.generation += 1
         app = self.relance
-        query, height = self.query_state, max(30, app.size.height)
+        query, height = self.query_state, self._screenful(app.size.height)
         try:
             with app.store.impatient(FIRST_SCREEN_WAIT_MS):  # locked by a commit: let a worker wait
                 keys, rows = first_screen(app.store, query, app.settings.office, height)
@@ -230,7 +235,11 @@ class OverdueView(Vertical):
         app = self.relance  # read on the UI thread: a worker must not reach for the app
         self._rest_with_buckets = with_buckets
         self._load(self.generation, self.query_state, keep, app.store, app.settings.office,
-                   max(30, self.table.size.height + 2), with_buckets, first_screen_only=keep is None)
+                   self._screenful(), with_buckets, first_screen_only=keep is None)
+
+    def _screenful(self, height: int | None = None) -> int:
+        """Rows to read for a first screen: the table's height (the terminal's before any layout)."""
+        return max(30, (self.table.size.height if height is None else height) + 2)
 
     def _load_the_rest(self, generation: int) -> None:
         """The whole ordered list after its first screen was painted.
@@ -243,7 +252,7 @@ class OverdueView(Vertical):
             return  # a newer keystroke asked again
         app = self.relance
         self._load(generation, self.query_state, None, app.store, app.settings.office,
-                   max(30, self.table.size.height + 2), self._rest_with_buckets)
+                   self._screenful(), self._rest_with_buckets)
 
     @work(thread=True, exclusive=True, group="overdue-ids", exit_on_error=False)
     def _load(self, generation: int, query: OverdueQuery, keep: int | None, store, office,
@@ -259,15 +268,11 @@ class OverdueView(Vertical):
             buckets = aging_summary(store, query.as_of) if with_buckets else None
             self.post_message(self.Loaded(generation, keys, {}, buckets, None))
             return
-        start = 0
-        if keep is not None:
-            try:
-                start = max(0, keys.index(keep) - 5)
-            except ValueError:
-                start = 0
-        first = list(keys[start:start + height])
-        rates = load_rates(store)
-        rows = {r.key: r for r in fetch_rows(store, query, first, rates, office.country, office.timezone)}
+        try:
+            start = max(0, keys.index(keep) - 5)
+        except ValueError:
+            start = 0
+        rows = read_rows(store, query, office, keys[start:start + height])
         buckets = aging_summary(store, query.as_of) if with_buckets else None
         self.post_message(self.Loaded(generation, keys, rows, buckets, keep))
 
@@ -292,8 +297,7 @@ class OverdueView(Vertical):
         """How the table reads the rows it lacks, for the query shown (run in a worker)."""
         app = self.relance
         store, query, office = app.store, self.query_state, app.settings.office
-        return lambda keys: {r.key: r for r in fetch_rows(store, query, keys, load_rates(store), office.country,
-                                                          office.timezone)}
+        return lambda keys: read_rows(store, query, office, keys)
 
     def _update_aging(self) -> None:
         parts = []
