@@ -322,14 +322,13 @@ class RelanceApp(App):
             await self._ensure_timeline()
         if tab == "promesses":
             await self._ensure_promises()
-            if self.promises_view.stale:
-                self.promises_view.reload(force=True)
         if tab == "session":
             await self._ensure_sessions()
         self.query_one("#places", ContentSwitcher).current = tab
         self.query_one(TabBar).active = tab
-        if (timeline := self.timeline_view) is not None:
-            timeline.show(tab == "chronologie")
+        view = {"chronologie": self.timeline_view, "promesses": self.promises_view}.get(tab)
+        if view is not None and view.stale:  # changes came while it was hidden
+            view.reload(force=True)
         # focus moves into the tab shown (else the pane holding the focus comes back)
         table = self.query_one(TAB_TABLES[tab])
         if not table.has_focus and not (self.focused and self.focused.id == "filter" and tab == "impayes"):

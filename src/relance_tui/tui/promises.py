@@ -26,6 +26,7 @@ from relance_tui.store.promises import (
     promises_of_session,
 )
 
+from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-class PromisesView(Vertical):
+class PromisesView(ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     PromisesView { height: 1fr; }
     #promises-bar { height: 1; padding: 0 1; background: $panel; }
@@ -70,7 +71,6 @@ class PromisesView(Vertical):
         super().__init__(**kw)
         self.view = "made"
         self.lines: list[PromiseLine] = []
-        self.stale = True  # loaded when the tab is shown, not at start-up
 
     @property
     def relance(self) -> RelanceApp:
@@ -107,16 +107,10 @@ class PromisesView(Vertical):
 
     def reload(self, *, force: bool = False) -> None:
         """Reload now if the tab is on screen; else when it is shown next."""
-        if not (force or self.is_on_screen):
-            self.stale = True
+        if not self.should_read(force):
             return
-        self.stale = False
         app = self.relance
         self._load(self.view, app.store, app.today(), app.settings.office.timezone)
-
-    @property
-    def is_on_screen(self) -> bool:
-        return self.display and self.parent is not None and self.parent.display and self.size.height > 0
 
     @work(thread=True, exclusive=True, group="promises", exit_on_error=False)
     def _load(self, view: str, store, today: dt.date, tz: str) -> None:

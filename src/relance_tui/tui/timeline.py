@@ -16,6 +16,7 @@ from textual.widgets import Static
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
 from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
+from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def outcome_label(entry: TimelineEntry) -> str:
     return ""
 
 
-class TimelineView(Vertical):
+class TimelineView(ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     TimelineView { height: 1fr; }
     #timeline-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -60,8 +61,6 @@ class TimelineView(Vertical):
         self.everyone = True
         self.kind: str | None = None
         self.generation = 0
-        self.shown = False  # its tab is the one on screen: loads wait until then (start-up, hidden tab)
-        self.stale = True
 
     @property
     def relance(self) -> RelanceApp:
@@ -72,12 +71,6 @@ class TimelineView(Vertical):
         yield Static(" ".join(c.label.ljust(c.width) for c in self.COLUMNS), id="timeline-header")
         yield VirtualTable(self.COLUMNS, self.cells, id="timeline")
         yield Static("Entrée : afficher l'entrée en entier", id="timeline-detail")
-
-    def show(self, shown: bool) -> None:
-        """Its tab was shown (or another one): catch up on what changed while it was hidden."""
-        self.shown = shown
-        if shown and self.stale:
-            self.reload()
 
     @property
     def table(self) -> VirtualTable:
@@ -107,11 +100,9 @@ class TimelineView(Vertical):
         self.query_one("#timeline-title", Static).update(
             f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)")
 
-    def reload(self, *, keep_cursor: bool = True) -> None:
-        if not self.shown:
-            self.stale = True
+    def reload(self, *, keep_cursor: bool = True, force: bool = False) -> None:
+        if not self.should_read(force):
             return
-        self.stale = False
         self.generation += 1
         debtor = None if self.everyone else self.debtor_id
         self._load(self.generation, debtor, self.kind, self.table.current_key if keep_cursor else None,
