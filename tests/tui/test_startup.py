@@ -118,27 +118,20 @@ async def test_the_key_bar_shows_the_keys_of_the_focused_place(make_app):
         assert "Note" in " ".join(card_keys)
 
 
-async def test_the_key_bar_shows_keys_remapped_in_the_config(demo_store, isolated_env):
-    from relance_tui.config import load_settings, resolve_paths
-    from relance_tui.tui.app import RelanceApp
-    from tests.conftest import TODAY
-
+async def test_the_key_bar_shows_keys_remapped_in_the_config(make_app, isolated_env):
     (isolated_env / "config.toml").write_text('[keys]\n"overdue.call" = "f7"\n')
-    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         shown = {d: k for k, d, _e in app.query_one(KeyBar).shown}
         assert shown["Appeler"] == "f7"
 
 
-async def test_the_tab_line_shows_each_tabs_key_and_a_click_shows_that_tab(demo_store, isolated_env):
-    from relance_tui.config import load_settings, resolve_paths
-    from relance_tui.tui.app import RelanceApp
+async def test_the_tab_line_shows_each_tabs_key_and_a_click_shows_that_tab(make_app, isolated_env):
     from relance_tui.tui.tabbar import TabBar
-    from tests.conftest import TODAY
 
     (isolated_env / "config.toml").write_text('[keys]\n"app.tab_timeline" = "f8"\n')
-    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         bar = app.query_one(TabBar)
@@ -254,14 +247,12 @@ async def test_another_machine_on_the_same_file_is_warned_once_the_list_shows(ma
     assert any("autre machine" in m and "poste-compta (karim" in m for m in said)
 
 
-async def test_an_unknown_key_identifier_in_the_config_is_reported(demo_store, isolated_env, monkeypatch):
-    from relance_tui.config import load_settings, resolve_paths
-    from relance_tui.tui.app import RelanceApp, binding_ids
-    from tests.conftest import TODAY
+async def test_an_unknown_key_identifier_in_the_config_is_reported(make_app, isolated_env, monkeypatch):
+    from relance_tui.tui.app import binding_ids
 
     assert {"overdue.filter", "app.refresh", "call.next", "card.note"} <= binding_ids()
     (isolated_env / "config.toml").write_text('[keys]\n"overdue.fitler" = "ctrl+f"\n"app.refresh" = "f5"\n')
-    app = RelanceApp(demo_store, load_settings(resolve_paths(demo_store.path)), today=lambda: TODAY, live=False)
+    app = make_app()
     said = []
     monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
     async with app.run_test(size=(100, 30)) as pilot:
