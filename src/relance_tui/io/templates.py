@@ -5,6 +5,15 @@ A template file may open with TOML front matter between two ``+++`` lines
 database (beside ``relance.toml``); when it is broken (bad TOML, bad Jinja,
 an unknown variable) the problem is reported with its file and line and the
 built-in template is used instead, so a call is never left without a script.
+
+Every template, built-in or office, and every string of a front matter or of
+a TOML data file, renders in Jinja2's immutable sandbox: a template reads the
+plain data it is given (dicts, lists, text, numbers, dates) and nothing else.
+It cannot reach Python's internals (``cycler.__init__.__globals__.os`` is a
+``SecurityError``), call methods that change data, or build huge strings by
+repetition. The context itself is checked to be plain data, so no store,
+connection or settings object (the SMTP password) is ever within a template's
+reach.
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from relance_tui.domain.money import format_cents
 
@@ -51,13 +62,64 @@ def _date(value: dt.date | dt.datetime | str | None, fmt: str = "%d/%m/%Y") -> s
     return value.strftime(fmt)
 
 
+MAX_REPEAT = 100_000  # longest text or list a template may build with * (a call script is a few KiB)
+PLAIN = (str, int, float, bool, type(None), dt.date, dt.time)  # dt.datetime is a dt.date
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with ``*`` and ``**`` bounded (the sandbox already bounds range())."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):  # noqa: ANN001, ANN201 - jinja2's signature
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError(f"puissance trop grande ({right})")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT:
+                    raise SecurityError(f"répétition trop longue ({len(seq)} × {n})")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(directory: Path) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(directory)), autoescape=False,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=False)
+    """The one environment every template renders in: sandboxed, strict about unknown variables."""
+    env = _Sandbox(loader=jinja2.FileSystemLoader(str(directory)), autoescape=False,
+                   undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                   keep_trailing_newline=False)
     env.filters["euros"] = _euros
     env.filters["date"] = _date
     return env
+
+
+def check_plain(value: Any, where: str = "contexte") -> None:
+    """Raise TypeError unless ``value`` is plain data (what a template may be given).
+
+    A store, a connection, a settings object or any other live object would let
+    a template walk to the database or the SMTP password: convert it first
+    (``dataclasses.asdict`` of what the template needs).
+    """
+    if isinstance(value, PLAIN):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} : clé {key!r} qui n'est pas un texte")
+            check_plain(item, f"{where}.{key}")
+        return
+    if isinstance(value, (list, tuple)):
+        for n, item in enumerate(value):
+            check_plain(item, f"{where}[{n}]")
+        return
+    raise TypeError(f"{where} : {type(value).__name__} n'est pas une donnée simple ; un modèle ne reçoit que "
+                    "des textes, nombres, dates, listes et dictionnaires")
+
+
+def _problem_text(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return f"opération interdite dans un modèle ({exc})"
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -119,23 +181,23 @@ class Templates:
             raise TemplateProblem(path, None, f"pas en UTF-8 ({exc.reason})") from None
         meta, body, body_line = split_front_matter(text, path)
         env = self._env(directory)
+        # whatever rendering raises (a sandbox refusal, 1/0, a bad filter argument) is a broken template
         try:
             meta = _render_strings(env, meta, context)
-        except jinja2.TemplateError as exc:
-            raise TemplateProblem(path, None, f"front matter : {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - the template's fault, reported with its file
+            raise TemplateProblem(path, None, f"front matter : {_problem_text(exc)}") from None
         # the body is compiled on its own: add back the front matter's lines to report file lines
         try:
             rendered = env.from_string(body).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(path, (exc.lineno or 1) + body_line - 1, exc.message or str(exc)) from None
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - as above
             line = _error_line(exc, "<template>")
-            raise TemplateProblem(path, line + body_line - 1 if line else None, str(exc)) from None
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            raise TemplateProblem(path, None, f"{type(exc).__name__}: {exc}") from None
+            raise TemplateProblem(path, line + body_line - 1 if line else None, _problem_text(exc)) from None
         return Rendered(meta, rendered.strip("\n") + "\n", path)
 
     def render(self, name: str, context: dict) -> Rendered:
+        check_plain(context)
         problems = []
         if self.office_dir is not None and (self.office_dir / name).is_file():
             try:
@@ -148,6 +210,7 @@ class Templates:
 
     def load_data(self, name: str, context: dict) -> tuple[dict[str, Any], list[str]]:
         """A TOML data file (objection answers), its strings rendered; office copy first."""
+        check_plain(context)
         problems = []
         for directory in ([self.office_dir] if self.office_dir else []) + [BUILTIN_DIR]:
             path = directory / name
@@ -160,13 +223,48 @@ class Templates:
                 found = re.search(r"line (\d+)", str(exc))
                 problems.append(f"{path}{', ligne ' + found.group(1) if found else ''} : TOML invalide ({exc}) "
                                 "— modèle intégré utilisé")
-            except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
-                problems.append(f"{path} : {exc} — modèle intégré utilisé")
+            except Exception as exc:  # noqa: BLE001 - a broken office file, reported; the built-in one is used
+                if directory == BUILTIN_DIR:
+                    raise
+                problems.append(f"{path} : {_problem_text(exc)} — modèle intégré utilisé")
         raise TemplateProblem(BUILTIN_DIR / name, None, "modèle intégré introuvable")
 
 
+def _check_parsed(env: jinja2.Environment, source: str, path: Path, first_line: int | None) -> None:
+    """Parse (never run) a template; a syntax error or a reach for Python's internals is a TemplateProblem.
+
+    The sandbox would refuse ``x.__class__`` when rendering; saying so here lets doctor point at a
+    template someone planted before an agent meets it.
+    """
+    def line(n: int | None) -> int | None:  # a line of the file, when the source is a file's body
+        return (n or 1) + first_line - 1 if first_line else None
+
+    where = "" if first_line else f" dans « {source[:60]} »"
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(path, line(exc.lineno), f"{exc.message or exc}{where}") from None
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            raise TemplateProblem(path, line(node.lineno), f"accès interdit à « {name} »{where} : le modèle "
+                                                           "serait refusé à l'affichage")
+
+
+def _parse_strings(env: jinja2.Environment, value: Any, path: Path) -> None:
+    """The Jinja of every string of a front matter or data file, checked by _check_parsed."""
+    if isinstance(value, str) and "{" in value:
+        _check_parsed(env, value, path, None)
+    elif isinstance(value, list):
+        for v in value:
+            _parse_strings(env, v, path)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _parse_strings(env, v, path)
+
+
 def check_office_templates(office_dir: Path) -> list[tuple[str, str | None]]:
-    """Every office template (relative name, problem or None): front matter and Jinja syntax checked."""
+    """Every office template (relative name, problem or None): front matter and Jinja checked, never run."""
     out: list[tuple[str, str | None]] = []
     if not office_dir.is_dir():
         return out
@@ -177,13 +275,11 @@ def check_office_templates(office_dir: Path) -> list[tuple[str, str | None]]:
         try:
             text = path.read_text(encoding="utf-8")
             if path.suffix == ".toml":
-                tomllib.loads(text)
+                _parse_strings(env, tomllib.loads(text), path)
             else:
-                _, body, body_line = split_front_matter(text, path)
-                try:
-                    env.parse(body)
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateProblem(path, (exc.lineno or 1) + body_line - 1, exc.message or str(exc)) from None
+                meta, body, body_line = split_front_matter(text, path)
+                _parse_strings(env, meta, path)
+                _check_parsed(env, body, path, body_line)
             out.append((name, None if builtin else "aucun modèle intégré de ce nom : fichier ignoré"))
         except (TemplateProblem, tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             out.append((name, str(exc)))
