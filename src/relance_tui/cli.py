@@ -118,9 +118,9 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
     for name, problem in checked:
         print(f"    {name} : {problem or 'ok'}")
-    from relance_tui.store.access import check_access
+    from relance_tui.store.access import check_access, check_settings_access
 
-    findings = check_access(paths.db)
+    findings = check_access(paths.db) + check_settings_access(paths.office_file, office_templates, paths.db)
     print("Droits d'accès :")
     for finding in findings:
         mark = {"ok": "ok", "warning": "attention", "problem": "PROBLÈME"}[finding.level]

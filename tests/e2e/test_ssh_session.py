@@ -1,5 +1,10 @@
 """Two agents, two Unix accounts, two SSH sessions, one database: a shared session played for real.
 
+The office is laid out by scripts/office-setup.sh (moving a database first made the old way,
+in the office folder), and sshd takes the ForceCommand block the script writes: agents get
+relance and nothing else. Then agent B, given a shell anyway, tries to take the office over:
+replace relance.toml or a template, export onto the database.
+
 Needs root (it creates the accounts), Debian's openssh-server, and a system Python
 that can make a venv the agents' accounts can run (pyenv under /root cannot be).
 .ci/run installs what is missing; elsewhere the test skips and says why.
@@ -8,6 +13,7 @@ that can make a venv the agents' accounts can run (pyenv under /root cannot be).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -50,6 +56,12 @@ def _run(*cmd: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
+def _profile(etc: Path) -> dict[str, str]:
+    """The variables office-setup.sh exports for login shells (RELANCE_DB, RELANCE_OFFICE_CONFIG)."""
+    lines = (etc / "profile.d" / "relance.sh").read_text().splitlines()
+    return dict(line[len("export "):].split("=", 1) for line in lines if line.startswith("export "))
+
+
 @pytest.fixture(scope="module")
 def office():
     """A world-readable install of relance, the agents' accounts, the shared folder, sshd on loopback."""
@@ -67,9 +79,13 @@ def office():
          env={**os.environ, "RELANCE_AGENT": "setup"})
     for user in AGENTS:
         subprocess.run(["userdel", "-r", user], capture_output=True)
+    # the database made the old way, in the office folder: office-setup.sh moves it to data/
     _run("bash", str(ROOT / "scripts" / "office-setup.sh"), "--group", GROUP, "--dir", str(srv), "--agents",
          " ".join(AGENTS), "--create-users", "--supervisors", AGENTS[0], "--relance", str(relance),
-         "--etc", str(base / "etc"))
+         "--etc", str(base / "etc"), "--force-command")
+    env = _profile(base / "etc")
+    db = Path(env["RELANCE_DB"])
+    settings = Path(env.get("RELANCE_OFFICE_CONFIG", db.parent / "relance.toml"))
     # keys: root's ssh client logs in as each agent
     keys = base / "keys"
     keys.mkdir(mode=0o700)
@@ -95,6 +111,7 @@ UsePAM no
 PermitRootLogin no
 AllowUsers {' '.join(AGENTS)}
 AcceptEnv LANG LC_*
+Include {base}/etc/ssh/sshd_config.d/relance.conf
 """)
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
@@ -107,7 +124,8 @@ AcceptEnv LANG LC_*
             pytest.skip(f"sshd could not start: {sshd.stderr.read()[-500:]}")
         time.sleep(0.1)
     try:
-        yield {"base": base, "srv": srv, "relance": relance, "keys": keys, "port": port}
+        yield {"base": base, "srv": srv, "relance": relance, "keys": keys, "port": port, "db": db,
+               "settings": settings, "env": env}
     finally:
         sshd.terminate()
         sshd.wait(timeout=10)
@@ -120,10 +138,10 @@ AcceptEnv LANG LC_*
 
 
 def agent_session(office, user: str) -> TmuxSession:
+    """An agent's SSH login: no command asked for, the ForceCommand office-setup.sh wrote runs relance."""
     command = ["ssh", "-tt", "-i", str(office["keys"] / user), "-p", str(office["port"]),
                "-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={office['base'] / 'known_hosts'}",
-               "-o", "LogLevel=ERROR", f"{user}@127.0.0.1",
-               f"TERM=xterm-256color RELANCE_DB={office['srv'] / 'relance.db'} {office['relance']}"]
+               "-o", "LogLevel=ERROR", f"{user}@127.0.0.1"]
     return TmuxSession(command, {}, width=110, height=32)
 
 
@@ -172,7 +190,7 @@ def test_two_agents_over_ssh_share_one_session(office):
     finally:
         a.close()
         b.close()
-    with sqlite3.connect(office["srv"] / "relance.db") as conn:
+    with sqlite3.connect(office["db"]) as conn:
         calls = conn.execute("SELECT agent, debtor_id FROM events WHERE kind = 'call' AND "
                              "json_extract(data, '$.session_id') IS NOT NULL").fetchall()
         done = conn.execute("SELECT done_by, COUNT(*) FROM session_items WHERE status = 'done' GROUP BY done_by"
@@ -182,5 +200,76 @@ def test_two_agents_over_ssh_share_one_session(office):
     assert len(set(debtors)) == 4, f"a debtor was called twice: {calls}"
     assert dict(done) == {AGENTS[0]: 2, AGENTS[1]: 2}
     # the shared folder kept its group and modes: nobody else can read the database
-    mode = (office["srv"] / "relance.db").stat().st_mode & 0o777
+    mode = office["db"].stat().st_mode & 0o777
     assert mode == 0o660
+
+
+def as_agent(user: str, script: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``script`` run by ``user`` in a shell of its own (which ForceCommand denies it over SSH: the worst case)."""
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    return subprocess.run(["su", "--login", "--shell", "/bin/bash", user, "--command",
+                           f"umask 007; export {exports}; {script}"],  # --login: none of the test's RELANCE_*
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_agent_b_cannot_replace_the_settings_or_a_template_nor_export_onto_the_database(office):
+    agent = AGENTS[1]
+    db, settings = office["db"], office["settings"]
+    template = settings.parent / "templates" / "call" / "prepare.txt.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "src" / "relance_tui" / "templates" / "call" / "prepare.txt.j2", template)
+    shutil.chown(template.parent, "root", GROUP)
+    template.parent.chmod(0o2750)
+    shutil.chown(template, "root", GROUP)
+    template.chmod(0o640)
+    before = {p: p.read_bytes() for p in (settings, template)}
+    with sqlite3.connect(db) as conn:
+        invoices = conn.execute("SELECT COUNT(*) FROM invoices").fetchone()[0]
+    mine = db.parent / "mine.toml"
+    attempts = {
+        "rename over relance.toml": f"mv -f {mine} {settings}",
+        "write into relance.toml": f"echo 'supervisors = [\"{agent}\"]' >> {settings}",
+        "delete relance.toml": f"rm -f {settings}",
+        "rename over a template": f"mv -f {mine} {template}",
+        "write into a template": f"echo x >> {template}",
+        "add a template": f"echo x > {template.parent / 'listen.txt.j2'}",
+        "replace the templates folder": f"mv {template.parent.parent} {settings.parent / 't'}",
+        "export onto the database": f"{office['relance']} export invoices -o {db}",
+        "export onto a -wal": f"{office['relance']} export invoices -o {db}-wal",
+        "export onto relance.toml": f"{office['relance']} export invoices -o {settings}",
+    }
+    for what, command in attempts.items():
+        done = as_agent(agent, f"printf '[office]\\nsupervisors = [\"{agent}\"]\\n' > {mine}; {command}",
+                        office["env"])
+        if what.startswith("export"):  # refused by relance (exit 1, naming the file), not by the system
+            refused = done.returncode == 1 and command.split()[-1] in done.stderr
+        else:
+            refused = done.returncode != 0 and ("Permission denied" in done.stderr
+                                                or "Operation not permitted" in done.stderr)
+        assert refused, f"{agent} could {what} (exit {done.returncode}): {done.stdout}{done.stderr}"
+    assert {p: p.read_bytes() for p in before} == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM invoices").fetchone()[0] == invoices
+    # the layout that protects them: settings above the database's folder, which agents cannot change
+    assert db == office["srv"] / "data" / "relance.db" and settings == office["srv"] / "relance.toml"
+    assert settings.parent.stat().st_mode & 0o7777 == 0o2750 and db.parent.stat().st_mode & 0o7777 == 0o2770
+    # what an agent may do, it still can: read the settings, export elsewhere (it wrote the database above)
+    done = as_agent(agent, f"cat {settings} >/dev/null && {office['relance']} export invoices "
+                           f"-o {db.parent / 'x.csv'}", office["env"])
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_bashrc_an_agent_writes_does_not_open_a_way_around_the_force_command(office):
+    """sshd runs the ForceCommand through the login shell; bash would read ~/.bashrc first."""
+    agent = AGENTS[1]
+    home = Path(f"/home/{agent}")
+    marker = home / "bashrc-ran"
+    marker.unlink(missing_ok=True)
+    (home / ".bashrc").write_text(f"touch {marker}\n")
+    shutil.chown(home / ".bashrc", agent, agent)
+    subprocess.run(["ssh", "-T", "-i", str(office["keys"] / agent), "-p", str(office["port"]),
+                    "-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={office['base'] / 'known_hosts'}",
+                    "-o", "LogLevel=ERROR", f"{agent}@127.0.0.1", "bash -i"],
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    assert not marker.exists(), "the agent's ~/.bashrc ran under the ForceCommand"
