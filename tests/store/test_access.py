@@ -118,3 +118,14 @@ def test_a_settings_file_beside_the_database_is_flagged_when_the_settings_live_e
 def test_a_sticky_database_folder_is_warned(tmp_path):
     found = levels(check_access(make(tmp_path, 0o3770, 0o660)))
     assert len(found) == 1 and found[0][0] == "warning" and "bit sticky" in found[0][1]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="gives files to another account")
+def test_settings_owned_by_one_of_the_agents_are_warned(tmp_path, monkeypatch):
+    from relance_tui.store import access
+
+    settings, templates, db = office_layout(tmp_path)
+    os.chown(settings, 65534, os.getegid())  # nobody's, one of two agents of the database's group
+    monkeypatch.setattr(access, "_group_members", lambda gid: frozenset({65534, 65533}))
+    found = levels(check_settings_access(settings, templates, db))
+    assert found == [("warning", found[0][1])] and "appartiennent à nobody" in found[0][1]

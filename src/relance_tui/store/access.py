@@ -196,6 +196,15 @@ def check_settings_access(office_file: Path, templates: Path, db: Path) -> list[
         if why:
             out.append(Finding("problem", f"modèles {entry} : {why} ; {advice}"))
             break  # one is enough to act on; the same cause usually covers the rest
+    if owner != 0:  # one agent owning the settings decides for the others
+        try:
+            members = _group_members(db.parent.stat().st_gid) or frozenset()
+        except OSError:
+            members = frozenset()
+        if owner in members and members - {owner, 0}:
+            out.append(Finding("warning", f"réglages {office_file} : appartiennent à {_user(owner)}, un des comptes "
+                                          "du groupe de la base : ce compte peut changer les superviseurs ; "
+                                          f"chown root {office_file}"))
     stray_folder = db.parent
     if Path(os.path.abspath(office_file)).parent != Path(os.path.abspath(stray_folder)):
         for stray in (stray_folder / "relance.toml", stray_folder / "templates"):
@@ -204,7 +213,7 @@ def check_settings_access(office_file: Path, templates: Path, db: Path) -> list[
                                               "lance relance sans RELANCE_OFFICE_CONFIG, et les agents peuvent "
                                               f"le remplacer ; supprimez-le (les réglages sont dans "
                                               f"{office_file.parent})"))
-    if not out:
+    if not any(f.level == "problem" for f in out):
         out.append(Finding("ok", f"réglages et modèles : modifiables seulement par {_user(owner)}"
                                  + ("" if owner == 0 else " et root")))
     return out
