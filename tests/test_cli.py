@@ -172,18 +172,17 @@ def test_unknown_theme_lists_the_valid_ones(tmp_path, capsys):
     assert code == 9 and "relance-sombre" in err and "relance-contraste" in err
 
 
-def test_files_relance_creates_are_never_readable_by_other_accounts(tmp_path, capsys):
+def test_files_relance_creates_are_never_readable_by_other_accounts(tmp_path):
+    # the umask is the process's: set by the installed command (cli.run), so run that command
     import os
     import stat
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    from relance_tui import cli
-
-    old = os.umask(0o022)
-    try:
-        db = tmp_path / "office" / "relance.db"
-        cli.main(["--db", str(db), "init"])
-        capsys.readouterr()
-        for path in (db, db.parent / "relance.toml"):
-            assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
-    finally:
-        os.umask(old)
+    relance = Path(sys.executable).with_name("relance")
+    db = tmp_path / "office" / "relance.db"
+    subprocess.run([str(relance), "--db", str(db), "init"], check=True, capture_output=True,
+                   preexec_fn=lambda: os.umask(0o022))
+    for path in (db, db.parent / "relance.toml"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path

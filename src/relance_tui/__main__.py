@@ -1,3 +1,3 @@
-from relance_tui.cli import main
+from relance_tui.cli import run
 
-raise SystemExit(main())
+run()

@@ -16,6 +16,10 @@ from relance_tui.errors import RelanceError
 from relance_tui.logs import log, log_unexpected, setup_logging
 
 EXIT_UNEXPECTED = 70
+# The reader of our standard output went away (``relance export ... | head``): what a shell reports for a
+# process that SIGPIPE ended (128 + 13). Not 0: the output was cut short, and a script with
+# ``set -o pipefail`` should know; not 1: nothing went wrong that needs a message.
+EXIT_BROKEN_PIPE = 141
 
 
 def _journal_override(settings: Settings) -> str | None:
@@ -23,15 +27,29 @@ def _journal_override(settings: Settings) -> str | None:
     return None if mode == "auto" else mode
 
 
-def _open(settings: Settings, *, create: bool = False, db: Path | None = None):
+def _open(settings: Settings, *, write: bool = False, create: bool = False, db: Path | None = None):
+    """The database, for reading only unless the command writes (``write``/``create``).
+
+    A command that only reads never creates, migrates or writes the file, and does not record its host
+    (which would take the write lock): the app and the writing commands do that.
+    """
     from relance_tui.store import open_store
 
     store = open_store(db or settings.paths.db, agent=settings.agent, create=create,
+                       readonly=not (write or create), record_host=write or create,
                        journal_override=_journal_override(settings))
-    warning = store.host_warning()
-    if warning:
-        print(warning, file=sys.stderr)
+    for line in (store.host_warning(), store.notice()):
+        if line:
+            print(line, file=sys.stderr)
     return store
+
+
+def _protected(settings: Settings, *databases: Path):
+    """What a file named on the command line must never be: the database and its companions, the
+    settings, the templates."""
+    from relance_tui.io.outputs import Protected
+
+    return Protected.of_paths(settings.paths, *databases)
 
 
 # -- commands ---------------------------------------------------------------------
@@ -131,7 +149,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     store = _open(settings)
     actual = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
     print(f"Mode de journal actuel : {actual}")
-    print(f"Accès : {'lecture seule' if store.readonly else 'lecture et écriture'}")
+    print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
     print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
     integrity = store.conn.execute("PRAGMA quick_check").fetchall()
     ok = integrity == [("ok",)]
@@ -147,28 +165,27 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.io.outputs import OutputExists, staged_output
+
     store = _open(settings)
     dest = Path(args.dest).expanduser()
     if dest.is_dir():
         dest = dest / f"relance-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
-    if dest.exists() and not args.force:
+    try:
+        with staged_output(dest, _protected(settings, store.path), overwrite=args.force, special=False) as (tmp, _):
+            target = sqlite3.connect(tmp)
+            try:
+                # the online backup API copies a consistent snapshot while agents keep working
+                store.conn.backup(target, pages=1024, sleep=0.01)
+                check = target.execute("PRAGMA quick_check").fetchone()[0]
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            if check != "ok":
+                raise RelanceError(f"la copie est incohérente ({check}) ; rien n'a été écrit.")
+    except OutputExists:
         print(f"relance backup : {dest} existe déjà ; ajoutez --force pour l'écraser.", file=sys.stderr)
         return 1
-    tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    target = sqlite3.connect(tmp)
-    try:
-        # the online backup API copies a consistent snapshot while agents keep working
-        store.conn.backup(target, pages=1024, sleep=0.01)
-        check = target.execute("PRAGMA quick_check").fetchone()[0]
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-    if check != "ok":
-        tmp.unlink(missing_ok=True)
-        print(f"relance backup : la copie est incohérente ({check}) ; rien n'a été écrit.", file=sys.stderr)
-        return 1
-    os.replace(tmp, dest)
     print(f"Sauvegarde écrite : {dest} ({dest.stat().st_size // 1024} Kio)")
     return 0
 
@@ -178,7 +195,7 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.domain.penalties import RATE_KIND_LABELS
     from relance_tui.store.queries import list_rates, set_rate
 
-    store = _open(settings)
+    store = _open(settings, write=args.rates_command == "set")
     if args.rates_command == "set":
         kind = args.kind.replace("-", "_")
         try:
@@ -209,6 +226,7 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.columns import MappingProblem, load_mapping_file, parse_map_options, save_mapping_file
     from relance_tui.io.importer import ImportRefused, import_file
+    from relance_tui.io.outputs import check_output_target, staged_output
 
     path = Path(args.file).expanduser()
     try:
@@ -218,7 +236,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"relance import : {exc}", file=sys.stderr)
         return 2
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    store = _open(settings)
+    protected = _protected(settings)
+    for named in (args.save_mapping, args.rejects):  # refused before anything is opened or read
+        if named:
+            check_output_target(named, protected, overwrite=args.force)
+    store = _open(settings, write=True)
     separator = {"tab": "\t", "\\t": "\t"}.get(args.separator, args.separator) if args.separator else None
 
     def show_detection(detection) -> None:
@@ -226,7 +248,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         for line in detection.lines():
             print(f"  {line}")
         if args.save_mapping and detection.cmap is not None:
-            save_mapping_file(Path(args.save_mapping), detection.cmap)
+            with staged_output(args.save_mapping, protected, overwrite=args.force) as (where, _):
+                save_mapping_file(Path(where), detection.cmap)
             print(f"  Correspondance des colonnes enregistrée dans {args.save_mapping}")
         if args.dry_run:
             print("Simulation : le fichier est lu et vérifié en entier, puis rien n'est écrit.")
@@ -238,7 +261,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                              skip_invalid=args.skip_invalid,
                              rejects_path=Path(args.rejects) if args.rejects else None, forced_map=forced,
                              encoding=args.encoding, separator=separator,
-                             default_terms=settings.office.payment_terms_days, on_detection=show_detection)
+                             default_terms=settings.office.payment_terms_days, on_detection=show_detection,
+                             protected=protected)
     except ImportRefused as exc:
         print(exc.report.problem_summary(), file=sys.stderr)
         return exc.exit_code
@@ -281,6 +305,7 @@ def agent_login(settings: Settings, name: str) -> str:
 
 
 def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.io.outputs import OutputExists, write_error
     from relance_tui.io.promise_export import export_promises
     from relance_tui.store.promises import promises_made, promises_of_session
 
@@ -300,9 +325,14 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
         lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
     try:
         export_promises(lines, args.output, fmt=args.format, day=day, tz=settings.office.timezone,
-                        names=settings.display_name, excel=args.excel)
+                        names=settings.display_name, excel=args.excel, protected=_protected(settings, store.path),
+                        overwrite=args.force)
+    except OutputExists:
+        raise OutputExists(f"{args.output} existe déjà ; ajoutez --force pour le remplacer") from None
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        raise RelanceError(f"impossible d'écrire {args.output} ({exc.strerror})") from None
+        raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
         total = sum(p.amount_cents for p in lines)
         from relance_tui.domain.money import format_cents
@@ -318,19 +348,24 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.domain.penalties import MissingRate
     from relance_tui.io.csvout import open_output
     from relance_tui.io.export import export_invoices
+    from relance_tui.io.outputs import OutputExists, write_error
 
     store = _open(settings)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    out = open_output(args.output, excel=args.excel)
     try:
-        count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
-                                country=settings.office.country)
+        with open_output(args.output, excel=args.excel, protected=_protected(settings, store.path),
+                         overwrite=args.force) as out:
+            count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
+                                    country=settings.office.country)
     except MissingRate as exc:
         print(f"relance export : {exc}.", file=sys.stderr)
         return 1
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    except OutputExists:
+        raise OutputExists(f"{args.output} existe déjà ; ajoutez --force pour le remplacer") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
         print(f"{count} facture(s) exportée(s) dans {args.output}", file=sys.stderr)
     return 0
@@ -394,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--save-mapping", help="enregistre la correspondance détectée dans ce fichier")
     imp.add_argument("--encoding", help="impose l'encodage (utf-8, cp1252, iso-8859-15...)")
     imp.add_argument("--separator", help="impose le séparateur (; , | ou tab)")
+    imp.add_argument("--force", action="store_true",
+                     help="remplace le fichier de --rejects ou de --save-mapping s'il existe déjà")
     export = sub.add_parser("export", help="exporte les factures (avec pénalités) ou les promesses")
     export_sub = export.add_subparsers(dest="export_what", metavar="QUOI", required=True)
     exp_inv = export_sub.add_parser("invoices", help="factures avec jours de retard, pénalités et indemnité")
@@ -402,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp_inv.add_argument("--format", choices=("csv",), default="csv")
     exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
     exp_inv.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    exp_inv.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
     exp_pro = export_sub.add_parser("promises", help="les promesses de paiement obtenues un jour donné")
     exp_pro.add_argument("--date", help="jour des appels AAAA-MM-JJ ou today (défaut : aujourd'hui)")
     exp_pro.add_argument("--agent", help="seulement les promesses de cet agent (identifiant ou nom affiché)")
@@ -411,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="csv (tableur), ics (agenda : un événement par date promise), md (à coller dans un mail)")
     exp_pro.add_argument("--excel", action="store_true", help="CSV pour Excel en français : ; virgule décimale, BOM")
     exp_pro.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    exp_pro.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
     return parser
 
 
@@ -424,14 +463,24 @@ def private_umask() -> None:
     It also closes a race at start-up: SQLite creates -wal and -shm with the process umask and
     only then gives them the database's mode, so an agent starting in that instant could find
     them not writable for the group and fall back to read-only.
+
+    Process-wide: called where the process starts (``run``, the console script and ``python -m
+    relance_tui``), never by ``main``, which tests and other programs call in their own process.
     """
     current = os.umask(0o007)
     os.umask(current | 0o007)
 
 
+def _settings_unreachable(exc: PermissionError, paths) -> RelanceError:  # noqa: ANN001 - config.Paths
+    from relance_tui.errors import DatabaseUnreadable
+    from relance_tui.store.connection import no_access_advice
+
+    return DatabaseUnreadable(no_access_advice(exc.filename or paths.office_file))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line, without touching process-wide state (see ``run``): returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "rates_command"):
@@ -439,7 +488,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = resolve_paths(getattr(args, "db", None) if args.command != "demo" else None)
     setup_logging(paths.log_file)
     try:
-        settings = load_settings(paths)
+        try:
+            settings = load_settings(paths)
+        except PermissionError as exc:  # a folder on the way is closed to this account
+            raise _settings_unreachable(exc, paths) from None
         return COMMANDS[args.command](args, settings)
     except RelanceError as exc:
         print(f"relance : {exc}", file=sys.stderr)
@@ -447,10 +499,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("relance : interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output is gone (| head): nothing to say, and nobody to say it to
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, show one line
+        from relance_tui.store.connection import is_disk_full
+
         where = log_unexpected(exc, f"relance {' '.join(argv)}")
+        if is_disk_full(exc):
+            from relance_tui.errors import DiskFull
+
+            print(f"relance : disque plein ({exc}) ; libérez de la place, puis recommencez. "
+                  f"Détails dans {where or 'le journal (non accessible)'}.", file=sys.stderr)
+            return DiskFull.exit_code
         print(f"relance : erreur inattendue ({type(exc).__name__}: {exc}). "
               f"Détails dans {where or 'le journal (non accessible)'}.", file=sys.stderr)
         return EXIT_UNEXPECTED
     finally:
         log.info("exit relance %s", " ".join(argv))
+
+
+def run() -> None:
+    """The ``relance`` console script and ``python -m relance_tui``: process-wide settings, then ``main``."""
+    private_umask()
+    code = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: the reader may be gone by now
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    if code == EXIT_BROKEN_PIPE:
+        # Python flushes standard output once more at exit: point it at /dev/null so that flush does
+        # not fail again and print a traceback (the pattern of Python's signal module documentation)
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    sys.exit(code)

@@ -56,3 +56,15 @@ class MailError(RelanceError):
     """The email could not be sent (SMTP refused or unreachable) or written to the outbox."""
 
     exit_code = 12
+
+
+class DiskFull(RelanceError):
+    """The disk (or the quota) is full: nothing was written; free some space and try again."""
+
+    exit_code = 13
+
+
+class SchemaOutdated(RelanceError):
+    """A command that only reads met a database that needs a migration (only writers migrate)."""
+
+    exit_code = 5

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
+
+from relance_tui.io.outputs import Protected, open_output_file
 
 # A text cell starting with one of these would be run as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,11 +46,18 @@ class SheetWriter:
         self.writer.writerow([self.cell(v) for v in values])
 
 
-def open_output(path: str | None, *, excel: bool) -> IO[str]:
+@contextmanager
+def open_output(path: str | None, *, excel: bool, protected: Protected | None = None,
+                overwrite: bool = False) -> Iterator[IO[str]]:
+    """Standard output (None or "-"), or the file ``path`` written as io.outputs says (never the database,
+    the settings or the templates; an existing file only with ``overwrite``)."""
     import sys
 
     if path in (None, "-"):
         if excel:
             sys.stdout.write("\ufeff")
-        return sys.stdout
-    return open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
+        yield sys.stdout
+        return
+    with open_output_file(path, protected or Protected(), overwrite=overwrite,
+                          encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        yield out

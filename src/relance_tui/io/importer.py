@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from relance_tui.domain.parsing import (
     parse_date,
 )
 from relance_tui.domain.text import key, name_key
-from relance_tui.errors import RelanceError
+from relance_tui.errors import DiskFull, RelanceError
 from relance_tui.io.columns import (
     INVOICE_FIELDS,
     PAYMENT_FIELDS,
@@ -37,9 +39,10 @@ from relance_tui.io.columns import (
     MappingProblem,
     map_columns,
 )
-from relance_tui.io.textfile import FileProblem, Rows, TextFormat, detect_format, sha256_of
+from relance_tui.io.outputs import Protected, check_output_target, open_output_file
+from relance_tui.io.textfile import MAX_COLUMNS, FileProblem, Rows, TextFormat, detect_format, sha256_of
 from relance_tui.store import imports as st
-from relance_tui.store.connection import Store
+from relance_tui.store.connection import Store, is_disk_full
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -170,17 +173,19 @@ class _DryRun(Exception):
 class RejectsWriter:
     """The rows set aside by --skip-invalid, as CSV with the reason per row."""
 
-    def __init__(self, path: Path, headers: list[str], separator: str):
+    def __init__(self, path: Path, headers: list[str], separator: str, protected: Protected | None = None):
         self.path = path
         self.headers = headers
         self.separator = separator
+        self.protected = protected or Protected()
         self.rows: list[tuple[int, list[str], str]] = []
 
     def add(self, line: int, fields: list[str], reason: str) -> None:
         self.rows.append((line, fields, reason))
 
     def write(self) -> None:
-        with open(self.path, "w", encoding="utf-8-sig", newline="") as fh:
+        # the rejects of the previous run are replaced; never the database, the settings or the templates
+        with open_output_file(self.path, self.protected, overwrite=True, encoding="utf-8-sig") as fh:
             out = csv.writer(fh, delimiter=self.separator)
             out.writerow(["ligne", *self.headers, "motif du rejet"])
             for line, fields, reason in sorted(self.rows, key=lambda r: r[0]):
@@ -594,6 +599,9 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
         _line, headers = next(rows)
     except StopIteration:
         raise FileProblem("fichier vide") from None
+    if len(headers) > MAX_COLUMNS:
+        raise FileProblem(f"ligne 1 : {len(headers)} colonnes (au plus {MAX_COLUMNS}) : ce n'est pas un export "
+                          "CSV ou FEC ordinaire")
     sample = [fields for _, fields in zip(range(SAMPLE_ROWS), (f for _, f in rows), strict=False)]
     if kind == "fec" or (kind is None and is_fec_header(headers)):
         missing = FecReader.missing_columns(headers)
@@ -663,6 +671,7 @@ def import_file(
     default_terms: int = 30,
     on_detection: Callable[[Detection], None] | None = None,
     progress: Progress | None = None,
+    protected: Protected | None = None,
 ) -> ImportReport:
     """Import ``path`` whole or not at all. Raises ImportRefused with every problem found."""
     path = Path(path)
@@ -684,7 +693,8 @@ def import_file(
     rejects = None
     if skip_invalid:
         report.rejects_path = rejects_path or path.with_name(path.stem + ".rejets.csv")
-        rejects = RejectsWriter(report.rejects_path, headers, detection.text.separator)
+        check_output_target(report.rejects_path, protected or Protected(), overwrite=True)  # before any work
+        rejects = RejectsWriter(report.rejects_path, headers, detection.text.separator, protected)
     conn = store.conn
     total = count_lines(path)
     try:
@@ -696,6 +706,12 @@ def import_file(
             report.problems.append(Problem(0, "fichier", str(exc)))
             report.fatal = True
             raise ImportRefused(report) from None
+        except sqlite3.DatabaseError as exc:  # the staging tables live in SQLite's temporary folder
+            if not is_disk_full(exc, _sqlite_temp_dir()):
+                raise
+            raise DiskFull(f"import de {path.name} impossible : disque plein pendant la lecture du fichier "
+                           f"(fichiers temporaires de SQLite, dans {_sqlite_temp_dir()}). Rien n'a été importé ; "
+                           "libérez de la place (ou demandez-le à l'administrateur), puis recommencez.") from exc
         if report.problems and (not skip_invalid or report.fatal):
             raise ImportRefused(report)
         report.previous_import = st.same_file_imported(store.db, report.sha256)
@@ -739,6 +755,14 @@ def import_file(
     finally:
         st.drop_staging(conn)
         conn.execute("DROP TABLE IF EXISTS temp.imp_fec")
+
+
+def _sqlite_temp_dir() -> str:
+    """Where SQLite writes its temporary files on Unix (its own search order)."""
+    for candidate in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp"):
+        if candidate and os.path.isdir(candidate):
+            return candidate
+    return "."
 
 
 def _stage(conn, path: Path, detection: Detection, headers: list[str], report: ImportReport,

@@ -10,6 +10,7 @@ from relance_tui.domain.instants import format_local, from_iso
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
+from relance_tui.io.outputs import Protected, check_output_target, open_output_file
 from relance_tui.store.promises import PromiseLine
 
 FORMATS = ("csv", "ics", "md")
@@ -71,35 +72,33 @@ def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Cal
 
 
 def export_promises(lines: Sequence[PromiseLine], output: str | None, *, fmt: str, day: dt.date, tz: str,
-                    names: Callable[[str], str], excel: bool = False) -> None:
-    """Write ``lines`` to ``output`` (a path, or None / "-" for standard output) in ``fmt``."""
-    import os
+                    names: Callable[[str], str], excel: bool = False, protected: Protected | None = None,
+                    overwrite: bool = False) -> None:
+    """Write ``lines`` to ``output`` (a path, or None / "-" for standard output) in ``fmt``.
+
+    A path is checked and written as io.outputs says: never one of ``protected``, an existing file only
+    with ``overwrite``, a device or FIFO in place, a regular file whole or not at all.
+    """
     import sys
 
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} inconnu (attendu : {', '.join(FORMATS)})")
+    to_stdout = output in (None, "-")
+    if not to_stdout:  # refused before any work
+        check_output_target(output, protected or Protected(), overwrite=overwrite)
     if fmt == "ics":
         data = ics_bytes(lines, day=day, tz=tz, names=names)
-        if output in (None, "-"):
+        if to_stdout:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            tmp = f"{output}.tmp"
-            with open(tmp, "wb") as f:
+            with open_output_file(output, protected or Protected(), overwrite=overwrite, binary=True) as f:
                 f.write(data)
-            os.replace(tmp, output)
         return
     from relance_tui.io.csvout import open_output
 
-    target = output if output in (None, "-") else f"{output}.tmp"
-    out = open_output(target, excel=excel and fmt == "csv")
-    try:
+    with open_output(output, excel=excel and fmt == "csv", protected=protected, overwrite=overwrite) as out:
         if fmt == "csv":
             write_csv(lines, out, tz=tz, names=names, excel=excel)
         else:
             write_markdown(lines, out, day=day, tz=tz, names=names)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    if output not in (None, "-"):
-        os.replace(target, output)  # a half-written export never takes the place of a good one

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEAD_BYTES = 256 * 1024
+# The longest line read (in characters, as csv's default field limit): an accounting export's lines are a few
+# hundred characters; a longer one is refused before it is held in memory.
+MAX_LINE_CHARS = 128 * 1024
+# The most columns a file may have (a FEC has 18; an invoice export a few dozen).
+MAX_COLUMNS = 1000
 SEPARATORS = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}
 ENCODING_LABELS = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
                    "iso-8859-15": "ISO-8859-15", "utf-16": "UTF-16"}
@@ -73,7 +78,10 @@ def detect_encoding(head: bytes) -> str:
 def detect_separator(header_line: str) -> str:
     counts = {}
     for sep in SEPARATORS:
-        fields = next(csv.reader([header_line], delimiter=sep), [])
+        try:
+            fields = next(csv.reader([header_line], delimiter=sep), [])
+        except csv.Error as exc:
+            raise FileProblem(f"ligne 1 : en-tête illisible ({exc})") from None
         counts[sep] = len(fields)
     best = max(SEPARATORS, key=lambda s: counts[s])  # ties: the order of SEPARATORS
     if counts[best] < 2:
@@ -105,7 +113,12 @@ def detect_format(path: Path, *, encoding: str | None = None, separator: str | N
         raise FileProblem(f"encodage illisible en {enc} : {exc}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if len(head) == HEAD_BYTES and not any(c in text for c in "\r\n"):
+        raise FileProblem(f"ligne 1 : plus de {len(text)} caractères sans fin de ligne : ce n'est pas un export "
+                          "CSV ou FEC ordinaire")
     first = next((line for line in text.splitlines() if line.strip()), "")
+    if len(first) > MAX_LINE_CHARS:
+        raise FileProblem(too_long(1))
     if separator is not None and separator not in SEPARATORS:
         raise FileProblem(f"séparateur {separator!r} non pris en charge (attendu : ; , tabulation |)")
     return TextFormat(enc, separator or detect_separator(first))
@@ -122,7 +135,7 @@ class Rows:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         with open(self.path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.fmt.encoding, errors="strict", newline="")
-            reader = csv.reader(text, delimiter=self.fmt.separator)
+            reader = csv.reader(bounded_lines(text), delimiter=self.fmt.separator)
             start = 1
             try:
                 for fields in reader:
@@ -144,11 +157,34 @@ class Rows:
                 raise FileProblem(f"ligne {start} : CSV mal formé ({exc})") from None
 
 
+def too_long(line: int) -> str:
+    return (f"ligne {line} : plus de {MAX_LINE_CHARS} caractères : ce n'est pas un export CSV ou FEC ordinaire "
+            "(ligne refusée sans être lue en entier)")
+
+
+def bounded_lines(text: io.TextIOBase) -> Iterator[str]:
+    """The physical lines of ``text``, each read with a length bound (memory stays small whatever the file),
+    and checked: no NUL byte anywhere in the file, not only in its head."""
+    number = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS + 2)  # + the line break (\r\n)
+        if not line:
+            return
+        number += 1
+        if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
+            raise FileProblem(too_long(number))
+        if "\x00" in line:
+            raise FileProblem(f"ligne {number} : octet nul : fichier binaire ou corrompu, ce n'est pas un "
+                              "export texte CSV ou FEC")
+        yield line
+
+
 def _first_undecodable_line(path: Path, encoding: str) -> tuple[int, int]:
     """The physical line and byte where decoding fails (the decoder reads ahead in chunks)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        # bounded reads: a line longer than the bound counts as several (it is refused anyway)
+        for number, raw in enumerate(iter(lambda: fh.readline(4 * MAX_LINE_CHARS), b""), start=1):
             try:
                 decoder.decode(raw)
             except UnicodeDecodeError as exc:

@@ -14,12 +14,18 @@ Rules, each measured on this kind of machine (see docs/benchmarks.md):
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import grp
 import os
 import random
+import shutil
 import socket
 import sqlite3
+import stat
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,8 +38,10 @@ from relance_tui.errors import (
     DatabaseBusy,
     DatabaseMissing,
     DatabaseUnreadable,
+    DiskFull,
     NotARelanceDatabase,
     ReadOnlyDatabase,
+    SchemaOutdated,
     SchemaTooNew,
 )
 from relance_tui.store.fs import JournalChoice, choose_journal
@@ -55,6 +63,53 @@ def is_busy(exc: BaseException) -> bool:
         return False
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+# Below this much free space, an I/O error from SQLite is taken for a full disk.
+FULL_DISK_FREE_BYTES = 256 * 1024
+
+
+def is_disk_full(exc: BaseException, folder: str | os.PathLike | None = None) -> bool:
+    """A full disk or quota: SQLITE_FULL, ENOSPC/EDQUOT, or an SQLite I/O error on a folder with no space left."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL":
+        return True
+    if name.startswith("SQLITE_IOERR") and folder is not None:
+        try:
+            return shutil.disk_usage(folder).free < FULL_DISK_FREE_BYTES
+        except OSError:
+            return False
+    return False
+
+
+def disk_full(what: str, folder: str | os.PathLike) -> DiskFull:
+    return DiskFull(f"{what} impossible : disque plein (dossier {folder}). Rien n'a été enregistré ; "
+                    "libérez de la place (ou demandez-le à l'administrateur), puis recommencez.")
+
+
+def no_access_advice(path: str | os.PathLike) -> str:
+    """Why ``path`` cannot be reached, naming the folder and the group to join."""
+    path = Path(path)
+    blocked = None
+    for folder in reversed(path.parents):  # from the root down: the first folder this user cannot enter
+        if not os.path.isdir(folder):
+            break
+        if not os.access(folder, os.X_OK):
+            blocked = folder
+            break
+    where = blocked or path.parent
+    try:
+        gid = os.stat(where).st_gid
+        group = grp.getgrgid(gid).gr_name
+    except (OSError, KeyError):
+        group = None
+    advice = (f"demandez à l'administrateur de vous ajouter au groupe {group} (puis reconnectez-vous)"
+              if group else "demandez à l'administrateur de vous en donner l'accès")
+    return f"pas d'accès au dossier {where} du cabinet, donc à {path} : {advice}."
 
 
 @dataclass(frozen=True)
@@ -96,6 +151,7 @@ class Store:
         agent: str,
         journal: JournalChoice,
         readonly: bool = False,
+        can_write: bool | None = None,
         retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         clock: Clock = utc_now,
@@ -104,7 +160,14 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms
         self.agent = agent
         self.journal = journal
+        # readonly: this Store never writes (no rights, or a command that only reads);
+        # can_write: whether this user could write the file (what doctor reports)
         self.readonly = readonly
+        self.can_write = (not readonly) if can_write is None else can_write
+        # A private copy read instead of the file, when SQLite cannot open it read-only (see _connect_readonly)
+        self.snapshot: Path | None = None
+        self.snapshot_at: str | None = None
+        self._snapshot_lock = threading.Lock()
         self.retry_bound_s = retry_bound_s
         self.clock = clock
         self.hostname = socket.gethostname()
@@ -115,10 +178,7 @@ class Store:
     def connect(self, *, check_same_thread: bool = True) -> sqlite3.Connection:
         """A new raw connection with the house pragmas (one per thread)."""
         if self.readonly:
-            conn = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                timeout=self.busy_timeout_ms / 1000, check_same_thread=check_same_thread,
-            )
+            conn = self._connect_readonly(check_same_thread)
         else:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000,
                                    check_same_thread=check_same_thread)
@@ -128,6 +188,77 @@ class Store:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it: the same rules either way
         return conn
+
+    def _connect_readonly(self, check_same_thread: bool) -> sqlite3.Connection:
+        """A read-only connection to the file; or, when SQLite cannot open it so, to a private copy.
+
+        A WAL database is read through its -wal and -shm files. When they exist (someone has the base
+        open), SQLite reads them without writing them. When they do not and this user cannot create
+        them (no write right on the folder), SQLite refuses (SQLITE_READONLY_DIRECTORY). Opening with
+        ``immutable=1`` would then read pages a checkpoint may be rewriting; instead nobody has the base
+        open, so its file is complete: it is copied (checked unchanged during the copy) into a private
+        folder and the copy is read, frozen as of that moment.
+        """
+        if self.snapshot is None:
+            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=self.busy_timeout_ms / 1000, check_same_thread=check_same_thread)
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # opens the WAL if there is one
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+                if not self._needs_snapshot():
+                    raise
+            self._take_snapshot()
+        conn = sqlite3.connect(self.snapshot, isolation_level=None, timeout=self.busy_timeout_ms / 1000,
+                               check_same_thread=check_same_thread)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    def _needs_snapshot(self) -> bool:
+        """WAL, its -wal/-shm files missing, and no right to create them."""
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(20)
+        except OSError:
+            return False
+        wal = len(header) == 20 and header[18] == 2 and header[19] == 2
+        companions = all(os.path.exists(f"{self.path}{suffix}") for suffix in ("-wal", "-shm"))
+        return wal and not companions and not os.access(self.path.parent, os.W_OK)
+
+    def _take_snapshot(self) -> None:
+        with self._snapshot_lock:
+            if self.snapshot is not None:
+                return
+            folder = Path(tempfile.mkdtemp(prefix="relance-lecture-"))  # 0700: this user's only
+            weakref.finalize(self, shutil.rmtree, folder, True)
+            copy = folder / self.path.name
+            for _attempt in range(OPEN_ATTEMPTS):
+                before = _fingerprint(self.path)
+                for suffix in ("", "-wal"):
+                    source = Path(f"{self.path}{suffix}")
+                    if source.exists():
+                        shutil.copyfile(source, f"{copy}{suffix}")
+                if _fingerprint(self.path) == before:
+                    break
+                for leftover in folder.iterdir():
+                    leftover.unlink()
+                time.sleep(0.05)
+            else:
+                raise DatabaseBusy(f"base {self.path} modifiée sans cesse pendant sa lecture : réessayez.")
+            os.chmod(copy, 0o600)
+            self.snapshot = copy
+            self.snapshot_at = self.now()
+
+    def notice(self) -> str | None:
+        """A line for the person when what they see is not the live database."""
+        if self.snapshot is None:
+            return None
+        from relance_tui.domain.instants import from_iso
+
+        at = from_iso(self.snapshot_at).astimezone().strftime("%d/%m/%Y %H:%M")
+        return (f"Lecture seule : personne n'a la base ouverte et vous ne pouvez pas écrire dans {self.path.parent} ; "
+                f"vous voyez la base telle qu'elle était le {at}.")
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -192,6 +323,14 @@ class Store:
                 f"{what} impossible : la base {self.path} est en lecture seule pour "
                 f"{self.agent} (droits d'écriture manquants)"
             )
+        try:
+            return self._write(fn, what)
+        except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc, self.path.parent):
+                raise disk_full(what, self.path.parent) from exc
+            raise
+
+    def _write(self, fn: Callable[[Database], T], what: str) -> T:
         deadline = time.monotonic() + self.retry_bound_s
         delay = 0.005
         while True:
@@ -318,6 +457,17 @@ class Store:
         )
 
 
+def _fingerprint(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    wal = Path(f"{path}-wal")
+    wst = os.stat(wal) if wal.exists() else None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+            wst and (wst.st_ino, wst.st_size, wst.st_mtime_ns))
+
+
 def _check_file(path: Path) -> None:
     if not os.access(path, os.R_OK):
         raise DatabaseUnreadable(f"base {path} illisible : droits de lecture manquants pour cet utilisateur.")
@@ -339,9 +489,11 @@ def _writable(path: Path) -> bool:
 
 def set_journal_mode(store: Store) -> None:
     """Switch the file to the chosen journal mode (persistent for WAL)."""
+    if store.readonly:
+        return
     conn = store.conn
     current = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
-    if current == store.journal.mode or store.readonly:
+    if current == store.journal.mode:
         return
     deadline = time.monotonic() + store.retry_bound_s
     while True:
@@ -362,6 +514,7 @@ def open_store(
     *,
     agent: str,
     create: bool = False,
+    readonly: bool = False,
     journal_override: str | None = None,
     migrate: bool = True,
     record_host: bool = True,
@@ -371,12 +524,25 @@ def open_store(
 ) -> Store:
     """Open (and with ``create``, create) the shared database, migrated.
 
-    Raises ``DatabaseMissing``, ``DatabaseUnreadable``, ``NotARelanceDatabase``
-    or ``SchemaTooNew`` with a message for the agent.
+    ``readonly`` is for commands that only read: nothing is created, migrated or written (not even the
+    hosts row), the connections are read-only, and the file must already be a relance database of this
+    version's schema (an empty file is refused, not turned into a database).
+
+    Raises ``DatabaseMissing``, ``DatabaseUnreadable``, ``NotARelanceDatabase``, ``SchemaTooNew``,
+    ``SchemaOutdated`` or ``DiskFull`` with a message for the agent.
     """
+    if create and readonly:
+        raise ValueError("open_store: create and readonly exclude each other")
     path = Path(path).expanduser()
-    if path.exists():
+    try:
+        exists = path.exists()
+    except PermissionError:
+        raise DatabaseUnreadable(no_access_advice(path)) from None
+    if exists:
         _check_file(path)
+        if readonly and path.stat().st_size == 0:
+            raise NotARelanceDatabase(f"{path} est un fichier vide, pas une base relance : indiquez la bonne base "
+                                      "avec --db (ou créez-la avec « relance init »).")
     elif not create:
         raise DatabaseMissing(
             f"base introuvable : {path}. Créez-la avec « relance init », "
@@ -386,30 +552,36 @@ def open_store(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if is_disk_full(exc):
+                raise disk_full(f"création du dossier {path.parent}", path.parent.parent) from exc
             raise DatabaseUnreadable(f"impossible de créer le dossier {path.parent} : {exc.strerror}.") from exc
-    readonly = path.exists() and not _writable(path)
+    can_write = not (path.exists() and not _writable(path))
     journal = choose_journal(path, override=journal_override)
     for attempt in range(OPEN_ATTEMPTS):
-        store = Store(path, agent=agent, journal=journal, readonly=readonly,
+        store = Store(path, agent=agent, journal=journal, readonly=readonly or not can_write, can_write=can_write,
                       retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
         try:
             set_journal_mode(store)
-            if migrate:
+            if readonly:
+                _check_readable_schema(store)
+            elif migrate:
                 store.migrate()
             else:
                 store.check_schema()
-            if record_host and not readonly:
+            if record_host and not store.readonly:
                 store.record_host()
         except sqlite3.DatabaseError as exc:
             store.close()
             code = getattr(exc, "sqlite_errorname", "")
-            if code.startswith("SQLITE_READONLY") and not readonly and attempt < OPEN_ATTEMPTS - 1:
+            if code.startswith("SQLITE_READONLY") and not store.readonly and attempt < OPEN_ATTEMPTS - 1:
                 # another agent's process was creating the -wal/-shm files at this very instant: SQLite
                 # opened them read-only. They are ours to write a moment later: open again.
                 time.sleep(0.05 * (attempt + 1))
                 continue
             if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
                 raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
+            if is_disk_full(exc, path.parent):
+                raise disk_full(f"ouverture de la base {path}", path.parent) from exc
             raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
                                       f"{f' ({code})' if code else ''}.") from exc
         except BaseException:
@@ -417,3 +589,17 @@ def open_store(
             raise
         break
     return store
+
+
+def _check_readable_schema(store: Store) -> None:
+    """For a command that only reads: the file must be a relance database with nothing to migrate."""
+    tables = store.conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    if not tables:
+        raise NotARelanceDatabase(f"{store.path} est une base SQLite vide, pas une base relance : indiquez la "
+                                  "bonne base avec --db (ou créez-la avec « relance init »).")
+    pending = store.check_schema()
+    if pending:
+        raise SchemaOutdated(
+            f"la base {store.path} doit d'abord être mise à jour ({len(pending)} migration(s)), ce qu'une commande "
+            "de lecture ne fait pas : ouvrez relance (ou lancez « relance init ») une fois, puis recommencez."
+        )

@@ -203,19 +203,60 @@ class ExportScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        """Refuse the database, the settings and the templates; ask before replacing an existing file."""
+        from relance_tui.io.outputs import OutputExists, OutputRefused, Protected, check_output_target
+
         app = self.app
         path = str(Path(event.value.strip()).expanduser())
+        protected = Protected.of_paths(app.settings.paths, app.store.path)
+        try:
+            check_output_target(path, protected)
+        except OutputExists:
+            from relance_tui.tui.call import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start_export(path, protected, overwrite=True)
+                else:
+                    self.query_one("#export-error", Static).update(
+                        self._plain(f"Non exporté : {path} existe déjà ; indiquez un autre fichier."))
+                    self.query_one(Input).focus()
+
+            app.push_screen(ConfirmScreen(f"{path} existe déjà. Le remplacer par cet export ?"), answered)
+            return
+        except OutputRefused as exc:
+            self.query_one("#export-error", Static).update(self._plain(f"Non exporté : {exc}"))
+            return
+        self._start_export(path, protected, overwrite=False)
+
+    @staticmethod
+    def _plain(text: str):  # noqa: ANN205 - a path typed by the person is data, never markup
+        from textual.content import Content
+
+        return Content(text)
+
+    def _start_export(self, path: str, protected, *, overwrite: bool) -> None:  # noqa: ANN001
+        app = self.app
         self.query_one("#export-error", Static).update("Export…")
-        self._export(app.store, path, self.fmt, app.settings.office.timezone, app.settings.display_name)
+        self._export(app.store, path, self.fmt, app.settings.office.timezone, app.settings.display_name,
+                     protected, overwrite)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, store, path: str, fmt: str, tz: str, names) -> None:  # noqa: ANN001
+    def _export(self, store, path: str, fmt: str, tz: str, names, protected, overwrite: bool) -> None:  # noqa: ANN001
+        from relance_tui.errors import RelanceError
+        from relance_tui.io.outputs import write_error
+
         lines = promises_of_session(store, self.session_id) if self.session_id is not None else \
             promises_made(store, self.day, tz=tz)
         try:
-            export_promises(lines, path, fmt=fmt, day=self.day, tz=tz, names=names)
+            # checked again as it is written: what the path designates may have changed meanwhile
+            export_promises(lines, path, fmt=fmt, day=self.day, tz=tz, names=names, protected=protected,
+                            overwrite=overwrite)
+        except RelanceError as exc:
+            self.post_message(self.Done(path, 0, 0, str(exc)))
+            return
         except OSError as exc:
-            self.post_message(self.Done(path, 0, 0, f"impossible d'écrire {path} ({exc.strerror})"))
+            self.post_message(self.Done(path, 0, 0, str(write_error(path, exc))))
             return
         self.post_message(self.Done(path, len(lines), sum(p.amount_cents for p in lines), None))
 

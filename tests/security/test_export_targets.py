@@ -1,0 +1,305 @@
+"""Issue 11, finding 2 (and 7's /dev/null): a file a person names as an output never replaces the
+database, its companions, the settings or the templates; an existing file is replaced only when the
+person says so; a device or a FIFO is written in place, never renamed over."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from relance_tui import cli
+from tests.conftest import TODAY
+
+EXPORT_STARTS = ("Code client".encode(), "Débiteur".encode(), b"BEGIN:VCALENDAR", b"# Promesses")
+TOML = "[office]\nname = \"Cabinet Test\"\n"
+TEMPLATE = "Bonjour {{ debtor.name }}\n"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def office(demo_store, isolated_env):
+    """The demo database in an office folder with its relance.toml, a templates folder, the user's config."""
+    demo_store.close()
+    db = demo_store.path
+    (db.parent / "relance.toml").write_text(TOML, encoding="utf-8")
+    template = db.parent / "templates" / "call" / "prepare.txt.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(TEMPLATE, encoding="utf-8")
+    user = Path(os.environ["RELANCE_CONFIG"])
+    user.write_text("[user]\ntheme = \"relance-clair\"\n", encoding="utf-8")
+    return db
+
+
+def protected_files(db: Path) -> dict[str, Path]:
+    return {"db": db, "toml": db.parent / "relance.toml", "user": Path(os.environ["RELANCE_CONFIG"]),
+            "template": db.parent / "templates" / "call" / "prepare.txt.j2"}
+
+
+def fingerprints(db: Path) -> dict[str, str]:
+    return {name: digest(path) for name, path in protected_files(db).items()}
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def targets(db: Path, tmp_path: Path) -> dict[str, str]:
+    """Ways of naming a protected file: directly, by companion, through a symlink, a '..', a hard link."""
+    (tmp_path / "link.csv").symlink_to(db)
+    os.link(db.parent / "relance.toml", tmp_path / "hard.csv")
+    os.link(db.parent / "templates" / "call" / "prepare.txt.j2", tmp_path / "hard-template.csv")
+    return {
+        "db": str(db), "wal": f"{db}-wal", "shm": f"{db}-shm", "journal": f"{db}-journal",
+        "dotdot": str(db.parent / "templates" / ".." / db.name), "symlink": str(tmp_path / "link.csv"),
+        "office-settings": str(db.parent / "relance.toml"), "user-settings": os.environ["RELANCE_CONFIG"],
+        "hard-link-settings": str(tmp_path / "hard.csv"),
+        "template": str(db.parent / "templates" / "call" / "prepare.txt.j2"),
+        "new-file-in-templates": str(db.parent / "templates" / "call" / "nouveau.txt.j2"),
+        "templates-folder": str(db.parent / "templates"),
+        "hard-link-template": str(tmp_path / "hard-template.csv"),
+    }
+
+
+TARGET_NAMES = ["db", "wal", "shm", "journal", "dotdot", "symlink", "office-settings", "user-settings",
+                "hard-link-settings", "template", "new-file-in-templates", "templates-folder", "hard-link-template"]
+
+
+@pytest.mark.parametrize("name", TARGET_NAMES)
+@pytest.mark.parametrize("command", [
+    ("export", "invoices", "--as-of", "2026-11-23"),
+    ("export", "promises", "--date", "2026-11-23", "--format", "ics"),
+    ("export", "promises", "--date", "2026-11-23", "--format", "md"),
+])
+def test_cli_export_onto_a_protected_file_is_refused_and_it_stays_intact(office, tmp_path, capsys, name, command):
+    before = fingerprints(office)
+    target = targets(office, tmp_path)[name]
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", target)
+    assert code == 1, err
+    assert "relance n'écrit jamais dessus" in err or "est un dossier" in err
+    assert fingerprints(office) == before
+    if Path(target).is_file():  # a companion SQLite keeps is still SQLite's, not an export
+        assert not Path(target).read_bytes().startswith(EXPORT_STARTS)
+    code, out, _ = run(capsys, "--db", str(office), "export", "invoices", "--as-of", "2026-11-23")
+    assert code == 0 and out.startswith("Code client")  # the database still reads
+
+
+@pytest.mark.parametrize("name", ["db", "wal", "office-settings", "symlink", "template"])
+def test_cli_backup_rejects_and_mapping_onto_a_protected_file_are_refused(office, tmp_path, capsys, name):
+    before = fingerprints(office)
+    target = targets(office, tmp_path)[name]
+    code, _, err = run(capsys, "--db", str(office), "backup", target, "--force")
+    assert code == 1 and "relance n'écrit jamais dessus" in err
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text("N° facture;Client;Date facture;Montant TTC\nFA-1;X;31/02/2026;1,00\n", encoding="utf-8")
+    for option in ("--rejects", "--save-mapping"):
+        code, _, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid", option, target)
+        assert code == 1 and "relance n'écrit jamais dessus" in err, (option, err)
+    assert fingerprints(office) == before  # refused before the database was even opened
+
+
+def test_cli_backup_into_a_missing_folder_is_a_clear_refusal(office, tmp_path, capsys):
+    code, _, err = run(capsys, "--db", str(office), "backup", str(tmp_path / "absent" / "copie.db"))
+    assert code == 1
+    assert "le dossier" in err and "n'existe pas" in err and "inattendue" not in err
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "invoices", "--as-of", "2026-11-23"),
+    ("export", "promises", "--date", "2026-11-23"),
+])
+def test_cli_export_replaces_an_existing_file_only_with_force(office, tmp_path, capsys, command):
+    out = tmp_path / "rapport.csv"
+    out.write_text("le rapport d'hier\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", str(out))
+    assert code == 1 and "existe déjà" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "le rapport d'hier\n"
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", str(out), "--force")
+    assert code == 0, err
+    assert out.read_bytes().startswith(EXPORT_STARTS)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []  # no leftover
+
+
+def test_cli_rejects_file_named_by_the_person_is_replaced_only_with_force(office, tmp_path, capsys):
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text("N° facture;Client;Date facture;Montant TTC\nFA-1;X;31/02/2026;1,00\n"
+                        "FA-2;Y;15/01/2026;2,00\n", encoding="utf-8")
+    rejects = tmp_path / "rejets.csv"
+    rejects.write_text("à garder\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid", "--rejects", str(rejects))
+    assert code == 1 and "existe déjà" in err
+    assert rejects.read_text(encoding="utf-8") == "à garder\n"
+
+
+class FifoReader:
+    """A reader on a FIFO that is there before the writer (so opening it never blocks) and that sees
+    end-of-file only once the test lets go of its own write end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.read_fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        os.set_blocking(self.read_fd, True)
+        self.hold_fd = os.open(path, os.O_WRONLY)
+        self.data = b""
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while chunk := os.read(self.read_fd, 65536):
+            self.data += chunk
+
+    def finish(self) -> bytes:
+        os.close(self.hold_fd)
+        self.thread.join(timeout=30)
+        os.close(self.read_fd)
+        return self.data
+
+
+def test_a_fifo_is_written_in_place_without_force(office, tmp_path, capsys):
+    for n, command in enumerate((("export", "invoices", "--as-of", "2026-11-23"),
+                                 ("export", "promises", "--date", "2026-11-23", "--format", "csv"),
+                                 ("export", "promises", "--date", "2026-11-23", "--format", "ics"))):
+        fifo = tmp_path / f"tube{n}"
+        os.mkfifo(fifo)
+        reader = FifoReader(fifo)
+        code, _, err = run(capsys, "--db", str(office), *command, "-o", str(fifo))
+        data = reader.finish()
+        assert code == 0, err
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode), command  # still the FIFO, not a file renamed over it
+        assert data.startswith(EXPORT_STARTS), command
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("tube", ".tube"))) == \
+        ["tube0", "tube1", "tube2"]
+
+
+def test_a_character_device_is_written_in_place_never_replaced(office, tmp_path, capsys):
+    # a null device of our own in a temporary folder: never the machine's /dev/null
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here ({exc})")
+    for command in (("export", "invoices"), ("export", "promises", "--format", "ics"),
+                    ("export", "promises", "--format", "md")):
+        code, _, err = run(capsys, "--db", str(office), *command, "-o", str(device))
+        assert code == 0, err
+        assert stat.S_ISCHR(os.stat(device).st_mode), command
+    code, _, err = run(capsys, "--db", str(office), "backup", str(device), "--force")
+    assert code == 1 and "pas un fichier ordinaire" in err
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+# -- the app: F4, x (and the Session tab's x, the same dialog) -------------------------------------
+def make_app(store_path: Path):
+    from relance_tui.config import load_settings, resolve_paths
+    from relance_tui.store import open_store
+    from relance_tui.tui.app import RelanceApp
+
+    store = open_store(store_path, agent="marie")
+    return RelanceApp(store, load_settings(resolve_paths(store_path)), today=lambda: TODAY, live=False), store
+
+
+async def settle(pilot) -> None:
+    import contextlib
+
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app) -> str:  # noqa: ANN001
+    from textual.widgets import Static
+
+    return " ".join(str(w.render()) for w in app.screen.query(Static))
+
+
+@pytest.mark.parametrize("name", ["db", "wal", "office-settings", "user-settings", "symlink", "template",
+                                  "new-file-in-templates"])
+async def test_app_export_dialog_refuses_a_protected_file(office, tmp_path, name):
+    from textual.widgets import Input
+
+    from relance_tui.tui.promises import ExportScreen
+
+    before = fingerprints(office)
+    target = targets(office, tmp_path)[name]
+    app, store = make_app(office)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(Input).value = target
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)  # still open, saying why
+        assert "Non exporté" in screen_text(app)
+    store.close()
+    assert fingerprints(office) == before
+
+
+async def test_app_export_dialog_asks_before_replacing_a_file(office, tmp_path):
+    from textual.widgets import Input
+
+    from relance_tui.tui.call import ConfirmScreen
+    from relance_tui.tui.promises import ExportScreen
+
+    out = tmp_path / "promesses.csv"
+    out.write_text("le fichier d'hier\n", encoding="utf-8")
+    app, store = make_app(office)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert out.read_text(encoding="utf-8") == "le fichier d'hier\n"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ExportScreen, ConfirmScreen))
+    store.close()
+    assert out.read_text(encoding="utf-8").startswith("Débiteur")
+
+
+async def test_app_export_dialog_writes_a_fifo_in_place(office, tmp_path):
+    from textual.widgets import Input
+
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    reader = FifoReader(fifo)
+    app, store = make_app(office)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(fifo)
+        await pilot.press("enter")
+        await settle(pilot)
+    store.close()
+    data = reader.finish()
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert data.startswith("Débiteur".encode())
