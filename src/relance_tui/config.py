@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from relance_tui.domain.text import clean
 from relance_tui.errors import ConfigError
 
 APP_NAME = "relance"
@@ -253,14 +254,30 @@ def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str
         problem = check(value) if check else None
         if problem:
             raise ConfigError(f"{source}: attendu {problem}, trouvé {raw!r}")
-        values[name] = value
+        values[name] = _cleaned(section, name, value)
     return cls(**values)
+
+
+KEPT_AS_WRITTEN = {("smtp", "password")}  # sent to the server, never shown: cleaning would change it
+MULTILINE = {("office", "address"), ("office", "signature")}
+
+
+def _cleaned(section: str, name: str, value: typing.Any) -> typing.Any:
+    """A setting's text as ``domain.text.clean`` leaves it: it is shown to every agent (the office's name,
+    its signature) and a control character in it must not reach a terminal."""
+    if (section, name) in KEPT_AS_WRITTEN:
+        return value
+    if isinstance(value, str):
+        return clean(value, multiline=(section, name) in MULTILINE)
+    if isinstance(value, list):
+        return [clean(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _string_map(data: typing.Any, section: str, where: str) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ConfigError(f"{where}: [{section}]: attendu des lignes clé = \"texte\", trouvé {data!r}")
-    return dict(data)
+    return {clean(k): clean(v) for k, v in data.items()}  # [agents] display names are shown to everyone
 
 
 def read_toml(path: Path) -> dict[str, typing.Any]:
@@ -313,7 +330,7 @@ def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Setting
             sections[name] = _section(cls, data.get(name, {}), name, str(where), env, prefix)
         for name in maps:
             sections[name] = _string_map(data.get(name, {}), name, str(where))
-    agent = env.get("RELANCE_AGENT") or os_login()
+    agent = clean(env.get("RELANCE_AGENT") or os_login())
     return Settings(paths=paths, agent=agent, **sections)
 
 

@@ -1,4 +1,5 @@
-"""Text folding for matching: accents, case, punctuation and spacing ignored."""
+"""Untrusted text made safe (``clean``), and text folding for matching: accents, case, punctuation and
+spacing ignored."""
 
 from __future__ import annotations
 
@@ -9,6 +10,39 @@ from functools import lru_cache
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+# -- untrusted text -------------------------------------------------------------------------------
+# Anything clean() changes. C0 controls (ESC starts a terminal command: OSC 52 writes the clipboard,
+# ESC [2J clears the screen; BEL ends an OSC), DEL, C1 controls (U+009B is a one-character CSI, U+009D
+# an OSC), the bidi embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069 and the bidi
+# marks U+200E, U+200F, U+061C (invisible, they reorder what is shown around them: an amount, an
+# invoice number), the line and paragraph separators, and lone surrogates (no encoding can write them).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                     "\ud800-\udfff]")
+# What ends a line (as str.splitlines sees it): kept as LF in multi-line text, a space in one-line text.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Everything else that is unsafe is dropped (the tab, U+0009, becomes a space).
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
+
+
+def clean(text: str | None, *, multiline: bool = False) -> str:
+    r"""Untrusted text (an import, a form, a setting) without what could command a terminal or disguise it.
+
+    Control characters (C0, DEL, C1), bidi overrides, embeddings, isolates and marks are removed; a tab
+    becomes a space; a line break (CR LF, CR, LF and the other breaks of ``str.splitlines``) becomes a
+    space, or "\n" when ``multiline`` (an address or a note kept on several lines). Everything else is
+    kept as it is: letters of any script, combining accents, zero-width joiners, emoji, brackets.
+    Unchanged text is returned as is, found in one pass (every character clean() changes is in a
+    category ``str.isprintable`` refuses): cheap enough for every field of an import.
+    """
+    if not text:
+        return ""
+    if text.isprintable() or _UNSAFE.search(text) is None:
+        return text
+    text = _DROPPED.sub("", text).replace("\t", " ")
+    return _LINE_BREAK.sub("\n" if multiline else " ", text)
+
 
 
 def strip_accents(text: str) -> str:

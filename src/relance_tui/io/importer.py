@@ -30,7 +30,7 @@ from relance_tui.domain.parsing import (
     parse_amount,
     parse_date,
 )
-from relance_tui.domain.text import key, name_key
+from relance_tui.domain.text import clean, key, name_key
 from relance_tui.errors import DiskFull, RelanceError
 from relance_tui.io.columns import (
     INVOICE_FIELDS,
@@ -125,7 +125,7 @@ class ImportReport:
 
     @property
     def label(self) -> str:
-        return self.path.name
+        return clean(self.path.name)  # a file's name is the sender's text too: it is printed
 
     def problem_lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
         lines = [p.format(self.label) for p in self.problems[:limit]]
@@ -767,7 +767,8 @@ def _sqlite_temp_dir() -> str:
 
 def _stage(conn, path: Path, detection: Detection, headers: list[str], report: ImportReport,
            rejects: RejectsWriter | None, as_of: dt.date, total: int, progress: Progress | None) -> None:
-    rows = Rows(path, detection.text)
+    cmap = detection.cmap.fields if detection.cmap else {}
+    rows = Rows(path, detection.text, multiline={cmap["address"]} if "address" in cmap else ())  # two-line addresses
     if detection.kind == "fec":
         parser = FecReader(headers, detection.number, detection.dates["EcritureDate"], as_of)
     elif detection.kind == "payments":

@@ -6,9 +6,11 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from relance_tui.domain.text import clean
 
 HEAD_BYTES = 256 * 1024
 # The longest line read (in characters, as csv's default field limit): an accounting export's lines are a few
@@ -125,11 +127,14 @@ def detect_format(path: Path, *, encoding: str | None = None, separator: str | N
 
 
 class Rows:
-    """Streams (line number, fields) from a CSV file; quoted newlines are kept in a field."""
+    """Streams (line number, fields) from a CSV file, every field cleaned (``domain.text.clean``: the file
+    is untrusted, a control character in it must never reach a terminal); quoted line breaks are kept
+    in the ``multiline`` columns (an address), spaces elsewhere."""
 
-    def __init__(self, path: Path, fmt: TextFormat):
+    def __init__(self, path: Path, fmt: TextFormat, *, multiline: Collection[int] = ()):
         self.path = path
         self.fmt = fmt
+        self.multiline = frozenset(multiline)
         self.line = 0
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
@@ -142,6 +147,9 @@ class Rows:
                     line = start
                     start = reader.line_num + 1
                     self.line = line
+                    joined = "".join(fields)
+                    if clean(joined) != joined:  # rare: most rows are checked in this one pass
+                        fields = [clean(f, multiline=i in self.multiline) for i, f in enumerate(fields)]
                     if not any(f.strip() for f in fields):
                         continue
                     if fields and fields[0].startswith("\ufeff"):
