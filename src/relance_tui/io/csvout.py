@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from relance_tui.domain.text import clean
 from relance_tui.io.outputs import Protected, open_output_file
 
 # A text cell starting with one of these would be run as a formula by a spreadsheet.
@@ -40,7 +41,7 @@ class SheetWriter:
             return str(value)
         if isinstance(value, dt.date):
             return value.strftime("%d/%m/%Y") if self.excel else value.isoformat()
-        return neutralise(str(value))
+        return neutralise(clean(str(value), multiline=True))  # no control character in a file people open
 
     def row(self, values: Iterable[Any]) -> None:
         self.writer.writerow([self.cell(v) for v in values])

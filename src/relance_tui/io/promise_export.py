@@ -8,6 +8,7 @@ from typing import IO
 
 from relance_tui.domain.instants import format_local, from_iso
 from relance_tui.domain.money import format_cents
+from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.io.outputs import Protected, check_output_target, open_output_file
@@ -31,7 +32,7 @@ def write_csv(lines: Sequence[PromiseLine], out: IO[str], *, tz: str, names: Cal
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return clean(text).replace("|", "\\|")  # one line, no control character
 
 
 def write_markdown(lines: Sequence[PromiseLine], out: IO[str], *, day: dt.date, tz: str,
@@ -62,11 +63,11 @@ def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Cal
         event.add("uid", f"promesse-{p.id}@{host}")
         event.add("dtstamp", from_iso(p.created_at))
         event.add("dtstart", p.due_date)  # a DATE with no DTEND: an all-day event (RFC 5545 3.6.1)
-        event.add("summary", f"Promesse : {p.debtor} — {format_cents(p.amount_cents)}")
-        event.add("description", "\n".join(x for x in (
+        event.add("summary", clean(f"Promesse : {p.debtor} — {format_cents(p.amount_cents)}"))
+        event.add("description", clean("\n".join(x for x in (
             f"Contact : {p.contact}" if p.contact else "", f"Factures : {p.invoices}" if p.invoices else "",
             f"Échéance {p.instalment}" if p.instalment else "",
-            f"Obtenue par {names(p.agent)} le {format_local(p.created_at, tz)}", p.notes) if x))
+            f"Obtenue par {names(p.agent)} le {format_local(p.created_at, tz)}", p.notes) if x), multiline=True))
         cal.add_component(event)
     return cal.to_ical()
 
