@@ -22,6 +22,7 @@ from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import Worker, WorkerState
 
 from relance_tui.config import Settings
+from relance_tui.domain.text import clean
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.overdue import SORTS
@@ -34,6 +35,8 @@ from relance_tui.tui.titlebar import TitleBar
 from relance_tui.tui.virtual_table import VirtualTable
 
 if TYPE_CHECKING:  # imported where used: the first screen does without them
+    from textual.notifications import SeverityLevel
+
     from relance_tui.domain.calendar import OfficeCalendar
     from relance_tui.domain.calls import CallingRules
     from relance_tui.tui.timeline import TimelineView
@@ -249,6 +252,19 @@ class RelanceApp(App):
         debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
         if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
             screen.refresh_data()
+
+    # -- data is data: never markup, never a control character (tui/plain.py) --------------------------
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text (``markup`` is ignored): messages quote names, paths and
+        errors, and none of ours uses markup. Widget.notify comes here too."""
+        super().notify(clean(str(message), multiline=True), title=clean(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):  # pasted text enters a field: no control character with it
+            event.text = clean(event.text, multiline=True)
+        await super().on_event(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """No blinking cursor anywhere (an input, a text area): over SSH every blink is terminal traffic."""

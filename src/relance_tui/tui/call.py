@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
@@ -22,6 +23,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.script import Phase, visible_prompts
+from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PROMISE_STATUSES
 from relance_tui.errors import RelanceError
 from relance_tui.io.callscript import Objection, call_context, email_context, load_script, pick_contact
@@ -32,6 +34,7 @@ from relance_tui.store.claims import ClaimResult, claim, release_claim
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.card import event_line
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.plain import line, lines, plain, styled
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -64,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, id="confirm-question")
+            yield Static(plain(self.question), id="confirm-question")
             yield Label("o : oui · n ou Échap : non")
 
     def action_answer(self, yes: bool) -> None:
@@ -88,8 +91,8 @@ class GuardScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("[b]Attention avant d'appeler[/b] (appels répétés : Code pénal 222-16)")
-            yield Static("\n".join(f"• {r}" for r in self.reasons), id="guard-reasons")
+            yield Label(styled(("Attention avant d'appeler", "bold"), " (appels répétés : Code pénal 222-16)"))
+            yield Static(lines([f"• {line(r)}" for r in self.reasons]), id="guard-reasons")
             yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. "
                         f"Échap : {self.cancel}.")
             yield Input(placeholder="ex. le client a demandé à être rappelé à cette heure", id="guard-reason")
@@ -100,10 +103,11 @@ class GuardScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        if len(event.value.strip()) < 3:
+        reason = clean(event.value).strip()
+        if len(reason) < 3:
             self.query_one("#guard-error", Static).update("Un motif est nécessaire pour appeler malgré l'alerte.")
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(reason)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -127,7 +131,8 @@ class ObjectionScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(" Objection entendue (↑↓ pour voir les réponses, Entrée pour la noter)")
-            yield OptionList(*[Option(o.label, id=o.code) for o in self.objections], id="objection-list")
+            yield OptionList(*[Option(plain(line(o.label)), id=o.code) for o in self.objections],
+                             id="objection-list")
             yield Static("", id="objection-detail")
 
     def on_mount(self) -> None:
@@ -140,9 +145,9 @@ class ObjectionScreen(ModalScreen[str | None]):
         if index is None or not self.objections:
             return
         o = self.objections[index]
-        lines = ["[b]Réponses possibles[/b]", *[f"• {a}" for a in o.answers], "",
-                 f"[b]Action[/b] : {o.action_label or o.action}"]
-        self.query_one("#objection-detail", Static).update("\n".join(lines))
+        self.query_one("#objection-detail", Static).update(lines([
+            styled(("Réponses possibles", "bold")), *[f"• {a}" for a in o.answers], "",
+            styled(("Action", "bold"), f" : {o.action_label or o.action}")]))
 
     @on(OptionList.OptionHighlighted)
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -276,7 +281,7 @@ class CallScreen(Screen):
         self.context, self.phases, self.objections = script.context, script.phases, script.objections
         for problem in script.problems:
             self.notify(problem, severity="warning", timeout=15)
-        self.sub_title = f"Appel : {self.card.name}"
+        self.sub_title = line(f"Appel : {self.card.name}")
         self._render_brief()
         self._render_phase()
 
@@ -355,7 +360,7 @@ class CallScreen(Screen):
         self.query_one("#timers", Static).update(
             f"Appel {format_clock(call_s)} · étape {format_clock(phase_s)}" if self.started else "")
         prompts = self.current_prompts() if self.started else []
-        self.query_one("#prompts", Static).update("\n".join(f"» {p}" for p in prompts))
+        self.query_one("#prompts", Static).update(lines([f"» {p}" for p in prompts]))
         now = self.now()
         if self.holding and self.last_renewal and (now - self.last_renewal).total_seconds() >= RENEW_EVERY_S:
             self.last_renewal = now
@@ -366,10 +371,10 @@ class CallScreen(Screen):
             return
         parts = []
         for n, phase in enumerate(self.phases):
-            label = f"{n + 1} {phase.title}"
-            parts.append(f"[reverse] {label} [/reverse]" if n == self.phase_index else label)
-        self.query_one("#phases", Static).update(" › ".join(parts))
-        self.query_one("#phase-body", Static).update(self.phases[self.phase_index].body)
+            label = line(f"{n + 1} {phase.title}")
+            parts.append(styled((f" {label} ", "reverse")) if n == self.phase_index else plain(label))
+        self.query_one("#phases", Static).update(Content(" › ").join(parts))
+        self.query_one("#phase-body", Static).update(plain(self.phases[self.phase_index].body))
         self.tick()
 
     def _go(self, index: int) -> None:
@@ -396,9 +401,9 @@ class CallScreen(Screen):
             if code is None:
                 return
             self.raised.append(code)
-            self.query_one("#raised", Static).update("\n".join(
-                f"Objection : {o.label} → {o.action_label or o.action}"
-                for c in self.raised for o in self.objections if o.code == c))
+            self.query_one("#raised", Static).update(lines([
+                line(f"Objection : {o.label} → {o.action_label or o.action}")
+                for c in self.raised for o in self.objections if o.code == c]))
 
         self.app.push_screen(ObjectionScreen(self.objections), picked)
 
@@ -447,7 +452,12 @@ class CallScreen(Screen):
         app = self.relance
         tz = app.settings.office.timezone
         contact = pick_contact(card, self.contact_id)
-        out = ["[b]Qui demander[/b]"]
+
+        def heading(text: str) -> Content:
+            return styled((text, "bold"))
+
+        # every line is data (names, numbers, notes) shown as it is: styles are given as styles
+        out: list[Content | str] = [heading("Qui demander")]
         if contact is None:
             out.append("Aucun contact connu : demandez qui peut débloquer le paiement.")
         else:
@@ -460,32 +470,32 @@ class CallScreen(Screen):
             if others:
                 out.append(f"Autres contacts (c) : {', '.join(others)}")
         out.append(f"Appels à ce contact en 30 jours : {self.calls_30d}")
-        out += ["", f"[b]Factures dues ({len(card.outstanding)})[/b]"]
+        out += ["", heading(f"Factures dues ({len(card.outstanding)})")]
         for i in card.outstanding[:8]:
             late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"
             pen = f" +{money(i.penalty_cents)}" if i.penalty_cents else ""
-            flag = " [i]litige[/i]" if i.status in ("disputed", "litigation") else ""
-            out.append(f"{i.number} du {i.issue_date:%d/%m/%y}, éch. {i.due_date:%d/%m/%y} ({late}) : "
-                       f"{money(i.amount_cents - i.paid_cents)}{pen}{flag}")
+            flag = (" ", ("litige", "italic")) if i.status in ("disputed", "litigation") else ()
+            out.append(styled(line(f"{i.number} du {i.issue_date:%d/%m/%y}, éch. {i.due_date:%d/%m/%y} ({late}) : "
+                                   f"{money(i.amount_cents - i.paid_cents)}{pen}"), *flag))
         if len(card.outstanding) > 8:
             out.append(f"… et {len(card.outstanding) - 8} autre(s)")
         pen = card.penalty_cents
-        out.append(f"[b]Total dû {money(card.due_cents)}[/b] + pénalités {money(pen)} = "
-                   f"{money(card.due_cents + pen) if pen is not None else '?'}")
+        out.append(styled((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)} = "
+                          f"{money(card.due_cents + pen) if pen is not None else '?'}"))
         if card.promises:
-            out += ["", "[b]Promesses passées[/b]"]
+            out += ["", heading("Promesses passées")]
             out += [f"{money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : {PROMISE_STATUSES[p.status].lower()}"
                     for p in card.promises[:4]]
         disputes = [d for d in card.disputes if d.status == "open"]
         if disputes:
-            out += ["", "[b]Litiges ouverts[/b]"]
+            out += ["", heading("Litiges ouverts")]
             out += [f"{DISPUTE_CATEGORIES[d.category]} sur {d.invoices}" + (f" : {d.notes}" if d.notes else "")
                     for d in disputes]
         if card.recent:
-            out += ["", "[b]Derniers contacts[/b]"]
+            out += ["", heading("Derniers contacts")]
             out += [event_line(e, tz, app.settings.display_name) for e in card.recent[:5]]
-        out += ["", f"[b]Objectif[/b] : {self.context.get('goal', '')}"]
-        self.query_one("#brief-text", Static).update("\n".join(out))
+        out += ["", styled(("Objectif", "bold"), f" : {self.context.get('goal', '')}")]
+        self.query_one("#brief-text", Static).update(lines(out))
 
     # -- ending the call ----------------------------------------------------------------------------
     def action_outcome(self) -> None:
@@ -710,7 +720,8 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
         assert card is not None
         total = card.due_cents
         with Vertical():
-            yield Label("[b]Issue de l'appel[/b] — une touche, puis Ctrl+S pour enregistrer", id="outcome-title")
+            yield Label(styled(("Issue de l'appel", "bold"), " — une touche, puis Ctrl+S pour enregistrer"),
+                        id="outcome-title")
             yield OptionList(*[Option(f"{key}  {CALL_OUTCOMES[code]}", id=code) for key, code in OUTCOME_KEYS.items()],
                              id="outcome-menu")
             with Vertical(id="part-promise", classes="part"):
@@ -727,8 +738,8 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
                 yield Label("Catégorie du litige et factures concernées (leurs relances sont suspendues)")
                 yield Select([(label, code) for code, label in DISPUTE_CATEGORIES.items()], prompt="Catégorie",
                              id="category", compact=True)
-                yield SelectionList(*[(f"{i.number} — {money(i.amount_cents - i.paid_cents)}", i.id, True)
-                                      for i in card.outstanding], id="dispute-invoices")
+                yield SelectionList(*[(plain(line(f"{i.number} — {money(i.amount_cents - i.paid_cents)}")), i.id,
+                                       True) for i in card.outstanding], id="dispute-invoices")
             with Vertical(id="part-callback", classes="part"):
                 yield Label("Rappel convenu : date et heure")
                 with Horizontal(classes="row"):
@@ -759,13 +770,13 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
             self.query_one(f"#part-{part}").set_class(part in parts, "shown")
         self.query_one("#outcome-menu").display = False
         self.query_one("#outcome-title", Label).update(
-            f"[b]{CALL_OUTCOMES[outcome]}[/b] — Ctrl+S enregistre · Échap change d'issue")
+            styled((CALL_OUTCOMES[outcome], "bold"), " — Ctrl+S enregistre · Échap change d'issue"))
         first = {"promise": "#date", "paid_already": "#paid_date", "dispute": "#category",
                  "callback": "#cb_date"}.get(outcome, "#notes")
         self.query_one(first).focus()
 
     def fields(self) -> dict:
-        out = {name: self.query_one(f"#{name}", Input).value for name in
+        out = {name: clean(self.query_one(f"#{name}", Input).value) for name in
                ("amount", "date", "more", "paid_date", "paid_ref", "cb_date", "cb_time", "notes")}
         category = self.query_one("#category", Select)
         out["category"] = None if category.is_blank() else category.value
@@ -778,7 +789,7 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
         try:
             report = self.call.build_report(self.outcome, self.fields())
         except ValueError as exc:
-            self.query_one("#outcome-error", Static).update(str(exc))
+            self.query_one("#outcome-error", Static).update(plain(exc))
             return
         self.saving = True
         self.query_one("#outcome-error", Static).update("Enregistrement…")
@@ -799,7 +810,7 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
         if message.error or message.saved is None:
             # the form stays as typed; the message says why nothing was saved
             self.query_one("#outcome-error", Static).update(
-                f"Non enregistré : {message.error}. Rien n'est perdu : corrigez ou réessayez (Ctrl+S).")
+                plain(f"Non enregistré : {message.error}. Rien n'est perdu : corrigez ou réessayez (Ctrl+S)."))
             return
         self.dismiss((message.report, message.saved))
 
@@ -811,7 +822,7 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
         for part in self.query(".part"):
             part.set_class(False, "shown")
         self.query_one("#outcome-title", Label).update(
-            "[b]Issue de l'appel[/b] — une touche, puis Ctrl+S pour enregistrer")
+            styled(("Issue de l'appel", "bold"), " — une touche, puis Ctrl+S pour enregistrer"))
         menu = self.query_one("#outcome-menu", OptionList)
         menu.display = True
         menu.focus()
@@ -844,13 +855,13 @@ class EmailScreen(ModalScreen[bool]):
         d = self.draft
         how = "par le serveur d'envoi" if self.app.settings.smtp.host else "dans la boîte d'envoi (pas de SMTP)"
         with Vertical():
-            yield Label(f"[b]Email de suivi[/b] — Ctrl+S l'envoie {how} · Échap : ne pas envoyer")
-            yield Input(value=d.to, placeholder="Destinataire", id="email-to", compact=True)
-            yield Input(value=d.subject, placeholder="Objet", id="email-subject", compact=True)
-            yield TextArea(d.body, id="email-body", soft_wrap=True)
+            yield Label(styled(("Email de suivi", "bold"), f" — Ctrl+S l'envoie {how} · Échap : ne pas envoyer"))
+            yield Input(value=line(d.to), placeholder="Destinataire", id="email-to", compact=True)
+            yield Input(value=line(d.subject), placeholder="Objet", id="email-subject", compact=True)
+            yield TextArea(clean(d.body, multiline=True), id="email-body", soft_wrap=True)
             attached = ", ".join(p.name for p in d.attachments) or "aucune"
             missing = f" · fichier introuvable pour {', '.join(d.missing_attachments)}" if d.missing_attachments else ""
-            yield Static(f"Pièces jointes : {attached}{missing}", id="email-attachments")
+            yield Static(plain(f"Pièces jointes : {attached}{missing}"), id="email-attachments")
             yield Static("", id="email-error")
 
     def on_mount(self) -> None:
@@ -882,7 +893,7 @@ class EmailScreen(ModalScreen[bool]):
         self.sending = False
         if message.error:
             self.query_one("#email-error", Static).update(
-                f"Non envoyé : {message.error}. Le texte est gardé : corrigez puis Ctrl+S, ou Échap.")
+                plain(f"Non envoyé : {message.error}. Le texte est gardé : corrigez puis Ctrl+S, ou Échap."))
             return
         self.notify(message.result or "Email envoyé.", timeout=6)
         self.dismiss(True)

@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
@@ -24,10 +25,12 @@ from relance_tui.domain.vocabulary import (
     INVOICE_STATUSES,
     PROMISE_STATUSES,
 )
+from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
 from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, record_payment, update_contact
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.plain import cell, line, lines, plain, styled
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -42,8 +45,7 @@ def event_line(event, tz: str, names) -> str:
     what = EVENT_KINDS.get(event.kind, event.kind)
     if event.kind == "call" and event.outcome:
         what += " · " + CALL_OUTCOMES.get(event.outcome, event.outcome)
-    notes = event.notes.replace("\n", " ")
-    return f"{format_local(event.at, tz)}  {what} ({names(event.agent)})  {notes}"
+    return line(f"{format_local(event.at, tz)}  {what} ({names(event.agent)})  {event.notes}")
 
 
 class DebtorScreen(Screen):
@@ -110,8 +112,9 @@ class DebtorScreen(Screen):
         card = self.card = message.card
         settings = self.relance.settings
         tz = settings.office.timezone
-        self.sub_title = card.name
-        ident = [f"[b]{card.name}[/b]  ({'particulier' if card.segment == 'b2c' else 'professionnel'})"]
+        self.sub_title = line(card.name)
+        ident: list[Content | str] = [
+            styled((card.name, "bold"), f"  ({'particulier' if card.segment == 'b2c' else 'professionnel'})")]
         if card.code or card.siren:
             ident.append(" · ".join(x for x in (f"code {card.code}" if card.code else "",
                                                   f"SIREN {format_siren(card.siren)}" if card.siren else "") if x))
@@ -125,13 +128,13 @@ class DebtorScreen(Screen):
                      f"{settings.display_name(card.account_manager) if card.account_manager else '—'}")
         if card.notes:
             ident.append(f"Notes : {card.notes}")
-        self.query_one("#identity", Static).update("\n".join(ident))
+        self.query_one("#identity", Static).update(lines(ident))
         contacts = self.query_one("#contacts", DataTable)
         keep = contacts.cursor_row
         contacts.clear()
         for c in card.contacts:
-            contacts.add_row(c.name, c.role, c.phone, c.phone2, c.email, "oui" if c.can_release_payment else "",
-                             key=str(c.id))
+            contacts.add_row(*map(cell, (c.name, c.role, c.phone, c.phone2, c.email,
+                                         "oui" if c.can_release_payment else "")), key=str(c.id))
         if not card.contacts:
             contacts.add_row("(aucun contact : demandez qui peut débloquer le paiement)", "", "", "", "", "")
         if 0 <= keep < contacts.row_count:
@@ -139,29 +142,31 @@ class DebtorScreen(Screen):
         invoices = self.query_one("#invoices", DataTable)
         invoices.clear()
         for i in card.invoices:
-            invoices.add_row(i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
-                             money(i.paid_cents), money(i.amount_cents - i.paid_cents),
-                             str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
-                             money(i.penalty_cents) if i.status != "paid" else "", INVOICE_STATUSES[i.status],
-                             f"{i.limitation:%d/%m/%Y}")
+            invoices.add_row(*map(cell, (
+                i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
+                money(i.paid_cents), money(i.amount_cents - i.paid_cents),
+                str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
+                money(i.penalty_cents) if i.status != "paid" else "", INVOICE_STATUSES[i.status],
+                f"{i.limitation:%d/%m/%Y}")))
         total = card.due_cents
         pen = card.penalty_cents
         credit = f" · avoirs non imputés {money(card.credit_cents)}" if card.credit_cents else ""
-        self.query_one("#totals", Static).update(
-            f"[b]Reste dû {money(total)}[/b] · pénalités et indemnités {money(pen)} · total exigible "
+        self.query_one("#totals", Static).update(styled(
+            (f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)} · total exigible "
             f"{money(total + pen) if pen is not None else '?'} · {len(card.outstanding)} facture(s) ouverte(s)"
-            f"{credit}")
-        lines = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
-                 f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
-        lines += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
-                  f"sur {d.invoices or '—'} depuis le {format_local(d.created_at, tz, '%d/%m/%Y')}"
-                  + (f" : {d.notes}" if d.notes else "") for d in card.disputes[:5]]
+            f"{credit}"))
+        said = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
+                f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
+        said += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
+                 f"sur {d.invoices or '—'} depuis le {format_local(d.created_at, tz, '%d/%m/%Y')}"
+                 + (f" : {d.notes}" if d.notes else "") for d in card.disputes[:5]]
         recorded = {n.strip() for d in card.disputes for n in d.invoices.split(",")}
-        lines += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
-                  f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
-        self.query_one("#promises", Static).update("\n".join(lines) or "Aucune promesse, aucun litige.")
+        said += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
+                 f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
+        self.query_one("#promises", Static).update(plain("\n".join(said)
+                                                         or "Aucune promesse, aucun litige."))
         self.query_one("#recent", Static).update(
-            "\n".join(event_line(e, tz, settings.display_name) for e in card.recent) or "Aucun contact.")
+            plain("\n".join(event_line(e, tz, settings.display_name) for e in card.recent) or "Aucun contact."))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -244,7 +249,7 @@ class NoteScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
         self.query_one("#note-error", Static).update("Enregistrement…")
-        self._save(event.value, self.app.store)
+        self._save(clean(event.value), self.app.store)
 
     @work(thread=True, exclusive=True, group="note", exit_on_error=False)
     def _save(self, text: str, store) -> None:
@@ -258,7 +263,7 @@ class NoteScreen(ModalScreen[str | None]):
     def on_note_screen_done(self, message: Done) -> None:
         if message.error:
             # the text stays in the field: nothing typed is lost
-            self.query_one("#note-error", Static).update(f"Non enregistrée : {message.error}")
+            self.query_one("#note-error", Static).update(plain(f"Non enregistrée : {message.error}"))
             return
         self.dismiss(message.text)
 
@@ -311,15 +316,15 @@ class PaymentScreen(ModalScreen[bool]):
         try:
             amount = parse_amount(text)
         except ValueError:
-            self.query_one("#payment-error", Static).update(f"Montant : « {text} » n'est pas un montant")
+            self.query_one("#payment-error", Static).update(plain(f"Montant : « {text} » n'est pas un montant"))
             return
         try:
             day = parse_user_date(self.query_one("#payment-date", Input).value or "aujourd'hui", today)
         except ValueError as exc:
-            self.query_one("#payment-error", Static).update(f"Date : {exc}")
+            self.query_one("#payment-error", Static).update(plain(f"Date : {exc}"))
             return
         self.query_one("#payment-error", Static).update("Enregistrement…")
-        self._save(self.app.store, day, amount, self.query_one("#payment-reference", Input).value, today)
+        self._save(self.app.store, day, amount, clean(self.query_one("#payment-reference", Input).value), today)
 
     @work(thread=True, exclusive=True, group="payment", exit_on_error=False)
     def _save(self, store, day, amount: int, reference: str, today) -> None:
@@ -332,7 +337,7 @@ class PaymentScreen(ModalScreen[bool]):
 
     def on_payment_screen_done(self, message: Done) -> None:
         if message.error:
-            self.query_one("#payment-error", Static).update(f"Non enregistré : {message.error}")
+            self.query_one("#payment-error", Static).update(plain(f"Non enregistré : {message.error}"))
             return
         self.dismiss(True)
 
@@ -360,7 +365,7 @@ class ContactScreen(ModalScreen[bool]):
         with Vertical():
             yield Label(f"Modifier le contact (version {self.contact.version}) — Ctrl+S enregistre, Échap annule")
             for name, label in self.FIELDS:
-                yield Input(value=getattr(self.contact, name), placeholder=label, id=f"contact-{name}")
+                yield Input(value=line(getattr(self.contact, name)), placeholder=label, id=f"contact-{name}")
             yield Checkbox("Peut débloquer le paiement", self.contact.can_release_payment, id="contact-release")
             yield Static("", id="contact-error")
             with Horizontal():
@@ -372,7 +377,7 @@ class ContactScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#contact-save")
     def action_save(self) -> None:
-        changes = {name: self.query_one(f"#contact-{name}", Input).value.strip() for name, _ in self.FIELDS}
+        changes = {name: clean(self.query_one(f"#contact-{name}", Input).value).strip() for name, _ in self.FIELDS}
         changes["can_release_payment"] = int(self.query_one("#contact-release", Checkbox).value)
         self.query_one("#contact-error", Static).update("Enregistrement…")
         self._save(changes, self.app.store)
@@ -394,7 +399,7 @@ class ContactScreen(ModalScreen[bool]):
     def on_contact_screen_done(self, message: Done) -> None:
         if message.error:
             # what was typed stays in the form; the message says why it was not saved
-            self.query_one("#contact-error", Static).update(f"Non enregistré : {message.error}")
+            self.query_one("#contact-error", Static).update(plain(f"Non enregistré : {message.error}"))
             return
         self.dismiss(True)
 

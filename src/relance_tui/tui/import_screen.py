@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Log, ProgressBar
 
 from relance_tui.io.importer import Detection, ImportRefused, ImportReport, import_file
+from relance_tui.tui.plain import line
 
 
 class ImportScreen(ModalScreen[bool]):
@@ -87,15 +88,15 @@ class ImportScreen(ModalScreen[bool]):
         if not path.is_absolute():
             path = self.start_dir / path
         if path.is_dir():
-            log.write_line(f"{path} est un dossier ; fichiers qu'il contient : "
-                           + ", ".join(sorted(p.name for p in path.iterdir() if p.is_file())[:15]))
+            log.write_line(line(f"{path} est un dossier ; fichiers qu'il contient : "
+                                + ", ".join(sorted(p.name for p in path.iterdir() if p.is_file())[:15])))
             return
         if not path.is_file():
-            log.write_line(f"{path} : fichier introuvable.")
+            log.write_line(line(f"{path} : fichier introuvable."))
             return
         self.running = True
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
-        log.write_line(f"Fichier : {typed}")
+        log.write_line(line(f"Fichier : {typed}"))
         app = self.app
         self.run_import(path, app.store, app.today(), app.settings.office.payment_terms_days,
                         dry_run=self.query_one("#import-dry-run", Checkbox).value,
@@ -128,8 +129,8 @@ class ImportScreen(ModalScreen[bool]):
 
     def on_import_screen_detected(self, message: Detected) -> None:
         log = self.query_one("#import-log", Log)
-        for line in message.lines:
-            log.write_line(f"  {line}")
+        for text in message.lines:
+            log.write_line(f"  {line(text)}")
 
     def on_import_screen_progress(self, message: Progress) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=message.total, progress=message.done)
@@ -139,8 +140,8 @@ class ImportScreen(ModalScreen[bool]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=100, progress=100)
         log = self.query_one("#import-log", Log)
-        for line in message.lines:
-            log.write_line(line.replace("\u00a0", " "))
+        for text in message.lines:  # file names, columns, quoted values: the file's text, made safe
+            log.write_line(line(text.replace("\u00a0", " ")))
         self.imported = self.imported or message.imported
 
     @on(Button.Pressed, "#import-close")

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -30,6 +31,7 @@ from relance_tui.store.overdue import (
     matching_ids,
 )
 from relance_tui.store.queries import load_rates
+from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
 
 if TYPE_CHECKING:
@@ -214,7 +216,7 @@ class OverdueView(Vertical):
         for column, width in zip(self.table.columns, self.table.widths(), strict=True):
             label = column.label + (arrow if column.key == q.sort else "")
             parts.append(label.rjust(width) if column.align == "right" else label.ljust(width))
-        self.query_one("#overdue-header", Static).update(" ".join(parts))
+        self.query_one("#overdue-header", Static).update(plain(" ".join(parts)))
 
     # -- loading --------------------------------------------------------------------------------
     def reload(self, *, keep_cursor: bool = True) -> None:
@@ -309,11 +311,11 @@ class OverdueView(Vertical):
                 continue
             label = "à échoir" if bucket == Bucket.NOT_DUE else bucket.label
             text = f"{key} {label} {total.count}" + (f" · {compact(total.due_cents)}" if wide else "")
-            parts.append(f"[reverse]{text}[/reverse]" if bucket == current else text)
+            parts.append((text, "reverse") if bucket == current else text)
         count = sum(b.count for b in self.buckets)
         due = sum(b.due_cents for b in self.buckets)
         parts.append(f"Σ {count} · {compact(due)}")
-        self.query_one("#aging", Static).update("   ".join(parts))
+        self.query_one("#aging", Static).update(Content("   ").join(styled(part) for part in parts))
 
     def _update_status(self) -> None:
         q = self.query_state
@@ -326,7 +328,7 @@ class OverdueView(Vertical):
         sort = f"tri : {SORTS[q.sort][0].lower()} {'▼' if q.descending else '▲'}"
         shown = f"… {what}" if self._showing_partial else f"{len(self.table.keys)} {what}"
         self.query_one("#overdue-status", Static).update(
-            " · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}"]))
+            plain(" · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}"])))  # the filter is typed text
 
     # -- actions --------------------------------------------------------------------------------
     @on(Input.Changed, "#filter")

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -26,6 +27,7 @@ from relance_tui.store.promises import (
     promises_of_session,
 )
 
+from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
@@ -128,9 +130,9 @@ class PromisesView(ReadsWhenShown, Vertical):
         self.lines = message.lines
         self.table.set_keys([p.id for p in message.lines], {p.id: p for p in message.lines},
                             keep=self.table.current_key)
-        bar = "   ".join(f"[reverse]{k} {label}[/reverse]" if v == self.view else f"{k} {label}"
-                         for k, v in VIEW_KEYS.items() for label in [VIEWS[v]])
-        self.query_one("#promises-bar", Static).update(f"{bar}   x exporter la journée")
+        bar = [styled((f"{k} {VIEWS[v]}", "reverse") if v == self.view else f"{k} {VIEWS[v]}")
+               for k, v in VIEW_KEYS.items()]
+        self.query_one("#promises-bar", Static).update(Content("   ").join([*bar, "x exporter la journée"]))
         total = sum(p.amount_cents for p in message.lines)
         self.query_one("#promises-total", Static).update(
             f"{VIEWS[self.view]} : {len(message.lines)} promesse(s), total {format_cents(total)}")
@@ -189,9 +191,8 @@ class ExportScreen(ModalScreen[str | None]):
 
     def _show_format(self) -> None:
         names = {"csv": "CSV (tableur)", "ics": "ICS (agenda)", "md": "Markdown (mail)"}
-        self.query_one("#export-format", Static).update(
-            "Format : " + "   ".join(f"[reverse]{names[f]}[/reverse]" if f == self.fmt else names[f]
-                                    for f in self.FORMATS))
+        self.query_one("#export-format", Static).update(Content("Format : ") + Content("   ").join(
+            styled((names[f], "reverse") if f == self.fmt else names[f]) for f in self.FORMATS))
 
     def action_next_format(self) -> None:
         field = self.query_one(Input)
@@ -262,7 +263,7 @@ class ExportScreen(ModalScreen[str | None]):
 
     def on_export_screen_done(self, message: Done) -> None:
         if message.error:
-            self.query_one("#export-error", Static).update(f"Non exporté : {message.error}")
+            self.query_one("#export-error", Static).update(plain(f"Non exporté : {message.error}"))
             return
         self.notify(f"{message.count} promesse(s), {format_cents(message.total)}, exportée(s) dans {message.path}",
                     timeout=8)

@@ -20,6 +20,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.priority import PROFILE_LABELS
+from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import CALL_OUTCOMES
 from relance_tui.errors import RelanceError
 from relance_tui.store.queue import REASONS, QueueFilters, work_queue
@@ -38,6 +39,7 @@ from relance_tui.store.sessions import (
     remove_item,
     session_items,
 )
+from relance_tui.tui.plain import cell, plain
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
@@ -148,14 +150,16 @@ class SessionsView(Vertical):
         self._show_rows(self.QUEUE_COLUMNS, rows)
         queued = sum(1 for i in message.items if i.status == "queued")
         state = "" if info is None or info.status == "open" else " · CLOSE"
-        self.query_one("#session-title", Static).update(
+        self.query_one("#session-title", Static).update(plain(
             f"Session « {info.name if info else '?'} »{state} · {queued} à appeler · "
-            f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions")
-        self.query_one("#session-board", Static).update(board_text(message.board, names))
+            f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions"))
+        self.query_one("#session-board", Static).update(plain(board_text(message.board, names)))
 
     def _show_rows(self, columns: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]) -> None:
         """Show these rows: only the cells that changed when the rows are the same ones, in the same order
-        (another agent's call changes a cell or two), else the table anew, the cursor on the same row."""
+        (another agent's call changes a cell or two), else the table anew, the cursor on the same row.
+        Cells are data: plain text, never markup."""
+        rows = [(key, tuple(map(cell, values))) for key, values in rows]
         table = self.table
         current = [k.value for k in table.rows]
         if self._columns == columns and current == [key for key, _ in rows]:
@@ -358,7 +362,7 @@ class AgentScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        self.dismiss(clean(event.value).strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -407,16 +411,17 @@ class NewSessionScreen(ModalScreen[int | None]):
         try:
             min_cents = parse_amount(min_text) if min_text else 0
         except ValueError:
-            status.update(f"Montant minimum : « {min_text} » n'est pas un montant")
+            status.update(plain(f"Montant minimum : « {min_text} » n'est pas un montant"))
             return
         bucket = self.query_one("#new-session-bucket", Select)
         profile = self.query_one("#new-session-profile", Select)
         filters = QueueFilters(bucket=None if bucket.is_blank() else Bucket(bucket.value), min_cents=min_cents,
-                               account_manager=self.query_one("#new-session-manager", Input).value.strip() or None,
+                               account_manager=clean(self.query_one("#new-session-manager", Input).value).strip()
+                               or None,
                                profile=None if profile.is_blank() else profile.value)
         status.update("Construction de la file…")
         app = self.app
-        self._build(app.store, self.query_one("#new-session-name", Input).value, filters, app.today(),
+        self._build(app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
                     app.settings.office.timezone, app.settings.calling.max_calls_30d)
 
     @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
@@ -431,7 +436,7 @@ class NewSessionScreen(ModalScreen[int | None]):
 
     def on_new_session_screen_built(self, message: Built) -> None:
         if message.error:
-            self.query_one("#new-session-status", Static).update(f"Session non ouverte : {message.error}")
+            self.query_one("#new-session-status", Static).update(plain(f"Session non ouverte : {message.error}"))
             return
         self.notify(f"Session ouverte : {message.count} débiteur(s) à appeler.", timeout=6)
         self.dismiss(message.session_id)

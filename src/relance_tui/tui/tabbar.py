@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from relance_tui.tui.plain import line as safe
+
 
 class TabBar(Widget, can_focus=False):
     DEFAULT_CSS = """
@@ -53,6 +55,7 @@ class TabBar(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop")
         self._spans = []
         for tab, label, key in self.tabs:
+            label, key = safe(label), safe(key)  # the key comes from the agent's [keys]
             start = line.cell_len
             if tab == self.active:
                 line.append(f" {key} {label} ", active_style)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
 from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
+from relance_tui.tui.plain import plain
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
@@ -79,7 +80,7 @@ class TimelineView(ReadsWhenShown, Vertical):
     def cells(self, entry: TimelineEntry) -> list[str]:
         e = entry.event
         tz = self.relance.settings.office.timezone
-        notes = e.notes.replace("\n", " ")
+        notes = e.notes  # the table makes every cell one safe line
         if e.duration_s:
             notes = f"[{e.duration_s // 60}:{e.duration_s % 60:02d}] {notes}"
         return [format_local(e.at, tz), EVENT_KINDS.get(e.kind, e.kind), outcome_label(entry),
@@ -97,8 +98,8 @@ class TimelineView(ReadsWhenShown, Vertical):
     def _title(self) -> None:
         scope = "tout le cabinet" if self.everyone or self.debtor_id is None else self.debtor_name or "débiteur"
         kind = EVENT_KINDS.get(self.kind, "") if self.kind else "tous types"
-        self.query_one("#timeline-title", Static).update(
-            f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)")
+        self.query_one("#timeline-title", Static).update(plain(
+            f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)"))
 
     def reload(self, *, keep_cursor: bool = True, force: bool = False) -> None:
         if not self.should_read(force):
@@ -144,7 +145,7 @@ class TimelineView(ReadsWhenShown, Vertical):
         if e.data:
             details = json.loads(e.data)
             lines.append("Détails : " + ", ".join(f"{k} = {v}" for k, v in sorted(details.items())))
-        self.query_one("#timeline-detail", Static).update("\n".join(lines))
+        self.query_one("#timeline-detail", Static).update(plain("\n".join(lines)))
 
     def action_next_kind(self) -> None:
         self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widget import Widget
+
+from relance_tui.tui.plain import line
 
 
 class TitleBar(Widget, can_focus=False):
@@ -47,10 +50,11 @@ class TitleBar(Widget, can_focus=False):
 
     @property
     def title_text(self) -> str:
+        """The title as one safe line: a sub-title holds data (a debtor's name, the agent's)."""
         screen, app = self.screen, self.app
         title = screen.title if screen.title is not None else app.title
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
-        return f"{title} — {sub_title}" if sub_title else title
+        return line(f"{title} — {sub_title}" if sub_title else title)
 
     def render(self) -> Text:
         width = self.size.width
@@ -58,10 +62,13 @@ class TitleBar(Widget, can_focus=False):
         clock = self._shown_minute.center(self.CLOCK_WIDTH)
         room = max(0, width - 2 * self.CLOCK_WIDTH)  # the title centred on the whole line
         title = self.title_text
-        if len(title) > room:
-            title = title[: max(0, room - 1)] + "…"
-        line = Text(no_wrap=True, overflow="crop")
-        line.append(" " * self.CLOCK_WIDTH)
-        line.append(title.center(room))
-        line.append(clock, self.get_component_rich_style("titlebar--clock"))
-        return line
+        used = cell_len(title)
+        if used > room:
+            title, used = set_cell_size(title, max(0, room - 1)) + "…", room
+        margin = room - used  # centred in cells as str.center would (it counts an emoji as one cell)
+        left = margin // 2 + (margin & room & 1)
+        text = Text(no_wrap=True, overflow="crop")
+        text.append(" " * self.CLOCK_WIDTH)
+        text.append(" " * left + title + " " * (margin - left))
+        text.append(clock, self.get_component_rich_style("titlebar--clock"))
+        return text

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import work
@@ -23,6 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from relance_tui.tui.plain import line
 
 RowReader = Callable[[list[int]], dict[int, Any]]  # keys -> rows; runs in a worker: no widgets
 
@@ -36,9 +38,12 @@ class Column:
 
 
 def fit(text: str, width: int, align: str = "left") -> str:
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…" if width > 1 else text[:width]
-    return text.rjust(width) if align == "right" else text.ljust(width)
+    """``text`` in exactly ``width`` cells (an emoji takes two, a combining accent none), cut with "…"."""
+    used = cell_len(text)
+    if used > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, max(0, width))
+    padding = " " * (width - used)
+    return padding + text if align == "right" else text + padding
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -85,7 +90,7 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Column], cells: Callable[[Any], Sequence[str]],
+    def __init__(self, columns: Sequence[Column], cells: Callable[[Any], Sequence[object]],
                  *, styles_for: Callable[[Any], Style | None] | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.columns = list(columns)
@@ -170,8 +175,9 @@ class VirtualTable(ScrollView, can_focus=True):
             text = "…"
         else:
             cells = self.cells(row)
-            text = " ".join(fit(str(v), w, c.align) for v, c, w in zip(cells, self.columns, self.widths(),
-                                                                        strict=True))
+            # segments go to the terminal as they are: each cell is data, made one safe line here
+            text = " ".join(fit(line(v), w, c.align) for v, c, w in zip(cells, self.columns, self.widths(),
+                                                                         strict=True))
             style = self.rich_style
             if self.styles_for is not None:
                 extra = self.styles_for(row)
