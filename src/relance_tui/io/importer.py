@@ -317,7 +317,7 @@ class InvoiceRowParser:
                 due.isoformat() if due else None, amount, paid, None, get("email", ""),
                 get("phone", ""), get("contact", ""), get("address", ""),
                 get("postcode", ""), get("city", ""), currency[:3], fingerprint,
-                pack_raw(fields), debtor_key), []
+                pack_raw(fields), debtor_key, ""), []
 
 
 class PaymentRowParser:
@@ -361,7 +361,7 @@ class PaymentRowParser:
         if problems:
             return None, problems
         return (line, number, code, name_key(name), day.isoformat(), amount, _get(fields, cols, "reference"), "",
-                pack_raw(fields)), []
+                pack_raw(fields), "payment"), []
 
 
 # -- FEC ------------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tupl
     for number, inv in invoices.items():
         for day, cents, letter in inv["settled"]:
             inv["paid"] += cents
-            payments.append((inv["line"], number, aux, "", day, cents, f"lettrage {letter}", "lettrage", ""))
+            payments.append((inv["line"], number, aux, "", day, cents, f"lettrage {letter}", "lettrage", "", "payment"))
     open_numbers = [n for n, inv in sorted(invoices.items(), key=lambda kv: (kv[1]["issue"], kv[1]["line"]))
                     if inv["amount"] > inv["paid"]]
     credit_notes: list[tuple] = []
@@ -553,7 +553,7 @@ def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tupl
             report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
             report.allocations.append(f"{aux} ligne {line} : crédit {format_cents(part)} ({piece or label}) → "
                                       f"{number} ({rule})")
-            payments.append((line, number, aux, "", day, part, piece or label or f"{journal} {num}", rule, ""))
+            payments.append((line, number, aux, "", day, part, piece or label or f"{journal} {num}", rule, "", "payment"))
             if rest == 0:
                 break
         if rest > 0:  # more than all it owes: an unapplied credit reduces the balance as a credit note
@@ -571,10 +571,10 @@ def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tupl
         fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
         staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
                        inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
-                       pack_raw([aux, number]), f"C{aux}"))
+                       pack_raw([aux, number]), f"C{aux}", ""))
     for line, number, day, cents in credit_notes:
         staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
-                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}"))
+                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", ""))
     return staged, payments
 
 

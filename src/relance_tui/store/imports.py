@@ -48,7 +48,8 @@ CREATE TEMP TABLE IF NOT EXISTS imp_invoices (
     debtor_key TEXT NOT NULL,
     debtor_id INTEGER,
     invoice_id INTEGER,
-    is_new INTEGER NOT NULL DEFAULT 0
+    is_new INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT ''  -- a credit note: the number of the invoice it names, if any
 )
 """
 STAGING_PAYMENTS = """
@@ -61,13 +62,14 @@ CREATE TEMP TABLE IF NOT EXISTS imp_payments (
     amount INTEGER NOT NULL,
     reference TEXT NOT NULL DEFAULT '',
     rule TEXT NOT NULL DEFAULT '',
-    raw TEXT NOT NULL
+    raw TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'payment'  -- 'payment' (money received) or 'credit' (a credit note applied)
 )
 """
 INVOICE_COLUMNS = ("line", "number", "debtor_code", "debtor_name", "name_key", "siren", "siret", "issue", "due",
                    "amount", "paid", "paid_date", "email", "phone", "contact", "address", "postcode", "city",
-                   "currency", "fingerprint", "raw", "debtor_key")
-PAYMENT_COLUMNS = ("line", "number", "debtor_code", "name_key", "day", "amount", "reference", "rule", "raw")
+                   "currency", "fingerprint", "raw", "debtor_key", "origin")
+PAYMENT_COLUMNS = ("line", "number", "debtor_code", "name_key", "day", "amount", "reference", "rule", "raw", "kind")
 
 
 def reset_staging(conn: sqlite3.Connection) -> None:
