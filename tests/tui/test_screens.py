@@ -181,18 +181,20 @@ async def test_a_failing_action_shows_a_message_and_the_app_stays_up(make_app, m
     assert "Traceback" in log and "colonne disparue" in log
 
 
-async def test_an_unhandled_error_exits_with_one_line_not_a_traceback(make_app, isolated_env, monkeypatch, capsys):
-    from relance_tui.tui.overdue import OverdueView
+async def test_an_error_it_cannot_carry_on_from_exits_with_one_line_not_a_traceback(make_app, isolated_env,
+                                                                                     monkeypatch, capsys):
+    """A screen whose mount failed never runs: the app ends, with one line (a failing handler, callback,
+    timer or worker does not end it: tests/security/test_app_survives.py)."""
+    from relance_tui.tui.app import HelpScreen
 
+    def explode(self):
+        raise ValueError("état impossible")
+
+    monkeypatch.setattr(HelpScreen, "on_mount", explode)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-
-        def explode(self, message):
-            raise ValueError("état impossible")
-
-        monkeypatch.setattr(OverdueView, "on_overdue_view_loaded", explode)
-        app.query_one("#overdue-view").reload()
+        app.action_help()
         with contextlib.suppress(WorkerCancelled):  # the app is exiting under our feet
             await app.workers.wait_for_complete()
     assert app.return_code == 1

@@ -19,7 +19,7 @@ from textual.containers import Container
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, DataTable
-from textual.worker import Worker, WorkerState
+from textual.worker import WorkerFailed
 
 from relance_tui.config import Settings
 from relance_tui.domain.text import clean
@@ -30,6 +30,7 @@ from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
 from relance_tui.tui.tabbar import TabBar
+from relance_tui.tui.survive import Reporter, Survives, details, one_line, survivable
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.titlebar import TitleBar
 from relance_tui.tui.virtual_table import VirtualTable
@@ -55,7 +56,7 @@ class DataChanged(Message):
         self.change = change
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Survives, ModalScreen[None]):
     """Every key of the app, with the keymap of this user applied."""
 
     DEFAULT_CSS = """
@@ -83,7 +84,11 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class RelanceApp(App):
+class MainScreen(Survives, Screen):
+    """The screen under the others (the tabs): its messages and callbacks survive their errors."""
+
+
+class RelanceApp(Survives, App):
     """The collections desk: overdue list, timeline, debtor cards."""
 
     TITLE = "relance"
@@ -124,6 +129,7 @@ class RelanceApp(App):
         self._promises_checked = False
         self._following: tuple[int | None, str] = (None, "")  # the debtor under the list's cursor
         self._record_host = record_host and not store.readonly
+        self.reporter = Reporter()  # unexpected errors: logged, shown in one line (tui/survive.py)
 
     @cached_property
     def calendar(self) -> OfficeCalendar:
@@ -447,24 +453,34 @@ class RelanceApp(App):
             return await super()._dispatch_action(namespace, action_name, params)
         except Exception as error:  # noqa: BLE001 - the agent gets a message, the log the traceback
             where = log_unexpected(error, f"action {action_name}")
-            self.notify(f"L'action a échoué : {error}. Détails dans {where}.", severity="error", timeout=10)
+            self.notify(f"L'action a échoué : {one_line(error)}. {details(where)}", severity="error",
+                        timeout=10, markup=False)
             return True
 
-    # Anything else unhandled ends the app (Textual stops the failing widget's
-    # message loop, so carrying on is not safe) with one line, not a traceback;
-    # the traceback goes to the log. (Overrides Textual's private hook: the only
-    # place every unhandled error passes.)
+    # Every unhandled error Textual catches passes here (overrides Textual's private hook: the only
+    # place they all pass). Where the failing code's message loop goes on (a callback, a timer, a
+    # worker, a layout: tui/survive.py), the error is logged and shown in one line and the session
+    # goes on; message handlers of the app, its screens and relance's widgets never get here
+    # (Survives catches them first). The rest (a compose or mount that failed, a message loop Textual
+    # stopped, start-up) is not safe to carry on from: the app ends with one line, not a traceback.
     def _handle_exception(self, error: Exception) -> None:
+        caller = sys._getframe(1).f_code
+        if survivable(caller) and not self._exit:
+            try:
+                self.reporter.report(self, error, f"erreur inattendue ({caller.co_name})")
+                return
+            except Exception:  # noqa: BLE001 - reporting failed too: end the app as below
+                pass
+        if isinstance(error, WorkerFailed):
+            error = error.error
         where = log_unexpected(error, "application")
         self._return_code = 1
         self._exit_renderables.append(
-            f"relance : erreur inattendue ({type(error).__name__}: {error}). Détails dans {where}.")
+            f"relance : erreur inattendue ({type(error).__name__}: {one_line(error)}). {details(where)}")
         self.exit(return_code=1)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            where = log_unexpected(event.worker.error, f"worker {event.worker.name}")
-            self.notify(f"Échec : {event.worker.error}. Détails dans {where}.", severity="error", timeout=10)
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
 
 def binding_ids() -> set[str]:

@@ -31,6 +31,7 @@ from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, 
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import cell, line, lines, plain, styled
+from relance_tui.tui.survive import Survives
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def event_line(event, tz: str, names) -> str:
     return line(f"{format_local(event.at, tz)}  {what} ({names(event.agent)})  {event.notes}")
 
 
-class DebtorScreen(Screen):
+class DebtorScreen(Survives, Screen):
     DEFAULT_CSS = """
     DebtorScreen #card { padding: 0 1; }
     DebtorScreen .section { text-style: bold; color: $primary; margin: 1 0 0 0; }
@@ -221,7 +222,7 @@ class DebtorScreen(Screen):
         self.load()
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Survives, ModalScreen[str | None]):
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
     NoteScreen > Vertical { width: 70; height: auto; border: round $primary; background: $surface; padding: 1; }
@@ -271,7 +272,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PaymentScreen(ModalScreen[bool]):
+class PaymentScreen(Survives, ModalScreen[bool]):
     """A payment received (a transfer seen on the bank statement): amount, date, reference."""
 
     DEFAULT_CSS = """
@@ -345,7 +346,7 @@ class PaymentScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ContactScreen(ModalScreen[bool]):
+class ContactScreen(Survives, ModalScreen[bool]):
     DEFAULT_CSS = """
     ContactScreen { align: center middle; }
     ContactScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 1; }

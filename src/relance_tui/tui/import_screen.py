@@ -14,9 +14,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Log, ProgressBar
 
 from relance_tui.io.importer import Detection, ImportRefused, ImportReport, import_file
 from relance_tui.tui.plain import line
+from relance_tui.tui.survive import Survives
 
 
-class ImportScreen(ModalScreen[bool]):
+class ImportScreen(Survives, ModalScreen[bool]):
     """Returns True when something was imported (the caller refreshes)."""
 
     DEFAULT_CSS = """

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widget import Widget
 
+from relance_tui.tui.survive import Survives
 
-class KeyBar(Widget, can_focus=False):
+
+class KeyBar(Survives, Widget, can_focus=False):
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;
@@ -36,20 +39,28 @@ class KeyBar(Widget, can_focus=False):
         self._pending = False
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._own_screen = self.screen
+        self._own_screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._collect()
 
     def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
+        self._own_screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen and not self._pending:
+        if screen is self._own_screen and not self._pending:
             self._pending = True  # focus moves come in bursts: read the bindings once after them
-            self.call_after_refresh(self._collect)
+            # in this bar's own queue: an after-refresh callback runs on whichever screen is on top
+            # when it is queued, and is dropped with that screen if it closes first (the bar then
+            # never updated again), or runs after this bar's screen is gone
+            if not self.call_later(self._collect):
+                self._pending = False
 
     def _collect(self) -> None:
         self._pending = False
-        active = self.screen.active_bindings
+        try:  # its screen may have closed since this was queued (Esc on a card, then another key)
+            active = self.screen.active_bindings
+        except NoScreen:
+            return
         keys: list[tuple[str, str, bool]] = []
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in active.values():

@@ -32,6 +32,7 @@ from relance_tui.store.overdue import (
 )
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.plain import plain, styled
+from relance_tui.tui.survive import Survives
 from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ FIRST_SCREEN_WAIT_MS = 200  # the most start-up waits on the UI thread for anoth
 FILTER_HINT = "/ pour filtrer : nom, n° de facture, SIREN, téléphone, contact"
 
 
-class FilterHint(Static):
+class FilterHint(Survives, Static):
     """What the filter field looks like before it is first used: a text field costs 7 ms of start-up
     (measured), a line of text nothing. "/" or a click puts the real field in its place."""
 
@@ -105,7 +106,7 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-class OverdueView(Vertical):
+class OverdueView(Survives, Vertical):
     """The list, its aging bar and filter; the queries run in thread workers."""
 
     DEFAULT_CSS = """

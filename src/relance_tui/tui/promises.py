@@ -28,6 +28,7 @@ from relance_tui.store.promises import (
 )
 
 from relance_tui.tui.plain import plain, styled
+from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
@@ -51,7 +52,7 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-class PromisesView(ReadsWhenShown, Vertical):
+class PromisesView(Survives, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     PromisesView { height: 1fr; }
     #promises-bar { height: 1; padding: 0 1; background: $panel; }
@@ -150,7 +151,7 @@ class PromisesView(ReadsWhenShown, Vertical):
         self.relance.action_export_promises()
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(Survives, ModalScreen[str | None]):
     """The day's promises to a file: pick the format with one key, confirm the path."""
 
     DEFAULT_CSS = """

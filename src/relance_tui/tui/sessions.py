@@ -40,12 +40,13 @@ from relance_tui.store.sessions import (
     session_items,
 )
 from relance_tui.tui.plain import cell, plain
+from relance_tui.tui.survive import Survives
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
 
 
-class SessionsView(Vertical):
+class SessionsView(Survives, Vertical):
     DEFAULT_CSS = """
     SessionsView { height: 1fr; }
     #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -342,7 +343,7 @@ def board_text(b: Board | None, names) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
-class AgentScreen(ModalScreen[str | None]):
+class AgentScreen(Survives, ModalScreen[str | None]):
     """Reserve a debtor for one agent (login); empty: for anyone."""
 
     DEFAULT_CSS = """
@@ -368,7 +369,7 @@ class AgentScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NewSessionScreen(ModalScreen[int | None]):
+class NewSessionScreen(Survives, ModalScreen[int | None]):
     """Name the session and filter today's queue; Ctrl+S opens it."""
 
     DEFAULT_CSS = """

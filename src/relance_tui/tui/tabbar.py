@@ -15,9 +15,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from relance_tui.tui.plain import line as safe
+from relance_tui.tui.survive import Survives
 
 
-class TabBar(Widget, can_focus=False):
+class TabBar(Survives, Widget, can_focus=False):
     DEFAULT_CSS = """
     TabBar {
         height: 1;

@@ -17,6 +17,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
 from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
 from relance_tui.tui.plain import plain
+from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
@@ -35,7 +36,7 @@ def outcome_label(entry: TimelineEntry) -> str:
     return ""
 
 
-class TimelineView(ReadsWhenShown, Vertical):
+class TimelineView(Survives, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     TimelineView { height: 1fr; }
     #timeline-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

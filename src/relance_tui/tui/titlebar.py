@@ -14,9 +14,10 @@ from rich.text import Text
 from textual.widget import Widget
 
 from relance_tui.tui.plain import line
+from relance_tui.tui.survive import Survives
 
 
-class TitleBar(Widget, can_focus=False):
+class TitleBar(Survives, Widget, can_focus=False):
     DEFAULT_CSS = """
     TitleBar {
         dock: top;

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from relance_tui.tui.plain import line
+from relance_tui.tui.survive import Survives
 
 RowReader = Callable[[list[int]], dict[int, Any]]  # keys -> rows; runs in a worker: no widgets
 
@@ -46,7 +47,7 @@ def fit(text: str, width: int, align: str = "left") -> str:
     return padding + text if align == "right" else text + padding
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(Survives, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; overflow-x: hidden; }
     VirtualTable > .virtual-table--cursor { background: $accent 40%; text-style: bold; }
