@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import os
+import re
 import smtplib
 import socket
 import ssl
 import uuid
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -19,6 +22,9 @@ from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 
 SMTP_TIMEOUT_S = 20
+# Never in a header: a line break would start another header (``Bcc:``), any other control character
+# has no business there either (C0, DEL, C1, the Unicode line and paragraph separators).
+_NOT_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass
@@ -42,17 +48,52 @@ class Delivery:
     message_id: str
 
 
+def header_line(text: str) -> str:
+    """Text from data (a template's subject, a contact's address, a file name) made fit for a header:
+    line breaks and control characters become spaces. What the agent types is checked instead
+    (``check_draft``): it is refused with a message, not changed behind their back."""
+    return " ".join(_NOT_IN_HEADER.sub(" ", text).split())
+
+
+def parse_address(text: str, what: str) -> Address:
+    """Exactly one address (``nom@domaine`` or ``Nom <nom@domaine>``), or a MailError naming ``what``."""
+    text = text.strip()
+    if _NOT_IN_HEADER.search(text):
+        raise MailError(f"{what} invalide : « {header_line(text)} » contient un retour à la ligne ou un "
+                        "caractère de contrôle")
+    try:
+        header = DEFAULT_POLICY.header_factory("To", text)
+        addresses, defects, groups = header.addresses, header.defects, header.groups
+    except Exception:  # noqa: BLE001 - the parser's own errors (IndexError on "a@"): not an address
+        addresses, defects, groups = (), (), ()
+    if len(addresses) > 1:
+        raise MailError(f"{what} invalide : une seule adresse par email (« {text} »)")
+    if (len(addresses) != 1 or defects or any(g.display_name is not None for g in groups)
+            or not addresses[0].username or not addresses[0].domain):
+        raise MailError(f"{what} invalide : « {text} »")
+    return addresses[0]
+
+
+def check_draft(draft: Draft) -> Address:
+    """The recipient and subject as the agent left them: a clear refusal before anything is built."""
+    to = parse_address(draft.to, "adresse du destinataire")
+    if _NOT_IN_HEADER.search(draft.subject.strip()):
+        raise MailError("objet invalide : il contient un retour à la ligne ou un caractère de contrôle "
+                        "(un objet tient sur une ligne)")
+    return to
+
+
 def build_message(draft: Draft, *, sender: str, now: dt.datetime) -> EmailMessage:
-    if not draft.to.strip() or "@" not in draft.to:
-        raise MailError(f"adresse du destinataire invalide : « {draft.to} »")
+    to = check_draft(draft)
     if not sender or "@" not in sender:
         raise MailError("expéditeur manquant : renseignez [smtp] sender (ou [office] email) dans relance.toml")
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = draft.to.strip()
+    sender_address = parse_address(sender, "expéditeur ([smtp] sender ou [office] email de relance.toml)")
+    msg = EmailMessage(policy=DEFAULT_POLICY)
+    msg["From"] = sender_address
+    msg["To"] = to
     msg["Subject"] = draft.subject.strip()
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[1])
+    msg["Message-ID"] = make_msgid(domain=sender_address.domain)
     msg.set_content(draft.body)
     for path in draft.attachments:
         ctype, _ = mimetypes.guess_type(path.name)
@@ -61,7 +102,7 @@ def build_message(draft: Draft, *, sender: str, now: dt.datetime) -> EmailMessag
             data = path.read_bytes()
         except OSError as exc:
             raise MailError(f"pièce jointe illisible : {path} ({exc.strerror})") from None
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=header_line(path.name) or "piece")
     return msg
 
 
@@ -150,7 +191,9 @@ def make_draft(templates, context: dict, *, kind: str, debtor_id: int, to: str, 
     """Render the ``email/<kind>.txt.j2`` template; returns the draft and template problems."""
     attachments = [f for _, _, f, _ in files if f is not None]
     rendered = templates.render(f"email/{kind}.txt.j2", {**context, "attachments": [p.name for p in attachments]})
-    draft = Draft(debtor_id=debtor_id, kind=kind, to=to, subject=str(rendered.meta.get("subject", "Relance")),
+    # both come from data (a contact's address, a debtor's name in the subject): one line each
+    draft = Draft(debtor_id=debtor_id, kind=kind, to=header_line(to),
+                  subject=header_line(str(rendered.meta.get("subject", "Relance"))),
                   body=rendered.body, attachments=attachments, invoice_ids=[i for i, _, _, _ in files],
                   missing_attachments=[n for _, n, f, recorded in files if f is None and recorded])
     return draft, rendered.problems

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from relance_tui.domain.calls import EMAIL_AFTER, call_warnings, format_clock
 from relance_tui.domain.dates import parse_user_date, parse_user_time
@@ -27,7 +28,8 @@ from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PROMISE_STATUSES
 from relance_tui.errors import RelanceError
 from relance_tui.io.callscript import Objection, call_context, email_context, load_script, pick_contact
-from relance_tui.io.mail import Draft, deliver, invoice_files, make_draft
+from relance_tui.io.mail import Draft, check_draft, deliver, invoice_files, make_draft
+from relance_tui.logs import log_unexpected
 from relance_tui.store.calls import CallReport, Instalment, SavedCall, calls_within, log_guard_override, save_call
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.claims import ClaimResult, claim, release_claim
@@ -35,6 +37,7 @@ from relance_tui.store.queries import load_rates
 from relance_tui.tui.card import event_line
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import line, lines, plain, styled
+from relance_tui.tui.survive import Survives, one_line
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -53,7 +56,7 @@ def money(cents: int | None) -> str:
     return "?" if cents is None else format_cents(cents)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Survives, ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 70; max-width: 98%; height: auto; border: round $warning; background: $surface; padding: 1; }
@@ -74,7 +77,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class GuardScreen(ModalScreen[str | None]):
+class GuardScreen(Survives, ModalScreen[str | None]):
     """The call frequency guard: why not to call now, and the reason to call anyway (logged)."""
 
     DEFAULT_CSS = """
@@ -113,7 +116,7 @@ class GuardScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ObjectionScreen(ModalScreen[str | None]):
+class ObjectionScreen(Survives, ModalScreen[str | None]):
     """Objections and the answers that go with them; Enter notes the objection in the call."""
 
     DEFAULT_CSS = """
@@ -161,7 +164,7 @@ class ObjectionScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CallScreen(Screen):
+class CallScreen(Survives, Screen):
     DEFAULT_CSS = """
     CallScreen #call-body { height: 1fr; }
     CallScreen #brief { width: 46%; padding: 0 1; border-right: vkey $primary; }
@@ -685,7 +688,7 @@ def _field_date(label: str, text: str, today: dt.date) -> dt.date:
         raise ValueError(f"{label} : {exc}") from None
 
 
-class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
+class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
     """Pick the outcome with one key, fill in what it needs, Ctrl+S saves everything at once."""
 
     DEFAULT_CSS = """
@@ -828,7 +831,7 @@ class OutcomeScreen(ModalScreen[tuple[CallReport, SavedCall] | None]):
         menu.focus()
 
 
-class EmailScreen(ModalScreen[bool]):
+class EmailScreen(Survives, ModalScreen[bool]):
     """Preview and edit the follow-up email; Ctrl+S sends it (or writes it to the outbox)."""
 
     DEFAULT_CSS = """
@@ -873,6 +876,11 @@ class EmailScreen(ModalScreen[bool]):
         self.draft.to = self.query_one("#email-to", Input).value.strip()
         self.draft.subject = self.query_one("#email-subject", Input).value.strip()
         self.draft.body = self.query_one(TextArea).text
+        try:  # what the agent left in the form is checked before anything is built or sent
+            check_draft(self.draft)
+        except RelanceError as exc:
+            self._not_sent(str(exc))
+            return
         self.sending = True
         self.query_one("#email-error", Static).update("Envoi…")
         settings = self.app.settings
@@ -889,14 +897,29 @@ class EmailScreen(ModalScreen[bool]):
         where = "envoyé" if delivery.via == "smtp" else f"déposé dans {delivery.where}"
         self.post_message(self.Done(f"Email {where}.", None))
 
-    def on_email_screen_done(self, message: Done) -> None:
+    def _not_sent(self, error: str) -> None:
         self.sending = False
+        self.query_one("#email-error", Static).update(
+            plain(f"Non envoyé : {error}. Le texte est gardé : corrigez puis Ctrl+S, ou Échap."))
+
+    def on_email_screen_done(self, message: Done) -> None:
         if message.error:
-            self.query_one("#email-error", Static).update(
-                plain(f"Non envoyé : {message.error}. Le texte est gardé : corrigez puis Ctrl+S, ou Échap."))
+            self._not_sent(message.error)
             return
+        self.sending = False
         self.notify(message.result or "Email envoyé.", timeout=6)
         self.dismiss(True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Anything else that makes the send fail (a bug, a full disk): logged, said on the form, and the
+        form can be sent again; never "Envoi…" for ever."""
+        if event.worker.group != "email-send" or event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
+        error = event.worker.error
+        where = log_unexpected(error, "email de suivi")
+        self._not_sent(f"erreur inattendue ({type(error).__name__} : {one_line(error)})"
+                       + (f", détails dans {where}" if where else ""))
 
     def action_skip(self) -> None:
         self.dismiss(False)
