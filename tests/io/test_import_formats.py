@@ -40,9 +40,10 @@ def test_tab_iso_8859_15_euro_sign_and_credit_note_in_parentheses(imp, store):
     assert (d.text.encoding, d.text.separator) == ("iso-8859-15", "\t")
     assert d.dates["issue_date"] == "DD.MM.YYYY"
     inv = invoices(store)
-    assert inv["F-501"][:2] == (350000, 0)
+    # the credit note names no invoice: it reduces the debtor's oldest open one, from its own date
+    assert inv["F-501"][:3] == (350000, 1250, "open")
     assert inv["F-502"][:2] == (78000, 70000)  # paid = amount - remaining
-    assert inv["AV-503"][0] == -1250  # a credit note
+    assert inv["AV-503"][:3] == (-1250, -1250, "paid")  # a credit note, wholly applied
     assert "Cœur de Ville" in debtors(store)
     assert report.counts.credit_notes == 1
 
@@ -53,7 +54,7 @@ def test_pipe_narrow_spaces_apostrophes_two_digit_years_quoted_newlines(imp, sto
     inv = invoices(store)
     assert inv["R-1"][:2] == (150000, 0)
     assert inv["R-2"][:2] == (123450, 100000)
-    assert inv["R-3"][0] == -1250
+    assert inv["R-3"][:3] == (-1250, 0, "open")  # Bar du Port owes nothing: its credit stays unapplied
     assert debtors(store)["Dupond | Fils"][2] == "12 rue des Lilas\n75011 Paris"
     assert store.db.execute("SELECT name FROM contacts").fetchall() == [("Jean Dupond",)]
 
@@ -69,7 +70,7 @@ def test_credit_notes_are_never_chased_but_reduce_the_balance(imp, store):
     from relance_tui.store.overdue import aging_summary
 
     total = sum(b.due_cents for b in aging_summary(store, AS_OF))
-    assert total == 350000 + 8000  # the credit note is not in the chasing list
+    assert total == 350000 - 1250 + 8000  # the credit note is not chased: it reduces F-501
     balance = store.db.execute("SELECT SUM(amount_cents - paid_cents) FROM invoices").fetchone()[0]
     assert balance == 350000 + 8000 - 1250
 

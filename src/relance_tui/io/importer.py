@@ -304,7 +304,11 @@ class InvoiceRowParser:
                 elif paid < 0:
                     bad("paid", f"montant réglé négatif ({format_cents(paid)})")
             if amount < 0:
-                paid = None  # a credit note is never chased; nothing is "paid" on it
+                # a credit note: what the accounts already applied of it is (amount - remaining), between
+                # the amount and zero; without a remaining figure relance applies all of it (domain/credits.py)
+                paid = amount - remaining if remaining is not None else None
+                if paid is not None and not amount <= paid <= 0:
+                    bad("remaining", f"reste {format_cents(remaining)} hors de l'avoir {format_cents(amount)}")
             if amount == 0:
                 bad("amount", "montant nul")
         if problems:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
+from relance_tui.store.credits import fit_undated, reallocate
 from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.search import refresh_search
 
@@ -157,6 +158,7 @@ class MergeCounts:
     payments_created: int = 0
     payments_skipped: int = 0
     closed_by_full: int = 0
+    credits_applied: int = 0  # credit-note allocations made or changed (store/credits.py)
     unchanged: int = 0
     events: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
@@ -195,8 +197,9 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         c.problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
                                                     f"({number})"))
     for line, number, paid, amount in db.execute(
-            "SELECT s.line, s.number, COALESCE(s.paid, i.paid_cents), s.amount FROM temp.imp_invoices s "
-            "JOIN invoices i ON i.id = s.invoice_id WHERE s.amount > 0 AND COALESCE(s.paid, i.paid_cents) > s.amount "
+            "SELECT s.line, s.number, COALESCE(s.paid, i.paid_cents - i.credited_cents), s.amount "
+            "FROM temp.imp_invoices s JOIN invoices i ON i.id = s.invoice_id "
+            "WHERE s.amount > 0 AND COALESCE(s.paid, i.paid_cents - i.credited_cents) > s.amount "
             "ORDER BY s.line"):
         c.problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
                                             f"({format_cents(paid)}) sur la facture {number}"))
@@ -237,11 +240,13 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     db.execute(
         "CREATE TEMP TABLE imp_changes AS SELECT s.line, s.invoice_id, s.number, s.debtor_id AS new_debtor, "
         "i.debtor_id AS old_debtor, s.amount AS new_amount, i.amount_cents AS old_amount, s.due AS new_due, "
-        "i.due_date AS old_due, COALESCE(s.paid, i.paid_cents) AS new_paid, i.paid_cents AS old_paid, "
-        "s.paid_date, i.status AS old_status, s.issue AS new_issue, i.issue_date AS old_issue "
-        "FROM temp.imp_invoices s JOIN invoices i ON i.id = s.invoice_id "
+        "i.due_date AS old_due, COALESCE(s.paid, i.paid_cents - i.credited_cents) AS new_paid, "
+        "i.paid_cents - i.credited_cents AS old_paid, s.paid_date, i.status AS old_status, s.issue AS new_issue, "
+        "i.issue_date AS old_issue, s.origin AS new_origin FROM temp.imp_invoices s "
+        "JOIN invoices i ON i.id = s.invoice_id "
         "WHERE s.amount <> i.amount_cents OR s.due <> i.due_date OR s.debtor_id <> i.debtor_id "
-        "OR s.issue <> i.issue_date OR (s.paid IS NOT NULL AND s.paid <> i.paid_cents)")
+        "OR s.issue <> i.issue_date OR (s.paid IS NOT NULL AND s.paid <> i.paid_cents - i.credited_cents) "
+        "OR (s.origin <> '' AND s.origin IS NOT i.credit_for)")
     c.invoices_updated = db.execute("SELECT COUNT(*) FROM temp.imp_changes").fetchone()[0]
     c.unchanged = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE invoice_id IS NOT NULL").fetchone()[0] \
         - c.invoices_updated
@@ -254,13 +259,16 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         "' sur la facture ' || number || ' constaté à l''import de ' || :file ELSE 'Paiement de la facture ' || "
         "number || ' annulé dans ' || :file END, "
         "json_object('invoice_id', invoice_id, 'number', number, 'amount_cents', new_paid - old_paid, "
-        "'source', 'import', 'file', :file) FROM temp.imp_changes WHERE new_paid <> old_paid", common)
+        "'source', 'import', 'file', :file) FROM temp.imp_changes WHERE new_paid <> old_paid AND new_amount > 0",
+        common)
     db.execute(
         "UPDATE invoices SET debtor_id = c.new_debtor, amount_cents = c.new_amount, due_date = c.new_due, "
-        "issue_date = c.new_issue, paid_cents = c.new_paid, "
-        "status = CASE WHEN c.new_amount > 0 AND c.new_paid >= c.new_amount THEN 'paid' "
+        "issue_date = c.new_issue, paid_cents = c.new_paid + invoices.credited_cents, "
+        "credit_for = COALESCE(NULLIF(c.new_origin, ''), invoices.credit_for), "
+        "status = CASE WHEN c.new_amount > 0 AND c.new_paid + invoices.credited_cents >= c.new_amount THEN 'paid' "
+        "WHEN c.new_amount < 0 AND c.new_paid + invoices.credited_cents <= c.new_amount THEN 'paid' "
         "WHEN invoices.status = 'paid' THEN 'open' ELSE invoices.status END, "
-        "paid_date = CASE WHEN c.new_amount > 0 AND c.new_paid >= c.new_amount "
+        "paid_date = CASE WHEN c.new_amount > 0 AND c.new_paid + invoices.credited_cents >= c.new_amount "
         "THEN COALESCE(invoices.paid_date, c.paid_date, :as_of) ELSE NULL END, "
         "version = version + 1, updated_at = :at, updated_by = :agent FROM temp.imp_changes c "
         "WHERE invoices.id = c.invoice_id", common)
@@ -270,10 +278,11 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     db.execute("UPDATE temp.imp_invoices SET is_new = 1 WHERE invoice_id IS NULL")
     c.invoices_created = db.execute(
         "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, currency, paid_cents, status, "
-        "paid_date, created_at, updated_at, updated_by) SELECT number, debtor_id, issue, due, amount, currency, "
-        "COALESCE(paid, 0), CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN 'paid' ELSE 'open' END, "
+        "paid_date, created_at, updated_at, updated_by, credit_for) SELECT number, debtor_id, issue, due, amount, "
+        "currency, COALESCE(paid, 0), CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN 'paid' "
+        "WHEN amount < 0 AND COALESCE(paid, 0) <= amount THEN 'paid' ELSE 'open' END, "
         "CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN COALESCE(paid_date, :as_of) END, :at, :at, "
-        ":agent FROM temp.imp_invoices WHERE is_new = 1 ORDER BY line", common).rowcount
+        ":agent, NULLIF(origin, '') FROM temp.imp_invoices WHERE is_new = 1 ORDER BY line", common).rowcount
     if c.invoices_created:
         db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
                    "WHERE i.issuer = '' AND i.number = imp_invoices.number) WHERE is_new = 1")
@@ -283,15 +292,18 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     # payments: the dated ones a FEC gives, else the difference, dated as of the export
     c.payments_created, c.payments_skipped = _dated_payments(db, common)
     c.payments_created += db.execute(
-        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
-        "SELECT new_debtor, invoice_id, COALESCE(paid_date, :as_of), new_paid - old_paid, 'import ' || :file, "
-        "'import', :at, :agent FROM temp.imp_changes WHERE new_paid <> old_paid AND NOT EXISTS (SELECT 1 FROM "
-        "temp.imp_payments p WHERE p.number = imp_changes.number)", common).rowcount
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by, "
+        "undated) SELECT new_debtor, invoice_id, COALESCE(paid_date, :as_of), new_paid - old_paid, 'import ' || :file, "
+        "'import', :at, :agent, paid_date IS NULL FROM temp.imp_changes WHERE new_paid <> old_paid AND new_amount > 0 "
+        "AND NOT EXISTS (SELECT 1 FROM temp.imp_payments p WHERE p.number = imp_changes.number)", common).rowcount
     c.payments_created += db.execute(
-        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
-        "SELECT debtor_id, invoice_id, COALESCE(paid_date, :as_of), paid, 'import ' || :file, 'import', :at, "
-        ":agent FROM temp.imp_invoices s WHERE is_new = 1 AND COALESCE(paid, 0) <> 0 AND NOT EXISTS "
-        "(SELECT 1 FROM temp.imp_payments p WHERE p.number = s.number)", common).rowcount
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by, "
+        "undated) SELECT debtor_id, invoice_id, COALESCE(paid_date, :as_of), paid, 'import ' || :file, 'import', :at, "
+        ":agent, paid_date IS NULL FROM temp.imp_invoices s WHERE is_new = 1 AND amount > 0 AND COALESCE(paid, 0) <> 0 "
+        "AND NOT EXISTS (SELECT 1 FROM temp.imp_payments p WHERE p.number = s.number)", common).rowcount
+
+    touched = {r[0] for r in db.execute("SELECT debtor_id FROM temp.imp_invoices UNION "
+                                        "SELECT old_debtor FROM temp.imp_changes")}
 
     # -- a full export: what is missing from it was paid ----------------------------------
     if full:
@@ -306,23 +318,30 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
             return c
         db.execute("DROP TABLE IF EXISTS temp.imp_gone")
         db.execute(
-            f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, amount_cents - paid_cents AS rest "
+            f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, "
+            "amount_cents - (paid_cents - credited_cents) AS rest "
             f"FROM invoices i WHERE {OUTSTANDING_SQL} "
             "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)")
         c.closed_by_full = db.execute("SELECT COUNT(*) FROM temp.imp_gone").fetchone()[0]
+        # absent from a full export: paid by then, on a day the export does not give
         db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
-                   "created_by) SELECT debtor_id, id, :as_of, rest, 'absente de l''export ' || :file, 'import', "
-                   ":at, :agent FROM temp.imp_gone", common)
+                   "created_by, undated) SELECT debtor_id, id, :as_of, rest, 'absente de l''export ' || :file, "
+                   "'import', :at, :agent, 1 FROM temp.imp_gone", common)
         c.payments_created += c.closed_by_full
         db.execute(
             "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) SELECT :at, "
             "debtor_id, 'payment', 'in', 'paid', :agent, 'Facture ' || number || ' absente de l''export complet ' "
             "|| :file || ' : considérée payée le ' || relance_date(:as_of), json_object('invoice_id', id, 'number', number, "
             "'amount_cents', rest, 'source', 'import', 'file', :file, 'rule', 'full') FROM temp.imp_gone", common)
-        db.execute("UPDATE invoices SET paid_cents = amount_cents, status = 'paid', paid_date = :as_of, "
+        touched.update(r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_gone"))
+        db.execute("UPDATE invoices SET paid_cents = amount_cents + credited_cents, status = 'paid', paid_date = :as_of, "
                    "version = version + 1, updated_at = :at, updated_by = :agent "
                    "WHERE id IN (SELECT id FROM temp.imp_gone)", common)
         db.execute("DROP TABLE temp.imp_gone")
+
+    # -- credit notes: applied again to what each debtor now owes (domain/credits.py) -------------
+    c.credits_applied = reallocate(db, touched, at=at, agent=agent)
+    fit_undated(db, [r[0] for r in db.execute("SELECT invoice_id FROM temp.imp_invoices WHERE invoice_id IS NOT NULL")])
 
     # -- one summary event per debtor touched, linked to its invoices --------------------------
     db.execute(
@@ -334,8 +353,8 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         "FROM temp.imp_invoices s WHERE s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM temp.imp_changes) "
         "GROUP BY s.debtor_id", common)
     # link every event this import wrote to its invoices
-    db.execute("INSERT INTO event_invoices (event_id, invoice_id) SELECT id, json_extract(data, '$.invoice_id') "
-               "FROM events WHERE id > ? AND kind = 'payment'", [first_event])
+    db.execute("INSERT OR IGNORE INTO event_invoices (event_id, invoice_id) SELECT id, "
+               "json_extract(data, '$.invoice_id') FROM events WHERE id > ? AND kind = 'payment'", [first_event])
     db.execute("INSERT OR IGNORE INTO event_invoices (event_id, invoice_id) SELECT e.id, s.invoice_id "
                "FROM events e JOIN temp.imp_invoices s ON s.debtor_id = e.debtor_id WHERE e.id > ? "
                "AND e.kind = 'import' AND (s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM "

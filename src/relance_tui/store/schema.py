@@ -385,6 +385,46 @@ CREATE INDEX promises_event ON promises (event_id)
 """
 
 
+@migrations(name="0008_credits_and_waivers")
+def m0008_credits_and_waivers(db: Database) -> None:
+    """What reduces an invoice besides money received, and the penalties a supervisor lets go.
+
+    - ``payments.kind``: 'payment' (money received) or 'credit' (a credit note applied to the invoice);
+      ``payments.credit_note_id`` names the credit note. Rows with ``source = 'allocation'`` are the
+      credit notes relance applied itself (the accounts had not lettered them): they are recomputed
+      from the credit notes at every import or payment, see store/credits.py.
+    - ``payments.undated``: the export gave a paid amount with no date (``day`` is then the date of the
+      export that showed it); penalties are not computed on such an invoice until a dated payment comes.
+    - ``invoices.credited_cents``: the part of ``paid_cents`` that relance's own allocations make up
+      (negative on a credit note: the part of it relance applied). An export's paid figure compares
+      with ``paid_cents - credited_cents``. ``invoices.credit_for``: on a credit note, the number of the
+      invoice it names (from a FEC's lettering, a column or its label), if any.
+    - ``penalty_waivers``: penalties and the indemnity of an invoice waived by a supervisor, with the
+      reason; the event that records it is on the timeline.
+    """
+    for statement in _CREDITS_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_CREDITS_SCHEMA = """
+ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment' CHECK (kind IN ('payment', 'credit'));
+ALTER TABLE payments ADD COLUMN credit_note_id INTEGER REFERENCES invoices (id);
+ALTER TABLE payments ADD COLUMN undated INTEGER NOT NULL DEFAULT 0 CHECK (undated IN (0, 1));
+ALTER TABLE invoices ADD COLUMN credited_cents INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invoices ADD COLUMN credit_for TEXT;
+CREATE INDEX payments_credit_note ON payments (credit_note_id) WHERE credit_note_id IS NOT NULL;
+CREATE TABLE penalty_waivers (
+    invoice_id INTEGER PRIMARY KEY REFERENCES invoices (id),
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    agent TEXT NOT NULL,
+    at TEXT NOT NULL,
+    event_id INTEGER REFERENCES events (id)
+);
+CREATE INDEX penalty_waivers_debtor ON penalty_waivers (debtor_id)
+"""
+
 if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES
         or migrations.migrations_table != MIGRATIONS_TABLE):
     raise ImportError("store/versions.py must list the migrations of store/schema.py, in order, and their table")

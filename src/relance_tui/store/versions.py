@@ -16,5 +16,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0005_outstanding_index",
     "0006_calls",
     "0007_sessions",
+    "0008_credits_and_waivers",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)
