@@ -138,7 +138,11 @@ def test_payments_file_marks_invoices_paid_or_partly(imp, store):
     report = imp("paiements.csv")
     assert report.detection.kind == "payments"
     inv = invoices(store)
-    assert inv["FA-2026-002"][1:3] == (100000, "open")  # 500 + 500 of 2000
+    # the export said 500 paid, without a date; the payments file names the invoice and dates 500 of it:
+    # the same money, now dated (the penalty becomes computable), not 500 more
+    assert inv["FA-2026-002"][1:3] == (50000, "open")
+    assert store.db.execute("SELECT day, p.amount_cents, undated FROM payments p JOIN invoices i ON i.id = "
+                            "p.invoice_id WHERE i.number = 'FA-2026-002'").fetchall() == [("2026-04-01", 50000, 0)]
     # no invoice named: to the debtor's oldest open invoice
     assert inv["R-1"][1] == 10000
     assert report.counts.payments_created == 2

@@ -207,7 +207,8 @@ def record_payment(store: Store, debtor_id: int, *, day: dt.date, amount_cents: 
     number of invoices it touched.
     """
     from relance_tui.domain.money import format_cents
-    from relance_tui.store.imports import apply_payment
+    from relance_tui.store.credits import reallocate, release
+    from relance_tui.store.imports import TARGET_COLUMNS, apply_payment
     from relance_tui.store.overdue import OUTSTANDING_SQL
 
     if amount_cents <= 0:
@@ -216,15 +217,19 @@ def record_payment(store: Store, debtor_id: int, *, day: dt.date, amount_cents: 
         raise ValueError(f"date du paiement dans le futur ({day:%d/%m/%Y})")
 
     def write(db: Database) -> int:
-        targets = db.execute("SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
-                             f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} ORDER BY due_date, id",
-                             [debtor_id]).fetchall()
-        owed = sum(a - p for _, _, _, a, p in targets)
+        at = store.now()
+        released = release(db, [debtor_id], at=at, agent=store.agent)  # money first, credit notes after
+        # money an agent enters is new money: it never stands for an undated payment an export showed
+        targets = [(*t[:5], 0) for t in db.execute(f"SELECT {TARGET_COLUMNS} FROM invoices "
+                                                   f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} ORDER BY due_date, id",
+                                                   [debtor_id]).fetchall()]
+        owed = sum(a - p for _, _, _, a, p, _u in targets)
         if amount_cents > owed:
             raise ValueError(f"paiement de {format_cents(amount_cents)} supérieur au reste dû ({format_cents(owed)})")
         created, _ = apply_payment(db, debtor_id, targets, day=day.isoformat(), amount=amount_cents,
-                                   reference=reference.strip(), source="manual", at=store.now(), agent=store.agent,
+                                   reference=reference.strip(), source="manual", at=at, agent=store.agent,
                                    origin=f"saisi par {store.agent}")
+        reallocate(db, [debtor_id], at=at, agent=store.agent, released=released)
         return created
 
     return store.write(write, what="enregistrement du paiement")

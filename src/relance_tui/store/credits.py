@@ -38,19 +38,44 @@ def debtors_with_credit(db: Database, debtor_ids: Iterable[int] | None) -> list[
     return sorted(found if debtor_ids is None else found & set(debtor_ids))
 
 
-def reallocate(db: Database, debtor_ids: Iterable[int] | None, *, at: str, agent: str) -> int:
-    """Recompute relance's credit-note allocations of these debtors (all when None), inside the caller's
-    transaction; returns the number of allocations that changed."""
-    changed = 0
+Snapshot = dict[tuple[int, int], tuple[str, int]]  # (credit note, invoice) -> (day, cents)
+
+
+def _allocations(db: Database, debtor_id: int) -> Snapshot:
+    return {(c, i): (day, cents) for c, i, day, cents in db.execute(
+        "SELECT credit_note_id, invoice_id, day, amount_cents FROM payments "
+        "WHERE debtor_id = ? AND source = 'allocation'", [debtor_id])}
+
+
+def release(db: Database, debtor_ids: Iterable[int], *, at: str, agent: str) -> dict[int, Snapshot]:
+    """Take relance's allocations off these debtors' invoices (inside the caller's transaction), so that a
+    payment is applied to what the accounts say is owed; give the snapshot to ``reallocate`` afterwards."""
+    out = {}
     for debtor_id in debtors_with_credit(db, debtor_ids):
-        changed += _reallocate_debtor(db, debtor_id, at=at, agent=agent)
+        out[debtor_id] = _allocations(db, debtor_id)
+        if out[debtor_id]:
+            db.execute("DELETE FROM payments WHERE debtor_id = ? AND source = 'allocation'", [debtor_id])
+            _settle(db, debtor_id, at=at, agent=agent)
+    return out
+
+
+def reallocate(db: Database, debtor_ids: Iterable[int] | None, *, at: str, agent: str,
+               released: dict[int, Snapshot] | None = None) -> int:
+    """Recompute relance's credit-note allocations of these debtors (all when None), inside the caller's
+    transaction; returns the number of allocations that changed. ``released``: what ``release`` took off
+    (the changes are recorded against it)."""
+    changed = 0
+    ids = set(debtor_ids) | set(released or {}) if debtor_ids is not None else None
+    for debtor_id in debtors_with_credit(db, ids):
+        changed += _reallocate_debtor(db, debtor_id, at=at, agent=agent,
+                                      before=(released or {}).get(debtor_id))
     return changed
 
 
-def _reallocate_debtor(db: Database, debtor_id: int, *, at: str, agent: str) -> int:
-    before = {(c, i): (day, cents) for c, i, day, cents in db.execute(
-        "SELECT credit_note_id, invoice_id, day, amount_cents FROM payments "
-        "WHERE debtor_id = ? AND source = 'allocation'", [debtor_id])}
+def _reallocate_debtor(db: Database, debtor_id: int, *, at: str, agent: str, before: Snapshot | None) -> int:
+    current = _allocations(db, debtor_id)
+    if before is None:
+        before = current
     notes = db.execute(
         "SELECT id, number, issue_date, amount_cents, paid_cents - credited_cents, credit_for FROM invoices "
         "WHERE debtor_id = ? AND amount_cents < 0 AND status <> 'written_off' ORDER BY issue_date, id",
@@ -65,7 +90,7 @@ def _reallocate_debtor(db: Database, debtor_id: int, *, at: str, agent: str) -> 
     opens = [OpenInvoice(i, number, _day(issue), _day(due), balance) for i, number, issue, due, balance in invoices]
     allocations, _left = allocate(credits, opens)
     after = {(a.credit_note_id, a.invoice_id): (a.day.isoformat(), a.cents) for a in allocations}
-    if after == before:
+    if after == current and after == before:
         return 0
     db.execute("DELETE FROM payments WHERE debtor_id = ? AND source = 'allocation'", [debtor_id])
     db.conn.executemany(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
-from relance_tui.store.credits import fit_undated, reallocate
+from relance_tui.store.credits import fit_undated, reallocate, release
 from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.search import refresh_search
 
@@ -385,9 +385,14 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
     first_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
     rows = db.execute("SELECT line, number, debtor_code, name_key, day, amount, reference FROM temp.imp_payments "
                       "ORDER BY line").fetchall()
+    debtors = {r[0] for r in db.execute(
+        "SELECT i.debtor_id FROM temp.imp_payments p JOIN invoices i ON i.issuer = '' AND i.number = p.number "
+        "UNION SELECT d.id FROM temp.imp_payments p JOIN debtors d ON (p.debtor_code <> '' AND d.code = p.debtor_code) "
+        "OR (p.debtor_code = '' AND d.name_key = p.name_key)")}
+    released = release(db, debtors, at=at, agent=agent)  # payments go to what the accounts say is owed
     for line, number, code, name_key, day, amount, reference in rows:
         if number:
-            targets = db.execute("SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
+            targets = db.execute(f"SELECT {TARGET_COLUMNS} FROM invoices "
                                  "WHERE issuer = '' AND number = ?", [number]).fetchall()
             if not targets:
                 c.problems.append((line, "numéro de facture", f"facture {number} inconnue"))
@@ -400,15 +405,16 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
                 c.problems.append((line, "client", f"client {code or name_key} inconnu"))
                 continue
             debtor_id = found[0]
-            targets = db.execute(f"SELECT id, debtor_id, number, amount_cents, paid_cents FROM invoices "
-                                 f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} "
-                                 "ORDER BY due_date, id", [debtor_id]).fetchall()
+            # spread over the debtor's invoices: new money, never the date of an undated payment
+            targets = [(*t[:5], 0) for t in db.execute(f"SELECT {TARGET_COLUMNS} FROM invoices "
+                                                       f"WHERE debtor_id = ? AND {OUTSTANDING_SQL} "
+                                                       "ORDER BY due_date, id", [debtor_id]).fetchall()]
         already = db.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE debtor_id = ? AND day = ? "
                              "AND reference = ? AND source = 'import'", [debtor_id, day, reference]).fetchone()[0]
         if reference and already == amount:
             c.payments_skipped += 1
             continue
-        owed = sum(max(0, a - p) for _, _, _, a, p in targets)
+        owed = sum(max(0, a - p + u) for _, _, _, a, p, u in targets)
         if amount > owed:
             what = f"la facture {number}" if number else "les factures ouvertes de ce client"
             c.problems.append((line, "montant", f"paiement {format_cents(amount)} supérieur au reste dû sur "
@@ -419,22 +425,30 @@ def merge_payments(db: Database, *, at: str, agent: str, file_label: str) -> Mer
                                           extra={"file": file_label})
         c.payments_created += created
         c.invoices_paid += paid_off
+    c.credits_applied = reallocate(db, debtors, at=at, agent=agent, released=released)
     c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
     return c
 
 
+# a payment's targets: id, debtor, number, amount, paid, and what undated payments hold of it (a dated
+# payment takes their place: it says when the money came)
+TARGET_COLUMNS = ("id, debtor_id, number, amount_cents, paid_cents, (SELECT COALESCE(SUM(u.amount_cents), 0) "
+                  "FROM payments u WHERE u.invoice_id = invoices.id AND u.undated = 1)")
+
+
 def apply_payment(db: Database, debtor_id: int, targets: list, *, day: str, amount: int, reference: str,
                   source: str, at: str, agent: str, origin: str, extra: dict | None = None) -> tuple[int, int]:
-    """Spread a payment over ``targets`` (id, debtor, number, amount, paid), oldest first, inside the
-    caller's transaction: one payment row and one timeline event per invoice touched, invoices fully
-    paid marked so. Returns (payment rows, invoices paid off)."""
+    """Spread a payment over ``targets`` (TARGET_COLUMNS), oldest first, inside the caller's transaction:
+    one payment row and one timeline event per invoice touched, invoices fully paid marked so. A dated
+    payment first takes the place of the invoice's undated ones (same money, now with its day). Returns
+    (payment rows, invoices paid off)."""
     rest, created, paid_off = amount, 0, 0
-    for invoice_id, _debtor, inv_number, inv_amount, inv_paid in targets:
-        part = min(rest, inv_amount - inv_paid)
+    for invoice_id, _debtor, inv_number, inv_amount, inv_paid, undated in targets:
+        part = min(rest, inv_amount - inv_paid + undated)
         if part <= 0:
             continue
         rest -= part
-        paid = inv_paid + part
+        paid = inv_paid + max(0, part - undated)
         db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, "
                    "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [debtor_id, invoice_id, day, part, reference, source, at, agent])
@@ -452,7 +466,9 @@ def apply_payment(db: Database, debtor_id: int, targets: list, *, day: str, amou
                          "reference": reference, "source": source, **(extra or {})}, ensure_ascii=False)])
         db.execute("INSERT INTO event_invoices (event_id, invoice_id) VALUES (?, ?)", [event.lastrowid, invoice_id])
         created += 1
-        paid_off += paid >= inv_amount
+        paid_off += paid >= inv_amount > inv_paid
+        if undated:
+            fit_undated(db, [invoice_id])
         if rest == 0:
             break
     return created, paid_off
@@ -473,3 +489,19 @@ def same_file_imported(db: Database, sha256: str) -> tuple[str, str] | None:
     row = db.execute("SELECT at, agent FROM events WHERE kind = 'import' AND debtor_id IS NULL "
                      "AND json_extract(data, '$.sha256') = ? ORDER BY id DESC LIMIT 1", [sha256]).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def settle_staged_payments(conn: sqlite3.Connection) -> list[tuple[int, str, int, int | None, int]]:
+    """An export with one row per payment of an invoice (CSV): each staged invoice with dated payments from
+    the same file gets, as paid, the sum of those payments and, as paid date, the last one's day once they
+    cover its amount. Returns, per such invoice, (first line, number, amount, the paid figure the file
+    itself states (its largest, or None), sum of its payments), for the importer to check."""
+    sums = ("(SELECT number, SUM(amount) AS total, MAX(day) AS last FROM temp.imp_payments "
+            "WHERE kind = 'payment' GROUP BY number)")
+    rows = conn.execute(
+        f"SELECT MIN(s.line), s.number, MAX(s.amount), MAX(s.paid), p.total FROM temp.imp_invoices s "
+        f"JOIN {sums} p ON p.number = s.number GROUP BY s.number ORDER BY MIN(s.line)").fetchall()
+    conn.execute(
+        f"UPDATE temp.imp_invoices SET paid = p.total, paid_date = CASE WHEN p.total >= imp_invoices.amount "
+        f"THEN p.last END FROM {sums} AS p WHERE p.number = imp_invoices.number")
+    return rows
