@@ -16,6 +16,8 @@ import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import suppress
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,11 +35,20 @@ from relance_tui.domain.parsing import (
 from relance_tui.domain.text import clean, key, name_key
 from relance_tui.errors import DiskFull, RelanceError
 from relance_tui.io.columns import (
+    IGNORE,
     INVOICE_FIELDS,
     PAYMENT_FIELDS,
     ColumnMap,
     MappingProblem,
+    Unplaced,
+    UnplacedColumns,
+    classify_doc_type,
+    classify_status,
+    header_key,
+    known_names,
     map_columns,
+    origin_in_label,
+    split_ignored,
 )
 from relance_tui.io.outputs import Protected, check_output_target, open_output_file
 from relance_tui.io.textfile import MAX_COLUMNS, FileProblem, Rows, TextFormat, detect_format, sha256_of
@@ -90,9 +101,12 @@ class Detection:
     columns: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     cmap: ColumnMap | None = None
+    header_line: int = 1  # a report-style export has title lines above its header
 
     def lines(self) -> list[str]:
         out = [f"Type : {KIND_LABELS[self.kind]}", f"Format : {self.text.describe()}"]
+        if self.header_line > 1:
+            out.append(f"En-tête : ligne {self.header_line} (les lignes de titre au-dessus sont ignorées)")
         if self.number:
             out.append(f"Nombres : {self.number.describe()}")
         if self.dates:
@@ -122,6 +136,8 @@ class ImportReport:
     dry_run: bool = False
     previous_import: tuple[str, str] | None = None
     fatal: bool = False  # a problem --skip-invalid cannot set aside (the file as a whole is wrong)
+    notes: list[str] = field(default_factory=list)  # rows set aside on purpose (totals, drafts...), and why
+    unplaced: list[Unplaced] = field(default_factory=list)  # columns to place before the import can run
 
     @property
     def label(self) -> str:
@@ -154,6 +170,11 @@ class ImportReport:
             out.append(f"Paiements enregistrés : {c.payments_created}"
                        + (f" ({c.payments_skipped} déjà connu(s))" if c.payments_skipped else "")
                        + f" ; événements ajoutés à la chronologie : {c.events}")
+        if self.notes:
+            out.append(f"Remarques ({len(self.notes)}) :")
+            out += [f"  {n}" for n in self.notes[:MAX_PROBLEMS_SHOWN]]
+            if len(self.notes) > MAX_PROBLEMS_SHOWN:
+                out.append(f"  ... et {len(self.notes) - MAX_PROBLEMS_SHOWN} autre(s)")
         if self.opening_lines:
             out.append(f"À-nouveaux : {self.opening_lines} ligne(s) d'ouverture reprises comme factures")
         if self.allocation_rules:
@@ -229,10 +250,22 @@ def _parse_siren(text: str) -> tuple[str, str]:
 
 
 class InvoiceRowParser:
+    """One row of an invoice export -> one staged invoice; rows set aside on purpose (a draft, a cancelled
+    invoice) leave a note in ``notes``. An export with one row per payment of an invoice (a payment date
+    column) also gives dated payments, in ``payments``: the same invoice on several rows becomes one
+    invoice, its payments dated, so that penalties run on real payment dates."""
+
     def __init__(self, cmap: ColumnMap, number: NumberFormat, dates: dict[str, str]):
         self.pairs = tuple(cmap.fields.items())
         self.decimal = number.decimal
         self.dates = dates
+        names = set(cmap.fields)
+        self.per_payment = "pay_date" in names and bool(names & {"pay_amount", "paid"})
+        self.payment_field = "pay_amount" if "pay_amount" in names else "paid"
+        self.has_amounts = bool(names & {"paid", "remaining", "pay_amount"})
+        self.notes: list[tuple[int, str]] = []
+        self.payments: list[tuple] = []
+        self.paid_undated = 0  # invoices with a paid figure and no payment date
 
     def parse(self, line: int, fields: list[str]) -> tuple[tuple | None, list[Problem]]:
         problems: list[Problem] = []
@@ -244,6 +277,20 @@ class InvoiceRowParser:
             problems.append(Problem(line, INVOICE_LABELS[name], message))
 
         number = get("number", "")
+        # what the export says of the document: never issued or cancelled -> not owed, set aside with a note
+        status_text = get("status", "")
+        status = classify_status(status_text)
+        states = {status, classify_status(get("state", ""))}
+        if "draft" in states or "void" in states:
+            what = "brouillon (jamais émise)" if "draft" in states else "annulée"
+            self.notes.append((line, f"facture {number or '?'} {what} selon l'export : non importée"))
+            return None, []
+        kind = classify_doc_type(get("doc_type", "")) if "doc_type" in values else "invoice"
+        if kind == "payment":
+            bad("doc_type", f"ligne de paiement ({get('doc_type')}) dans un export de factures : importez les "
+                            "paiements dans un fichier à part (--kind payments)")
+        elif not kind:
+            bad("doc_type", f"type de pièce inconnu ({get('doc_type')}) : attendu facture ou avoir")
         if not number:
             bad("number", "numéro de facture vide")
         name = get("debtor_name", "")
@@ -257,8 +304,9 @@ class InvoiceRowParser:
                 siren, siret = _parse_siren(raw_siren)
             except ValueError as exc:
                 bad("siren", str(exc))
-        issue = due = None
-        for fname, target in (("issue_date", "issue"), ("due_date", "due")):
+        days: dict[str, dt.date | None] = {}
+        for fname in ("issue_date", "due_date", "pay_date", "last_pay_date"):
+            days[fname] = None
             text = get(fname, "")
             if not text:
                 if fname == "issue_date":
@@ -272,14 +320,12 @@ class InvoiceRowParser:
             except ValueError as exc:
                 bad(fname, str(exc))
                 continue
-            if target == "issue":
-                issue = value
-            else:
-                due = value
+            days[fname] = value
+        issue, due = days["issue_date"], days["due_date"]
         if issue and due and due < issue:
             bad("due_date", f"échéance {due:%d/%m/%Y} antérieure à la date de facture {issue:%d/%m/%Y}")
         amounts: dict[str, int | None] = {}
-        for fname in ("amount", "paid", "remaining"):
+        for fname in ("amount", "paid", "remaining", "pay_amount"):
             text = get(fname, "")
             if not text:
                 if fname == "amount":
@@ -291,6 +337,18 @@ class InvoiceRowParser:
             except ValueError as exc:
                 bad(fname, str(exc))
                 amounts[fname] = None
+        if kind == "credit":  # an "Avoir" row with a positive amount is a credit note: its figures are negative
+            amounts = {k: (-abs(v) if v is not None and k in ("amount", "remaining") else v)
+                       for k, v in amounts.items()}
+        payment = None
+        if self.per_payment and kind != "credit":
+            # this row's payment; the invoice's paid figure is the sum of its payments (settled after staging)
+            payment = amounts[self.payment_field] if days["pay_date"] else None
+            if self.payment_field == "paid":
+                amounts["paid"] = None
+            if payment is not None and payment < 0:
+                bad(self.payment_field, f"paiement négatif ({format_cents(payment)})")
+                payment = None
         amount, paid, remaining = amounts["amount"], amounts["paid"], amounts["remaining"]
         if amount is not None:
             if paid is None and remaining is not None:
@@ -303,6 +361,8 @@ class InvoiceRowParser:
                     bad("paid", f"réglé {format_cents(paid)} supérieur au montant {format_cents(amount)}")
                 elif paid < 0:
                     bad("paid", f"montant réglé négatif ({format_cents(paid)})")
+            if amount > 0 and "status" in values:
+                paid = self._status_says(status, status_text, amount, paid, bad)
             if amount < 0:
                 # a credit note: what the accounts already applied of it is (amount - remaining), between
                 # the amount and zero; without a remaining figure relance applies all of it (domain/credits.py)
@@ -316,12 +376,46 @@ class InvoiceRowParser:
         nkey = name_key(name)
         debtor_key = f"C{code}" if code else f"S{siren}" if siren else f"N{nkey}"
         currency = get("currency", "").upper().replace("€", "EUR") or "EUR"
-        fingerprint = "|".join(str(x) for x in (debtor_key, issue, due, amount, paid))
+        fingerprint = "|".join(str(x) for x in (debtor_key, issue, due, amount,
+                                                None if self.per_payment else paid))
+        paid_on = days["last_pay_date"] or (days["pay_date"] if not self.per_payment else None)
+        paid_date = paid_on.isoformat() if paid_on and amount > 0 and paid is not None and paid >= amount else None
+        if amount > 0 and paid and paid_on is None and not self.per_payment:
+            self.paid_undated += 1
+        origin = ""
+        if amount < 0:  # the invoice a credit note reduces: its own column, else its label names it
+            origin = get("origin", "") or origin_in_label(get("label", ""), number)
+        if payment:
+            self.payments.append((line, number, code, nkey, days["pay_date"].isoformat(), payment,
+                                  get("pay_reference", ""), "", pack_raw(fields), "payment"))
         return (line, number, code, name or code, nkey, siren, siret, issue.isoformat(),
-                due.isoformat() if due else None, amount, paid, None, get("email", ""),
+                due.isoformat() if due else None, amount, paid, paid_date, get("email", ""),
                 get("phone", ""), get("contact", ""), get("address", ""),
                 get("postcode", ""), get("city", ""), currency[:3], fingerprint,
-                pack_raw(fields), debtor_key, ""), []
+                pack_raw(fields), debtor_key, origin), []
+
+    def _status_says(self, status: str, text: str, amount: int, paid: int | None, bad) -> int | None:
+        """An invoice the export calls paid is never imported as open; a status that contradicts the
+        figures is a problem, not a guess."""
+        if status == "paid":
+            if paid is None:
+                return amount  # a payments column, if any, is checked against it once staged
+            if paid < amount:
+                bad("status", f"« {text} » mais réglé {format_cents(paid)} sur {format_cents(amount)}")
+        elif status == "partial":
+            if paid is None and not self.per_payment:
+                bad("status", f"« {text} » sans le montant réglé ni le reste dû : ajoutez la colonne du reste "
+                              "dû à l'export (ou --map remaining=COLONNE)")
+            elif paid is not None and not 0 < paid < amount:
+                bad("status", f"« {text} » mais réglé {format_cents(paid)} sur {format_cents(amount)}")
+        elif status == "open":
+            if paid is not None and paid >= amount:
+                bad("status", f"« {text} » mais entièrement réglée ({format_cents(paid)})")
+        elif text and paid is None and not self.per_payment:
+            bad("status", f"statut inconnu « {text} » : relance ne sait pas si la facture est payée "
+                          "(statuts compris : payée, partiellement payée, en retard, à régler, brouillon, "
+                          "annulée...) ; ou donnez le reste dû (--map remaining=COLONNE)")
+        return paid
 
 
 class PaymentRowParser:
@@ -594,19 +688,56 @@ def count_lines(path: Path) -> int:
 Progress = Callable[[int, int], None]
 
 
+HEADER_SCAN = 30  # a report-style export: the header is found within its first lines, below the titles
+TOTAL_WORDS = ("total", "totaux", "totaal", "sous total", "grand total", "total general", "subtotal",
+               "totalen", "eindtotaal", "a reporter", "report")
+
+
+def is_total_row(fields: list[str]) -> str:
+    """The cell that makes this row a totals line of a report ('Total', 'Totaal', 'Total général'...), or ''."""
+    for cell in fields:
+        folded = key(cell)
+        if folded and any(folded == w or folded.startswith(w + " ") for w in TOTAL_WORDS):
+            return cell.strip()
+    return ""
+
+
+def _find_header(head: list[tuple[int, list[str]]], forced: dict[str, str]) -> int:
+    """Which of the first rows is the header: the one naming the most known fields (title lines, a company
+    name, a blank line above it name none). The first row when none names two."""
+    names = known_names()
+    wanted = {header_key(c) for c in forced.values() for c in c.split("\n")}
+    best, best_score = 0, 1
+    for i, (_line, fields) in enumerate(head):
+        if is_fec_header(fields):
+            return i
+        keys = {header_key(f) for f in fields if f.strip()}
+        score = len(keys & names) + len(keys & wanted)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
 def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | None = None,
-           encoding: str | None = None, separator: str | None = None) -> tuple[Detection, list[str]]:
-    """What the file is, from its head. Raises ImportRefused-ready problems as FileProblem/MappingProblem."""
+           encoding: str | None = None, separator: str | None = None,
+           ignore: list[str] | None = None) -> tuple[Detection, list[str]]:
+    """What the file is, from its head. Raises ImportRefused-ready problems as FileProblem/MappingProblem
+    (``UnplacedColumns`` for a column that names money or a date and that no field names)."""
     fmt = detect_format(path, encoding=encoding, separator=separator)
     rows = iter(Rows(path, fmt))
-    try:
-        _line, headers = next(rows)
-    except StopIteration:
-        raise FileProblem("fichier vide") from None
+    forced_map, forced_ignore = split_ignored(forced_map or {})
+    ignore = [*(ignore or ()), *forced_ignore]
+    head = list(islice(rows, HEADER_SCAN))
+    if not head:
+        raise FileProblem("fichier vide")
+    at = _find_header(head, {**forced_map, **{IGNORE: "\n".join(ignore)}})
+    header_line, headers = head[at]
     if len(headers) > MAX_COLUMNS:
-        raise FileProblem(f"ligne 1 : {len(headers)} colonnes (au plus {MAX_COLUMNS}) : ce n'est pas un export "
-                          "CSV ou FEC ordinaire")
-    sample = [fields for _, fields in zip(range(SAMPLE_ROWS), (f for _, f in rows), strict=False)]
+        raise FileProblem(f"ligne {header_line} : {len(headers)} colonnes (au plus {MAX_COLUMNS}) : ce n'est pas "
+                          "un export CSV ou FEC ordinaire")
+    after = [f for _, f in head[at + 1:]]
+    sample = [f for f in (*after, *(f for _, f in islice(rows, max(0, SAMPLE_ROWS - len(after)))))
+              if not is_total_row(f)]
     if kind == "fec" or (kind is None and is_fec_header(headers)):
         missing = FecReader.missing_columns(headers)
         if missing:
@@ -617,14 +748,14 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
         date_i = lower.index("ecrituredate")
         date_fmt = detect_date_format(f[date_i] for f in sample if date_i < len(f)) or "YYYYMMDD"
         det = Detection("fec", fmt, numbers, {"EcritureDate": date_fmt},
-                        [f"{len(headers)} colonnes FEC" + (" (Montant + Sens)" if "sens" in lower else "")])
+                        [f"{len(headers)} colonnes FEC" + (" (Montant + Sens)" if "sens" in lower else "")],
+                        header_line=header_line)
         return det, headers
-    forced_map = forced_map or {}
     unknown = set(forced_map) - set(INVOICE_LABELS) - set(PAYMENT_LABELS)
     if unknown:
         raise MappingProblem(f"champ {sorted(unknown)[0]!r} inconnu (champs possibles : "
-                             f"{', '.join(sorted(set(INVOICE_LABELS) | set(PAYMENT_LABELS)))})")
-    cmaps = {name: map_columns(headers, fields, {k: v for k, v in forced_map.items() if k in labels})
+                             f"{', '.join(sorted(set(INVOICE_LABELS) | set(PAYMENT_LABELS)))}, ou ignore)")
+    cmaps = {name: map_columns(headers, fields, {k: v for k, v in forced_map.items() if k in labels}, ignore)
              for name, fields, labels in (("invoices", INVOICE_FIELDS, INVOICE_LABELS),
                                           ("payments", PAYMENT_FIELDS, PAYMENT_LABELS))}
     if kind is None:
@@ -643,19 +774,31 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
     missing = [labels[f] for f in required if f not in cmap.fields]
     if kind == "invoices" and "debtor_name" not in cmap.fields and "debtor_code" not in cmap.fields:
         missing.append("client (raison sociale ou code client)")
+    missing_text = (f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (en-têtes trouvés : "
+                    f"{', '.join(h for h in headers if h.strip())}). Indiquez-les avec --map CHAMP=COLONNE.")
+    if cmap.unplaced:
+        problem = UnplacedColumns(list(cmap.unplaced), labels, missing_text if missing else "")
+        problem.line = header_line
+        raise problem
     if missing:
-        raise MappingProblem(
-            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (en-têtes trouvés : "
-            f"{', '.join(h for h in headers if h.strip())}). Indiquez-les avec --map CHAMP=COLONNE.")
-    amount_fields = [f for f in ("amount", "paid", "remaining") if f in cmap.fields]
+        problem = MappingProblem(missing_text)
+        problem.line = header_line
+        raise problem
+    if kind == "invoices" and "pay_amount" in cmap.fields and "pay_date" not in cmap.fields:
+        problem = MappingProblem(f"colonne « {headers[cmap.fields['pay_amount']]} » (montant du paiement) sans "
+                                 "la date du paiement : indiquez-la avec --map pay_date=COLONNE")
+        problem.line = header_line
+        raise problem
+    amount_fields = [f for f in ("amount", "paid", "remaining", "pay_amount") if f in cmap.fields]
     numbers = detect_number_format(_get(f, cmap.fields, name) for f in sample for name in amount_fields)
     dates = {}
-    for name in ("issue_date", "due_date", "pay_date"):
+    for name in ("issue_date", "due_date", "pay_date", "last_pay_date"):
         if name in cmap.fields:
             found = detect_date_format(_get(f, cmap.fields, name) for f in sample)
             if found:
                 dates[name] = found
-    return Detection(kind, fmt, numbers, dates, cmap.describe(field_set), cmap.ignored(), cmap), headers
+    return Detection(kind, fmt, numbers, dates, cmap.describe(field_set), cmap.ignored_columns(), cmap,
+                     header_line), headers
 
 
 def import_file(
@@ -670,6 +813,7 @@ def import_file(
     skip_invalid: bool = False,
     rejects_path: Path | None = None,
     forced_map: dict[str, str] | None = None,
+    ignore_columns: list[str] | None = None,
     encoding: str | None = None,
     separator: str | None = None,
     default_terms: int = 30,
@@ -677,15 +821,28 @@ def import_file(
     progress: Progress | None = None,
     protected: Protected | None = None,
 ) -> ImportReport:
-    """Import ``path`` whole or not at all. Raises ImportRefused with every problem found."""
+    """Import ``path`` whole or not at all. Raises ImportRefused with every problem found.
+
+    ``forced_map``: field -> column (``--map``); ``ignore_columns``: columns set aside on purpose
+    (``--ignore``). A column that names money or a date and that neither places stops the import before
+    anything is written: ``ImportRefused.report.unplaced`` lists them, each with the field it most probably
+    holds."""
     path = Path(path)
     as_of = as_of or dt.date.today()
     report = ImportReport(path, dry_run=dry_run)
     try:
         report.sha256 = sha256_of(path)
-        detection, headers = detect(path, kind=kind, forced_map=forced_map, encoding=encoding, separator=separator)
+        detection, headers = detect(path, kind=kind, forced_map=forced_map, encoding=encoding, separator=separator,
+                                    ignore=ignore_columns)
+    except UnplacedColumns as exc:
+        line = getattr(exc, "line", 1)
+        report.unplaced = list(exc.columns)
+        report.problems += [Problem(line, "colonnes", u.hint()) for u in exc.columns]
+        if exc.also:
+            report.problems.append(Problem(line, "colonnes", exc.also))
+        raise ImportRefused(report) from None
     except (FileProblem, MappingProblem) as exc:
-        report.problems.append(Problem(1 if isinstance(exc, MappingProblem) else 0,
+        report.problems.append(Problem(getattr(exc, "line", 1) if isinstance(exc, MappingProblem) else 0,
                                        "colonnes" if isinstance(exc, MappingProblem) else "fichier", str(exc)))
         raise ImportRefused(report) from None
     except OSError as exc:
@@ -785,13 +942,16 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
     batch: list[tuple] = []
     conn.execute("BEGIN")  # temp tables only: no lock on the shared file
     try:
-        first = True
+        csv_rows = _CsvRows(detection, headers, report) if detection.kind != "fec" else None
         for line, fields in rows:
-            if first:  # the header
-                first = False
+            if line <= detection.header_line:  # the header, and the title lines of a report above it
+                continue
+            if csv_rows is not None and csv_rows.set_aside(line, fields):
                 continue
             report.rows += 1
             parsed, problems = parser.parse(line, fields)
+            if isinstance(parser, InvoiceRowParser):
+                csv_rows.took(parser, parsed)
             if problems:
                 report.problems += problems
                 if rejects is not None:
@@ -818,9 +978,18 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
             for invoices, payments in allocate_fec(conn, report):
                 st.stage_invoices(conn, invoices)
                 st.stage_payments(conn, payments)
+        if isinstance(parser, InvoiceRowParser):
+            csv_rows.finish(conn, parser)
         st.index_staging(conn)
+        if isinstance(parser, InvoiceRowParser) and parser.per_payment:
+            _settle_payments(conn, report, rejects)
         if detection.kind != "payments":
             report.duplicates = st.drop_exact_duplicates(conn)
+            if isinstance(parser, InvoiceRowParser) and parser.per_payment and report.duplicates:
+                # one row per payment: an invoice on several rows is one invoice, not a duplicate
+                report.notes.append(f"{report.duplicates} ligne(s) répétant une facture pour un autre de ses "
+                                    "paiements : regroupées sur leur facture")
+                report.duplicates = 0
             for number, lines in st.staged_duplicates(conn):
                 message = (f"facture {number} présente plusieurs fois avec des données différentes "
                            f"(lignes {', '.join(str(x) for x in lines)})")
@@ -834,6 +1003,83 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
             conn.execute("ROLLBACK")
         raise
     report.problems.sort(key=lambda p: p.line)
+
+
+class _CsvRows:
+    """What an invoice or payment export holds besides its rows: totals lines and repeated headers of a
+    report (set aside with a note), the notes and the dated payments the invoice parser gives."""
+
+    def __init__(self, detection: Detection, headers: list[str], report: ImportReport):
+        self.report = report
+        self.header_keys = [key(h) for h in headers]
+        cmap = detection.cmap.fields if detection.cmap else {}
+        self.amount_at = cmap.get("amount")
+        self.decimal = detection.number.decimal if detection.number else ","
+        self.amount_sum = 0
+        self.totals: list[tuple[int, int | None]] = []
+        self.payments: list[tuple] = []
+
+    def set_aside(self, line: int, fields: list[str]) -> bool:
+        if [key(f) for f in fields] == self.header_keys:
+            self.report.notes.append(f"ligne {line} : en-tête répété (nouvelle page du rapport) ignoré")
+            return True
+        cell = is_total_row(fields)
+        if not cell:
+            return False
+        value = None
+        if self.amount_at is not None and self.amount_at < len(fields) and fields[self.amount_at].strip():
+            with suppress(ValueError):
+                value = parse_amount(fields[self.amount_at], self.decimal)
+        self.totals.append((line, value))
+        self.report.notes.append(f"ligne {line} : ligne de total « {cell} » ignorée"
+                                 + (f" ({format_cents(value)})" if value is not None else ""))
+        return True
+
+    def took(self, parser: InvoiceRowParser, parsed: tuple | None) -> None:
+        if parsed is not None:
+            self.amount_sum += parsed[9]
+        for line, note in parser.notes:
+            self.report.notes.append(f"ligne {line} : {note}")
+        parser.notes.clear()
+        self.payments += parser.payments
+        parser.payments.clear()
+
+    def finish(self, conn, parser: InvoiceRowParser) -> None:
+        for chunk in range(0, len(self.payments), BATCH):
+            st.stage_payments(conn, self.payments[chunk:chunk + BATCH])
+        if parser.paid_undated:
+            self.report.notes.append(
+                f"{parser.paid_undated} facture(s) avec un montant réglé mais sans date de paiement : les "
+                "pénalités de ces paiements ne se calculent qu'avec leur date (fichier de paiements ou FEC)")
+        # a report's single grand total is checked against the rows read (not with one row per payment,
+        # where the invoice amount repeats)
+        if len(self.totals) == 1 and self.totals[0][1] is not None and not parser.per_payment:
+            line, total = self.totals[0]
+            if total == self.amount_sum:
+                self.report.notes.append(f"ligne {line} : le total du fichier concorde avec la somme des lignes "
+                                         f"importées ({format_cents(total)})")
+            else:
+                self.report.notes.append(f"ligne {line} : attention, total du fichier {format_cents(total)}, "
+                                         f"somme des lignes importées {format_cents(self.amount_sum)} "
+                                         f"(écart {format_cents(total - self.amount_sum)})")
+
+
+def _settle_payments(conn, report: ImportReport, rejects: RejectsWriter | None) -> None:
+    """One row per payment: each invoice's paid figure is the sum of its dated payments; a file whose own
+    paid figure (or status) disagrees with its payments is refused on that invoice."""
+    for line, number, amount, given, total in st.settle_staged_payments(conn):
+        if total > amount:
+            problem = Problem(line, LABEL["pay_amount"], f"paiements de la facture {number} : {format_cents(total)}, "
+                                                         f"plus que son montant {format_cents(amount)}")
+        elif given is not None and given != total:
+            problem = Problem(line, LABEL["paid"], f"facture {number} : réglé {format_cents(given)} selon le "
+                                                   f"fichier, mais ses paiements font {format_cents(total)}")
+        else:
+            continue
+        report.problems.append(problem)
+        if rejects is not None:
+            for row_line, raw in st.drop_staged_numbers(conn, [number]):
+                rejects.add(row_line, unpack_raw(raw), f"{problem.field}: {problem.message}")
 
 
 def _flush(conn, kind: str, batch: list[tuple]) -> None:

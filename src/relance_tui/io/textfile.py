@@ -18,6 +18,8 @@ HEAD_BYTES = 256 * 1024
 MAX_LINE_CHARS = 128 * 1024
 # The most columns a file may have (a FEC has 18; an invoice export a few dozen).
 MAX_COLUMNS = 1000
+# How many lines a report may have above its header (titles, company name, date, blank lines).
+TITLE_SCAN = 30
 SEPARATORS = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}
 ENCODING_LABELS = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
                    "iso-8859-15": "ISO-8859-15", "utf-16": "UTF-16"}
@@ -118,12 +120,33 @@ def detect_format(path: Path, *, encoding: str | None = None, separator: str | N
     if len(head) == HEAD_BYTES and not any(c in text for c in "\r\n"):
         raise FileProblem(f"ligne 1 : plus de {len(text)} caractères sans fin de ligne : ce n'est pas un export "
                           "CSV ou FEC ordinaire")
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = [line for line in text.splitlines()[:TITLE_SCAN] if line.strip()]
+    first = lines[0] if lines else ""
     if len(first) > MAX_LINE_CHARS:
         raise FileProblem(too_long(1))
     if separator is not None and separator not in SEPARATORS:
         raise FileProblem(f"séparateur {separator!r} non pris en charge (attendu : ; , tabulation |)")
-    return TextFormat(enc, separator or detect_separator(first))
+    return TextFormat(enc, separator or detect_separator_below_titles(lines))
+
+
+def detect_separator_below_titles(lines: list[str]) -> str:
+    """The separator of the first line; for a report whose first lines are titles without any separator
+    ("Balance âgée clients au 30/11/2026"), the one splitting the following lines into the most columns."""
+    try:
+        return detect_separator(lines[0] if lines else "")
+    except FileProblem as problem:
+        widest: dict[str, int] = {}
+        for line in lines[1:]:
+            for sep in SEPARATORS:
+                try:
+                    width = len(next(csv.reader([line], delimiter=sep), []))
+                except csv.Error:
+                    continue
+                widest[sep] = max(widest.get(sep, 0), width)
+        best = max(SEPARATORS, key=lambda s: widest.get(s, 0))  # ties: the order of SEPARATORS
+        if widest.get(best, 0) < 2:
+            raise problem from None
+        return best
 
 
 class Rows:
