@@ -224,14 +224,22 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.io.columns import MappingProblem, load_mapping_file, parse_map_options, save_mapping_file
+    from relance_tui.io.columns import (
+        MappingProblem,
+        load_mapping_file,
+        parse_map_options,
+        save_mapping_file,
+        split_ignored,
+    )
     from relance_tui.io.importer import ImportRefused, import_file
     from relance_tui.io.outputs import check_output_target, staged_output
 
     path = Path(args.file).expanduser()
     try:
-        forced = load_mapping_file(Path(args.mapping)) if args.mapping else {}
-        forced |= parse_map_options(args.map or [])
+        forced, ignored = split_ignored(load_mapping_file(Path(args.mapping)) if args.mapping else {})
+        more, more_ignored = split_ignored(parse_map_options(args.map or []))
+        forced |= more
+        ignored += more_ignored + (args.ignore or [])
     except MappingProblem as exc:
         print(f"relance import : {exc}", file=sys.stderr)
         return 2
@@ -260,6 +268,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                              allow_mass_close=args.allow_mass_close, dry_run=args.dry_run,
                              skip_invalid=args.skip_invalid,
                              rejects_path=Path(args.rejects) if args.rejects else None, forced_map=forced,
+                             ignore_columns=ignored,
                              encoding=args.encoding, separator=separator,
                              default_terms=settings.office.payment_terms_days, on_detection=show_detection,
                              protected=protected)
@@ -425,7 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--rejects", help="fichier de rejets (défaut : FICHIER.rejets.csv)")
     imp.add_argument("--map", action="append", metavar="CHAMP=COLONNE",
                      help="impose une colonne, ex. --map amount=\"Total TTC\" (répétable)")
-    imp.add_argument("--mapping", help="fichier de correspondance des colonnes (TOML, section [columns])")
+    imp.add_argument("--ignore", action="append", metavar="COLONNE",
+                     help="ignore délibérément une colonne (un montant ou une date que relance n'utilise pas), "
+                          "répétable ; aussi --map ignore=COLONNE")
+    imp.add_argument("--mapping", help="fichier de correspondance des colonnes (TOML : section [columns], "
+                                       "et ignore = [...] pour les colonnes ignorées)")
     imp.add_argument("--save-mapping", help="enregistre la correspondance détectée dans ce fichier")
     imp.add_argument("--encoding", help="impose l'encodage (utf-8, cp1252, iso-8859-15...)")
     imp.add_argument("--separator", help="impose le séparateur (; , | ou tab)")

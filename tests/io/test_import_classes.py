@@ -304,3 +304,29 @@ def test_one_row_per_payment_with_the_paid_column_holding_each_payment(imp, stor
     imp(write("p.csv", text), as_of=AS_OF)
     assert invoices(store)["F-1"][:3] == (100000, 100000, "paid")
     assert [p[1:3] for p in payments(store)] == [("2026-03-01", 40000), ("2026-04-02", 60000)]
+
+
+# -- the command line ---------------------------------------------------------------------------------
+def test_cli_unplaced_column_exit_11_with_the_map_line_then_map_and_ignore(tmp_path, capsys):
+    from relance_tui import cli
+
+    db = tmp_path / "r.db"
+    assert cli.main(["--db", str(db), "init"]) == 0
+    f = tmp_path / "f.csv"
+    f.write_text(UNPLACED)
+    capsys.readouterr()
+    assert cli.main(["--db", str(db), "import", str(f)]) == 11
+    err = capsys.readouterr().err
+    assert "rien n'a été importé" in err
+    assert 'f.csv:1: colonnes: colonne « Montant restant à encaisser »' in err
+    assert '--map remaining="Montant restant à encaisser"' in err
+    assert cli.main(["--db", str(db), "import", str(f), "--ignore", "Montant restant à encaisser",
+                     "--dry-run"]) == 0
+    assert "Montant restant à encaisser (ignorée à la demande)" in capsys.readouterr().out
+    mapping = tmp_path / "map.toml"
+    assert cli.main(["--db", str(db), "import", str(f), "--map", "ignore=Montant restant à encaisser",
+                     "--save-mapping", str(mapping), "--dry-run"]) == 0
+    assert 'ignore = ["Montant restant à encaisser"]' in mapping.read_text()
+    assert cli.main(["--db", str(db), "import", str(f), "--mapping", str(mapping)]) == 0
+    assert cli.main(["--db", str(db), "import", str(f), "--map", "remaining=Montant restant à encaisser"]) == 0
+    assert "1 modifiée(s)" in capsys.readouterr().out  # now 60 of 100 paid
