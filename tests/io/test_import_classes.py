@@ -330,3 +330,14 @@ def test_cli_unplaced_column_exit_11_with_the_map_line_then_map_and_ignore(tmp_p
     assert cli.main(["--db", str(db), "import", str(f), "--mapping", str(mapping)]) == 0
     assert cli.main(["--db", str(db), "import", str(f), "--map", "remaining=Montant restant à encaisser"]) == 0
     assert "1 modifiée(s)" in capsys.readouterr().out  # now 60 of 100 paid
+
+
+def test_an_invoice_whose_label_or_client_starts_with_total_is_an_invoice(imp, store, write):
+    text = ("N° facture;Client;Libellé;Date facture;Montant TTC\n"
+            "F-1;Garage Martin;Total des travaux du chantier;15/01/2026;100,00\n"
+            "F-2;Totalgaz Distribution;Livraison;16/01/2026;50,00\n"
+            "F-3;Total Energies Services;Entretien;17/01/2026;70,00\n"
+            "Total;;;;220,00\n")
+    report = imp(write("t.csv", text), as_of=AS_OF)
+    assert set(invoices(store)) == {"F-1", "F-2", "F-3"}
+    assert sum("ligne de total" in n for n in report.notes) == 1

@@ -693,9 +693,12 @@ TOTAL_WORDS = ("total", "totaux", "totaal", "sous total", "grand total", "total 
                "totalen", "eindtotaal", "a reporter", "report")
 
 
-def is_total_row(fields: list[str]) -> str:
-    """The cell that makes this row a totals line of a report ('Total', 'Totaal', 'Total général'...), or ''."""
-    for cell in fields:
+def is_total_row(fields: list[str], skip: frozenset[int] = frozenset()) -> str:
+    """The cell that makes this row a totals line of a report ('Total', 'Totaal', 'Total général'...), or ''.
+    ``skip``: columns whose text does not count (a label may well start with "Total")."""
+    for i, cell in enumerate(fields):
+        if i in skip:
+            continue
         folded = key(cell)
         if folded and any(folded == w or folded.startswith(w + " ") for w in TOTAL_WORDS):
             return cell.strip()
@@ -1014,6 +1017,8 @@ class _CsvRows:
         self.header_keys = [key(h) for h in headers]
         cmap = detection.cmap.fields if detection.cmap else {}
         self.amount_at = cmap.get("amount")
+        self.number_at = cmap.get("number")
+        self.free_text = frozenset(cmap[f] for f in ("label", "origin") if f in cmap)
         self.decimal = detection.number.decimal if detection.number else ","
         self.amount_sum = 0
         self.totals: list[tuple[int, int | None]] = []
@@ -1023,8 +1028,11 @@ class _CsvRows:
         if [key(f) for f in fields] == self.header_keys:
             self.report.notes.append(f"ligne {line} : en-tête répété (nouvelle page du rapport) ignoré")
             return True
-        cell = is_total_row(fields)
+        cell = is_total_row(fields, self.free_text)
         if not cell:
+            return False
+        number = fields[self.number_at].strip() if self.number_at is not None and self.number_at < len(fields) else ""
+        if number and key(number) != key(cell):  # a row with its own invoice number is an invoice
             return False
         value = None
         if self.amount_at is not None and self.amount_at < len(fields) and fields[self.amount_at].strip():
