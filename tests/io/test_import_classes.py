@@ -59,8 +59,9 @@ def test_unplaced_dates_are_named_too_and_known_unused_columns_are_not(write):
 
 
 @pytest.mark.parametrize(("header", "field"), [
-    ("Solde client restant", "remaining"), ("Still left to pay (EUR)", "remaining"), ("Nog openstaand saldo", "remaining"),
-    ("Montant déjà encaissé", "paid"), ("Somme facturée", "amount"), ("Date du virement reçu", "issue_date"),
+    ("Solde client restant", "remaining"), ("Still left to pay (EUR)", "remaining"),
+    ("Nog openstaand saldo", "remaining"), ("Montant déjà encaissé", "paid"), ("Somme facturée", "amount"),
+    ("Date du virement reçu", "pay_date"), ("Date de la commande", "issue_date"),
     ("Date d'échéance contractuelle", "due_date"), ("Montant du règlement reçu", "pay_amount"),
 ])
 def test_the_suggested_field_follows_the_words_of_the_header(header, field):

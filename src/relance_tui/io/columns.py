@@ -282,7 +282,7 @@ def suggest_field(folded: str, looks: str) -> str:
         if words & {"echeance", "verval", "vervaldatum", "vervaldag", "due", "limite", "expiry"}:
             return "due_date"
         if words & {"paiement", "reglement", "encaissement", "payment", "paid", "betaling", "betaaldatum",
-                    "regle", "paye"}:
+                    "regle", "paye", "virement", "versement", "cheque", "recu", "received", "ontvangen"}:
             return "pay_date"
         return "issue_date"
     if words & {"paiement", "reglement", "payment", "betaling"}:
