@@ -41,7 +41,11 @@ RATE_KIND_LABELS = {
 }
 
 
-class MissingRate(LookupError):
+class PenaltyUnknown(LookupError):
+    """The penalty of an invoice cannot be computed yet; the message says why and what would settle it."""
+
+
+class MissingRate(PenaltyUnknown):
     """No rate is known for a date: the rate table must be completed."""
 
     def __init__(self, kind: str, day: dt.date):
@@ -104,10 +108,22 @@ class PenaltyTerms:
     formal_notice: dt.date | None = None  # consumer: legal interest from this date
 
 
+class UndatedPayment(PenaltyUnknown):
+    """Part of the invoice was paid on a day no file gave: penalties would rest on an invented date."""
+
+    def __init__(self) -> None:
+        super().__init__("paiement sans date dans l'export : pénalités non calculables tant qu'un paiement daté "
+                         "(fichier de paiements ou FEC) n'est pas importé")
+
+
 @dataclass(frozen=True)
 class Payment:
+    """What reduced an invoice on a day: money received, or a credit note applied (``credit``)."""
+
     day: dt.date
     cents: int
+    credit: bool = False
+    dated: bool = True  # False: an export gave the amount without its day (``day`` is the export's)
 
 
 @dataclass(frozen=True)
@@ -163,12 +179,19 @@ def compute_penalty(
     A day ``d`` after the due date is charged on what was still owed at the
     end of the day before it, so a payment made on day ``p`` stops interest on
     its amount from day ``p + 1``; the days charged for an invoice paid in
-    full on ``p`` are ``p - due``, its days late.
+    full on ``p`` are ``p - due``, its days late. A credit note applied on a day
+    reduces the balance the same way; an invoice that credit notes alone settled
+    owes nothing. Raises ``UndatedPayment`` when a payment has no known day and
+    ``MissingRate`` when a rate is missing (both ``PenaltyUnknown``).
     """
     if amount_cents <= 0:
         return NO_PENALTY  # a credit note owes nothing
     pays = sorted((p for p in payments if p.day <= as_of), key=lambda p: p.day)
+    if any(not p.dated for p in pays):
+        raise UndatedPayment()
     paid_off = _paid_off_day(amount_cents, pays)
+    if paid_off is not None and all(p.credit for p in pays):
+        return NO_PENALTY  # cancelled by credit notes: nothing was owed, so nothing was paid late
     end = min(as_of, paid_off) if paid_off else as_of
     days_late = max(0, (end - due).days)
     if days_late == 0:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.dates import limitation_date
-from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
+from relance_tui.domain.penalties import Rates
 from relance_tui.errors import NotFound
 from relance_tui.store.connection import Store
+from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.models import Event
 from relance_tui.store.queries import EVENT_COLUMNS, append_event, update_versioned
 from relance_tui.store.search import refresh_search
@@ -40,9 +41,36 @@ class CardInvoice:
     amount_cents: int
     paid_cents: int
     status: str
-    days_late: int
-    penalty_cents: int | None
+    days_late: int  # 0 on a credit note: it is never late
+    penalty_cents: int | None  # in the totals: 0 once waived, None when not computable
     limitation: dt.date
+    credited_cents: int = 0  # the part of paid_cents that credit notes relance applied make up
+    credit_for: str | None = None  # a credit note: the invoice it names
+    penalty_unknown: str | None = None  # why the penalty cannot be computed
+    waived: bool = False  # a supervisor waived its penalties and indemnity
+    paid_late: bool = False  # settled after its due date: its penalties are still owed
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.amount_cents < 0
+
+    @property
+    def balance_cents(self) -> int:
+        """What is still owed on it (negative on a credit note: what is left of it to apply)."""
+        return self.amount_cents - self.paid_cents
+
+
+@dataclass(frozen=True)
+class CardAllocation:
+    """A credit note applied to an invoice: "avoir AV-1 imputé sur FA-2"."""
+
+    credit_number: str
+    invoice_number: str
+    day: str
+    cents: int
+
+    def describe(self) -> str:
+        return f"avoir {self.credit_number} imputé sur {self.invoice_number}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +119,7 @@ class DebtorCard:
     disputes: list[CardDispute] = field(default_factory=list)
     contract_rate_bp: int | None = None
     formal_notice_date: str | None = None
+    allocations: list[CardAllocation] = field(default_factory=list)
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -112,7 +141,33 @@ class DebtorCard:
 
     @property
     def credit_cents(self) -> int:
-        return sum(i.amount_cents for i in self.invoices if i.amount_cents < 0 and i.status == "open")
+        """Credit left unapplied (positive): what the debtor's credit notes could not set against an invoice."""
+        return -sum(i.balance_cents for i in self.invoices if i.is_credit_note and i.status == "open")
+
+    @property
+    def net_cents(self) -> int:
+        """What the debtor owes, net of every credit note; zero or less: the debtor is "créditeur"."""
+        return self.due_cents - self.credit_cents
+
+    @property
+    def in_credit(self) -> bool:
+        return self.credit_cents > 0 and self.net_cents <= 0
+
+    @property
+    def paid_late(self) -> list[CardInvoice]:
+        """Invoices settled after their due date: their penalties and indemnity are still owed (L441-10)."""
+        return [i for i in self.invoices if i.paid_late]
+
+    @property
+    def paid_late_penalty_cents(self) -> int | None:
+        """Penalties and indemnities claimable on invoices paid late (waived ones count 0; None: not computable)."""
+        values = [i.penalty_cents for i in self.paid_late]
+        return None if any(v is None for v in values) else sum(values)
+
+    @property
+    def undated_penalties(self) -> list[CardInvoice]:
+        """Paid invoices whose penalty waits for a dated payment."""
+        return [i for i in self.invoices if i.status == "paid" and i.penalty_unknown and i.amount_cents > 0]
 
 
 def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, country: str = "FR",
@@ -128,24 +183,23 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     contacts = [Contact(*c[:6], bool(c[6]), *c[7:]) for c in db.execute(
         "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
         "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
-    payments: dict[int, list[Payment]] = {}
-    for inv_id, day, cents in db.execute(
-            "SELECT invoice_id, day, amount_cents FROM payments WHERE debtor_id = ? AND invoice_id IS NOT NULL "
-            "ORDER BY day", [debtor_id]):
-        payments.setdefault(inv_id, []).append(Payment(dt.date.fromisoformat(day), cents))
-    terms = PenaltyTerms(segment=ident[4], country=country, contract_rate_bp=contract,
-                         formal_notice=dt.date.fromisoformat(notice) if notice else None)
+    rows = db.execute("SELECT id, number, issue_date, due_date, amount_cents, paid_cents, status, credited_cents, "
+                      "credit_for FROM invoices WHERE debtor_id = ? ORDER BY due_date, id", [debtor_id]).fetchall()
+    figs = figures_of(store, [terms_from_row(r[0], r[4], r[5], r[3], r[6], ident[4], contract, notice) for r in rows],
+                      as_of, rates, country=country)
     invoices = []
-    for inv_id, number, issue, due, amount, paid, status in db.execute(
-            "SELECT id, number, issue_date, due_date, amount_cents, paid_cents, status FROM invoices "
-            "WHERE debtor_id = ? ORDER BY due_date, id", [debtor_id]):
+    for inv_id, number, issue, due, amount, paid, status, credited, credit_for in rows:
         due_day = dt.date.fromisoformat(due)
-        try:
-            pen = compute_penalty(amount, due_day, as_of, terms, rates, payments.get(inv_id, ())).total_cents
-        except MissingRate:
-            pen = None
+        fig = figs[inv_id]
         invoices.append(CardInvoice(inv_id, number, dt.date.fromisoformat(issue), due_day, amount, paid, status,
-                                    (as_of - due_day).days, pen, limitation_date(due_day, ident[4])))
+                                    (as_of - due_day).days if amount > 0 else 0, fig.penalty_cents,
+                                    limitation_date(due_day, ident[4]), credited_cents=credited,
+                                    credit_for=credit_for, penalty_unknown=fig.unknown, waived=fig.waived,
+                                    paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False))
+    allocations = [CardAllocation(*a) for a in db.execute(
+        "SELECT c.number, i.number, p.day, p.amount_cents FROM payments p JOIN invoices c ON c.id = p.credit_note_id "
+        "JOIN invoices i ON i.id = p.invoice_id WHERE p.debtor_id = ? AND p.kind = 'credit' ORDER BY p.day, p.id",
+        [debtor_id]).fetchall()]
     promises = [CardPromise(p[0], p[1], dt.date.fromisoformat(p[2]), *p[3:]) for p in db.execute(
         "SELECT id, amount_cents, due_date, status, agent, created_at FROM promises WHERE debtor_id = ? "
         "ORDER BY due_date DESC, id DESC", [debtor_id]).fetchall()]
@@ -158,7 +212,8 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
         "WHERE di.dispute_id = s.id ORDER BY i.number)), '') FROM disputes s WHERE s.debtor_id = ? "
         "ORDER BY s.status = 'open' DESC, s.id DESC", [debtor_id]).fetchall()]
     return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
-                      disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice)
+                      disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice,
+                      allocations=allocations)
 
 
 def add_note(store: Store, debtor_id: int, text: str) -> int:
@@ -233,3 +288,31 @@ def record_payment(store: Store, debtor_id: int, *, day: dt.date, amount_cents: 
         return created
 
     return store.write(write, what="enregistrement du paiement")
+
+
+def waive_penalties(store: Store, debtor_id: int, invoice_ids: list[int], *, reason: str) -> int:
+    """A supervisor lets the penalties and indemnity of these invoices go, with a reason: they leave every
+    total; the event that records it names the invoices. Returns the number of invoices newly waived."""
+    from relance_tui.domain.text import clean
+
+    reason = clean(reason).strip()
+    if len(reason) < 3:
+        raise ValueError("indiquez la raison de l'abandon des pénalités (3 caractères au moins)")
+
+    def write(db: Database) -> int:
+        at = store.now()
+        marks = ", ".join("?" for _ in invoice_ids)
+        rows = db.execute(f"SELECT id, number FROM invoices WHERE debtor_id = ? AND amount_cents > 0 AND id IN ({marks}) "
+                          "AND id NOT IN (SELECT invoice_id FROM penalty_waivers) ORDER BY due_date, id",
+                          [debtor_id, *invoice_ids]).fetchall()
+        if not rows:
+            return 0
+        event = append_event(db, at=at, agent=store.agent, kind="status", debtor_id=debtor_id, outcome="waiver",
+                             notes=f"Pénalités et indemnité abandonnées sur {', '.join(n for _, n in rows)} : {reason}",
+                             data={"invoice_ids": [i for i, _ in rows], "reason": reason},
+                             invoice_ids=[i for i, _ in rows])
+        db.conn.executemany("INSERT INTO penalty_waivers (invoice_id, debtor_id, reason, agent, at, event_id) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [(i, debtor_id, reason, store.agent, at, event) for i, _ in rows])
+        return len(rows)
+
+    return store.write(write, what="abandon des pénalités")

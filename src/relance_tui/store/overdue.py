@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import next_action
 from relance_tui.domain.instants import format_local
-from relance_tui.domain.penalties import MissingRate, Payment, PenaltyTerms, Rates, compute_penalty
+from relance_tui.domain.penalties import Rates
 from relance_tui.domain.text import fold
 from relance_tui.store.claims import holders
 from relance_tui.store.connection import Store
+from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.search import digits
 
 # Invoices still chased or still owed: disputed and litigation stay in the balance. The partial
@@ -206,12 +207,8 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         "SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
         "d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
         f"WHERE {condition}", params).fetchall()
-    inv_marks = ", ".join("?" for _ in invoices)
-    payments: dict[int, list[Payment]] = {}
-    for inv_id, day, cents in store.conn.execute(
-            f"SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IN ({inv_marks}) ORDER BY day",
-            [r[0] for r in invoices]):
-        payments.setdefault(inv_id, []).append(Payment(dt.date.fromisoformat(day), cents))
+    figs = figures_of(store, [terms_from_row(r[0], r[5], r[6], r[4], r[7], r[8], r[9], r[10]) for r in invoices],
+                      query.as_of, rates, country=country)
     debtor_ids = [r[1] for r in invoices]
     contacts = _last_contacts(store, debtor_ids)
     promises = _pending_promises(store, debtor_ids)
@@ -221,13 +218,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
     for r in invoices:
         inv_id, debtor_id, name, number, due, amount, paid, status, segment, contract, notice = r
         due_day = dt.date.fromisoformat(due)
-        terms = PenaltyTerms(segment=segment, country=country, contract_rate_bp=contract,
-                             formal_notice=dt.date.fromisoformat(notice) if notice else None)
-        try:
-            penalty = compute_penalty(amount, due_day, query.as_of, terms, rates, payments.get(inv_id, ()))
-            pen = penalty.total_cents
-        except MissingRate:
-            pen = None
+        pen = figs[inv_id].penalty_cents
         key = debtor_id if query.per_debtor else inv_id
         groups.setdefault(key, []).append((inv_id, debtor_id, name, number, due_day, amount - paid, pen, status))
     rows = []

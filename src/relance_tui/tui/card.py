@@ -38,6 +38,50 @@ if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
 
 
+def invoice_status(i) -> str:  # noqa: ANN001 - a CardInvoice
+    if i.is_credit_note:
+        return "Avoir imputé" if i.status == "paid" else "Avoir à imputer"
+    return INVOICE_STATUSES[i.status]
+
+
+def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice
+    """The penalties column: what is owed on it (also once paid late), waived, or why it cannot be computed."""
+    if i.is_credit_note or (i.status == "paid" and not i.paid_late and not i.penalty_unknown):
+        return ""
+    if i.waived:
+        return "abandonnées"
+    if i.penalty_unknown:
+        return "non calculable"
+    return money(i.penalty_cents)
+
+
+def totals_lines(card: DebtorCard) -> list:
+    """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late."""
+    total, pen = card.due_cents, card.penalty_cents
+    out: list = [styled((f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)} · total "
+                        f"exigible {money(total + pen) if pen is not None else '?'} · "
+                        f"{len(card.outstanding)} facture(s) ouverte(s)")]
+    if card.in_credit:
+        out.append(styled((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold"),
+                          " (rien à relancer)"))
+    elif card.credit_cents:
+        out.append(f"Avoir non imputé : {money(card.credit_cents)}")
+    if card.allocations:
+        out.append("Avoirs : " + " ; ".join(f"{a.describe()} ({money(a.cents)} au {a.day[8:10]}/{a.day[5:7]}/"
+                                            f"{a.day[:4]})" for a in card.allocations))
+        out.append("(un avoir s'impute sur la facture qu'il nomme, sinon sur la plus ancienne facture ouverte, "
+                   "à sa date)")
+    late = card.paid_late
+    if late:
+        claim = card.paid_late_penalty_cents
+        waived = sum(1 for i in late if i.waived)
+        out.append(f"Pénalités et indemnités sur factures réglées en retard : {money(claim)} "
+                   f"({len(late)} facture(s){f', dont {waived} abandonnée(s)' if waived else ''})")
+    for i in card.undated_penalties:
+        out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
+    return out
+
+
 def money(cents: int | None) -> str:
     return "?" if cents is None else format_cents(cents)
 
@@ -145,17 +189,11 @@ class DebtorScreen(Survives, Screen):
         for i in card.invoices:
             invoices.add_row(*map(cell, (
                 i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
-                money(i.paid_cents), money(i.amount_cents - i.paid_cents),
+                money(i.paid_cents), money(i.balance_cents),
                 str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
-                money(i.penalty_cents) if i.status != "paid" else "", INVOICE_STATUSES[i.status],
-                f"{i.limitation:%d/%m/%Y}")))
-        total = card.due_cents
-        pen = card.penalty_cents
-        credit = f" · avoirs non imputés {money(card.credit_cents)}" if card.credit_cents else ""
-        self.query_one("#totals", Static).update(styled(
-            (f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)} · total exigible "
-            f"{money(total + pen) if pen is not None else '?'} · {len(card.outstanding)} facture(s) ouverte(s)"
-            f"{credit}"))
+                invoice_penalty(i), invoice_status(i),
+                f"{i.limitation:%d/%m/%Y}" if not i.is_credit_note else "")), key=str(i.id))
+        self.query_one("#totals", Static).update(lines(totals_lines(card)))
         said = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
                 f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
         said += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
