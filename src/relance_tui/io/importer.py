@@ -14,8 +14,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Container, Iterator
 from contextlib import suppress
 from itertools import islice
 from dataclasses import dataclass, field
@@ -52,6 +54,7 @@ from relance_tui.io.columns import (
 )
 from relance_tui.io.outputs import Protected, check_output_target, open_output_file
 from relance_tui.io.textfile import MAX_COLUMNS, FileProblem, Rows, TextFormat, detect_format, sha256_of
+from relance_tui.store import fec as fec_store
 from relance_tui.store import imports as st
 from relance_tui.store.connection import Store, is_disk_full
 
@@ -131,6 +134,7 @@ class ImportReport:
     allocations: list[str] = field(default_factory=list)
     allocation_rules: dict[str, int] = field(default_factory=dict)
     opening_lines: int = 0
+    credit_notes_lettered: int = 0  # FEC: credits from credit notes lettered with their invoices
     rejects_path: Path | None = None
     rejected: int = 0
     dry_run: bool = False
@@ -177,6 +181,8 @@ class ImportReport:
                 out.append(f"  ... et {len(self.notes) - MAX_PROBLEMS_SHOWN} autre(s)")
         if self.opening_lines:
             out.append(f"À-nouveaux : {self.opening_lines} ligne(s) d'ouverture reprises comme factures")
+        if self.credit_notes_lettered:
+            out.append(f"Avoirs lettrés : {self.credit_notes_lettered} imputé(s) sur les factures lettrées avec eux")
         if self.allocation_rules:
             rules = ", ".join(f"{n} {r}" for r, n in sorted(self.allocation_rules.items()))
             out.append(f"Crédits non lettrés affectés : {rules}")
@@ -463,9 +469,38 @@ class PaymentRowParser:
 
 
 # -- FEC ------------------------------------------------------------------------------------------
+# What the columns mean: LPF art. A47 A-1 (VII, 1°) and BOI-CF-IOR-60-40-20
+# (https://bofip.impots.gouv.fr/bofip/9028-PGP.html): EcritureNum is "le numéro sur une séquence continue
+# de l'écriture comptable", a numbering that "peut être unique sur l'ensemble du fichier ou être propre à
+# chaque journal" (§ 100); PieceRef is "la référence de la pièce justificative", free text the law does not
+# make unique. So a journal entry is (JournalCode, EcritureNum), and an invoice is named by its PieceRef only
+# when that names one document: see _fec_invoice_number.
 def is_fec_header(headers: list[str]) -> bool:
     names = {h.strip().lower() for h in headers}
     return {"journalcode", "ecriturenum", "comptenum", "ecriturelet"} <= names
+
+
+# PieceRef values that name no document, as exports fill a mandatory column: punctuation alone ("-", "/",
+# ".", "*"), zeros ("0", "000"), and these words (folded by domain.text.key).
+PIECE_PLACEHOLDERS = frozenset({"nc", "n c", "na", "n a", "nd", "n d", "sans", "sans ref", "sans reference",
+                                "sans piece", "neant", "aucun", "aucune", "none", "null", "nil", "x", "xx", "xxx"})
+
+
+def is_placeholder_piece(text: str) -> bool:
+    folded = key(text)
+    return not folded or set(folded) <= {"0"} or folded in PIECE_PLACEHOLDERS
+
+
+# Which other lines of an entry say what its customer-account lines are (plan comptable général):
+# revenue (class 7, 709 "rabais, remises et ristournes accordés" included) or output VAT (4457) make it a
+# sale or a credit note; a treasury account (class 5: banks 512, cash 53, cheques to cash 5112) a payment.
+SALES_ACCOUNTS = ("7", "4457")
+TREASURY_ACCOUNTS = ("5",)
+# For a file without those other lines (an extract of the customer ledger), journals by code or label.
+TREASURY_JOURNAL_WORDS = ("banque", "caisse", "tresorerie", "reglement", "encaissement", "cheque", "virement",
+                          "effet", "lcr", "prelevement")
+TREASURY_JOURNAL_CODES = ("bq", "bnq", "bk", "bank", "ban", "ca", "cai", "caisse", "cs", "ch", "chq", "lcr", "tr")
+MISC_JOURNAL_WORDS = ("operations diverses", "od", "divers")
 
 
 @dataclass
@@ -476,7 +511,7 @@ class FecLine:
     journal: str
     num: str
     date: dt.date
-    piece: str
+    piece: str  # '' when the file has a placeholder
     piece_date: dt.date | None
     label: str
     debit: int
@@ -488,7 +523,7 @@ class FecLine:
 
 
 class FecReader:
-    """Reads the customer-account (411) lines of a FEC."""
+    """Reads the customer-account (411) lines of a FEC, and what the other lines of their entries are."""
 
     def __init__(self, headers: list[str], number: NumberFormat, date_format: str, as_of: dt.date):
         lower = {h.strip().lower(): i for i, h in enumerate(headers)}
@@ -497,6 +532,11 @@ class FecReader:
         self.date_format = date_format
         self.as_of = as_of
         self.signed = self.idx["Debit"] is None or self.idx["Credit"] is None
+        self.journal_labels: dict[str, str] = {}  # the journals of customer-account lines
+        self.marks: list[tuple[str, str, int, int]] = []  # (journal, num, sales, treasury): drained by the caller
+        self.other_lines = False  # the file has lines outside customer accounts (a whole FEC, not an extract)
+        self._entry: tuple[str, str] | None = None
+        self._flags = (0, 0)
 
     @staticmethod
     def missing_columns(headers: list[str]) -> list[str]:
@@ -510,9 +550,26 @@ class FecReader:
         i = self.idx[name]
         return fields[i].strip() if i is not None and i < len(fields) else ""
 
+    def _mark(self, fields: list[str], account: str) -> None:
+        sales, treasury = int(account.startswith(SALES_ACCOUNTS)), int(account.startswith(TREASURY_ACCOUNTS))
+        if not (sales or treasury):
+            return
+        entry = (self.get(fields, "JournalCode"), self.get(fields, "EcritureNum"))
+        if entry != self._entry:  # the lines of an entry usually follow one another: one mark per entry
+            self.flush_marks()
+            self._entry = entry
+        self._flags = (self._flags[0] | sales, self._flags[1] | treasury)
+
+    def flush_marks(self) -> None:
+        if self._entry is not None and any(self._flags):
+            self.marks.append((*self._entry, *self._flags))
+        self._entry, self._flags = None, (0, 0)
+
     def parse(self, line: int, fields: list[str]) -> tuple[FecLine | None, list[Problem]]:
         account = self.get(fields, "CompteNum")
         if not account.startswith("411"):
+            self.other_lines = True
+            self._mark(fields, account)
             return None, []
         problems: list[Problem] = []
 
@@ -561,37 +618,80 @@ class FecReader:
         is_open = not letter or (datelet is not None and datelet > self.as_of)
         aux = self.get(fields, "CompAuxNum") or account
         auxlib = self.get(fields, "CompAuxLib") or self.get(fields, "CompteLib") or aux
-        return FecLine(line, aux, auxlib, self.get(fields, "JournalCode"), self.get(fields, "EcritureNum"), date,
-                       self.get(fields, "PieceRef"), piece_date, self.get(fields, "EcritureLib"), debit, credit,
-                       letter, datelet, is_open, date > self.as_of), []
-
-
-FEC_STAGING = """
-CREATE TEMP TABLE IF NOT EXISTS imp_fec (
-    line INTEGER, aux TEXT, auxlib TEXT, journal TEXT, num TEXT, day TEXT, piece TEXT, piece_day TEXT,
-    label TEXT, debit INTEGER, credit INTEGER, letter TEXT, datelet TEXT, open INTEGER, after INTEGER
-)
-"""
+        journal = self.get(fields, "JournalCode")
+        if journal not in self.journal_labels:
+            self.journal_labels[journal] = self.get(fields, "JournalLib")
+        piece = self.get(fields, "PieceRef")
+        return FecLine(line, aux, auxlib, journal, self.get(fields, "EcritureNum"), date,
+                       "" if is_placeholder_piece(piece) else piece, piece_date, self.get(fields, "EcritureLib"),
+                       debit, credit, letter, datelet, is_open, date > self.as_of), []
 
 
 def _is_opening(journal: str) -> bool:
     return key(journal) in OPENING_JOURNALS or key(journal).startswith("a nouveau")
 
 
-def _fec_invoice_number(row: tuple) -> str:
-    line, aux, _auxlib, journal, num, _day, piece, *_ = row
-    if piece:
-        return piece
-    return f"{'AN' if _is_opening(journal) else journal}-{aux}-{num or line}"
+def _is_sales_journal(code: str, label: str, debits: bool) -> bool:
+    """For a file that holds only customer-account lines: is this the journal of invoices and credit notes?
+    One named so (ventes, avoirs, factures), or one that also debits customer accounts, unless it is the
+    opening, a treasury or a misc journal."""
+    folded_code, folded_label = key(code), key(label)
+    if _is_opening(code) or _is_opening(label):
+        return False
+    if "vente" in folded_label or "avoir" in folded_label or "factur" in folded_label:
+        return True
+    if folded_code.replace(" ", "") in TREASURY_JOURNAL_CODES or folded_code.startswith(("bq", "bnq", "bank")):
+        return False
+    if any(w in folded_label for w in TREASURY_JOURNAL_WORDS) or folded_code == "od" \
+            or any(f" {w} " in f" {folded_label} " for w in MISC_JOURNAL_WORDS):
+        return False
+    return debits
+
+
+def classify_fec(conn, reader: FecReader) -> None:
+    """Once every line is staged: which references name one document, which credits are credit notes."""
+    reader.flush_marks()
+    if reader.marks:
+        fec_store.stage_marks(conn, reader.marks)
+        reader.marks.clear()
+    fec_store.mark_shared_pieces(conn)
+    if reader.other_lines:  # each entry says what it is
+        fec_store.mark_credit_notes(conn)
+    else:  # an extract of the customer ledger: its journals do
+        fec_store.mark_credit_notes(conn, [j for j, debits in fec_store.journals(conn)
+                                           if _is_sales_journal(j, reader.journal_labels.get(j, ""), debits)])
+
+
+def _entry_number(row: fec_store.FecRow) -> str:
+    """The name of a journal entry: JournalCode-year-EcritureNum ("VT-2026-000123"), EcritureNum as the file
+    has it. The journal is there because the numbering may be per journal (BOI-CF-IOR-60-40-20 § 100), the
+    year of EcritureDate because it restarts with each exercise: next year's VT-12 is another invoice. Either
+    is left out when EcritureNum already carries it ("VT2026-00123")."""
+    num = row.num or f"L{row.line}"
+    year = row.day[:4]
+    parts = [] if not row.journal or num.upper().startswith(row.journal.upper()) else [row.journal]
+    parts += [] if year in num else [year]
+    return "-".join([*parts, num])
+
+
+def _fec_invoice_number(row: fec_store.FecRow, seq: int = 0) -> str:
+    """An invoice's number: its PieceRef when that names one document; otherwise (a placeholder such as "-",
+    or a reference that other entries or customers carry too: a bank statement number, a reused number)
+    its journal entry, plus the customer when the entry has several, plus the line's rank in an opening
+    entry (à-nouveaux: one line per open invoice). The earliest entry carrying a shared reference keeps it."""
+    if row.piece and row.own_piece:
+        return row.piece
+    number = _entry_number(row)
+    if row.multi_aux:
+        number += f"-{row.aux}"
+    return f"{number}-{seq}" if seq else number
 
 
 def allocate_fec(conn, report: ImportReport) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """Turn staged 411 lines into invoices and dated payments, one debtor at a time."""
-    cursor = conn.execute("SELECT line, aux, auxlib, journal, num, day, piece, piece_day, label, debit, credit, "
-                          "letter, datelet, open FROM temp.imp_fec WHERE after = 0 ORDER BY aux, day, line")
-    current: list[tuple] = []
-    for row in cursor:
-        if current and row[1] != current[0][1]:
+    current: list[fec_store.FecRow] = []
+    for row in fec_store.lines_by_debtor(conn):
+        if current and row.aux != current[0].aux:
             yield _allocate_debtor(current, report)
             current = []
         current.append(row)
@@ -599,81 +699,179 @@ def allocate_fec(conn, report: ImportReport) -> Iterator[tuple[list[tuple], list
         yield _allocate_debtor(current, report)
 
 
-def _allocate_debtor(rows: list[tuple], report: ImportReport) -> tuple[list[tuple], list[tuple]]:
-    aux, auxlib = rows[0][1], rows[0][2]
+def _count(report: ImportReport, rule: str) -> None:
+    report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
+
+
+def _allocate_debtor(rows: list[fec_store.FecRow], report: ImportReport) -> tuple[list[tuple], list[tuple]]:
+    """One customer's invoices (its debits) and what reduced them (its credits).
+
+    A lettered credit settles the debits lettered with it (the one it names first, then the oldest), on its
+    own date; an open one goes to the invoice it names, else to the oldest open invoice, and what is left
+    is an unapplied credit (a negative invoice). A credit from a credit note (``note``) is staged with
+    kind 'credit', a payment with kind 'payment'."""
+    aux, auxlib = rows[0].aux, rows[0].auxlib
     invoices: dict[str, dict] = {}
-    payments: list[tuple] = []
-    open_credits: list[tuple] = []
-    lettered_credit_day: dict[str, str] = {}
+    number_of: dict[int, str] = {}  # debit line -> its invoice
+    # an opening entry without usable references: each of its lines is an invoice of its own
+    unnamed_opening = Counter((r.journal, r.num) for r in rows
+                              if r.debit and _is_opening(r.journal) and not (r.piece and r.own_piece))
+    rank: Counter[tuple[str, str]] = Counter()
     for row in rows:
-        line, _aux, _lib, journal, _num, day, piece, piece_day, label, debit, credit, letter, datelet, is_open = row
-        if credit and not is_open:
-            lettered_credit_day[letter] = max(lettered_credit_day.get(letter, ""), day)
+        if not row.debit:
+            continue
+        seq = 0
+        entry = (row.journal, row.num)
+        if unnamed_opening[entry] > 1 and not (row.piece and row.own_piece):
+            rank[entry] += 1
+            seq = rank[entry]
+        number = number_of[row.line] = _fec_invoice_number(row, seq)
+        issue = row.piece_day or row.day
+        inv = invoices.setdefault(number, {"line": row.line, "issue": issue, "amount": 0, "paid": 0})
+        inv["amount"] += row.debit
+        inv["issue"] = min(inv["issue"], issue)
+        if _is_opening(row.journal):
+            report.opening_lines += 1
+
+    parts: dict[tuple, list[int]] = {}  # (number, day, kind, reference, rule) -> [line, cents]
+
+    def apply(number: str, cents: int, day: str, kind: str, reference: str, rule: str, line: int) -> None:
+        invoices[number]["paid"] += cents
+        part = parts.setdefault((number, day, kind, reference, rule), [line, 0])
+        part[1] += cents
+
+    def settle(number: str, credit: fec_store.FecRow, cents: int, reference: str, rule: str, line: int) -> None:
+        if credit.note:  # a credit note reduces the invoice from its own date, or the invoice's when later
+            apply(number, cents, max(credit.day, invoices[number]["issue"]), "credit", reference, rule, line)
+        else:
+            apply(number, cents, credit.day, "payment", reference, rule, line)
+
+    # -- lettered lines: each lettering settles its debits with its credits ------------------------------
+    open_credits: list[tuple[fec_store.FecRow, int]] = []
+    lettered: dict[str, list[fec_store.FecRow]] = {}
     for row in rows:
-        line, _aux, _lib, journal, _num, day, piece, piece_day, label, debit, credit, letter, datelet, is_open = row
-        if debit:
-            number = _fec_invoice_number(row)
-            inv = invoices.setdefault(number, {"line": line, "issue": piece_day or day, "amount": 0, "paid": 0,
-                                               "settled": [], "open": False})
-            inv["amount"] += debit
-            inv["issue"] = min(inv["issue"], piece_day or day)
-            if _is_opening(journal):
-                report.opening_lines += 1
-            if is_open:
-                inv["open"] = True
-            else:
-                inv["settled"].append((datelet or lettered_credit_day.get(letter) or day, debit, letter))
-        if credit:
-            if is_open:
-                open_credits.append(row)
-    # lettered debits were paid when their lettering was made
-    for number, inv in invoices.items():
-        for day, cents, letter in inv["settled"]:
-            inv["paid"] += cents
-            payments.append((inv["line"], number, aux, "", day, cents, f"lettrage {letter}", "lettrage", "", "payment"))
+        if row.open:
+            if row.credit:
+                open_credits.append((row, row.credit))
+        else:
+            lettered.setdefault(row.letter, []).append(row)
+    for letter, lines in lettered.items():
+        debits = [r for r in lines if r.debit]  # oldest first
+        debts = {r.line: r.debit for r in debits}  # what each lettered debit line still awaits
+        by_number: dict[str, list[int]] = {}
+        for r in debits:
+            by_number.setdefault(number_of[r.line], []).append(r.line)
+        credits = [[r, r.credit] for r in lines if r.credit]
+        reference = f"lettrage {letter}"
+
+        def take(line: int, credit: fec_store.FecRow, rest: int) -> int:
+            part = min(debts[line], rest)
+            if part > 0:
+                debts[line] -= part
+                number = number_of[line]
+                ref = f"avoir {_credit_ref(credit, invoices)} ({reference})" if credit.note else reference
+                settle(number, credit, part, ref, "lettrage", invoices[number]["line"])
+            return part
+
+        for entry in credits:  # first what each credit names
+            for line in by_number.get(_named(entry[0], by_number) or "", ()):
+                entry[1] -= take(line, entry[0], entry[1])
+        oldest = 0
+        for entry in credits:  # then the oldest debits
+            while entry[1] and oldest < len(debits):
+                line = debits[oldest].line
+                if not debts[line]:
+                    oldest += 1
+                    continue
+                entry[1] -= take(line, entry[0], entry[1])
+        for credit, rest in credits:
+            report.credit_notes_lettered += credit.note
+            if rest:  # more than the debits lettered with it up to --as-of: an open credit
+                open_credits.append((credit, rest))
+        for r in debits:
+            if debts[r.line]:  # its credit is not in the file up to --as-of: paid when it was lettered
+                apply(number_of[r.line], debts[r.line], r.datelet or r.day, "payment", reference, "lettrage",
+                      invoices[number_of[r.line]]["line"])
+
+    # -- open credits: the invoice they name, else the oldest open ones ------------------------------------
     open_numbers = [n for n, inv in sorted(invoices.items(), key=lambda kv: (kv[1]["issue"], kv[1]["line"]))
                     if inv["amount"] > inv["paid"]]
-    credit_notes: list[tuple] = []
-    for row in open_credits:
-        line, _aux, _lib, journal, num, day, piece, _pd, label, _debit, credit, *_ = row
-        rest = credit
-        named = piece if piece in invoices else next((n for n in open_numbers if n and n in label), None)
-        targets = ([named] if named else []) + [n for n in open_numbers if n != named]
-        for number in targets:
+    oldest = 0
+    credit_notes: dict[str, list] = {}  # number -> [line, day, cents, origin]
+    for credit, rest in sorted(open_credits, key=lambda c: (c[0].day, c[0].line)):
+        what = "avoir" if credit.note else "paiement"
+        shown = credit.piece or credit.label
+
+        def give(number: str, rest: int, rule: str) -> int:
             inv = invoices[number]
-            room = inv["amount"] - inv["paid"]
-            if room <= 0:
+            part = min(inv["amount"] - inv["paid"], rest)
+            if part <= 0:
+                return 0
+            _count(report, rule)
+            report.allocations.append(f"{aux} ligne {credit.line} : {what} {format_cents(part)} ({shown}) → "
+                                      f"{number} ({rule})")
+            settle(number, credit, part, credit.piece or credit.label or f"{credit.journal} {credit.num}", rule,
+                   credit.line)
+            return part
+
+        named = _named(credit, invoices)
+        if named:
+            rest -= give(named, rest, "pièce nommée")
+        while rest and oldest < len(open_numbers):
+            number = open_numbers[oldest]
+            if invoices[number]["amount"] <= invoices[number]["paid"]:
+                oldest += 1
                 continue
-            part = min(room, rest)
-            inv["paid"] += part
-            rest -= part
-            rule = "pièce nommée" if number == named else "plus ancienne facture"
-            report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
-            report.allocations.append(f"{aux} ligne {line} : crédit {format_cents(part)} ({piece or label}) → "
-                                      f"{number} ({rule})")
-            payments.append((line, number, aux, "", day, part, piece or label or f"{journal} {num}", rule, "", "payment"))
-            if rest == 0:
-                break
+            rest -= give(number, rest, "plus ancienne facture")
         if rest > 0:  # more than all it owes: an unapplied credit reduces the balance as a credit note
-            number = f"AV-{piece or f'{journal}-{num or line}'}"
+            ref = _credit_ref(credit, invoices)
+            # a credit note keeps its own number ("AV-2026-005"); any other credit is marked as one ("AV-VIR999")
+            number = ref if credit.note and key(ref).startswith("av") and ref not in invoices else f"AV-{ref}"
             rule = "avoir non affecté"
-            report.allocation_rules[rule] = report.allocation_rules.get(rule, 0) + 1
-            report.allocations.append(f"{aux} ligne {line} : crédit {format_cents(rest)} ({piece or label}) → "
+            _count(report, rule)
+            report.allocations.append(f"{aux} ligne {credit.line} : {what} {format_cents(rest)} ({shown}) → "
                                       f"{number} ({rule})")
-            credit_notes.append((line, number, day, -rest))
+            note = credit_notes.setdefault(number, [credit.line, credit.day, 0, ""])
+            note[1] = min(note[1], credit.day)
+            note[2] -= rest
+            if credit.note and named:
+                note[3] = named
+
+    payments = [(line, number, aux, "", day, cents, reference, rule, "", kind)
+                for (number, day, kind, reference, rule), (line, cents) in parts.items()]
+    last_day: dict[str, str] = {}
+    for p in payments:
+        last_day[p[1]] = max(last_day.get(p[1], p[4]), p[4])
     nkey = name_key(auxlib)
     staged = []
     for number, inv in invoices.items():
-        paid_date = max((p[4] for p in payments if p[1] == number), default=None) \
-            if inv["paid"] >= inv["amount"] else None
+        paid_date = last_day.get(number) if inv["paid"] >= inv["amount"] else None
         fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
         staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
                        inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
                        pack_raw([aux, number]), f"C{aux}", ""))
-    for line, number, day, cents in credit_notes:
+    for number, (line, day, cents, origin) in credit_notes.items():
         staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
-                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", ""))
+                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", origin))
     return staged, payments
+
+
+_LABEL_WORDS = re.compile(r"[\s,;:()\[\]°#]+")
+
+
+def _named(credit: fec_store.FecRow, numbers: Container[str]) -> str | None:
+    """The invoice a credit line names: its PieceRef, else a word of its label ("Règlement FA-2026-001")."""
+    if credit.piece in numbers:
+        return credit.piece
+    return next((w for w in _LABEL_WORDS.split(credit.label) if w and w in numbers), None)
+
+
+def _credit_ref(credit: fec_store.FecRow, invoices: dict) -> str:
+    """What names a credit line's own document: its PieceRef when that is its own and names no invoice of
+    this customer (a credit note's PieceRef often is the invoice it cancels), else its journal entry."""
+    if credit.piece and credit.own_piece and credit.piece not in invoices:
+        return credit.piece
+    return _entry_number(credit) + (f"-{credit.aux}" if credit.multi_aux else "")
 
 
 # -- the import ---------------------------------------------------------------------------------------
@@ -918,7 +1116,7 @@ def import_file(
         return report
     finally:
         st.drop_staging(conn)
-        conn.execute("DROP TABLE IF EXISTS temp.imp_fec")
+        fec_store.drop_staging(conn)
 
 
 def _sqlite_temp_dir() -> str:
@@ -940,8 +1138,7 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
     else:
         parser = InvoiceRowParser(detection.cmap, detection.number, detection.dates)
     if detection.kind == "fec":
-        conn.execute(FEC_STAGING)
-        conn.execute("DELETE FROM temp.imp_fec")
+        fec_store.reset_staging(conn)
     batch: list[tuple] = []
     conn.execute("BEGIN")  # temp tables only: no lock on the shared file
     try:
@@ -955,6 +1152,9 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
             parsed, problems = parser.parse(line, fields)
             if isinstance(parser, InvoiceRowParser):
                 csv_rows.took(parser, parsed)
+            if detection.kind == "fec" and len(parser.marks) >= BATCH:
+                fec_store.stage_marks(conn, parser.marks)
+                parser.marks.clear()
             if problems:
                 report.problems += problems
                 if rejects is not None:
@@ -978,6 +1178,7 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
         _flush(conn, detection.kind, batch)
         if detection.kind == "fec":
             _check_lettering(conn, report)
+            classify_fec(conn, parser)
             for invoices, payments in allocate_fec(conn, report):
                 st.stage_invoices(conn, invoices)
                 st.stage_payments(conn, payments)
@@ -1094,7 +1295,7 @@ def _flush(conn, kind: str, batch: list[tuple]) -> None:
     if not batch:
         return
     if kind == "fec":
-        conn.executemany("INSERT INTO temp.imp_fec VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        fec_store.stage_lines(conn, batch)
     elif kind == "payments":
         st.stage_payments(conn, batch)
     else:
@@ -1102,10 +1303,7 @@ def _flush(conn, kind: str, batch: list[tuple]) -> None:
 
 
 def _check_lettering(conn, report: ImportReport) -> None:
-    for aux, letter, line, debit, credit in conn.execute(
-        "SELECT aux, letter, MIN(line), SUM(debit), SUM(credit) FROM temp.imp_fec WHERE letter <> '' "
-        "GROUP BY aux, letter HAVING SUM(debit) <> SUM(credit) ORDER BY MIN(line)"
-    ):
+    for aux, letter, line, debit, credit in fec_store.unbalanced_letterings(conn):
         report.fatal = True
         report.problems.append(Problem(line, "EcritureLet", (
             f"lettrage « {letter} » du compte {aux} déséquilibré : débit {format_cents(debit)}, "
