@@ -228,6 +228,30 @@ async def test_a_failing_worker_started_with_exit_on_error_is_reported(make_app,
         assert_survived(app, "tâche en échec")
 
 
+def test_every_screen_and_widget_of_relance_survives_its_errors():
+    """A new screen or widget without Survives would end the app on a failing handler, and its workers'
+    failures would be lost (Worker.StateChanged goes to the node that started the worker only)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import relance_tui.tui
+    from textual.message_pump import MessagePump
+
+    from relance_tui.tui.survive import Survives
+
+    found, missing = [], []
+    for info in pkgutil.iter_modules(relance_tui.tui.__path__):
+        module = importlib.import_module(f"relance_tui.tui.{info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, MessagePump):
+                found.append(cls.__name__)
+                if not issubclass(cls, Survives):
+                    missing.append(f"{module.__name__}.{cls.__name__}")
+    assert {"RelanceApp", "MainScreen", "CallScreen", "EmailScreen", "OverdueView", "KeyBar"} <= set(found)
+    assert missing == []
+
+
 # -- the follow-up email -------------------------------------------------------------------------------
 
 async def open_email(app, pilot, debtor) -> EmailScreen:
