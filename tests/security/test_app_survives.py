@@ -415,3 +415,34 @@ def test_a_draft_built_from_data_has_one_line_headers(tmp_path):
     assert "Dupont" in made.subject
     with pytest.raises(MailError, match="destinataire"):
         build_message(made, sender="relance@cabinet.fr", now=NOW)
+
+
+async def test_any_failure_of_the_outcome_save_resets_the_form_and_says_why(make_app, demo_store, clock, debtor,
+                                                                            monkeypatch):
+    """The same trap on the call's outcome: an error the save did not foresee left "Enregistrement…"
+    and a form that Ctrl+S no longer saved."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne imprévue")
+
+    monkeypatch.setattr(call_module, "save_call", broken)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_call(debtor)
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.press(*"20/12/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OutcomeScreen) and app.is_running
+        error = str(form.query_one("#outcome-error", Static).render())
+        assert not form.saving and "Enregistrement…" not in error
+        assert "Non enregistré" in error and "panne imprévue" in error
+        assert "panne imprévue" in log_text(app)
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EmailScreen)  # saved: the follow-up email comes next

@@ -811,11 +811,26 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
     def on_outcome_screen_done(self, message: Done) -> None:
         self.saving = False
         if message.error or message.saved is None:
-            # the form stays as typed; the message says why nothing was saved
-            self.query_one("#outcome-error", Static).update(
-                plain(f"Non enregistré : {message.error}. Rien n'est perdu : corrigez ou réessayez (Ctrl+S)."))
+            self._not_saved(message.error)
             return
         self.dismiss((message.report, message.saved))
+
+    def _not_saved(self, error: str | None) -> None:
+        # the form stays as typed; the message says why nothing was saved
+        self.saving = False
+        self.query_one("#outcome-error", Static).update(
+            plain(f"Non enregistré : {error}. Rien n'est perdu : corrigez ou réessayez (Ctrl+S)."))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any other failure of the save (a bug, a database error not foreseen): logged, said on the form,
+        Ctrl+S works again; never "Enregistrement…" for ever."""
+        if event.worker.group != "outcome-save" or event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
+        error = event.worker.error
+        where = log_unexpected(error, "issue de l'appel")
+        self._not_saved(f"erreur inattendue ({type(error).__name__} : {one_line(error)})"
+                        + (f", détails dans {where}" if where else ""))
 
     def action_back(self) -> None:
         if self.outcome is None:
