@@ -174,8 +174,6 @@ def test_credit_note_lettered_with_its_invoice_is_a_credit(imp, store, staged):
     assert "AV-2026-003" not in inv
 
 
-@pytest.mark.xfail(strict=True, reason="store.imports.merge_invoices does not write imp_payments.kind to "
-                                        "payments.kind yet (lead, issue 12 item 1): remove this mark when it does")
 def test_lettered_credit_note_is_a_credit_in_the_database(imp, store):
     imp("fec_avoirs.txt")
     rows = store.db.execute("SELECT i.number, p.amount_cents, p.kind FROM payments p "

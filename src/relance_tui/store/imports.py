@@ -371,8 +371,8 @@ def _dated_payments(db: Database, common: dict) -> tuple[int, int]:
     if not staged:
         return 0, 0
     created = db.execute(
-        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by) "
-        "SELECT s.debtor_id, s.invoice_id, p.day, p.amount, p.reference, 'import', :at, :agent "
+        "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by, "
+        "kind) SELECT s.debtor_id, s.invoice_id, p.day, p.amount, p.reference, 'import', :at, :agent, p.kind "
         "FROM temp.imp_payments p JOIN temp.imp_invoices s ON s.number = p.number "
         "WHERE NOT EXISTS (SELECT 1 FROM payments x WHERE x.invoice_id = s.invoice_id AND x.day = p.day "
         "AND x.amount_cents = p.amount AND x.reference = p.reference) ORDER BY p.line", common).rowcount
