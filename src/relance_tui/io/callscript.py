@@ -59,6 +59,13 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
         "total_due": card.due_cents,
         "total_penalties": penalties,
         "total_claimable": card.due_cents + penalties,
+        # credit notes: what is owed is already net of them; what is left of them, and how they were applied
+        "unapplied_credit": card.credit_cents,
+        "in_credit": card.in_credit,
+        "credit_notes": [a.describe() for a in card.allocations],
+        # penalties and indemnities still owed on invoices paid late (a business debtor; waived ones left out)
+        "paid_late_count": sum(1 for i in card.paid_late if not i.waived),
+        "paid_late_penalties": (card.paid_late_penalty_cents or 0) if card.segment == "b2b" else 0,
         "goal": call_goal(card.due_cents, disputed=disputed or bool(open_disputes)),
         "broken_promises": sum(1 for p in card.promises if p.status in ("broken", "partly_kept")),
         "open_disputes": open_disputes,

@@ -492,7 +492,7 @@ def binding_ids() -> set[str]:
 def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     # imported here: these screens load on demand, not at start-up
     from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
-    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen
+    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen, WaiverScreen
     from relance_tui.tui.import_screen import ImportScreen
     from relance_tui.tui.promises import ExportScreen, PromisesView
     from relance_tui.tui.sessions import AgentScreen, NewSessionScreen, SessionsView
@@ -511,7 +511,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
         ("Email de suivi", (EmailScreen,)),
         ("Confirmation", (ConfirmScreen,)),
         ("Fiche débiteur", (DebtorScreen,)),
-        ("Note / contact / paiement", (NoteScreen, ContactScreen, PaymentScreen)),
+        ("Note / contact / paiement / abandon", (NoteScreen, ContactScreen, PaymentScreen, WaiverScreen)),
         ("Import", (ImportScreen,)),
         ("Aide", (HelpScreen,)),
     )

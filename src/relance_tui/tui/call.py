@@ -485,6 +485,14 @@ class CallScreen(Survives, Screen):
         pen = card.penalty_cents
         out.append(styled((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)} = "
                           f"{money(card.due_cents + pen) if pen is not None else '?'}"))
+        if card.allocations:
+            out.append("Avoirs déduits : " + " ; ".join(a.describe() for a in card.allocations))
+        if card.in_credit:
+            out.append(styled((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold")))
+        late = [i for i in card.paid_late if not i.waived]
+        if late and card.segment == "b2b":
+            out.append(f"Pénalités et indemnités sur factures réglées en retard : "
+                       f"{money(card.paid_late_penalty_cents)} ({len(late)} facture(s))")
         if card.promises:
             out += ["", heading("Promesses passées")]
             out += [f"{money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : {PROMISE_STATUSES[p.status].lower()}"

@@ -27,7 +27,15 @@ from relance_tui.domain.vocabulary import (
 )
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
-from relance_tui.store.cards import Contact, DebtorCard, add_note, debtor_card, record_payment, update_contact
+from relance_tui.store.cards import (
+    Contact,
+    DebtorCard,
+    add_note,
+    debtor_card,
+    record_payment,
+    update_contact,
+    waive_penalties,
+)
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import cell, line, lines, plain, styled
@@ -105,6 +113,7 @@ class DebtorScreen(Survives, Screen):
         Binding("n", "note", "Note", id="card.note"),
         Binding("p", "payment", "Paiement reçu", id="card.payment"),
         Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
+        Binding("w", "waive", "Abandonner les pénalités", id="card.waive"),
     ]
 
     class Loaded(Message):
@@ -255,9 +264,99 @@ class DebtorScreen(Survives, Screen):
 
         self.app.push_screen(ContactScreen(contact), saved)
 
+    def action_waive(self) -> None:
+        """A supervisor waives the penalties and indemnity of the invoice under the cursor, or of all of them."""
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+        if not self.relance.settings.is_supervisor:
+            self.notify("Réservé aux superviseurs ([office] supervisors dans relance.toml).", severity="warning")
+            return
+        card = self.card
+        candidates = [i for i in card.invoices if not i.is_credit_note and not i.waived
+                      and (i.penalty_cents or i.penalty_unknown) and (i.status != "paid" or i.paid_late)] \
+            if card else []
+        if not candidates:
+            self.notify("Aucune pénalité à abandonner pour ce débiteur.", severity="warning")
+            return
+        row = self.query_one("#invoices", DataTable).cursor_row
+        under = card.invoices[row] if 0 <= row < len(card.invoices) else None
+        current = under if under in candidates else candidates[0]
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.load()
+
+        self.app.push_screen(WaiverScreen(self.debtor_id, current, candidates), saved)
+
     def refresh_data(self) -> None:
         """Another agent changed something: reload the card."""
         self.load()
+
+
+class WaiverScreen(Survives, ModalScreen[bool]):
+    """Waive the penalties and indemnity of one invoice, or of every invoice of the debtor, with a reason."""
+
+    DEFAULT_CSS = """
+    WaiverScreen { align: center middle; }
+    WaiverScreen > Vertical { width: 76; max-width: 98%; height: auto; border: round $primary;
+                              background: $surface; padding: 1; }
+    WaiverScreen Label, WaiverScreen Static { width: 100%; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="waiver.cancel"),
+                Binding("ctrl+s", "save", "Enregistrer", id="waiver.save", priority=True)]
+
+    class Done(Message):
+        def __init__(self, error: str | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, debtor_id: int, invoice, candidates: list) -> None:  # noqa: ANN001 - CardInvoice
+        super().__init__()
+        self.debtor_id, self.invoice, self.candidates = debtor_id, invoice, candidates
+
+    def compose(self) -> ComposeResult:
+        total = sum(i.penalty_cents or 0 for i in self.candidates)
+        with Vertical():
+            yield Label(line(f"Abandonner les pénalités et l'indemnité de {self.invoice.number} "
+                             f"({invoice_penalty(self.invoice)})"))
+            yield Checkbox(line(f"toutes les factures du débiteur ({len(self.candidates)}, {money(total)})"),
+                           id="waiver-all")
+            yield Input(id="waiver-reason", placeholder="Raison (obligatoire, 3 caractères au moins)")
+            yield Static("Ctrl+S enregistre, Échap annule. L'abandon est inscrit dans la chronologie.",
+                         id="waiver-hint")
+            yield Static("", id="waiver-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#waiver-reason", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        every = self.query_one("#waiver-all", Checkbox).value
+        ids = [i.id for i in self.candidates] if every else [self.invoice.id]
+        self.query_one("#waiver-error", Static).update("Enregistrement…")
+        self._save(ids, clean(self.query_one("#waiver-reason", Input).value), self.app.store)
+
+    @work(thread=True, exclusive=True, group="waiver", exit_on_error=False)
+    def _save(self, ids: list[int], reason: str, store) -> None:  # noqa: ANN001
+        try:
+            waive_penalties(store, self.debtor_id, ids, reason=reason)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Done(str(exc)))
+            return
+        self.post_message(self.Done(None))
+
+    def on_waiver_screen_done(self, message: Done) -> None:
+        if message.error:
+            self.query_one("#waiver-error", Static).update(plain(f"Non enregistré : {message.error}"))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class NoteScreen(Survives, ModalScreen[str | None]):
