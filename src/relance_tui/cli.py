@@ -12,6 +12,7 @@ from pathlib import Path
 
 from relance_tui import __version__
 from relance_tui.config import OFFICE_TEMPLATE, Settings, load_settings, resolve_paths
+from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
 from relance_tui.logs import log, log_unexpected, setup_logging
 
@@ -40,7 +41,7 @@ def _open(settings: Settings, *, write: bool = False, create: bool = False, db: 
                        journal_override=_journal_override(settings))
     for line in (store.host_warning(), store.notice()):
         if line:
-            print(line, file=sys.stderr)
+            print(clean(line), file=sys.stderr)  # host names and agents come from the shared database
     return store
 
 
@@ -160,7 +161,8 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print("Machines ayant ouvert la base :")
     for h in store.hosts():
         mark = " (cette machine)" if h.hostname == store.hostname else ""
-        print(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}")
+        # host names and logins come from the shared database: printed as text, never as terminal codes
+        print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
     return 0 if ok else 1
 
 
@@ -252,7 +254,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     separator = {"tab": "\t", "\\t": "\t"}.get(args.separator, args.separator) if args.separator else None
 
     def show_detection(detection) -> None:
-        print(f"Fichier : {path}")
+        print(clean(f"Fichier : {path}"))
         for line in detection.lines():
             print(f"  {line}")
         if args.save_mapping and detection.cmap is not None:

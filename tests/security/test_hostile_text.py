@@ -251,6 +251,7 @@ def test_exports_and_standard_output_carry_no_control_character(demo_store, cloc
     for what, argv in {
         "invoices csv": ["export", "invoices", "--as-of", "2026-11-23"],
         "invoices excel": ["export", "invoices", "--as-of", "2026-11-23", "--excel"],
+        "debtors csv": ["export", "debtors", "--as-of", "2026-11-23"],
         "promises csv": ["export", "promises", "--date", "2026-11-23"],
         "promises md": ["export", "promises", "--date", "2026-11-23", "--format", "md"],
     }.items():
@@ -395,3 +396,25 @@ async def test_what_an_agent_types_in_a_call_or_a_session_is_saved_clean(make_ap
     assert "message]52;c;SEVMTE8= laissé [/]" in notes and unsafe_in(notes) == []
     assert demo_store.db.execute("SELECT name FROM sessions ORDER BY id DESC").fetchone()[0] == "Matin]0;x [b]"
     assert "Matin]0;x [b]" in session_screen  # the session's title, as typed (and cleaned)
+
+
+def test_doctor_and_the_import_print_host_names_agents_and_file_names_as_text(tmp_path, capsys):
+    """What the shared database says about machines and agents, and a file's name, reach stdout clean."""
+    db = str(tmp_path / "r.db")
+    assert cli.main(["--db", db, "init"]) == 0
+    from relance_tui.store import open_store
+
+    store = open_store(tmp_path / "r.db", agent="marie")
+    store.write(lambda d: d.execute(
+        "INSERT INTO hosts (hostname, first_seen, last_seen, last_agent, last_pid) VALUES (?, ?, ?, ?, 1)",
+        [f"poste{OSC52}\x1b[2J", "2026-11-20T08:00:00Z", "2026-11-23T08:00:00Z", "karim\x9b2J"]))
+    store.close()
+    source = tmp_path / f"factures{OSC52}.csv"
+    source.write_text("N° facture;Client;Date facture;Montant TTC\nFA-1;Dupont;15/01/2026;100,00\n",
+                      encoding="utf-8")
+    capsys.readouterr()
+    cli.main(["--db", db, "doctor"])
+    cli.main(["--db", db, "import", str(source), "--as-of", "2026-11-23"])
+    out, err = capsys.readouterr()
+    assert "poste]52;c;SEVMTE8=[2J" in out and "karim2J" in out
+    assert unsafe_in(out) == [] and unsafe_in(err) == []

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -69,7 +70,8 @@ class HelpScreen(Survives, ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Où", "Touche", "Action", "Identifiant (pour [keys])")
+        # labels are plain text: "[keys]" is the section's name, not markup
+        table.add_columns(*(Text(label) for label in ("Où", "Touche", "Action", "Identifiant (pour [keys])")))
         keymap = getattr(self.app, "_keymap", {})
         for place, classes in help_sections():
             for cls in classes:
@@ -165,7 +167,9 @@ class RelanceApp(Survives, App):
         # nothing here reads the database: on a network share a reader can wait for another agent's
         # commit, and the first frame should not (the list's first screen bounds its own wait)
         if self.store.readonly:
-            self.notify("Base en lecture seule : consultation uniquement.", severity="warning", timeout=10)
+            # a frozen copy (nobody had the database open and this agent cannot write its folder) says so
+            self.notify(self.store.notice() or "Base en lecture seule : consultation uniquement.",
+                        severity="warning", timeout=10)
         self.query_one("#overdue", VirtualTable).focus()
         if self.live:
             self.call_after_refresh(self._start_watching)
