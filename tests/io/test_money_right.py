@@ -129,7 +129,8 @@ def test_penalties_on_an_invoice_paid_30_days_late_are_shown_and_can_be_waived(i
 
 
 def test_a_paid_amount_without_a_date_makes_the_penalty_not_computable_until_a_dated_payment(imp, store, write):
-    imp(write("f.csv", HEADER + "FA-1;Boulangerie Martin;BM;02/01/2026;01/02/2026;1 000,00;0,00;\n"))
+    report = imp(write("f.csv", HEADER + "FA-1;Boulangerie Martin;BM;02/01/2026;01/02/2026;1 000,00;0,00;\n"))
+    assert any("sans date de paiement" in n for n in report.notes)  # the import report says so
     fa1 = next(i for i in card(store).invoices if i.number == "FA-1")
     assert fa1.status == "paid" and fa1.penalty_cents is None and "sans date" in fa1.penalty_unknown
     assert card(store).undated_penalties
