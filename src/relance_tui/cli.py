@@ -356,21 +356,21 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.export_what == "promises":
         return cmd_export_promises(args, settings)
-    from relance_tui.domain.penalties import MissingRate
     from relance_tui.io.csvout import open_output
-    from relance_tui.io.export import export_invoices
+    from relance_tui.io.export import export_debtors, export_invoices
     from relance_tui.io.outputs import OutputExists, write_error
 
     store = _open(settings)
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    as_of = _parse_day(args.as_of, settings, "--as-of")
     try:
         with open_output(args.output, excel=args.excel, protected=_protected(settings, store.path),
                          overwrite=args.force) as out:
-            count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
-                                    country=settings.office.country)
-    except MissingRate as exc:
-        print(f"relance export : {exc}.", file=sys.stderr)
-        return 1
+            if args.export_what == "debtors":
+                count = export_debtors(store, out, as_of=as_of, excel=args.excel, country=settings.office.country,
+                                       tz=settings.office.timezone, names=settings.display_name)
+            else:
+                count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
+                                        country=settings.office.country)
     except OutputExists:
         raise OutputExists(f"{args.output} existe déjà ; ajoutez --force pour le remplacer") from None
     except BrokenPipeError:
@@ -378,7 +378,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
-        print(f"{count} facture(s) exportée(s) dans {args.output}", file=sys.stderr)
+        what = "débiteur(s) exporté(s)" if args.export_what == "debtors" else "facture(s) exportée(s)"
+        print(f"{count} {what} dans {args.output}", file=sys.stderr)
     return 0
 
 
@@ -446,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--separator", help="impose le séparateur (; , | ou tab)")
     imp.add_argument("--force", action="store_true",
                      help="remplace le fichier de --rejects ou de --save-mapping s'il existe déjà")
-    export = sub.add_parser("export", help="exporte les factures (avec pénalités) ou les promesses")
+    export = sub.add_parser("export", help="exporte les factures (avec pénalités), la balance âgée, les promesses")
     export_sub = export.add_subparsers(dest="export_what", metavar="QUOI", required=True)
     exp_inv = export_sub.add_parser("invoices", help="factures avec jours de retard, pénalités et indemnité")
     exp_inv.add_argument("--open", action="store_true", help="seulement les factures restant dues")
@@ -455,6 +456,17 @@ def build_parser() -> argparse.ArgumentParser:
     exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
     exp_inv.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     exp_inv.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    exp_deb = export_sub.add_parser(
+        "debtors", help="balance âgée : par débiteur, le reste dû par ancienneté, net des avoirs",
+        description="Une ligne par débiteur qui doit quelque chose ou détient un avoir non imputé : non échu, "
+                    "1-30, 31-60, 61-90, plus de 90 jours de retard, avoirs non imputés (en négatif), total dû net "
+                    "des avoirs (la somme de la ligne), dont en litige, pénalités et indemnités exigibles, dernier "
+                    "contact, prochaine action, chargé de recouvrement ; une ligne de total.")
+    exp_deb.add_argument("--as-of", help="date de la balance AAAA-MM-JJ : paiements et avoirs jusqu'à ce jour "
+                                         "(défaut : aujourd'hui)")
+    exp_deb.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
+    exp_deb.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    exp_deb.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
     exp_pro = export_sub.add_parser("promises", help="les promesses de paiement obtenues un jour donné")
     exp_pro.add_argument("--date", help="jour des appels AAAA-MM-JJ ou today (défaut : aujourd'hui)")
     exp_pro.add_argument("--agent", help="seulement les promesses de cet agent (identifiant ou nom affiché)")

@@ -1,71 +1,135 @@
-"""Exports of what was imported: invoices with days late, penalties and indemnity."""
+"""Exports for the accountant: invoices with days late, penalties and indemnity; the aged balance per debtor.
+
+Both read store/ledger.py (the invoices as they stood on the day) and take every figure from
+store/figures.py, as the overdue list and the card do: credit notes reduce what is owed and are never
+late, waived penalties count 0, and a penalty that rests on a payment with no date is left blank with a
+remark saying why (never computed on an invented date).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import IO
 
-from relance_tui.domain.penalties import Payment, PenaltyTerms, compute_penalty
-from relance_tui.domain.vocabulary import INVOICE_STATUSES
+from relance_tui.domain.dates import BUCKET_LABELS, Bucket
+from relance_tui.domain.instants import local
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, INVOICE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.store.connection import Store
+from relance_tui.store.figures import Figures
+from relance_tui.store.ledger import BUCKETS, AgedDebtor, LedgerInvoice, aged_balance, ledger, ledger_figures
 from relance_tui.store.queries import load_rates
 
 INVOICE_HEADERS = ("Code client", "Client", "SIREN", "Facture", "Date facture", "Échéance", "Statut",
                    "Montant TTC", "Réglé", "Reste dû", "Jours de retard", "Pénalités de retard",
-                   "Indemnité forfaitaire", "Total exigible")
+                   "Indemnité forfaitaire", "Total exigible", "Remarque")
+WAIVED = "pénalités et indemnité abandonnées"
 
 
-def _payments_by_invoice(store: Store) -> Iterator[tuple[int, list[Payment]]]:
-    cursor = store.conn.execute("SELECT invoice_id, day, amount_cents FROM payments WHERE invoice_id IS NOT NULL "
-                              "ORDER BY invoice_id, day")
-    current, pays = None, []
-    for invoice_id, day, cents in cursor:
-        if invoice_id != current and current is not None:
-            yield current, pays
-            pays = []
-        current = invoice_id
-        pays.append(Payment(dt.date.fromisoformat(day), cents))
-    if current is not None:
-        yield current, pays
+def _status(inv: LedgerInvoice) -> str:
+    if inv.is_credit_note and inv.status in ("open", "paid"):  # the card's words (tui/card.py)
+        return "Avoir imputé" if inv.status == "paid" else "Avoir à imputer"
+    return INVOICE_STATUSES[inv.status]
+
+
+def _invoice_cells(inv: LedgerInvoice, fig: Figures, as_of: dt.date) -> tuple:
+    """Days late, interest, indemnity, total payable and remark of one invoice."""
+    rest = inv.balance_cents
+    if inv.is_credit_note:
+        return 0, Money(0), Money(0), Money(rest), ""
+    if fig.waived:
+        interest, indemnity, remark = 0, 0, WAIVED
+    elif fig.penalty is None:
+        interest = indemnity = None
+        remark = fig.unknown or "pénalités non calculables"  # why: an undated payment, a missing rate
+    else:
+        interest, indemnity, remark = fig.penalty.interest_cents, fig.penalty.indemnity_cents, ""
+    if rest > 0:
+        days = max(0, (as_of - inv.due_date).days)
+    else:  # settled: the days it was paid late (unknown while a payment has no date)
+        days = fig.penalty.days_late if fig.penalty is not None else None
+    owed = max(rest, 0) + (interest or 0) + (indemnity or 0)
+    return (days, None if interest is None else Money(interest), None if indemnity is None else Money(indemnity),
+            Money(owed), remark)
 
 
 def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bool, excel: bool,
                     country: str = "FR") -> int:
-    """Write one row per invoice, a total row last; returns the number of invoices."""
+    """Write one row per invoice issued by ``as_of`` (``open_only``: those still owed that day), a total row
+    last; returns the number of invoices."""
     rates = load_rates(store)
+    invoices = [i for i in ledger(store, as_of) if i.outstanding or not open_only]
+    figs = ledger_figures(store, invoices, as_of, rates, country=country)
     sheet = SheetWriter(out, excel=excel)
     sheet.row(INVOICE_HEADERS)
-    where = "WHERE i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents " \
-        if open_only else ""
-    rows = store.conn.execute(
-        "SELECT i.id, d.code, d.name, d.siren, i.number, i.issue_date, i.due_date, i.status, i.amount_cents, "
-        "i.paid_cents, d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i "
-        f"JOIN debtors d ON d.id = i.debtor_id {where}ORDER BY i.id")
-    payments = _payments_by_invoice(store)
-    next_pay = next(payments, None)
     totals = [0, 0, 0, 0, 0, 0]
-    count = 0
-    for (inv_id, code, name, siren, number, issue, due, status, amount, paid, segment, contract,
-         notice) in rows:
-        while next_pay is not None and next_pay[0] < inv_id:
-            next_pay = next(payments, None)
-        pays = next_pay[1] if next_pay is not None and next_pay[0] == inv_id else []
-        due_day = dt.date.fromisoformat(due)
-        terms = PenaltyTerms(segment=segment, country=country, contract_rate_bp=contract,
-                             formal_notice=dt.date.fromisoformat(notice) if notice else None)
-        penalty = compute_penalty(amount, due_day, as_of, terms, rates,
-                                  [p for p in pays if p.day <= as_of])
-        paid_then = sum(p.cents for p in pays if p.day <= as_of) if pays else paid
-        rest = amount - paid_then if amount > 0 else amount
-        owed = max(rest, 0) + penalty.total_cents if amount > 0 else rest
-        sheet.row((code, name, siren, number, dt.date.fromisoformat(issue), due_day, INVOICE_STATUSES[status],
-                   Money(amount), Money(paid_then), Money(rest), max(0, (as_of - due_day).days) if rest > 0 else
-                   penalty.days_late, Money(penalty.interest_cents), Money(penalty.indemnity_cents), Money(owed)))
-        for i, v in enumerate((amount, paid_then, rest, penalty.interest_cents, penalty.indemnity_cents, owed)):
-            totals[i] += v
-        count += 1
-    sheet.row(("", f"Total ({count} factures) au {as_of:%d/%m/%Y}", "", "", None, None, "",
-               *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:])))
-    return count
+    unknown = 0
+    for inv in invoices:
+        days, interest, indemnity, owed, remark = _invoice_cells(inv, figs[inv.id], as_of)
+        unknown += interest is None
+        sheet.row((inv.code, inv.name, inv.siren, inv.number, inv.issue_date, inv.due_date, _status(inv),
+                   Money(inv.amount_cents), Money(inv.paid_cents), Money(inv.balance_cents), days, interest, indemnity,
+                   owed, remark))
+        for n, v in enumerate((inv.amount_cents, inv.paid_cents, inv.balance_cents, interest or 0, indemnity or 0,
+                               owed)):
+            totals[n] += v
+    note = f"hors pénalités non calculables ({unknown} facture(s))" if unknown else ""
+    sheet.row(("", f"Total ({len(invoices)} factures) au {as_of:%d/%m/%Y}", "", "", None, None, "",
+               *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:]), note))
+    return len(invoices)
+
+
+# The aged balance ("balance âgée clients") as French accounting software prints it: one line per customer
+# account, the open balance split by days past the due date, the unapplied credits in their own column, the
+# total as the sum of the line. Buckets: the overdue list's (domain/dates.py).
+# (a header starting with "+" would be neutralised as a formula: "Plus de 90 j", not "+90 j")
+BUCKET_HEADERS = {**BUCKET_LABELS, Bucket.OVER_90: "Plus de 90 j"}
+DEBTOR_HEADERS = ("Code client", "Client", "SIREN", "Pays", *(BUCKET_HEADERS[b] for b in BUCKETS),
+                  "Avoirs non imputés", "Total dû net des avoirs", "Dont en litige", "Pénalités et indemnités",
+                  "Remarque", "Dernier contact", "Type de contact", "Prochaine action", "Chargé de recouvrement")
+
+
+def _penalty_remark(row: AgedDebtor) -> str:
+    parts = []
+    if row.penalty_unknown:
+        by_reason: dict[str, list[str]] = {}
+        for number, why in row.penalty_unknown:
+            by_reason.setdefault(why, []).append(number)
+        parts.extend(f"{', '.join(numbers)} : {why}" for why, numbers in by_reason.items())
+    if row.waived:
+        parts.append(f"{WAIVED} sur {row.waived} facture(s)")
+    return " ; ".join(parts)
+
+
+def _contact_kind(kind: str, outcome: str | None) -> str:
+    what = EVENT_KINDS.get(kind, kind)
+    if kind == "call" and outcome in CALL_OUTCOMES:
+        what += " · " + CALL_OUTCOMES[outcome]
+    return what
+
+
+def export_debtors(store: Store, out: IO[str], *, as_of: dt.date, excel: bool, country: str = "FR",
+                   tz: str = "Europe/Paris", names: Callable[[str], str] = str) -> int:
+    """Write the aged balance on ``as_of``: one row per debtor that owes something or holds unapplied credit,
+    a total row last; returns the number of debtors."""
+    rows = aged_balance(store, as_of, load_rates(store), country=country, tz=tz)
+    sheet = SheetWriter(out, excel=excel)
+    sheet.row(DEBTOR_HEADERS)
+    unknown = 0
+    for r in rows:
+        unknown += r.claimable_penalty_cents is None
+        c = r.last_contact
+        pen = r.claimable_penalty_cents
+        sheet.row((r.code, r.name, r.siren, r.country, *(Money(r.buckets[b]) for b in BUCKETS),
+                   Money(-r.unapplied_credit_cents), Money(r.net_cents), Money(r.disputed_cents),
+                   None if pen is None else Money(pen), _penalty_remark(r),
+                   local(c.at, tz).date() if c else None, _contact_kind(c.kind, c.outcome) if c else "",
+                   r.next_action, names(r.account_manager) if r.account_manager else ""))
+    note = f"hors pénalités non calculables ({unknown} débiteur(s))" if unknown else ""
+    sheet.row(("", f"Total ({len(rows)} débiteurs) au {as_of:%d/%m/%Y}", "", "",
+               *(Money(sum(r.buckets[b] for r in rows)) for b in BUCKETS),
+               Money(-sum(r.unapplied_credit_cents for r in rows)), Money(sum(r.net_cents for r in rows)),
+               Money(sum(r.disputed_cents for r in rows)),
+               Money(sum(r.claimable_penalty_cents or 0 for r in rows)), note, None, "", "", ""))
+    return len(rows)

@@ -190,6 +190,15 @@ def scheduled_label(kind: str, due_at: str, label: str, tz: str = "Europe/Paris"
     return f"{label} ({due_at[8:10]}/{due_at[5:7]})"
 
 
+def action_label(oldest_due: dt.date, as_of: dt.date, *, promise_due: dt.date | None,
+                 scheduled: tuple[str, str, str] | None, disputed: bool, tz: str = "Europe/Paris") -> str:
+    """A debtor's next action as the list shows it: the one a call set (unless every invoice is disputed),
+    else the dunning plan's for its oldest outstanding invoice (also used by the aged balance)."""
+    if scheduled is not None and not disputed:
+        return scheduled_label(*scheduled, tz)
+    return next_action(oldest_due, as_of, promise_due=promise_due, disputed=disputed).label
+
+
 def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Rates,
                country: str = "FR", tz: str = "Europe/Paris") -> list[OverdueRow]:
     """Details of these rows (invoice ids, or debtor ids per debtor), in the order given."""
@@ -234,10 +243,8 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         disputed = all(x[7] in ("disputed", "litigation") for x in items)
         number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
-        if debtor_id in scheduled and not disputed:
-            label = scheduled_label(*scheduled[debtor_id], tz)
-        else:
-            label = next_action(oldest[4], query.as_of, promise_due=promises.get(debtor_id), disputed=disputed).label
+        label = action_label(oldest[4], query.as_of, promise_due=promises.get(debtor_id),
+                             scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz)
         holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
                                penalty_cents, status, contacts.get(debtor_id), label,
