@@ -138,3 +138,23 @@ def test_a_paid_amount_without_a_date_makes_the_penalty_not_computable_until_a_d
     fa1 = next(i for i in card(store).invoices if i.number == "FA-1")
     assert fa1.penalty_cents == 999 + 4000 and fa1.penalty_unknown is None
     assert invoices(store)["FA-1"][:3] == (100000, 100000, "paid")
+
+
+def test_the_call_script_mentions_penalties_on_invoices_paid_late_and_credit_notes(imp, store, write):
+    from relance_tui.config import OfficeSettings
+    from relance_tui.io.callscript import call_context, load_script
+    from relance_tui.io.templates import Templates
+
+    imp(write("f.csv", HEADER + "FA-1;Boulangerie Martin;BM;02/01/2026;01/02/2026;1 000,00;1 000,00;\n"
+              + "FA-2;Boulangerie Martin;BM;02/09/2026;02/10/2026;500,00;500,00;\n"
+              + "AV-1;Boulangerie Martin;BM;10/10/2026;10/10/2026;-100,00;-100,00;FA-2\n"))
+    record_payment(store, card(store).id, day=dt.date(2026, 3, 3), amount_cents=100000)
+    c = card(store)
+    context = call_context(c, agent="Marie", office=OfficeSettings(), today=AS_OF, contact=None)
+    assert context["total_due"] == 40000  # FA-2 net of AV-1
+    assert context["paid_late_penalties"] == 999 + 4000 and context["paid_late_count"] == 1
+    phases, _objections, problems = load_script(Templates(None), context)
+    prepare = phases[0].body
+    assert "Avoirs déjà déduits : avoir AV-1 imputé sur FA-2." in prepare
+    assert "réglées en retard : 49,99\u00a0€ (1 facture(s))" in prepare
+    assert problems == []
