@@ -30,6 +30,7 @@ from relance_tui.store.overdue import SORTS
 from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
+from relance_tui.tui.plain import cell
 from relance_tui.tui.tabbar import TabBar
 from relance_tui.tui.survive import Reporter, Survives, details, one_line, survivable
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
@@ -79,7 +80,9 @@ class HelpScreen(Survives, ModalScreen[None]):
                     if not isinstance(binding, Binding):
                         continue
                     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-                    table.add_row(place, keys.replace("_", " "), binding.description, binding.id or "")
+                    # the user's own [keys] values among them: data, never markup
+                    table.add_row(*(cell(value) for value in (place, keys.replace("_", " "), binding.description,
+                                                              binding.id or "")))
         table.focus()
 
     def action_close(self) -> None:
@@ -185,7 +188,7 @@ class RelanceApp(Survives, App):
         if unknown:
             self.notify(f"[keys] de {self.settings.paths.user_file} : identifiant(s) inconnu(s) "
                         f"{', '.join(unknown)}, sans effet. La liste est dans l'aide (F1).",
-                        severity="warning", timeout=20)
+                        severity="warning", timeout=20, markup=False)
 
     @work(thread=True, exclusive=True, group="hosts", exit_on_error=False)
     def check_hosts(self, record: bool) -> None:
