@@ -19,11 +19,15 @@ safe depends on where the error was caught (Textual 8.2):
   Textual stopped (a failing handler of one of Textual's own widgets), the start-up and terminal output.
 
 Reported means: the traceback goes to the log (``log_unexpected``), the agent sees one line.
+
+A ``MemoryError`` is never reported and carried on from: nothing says the next allocation will succeed,
+so it goes on up and ends the app with its one line (``RelanceApp._handle_exception``).
 """
 
 from __future__ import annotations
 
 import inspect
+import traceback
 from collections.abc import Callable
 from time import monotonic
 from types import CodeType
@@ -74,7 +78,10 @@ class Reporter:
     def report(self, app: Any, error: BaseException, context: str) -> None:
         if isinstance(error, WorkerFailed):
             error = error.error
-        key = (type(error).__name__, str(error), context)
+        if isinstance(error, MemoryError):
+            raise error  # not survivable: the app ends (RelanceApp._handle_exception)
+        # the same failure is the same type raised at the same place: its text may change every time
+        key = (type(error).__name__, where_raised(error), context)
         now = monotonic()
         last = self._reported.get(key)
         if last is not None and now - last < REPEAT_S:
@@ -89,6 +96,14 @@ class Reporter:
             text = (f"Erreur inattendue ({type(error).__name__} : {one_line(error)}), l'application "
                     f"continue. {details(where)}")
         app.notify(text, severity="error", timeout=10, markup=False)
+
+
+def where_raised(error: BaseException) -> str:
+    """The file and line ``error`` was raised at (its text when it has no traceback)."""
+    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ is not None else []
+    if not frames:
+        return f"? {error}"
+    return f"{frames[-1].filename}:{frames[-1].lineno}"
 
 
 def report(node: MessagePump, error: BaseException, context: str) -> None:
@@ -116,6 +131,8 @@ def guarded(node: MessagePump, callback: Callable, how: str) -> Callable:
             result = callback(*args, **kwargs)
             if inspect.isawaitable(result):
                 await result
+        except MemoryError:
+            raise  # not survivable
         except Exception as error:  # noqa: BLE001 - reported: log + one line
             report(node, error, f"{how} {_name(callback)}")
 
@@ -130,7 +147,7 @@ class Survives:
         try:
             await super()._dispatch_message(message)  # type: ignore[misc]
         except Exception as error:
-            if isinstance(message, (events.Compose, events.Mount)):
+            if isinstance(message, (events.Compose, events.Mount)) or isinstance(error, MemoryError):
                 raise  # it never started: not survivable (RelanceApp._handle_exception ends the app)
             report(self, error, f"{type(self).__name__} : {type(message).__name__}")  # type: ignore[arg-type]
 
