@@ -123,10 +123,15 @@ def _user(uid: int) -> str:
 
 
 def _writers(st: os.stat_result, trusted: frozenset[int]) -> str | None:
-    """Who, besides the trusted accounts, can write this file or folder (a phrase), or None."""
+    """Who, besides the trusted accounts, can write this file or folder (a phrase), or None.
+
+    A symbolic link's own mode means nothing (always 0777, never checked): only its owner can change
+    it (and whoever can write its folder, checked as its parent); what it points to is checked apart."""
     mode = stat.S_IMODE(st.st_mode)
     if st.st_uid not in trusted:
         return f"son propriétaire {_user(st.st_uid)}"
+    if stat.S_ISLNK(st.st_mode):
+        return None
     if mode & stat.S_IWOTH:
         return f"tous les comptes de la machine (mode {mode:04o})"
     if mode & stat.S_IWGRP:
@@ -165,8 +170,9 @@ def _who_can_replace(path: Path, trusted: frozenset[int]) -> str | None:
                 return (f"le dossier {folder} est modifiable par {who}, sans bit sticky : on peut remplacer "
                         "ce qu'il contient par un autre fichier (renommage)")
         child_owner = d.st_uid
-    if path.is_symlink():
-        return _who_can_replace(path.resolve(), trusted)
+    resolved = Path(os.path.realpath(path))
+    if resolved != path:  # a link on the way (the path itself or a folder above it): where it leads too
+        return _who_can_replace(resolved, trusted)
     return None
 
 
