@@ -167,15 +167,24 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.io.outputs import OutputExists, staged_output
+    import shutil
+    import tempfile
+
+    from relance_tui.io.outputs import OutputExists, OutputRefused, check_output_target, open_output_file
 
     store = _open(settings)
     dest = Path(args.dest).expanduser()
     if dest.is_dir():
         dest = dest / f"relance-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    protected = _protected(settings, store.path)
     try:
-        with staged_output(dest, _protected(settings, store.path), overwrite=args.force, special=False) as (tmp, _):
-            target = sqlite3.connect(tmp)
+        if check_output_target(dest, protected, overwrite=args.force).kind == "special":
+            raise OutputRefused(f"{dest} n'est pas un fichier ordinaire : indiquez un fichier")
+        # SQLite writes by name: into a private folder (0700, nobody else can swap a link in), then the
+        # copy is written to the destination through the descriptor that created it
+        with tempfile.TemporaryDirectory(prefix="relance-backup-") as private:
+            copy = Path(private) / "copie.db"
+            target = sqlite3.connect(copy)
             try:
                 # the online backup API copies a consistent snapshot while agents keep working
                 store.conn.backup(target, pages=1024, sleep=0.01)
@@ -185,10 +194,13 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
                 target.close()
             if check != "ok":
                 raise RelanceError(f"la copie est incohérente ({check}) ; rien n'a été écrit.")
-    except OutputExists:
-        print(f"relance backup : {dest} existe déjà ; ajoutez --force pour l'écraser.", file=sys.stderr)
+            with open(copy, "rb") as src, open_output_file(dest, protected, overwrite=args.force, binary=True,
+                                                           special=False) as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+    except OutputExists as exc:
+        print(clean(f"relance backup : {exc} ; ajoutez --force pour l'écraser."), file=sys.stderr)
         return 1
-    print(f"Sauvegarde écrite : {dest} ({dest.stat().st_size // 1024} Kio)")
+    print(clean(f"Sauvegarde écrite : {dest} ({dest.stat().st_size // 1024} Kio)"))
     return 0
 
 
@@ -208,7 +220,7 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
         try:
             bp = parse_rate(args.rate)
         except ValueError as exc:
-            print(f"relance rates set : {exc}.", file=sys.stderr)
+            print(clean(f"relance rates set : {exc}."), file=sys.stderr)
             return 2
         replaced = set_rate(store, kind, valid_from, bp, source=args.source or "")
         verb = "corrigé" if replaced else "ajouté"
@@ -229,12 +241,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.columns import (
         MappingProblem,
         load_mapping_file,
+        mapping_file_text,
         parse_map_options,
-        save_mapping_file,
         split_ignored,
     )
     from relance_tui.io.importer import ImportRefused, import_file
-    from relance_tui.io.outputs import check_output_target, staged_output
+    from relance_tui.io.outputs import OutputExists, check_output_target, open_output_file
 
     path = Path(args.file).expanduser()
     try:
@@ -243,13 +255,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         forced |= more
         ignored += more_ignored + (args.ignore or [])
     except MappingProblem as exc:
-        print(f"relance import : {exc}", file=sys.stderr)
+        print(clean(f"relance import : {exc}", multiline=True), file=sys.stderr)
         return 2
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     protected = _protected(settings)
     for named in (args.save_mapping, args.rejects):  # refused before anything is opened or read
         if named:
-            check_output_target(named, protected, overwrite=args.force)
+            try:
+                check_output_target(named, protected, overwrite=args.force)
+            except OutputExists as exc:
+                raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
     store = _open(settings, write=True)
     separator = {"tab": "\t", "\\t": "\t"}.get(args.separator, args.separator) if args.separator else None
 
@@ -258,9 +273,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         for line in detection.lines():
             print(f"  {line}")
         if args.save_mapping and detection.cmap is not None:
-            with staged_output(args.save_mapping, protected, overwrite=args.force) as (where, _):
-                save_mapping_file(Path(where), detection.cmap)
-            print(f"  Correspondance des colonnes enregistrée dans {args.save_mapping}")
+            with open_output_file(args.save_mapping, protected, overwrite=args.force, newline=None) as fh:
+                fh.write(mapping_file_text(detection.cmap))
+            print(clean(f"  Correspondance des colonnes enregistrée dans {args.save_mapping}"))
         if args.dry_run:
             print("Simulation : le fichier est lu et vérifié en entier, puis rien n'est écrit.")
         sys.stdout.flush()
@@ -270,6 +285,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                              allow_mass_close=args.allow_mass_close, dry_run=args.dry_run,
                              skip_invalid=args.skip_invalid,
                              rejects_path=Path(args.rejects) if args.rejects else None, forced_map=forced,
+                             overwrite_rejects=args.force,
                              ignore_columns=ignored,
                              encoding=args.encoding, separator=separator,
                              default_terms=settings.office.payment_terms_days, on_detection=show_detection,
@@ -279,8 +295,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         return exc.exit_code
     if report.previous_import:
         when, who = report.previous_import
-        print(f"Note : ce même fichier (SHA-256 identique) a déjà été importé le {when} par {who} ; "
-              "rien n'a été dupliqué.")
+        print(clean(f"Note : ce même fichier (SHA-256 identique) a déjà été importé le {when} par {who} ; "
+                    "rien n'a été dupliqué."))
     if report.problems:
         print(f"{len(report.problems)} problème(s), lignes écartées :", file=sys.stderr)
         for line in report.problem_lines():
@@ -338,8 +354,8 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
         export_promises(lines, args.output, fmt=args.format, day=day, tz=settings.office.timezone,
                         names=settings.display_name, excel=args.excel, protected=_protected(settings, store.path),
                         overwrite=args.force)
-    except OutputExists:
-        raise OutputExists(f"{args.output} existe déjà ; ajoutez --force pour le remplacer") from None
+    except OutputExists as exc:
+        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -348,7 +364,8 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
         total = sum(p.amount_cents for p in lines)
         from relance_tui.domain.money import format_cents
 
-        print(f"{len(lines)} promesse(s) du {day:%d/%m/%Y} ({format_cents(total)}) exportée(s) dans {args.output}",
+        print(clean(f"{len(lines)} promesse(s) du {day:%d/%m/%Y} ({format_cents(total)}) exportée(s) dans "
+                    f"{args.output}"),
               file=sys.stderr)
     return 0
 
@@ -371,15 +388,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
                                         country=settings.office.country)
-    except OutputExists:
-        raise OutputExists(f"{args.output} existe déjà ; ajoutez --force pour le remplacer") from None
+    except OutputExists as exc:
+        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
     except BrokenPipeError:
         raise
     except OSError as exc:
         raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
         what = "débiteur(s) exporté(s)" if args.export_what == "debtors" else "facture(s) exportée(s)"
-        print(f"{count} {what} dans {args.output}", file=sys.stderr)
+        print(clean(f"{count} {what} dans {args.output}"), file=sys.stderr)
     return 0
 
 
@@ -521,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise _settings_unreachable(exc, paths) from None
         return COMMANDS[args.command](args, settings)
     except RelanceError as exc:
-        print(f"relance : {exc}", file=sys.stderr)
+        # names files and quotes data: printed as text, never as terminal codes
+        print(clean(f"relance : {exc}", multiline=True), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("relance : interrompu.", file=sys.stderr)
@@ -536,11 +554,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if is_disk_full(exc):
             from relance_tui.errors import DiskFull
 
-            print(f"relance : disque plein ({exc}) ; libérez de la place, puis recommencez. "
-                  f"Détails dans {where or 'le journal (non accessible)'}.", file=sys.stderr)
+            print(clean(f"relance : disque plein ({exc}) ; libérez de la place, puis recommencez. "
+                        f"Détails dans {where or 'le journal (non accessible)'}.", multiline=True),
+                  file=sys.stderr)
             return DiskFull.exit_code
-        print(f"relance : erreur inattendue ({type(exc).__name__}: {exc}). "
-              f"Détails dans {where or 'le journal (non accessible)'}.", file=sys.stderr)
+        print(clean(f"relance : erreur inattendue ({type(exc).__name__}: {exc}). "
+                    f"Détails dans {where or 'le journal (non accessible)'}.", multiline=True),
+              file=sys.stderr)
         return EXIT_UNEXPECTED
     finally:
         log.info("exit relance %s", " ".join(argv))

@@ -303,3 +303,278 @@ async def test_app_export_dialog_writes_a_fifo_in_place(office, tmp_path):
     data = reader.finish()
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert data.startswith("Débiteur".encode())
+
+
+# -- review of the protection: swaps while writing, links at the target, names printed clean ---------
+class SwapsTheTemporaryFile:
+    """An agent sharing the folder (2770, no sticky bit) who replaces relance's temporary file by a link
+    to another file: at the first os.close or os.fsync relance makes once the temporary file exists."""
+
+    def __init__(self, folder: Path, victim: Path) -> None:
+        self.folder, self.victim, self.swapped = folder, victim, 0
+
+    def __getattr__(self, name):  # noqa: ANN001, ANN204 - everything else is the os module
+        return getattr(os, name)
+
+    def _swap(self) -> None:
+        for tmp in self.folder.glob(".*.tmp"):
+            if not tmp.is_symlink():
+                tmp.unlink()
+                tmp.symlink_to(self.victim)
+                self.swapped += 1
+
+    def close(self, fd: int) -> None:
+        os.close(fd)
+        self._swap()
+
+    def fsync(self, fd: int) -> None:
+        os.fsync(fd)
+        self._swap()
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "invoices", "--as-of", "2026-11-23", "-o"),
+    ("export", "promises", "--date", "2026-11-23", "--format", "ics", "-o"),
+    ("backup",),
+])
+def test_a_temporary_file_swapped_for_a_link_is_never_written_through(office, tmp_path, capsys, monkeypatch,
+                                                                      command):
+    from relance_tui.io import outputs
+
+    folder = tmp_path / "partage"
+    folder.mkdir()
+    victim = tmp_path / "home" / "notes.db"  # empty: SQLite would happily write a backup into it too
+    victim.write_bytes(b"")
+    swapper = SwapsTheTemporaryFile(folder, victim)
+    monkeypatch.setattr(outputs, "os", swapper)
+    code, _, err = run(capsys, "--db", str(office), *command, str(folder / "sortie.dat"))
+    assert swapper.swapped  # the attack did happen
+    assert victim.read_bytes() == b""  # nothing written through the link
+    assert not victim.is_symlink() and not (folder / "sortie.dat").is_symlink()
+    assert code == 1 and "remplacé pendant l'écriture" in err, err
+    assert not (folder / "sortie.dat").exists()
+    assert [p for p in folder.iterdir() if not p.is_symlink()] == []  # no leftover of ours
+
+
+def run_in_thread(*argv) -> tuple[threading.Thread, dict]:
+    result: dict = {}
+
+    def go() -> None:
+        result["code"] = cli.main(list(argv))
+
+    thread = threading.Thread(target=go, daemon=True)
+    thread.start()
+    return thread, result
+
+
+def test_a_fifo_nobody_reads_is_refused_instead_of_waiting_forever(office, tmp_path, capsys):
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    thread, result = run_in_thread("--db", str(office), "export", "invoices", "-o", str(fifo))
+    thread.join(timeout=60)  # a guard against hanging the test suite, not a measure of time
+    if thread.is_alive():  # today's behaviour: blocked in open(); a reader lets it go
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        thread.join(timeout=60)
+        os.close(reader)
+        pytest.fail("relance waited for a reader on the FIFO instead of saying nobody reads it")
+    _, err = capsys.readouterr()
+    assert result["code"] == 1
+    assert "aucun lecteur sur ce tube" in err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("swap", ["symlink", "hard-link"])
+def test_a_fifo_swapped_for_a_file_after_the_check_is_not_written(office, tmp_path, capsys, monkeypatch, swap):
+    from relance_tui.io import outputs
+
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    victim = tmp_path / "home" / ".bashrc"
+    victim.write_text("# le .bashrc de quelqu'un\n", encoding="utf-8")
+    real_check = outputs.check_output_target
+    calls = []
+
+    def check_then_swap(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        target = real_check(*args, **kwargs)
+        if not calls and target.kind == "special":
+            fifo.unlink()
+            if swap == "symlink":
+                fifo.symlink_to(victim)
+            else:
+                os.link(victim, fifo)
+        calls.append(target)
+        return target
+
+    monkeypatch.setattr(outputs, "check_output_target", check_then_swap)
+    code, _, err = run(capsys, "--db", str(office), "export", "invoices", "-o", str(fifo))
+    assert calls and calls[0].kind == "special"
+    assert victim.read_text(encoding="utf-8") == "# le .bashrc de quelqu'un\n"
+    assert code == 1 and "rien n'a été écrit" in err, err
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "invoices", "--as-of", "2026-11-23"),
+    ("export", "promises", "--date", "2026-11-23"),
+    ("export", "promises", "--date", "2026-11-23", "--format", "ics"),
+])
+@pytest.mark.parametrize("force", [False, True])
+def test_a_dangling_link_at_the_target_is_refused(office, tmp_path, capsys, command, force):
+    victim = tmp_path / "home" / ".bashrc"  # does not exist: the export would create it
+    planted = tmp_path / "promesses.csv"
+    planted.symlink_to(victim)
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", str(planted), *(["--force"] if force else []))
+    assert code == 1 and "lien symbolique" in err and "n'existe pas" in err, err
+    assert not os.path.lexists(victim)
+    assert planted.is_symlink()
+
+
+def test_cli_backup_and_rejects_refuse_a_dangling_link(office, tmp_path, capsys):
+    victim = tmp_path / "home" / ".profile"
+    planted = tmp_path / "copie.db"
+    planted.symlink_to(victim)
+    code, _, err = run(capsys, "--db", str(office), "backup", str(planted), "--force")
+    assert code == 1 and "n'existe pas" in err, err
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text("N° facture;Client;Date facture;Montant TTC\nFA-1;X;31/02/2026;1,00\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid", "--rejects",
+                       str(planted), "--force")
+    assert code == 1 and "n'existe pas" in err, err
+    assert not os.path.lexists(victim)
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "invoices", "--as-of", "2026-11-23"),
+    ("export", "promises", "--date", "2026-11-23", "--format", "md"),
+])
+def test_a_link_to_an_existing_file_needs_force_and_names_the_real_file(office, tmp_path, capsys, command):
+    real = tmp_path / "home" / "rapport-de-marie.csv"
+    real.write_text("le rapport de Marie\n", encoding="utf-8")
+    link = tmp_path / "rapport.csv"
+    link.symlink_to(real)
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", str(link))
+    assert code == 1 and str(real) in err and "--force" in err, err
+    assert real.read_text(encoding="utf-8") == "le rapport de Marie\n"
+    code, _, err = run(capsys, "--db", str(office), *command, "-o", str(link), "--force")
+    assert code == 0, err
+    assert link.is_symlink() and real.read_bytes().startswith(EXPORT_STARTS)
+
+
+async def test_app_export_dialog_names_a_links_real_file_and_refuses_a_dangling_one(office, tmp_path):
+    from textual.widgets import Input
+
+    from relance_tui.tui.call import ConfirmScreen
+    from relance_tui.tui.promises import ExportScreen
+
+    real = tmp_path / "home" / "autre.csv"
+    real.write_text("à garder\n", encoding="utf-8")
+    link = tmp_path / "promesses.csv"
+    link.symlink_to(real)
+    dangling = tmp_path / "promesses2.csv"
+    dangling.symlink_to(tmp_path / "home" / ".bashrc")
+    app, store = make_app(office)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(link)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(real) in screen_text(app)  # the question says which file would really be replaced
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(Input).value = str(dangling)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "Non exporté" in screen_text(app) and "n'existe pas" in screen_text(app)
+    store.close()
+    assert real.read_text(encoding="utf-8") == "à garder\n"
+    assert not os.path.lexists(tmp_path / "home" / ".bashrc")
+
+
+INVALID_CSV = "N° facture;Client;Date facture;Montant TTC\nFA-1;X;31/02/2026;1,00\nFA-2;Y;15/01/2026;2,00\n"
+
+
+def test_cli_prints_the_rejects_file_name_clean(office, tmp_path, capsys):
+    folder = tmp_path / "dossier\x1b]0;titre\x07"
+    folder.mkdir()
+    csv_file = folder / "f\x1b[2J.csv"
+    csv_file.write_text(INVALID_CSV, encoding="utf-8")
+    code, out, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid")
+    assert code == 0, err
+    assert "rejetée(s) vers" in out
+    assert "\x1b" not in out and "\x07" not in out and "\x1b" not in err
+
+
+def test_cli_prints_the_agent_of_a_previous_import_clean(office, tmp_path, capsys):
+    import json
+    import sqlite3
+
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text(INVALID_CSV, encoding="utf-8")
+    # the agent of a previous import of the same file, read back from the shared database
+    sha = hashlib.sha256(csv_file.read_bytes()).hexdigest()
+    with sqlite3.connect(office) as conn:
+        conn.execute("INSERT INTO events (at, kind, agent, data) VALUES ('2026-11-01T10:00:00Z', 'import', ?, ?)",
+                     ["pirate\x1b[2J", json.dumps({"sha256": sha})])
+    conn.close()
+    code, out, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid", "--dry-run")
+    assert "déjà été importé" in out, (out, err)
+    assert "\x1b" not in out and "\x1b" not in err
+
+
+def test_cli_prints_an_error_naming_a_typed_file_clean(office, tmp_path, capsys):
+    code, out, err = run(capsys, "--db", str(office), "export", "invoices", "-o",
+                         str(tmp_path / "absent\x1b[31m" / "x.csv"))
+    assert code == 1 and "n'existe pas" in err
+    assert "\x1b" not in err
+
+
+def test_default_rejects_file_never_replaces_an_existing_one(office, tmp_path, capsys):
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text(INVALID_CSV, encoding="utf-8")
+    taken = tmp_path / "f.rejets.csv"
+    taken.write_text("les rejets d'hier, corrigés à la main\n", encoding="utf-8")
+    link = tmp_path / "f.rejets-2.csv"
+    link.symlink_to(tmp_path / "home" / ".bashrc")  # taken too, even dangling
+    code, out, err = run(capsys, "--db", str(office), "import", str(csv_file), "--skip-invalid", "--dry-run")
+    assert code == 0, err
+    assert taken.read_text(encoding="utf-8") == "les rejets d'hier, corrigés à la main\n"
+    assert not os.path.lexists(tmp_path / "home" / ".bashrc")
+    fresh = tmp_path / "f.rejets-3.csv"
+    assert str(fresh) in out
+    assert "31/02/2026" in fresh.read_text(encoding="utf-8-sig")
+
+
+async def test_app_import_never_writes_rejects_into_the_templates(office, tmp_path):
+    from textual.widgets import Checkbox, Log
+
+    from relance_tui.tui.import_screen import ImportScreen
+
+    call = office.parent / "templates" / "call"
+    csv_file = call / "f.csv"  # a file opened from the templates folder: its rejects would land there
+    csv_file.write_text(INVALID_CSV, encoding="utf-8")
+    before = sorted(p.name for p in call.iterdir())
+    app, store = make_app(office)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#import-skip", Checkbox).value = True
+        field = app.screen.query_one("#import-path")
+        field.value = str(csv_file)
+        field.action_end()
+        await pilot.press("enter")
+        await settle(pilot)
+        log = "\n".join(app.screen.query_one("#import-log", Log).lines)
+        assert "relance n'écrit jamais dessus" in log, log
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)  # the dialog closes: the import is over
+    store.close()
+    assert sorted(p.name for p in call.iterdir()) == before

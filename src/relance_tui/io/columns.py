@@ -374,13 +374,18 @@ def _toml_string(text: str) -> str:
 
 
 def save_mapping_file(path: Path, cmap: ColumnMap) -> None:
+    path.write_text(mapping_file_text(cmap), encoding="utf-8")
+
+
+def mapping_file_text(cmap: ColumnMap) -> str:
+    """The text of a mapping file (``--save-mapping``) for ``cmap``."""
     lines = ["# relance: which column of the export holds which field"]
     ignored = [cmap.headers[i] for i in sorted(cmap.ignored_on_purpose)]
     if ignored:
         lines.append("ignore = [" + ", ".join(_toml_string(h) for h in ignored) + "]")
     lines.append("[columns]")
     lines += [f"{name} = {_toml_string(cmap.headers[i])}" for name, i in sorted(cmap.fields.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def _column_index(headers: list[str], keys: list[str], column: str, what: str) -> int:

@@ -163,7 +163,8 @@ class ImportReport:
         kept = "sur des comptes clients (411)" if self.detection and self.detection.kind == "fec" else "valides"
         out = [f"{head} {self.rows} ligne(s) lues, {self.valid} {kept}"
                + (f", {self.duplicates} doublon(s) identique(s) ignoré(s)" if self.duplicates else "")
-               + (f", {self.rejected} rejetée(s) vers {self.rejects_path}" if self.rejected else "") + "."]
+               + (f", {self.rejected} rejetée(s) vers {clean(str(self.rejects_path))}" if self.rejected else "")
+               + "."]
         if c:
             out.append(f"Débiteurs : {c.debtors_created} créé(s), {c.debtors_updated} complété(s) ; "
                        f"contacts créés : {c.contacts_created}")
@@ -200,8 +201,10 @@ class _DryRun(Exception):
 class RejectsWriter:
     """The rows set aside by --skip-invalid, as CSV with the reason per row."""
 
-    def __init__(self, path: Path, headers: list[str], separator: str, protected: Protected | None = None):
+    def __init__(self, path: Path, headers: list[str], separator: str, protected: Protected | None = None,
+                 *, overwrite: bool = False):
         self.path = path
+        self.overwrite = overwrite
         self.headers = headers
         self.separator = separator
         self.protected = protected or Protected()
@@ -211,12 +214,23 @@ class RejectsWriter:
         self.rows.append((line, fields, reason))
 
     def write(self) -> None:
-        # the rejects of the previous run are replaced; never the database, the settings or the templates
-        with open_output_file(self.path, self.protected, overwrite=True, encoding="utf-8-sig") as fh:
+        # an existing file only when the person said so; never the database, the settings or the templates
+        with open_output_file(self.path, self.protected, overwrite=self.overwrite, encoding="utf-8-sig") as fh:
             out = csv.writer(fh, delimiter=self.separator)
             out.writerow(["ligne", *self.headers, "motif du rejet"])
             for line, fields, reason in sorted(self.rows, key=lambda r: r[0]):
                 out.writerow([line, *fields, reason])
+
+
+def _free_rejects_name(path: Path) -> Path:
+    """``<file>.rejets.csv`` beside ``path``, or the first ``<file>.rejets-N.csv`` nothing (not even a link)
+    holds yet."""
+    n = 1
+    while True:
+        name = path.with_name(f"{path.stem}.rejets{'' if n == 1 else f'-{n}'}.csv")
+        if not os.path.lexists(name):
+            return name
+        n += 1
 
 
 # -- CSV invoices ------------------------------------------------------------------------------
@@ -1021,13 +1035,18 @@ def import_file(
     on_detection: Callable[[Detection], None] | None = None,
     progress: Progress | None = None,
     protected: Protected | None = None,
+    overwrite_rejects: bool = False,
 ) -> ImportReport:
     """Import ``path`` whole or not at all. Raises ImportRefused with every problem found.
 
     ``forced_map``: field -> column (``--map``); ``ignore_columns``: columns set aside on purpose
     (``--ignore``). A column that names money or a date and that neither places stops the import before
     anything is written: ``ImportRefused.report.unplaced`` lists them, each with the field it most probably
-    holds."""
+    holds.
+
+    ``skip_invalid`` writes the rows set aside to ``rejects_path``, replaced only with ``overwrite_rejects``;
+    without a ``rejects_path``, to ``<file>.rejets.csv`` beside the file, or, when that name is taken (a
+    file, a link), to the first free ``<file>.rejets-2.csv``, ``-3``…: an existing file is never replaced."""
     path = Path(path)
     as_of = as_of or dt.date.today()
     report = ImportReport(path, dry_run=dry_run)
@@ -1054,9 +1073,11 @@ def import_file(
         on_detection(detection)
     rejects = None
     if skip_invalid:
-        report.rejects_path = rejects_path or path.with_name(path.stem + ".rejets.csv")
-        check_output_target(report.rejects_path, protected or Protected(), overwrite=True)  # before any work
-        rejects = RejectsWriter(report.rejects_path, headers, detection.text.separator, protected)
+        report.rejects_path = rejects_path or _free_rejects_name(path)
+        overwrite = overwrite_rejects and rejects_path is not None
+        check_output_target(report.rejects_path, protected or Protected(), overwrite=overwrite)  # before any work
+        rejects = RejectsWriter(report.rejects_path, headers, detection.text.separator, protected,
+                                overwrite=overwrite)
     conn = store.conn
     total = count_lines(path)
     try:

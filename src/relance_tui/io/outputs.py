@@ -7,10 +7,16 @@ One check for every place that writes such a file (the CLI's ``-o``, ``backup DE
   office's templates folder: compared by resolved real path (symlinks, ``..``) and, for files that
   exist, by device and inode (hard links);
 - an existing regular file is replaced only when the person said so (``--force``, or yes in the app);
-- a regular file is written beside the target and renamed over it once complete, so a half-written
-  export never takes the place of a good one;
+  a symbolic link at the target is never followed silently: a dangling one is refused, one to an existing
+  file needs the same say-so, and the question names the real destination;
+- a regular file is written beside the target through the descriptor that created it (never reopened
+  by name: the folder may be writable by other agents, who could swap in a symlink), checked to be still
+  that file, and renamed over the target once complete, so a half-written export never takes the place
+  of a good one;
 - a target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is opened and
   written in place, never replaced: renaming over ``/dev/null`` as root turns the device into a file.
+  It is opened without truncation and without blocking, then checked (``fstat``) to still be such a
+  file and not a protected one; a FIFO nobody reads is refused instead of waiting forever.
 """
 
 from __future__ import annotations
@@ -77,6 +83,8 @@ class OutputTarget:
     real: Path  # symlinks and .. resolved: what is written
     kind: str  # "new", "file" (an existing regular file) or "special" (device, FIFO: written in place)
     notes: list[str] = field(default_factory=list, compare=False)
+    linked: bool = False  # the named path is a symbolic link (to ``real``)
+    mode: int = 0  # st_mode of what exists there (0 for "new")
 
     @property
     def exists(self) -> bool:
@@ -109,10 +117,17 @@ def check_output_target(path: str | os.PathLike, protected: Protected, *, overwr
         raise OutputRefused("aucun fichier indiqué")
     named = Path(path).expanduser()
     real = _real(named)
+    dangling = False
     try:
-        st: os.stat_result | None = os.stat(named)
+        st: os.stat_result | None = os.lstat(named)
+        linked = stat.S_ISLNK(st.st_mode)
+        if linked:
+            try:
+                st = os.stat(named)
+            except FileNotFoundError:
+                st, dangling = None, True
     except FileNotFoundError:
-        st = None
+        st, linked = None, False
     except NotADirectoryError:
         raise OutputRefused(f"{named} : un élément du chemin n'est pas un dossier") from None
     except OSError as exc:
@@ -130,6 +145,9 @@ def check_output_target(path: str | os.PathLike, protected: Protected, *, overwr
                     break
                 if _same_inode(st, inner):
                     raise _refuse(named, f"un lien vers {inner} ({what})")
+    if dangling:  # writing would create a file wherever the link points, chosen by whoever made it
+        raise OutputRefused(f"{named} est un lien symbolique vers {real}, qui n'existe pas : relance ne crée "
+                            "pas de fichier au bout d'un lien. Choisissez un autre fichier.")
     if st is None:
         parent = real.parent
         if not parent.is_dir():
@@ -138,65 +156,139 @@ def check_output_target(path: str | os.PathLike, protected: Protected, *, overwr
     if stat.S_ISDIR(st.st_mode):
         raise OutputRefused(f"{named} est un dossier : indiquez un nom de fichier")
     if not stat.S_ISREG(st.st_mode):
-        return OutputTarget(named, real, "special")
+        return OutputTarget(named, real, "special", linked=linked, mode=st.st_mode)
     if not overwrite:
+        if linked:
+            raise OutputExists(f"{named} est un lien symbolique vers {real}, qui existe déjà : c'est {real} "
+                               "qui serait remplacé")
         raise OutputExists(f"{named} existe déjà")
-    return OutputTarget(named, real, "file")
+    return OutputTarget(named, real, "file", linked=linked, mode=st.st_mode)
 
 
-def _temp_beside(real: Path) -> Path:
-    """A new empty file next to ``real`` (same filesystem, so the final rename is atomic), umask applied."""
+def _temp_beside(real: Path) -> tuple[Path, int]:
+    """A new empty file next to ``real`` (same filesystem, so the final rename is atomic), umask applied,
+    and the descriptor that created it: write through that, never by name."""
     for _ in range(100):
         tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
         except FileExistsError:
             continue
-        os.close(fd)
-        return tmp
+        return tmp, fd
     raise OutputRefused(f"impossible de créer un fichier temporaire dans {real.parent}")
 
 
+def _still_ours(fd: int, tmp: Path, target: OutputTarget) -> None:
+    """The temporary name still designates the regular file behind ``fd``, not a link swapped in."""
+    mine = os.fstat(fd)
+    try:
+        now = os.lstat(tmp)
+    except OSError:
+        now = None
+    if now is None or not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino):
+        raise OutputRefused(f"le fichier temporaire {tmp} a été remplacé pendant l'écriture : "
+                            f"{target.path} n'a pas été modifié")
+
+
+def _put_in_place(fd: int, tmp: Path, target: OutputTarget, path: str | os.PathLike, protected: Protected,
+                  overwrite: bool) -> None:
+    """Rename the finished temporary file over the target, after checking both again."""
+    _still_ours(fd, tmp, target)
+    # checked again at the last moment: what the path designates may have changed meanwhile
+    again = check_output_target(path, protected, overwrite=True)
+    if again.kind == "special":
+        raise OutputRefused(f"{target.path} n'est plus un fichier ordinaire : rien n'a été écrit")
+    if again.real != target.real or again.linked != target.linked:
+        raise OutputRefused(f"{target.path} a changé pendant l'écriture (il désigne maintenant {again.real}) : "
+                            "rien n'a été écrit")
+    if target.kind == "new" and again.kind == "file" and not overwrite:
+        raise OutputExists(f"{target.path} existe déjà")
+    # rename() replaces the directory entry itself, never what a link there points to; ``real`` is a
+    # link's destination only when the person agreed to it (``linked``)
+    os.replace(tmp, again.real)
+
+
 @contextmanager
-def staged_output(path: str | os.PathLike, protected: Protected, *, overwrite: bool = False,
-                  special: bool = True) -> Iterator[tuple[Path, OutputTarget]]:
-    """Yield (where to write, target): a temporary file renamed over a regular target when the block
-    succeeds, or the device / FIFO itself. ``special=False`` refuses devices (a backup needs a file)."""
+def staged_output(path: str | os.PathLike, protected: Protected, *,
+                  overwrite: bool = False) -> Iterator[tuple[Path, OutputTarget]]:
+    """Yield (temporary file's name, target) for a writer that can only take a name; the file is renamed
+    over the target when the block succeeds, if it is still the file created here. Refuses devices and
+    FIFOs. Prefer ``open_output_file``: what is written by name can follow a link swapped in meanwhile."""
     target = check_output_target(path, protected, overwrite=overwrite)
     if target.kind == "special":
-        if not special:
-            raise OutputRefused(f"{target.path} n'est pas un fichier ordinaire : indiquez un fichier")
-        yield target.path, target
-        return
-    tmp = _temp_beside(target.real)
+        raise OutputRefused(f"{target.path} n'est pas un fichier ordinaire : indiquez un fichier")
+    tmp, fd = _temp_beside(target.real)
     try:
         yield tmp, target
-        # checked again at the last moment: what the path designates may have changed meanwhile
-        again = check_output_target(path, protected, overwrite=True)
-        if again.kind == "special":
-            raise OutputRefused(f"{target.path} n'est plus un fichier ordinaire : rien n'a été écrit")
-        if target.kind == "new" and again.kind == "file" and not overwrite:
-            raise OutputExists(f"{target.path} existe déjà")
-        os.replace(tmp, again.real)
+        _put_in_place(fd, tmp, target, path, protected, overwrite)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def _open_special(target: OutputTarget, protected: Protected) -> int:
+    """A device or FIFO opened for writing in place: never truncated, never a regular file swapped in,
+    never a protected file, never waiting forever for a reader."""
+    flags = os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    if not target.linked:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target.path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO and stat.S_ISFIFO(target.mode):
+            raise OutputRefused(f"{target.path} : aucun lecteur sur ce tube ; lancez d'abord le programme qui "
+                                "le lit, puis recommencez") from None
+        if exc.errno == errno.ELOOP:
+            raise OutputRefused(f"{target.path} a été remplacé par un lien : rien n'a été écrit") from None
+        raise OutputRefused(f"{target.path} : impossible de l'ouvrir ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):  # swapped since it was checked
+            raise OutputRefused(f"{target.path} n'est plus un périphérique ni un tube : rien n'a été écrit")
+        for file, what in protected.files:
+            if _same_inode(st, file):
+                raise _refuse(target.path, what)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 @contextmanager
 def open_output_file(path: str | os.PathLike, protected: Protected, *, overwrite: bool = False,
-                     binary: bool = False, encoding: str = "utf-8", newline: str | None = "") -> Iterator[IO]:
-    """A file object writing ``path`` safely (see the module's rules)."""
-    with staged_output(path, protected, overwrite=overwrite) as (where, target):
-        if binary:
-            fh: IO = open(where, "wb")  # noqa: SIM115 - closed below
-        else:
-            fh = open(where, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+                     binary: bool = False, encoding: str = "utf-8", newline: str | None = "",
+                     special: bool = True) -> Iterator[IO]:
+    """A file object writing ``path`` safely (see the module's rules). ``special=False`` refuses devices
+    and FIFOs (a backup needs a file)."""
+    target = check_output_target(path, protected, overwrite=overwrite)
+    text = {} if binary else {"encoding": encoding, "newline": newline}
+    mode = "wb" if binary else "w"
+    if target.kind == "special":
+        if not special:
+            raise OutputRefused(f"{target.path} n'est pas un fichier ordinaire : indiquez un fichier")
+        with os.fdopen(_open_special(target, protected), mode, **text) as device:
+            yield device
+            device.flush()
+        return
+    tmp, fd = _temp_beside(target.real)
+    try:
+        fh: IO = os.fdopen(fd, mode, **text)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
         with fh:
             yield fh
             fh.flush()
-            if target.kind != "special":
-                os.fsync(fh.fileno())
+            os.fsync(fh.fileno())
+            _put_in_place(fh.fileno(), tmp, target, path, protected, overwrite)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_error(path: str | os.PathLike, exc: OSError) -> RelanceError:

@@ -14,6 +14,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Log, ProgressBar, Se
 
 from relance_tui.io.columns import IGNORE, INVOICE_FIELDS, Unplaced
 from relance_tui.io.importer import Detection, ImportRefused, ImportReport, import_file
+from relance_tui.errors import RelanceError
+from relance_tui.io.outputs import Protected
 from relance_tui.tui.plain import line, styled
 from relance_tui.tui.survive import Survives
 
@@ -162,11 +164,15 @@ class ImportScreen(Survives, ModalScreen[bool]):
                         dry_run=self.query_one("#import-dry-run", Checkbox).value,
                         full=self.query_one("#import-full", Checkbox).value,
                         skip_invalid=self.query_one("#import-skip", Checkbox).value,
-                        forced=dict(self.forced), ignored=list(self.ignored))
+                        forced=dict(self.forced), ignored=list(self.ignored),
+                        # the rejects file is never the database, the settings or a template (as on the
+                        # command line), and never replaces a file: import_file picks a free name
+                        protected=Protected.of_paths(app.settings.paths, app.store.path))
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: Path, store, as_of, default_terms: int, *, dry_run: bool, full: bool,
-                   skip_invalid: bool, forced: dict[str, str] | None = None, ignored: list[str] | None = None) -> None:
+                   skip_invalid: bool, forced: dict[str, str] | None = None, ignored: list[str] | None = None,
+                   protected: Protected | None = None) -> None:
 
         def detected(detection: Detection) -> None:
             self.post_message(self.Detected(detection.lines()))
@@ -178,10 +184,13 @@ class ImportScreen(Survives, ModalScreen[bool]):
             report: ImportReport = import_file(
                 store, path, as_of=as_of, dry_run=dry_run, full=full, skip_invalid=skip_invalid,
                 default_terms=default_terms, on_detection=detected, progress=progress, forced_map=forced,
-                ignore_columns=ignored)
+                ignore_columns=ignored, protected=protected)
         except ImportRefused as exc:
             self.post_message(self.Finished(exc.report.problem_summary().splitlines(), False,
                                             exc.report.unplaced))
+            return
+        except RelanceError as exc:  # e.g. the rejects file refused: said, and the dialog can be closed
+            self.post_message(self.Finished([f"Import refusé, rien n'a été importé : {exc}"], False))
             return
         lines = []
         if report.previous_import:

@@ -213,18 +213,20 @@ class ExportScreen(Survives, ModalScreen[str | None]):
         protected = Protected.of_paths(app.settings.paths, app.store.path)
         try:
             check_output_target(path, protected)
-        except OutputExists:
+        except OutputExists as exc:
             from relance_tui.tui.call import ConfirmScreen
+
+            exists = str(exc)  # names a link's real destination: that is what would be replaced
 
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._start_export(path, protected, overwrite=True)
                 else:
                     self.query_one("#export-error", Static).update(
-                        self._plain(f"Non exporté : {path} existe déjà ; indiquez un autre fichier."))
+                        self._plain(f"Non exporté : {exists} ; indiquez un autre fichier."))
                     self.query_one(Input).focus()
 
-            app.push_screen(ConfirmScreen(f"{path} existe déjà. Le remplacer par cet export ?"), answered)
+            app.push_screen(ConfirmScreen(f"{exists}. Le remplacer par cet export ?"), answered)
             return
         except OutputRefused as exc:
             self.query_one("#export-error", Static).update(self._plain(f"Non exporté : {exc}"))
