@@ -566,9 +566,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("exit relance %s", " ".join(argv))
 
 
+def _end_on_signal(signum: int, _frame: object) -> None:
+    """SIGHUP (the SSH connection or the terminal is gone) and SIGTERM end relance as a normal exit
+    does: finally blocks and finalizers run (a read-only agent's private copy of the base is removed)."""
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
     """The ``relance`` console script and ``python -m relance_tui``: process-wide settings, then ``main``."""
     private_umask()
+    import signal
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):  # Textual handles SIGTSTP, SIGCONT, SIGWINCH, not these
+        signal.signal(signum, _end_on_signal)
     code = main()
     try:
         sys.stdout.flush()  # what is still buffered: the reader may be gone by now

@@ -56,6 +56,9 @@ BUSY_TIMEOUT_MS = 10_000
 DEFAULT_RETRY_BOUND_S = 120.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 HOST_WARNING_DAYS = 14
+SNAPSHOT_PREFIX = "relance-lecture-"  # the private copies a read-only agent reads (Store._take_snapshot)
+SNAPSHOT_PID = "pid"  # in each copy's folder: the process reading it; once it is dead, the folder goes
+SNAPSHOT_MARGIN_BYTES = 16 * 1024 * 1024  # left free in the temporary folder after a copy
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -84,6 +87,52 @@ def is_disk_full(exc: BaseException, folder: str | os.PathLike | None = None) ->
         except OSError:
             return False
     return False
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's (the pid was reused)
+        return True
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale_snapshots(temp: str | os.PathLike | None = None) -> list[Path]:
+    """Remove this user's private copies (``relance-lecture-*``) left by a process that is gone (killed
+    outright: SIGKILL, a crash); returns what was removed. Only folders this user owns, that are not
+    links, and whose pid file names a dead process, or that have none and are over an hour old (one
+    being made has its pid file within milliseconds)."""
+    removed: list[Path] = []
+    temp = Path(temp if temp is not None else tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(temp))
+    except OSError:
+        return removed
+    uid = os.geteuid()
+    for entry in entries:
+        if not entry.name.startswith(SNAPSHOT_PREFIX):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+                continue
+            try:
+                pid = int((Path(entry.path) / SNAPSHOT_PID).read_text(encoding="utf-8").strip())
+            except FileNotFoundError:
+                if time.time() - st.st_mtime < 3600:
+                    continue
+            else:
+                if pid == os.getpid() or _process_alive(pid):
+                    continue
+        except (OSError, ValueError):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
 
 
 def disk_full(what: str, folder: str | os.PathLike) -> DiskFull:
@@ -227,28 +276,70 @@ class Store:
         return wal and not companions and not os.access(self.path.parent, os.W_OK)
 
     def _take_snapshot(self) -> None:
+        """Copy the base into a private folder (0700, the copy 0600) under the temporary folder.
+
+        Its size is checked against the free space there first. The folder is removed when this Store
+        goes or the process ends normally (``cli.run`` makes SIGHUP and SIGTERM a normal end); a process
+        killed outright leaves it behind, with its pid inside: the next copy removes the folders of
+        this user whose process is gone (``remove_stale_snapshots``)."""
         with self._snapshot_lock:
             if self.snapshot is not None:
                 return
-            folder = Path(tempfile.mkdtemp(prefix="relance-lecture-"))  # 0700: this user's only
+            remove_stale_snapshots()
+            temp = tempfile.gettempdir()
+            self._check_room(temp)
+            folder = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX))  # 0700: this user's only
             weakref.finalize(self, shutil.rmtree, folder, True)
+            (folder / SNAPSHOT_PID).write_text(f"{os.getpid()}\n", encoding="utf-8")
             copy = folder / self.path.name
-            for _attempt in range(OPEN_ATTEMPTS):
-                before = _fingerprint(self.path)
-                for suffix in ("", "-wal"):
-                    source = Path(f"{self.path}{suffix}")
-                    if source.exists():
-                        shutil.copyfile(source, f"{copy}{suffix}")
-                if _fingerprint(self.path) == before:
-                    break
-                for leftover in folder.iterdir():
-                    leftover.unlink()
-                time.sleep(0.05)
-            else:
-                raise DatabaseBusy(f"base {self.path} modifiée sans cesse pendant sa lecture : réessayez.")
+            try:
+                for _attempt in range(OPEN_ATTEMPTS):
+                    before = _fingerprint(self.path)
+                    for suffix in ("", "-wal"):
+                        source = Path(f"{self.path}{suffix}")
+                        if source.exists():
+                            shutil.copyfile(source, f"{copy}{suffix}")
+                    if _fingerprint(self.path) == before:
+                        break
+                    for leftover in folder.iterdir():
+                        if leftover.name != SNAPSHOT_PID:
+                            leftover.unlink()
+                    time.sleep(0.05)
+                else:
+                    raise DatabaseBusy(f"base {self.path} modifiée sans cesse pendant sa lecture : réessayez.")
+            except OSError as exc:
+                shutil.rmtree(folder, True)
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise self._no_room(temp) from None
+                raise
+            except BaseException:
+                shutil.rmtree(folder, True)
+                raise
             os.chmod(copy, 0o600)
             self.snapshot = copy
             self.snapshot_at = self.now()
+
+    def _copy_size(self) -> int:
+        return sum(os.path.getsize(f"{self.path}{suffix}") for suffix in ("", "-wal")
+                   if os.path.exists(f"{self.path}{suffix}"))
+
+    def _no_room(self, temp: str, size: int | None = None, free: int | None = None) -> DiskFull:
+        figures = f" ({size // 1_000_000 + 1} Mo à copier, {free // 1_000_000} Mo libres)" if size is not None \
+            and free is not None else ""
+        return DiskFull(f"lecture de {self.path} impossible : disque plein dans le dossier temporaire {temp}"
+                        f"{figures}. Personne n'a la base ouverte et vous ne pouvez pas écrire dans "
+                        f"{self.path.parent} : relance en lit une copie privée dans ce dossier. Libérez-y de la "
+                        "place, ou indiquez un autre dossier avec la variable TMPDIR, puis recommencez.")
+
+    def _check_room(self, temp: str) -> None:
+        """Refuse, before copying anything, a copy the temporary folder has no room for."""
+        size = self._copy_size()
+        try:
+            free = shutil.disk_usage(temp).free
+        except OSError:
+            return  # unknown: the copy itself will say so if the disk fills up
+        if size + SNAPSHOT_MARGIN_BYTES > free:
+            raise self._no_room(temp, size, free)
 
     def notice(self) -> str | None:
         """A line for the person when what they see is not the live database."""
