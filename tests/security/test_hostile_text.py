@@ -58,7 +58,7 @@ MARKUP = [
     Hostile("ACME [France] SA", "Jean [/] Martin", "F[b]7[/b]-", "voir [link=https://x.fr]ici[/link]", "[/] Matin"),
     Hostile("[@click=app.quit]x", "[@click=app.bell]Marie", "[/]F", "[i]rappel[/i] [/]", "[b]Matin"),
 ]
-CONTROLS = Hostile(f"Pay{OSC52}Me\x1b[2J SARL\u202e", f"Jean\x9b2J\x9d0;t\x9cDupont\x7f", "FA\x1b[?1049l-",
+CONTROLS = Hostile(f"Pay{OSC52}Me\x1b[2J SARL\u202e", "Jean\x9b2J\x9d0;t\x9cDupont\x7f", "FA\x1b[?1049l-",
                    "appel\x07\x08\x08 note\u2066x\u2069", "Matin\x1b]0;titre\x07")
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from relance_tui.errors import DiskFull
 from relance_tui.store import connection
-from relance_tui.store.connection import Store, open_store
+from relance_tui.store.connection import Store
 from tests.helpers import NOBODY_UID
 
 ROOT = Path(__file__).resolve().parents[2]
