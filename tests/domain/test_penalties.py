@@ -122,9 +122,17 @@ def test_consumer_owes_legal_interest_from_the_formal_notice(rates):
     assert p.indemnity_cents == 0
 
 
-def test_belgian_rate_is_ecb_plus_eight_points(rates):
+def test_belgian_rate_is_ecb_plus_eight_points_rounded_up_to_the_next_half_point(rates):
     be = PenaltyTerms(segment="b2b", country="BE")
-    assert annual_rate(D(2026, 3, 1), be, rates) == 215 + 800
+    # H1 2026: ECB 2.15 % + 8 = 10.15 %, rounded up to the next half point: 10.5 %
+    assert annual_rate(D(2026, 3, 1), be, rates) == 1050
+    # H2 2026: 2.00 % (since 15 June) + 8 = 10 %: already on a half point, unchanged
+    assert annual_rate(D(2026, 9, 1), be, rates) == 1000
+    # 2.51 % + 8 = 10.51 % -> 11 % (always up, never to the nearest)
+    odd = Rates(RateTable("ecb", [RateEntry(D(2026, 1, 1), 251)]), rates.legal_pro, rates.legal_private)
+    assert annual_rate(D(2026, 3, 1), be, odd) == 1100
+    # 1,000 EUR 10 days late in March 2026 at 10.5 %: 100000 x 1050 x 10 / 3650000 = 287.67 -> 288 cents
+    assert compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 11), be, rates).interest_cents == 288
 
 
 def test_credit_note_owes_nothing(rates):

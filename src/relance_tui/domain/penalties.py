@@ -30,6 +30,8 @@ FIXED_INDEMNITY_CENTS = 4_000
 DAYS_PER_YEAR = 365
 # Points added to the ECB rate for the default B2B late-payment rate.
 ECB_MARGIN_BP = {"FR": 1_000, "BE": 800}
+# Belgium rounds its statutory business rate up to the next half point (law of 2 August 2002, art. 5).
+BE_ROUNDING_BP = 50
 # A contractual rate may not be lower than this multiple of the legal rate (FR).
 CONTRACT_FLOOR_MULTIPLE = {"FR": 3}
 
@@ -163,7 +165,13 @@ def annual_rate(day: dt.date, terms: PenaltyTerms, rates: Rates) -> int:
             return terms.contract_rate_bp
         floor = multiple * rates.legal_pro.rate_on(half_year_start(day))
         return max(terms.contract_rate_bp, floor)
-    return rates.ecb.rate_on(half_year_start(day)) + ECB_MARGIN_BP[country]
+    rate = rates.ecb.rate_on(half_year_start(day)) + ECB_MARGIN_BP[country]
+    if country == "BE":
+        # Law of 2 August 2002 on late payment in commercial transactions, art. 5: the reference rate
+        # (ECB main refinancing rate of the half-year) plus eight points, "arrondi au demi-point de
+        # pourcentage supérieur" (rounded up to the next half percentage point): 2.15 + 8 = 10.15 -> 10.5 %.
+        rate = -(-rate // BE_ROUNDING_BP) * BE_ROUNDING_BP
+    return rate
 
 
 def compute_penalty(
