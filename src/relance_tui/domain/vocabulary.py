@@ -43,6 +43,15 @@ INVOICE_STATUSES = {
     "litigation": "Contentieux",
 }
 
+
+
+def invoice_status_label(amount_cents: int, status: str) -> str:
+    """The word for an invoice's status; a credit note (negative amount) is applied or still to apply."""
+    if amount_cents < 0 and status in ("open", "paid"):
+        return "Avoir imputé" if status == "paid" else "Avoir à imputer"
+    return INVOICE_STATUSES[status]
+
+
 PROMISE_STATUSES = {
     "pending": "En attente",
     "kept": "Tenue",

@@ -14,7 +14,7 @@ from typing import IO
 
 from relance_tui.domain.dates import BUCKET_LABELS, Bucket
 from relance_tui.domain.instants import local
-from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, INVOICE_STATUSES
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, invoice_status_label
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures
@@ -28,9 +28,7 @@ WAIVED = "pénalités et indemnité abandonnées"
 
 
 def _status(inv: LedgerInvoice) -> str:
-    if inv.is_credit_note and inv.status in ("open", "paid"):  # the card's words (tui/card.py)
-        return "Avoir imputé" if inv.status == "paid" else "Avoir à imputer"
-    return INVOICE_STATUSES[inv.status]
+    return invoice_status_label(inv.amount_cents, inv.status)
 
 
 def _invoice_cells(inv: LedgerInvoice, fig: Figures, as_of: dt.date) -> tuple:

@@ -29,7 +29,6 @@ from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PRO
 from relance_tui.errors import RelanceError
 from relance_tui.io.callscript import Objection, call_context, email_context, load_script, pick_contact
 from relance_tui.io.mail import Draft, check_draft, deliver, invoice_files, make_draft
-from relance_tui.logs import log_unexpected
 from relance_tui.store.calls import CallReport, Instalment, SavedCall, calls_within, log_guard_override, save_call
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.claims import ClaimResult, claim, release_claim
@@ -37,7 +36,7 @@ from relance_tui.store.queries import load_rates
 from relance_tui.tui.card import event_line
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import line, lines, plain, styled
-from relance_tui.tui.survive import Survives, one_line
+from relance_tui.tui.survive import Survives, logged_failure
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -835,10 +834,7 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
         if event.worker.group != "outcome-save" or event.state != WorkerState.ERROR or event.worker.error is None:
             return
         event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
-        error = event.worker.error
-        where = log_unexpected(error, "issue de l'appel")
-        self._not_saved(f"erreur inattendue ({type(error).__name__} : {one_line(error)})"
-                        + (f", détails dans {where}" if where else ""))
+        self._not_saved(logged_failure(event.worker.error, "issue de l'appel"))
 
     def action_back(self) -> None:
         if self.outcome is None:
@@ -939,10 +935,7 @@ class EmailScreen(Survives, ModalScreen[bool]):
         if event.worker.group != "email-send" or event.state != WorkerState.ERROR or event.worker.error is None:
             return
         event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
-        error = event.worker.error
-        where = log_unexpected(error, "email de suivi")
-        self._not_sent(f"erreur inattendue ({type(error).__name__} : {one_line(error)})"
-                       + (f", détails dans {where}" if where else ""))
+        self._not_sent(logged_failure(event.worker.error, "email de suivi"))
 
     def action_skip(self) -> None:
         self.dismiss(False)

@@ -24,6 +24,7 @@ from relance_tui.domain.vocabulary import (
     EVENT_KINDS,
     INVOICE_STATUSES,
     PROMISE_STATUSES,
+    invoice_status_label,
 )
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
@@ -47,9 +48,7 @@ if TYPE_CHECKING:
 
 
 def invoice_status(i) -> str:  # noqa: ANN001 - a CardInvoice
-    if i.is_credit_note:
-        return "Avoir imputé" if i.status == "paid" else "Avoir à imputer"
-    return INVOICE_STATUSES[i.status]
+    return invoice_status_label(i.amount_cents, i.status)
 
 
 def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice

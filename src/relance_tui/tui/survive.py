@@ -64,6 +64,13 @@ def one_line(error: BaseException) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS - 1] + "…"
 
 
+def logged_failure(error: BaseException, context: str) -> str:
+    """Log an unexpected failure with its traceback; the line a form shows for it."""
+    where = log_unexpected(error, context)
+    return (f"erreur inattendue ({type(error).__name__} : {one_line(error)})"
+            + (f", détails dans {where}" if where else ""))
+
+
 def details(where: object) -> str:
     return f"Détails dans {where}." if where else "Détails : journal indisponible."
 
