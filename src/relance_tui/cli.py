@@ -429,12 +429,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="écrase le fichier de destination")
 
     rates = sub.add_parser("rates", help="tables de taux (BCE, intérêt légal)")
-    rates.add_argument("--kind", choices=("ecb", "legal-pro", "legal-private"),
+    rates.add_argument("--kind", choices=("ecb", "legal-pro", "legal-private", "legal-be"),
                        help="n'afficher qu'un type de taux")
     rates_sub = rates.add_subparsers(dest="rates_command", metavar="set")
     rset = rates_sub.add_parser("set", help="ajoute un taux en vigueur à partir d'une date")
-    rset.add_argument("kind", metavar="TYPE", choices=("ecb", "legal-pro", "legal-private"),
-                      help="ecb, legal-pro ou legal-private")
+    rset.add_argument("kind", metavar="TYPE", choices=("ecb", "legal-pro", "legal-private", "legal-be"),
+                      help="ecb, legal-pro, legal-private ou legal-be")
     rset.add_argument("valid_from", metavar="DATE", help="AAAA-MM-JJ")
     rset.add_argument("rate", metavar="TAUX", help="en pourcentage, ex. 2,15")
     rset.add_argument("--source", help="d'où vient ce taux (ex. JORF du 27/12/2026)")

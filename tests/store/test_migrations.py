@@ -13,7 +13,7 @@ from relance_tui.errors import (
     SchemaTooNew,
 )
 from relance_tui.store import open_store
-from relance_tui.store.schema import LATEST_VERSION, MIGRATION_NAMES, SEED_RATES, migrations
+from relance_tui.store.schema import LATEST_VERSION, MIGRATION_NAMES, SEED_RATES, SEED_RATES_0009, migrations
 from tests.helpers import remove_tree, run_as_other_user, world_readable_dir
 
 
@@ -28,7 +28,7 @@ def test_migrates_an_empty_file_to_the_latest_version(db_path):
     assert s.schema_version() == LATEST_VERSION
     assert {"debtors", "contacts", "invoices", "payments", "events", "promises", "agents", "settings", "rates",
             "hosts"} <= table_names(db_path)
-    assert s.db.execute("SELECT COUNT(*) FROM rates").fetchone()[0] == len(SEED_RATES)
+    assert s.db.execute("SELECT COUNT(*) FROM rates").fetchone()[0] == len(SEED_RATES) + len(SEED_RATES_0009)
     s.close()
 
 
@@ -76,7 +76,7 @@ def test_eight_processes_migrating_at_once_all_succeed(db_path):
     assert outcomes == [("ok", LATEST_VERSION)] * 8
     s = open_store(db_path, agent="marie")
     assert s.db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == LATEST_VERSION
-    assert s.db.execute("SELECT COUNT(*) FROM rates").fetchone()[0] == len(SEED_RATES)
+    assert s.db.execute("SELECT COUNT(*) FROM rates").fetchone()[0] == len(SEED_RATES) + len(SEED_RATES_0009)
     s.close()
 
 
@@ -133,7 +133,7 @@ def test_read_only_file_opens_read_only_and_refuses_writes_clearly():
         readonly, message, rates = run_as_other_user(as_other_user)
         assert readonly is True
         assert "lecture seule" in message and "bob" in message
-        assert rates == len(SEED_RATES)  # reading still works
+        assert rates == len(SEED_RATES) + len(SEED_RATES_0009)  # reading still works
     finally:
         remove_tree(base)
 

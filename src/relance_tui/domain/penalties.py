@@ -9,11 +9,19 @@ France (Code de commerce L441-10, D441-5), between businesses:
 - simple interest: base x rate x days late / 365, the base shrinking with
   each partial payment from the day after it;
 - plus a fixed 40 EUR indemnity per invoice paid late.
-Belgium (law of 2 August 2002): ECB rate + 8 points, 40 EUR minimum.
-A consumer owes none of that; legal interest runs only from a formal notice
-(Code civil 1344-1), at the legal rate.
+Belgium, between businesses (law of 2 August 2002): ECB rate + 8 points
+rounded up to the next half point, 40 EUR per invoice.
+A French consumer owes none of that; legal interest runs only from a formal
+notice (Code civil 1344-1), at the legal rate ("autres cas").
+A Belgian consumer (CDE livre XIX) owes nothing until 14 days after a free
+first reminder; then interest (the Belgian legal rate, or a contract's rate
+capped at the business rate) and at most the damage clause's scale
+(domain/law.py). The store chooses the regime per debtor (domain/law.py).
 
-Rates are data (``RateTable``), loaded from the database by the store.
+Rates are data (``RateTable``), loaded from the database by the store. A rate
+table is known up to its last entry: a half-year (a year for the Belgian legal
+rate) that starts after it reuses the last value, and every figure that rests on
+such a value says so ("à confirmer") until someone enters the rate.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from relance_tui.domain.dates import half_year_start, next_half_year_start
+from relance_tui.domain.law import be_consumer_indemnity
 from relance_tui.domain.money import round_half_up
 
 FIXED_INDEMNITY_CENTS = 4_000
@@ -35,12 +44,22 @@ BE_ROUNDING_BP = 50
 # A contractual rate may not be lower than this multiple of the legal rate (FR).
 CONTRACT_FLOOR_MULTIPLE = {"FR": 3}
 
-RATE_KINDS = ("ecb", "legal_pro", "legal_private")
+RATE_KINDS = ("ecb", "legal_pro", "legal_private", "legal_be")
 RATE_KIND_LABELS = {
     "ecb": "Taux de refinancement BCE",
     "legal_pro": "Taux d'intérêt légal (autres cas)",
     "legal_private": "Taux d'intérêt légal (créancier particulier)",
+    "legal_be": "Taux d'intérêt légal belge",
 }
+# How often each rate is set: the ECB rate is read on 1 January and 1 July, the French legal rates are
+# published each half-year (C. mon. fin. L313-2), the Belgian legal rate each calendar year (law of
+# 5 May 1865, art. 2, as amended: published in the Moniteur belge each January).
+RATE_PERIOD_MONTHS = {"ecb": 6, "legal_pro": 6, "legal_private": 6, "legal_be": 12}
+
+
+def rate_period_start(kind: str, day: dt.date) -> dt.date:
+    """The first day of the period (half-year or year) of ``kind`` that holds ``day``."""
+    return dt.date(day.year, 1, 1) if RATE_PERIOD_MONTHS.get(kind, 6) == 12 else half_year_start(day)
 
 
 class PenaltyUnknown(LookupError):
@@ -79,6 +98,17 @@ class RateTable:
             raise MissingRate(self.kind, day)
         return self.entries[i - 1].basis_points
 
+    def confirmed(self, day: dt.date) -> bool:
+        """Whether the rate of the period holding ``day`` was entered, not carried over from an earlier one.
+
+        An entry on or after the period's first day confirms it: the value in force then is known.
+        """
+        return bool(self.entries) and self.entries[-1].valid_from >= rate_period_start(self.kind, day)
+
+    def command(self, day: dt.date) -> str:
+        """The command that enters the rate of the period holding ``day``."""
+        return f"relance rates set {self.kind.replace('_', '-')} {rate_period_start(self.kind, day).isoformat()} TAUX"
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -88,6 +118,7 @@ class Rates:
     ecb: RateTable
     legal_pro: RateTable
     legal_private: RateTable
+    legal_be: RateTable = field(default_factory=lambda: RateTable("legal_be", ()))
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, dt.date, int]]) -> Rates:
@@ -105,9 +136,10 @@ class PenaltyTerms:
     """What decides the penalties of one debtor's invoices."""
 
     segment: str = "b2b"  # "b2b" (a business) or "b2c" (a consumer)
-    country: str = "FR"  # "FR" or "BE": the law of the creditor's office
+    country: str = "FR"  # "FR" or "BE": the law the debtor's invoices follow (domain/law.regime_for)
     contract_rate_bp: int | None = None  # a rate set by contract, if any
-    formal_notice: dt.date | None = None  # consumer: legal interest from this date
+    formal_notice: dt.date | None = None  # French consumer: legal interest from this date
+    grace_end: dt.date | None = None  # Belgian consumer: last day of the 14 days after the free reminder
 
 
 class UndatedPayment(PenaltyUnknown):
@@ -145,6 +177,9 @@ class Penalty:
     interest_cents: int
     indemnity_cents: int
     periods: tuple[PenaltyPeriod, ...] = field(default=())
+    # rates carried over from an earlier period because the one in force was not entered: the figure is
+    # provisional ("à confirmer"); each item names the rate, the period and the command that settles it
+    unconfirmed: tuple[str, ...] = field(default=())
 
     @property
     def total_cents(self) -> int:
@@ -156,22 +191,56 @@ NO_PENALTY = Penalty(0, 0, 0)
 
 def annual_rate(day: dt.date, terms: PenaltyTerms, rates: Rates) -> int:
     """The yearly rate, in basis points, that applies to a day charged on ``day``."""
-    if terms.segment == "b2c":
-        return rates.legal_pro.rate_on(half_year_start(day))
+    return _rate(day, terms, rates)[0]
+
+
+def _rate(day: dt.date, terms: PenaltyTerms, rates: Rates) -> tuple[int, tuple[RateTable, ...]]:
+    """The yearly rate of ``day`` and the tables it was read from."""
     country = terms.country if terms.country in ECB_MARGIN_BP else "FR"
+    if terms.segment == "b2c":
+        if country == "BE":
+            # CDE art. XIX.4 §1: interest "ne peut pas dépasser le taux visé à l'article 5, alinéa 2, de la
+            # loi du 2 août 2002": a contract's rate is capped at the business rate; with no clause, the
+            # legal rate (law of 5 May 1865) runs.
+            if terms.contract_rate_bp is not None:
+                business, tables = _business_rate(day, "BE", rates)
+                return min(terms.contract_rate_bp, business), tables
+            return rates.legal_be.rate_on(rate_period_start("legal_be", day)), (rates.legal_be,)
+        return rates.legal_pro.rate_on(half_year_start(day)), (rates.legal_pro,)
     if terms.contract_rate_bp is not None:
         multiple = CONTRACT_FLOOR_MULTIPLE.get(country)
         if multiple is None:
-            return terms.contract_rate_bp
+            return terms.contract_rate_bp, ()
         floor = multiple * rates.legal_pro.rate_on(half_year_start(day))
-        return max(terms.contract_rate_bp, floor)
+        return max(terms.contract_rate_bp, floor), (rates.legal_pro,)
+    return _business_rate(day, country, rates)
+
+
+def _business_rate(day: dt.date, country: str, rates: Rates) -> tuple[int, tuple[RateTable, ...]]:
     rate = rates.ecb.rate_on(half_year_start(day)) + ECB_MARGIN_BP[country]
     if country == "BE":
         # Law of 2 August 2002 on late payment in commercial transactions, art. 5: the reference rate
         # (ECB main refinancing rate of the half-year) plus eight points, "arrondi au demi-point de
         # pourcentage supérieur" (rounded up to the next half percentage point): 2.15 + 8 = 10.15 -> 10.5 %.
         rate = -(-rate // BE_ROUNDING_BP) * BE_ROUNDING_BP
-    return rate
+    return rate, (rates.ecb,)
+
+
+def unconfirmed_rates(rates: Rates, day: dt.date, kinds: Iterable[str] = RATE_KINDS) -> list[str]:
+    """The rates of the period holding ``day`` that nobody entered: one French line each, with its command."""
+    out = []
+    for kind in kinds:
+        table: RateTable = getattr(rates, kind)
+        if not table.confirmed(day):
+            out.append(_unconfirmed_line(table, day))
+    return out
+
+
+def _unconfirmed_line(table: RateTable, day: dt.date) -> str:
+    start = rate_period_start(table.kind, day)
+    period = f"{start.year}" if RATE_PERIOD_MONTHS.get(table.kind, 6) == 12 else \
+        f"{'1er' if start.month == 1 else '2e'} semestre {start.year}"
+    return f"{RATE_KIND_LABELS[table.kind]} du {period} non saisi ({table.command(day)})"
 
 
 def compute_penalty(
@@ -205,13 +274,23 @@ def compute_penalty(
     if days_late == 0:
         return NO_PENALTY
     indemnity = FIXED_INDEMNITY_CENTS if terms.segment == "b2b" else 0
-    start = due
-    if terms.segment == "b2c":
-        if terms.formal_notice is None or terms.formal_notice >= end:
+    start = due  # the last day not charged
+    if terms.segment == "b2c" and terms.country == "BE":
+        # CDE XIX.2 §2: no cost, interest or indemnity before the 14 days after the free first reminder
+        if terms.grace_end is None or terms.grace_end >= end:
             return Penalty(days_late, 0, 0)
-        start = max(due, terms.formal_notice)
+        start = max(due, terms.grace_end)
+        balance_then = amount_cents - sum(p.cents for p in pays if p.day <= start)
+        indemnity = be_consumer_indemnity(balance_then)
+    elif terms.segment == "b2c":
+        # C. civ. 1344-1: interest on a sum of money runs from the formal notice; one sent before the
+        # invoice fell due cannot put its debtor in default.
+        if terms.formal_notice is None or terms.formal_notice >= end or terms.formal_notice < due:
+            return Penalty(days_late, 0, 0)
+        start = terms.formal_notice
 
     periods: list[PenaltyPeriod] = []
+    doubts: dict[str, None] = {}
     numerator = 0
     day = start + dt.timedelta(days=1)  # first charged day
     pay_i = 0
@@ -228,12 +307,15 @@ def compute_penalty(
         if pay_i < len(pays):
             stop = min(stop, pays[pay_i].day)
         ndays = (stop - day).days + 1
-        rate = annual_rate(day, terms, rates)
+        rate, tables = _rate(day, terms, rates)
+        for table in tables:
+            if not table.confirmed(day):
+                doubts[_unconfirmed_line(table, day)] = None
         numerator += balance * rate * ndays
         periods.append(PenaltyPeriod(day, stop, ndays, balance, rate))
         day = stop + dt.timedelta(days=1)
     interest = round_half_up(numerator, 10_000 * DAYS_PER_YEAR)
-    return Penalty(days_late, interest, indemnity, tuple(periods))
+    return Penalty(days_late, interest, indemnity, tuple(periods), tuple(doubts))
 
 
 def _paid_off_day(amount_cents: int, payments: Sequence[Payment]) -> dt.date | None:

@@ -175,17 +175,18 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     db = store.conn
     row = db.execute(
         "SELECT id, code, name, kind, segment, siren, siret, address, postcode, city, payment_terms_days, profile, "
-        "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date "
+        "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date, country "
         "FROM debtors WHERE id = ?", [debtor_id]).fetchone()
     if row is None:
         raise NotFound(f"débiteur n°{debtor_id} introuvable")
-    *ident, contract, notice = row
+    *ident, contract, notice, debtor_country = row
     contacts = [Contact(*c[:6], bool(c[6]), *c[7:]) for c in db.execute(
         "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
         "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
     rows = db.execute("SELECT id, number, issue_date, due_date, amount_cents, paid_cents, status, credited_cents, "
                       "credit_for FROM invoices WHERE debtor_id = ? ORDER BY due_date, id", [debtor_id]).fetchall()
-    figs = figures_of(store, [terms_from_row(r[0], r[4], r[5], r[3], r[6], ident[4], contract, notice) for r in rows],
+    figs = figures_of(store, [terms_from_row(r[0], r[4], r[5], r[3], r[6], ident[4], contract, notice,
+                                                debtor_country) for r in rows],
                       as_of, rates, country=country)
     invoices = []
     for inv_id, number, issue, due, amount, paid, status, credited, credit_for in rows:

@@ -98,7 +98,7 @@ def ledger(store: Store, as_of: dt.date) -> list[LedgerInvoice]:
         out.append(LedgerInvoice(inv_id, debtor_id, code, name, siren, country, manager, number,
                                  dt.date.fromisoformat(issue), due_day, status, amount, paid_then,
                                  InvoiceTerms(inv_id, amount, paid_then, due_day, status, segment, contract,
-                                              dt.date.fromisoformat(notice) if notice else None)))
+                                              dt.date.fromisoformat(notice) if notice else None, country)))
     return out
 
 

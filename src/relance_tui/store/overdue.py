@@ -214,9 +214,9 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         condition, params = f"i.id IN ({in_keys})", key_params
     invoices = store.conn.execute(
         "SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
-        "d.segment, d.contract_rate_bp, d.formal_notice_date FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
-        f"WHERE {condition}", params).fetchall()
-    figs = figures_of(store, [terms_from_row(r[0], r[5], r[6], r[4], r[7], r[8], r[9], r[10]) for r in invoices],
+        "d.segment, d.contract_rate_bp, d.formal_notice_date, d.country FROM invoices i "
+        f"JOIN debtors d ON d.id = i.debtor_id WHERE {condition}", params).fetchall()
+    figs = figures_of(store, [terms_from_row(*(r[i] for i in (0, 5, 6, 4, 7, 8, 9, 10, 11))) for r in invoices],
                       query.as_of, rates, country=country)
     debtor_ids = [r[1] for r in invoices]
     contacts = _last_contacts(store, debtor_ids)
@@ -225,7 +225,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
     on_it = holders(store, debtor_ids, store.clock())
     groups: dict[int, list] = {}
     for r in invoices:
-        inv_id, debtor_id, name, number, due, amount, paid, status, segment, contract, notice = r
+        inv_id, debtor_id, name, number, due, amount, paid, status = r[:8]
         due_day = dt.date.fromisoformat(due)
         pen = figs[inv_id].penalty_cents
         key = debtor_id if query.per_debtor else inv_id

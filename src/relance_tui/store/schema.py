@@ -425,6 +425,116 @@ CREATE TABLE penalty_waivers (
 CREATE INDEX penalty_waivers_debtor ON penalty_waivers (debtor_id)
 """
 
+@migrations(name="0009_law")
+def m0009_law(db: Database) -> None:
+    """What the law of each debtor needs (issue 13).
+
+    - ``debtors.enterprise_number``: a Belgian enterprise number (BCE/KBO, ten digits), beside SIREN/SIRET.
+    - ``invoices.delivery_date``: delivery or performance, where the export gives it: the limitation
+      period runs from it (else from the issue date, never from the due date).
+    - ``legal_acts``: what the law attaches an effect to, one row per invoice it covers: a formal notice
+      (a French consumer's legal interest runs from it), a Belgian consumer's free first reminder (its
+      channel decides when the 14 days start), an acknowledgement of the debt (a written promise, a
+      payment plan: C. civ. 2240 restarts the limitation period). Each has its event on the timeline.
+    - ``rates`` accepts the Belgian legal interest rate (``legal_be``); the published values missing so
+      far are added (ECB 0.05 % in force on 1 January 2016; French legal rates since 2019; the ECB rate
+      confirmed for the half-years since its last change).
+    - ``purges``: each anonymisation run (``relance purge``). The append-only trigger on events lets
+      exactly one thing through: while a purge row is 'running' (inside the purge's own transaction, so
+      no other connection ever sees it) an event's notes and data may be blanked; nothing else changes.
+    """
+    for statement in _LAW_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO rates (kind, valid_from, basis_points, source, created_at, created_by) "
+        "VALUES (?, ?, ?, 'relance (valeurs publiées)', ?, 'relance')",
+        [(kind, day, bp, now) for kind, day, bp in SEED_RATES_0009],
+    )
+
+
+_LAW_SCHEMA = """
+ALTER TABLE debtors ADD COLUMN enterprise_number TEXT;
+CREATE INDEX debtors_enterprise_number ON debtors (enterprise_number) WHERE enterprise_number IS NOT NULL;
+ALTER TABLE invoices ADD COLUMN delivery_date TEXT;
+CREATE TABLE legal_acts (
+    id INTEGER PRIMARY KEY,
+    debtor_id INTEGER NOT NULL REFERENCES debtors (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    kind TEXT NOT NULL CHECK (kind IN ('formal_notice', 'first_reminder', 'acknowledgement')),
+    day TEXT NOT NULL,
+    channel TEXT NOT NULL DEFAULT '' CHECK (channel IN ('', 'email', 'letter', 'registered', 'hand')),
+    detail TEXT NOT NULL DEFAULT '',
+    event_id INTEGER REFERENCES events (id),
+    agent TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX legal_acts_invoice ON legal_acts (invoice_id, kind, day);
+CREATE INDEX legal_acts_debtor ON legal_acts (debtor_id);
+CREATE TABLE rates_0009 (
+    kind TEXT NOT NULL CHECK (kind IN ('ecb', 'legal_pro', 'legal_private', 'legal_be')),
+    valid_from TEXT NOT NULL,
+    basis_points INTEGER NOT NULL CHECK (basis_points BETWEEN -1000 AND 10000),
+    source TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (kind, valid_from)
+) WITHOUT ROWID;
+INSERT INTO rates_0009 SELECT kind, valid_from, basis_points, source, created_at, created_by FROM rates;
+DROP TABLE rates;
+ALTER TABLE rates_0009 RENAME TO rates;
+CREATE TABLE purges (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    years INTEGER NOT NULL,
+    debtors INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done'))
+);
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NOT EXISTS (SELECT 1 FROM purges WHERE status = 'running')
+    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.debtor_id IS NOT OLD.debtor_id
+    OR NEW.kind IS NOT OLD.kind OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome
+    OR NEW.agent IS NOT OLD.agent OR NEW.duration_s IS NOT OLD.duration_s
+BEGIN SELECT RAISE(ABORT, 'events is append-only: record a correcting event instead'); END
+"""
+
+# Values published since migration 0002, as basis points.
+SEED_RATES_0009: tuple[tuple[str, str, int], ...] = (
+    # ECB main refinancing rate: 0.05 % from 10 September 2014 (in force on 1 January 2016), and the
+    # rate in force on the first day of each half-year since the last change (2.15 % since 11 June
+    # 2025), which tells relance those half-years are known.
+    ("ecb", "2014-09-10", 5),
+    ("ecb", "2025-07-01", 215),
+    ("ecb", "2026-01-01", 215),
+    # French legal interest rate, "autres cas" (arrêtés of the Ministry of the Economy, each half-year)
+    ("legal_pro", "2019-01-01", 86),
+    ("legal_pro", "2019-07-01", 87),
+    ("legal_pro", "2020-01-01", 87),
+    ("legal_pro", "2020-07-01", 84),
+    ("legal_pro", "2021-01-01", 79),
+    ("legal_pro", "2021-07-01", 76),
+    # French legal interest rate, creditor is a private person
+    ("legal_private", "2019-01-01", 340),
+    ("legal_private", "2019-07-01", 326),
+    ("legal_private", "2020-01-01", 315),
+    ("legal_private", "2020-07-01", 311),
+    ("legal_private", "2021-01-01", 314),
+    ("legal_private", "2021-07-01", 312),
+    # Belgian legal interest rate (law of 5 May 1865, published each January in the Moniteur belge)
+    ("legal_be", "2019-01-01", 200),
+    ("legal_be", "2020-01-01", 175),
+    ("legal_be", "2021-01-01", 150),
+    ("legal_be", "2022-01-01", 150),
+    ("legal_be", "2023-01-01", 225),
+    ("legal_be", "2024-01-01", 575),
+    ("legal_be", "2025-01-01", 450),
+    ("legal_be", "2026-01-01", 450),
+)
+
+
 if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES
         or migrations.migrations_table != MIGRATIONS_TABLE):
     raise ImportError("store/versions.py must list the migrations of store/schema.py, in order, and their table")

@@ -17,5 +17,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0006_calls",
     "0007_sessions",
     "0008_credits_and_waivers",
+    "0009_law",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)

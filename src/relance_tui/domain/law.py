@@ -1,0 +1,178 @@
+"""Which law a debtor's invoices follow, and the rules that differ between them.
+
+A debtor falls under one of four regimes: (country FR or BE) x (business "b2b" or consumer "b2c").
+Its ``country`` column chooses (issue 13, item 1); a debtor in another country, or with none, follows
+the office's country: the contract of a seller established there is governed by its law unless the
+parties chose another (Rome I regulation 593/2008, art. 4.1.a for a sale of goods, 4.1.b for
+services), and that is the law the office's own terms of sale are written for.
+
+Everything here is data or a pure function; the store reads the debtor and asks here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from relance_tui.domain.calendar import OfficeCalendar
+
+COUNTRIES = ("FR", "BE")
+SEGMENTS = ("b2b", "b2c")
+
+
+@dataclass(frozen=True)
+class Regime:
+    country: str  # FR or BE
+    segment: str  # b2b or b2c
+    label: str
+    timezone: str  # the debtor's local time, for the calling hours
+    limitation_years: int
+    limitation_basis: str  # the text that sets the period
+    court_step: str  # the last step of the dunning plan
+    penalties_automatic: bool  # owed from the day after the due date, without any reminder
+
+    @property
+    def key(self) -> str:
+        return f"{self.country.lower()}_{self.segment}"
+
+    @property
+    def consumer(self) -> bool:
+        return self.segment == "b2c"
+
+
+REGIMES: dict[tuple[str, str], Regime] = {
+    ("FR", "b2b"): Regime(
+        "FR", "b2b", "professionnel (France)", "Europe/Paris",
+        # C. com. L110-4: obligations between traders are time-barred after five years.
+        5, "C. com. art. L110-4 (5 ans entre commerçants)",
+        "Injonction de payer", True),
+    ("FR", "b2c"): Regime(
+        "FR", "b2c", "particulier (France)", "Europe/Paris",
+        # C. conso L218-2: a professional's action for goods or services sold to a consumer: two years.
+        2, "C. conso. art. L218-2 (2 ans contre un consommateur)",
+        "Injonction de payer", False),
+    ("BE", "b2b"): Regime(
+        "BE", "b2b", "entreprise (Belgique)", "Europe/Brussels",
+        # Old Civil Code art. 2262bis §1 (still in force: the new Civil Code has no book on limitation
+        # yet): personal actions are time-barred after ten years.
+        10, "C. civ. (ancien) art. 2262bis §1 (10 ans)",
+        # Judicial Code art. 1394/20 ff. (law of 19 October 2015): uncontested money debts between
+        # enterprises registered at the BCE, recovered through a bailiff without a judge.
+        "Recouvrement de dettes non contestées (art. 1394/20 C. jud.)", True),
+    ("BE", "b2c"): Regime(
+        "BE", "b2c", "consommateur (Belgique)", "Europe/Brussels",
+        # Old Civil Code art. 2272 al. 2: a trader's action for goods sold to private persons is
+        # time-barred after one year. Services to a consumer may run ten years (art. 2262bis), but the
+        # shorter period is the one that must never be missed, so relance warns against it.
+        1, "C. civ. (ancien) art. 2272 al. 2 (1 an, marchandises vendues à un particulier)",
+        # The procedure of art. 1394/20 Judicial Code is open only between enterprises registered at
+        # the BCE ("les particuliers ne peuvent invoquer cette procédure"); against a consumer the
+        # creditor summons before the justice of the peace (Judicial Code art. 590: up to 5,000 EUR).
+        "Citation devant le juge de paix", False),
+}
+
+
+def regime_for(country: str | None, segment: str, office_country: str = "FR") -> Regime:
+    """The regime of a debtor from its country column and segment (see the module's docstring)."""
+    code = (country or "").strip().upper()
+    if code not in COUNTRIES:
+        code = office_country if office_country in COUNTRIES else "FR"
+    if segment not in SEGMENTS:
+        raise ValueError(f"segment {segment!r}: attendu b2b ou b2c")
+    return REGIMES[(code, segment)]
+
+
+# -- Belgium, consumers: Code de droit économique, livre XIX (in force 1 September 2023) ---------------
+BE_CONSUMER_GRACE_DAYS = 14
+BE_CONSUMER_POSTED_START_BUSINESS_DAYS = 3
+# Later reminders: at most 7.50 EUR plus postage each (CDE art. XIX.4 §2) - for the dunning plan.
+BE_LATER_REMINDER_MAX_CENTS = 750
+# The damage clause's scale (CDE art. XIX.4 §1): (upper bound of the balance, fixed part, per mille of
+# the part above the previous bound); 2,000 EUR in all.
+BE_CONSUMER_INDEMNITY_CAP_CENTS = 2_000_00
+
+
+def be_consumer_indemnity(balance_cents: int) -> int:
+    """The most a damage clause may charge a Belgian consumer on a balance (CDE art. XIX.4 §1).
+
+    At most 20 EUR up to 150 EUR; 30 EUR plus 10 % of the part between 150.01 and 500 EUR; 65 EUR plus
+    5 % of the part above 500 EUR; never more than 2,000 EUR. Rounded half up to the cent.
+    """
+    if balance_cents <= 0:
+        return 0
+    if balance_cents <= 150_00:
+        return 20_00
+    if balance_cents <= 500_00:
+        return 30_00 + (10 * (balance_cents - 150_00) + 50) // 100
+    return min(BE_CONSUMER_INDEMNITY_CAP_CENTS, 65_00 + (5 * (balance_cents - 500_00) + 50) // 100)
+
+
+def be_consumer_grace_end(sent_on: dt.date, channel: str, calendar: OfficeCalendar) -> dt.date:
+    """The last day of the 14 days a Belgian consumer has after the free first reminder (CDE XIX.2 §1).
+
+    The period runs "à compter du troisième jour ouvrable qui suit l'envoi du rappel sur papier ou à
+    compter du jour qui suit l'envoi du rappel par voie électronique"; it counts 14 calendar days, its
+    first day included (the FPS Economy's example: an email sent on 1 October, the period runs from 2 to
+    15 October). Nothing may be charged up to and including this day.
+    """
+    if channel == "email":
+        first = sent_on + dt.timedelta(days=1)
+    elif channel in ("letter", "registered", "post"):
+        first = calendar.add_business_days(sent_on, BE_CONSUMER_POSTED_START_BUSINESS_DAYS)
+    else:
+        raise ValueError(f"canal du premier rappel {channel!r} : attendu email ou courrier")
+    return first + dt.timedelta(days=BE_CONSUMER_GRACE_DAYS - 1)
+
+
+# -- limitation ("prescription") --------------------------------------------------------------------
+# Warn this many days before an invoice's limitation date (a list marker, queue priority, the brief).
+LIMITATION_WARN_DAYS = (90, 30)
+
+
+@dataclass(frozen=True)
+class Limitation:
+    day: dt.date  # the last day to act: the claim is time-barred the day after
+    reason: str  # what it counts from, in French: "5 ans depuis la livraison du 03/02/2024"
+
+
+def limitation(regime: Regime, *, issue_date: dt.date, delivery_date: dt.date | None = None,
+               acknowledgements: Iterable[tuple[dt.date, str]] = ()) -> Limitation:
+    """When an invoice becomes time-barred, and why.
+
+    The period runs from delivery or performance (Cass. com. 26 Feb 2020 n° 18-25.036; Civ. 1re 19 May
+    2021 n° 20-12.520), else from the issue date, which is never after it; never from the due date.
+    An acknowledgement of the debt (a written promise, a payment plan, a part-payment: C. civ. 2240;
+    old Belgian C. civ. 2248) made before the period ran out interrupts it, and a new period of the same
+    length starts (C. civ. 2231). One made after it ran out revives nothing. ``acknowledgements`` are
+    (day, what) pairs, ``what`` in French ("paiement partiel").
+    """
+    years = regime.limitation_years
+    if delivery_date is not None:  # before the invoice, or after it (an invoice issued in advance)
+        start, what = delivery_date, f"la livraison du {delivery_date:%d/%m/%Y}"
+    else:
+        start, what = issue_date, f"la facture du {issue_date:%d/%m/%Y}"
+    end = _add_years(start, years)
+    for day, label in sorted(acknowledgements):
+        if start < day <= end:
+            start, what, end = day, f"{label} du {day:%d/%m/%Y} (interruption)", _add_years(day, years)
+    return Limitation(end, f"{years} an{'s' if years > 1 else ''} depuis {what}")
+
+
+def limitation_warning(day: dt.date, as_of: dt.date) -> str | None:
+    """A short French warning when ``day`` (a limitation date) is near or past; None when far."""
+    left = (day - as_of).days
+    if left < 0:
+        return f"prescrite depuis le {day + dt.timedelta(days=1):%d/%m/%Y}"
+    if left <= LIMITATION_WARN_DAYS[-1]:
+        return f"prescription dans {left} j ({day:%d/%m/%Y})"
+    if left <= LIMITATION_WARN_DAYS[0]:
+        return f"prescription le {day:%d/%m/%Y}"
+    return None
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February: the period ends on 28 February (C. civ. 2229: last day of the term)
+        return day.replace(year=day.year + years, day=28)
