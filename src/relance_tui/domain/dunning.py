@@ -2,8 +2,10 @@
 
 Steps by offset from the due date (DOMAIN.md): courtesy notice J-8, first
 reminder J+1 to J+3, phone call J+8, reminder letter J+15, formal notice J+30,
-then court (injonction de payer). A pending promise or a dispute takes
-precedence over the plan.
+then court: the debtor's regime names it (domain/law.py: injonction de payer in
+France, the uncontested-debt procedure between Belgian enterprises, a summons
+before the justice of the peace for a Belgian consumer). A pending promise or a
+dispute takes precedence over the plan.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ class NextAction:
 
 
 def next_action(due_date: dt.date, as_of: dt.date, *, promise_due: dt.date | None = None,
-                disputed: bool = False) -> NextAction:
-    """What to do next about an invoice due on ``due_date``, seen on ``as_of``."""
+                disputed: bool = False, court_step: str | None = None) -> NextAction:
+    """What to do next about an invoice due on ``due_date``, seen on ``as_of``.
+
+    ``court_step`` names the last step for the debtor's regime (default: the French injonction de payer).
+    """
     if disputed:
         return NextAction("Litige à traiter", None)
     if promise_due is not None:
@@ -48,7 +53,9 @@ def next_action(due_date: dt.date, as_of: dt.date, *, promise_due: dt.date | Non
             return NextAction(f"Promesse au {promise_due:%d/%m}", check)
         return NextAction("Promesse non tenue : rappeler", None)
     days = (as_of - due_date).days
+    last = court_step or PLAN[-1].label
     for step in PLAN:
         if days <= step.offset:
-            return NextAction(step.label, due_date + dt.timedelta(days=step.offset))
-    return NextAction(PLAN[-1].label, None)  # past every step: the last one is due now
+            label = last if step is PLAN[-1] else step.label
+            return NextAction(label, due_date + dt.timedelta(days=step.offset))
+    return NextAction(last, None)  # past every step: the last one is due now

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from relance_tui.domain.dates import Bucket, bucket_for
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures, InvoiceTerms, figures_of
@@ -164,6 +165,7 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
     figs = ledger_figures(store, invoices, as_of, rates, country=country)
     rows: dict[int, AgedDebtor] = {}
     pens: dict[int, list[tuple[LedgerInvoice, Figures]]] = {}
+    court_steps: dict[int, str] = {}
     for inv in invoices:
         if inv.outstanding or inv.unapplied_credit_cents:
             row = rows.get(inv.debtor_id)
@@ -181,6 +183,7 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
             row.unapplied_credit_cents += inv.unapplied_credit_cents
         if inv.amount_cents > 0:
             pens.setdefault(inv.debtor_id, []).append((inv, figs[inv.id]))
+        court_steps.setdefault(inv.debtor_id, regime_for(inv.country, inv.terms.segment, country).court_step)
     for debtor_id, row in rows.items():
         for inv, fig in pens.get(debtor_id, ()):
             if fig.waived:
@@ -203,5 +206,6 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
             row.next_action = IN_CREDIT_ACTION  # the card's "créditeur": not chased
         else:
             row.next_action = action_label(row.oldest_due, as_of, promise_due=promises.get(debtor_id),
-                                           scheduled=scheduled.get(debtor_id), disputed=row.all_disputed, tz=tz)
+                                           scheduled=scheduled.get(debtor_id), disputed=row.all_disputed, tz=tz,
+                                           court_step=court_steps.get(debtor_id))
     return sorted(rows.values(), key=lambda r: (r.name.casefold(), r.debtor_id))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import next_action
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.text import fold
 from relance_tui.store.claims import holders
@@ -191,12 +192,14 @@ def scheduled_label(kind: str, due_at: str, label: str, tz: str = "Europe/Paris"
 
 
 def action_label(oldest_due: dt.date, as_of: dt.date, *, promise_due: dt.date | None,
-                 scheduled: tuple[str, str, str] | None, disputed: bool, tz: str = "Europe/Paris") -> str:
+                 scheduled: tuple[str, str, str] | None, disputed: bool, tz: str = "Europe/Paris",
+                 court_step: str | None = None) -> str:
     """A debtor's next action as the list shows it: the one a call set (unless every invoice is disputed),
-    else the dunning plan's for its oldest outstanding invoice (also used by the aged balance)."""
+    else the dunning plan's for its oldest outstanding invoice (also used by the aged balance);
+    ``court_step`` is its regime's last step (domain/law.py)."""
     if scheduled is not None and not disputed:
         return scheduled_label(*scheduled, tz)
-    return next_action(oldest_due, as_of, promise_due=promise_due, disputed=disputed).label
+    return next_action(oldest_due, as_of, promise_due=promise_due, disputed=disputed, court_step=court_step).label
 
 
 def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Rates,
@@ -229,7 +232,8 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         due_day = dt.date.fromisoformat(due)
         pen = figs[inv_id].penalty_cents
         key = debtor_id if query.per_debtor else inv_id
-        groups.setdefault(key, []).append((inv_id, debtor_id, name, number, due_day, amount - paid, pen, status))
+        groups.setdefault(key, []).append((inv_id, debtor_id, name, number, due_day, amount - paid, pen, status,
+                                           regime_for(r[11], r[8], country).court_step))
     rows = []
     for key in keys:
         items = groups.get(key)
@@ -244,7 +248,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
         label = action_label(oldest[4], query.as_of, promise_due=promises.get(debtor_id),
-                             scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz)
+                             scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz, court_step=oldest[8])
         holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
                                penalty_cents, status, contacts.get(debtor_id), label,
