@@ -120,6 +120,7 @@ class DebtorCard:
     contract_rate_bp: int | None = None
     formal_notice_date: str | None = None
     allocations: list[CardAllocation] = field(default_factory=list)
+    country: str | None = None  # the debtor's country column: with the segment, it chooses the law (domain/law)
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -214,7 +215,7 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
         "ORDER BY s.status = 'open' DESC, s.id DESC", [debtor_id]).fetchall()]
     return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
                       disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice,
-                      allocations=allocations)
+                      allocations=allocations, country=debtor_country)
 
 
 def add_note(store: Store, debtor_id: int, text: str) -> int:
