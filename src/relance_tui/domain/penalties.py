@@ -55,6 +55,12 @@ RATE_KIND_LABELS = {
 # published each half-year (C. mon. fin. L313-2), the Belgian legal rate each calendar year (law of
 # 5 May 1865, art. 2, as amended: published in the Moniteur belge each January).
 RATE_PERIOD_MONTHS = {"ecb": 6, "legal_pro": 6, "legal_private": 6, "legal_be": 12}
+# The tables a penalty reads (ecb: the business rate; legal_pro: a French consumer's interest and the floor
+# of a contract's rate; legal_be: a Belgian consumer's interest). legal_private (a creditor who is a private
+# person) is kept for information: no penalty of relance uses it.
+NEEDED_RATE_KINDS = ("ecb", "legal_pro", "legal_be")
+RATE_KIND_SHORT = {"ecb": "BCE", "legal_pro": "légal FR", "legal_private": "légal FR particuliers",
+                   "legal_be": "légal BE"}
 
 
 def rate_period_start(kind: str, day: dt.date) -> dt.date:
@@ -236,11 +242,31 @@ def unconfirmed_rates(rates: Rates, day: dt.date, kinds: Iterable[str] = RATE_KI
     return out
 
 
+def rate_period_label(kind: str, day: dt.date, *, short: bool = False) -> str:
+    """The period of ``kind`` that holds ``day``, in words: "2e semestre 2026" ("2e sem. 2026"), "2027"."""
+    start = rate_period_start(kind, day)
+    if RATE_PERIOD_MONTHS.get(kind, 6) == 12:
+        return f"{start.year}"
+    return f"{'1er' if start.month == 1 else '2e'} {'sem.' if short else 'semestre'} {start.year}"
+
+
 def _unconfirmed_line(table: RateTable, day: dt.date) -> str:
-    start = rate_period_start(table.kind, day)
-    period = f"{start.year}" if RATE_PERIOD_MONTHS.get(table.kind, 6) == 12 else \
-        f"{'1er' if start.month == 1 else '2e'} semestre {start.year}"
-    return f"{RATE_KIND_LABELS[table.kind]} du {period} non saisi ({table.command(day)})"
+    of = "du" if RATE_PERIOD_MONTHS.get(table.kind, 6) == 6 else "de"  # "du 2e semestre 2026", "de 2027"
+    return f"{RATE_KIND_LABELS[table.kind]} {of} {rate_period_label(table.kind, day)} non saisi ({table.command(day)})"
+
+
+def missing_rates_marker(rates: Rates, day: dt.date, kinds: Iterable[str] = NEEDED_RATE_KINDS) -> str:
+    """A short line for the title bar: "Taux à saisir : BCE, légal FR 2e sem. 2026"; "" when all were entered.
+
+    Tables missing the same period share it: "BCE, légal FR 2e sem. 2027, légal BE 2027".
+    """
+    by_period: dict[str, list[str]] = {}
+    for kind in kinds:
+        if not getattr(rates, kind).confirmed(day):
+            by_period.setdefault(rate_period_label(kind, day, short=True), []).append(RATE_KIND_SHORT[kind])
+    if not by_period:
+        return ""
+    return "Taux à saisir : " + ", ".join(f"{', '.join(names)} {period}" for period, names in by_period.items())
 
 
 def compute_penalty(
