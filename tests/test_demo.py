@@ -37,16 +37,27 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path, demo_store):
 
 
 def test_identifiers_contacts_and_phones(demo_store):
-    for siren, siret, kind in q(demo_store, "SELECT siren, siret, kind FROM debtors"):
-        if kind == "company":
-            assert siren_valid(siren) and siret_valid(siret) and siret.startswith(siren)
+    for siren, siret, number, kind, country in q(
+            demo_store, "SELECT siren, siret, enterprise_number, kind, country FROM debtors"):
+        if kind == "company" and country == "FR":
+            assert siren_valid(siren) and siret_valid(siret) and siret.startswith(siren) and number is None
+        elif kind == "company":  # Belgian: a BCE number, its last two digits 97 - (first eight mod 97)
+            assert country == "BE" and siren is None and len(number) == 10 and number[0] == "0"
+            assert int(number[8:]) == 97 - int(number[:8]) % 97
         else:
-            assert siren is None
+            assert siren is None and number is None
     assert q(demo_store, "SELECT COUNT(*) FROM debtors d WHERE NOT EXISTS "
                          "(SELECT 1 FROM contacts c WHERE c.debtor_id = d.id)")[0][0] == 0
-    for (phone,) in q(demo_store, "SELECT phone FROM contacts"):
-        assert len(phone) == 14 and phone[0] == "0"
+    for phone, country in q(demo_store, "SELECT c.phone, d.country FROM contacts c JOIN debtors d ON d.id = c.debtor_id"):
+        assert phone[0] == "0" and len(phone) == (14 if country == "FR" else 12)
     assert q(demo_store, "SELECT COUNT(DISTINCT segment) FROM debtors")[0][0] == 2
+    # the four regimes are there, and the acts their figures rest on
+    assert q(demo_store, "SELECT COUNT(DISTINCT country || segment) FROM debtors")[0][0] == 4
+    assert q(demo_store, "SELECT COUNT(*) FROM legal_acts a JOIN debtors d ON d.id = a.debtor_id "
+                         "WHERE a.kind = 'first_reminder' AND NOT (d.country = 'BE' AND d.segment = 'b2c')")[0][0] == 0
+    assert q(demo_store, "SELECT COUNT(*) FROM legal_acts l JOIN events e ON e.id = l.event_id "
+                         "WHERE e.outcome <> l.kind AND NOT (l.kind = 'first_reminder' AND e.outcome = 'reminder_1')"
+                         )[0][0] == 0
 
 
 def test_invoice_amounts_statuses_and_payments_agree(demo_store):

@@ -76,6 +76,12 @@ CITIES = (
     ("Clermont-Ferrand", "63000", "04"), ("Limoges", "87000", "05"), ("Orléans", "45000", "02"),
     ("Caen", "14000", "02"), ("Metz", "57000", "03"), ("Brest", "29200", "02"), ("Pau", "64000", "05"),
 )
+# Belgian debtors (about one in seven): French-speaking cities, their postcodes and phone area codes.
+BE_CITIES = (
+    ("Bruxelles", "1000", "02"), ("Liège", "4000", "04"), ("Namur", "5000", "081"), ("Charleroi", "6000", "071"),
+    ("Mons", "7000", "065"), ("Wavre", "1300", "010"), ("Tournai", "7500", "069"), ("Arlon", "6700", "063"),
+)
+BE_SHARE = 0.15
 STREETS = (
     "rue de la République", "avenue Jean Jaurès", "boulevard Victor Hugo", "rue Pasteur",
     "place de la Mairie", "rue du Général de Gaulle", "chemin des Vignes", "rue des Écoles",
@@ -133,6 +139,12 @@ class _Inv:
 class _Builder:
     def __init__(self, seed: int, today: dt.date, size: DemoSize, tz: str):
         self.rng = random.Random(seed)
+        # a second stream for what came later (Belgian debtors), so that the first one, and every demo
+        # figure drawn from it, stays what it was for a given seed
+        self.rng_be = random.Random(seed * 7_919 + 32)
+        self.enterprise_numbers: dict[int, str] = {}
+        # legal acts: (index in self.events, debtor id, invoice id, kind, day, channel)
+        self.acts: list[tuple[int, int, int, str, str, str]] = []
         self.today = today
         self.size = size
         self.tz = ZoneInfo(tz)
@@ -248,6 +260,28 @@ class _Builder:
                     "" if person else mobile, email, int(releases), "", self.created, self.created, "demo", 1,
                 ))
 
+    def make_some_belgian(self) -> None:
+        """About one debtor in seven lives in Belgium: Belgian city and phones, an enterprise number (BCE)
+        for a company instead of SIREN/SIRET; its invoices follow Belgian law (domain/law.py)."""
+        rng = self.rng_be
+        phones: dict[int, str] = {}
+        for n, d in enumerate(self.debtors):
+            if rng.random() >= BE_SHARE:
+                continue
+            city, postcode, prefix = rng.choice(BE_CITIES)
+            if d[3] == "company":
+                body = rng.randint(2_000_000, 9_999_999)  # 0 and seven digits: 0xxx.xxx.xxx
+                self.enterprise_numbers[d[0]] = f"{body:08d}{97 - body % 97:02d}"
+            self.debtors[n] = (*d[:5], None, None, d[7], postcode, city, "BE", *d[11:])
+            phones[d[0]] = prefix
+        for n, c in enumerate(self.contacts):
+            prefix = phones.get(c[1])
+            if prefix is not None:
+                digits = f"{rng.randint(0, 10 ** (9 - len(prefix)) - 1):0{9 - len(prefix)}d}"  # nine digits in all
+                local = (f"{prefix} {digits[:3]} {digits[3:5]} {digits[5:]}" if len(prefix) == 2
+                         else f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:]}")
+                self.contacts[n] = (*c[:4], local, "", *c[6:])
+
     # -- invoices and payments ------------------------------------------------------
     def build_invoices(self) -> None:
         rng = self.rng
@@ -333,6 +367,7 @@ class _Builder:
         promise_id = 0
         for debtor in self.debtors:
             debtor_id, manager = debtor[0], debtor[13]
+            be_consumer = debtor[10] == "BE" and debtor[4] == "b2c"
             invs = by_debtor.get(debtor_id, [])
             for inv in invs:
                 for day, cents, ref in inv.payments:
@@ -348,17 +383,20 @@ class _Builder:
                 unpaid_then = inv.paid_date is None or (inv.paid_date - inv.due).days > 3
                 if late > 3 and unpaid_then:
                     day = self.past_day(inv.due + dt.timedelta(days=1), inv.due + dt.timedelta(days=3))
-                    self.event(self.work_instant(day), debtor_id, "email", self.agent(manager), direction="out",
-                               outcome="reminder_1", notes=EMAIL_TEXTS[1][1], invoices=(inv.id,))
+                    k = self.event(self.work_instant(day), debtor_id, "email", self.agent(manager), direction="out",
+                                   outcome="reminder_1", notes=EMAIL_TEXTS[1][1], invoices=(inv.id,))
+                    if be_consumer:  # the free first reminder of CDE art. XIX.2: its 14 days start tomorrow
+                        self.acts.append((k, debtor_id, inv.id, "first_reminder", day.isoformat(), "email"))
                 if late > 15 and (inv.paid_date is None or (inv.paid_date - inv.due).days > 15):
                     day = self.past_day(inv.due + dt.timedelta(days=15), inv.due + dt.timedelta(days=18))
                     self.event(self.work_instant(day), debtor_id, "letter", self.agent(manager), direction="out",
                                outcome="reminder_letter", notes="Lettre de relance envoyée.", invoices=(inv.id,))
                 if late > 45 and inv.paid_date is None and rng.random() < 0.5:
                     day = self.past_day(inv.due + dt.timedelta(days=30), inv.due + dt.timedelta(days=35))
-                    self.event(self.work_instant(day), debtor_id, "letter", self.agent(manager), direction="out",
-                               outcome="formal_notice", notes="Mise en demeure envoyée en recommandé AR.",
-                               invoices=(inv.id,))
+                    k = self.event(self.work_instant(day), debtor_id, "letter", self.agent(manager),
+                                   direction="out", outcome="formal_notice",
+                                   notes="Mise en demeure envoyée en recommandé AR.", invoices=(inv.id,))
+                    self.acts.append((k, debtor_id, inv.id, "formal_notice", day.isoformat(), "registered"))
                 if inv.status == "disputed":
                     category, reason = rng.choice(DISPUTE_REASONS)
                     day = self.past_day(inv.due + dt.timedelta(days=8), inv.due + dt.timedelta(days=10))
@@ -488,6 +526,12 @@ class _Builder:
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            ((p[0], p[1], new_id[self.promise_event_index[p[0]]], *p[2:]) for p in self.promises))
         ex("INSERT INTO promise_invoices (promise_id, invoice_id) VALUES (?, ?)", self.promise_links)
+        ex("UPDATE debtors SET enterprise_number = ? WHERE id = ?",
+           ((number, debtor_id) for debtor_id, number in self.enterprise_numbers.items()))
+        ex("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, event_id, agent, at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+           ((debtor_id, inv_id, kind, day, channel, new_id[k], self.events[k][5], self.events[k][0])
+            for k, debtor_id, inv_id, kind, day, channel in self.acts))
         put_setting(db, "demo", {"seed": seed, "today": self.today.isoformat(), "size": self.size.name},
                     at=self.instant(self.today, 0))
         refresh_search(db)
@@ -526,6 +570,7 @@ def build_demo(
     builder = _Builder(seed, today, SIZES[size], tz)
     progress("débiteurs et contacts")
     builder.build_debtors()
+    builder.make_some_belgian()
     progress("factures et paiements")
     builder.build_invoices()
     progress("historique des relances")
