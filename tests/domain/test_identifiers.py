@@ -1,4 +1,12 @@
-from relance_tui.domain.identifiers import format_siren, luhn_check_digit, siren_valid, siret_valid
+from relance_tui.domain.identifiers import (
+    bce_valid,
+    format_bce,
+    format_siren,
+    luhn_check_digit,
+    normalise_bce,
+    siren_valid,
+    siret_valid,
+)
 
 
 def test_known_siren_and_siret():
@@ -22,3 +30,23 @@ def test_la_poste_siret_rule():
 
 def test_format_siren():
     assert format_siren("732829320") == "732 829 320"
+
+
+def test_belgian_enterprise_numbers():
+    # Odoo SA's published number (BE0477472701): 97 - (04774727 mod 97) = 97 - 96 = 01
+    assert bce_valid("0477.472.701")
+    assert bce_valid("BE0477472701") and bce_valid("BE 0477 472 701")  # the VAT number is the same digits
+    assert bce_valid("0428.759.497")  # 04287594 mod 97 = 0: the check digits are 97, never 00
+    assert bce_valid("0123456749")  # 97 - (01234567 mod 97) = 97 - 48 = 49
+    assert not bce_valid("0477.472.702")  # one digit off
+    assert not bce_valid("0123456748")
+    assert not bce_valid("2123456791")  # 97 - (21234567 mod 97) = 91, but the first digit must be 0 or 1
+    assert not bce_valid("012345674")  # nine digits: read as 0012345674, whose check digits would be 25
+    assert not bce_valid("") and not bce_valid("BE")
+
+
+def test_enterprise_number_written_the_bce_way():
+    assert normalise_bce("BE 0123.456.749") == "0123456749"
+    assert normalise_bce("123.456.749") == "0123456749"  # the old nine-digit writing
+    assert format_bce("BE0123456749") == format_bce("0123456749") == "0123.456.749"
+    assert format_bce("12") == "12"

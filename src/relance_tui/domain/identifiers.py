@@ -1,4 +1,6 @@
-"""French company identifiers: SIREN (9 digits) and SIRET (14), Luhn-checked."""
+"""Company identifiers: French SIREN (9 digits) and SIRET (14), Luhn-checked; the Belgian enterprise number
+(BCE/KBO, 10 digits, 97-modulus check digits), checked by python-stdnum (``stdnum.be.vat``: the enterprise
+number is also the Belgian VAT number without its "BE"). Nothing else imports stdnum: its rules stay here."""
 
 from __future__ import annotations
 
@@ -42,3 +44,26 @@ def siret_valid(text: str) -> bool:
 def format_siren(siren: str) -> str:
     s = normalise_siren(siren)
     return f"{s[:3]} {s[3:6]} {s[6:9]}" if len(s) == 9 else siren
+
+
+# -- Belgium: the enterprise number (numéro d'entreprise BCE / ondernemingsnummer KBO) -------------------
+# Ten digits, the first 0 or 1; the last two are 97 - (the first eight mod 97). Written 0123.456.749; the
+# VAT number is the same with "BE" in front; older documents give nine digits (a leading 0 implied).
+def normalise_bce(text: str) -> str:
+    """'BE 0123.456.749', '(0)123456749', '123456749' -> '0123456749' (not checked: see ``bce_valid``)."""
+    from stdnum.be import vat  # imported when first needed: most offices never see a Belgian number
+
+    return vat.compact(text or "")
+
+
+def bce_valid(text: str) -> bool:
+    """A Belgian enterprise number, in any usual writing (dots, spaces, a "BE" prefix), with right check digits."""
+    from stdnum.be import vat
+
+    return bool(text) and vat.is_valid(text)
+
+
+def format_bce(number: str) -> str:
+    """'0123456749' -> '0123.456.749', the way the BCE/KBO writes it; anything else is returned as is."""
+    s = normalise_bce(number)
+    return f"{s[:4]}.{s[4:7]}.{s[7:]}" if len(s) == 10 and s.isdigit() else number
