@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from relance_tui.domain.identifiers import format_siren
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.priority import PROFILE_LABELS
 from relance_tui.domain.vocabulary import (
@@ -167,7 +168,9 @@ class DebtorScreen(Survives, Screen):
         tz = settings.office.timezone
         self.sub_title = line(card.name)
         ident: list[Content | str] = [
-            styled((card.name, "bold"), f"  ({'particulier' if card.segment == 'b2c' else 'professionnel'})")]
+            # the law its invoices follow (domain/law.py): "particulier (France)", "entreprise (Belgique)"...
+            styled((card.name, "bold"),
+                   f"  ({regime_for(card.country, card.segment, settings.office.country).label})")]
         if card.code or card.siren:
             ident.append(" · ".join(x for x in (f"code {card.code}" if card.code else "",
                                                   f"SIREN {format_siren(card.siren)}" if card.siren else "") if x))
