@@ -1,7 +1,9 @@
+import datetime as dt
 import sqlite3
 import threading
 
 import pytest
+import time_machine
 
 from relance_tui import cli
 from relance_tui.store import open_store
@@ -43,10 +45,15 @@ def test_demo_refuses_data_then_force_recreates(tmp_path, capsys):
         assert conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()[0].count('"seed": 4') == 1
 
 
+# a day whose half-year has every rate entered (doctor fails on a missing one: tests/test_cli_rates.py)
+RATES_ENTERED = dt.datetime(2026, 5, 15, 9, 0, tzinfo=dt.timezone.utc)
+
+
 def test_doctor_reports_paths_journal_schema_integrity_hosts(tmp_path, capsys):
     db = tmp_path / "relance.db"
     run(capsys, "--db", str(db), "init")
-    code, out, _ = run(capsys, "--db", str(db), "doctor")
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0
     from relance_tui.store.schema import LATEST_VERSION
 
@@ -59,7 +66,8 @@ def test_doctor_names_key_identifiers_that_do_nothing(tmp_path, capsys, isolated
     db = tmp_path / "relance.db"
     run(capsys, "--db", str(db), "init")
     (isolated_env / "config.toml").write_text('[keys]\n"overdue.fitler" = "ctrl+f"\n"app.refresh" = "f5"\n')
-    code, out, _ = run(capsys, "--db", str(db), "doctor")
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0
     assert "[keys] : 2 touche(s) redéfinie(s) ; identifiant(s) inconnu(s), sans effet : overdue.fitler" in out
 

@@ -163,7 +163,28 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         mark = " (cette machine)" if h.hostname == store.hostname else ""
         # host names and logins come from the shared database: printed as text, never as terminal codes
         print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
-    return 0 if ok else 1
+    missing = _doctor_rates(store, office_today(settings))
+    return 0 if ok and not missing else 1
+
+
+def _doctor_rates(store, today: dt.date) -> list[str]:  # noqa: ANN001 - a Store
+    """The rates of the period in force that nobody entered: printed with their command; the needed ones
+    returned (doctor fails on them; the legal rate for private creditors is only a warning)."""
+    from relance_tui.domain.penalties import NEEDED_RATE_KINDS, RATE_KINDS, unconfirmed_rates
+    from relance_tui.store.queries import load_rates
+
+    rates = load_rates(store)
+    missing = unconfirmed_rates(rates, today, NEEDED_RATE_KINDS)
+    other = unconfirmed_rates(rates, today, [k for k in RATE_KINDS if k not in NEEDED_RATE_KINDS])
+    print(f"Taux en vigueur au {today:%d/%m/%Y} : {'à compléter' if missing else 'saisis'}")
+    for entry in missing:
+        print(f"  [À SAISIR] {entry}")
+    for entry in other:
+        print(f"  [attention] {entry} ; pour information, aucune pénalité ne s'en sert")
+    if missing:
+        print("  Les pénalités de cette période reprennent le dernier taux saisi et sont « à confirmer » "
+              "jusqu'à sa saisie.")
+    return missing
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -234,6 +255,16 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{RATE_KIND_LABELS[r.kind]} ({r.kind.replace('_', '-')}) :")
         print(f"  depuis le {dt.date.fromisoformat(r.valid_from):%d/%m/%Y}  {format_rate(r.basis_points):>9}"
               f"  ({r.source})")
+    from relance_tui.domain.penalties import RATE_KINDS, Rates, unconfirmed_rates
+
+    today = office_today(settings)
+    todo = unconfirmed_rates(Rates.from_rows((r.kind, dt.date.fromisoformat(r.valid_from), r.basis_points)
+                                             for r in list_rates(store)), today,
+                             [args.kind.replace("-", "_")] if args.kind else RATE_KINDS)
+    if todo:
+        print(f"À saisir pour la période en vigueur au {today:%d/%m/%Y} (le dernier taux est repris d'ici là) :")
+        for entry in todo:
+            print(f"  {entry}")
     return 0
 
 
