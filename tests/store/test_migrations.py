@@ -13,6 +13,7 @@ from relance_tui.errors import (
     SchemaTooNew,
 )
 from relance_tui.store import open_store
+from relance_tui.domain.law import regime_for
 from relance_tui.store.schema import LATEST_VERSION, MIGRATION_NAMES, SEED_RATES, SEED_RATES_0009, migrations
 from tests.helpers import remove_tree, run_as_other_user, world_readable_dir
 
@@ -42,6 +43,22 @@ def test_migrates_from_each_earlier_version_keeping_data(db_path, stop_index):
     s = open_store(db_path, agent="marie")
     assert s.applied_migrations() == list(MIGRATION_NAMES)
     assert s.db.execute("SELECT name FROM debtors").fetchall() == [("Garage Martin",)]
+    s.close()
+
+
+def test_a_debtors_default_country_becomes_unknown_and_follows_the_office(db_path):
+    """Before 0009 nothing wrote debtors.country: its 'FR' was a default, which must not make a Belgian
+    office's debtors French when the country starts to choose the law."""
+    db_path.parent.mkdir(parents=True)
+    raw = Database(sqlite3.connect(db_path, isolation_level=None))
+    migrations.apply(raw, stop_before="0009_law")
+    raw.execute("INSERT INTO debtors (name, segment, created_at, updated_at) VALUES ('Dupont', 'b2c', 'x', 'x')")
+    raw.close()
+    s = open_store(db_path, agent="marie")
+    country, segment = s.db.execute("SELECT country, segment FROM debtors").fetchone()
+    assert country == ""
+    assert regime_for(country, segment, "BE").key == "be_b2c"
+    assert regime_for(country, segment, "FR").key == "fr_b2c"
     s.close()
 
 

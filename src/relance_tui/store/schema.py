@@ -430,6 +430,10 @@ def m0009_law(db: Database) -> None:
     """What the law of each debtor needs (issue 13).
 
     - ``debtors.enterprise_number``: a Belgian enterprise number (BCE/KBO, ten digits), beside SIREN/SIRET.
+    - ``debtors.country`` now chooses the debtor's law (domain/law.regime_for). Until this migration nothing
+      ever wrote it: every 'FR' in it is the column's default, not a fact, and a Belgian office's debtors
+      would suddenly follow French law. It becomes '' (unknown: the office's country applies) until an
+      import gives it.
     - ``invoices.delivery_date``: delivery or performance, where the export gives it: the limitation
       period runs from it (else from the issue date, never from the due date).
     - ``legal_acts``: what the law attaches an effect to, one row per invoice it covers: a formal notice
@@ -456,6 +460,7 @@ def m0009_law(db: Database) -> None:
 
 _LAW_SCHEMA = """
 ALTER TABLE debtors ADD COLUMN enterprise_number TEXT;
+UPDATE debtors SET country = '';
 CREATE INDEX debtors_enterprise_number ON debtors (enterprise_number) WHERE enterprise_number IS NOT NULL;
 ALTER TABLE invoices ADD COLUMN delivery_date TEXT;
 CREATE TABLE legal_acts (
