@@ -7,7 +7,6 @@ from relance_tui.domain.dates import (
     bucket_for,
     days_late,
     half_year_start,
-    limitation_date,
     next_business_day,
     next_half_year_start,
 )
@@ -35,15 +34,6 @@ def test_half_years():
     assert half_year_start(D(2026, 7, 1)) == D(2026, 7, 1)
     assert next_half_year_start(D(2026, 2, 3)) == D(2026, 7, 1)
     assert next_half_year_start(D(2026, 12, 31)) == D(2027, 1, 1)
-
-
-def test_limitation_dates():
-    assert limitation_date(D(2026, 3, 15), "b2b") == D(2031, 3, 15)
-    assert limitation_date(D(2026, 3, 15), "b2c") == D(2028, 3, 15)
-    # 29 February falls back to the 28th in a common year
-    assert limitation_date(D(2024, 2, 29), "b2c") == D(2026, 2, 28)
-    with pytest.raises(ValueError, match="b2b ou b2c"):
-        limitation_date(D(2026, 1, 1), "b2x")
 
 
 def test_next_business_day_skips_weekends_and_holidays():

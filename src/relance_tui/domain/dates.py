@@ -1,4 +1,4 @@
-"""Days late, aging buckets, limitation dates, business days."""
+"""Days late, aging buckets, business days (limitation dates: domain/law.py)."""
 
 from __future__ import annotations
 
@@ -67,25 +67,6 @@ def half_year_start(day: dt.date) -> dt.date:
 def next_half_year_start(day: dt.date) -> dt.date:
     start = half_year_start(day)
     return dt.date(start.year, 7, 1) if start.month == 1 else dt.date(start.year + 1, 1, 1)
-
-
-LIMITATION_YEARS = {"b2b": 5, "b2c": 2}
-
-
-def limitation_date(due: dt.date, segment: str) -> dt.date:
-    """Last day to act before the claim is time-barred ("prescription").
-
-    Five years between businesses (C. com. L110-4), two years against a
-    consumer (C. conso L218-2), counted from the due date.
-    """
-    try:
-        years = LIMITATION_YEARS[segment]
-    except KeyError:
-        raise ValueError(f"segment {segment!r}: attendu b2b ou b2c") from None
-    # imported here: the overdue list's start-up does not need dateutil
-    from dateutil.relativedelta import relativedelta
-
-    return due + relativedelta(years=years)
 
 
 def next_business_day(

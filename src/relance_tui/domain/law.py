@@ -125,6 +125,18 @@ def be_consumer_grace_end(sent_on: dt.date, channel: str, calendar: OfficeCalend
     return first + dt.timedelta(days=BE_CONSUMER_GRACE_DAYS - 1)
 
 
+# -- legal acts: the channels each may go by (store/acts.record_act checks them) ----------------------
+# A formal notice must show what it says and that it was received (C. civ. 1344: "une sommation ou un acte
+# portant interpellation suffisante"): a registered letter, a letter, or a copy handed over against a
+# signature. The Belgian free first reminder goes on paper or electronically (CDE XIX.2 §1), which decides
+# when its 14 days start (be_consumer_grace_end). An acknowledgement comes from the debtor, in any form.
+ACT_ALLOWED_CHANNELS: dict[str, tuple[str, ...]] = {
+    "formal_notice": ("registered", "letter", "hand"),
+    "first_reminder": ("email", "letter", "registered"),
+    "acknowledgement": ("", "email", "letter", "registered", "hand"),
+}
+
+
 # -- limitation ("prescription") --------------------------------------------------------------------
 # Warn this many days before an invoice's limitation date (a list marker, queue priority, the brief).
 LIMITATION_WARN_DAYS = (90, 30)

@@ -69,3 +69,19 @@ DISPUTE_CATEGORIES = {
 }
 
 CHANNELS = {"phone": "Téléphone", "email": "Email", "letter": "Courrier"}
+
+# Legal acts (table legal_acts, store/acts.py): what the law attaches an effect to.
+LEGAL_ACTS = {
+    "formal_notice": "Mise en demeure",
+    "first_reminder": "Premier rappel gratuit",
+    "acknowledgement": "Reconnaissance de dette",
+}
+# How an act was sent (a formal notice, a reminder) or received (an acknowledgement).
+ACT_CHANNELS = {
+    "registered": "lettre recommandée AR",
+    "letter": "courrier simple",
+    "email": "email",
+    "hand": "remise en main propre",
+}
+# What the debtor's acknowledgement was: each interrupts the limitation period (C. civ. 2240).
+ACKNOWLEDGEMENT_FORMS = {"written_promise": "promesse écrite", "payment_plan": "plan de paiement"}

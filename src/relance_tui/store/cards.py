@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from relance_tui.domain.dates import limitation_date
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.errors import NotFound
+from relance_tui.store.acts import limitations
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.models import Event
@@ -43,12 +44,13 @@ class CardInvoice:
     status: str
     days_late: int  # 0 on a credit note: it is never late
     penalty_cents: int | None  # in the totals: 0 once waived, None when not computable
-    limitation: dt.date
+    limitation: dt.date  # the last day to act before it is time-barred (store/acts.limitations)
     credited_cents: int = 0  # the part of paid_cents that credit notes relance applied make up
     credit_for: str | None = None  # a credit note: the invoice it names
     penalty_unknown: str | None = None  # why the penalty cannot be computed
     waived: bool = False  # a supervisor waived its penalties and indemnity
     paid_late: bool = False  # settled after its due date: its penalties are still owed
+    limitation_reason: str = ""  # what the limitation date counts from: "5 ans depuis la facture du 03/02/2024"
 
     @property
     def is_credit_note(self) -> bool:
@@ -185,19 +187,24 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
         "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
         "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
     rows = db.execute("SELECT id, number, issue_date, due_date, amount_cents, paid_cents, status, credited_cents, "
-                      "credit_for FROM invoices WHERE debtor_id = ? ORDER BY due_date, id", [debtor_id]).fetchall()
+                      "credit_for, delivery_date FROM invoices WHERE debtor_id = ? ORDER BY due_date, id",
+                      [debtor_id]).fetchall()
     figs = figures_of(store, [terms_from_row(r[0], r[4], r[5], r[3], r[6], ident[4], contract, notice,
                                                 debtor_country) for r in rows],
                       as_of, rates, country=country)
+    regime = regime_for(debtor_country, ident[4], country)
+    lims = limitations(db, [(r[0], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[9]) if r[9] else None, r[4],
+                             regime) for r in rows])
     invoices = []
-    for inv_id, number, issue, due, amount, paid, status, credited, credit_for in rows:
+    for inv_id, number, issue, due, amount, paid, status, credited, credit_for, _delivery in rows:
         due_day = dt.date.fromisoformat(due)
         fig = figs[inv_id]
         invoices.append(CardInvoice(inv_id, number, dt.date.fromisoformat(issue), due_day, amount, paid, status,
                                     (as_of - due_day).days if amount > 0 else 0, fig.penalty_cents,
-                                    limitation_date(due_day, ident[4]), credited_cents=credited,
+                                    lims[inv_id].day, credited_cents=credited,
                                     credit_for=credit_for, penalty_unknown=fig.unknown, waived=fig.waived,
-                                    paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False))
+                                    paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False,
+                                    limitation_reason=lims[inv_id].reason))
     allocations = [CardAllocation(*a) for a in db.execute(
         "SELECT c.number, i.number, p.day, p.amount_cents FROM payments p JOIN invoices c ON c.id = p.credit_note_id "
         "JOIN invoices i ON i.id = p.invoice_id WHERE p.debtor_id = ? AND p.kind = 'credit' ORDER BY p.day, p.id",

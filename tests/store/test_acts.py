@@ -1,0 +1,185 @@
+"""Legal acts (store/acts.py) and the limitation dates they move; dates and amounts worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from relance_tui.domain.calendar import OfficeCalendar
+from relance_tui.domain.law import be_consumer_grace_end
+from relance_tui.errors import NotFound
+from relance_tui.store.acts import near_limitations, record_act
+from relance_tui.store.cards import debtor_card, record_payment
+from relance_tui.store.queries import load_rates
+
+D = dt.date
+TODAY = D(2026, 11, 23)
+
+
+def add_debtor(store, name: str, *, segment: str = "b2b", country: str = "FR") -> int:
+    at = store.now()
+    return store.write(lambda db: db.execute(
+        "INSERT INTO debtors (name, kind, segment, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [name, "person" if segment == "b2c" else "company", segment, country, at, at]).lastrowid)
+
+
+def add_invoice(store, debtor: int, number: str, issue: D, due: D, cents: int, *, delivery: D | None = None) -> int:
+    at = store.now()
+    return store.write(lambda db: db.execute(
+        "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, delivery_date, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [number, debtor, issue.isoformat(), due.isoformat(), cents, delivery.isoformat() if delivery else None, at,
+         at]).lastrowid)
+
+
+def card_invoice(store, debtor: int, number: str, as_of: D = TODAY):
+    card = debtor_card(store, debtor, as_of=as_of, rates=load_rates(store))
+    return next(i for i in card.invoices if i.number == number)
+
+
+# -- limitation dates ----------------------------------------------------------------------------------
+def test_limitation_runs_from_delivery_else_from_the_issue_date(store):
+    d = add_debtor(store, "Garage Dupont")
+    # delivered 01/03/2022, invoiced 10/03/2022, due 09/04/2022: 5 years between traders (C. com. L110-4)
+    add_invoice(store, d, "FA-1", D(2022, 3, 10), D(2022, 4, 9), 100_000, delivery=D(2022, 3, 1))
+    add_invoice(store, d, "FA-2", D(2022, 3, 10), D(2022, 4, 9), 100_000)
+    fa1, fa2 = card_invoice(store, d, "FA-1"), card_invoice(store, d, "FA-2")
+    assert fa1.limitation == D(2027, 3, 1)
+    assert fa1.limitation_reason == "5 ans depuis la livraison du 01/03/2022"
+    assert fa2.limitation == D(2027, 3, 10)  # the issue date, never the due date (which would give 09/04/2027)
+    assert fa2.limitation_reason == "5 ans depuis la facture du 10/03/2022"
+
+
+def test_a_part_payment_restarts_the_period_a_settling_one_or_a_late_one_does_not(store):
+    d = add_debtor(store, "Julie Martin", segment="b2c")  # 2 years against a consumer (C. conso L218-2)
+    add_invoice(store, d, "FA-1", D(2024, 6, 15), D(2024, 7, 15), 100_000)
+    assert card_invoice(store, d, "FA-1").limitation == D(2026, 6, 15)
+    # 300 € paid on 20/05/2025, 700 € still owed: an acknowledgement (C. civ. 2240), 2 years from it
+    record_payment(store, d, day=D(2025, 5, 20), amount_cents=30_000, today=TODAY)
+    fa1 = card_invoice(store, d, "FA-1")
+    assert fa1.limitation == D(2027, 5, 20)
+    assert fa1.limitation_reason == "2 ans depuis paiement partiel du 20/05/2025 (interruption)"
+    # an invoice time-barred on 10/01/2026 (issued 10/01/2024): a part-payment after that revives nothing
+    add_invoice(store, d, "FA-2", D(2024, 1, 10), D(2024, 2, 9), 50_000)
+    record_payment(store, d, day=D(2026, 3, 1), amount_cents=10_000, today=TODAY)  # on FA-2, due first
+    fa2 = card_invoice(store, d, "FA-2")
+    assert fa2.balance_cents == 40_000
+    assert (fa2.limitation, fa2.limitation_reason) == (D(2026, 1, 10), "2 ans depuis la facture du 10/01/2024")
+
+
+def test_a_written_promise_recorded_as_an_act_restarts_the_period(store):
+    d = add_debtor(store, "Garage Dupont")
+    fa = add_invoice(store, d, "FA-9", D(2021, 12, 1), D(2021, 12, 31), 250_000)
+    assert card_invoice(store, d, "FA-9").limitation == D(2026, 12, 1)  # 8 days left on 23/11/2026
+    act = record_act(store, d, "acknowledgement", D(2026, 11, 20), "letter", detail="courrier signé du gérant",
+                     form="written_promise", today=TODAY)
+    assert act.numbers == ("FA-9",) and act.warnings == ()
+    fa9 = card_invoice(store, d, "FA-9")
+    assert fa9.limitation == D(2031, 11, 20)
+    assert fa9.limitation_reason == "5 ans depuis promesse écrite du 20/11/2026 (interruption)"
+    # one transaction: the event on the timeline, its invoice, the act's row pointing at it
+    event = store.db.execute("SELECT id, kind, direction, outcome, agent, notes FROM events WHERE id = ?",
+                             [act.event_id]).fetchone()
+    assert event[1:] == ("note", "in", "acknowledgement", "marie",
+                         "Reconnaissance de dette (promesse écrite, courrier simple) du 20/11/2026 : FA-9 — "
+                         "courrier signé du gérant")
+    assert store.db.execute("SELECT invoice_id FROM event_invoices WHERE event_id = ?", [act.event_id]).fetchall() \
+        == [(fa,)]
+    assert store.db.execute("SELECT invoice_id, kind, day, channel, detail, event_id, agent FROM legal_acts").fetchall() \
+        == [(fa, "acknowledgement", "2026-11-20", "letter", "courrier signé du gérant", act.event_id, "marie")]
+
+
+def test_a_payment_plan_after_the_period_ran_out_revives_nothing_and_says_so(store):
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-3", D(2021, 6, 1), D(2021, 7, 1), 80_000)  # time-barred after 01/06/2026
+    act = record_act(store, d, "acknowledgement", D(2026, 11, 20), form="payment_plan", today=TODAY)
+    assert act.warnings == ("FA-3 était prescrite depuis le 02/06/2026 : cette reconnaissance n'interrompt plus "
+                            "la prescription",)
+    fa3 = card_invoice(store, d, "FA-3")
+    assert (fa3.limitation, fa3.limitation_reason) == (D(2026, 6, 1), "5 ans depuis la facture du 01/06/2021")
+
+
+# -- what record_act refuses ---------------------------------------------------------------------------
+def test_record_act_refuses_with_french_reasons_and_writes_nothing(store):
+    fr_consumer = add_debtor(store, "Julie Martin", segment="b2c")
+    add_invoice(store, fr_consumer, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 100_000)
+    later = add_invoice(store, fr_consumer, "FA-2", D(2026, 11, 1), D(2026, 12, 1), 50_000)
+    other = add_invoice(store, add_debtor(store, "Autre"), "FA-3", D(2026, 9, 1), D(2026, 10, 1), 100_000)
+    cases = [
+        (dict(kind="formal_notice", day=D(2026, 11, 24), channel="registered"), "date dans le futur"),
+        (dict(kind="formal_notice", day=TODAY, channel=""), "indiquez le canal (lettre recommandée AR, courrier "
+                                                             "simple, remise en main propre)"),
+        (dict(kind="formal_notice", day=TODAY, channel="email"), "« email » n'est pas un canal possible"),
+        (dict(kind="first_reminder", day=TODAY, channel="email"), "réservé aux consommateurs belges"),
+        (dict(kind="acknowledgement", day=TODAY), "choisissez sa forme (promesse écrite ou plan de paiement)"),
+        (dict(kind="formal_notice", day=TODAY, channel="registered", invoice_ids=[later]),
+         "FA-2 n'est échue que le 01/12/2026"),
+        (dict(kind="formal_notice", day=D(2026, 9, 30), channel="registered"),
+         "aucune facture ouverte échue à cette date"),
+        (dict(kind="seizure", day=TODAY), "acte inconnu"),
+    ]
+    for kw, message in cases:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            record_act(store, fr_consumer, today=TODAY, **kw)
+    with pytest.raises(NotFound, match="n'appartient pas à ce débiteur"):
+        record_act(store, fr_consumer, "formal_notice", TODAY, "registered", [other], today=TODAY)
+    assert store.db.execute("SELECT COUNT(*) FROM legal_acts").fetchone()[0] == 0
+    assert store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
+    # by default a formal notice covers the invoices already due on its day: FA-1, not FA-2
+    act = record_act(store, fr_consumer, "formal_notice", TODAY, "registered", today=TODAY)
+    assert act.numbers == ("FA-1",)
+    assert store.db.execute("SELECT kind, outcome, direction FROM events").fetchall() == [
+        ("letter", "formal_notice", "out")]
+
+
+# -- the penalty figures the acts open -----------------------------------------------------------------
+def test_french_consumer_owes_legal_interest_from_the_formal_notice_recorded(store):
+    d = add_debtor(store, "Julie Martin", segment="b2c")
+    add_invoice(store, d, "FA-1", D(2026, 1, 1), D(2026, 1, 31), 100_000)
+    as_of = D(2026, 6, 30)
+    assert card_invoice(store, d, "FA-1", as_of).penalty_cents == 0  # no L441-10 penalty, no 40 €, no notice yet
+    record_act(store, d, "formal_notice", D(2026, 3, 2), "registered", today=as_of)
+    # legal interest, "autres cas" rate of H1 2026: 2.62 %, from 03/03 to 30/06/2026: 29 + 30 + 31 + 30 = 120
+    # days; 100000 x 262 x 120 / (10000 x 365) = 3144000000 / 3650000 = 861.37 -> 861; no indemnity
+    assert card_invoice(store, d, "FA-1", as_of).penalty_cents == 861
+
+
+def test_belgian_consumer_owes_nothing_until_14_days_after_the_free_reminder(store):
+    d = add_debtor(store, "Luc Peeters", segment="b2c", country="BE")
+    add_invoice(store, d, "F-1", D(2026, 1, 1), D(2026, 1, 31), 100_000)
+    assert card_invoice(store, d, "F-1", D(2026, 6, 30)).penalty_cents == 0  # no reminder: nothing
+    act = record_act(store, d, "first_reminder", D(2026, 2, 10), "email", today=D(2026, 2, 10))
+    assert store.db.execute("SELECT kind FROM events WHERE id = ?", [act.event_id]).fetchone() == ("email",)
+    # by email on 10/02: the 14 days run from 11/02 to 24/02 (CDE XIX.2 §1)
+    grace_end = be_consumer_grace_end(D(2026, 2, 10), "email", OfficeCalendar("BE"))
+    assert grace_end == D(2026, 2, 24)
+    assert card_invoice(store, d, "F-1", grace_end).penalty_cents == 0
+    # the day after: one day at the Belgian legal rate 4.5 % (100000 x 450 / 3650000 = 12.33 -> 12) and the
+    # damage clause's most on 1,000 €: 65 € + 5 % of 500 € = 90 €
+    assert card_invoice(store, d, "F-1", D(2026, 2, 25)).penalty_cents == 12 + 9_000
+    # 30/06: 4 + 31 + 30 + 31 + 30 = 126 days: 100000 x 450 x 126 / 3650000 = 1553.42 -> 1553
+    assert card_invoice(store, d, "F-1", D(2026, 6, 30)).penalty_cents == 1_553 + 9_000
+    with pytest.raises(ValueError, match="aucune facture ouverte échue à cette date sans premier rappel"):
+        record_act(store, d, "first_reminder", D(2026, 3, 1), "letter", today=D(2026, 3, 1))
+
+
+# -- the queue's look-up -------------------------------------------------------------------------------
+def test_near_limitations_keeps_the_90_days_before_not_after(store):
+    near = add_debtor(store, "Proche")
+    add_invoice(store, near, "FA-1", D(2021, 12, 1), D(2021, 12, 31), 10_000)  # 01/12/2026: in 8 days
+    add_invoice(store, near, "FA-2", D(2022, 2, 1), D(2022, 3, 3), 10_000)  # 01/02/2027: in 70 days
+    edge = add_debtor(store, "Limite")
+    add_invoice(store, edge, "FA-3", D(2022, 2, 21), D(2022, 3, 23), 10_000)  # 21/02/2027: in 90 days
+    far = add_debtor(store, "Loin")
+    add_invoice(store, far, "FA-4", D(2022, 2, 22), D(2022, 3, 24), 10_000)  # 22/02/2027: in 91 days
+    barred = add_debtor(store, "Prescrit")
+    add_invoice(store, barred, "FA-5", D(2021, 11, 1), D(2021, 12, 1), 10_000)  # 01/11/2026: past
+    consumer = add_debtor(store, "Julie Martin", segment="b2c")
+    add_invoice(store, consumer, "FA-6", D(2025, 1, 10), D(2025, 2, 9), 10_000)  # 10/01/2027: 2 years, in 48 days
+    assert near_limitations(store, TODAY) == {near: (D(2026, 12, 1), "FA-1"), edge: (D(2027, 2, 21), "FA-3"),
+                                              consumer: (D(2027, 1, 10), "FA-6")}
+    # a written promise pushes FA-6 two years on: the consumer leaves the list
+    record_act(store, consumer, "acknowledgement", D(2026, 11, 2), form="written_promise", today=TODAY)
+    assert consumer not in near_limitations(store, TODAY)
