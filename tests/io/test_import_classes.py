@@ -7,7 +7,10 @@ import pytest
 
 from relance_tui.io.columns import INVOICE_FIELDS, PAYMENT_FIELDS, map_columns
 from relance_tui.io.importer import ImportRefused, InvoiceRowParser, detect
+from relance_tui.store.imports import INVOICE_COLUMNS
 from tests.io.conftest import FIXTURES, db_state, invoices
+
+ORIGIN = INVOICE_COLUMNS.index("origin")  # where a staged row holds the invoice a credit note names
 
 AS_OF = dt.date(2026, 11, 30)
 
@@ -181,10 +184,10 @@ def test_a_credit_note_names_its_invoice_from_its_label(tmp_path):
     parser = InvoiceRowParser(det.cmap, det.number, det.dates)
     row, problems = parser.parse(5, "2026/C003;Brouwerij De Smet NV;K0031;Creditnota op factuur 2026/0107 "
                                     "(beschadigde vaten);09/02/2026;09/02/2026;-42,00;-242,00;-242,00".split(";"))
-    assert not problems and row[-1] == "2026/0107"
+    assert not problems and row[ORIGIN] == "2026/0107"
     row, _ = parser.parse(2, "2026/0101;Bakkerij Peeters BV;K0012;Levering brood januari;12/01/2026;11/02/2026;"
                              "210,00;1.210,00;1.210,00".split(";"))
-    assert row[-1] == ""  # an invoice names no origin
+    assert row[ORIGIN] == ""  # an invoice names no origin
 
 
 # -- report-style files ------------------------------------------------------------------------------
@@ -239,7 +242,7 @@ def test_credit_note_origin_is_staged_from_the_label(tmp_path):
     parser = InvoiceRowParser(det.cmap, det.number, det.dates)
     row, problems = parser.parse(7, "AV-2026-002;Avoir;03/02/2026;03/02/2026;Hôtel du Lac;400,00;Payée;"
                                     "Avoir sur facture FA-2026-012 (draps abîmés)".split(";"))
-    assert not problems and row[9] == -40000 and row[-1] == "FA-2026-012"
+    assert not problems and row[9] == -40000 and row[ORIGIN] == "FA-2026-012"
 
 
 def test_origin_column_wins_over_the_label(imp, store, write):
@@ -247,7 +250,7 @@ def test_origin_column_wins_over_the_label(imp, store, write):
                                    "AV-1;Avoir;X;15/01/2026;10,00;FA-9;Avoir sur facture FA-8\n"))
     parser = InvoiceRowParser(det.cmap, det.number, det.dates)
     row, _ = parser.parse(2, "AV-1;Avoir;X;15/01/2026;10,00;FA-9;Avoir sur facture FA-8".split(";"))
-    assert row[-1] == "FA-9"
+    assert row[ORIGIN] == "FA-9"
 
 
 @pytest.mark.parametrize(("status", "figures", "expected"), [

@@ -32,6 +32,15 @@ Where the names come from (each list below says which export uses which name):
   hoofdscherm).
 - Sellsy: statuses "à régler", "paiement partiel", "payée", "retard", "annulée", "brouillon"
   (https://help.sellsy.com/fr/collections/3289325-facturation).
+- The debtor's country, Belgian enterprise number and VAT number, the delivery date (issue 13): Dolibarr
+  htdocs/langs/fr_FR/companies.lang (github:Dolibarr/dolibarr): "Pays", "Code pays" (its invoice exports
+  carry c.code = CountryCode), "Numéro de TVA" / "Numéro TVA" (s.tva_intra), a Belgian company's
+  "Id. prof. 1 (N° professionnel)"; OCA l10n_be_partner_kbo_bce i18n/fr.po and nl.po (github:OCA/
+  l10n-belgium): "KBO/BCE Number" = "Numéro BCE" / "KBO Nummer"; python-stdnum stdnum/be/vat.py: "BTW,
+  TVA, NWSt, ondernemingsnummer"; Odoo: res.partner "Tax ID" (vat) and "Country", account.move
+  "Delivery Date" (delivery_date, shown on French sales invoices by addons/l10n_fr_account/models/
+  account_move.py, github:odoo/odoo); NumNum (Belgian invoicing) customer files: vat_id, address_country
+  (https://help.numnum.be/fr/premiers-pas/comment-importer-mes-clients-existants).
 - Sage 100, EBP, Cegid, QuickBooks FR, Pennylane, Axonaut, Exact Online and Winbooks: their export layouts
   were not found in the reference sources searched; the names marked for them below are the labels their
   screens show (N° pièce, Reste à régler, Solde ouvert, Reste à payer, Openstaand...), to be confirmed
@@ -79,6 +88,25 @@ INVOICE_FIELDS: tuple[Field, ...] = (
         "debiteurnr", "debiteur nr", "relatienummer", "relatiecode", "code relatie"),
         ("tiers", "account", "compte", "code")),
     Field("siren", "SIREN", ("siren", "n siren", "siret", "n siret")),
+    # the debtor's country, its Belgian enterprise number, its VAT number (a Belgian one is the enterprise
+    # number after "BE"): sources in the module docstring; Exact Online, Yuki, Winbooks and Sage BOB are
+    # the screens' labels (Land, Ondernemingsnummer, Btw-nummer / Pays, Numéro d'entreprise, N° TVA), to
+    # be confirmed against a real file
+    Field("country", "pays", (
+        "pays", "code pays", "pays du client", "pays client", "code pays client", "pays de facturation",
+        "country", "country code", "customer country", "billing country", "partner country", "address country",
+        "land", "landcode", "land klant", "code land")),
+    Field("enterprise_number", "numéro d'entreprise (BCE/KBO)", (
+        "numero d entreprise", "n d entreprise", "no d entreprise", "numero entreprise", "n entreprise",
+        "numero bce", "n bce", "no bce", "bce", "numero bce kbo", "n bce kbo", "bce kbo", "kbo bce",
+        "kbo", "n kbo", "kbo nummer", "kbo nr", "kbo bce number", "ondernemingsnummer", "ondernemingsnr",
+        "onderneming nr", "enterprise number", "enterprise no", "cbe number",
+        "id prof 1 n professionnel")),  # Dolibarr, a Belgian company's professional id 1
+    Field("vat_number", "numéro de TVA", (
+        "numero de tva", "numero tva", "n tva", "no tva", "n de tva", "tva intracommunautaire",
+        "n tva intracommunautaire", "numero de tva intracommunautaire", "numero tva intracommunautaire",
+        "tva intra", "n tva intra", "vat number", "vat no", "vat id", "vat nr", "tax id", "btw nummer",
+        "btw nr", "btw nummer klant", "ondernemingsnummer btw")),
     Field("issue_date", "date de facture", (
         "date facture", "date de facture", "date de facturation", "date facturation", "date piece",
         "date de piece", "date emission", "date d emission", "date document", "date du document",
@@ -89,6 +117,13 @@ INVOICE_FIELDS: tuple[Field, ...] = (
         "date d echeance", "date echeance", "echeance", "due date", "date limite de paiement",
         "date limite reglement", "date limite de reglement", "date limite", "date de reglement prevue",
         "payment due date", "vervaldatum", "vervaldag", "uiterste betaaldatum", "verval datum")),
+    # delivery or performance: the limitation period runs from it (issue 13); Odoo's "Delivery Date"
+    Field("delivery_date", "date de livraison", (
+        "date de livraison", "date livraison", "livraison", "date de la livraison", "date de prestation",
+        "date prestation", "date de la prestation", "date d execution", "date de realisation",
+        "date de fourniture", "delivery date", "date of delivery", "date delivered", "service date",
+        "date of supply", "supply date", "performance date", "leveringsdatum", "leverdatum",
+        "datum levering", "datum van levering", "prestatiedatum", "uitvoeringsdatum")),
     Field("amount", "montant TTC", (
         "montant ttc", "total ttc", "ttc", "net a payer", "montant facture", "montant de la facture",
         "montant total", "montant facture ttc", "total facture", "amount incl tax", "total amount",
@@ -197,7 +232,8 @@ AMOUNT_WORDS = frozenset({
     "debit", "credit", "debet", "eur", "euro", "euros", "price", "sum", "verschuldigd", "oorspronkelijk"})
 AMOUNT_PHRASES = ("reste du", "montant du", "solde du", "a payer", "a regler", "a encaisser", "left to pay",
                   "to pay", "amount due", "balance due", "te betalen", "te ontvangen", "net a payer")
-DATE_WORDS = frozenset({"date", "datum", "echeance", "vervaldatum", "vervaldag", "betaaldatum", "dated"})
+DATE_WORDS = frozenset({"date", "datum", "echeance", "vervaldatum", "vervaldag", "betaaldatum", "dated",
+                        "leveringsdatum"})
 
 # Columns with an amount or a date in their name that relance knows it does not need: they are listed
 # among the ignored columns in the report, never an obstacle.
@@ -210,7 +246,7 @@ KNOWN_UNUSED = frozenset({
     "btw", "btw bedrag", "bedrag excl btw", "totaal excl btw", "excl btw", "exclusief btw",
     "date de creation", "date creation", "date de modification", "date modification", "date d envoi",
     "date envoi", "date comptable", "accounting date", "date de validation", "date validation",
-    "date de livraison", "date livraison", "date de relance", "date derniere relance", "derniere relance",
+    "date de relance", "date derniere relance", "derniere relance",
     "created", "created at", "date created", "last modified", "updated at", "period start", "period end",
     "boekdatum", "aanmaakdatum", "jours de retard", "nb jours de retard", "nombre de jours de retard",
     "retard", "retard jours", "days overdue", "days late", "dagen achterstallig", "dagen vervallen",
@@ -281,6 +317,9 @@ def suggest_field(folded: str, looks: str) -> str:
     if looks == "date":
         if words & {"echeance", "verval", "vervaldatum", "vervaldag", "due", "limite", "expiry"}:
             return "due_date"
+        if words & {"livraison", "prestation", "execution", "delivery", "delivered", "supply", "levering",
+                    "leveringsdatum", "uitvoering"}:
+            return "delivery_date"
         if words & {"paiement", "reglement", "encaissement", "payment", "paid", "betaling", "betaaldatum",
                     "regle", "paye", "virement", "versement", "cheque", "recu", "received", "ontvangen"}:
             return "pay_date"
@@ -488,6 +527,51 @@ def classify_status(text: str) -> str:
     if has(STATUS_OPEN):
         return "open"
     return ""
+
+
+# -- what a country cell says ----------------------------------------------------------------------------
+# ISO 3166-1 alpha-2 codes (https://www.iso.org/iso-3166-country-codes.html; the same list as tzdata's
+# iso3166.tab), and the names and alpha-3 codes offices write for France, Belgium and their neighbours, in
+# French, Dutch, English and German, folded by domain.text.key. Overseas departments keep their own codes
+# (GP, MQ, GF, RE, YT): their time zone is not Paris's.
+ISO_COUNTRIES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO
+FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE
+JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO
+MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM
+TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split())
+COUNTRY_NAMES = {
+    "FR": ("france", "republique francaise", "frankrijk", "frankreich", "fra"),
+    "BE": ("belgique", "belgie", "belgium", "belgien", "royaume de belgique", "koninkrijk belgie", "bel"),
+    "LU": ("luxembourg", "luxemburg", "grand duche de luxembourg", "lux"),
+    "NL": ("pays bas", "nederland", "netherlands", "the netherlands", "hollande", "holland", "nld"),
+    "DE": ("allemagne", "duitsland", "germany", "deutschland", "deu"),
+    "CH": ("suisse", "zwitserland", "switzerland", "schweiz", "che"),
+    "MC": ("monaco", "mco"),
+    "ES": ("espagne", "spanje", "spain", "espana", "esp"),
+    "IT": ("italie", "italy", "italia", "ita"),
+    "PT": ("portugal", "prt"),
+    "GB": ("royaume uni", "verenigd koninkrijk", "united kingdom", "grande bretagne", "great britain", "uk",
+           "gbr"),
+    "IE": ("irlande", "ierland", "ireland", "irl"),
+    "AT": ("autriche", "oostenrijk", "austria", "osterreich", "aut"),
+    "US": ("etats unis", "etats unis d amerique", "verenigde staten", "united states", "usa"),
+}
+_COUNTRY_BY_NAME = {name: code for code, names in COUNTRY_NAMES.items() for name in names}
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code a country cell names ('Belgique', 'België', 'be', 'BEL' -> 'BE'); '' for an
+    empty cell; None for a value relance does not know (the import says so rather than guess)."""
+    folded = key(text)
+    if not folded:
+        return ""
+    if folded in _COUNTRY_BY_NAME:
+        return _COUNTRY_BY_NAME[folded]
+    code = folded.upper()
+    return code if code in ISO_COUNTRIES else None
 
 
 DOC_CREDIT = ("avoir", "avoirs", "credit", "creditnota", "creditnote", "creditfactuur", "refund", "remboursement")

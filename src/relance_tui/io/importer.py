@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relance_tui.domain.identifiers import siren_valid, siret_valid
+from relance_tui.domain.identifiers import bce_valid, format_bce, normalise_bce, siren_valid, siret_valid
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import (
     DATE_LABELS,
@@ -46,6 +46,7 @@ from relance_tui.io.columns import (
     UnplacedColumns,
     classify_doc_type,
     classify_status,
+    country_code,
     header_key,
     known_names,
     map_columns,
@@ -269,6 +270,30 @@ def _parse_siren(text: str) -> tuple[str, str]:
     raise ValueError(f"SIREN ou SIRET attendu (9 ou 14 chiffres) ({text})")
 
 
+def _parse_enterprise_number(text: str, what: str = "numéro d'entreprise") -> str:
+    """A Belgian enterprise number (BCE/KBO) as its ten digits, its check digits verified; a VAT number
+    'BE0123456749' gives the same digits."""
+    number = normalise_bce(text)
+    if number[:2].isalpha():
+        raise ValueError(f"{what} belge attendu, comme 0123.456.749 ou BE0123456749 ({text})")
+    if len(number) != 10 or not number.isdigit():
+        raise ValueError(f"{what} belge attendu : 10 chiffres, comme 0123.456.749 ({text})")
+    if number[0] not in "01":
+        raise ValueError(f"{what} invalide : un numéro belge commence par 0 ou 1 ({text})")
+    if not bce_valid(number):
+        raise ValueError(f"{what} invalide, clé de contrôle fausse ({text})")
+    return number
+
+
+def _enterprise_number_of_vat(text: str, country: str) -> str:
+    """The enterprise number a VAT number gives: a Belgian one ('BE0123456749', or its digits alone for a
+    debtor the file places in Belgium); '' for another country's, which relance does not keep."""
+    compact = "".join(ch for ch in text if ch.isalnum()).upper()
+    if compact.startswith("BE") or (country == "BE" and compact.isdigit()):
+        return _parse_enterprise_number(text, "numéro de TVA")
+    return ""
+
+
 class InvoiceRowParser:
     """One row of an invoice export -> one staged invoice; rows set aside on purpose (a draft, a cancelled
     invoice) leave a note in ``notes``. An export with one row per payment of an invoice (a payment date
@@ -324,8 +349,34 @@ class InvoiceRowParser:
                 siren, siret = _parse_siren(raw_siren)
             except ValueError as exc:
                 bad("siren", str(exc))
+        country = ""  # '' when the file does not say (the merge then decides: Belgium for a BCE number, else as is)
+        raw_country = get("country", "")
+        if raw_country:
+            found = country_code(raw_country)
+            if found is None:
+                bad("country", f"pays inconnu ({raw_country}) : attendu un code ISO (FR, BE, LU...) ou un nom de "
+                               "pays (France, Belgique, België, Belgium...)")
+            else:
+                country = found
+        bce = ""
+        raw_bce = get("enterprise_number", "")
+        if raw_bce:
+            try:
+                bce = _parse_enterprise_number(raw_bce)
+            except ValueError as exc:
+                bad("enterprise_number", str(exc))
+        raw_vat = get("vat_number", "")
+        if raw_vat:
+            try:
+                from_vat = _enterprise_number_of_vat(raw_vat, country)
+            except ValueError as exc:
+                bad("vat_number", str(exc))
+            else:
+                if from_vat and bce and from_vat != bce:
+                    bad("vat_number", f"{raw_vat} ne correspond pas au numéro d'entreprise {format_bce(bce)}")
+                bce = bce or from_vat
         days: dict[str, dt.date | None] = {}
-        for fname in ("issue_date", "due_date", "pay_date", "last_pay_date"):
+        for fname in ("issue_date", "due_date", "pay_date", "last_pay_date", "delivery_date"):
             days[fname] = None
             text = get(fname, "")
             if not text:
@@ -394,10 +445,11 @@ class InvoiceRowParser:
         if problems:
             return None, problems
         nkey = name_key(name)
-        debtor_key = f"C{code}" if code else f"S{siren}" if siren else f"N{nkey}"
+        debtor_key = f"C{code}" if code else f"S{siren}" if siren else f"B{bce}" if bce else f"N{nkey}"
         currency = get("currency", "").upper().replace("€", "EUR") or "EUR"
+        delivery = days["delivery_date"]
         fingerprint = "|".join(str(x) for x in (debtor_key, issue, due, amount,
-                                                None if self.per_payment else paid))
+                                                None if self.per_payment else paid, delivery))
         paid_on = days["last_pay_date"] or (days["pay_date"] if not self.per_payment else None)
         paid_date = paid_on.isoformat() if paid_on and amount > 0 and paid is not None and paid >= amount else None
         if amount > 0 and paid and paid_on is None and not self.per_payment:
@@ -412,7 +464,8 @@ class InvoiceRowParser:
                 due.isoformat() if due else None, amount, paid, paid_date, get("email", ""),
                 get("phone", ""), get("contact", ""), get("address", ""),
                 get("postcode", ""), get("city", ""), currency[:3], fingerprint,
-                pack_raw(fields), debtor_key, origin), []
+                pack_raw(fields), debtor_key, origin, country, bce,
+                delivery.isoformat() if delivery else None), []
 
     def _status_says(self, status: str, text: str, amount: int, paid: int | None, bad) -> int | None:
         """An invoice the export calls paid is never imported as open; a status that contradicts the
@@ -863,10 +916,11 @@ def _allocate_debtor(rows: list[fec_store.FecRow], report: ImportReport) -> tupl
         fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
         staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
                        inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
-                       pack_raw([aux, number]), f"C{aux}", ""))
+                       pack_raw([aux, number]), f"C{aux}", "", "", "", None))
     for number, (line, day, cents, origin) in credit_notes.items():
         staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
-                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", origin))
+                       "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", origin,
+                       "", "", None))
     return staged, payments
 
 
@@ -1007,7 +1061,7 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
     amount_fields = [f for f in ("amount", "paid", "remaining", "pay_amount") if f in cmap.fields]
     numbers = detect_number_format(_get(f, cmap.fields, name) for f in sample for name in amount_fields)
     dates = {}
-    for name in ("issue_date", "due_date", "pay_date", "last_pay_date"):
+    for name in ("issue_date", "due_date", "pay_date", "last_pay_date", "delivery_date"):
         if name in cmap.fields:
             found = detect_date_format(_get(f, cmap.fields, name) for f in sample)
             if found:

@@ -50,6 +50,8 @@ class CardInvoice:
     penalty_unknown: str | None = None  # why the penalty cannot be computed
     waived: bool = False  # a supervisor waived its penalties and indemnity
     paid_late: bool = False  # settled after its due date: its penalties are still owed
+    # rates its penalty carried over from an earlier period (Figures.unconfirmed): "à confirmer" until entered
+    penalty_unconfirmed: tuple[str, ...] = ()
     limitation_reason: str = ""  # what the limitation date counts from: "5 ans depuis la facture du 03/02/2024"
 
     @property
@@ -123,6 +125,7 @@ class DebtorCard:
     formal_notice_date: str | None = None
     allocations: list[CardAllocation] = field(default_factory=list)
     country: str | None = None  # the debtor's country column: with the segment, it chooses the law (domain/law)
+    enterprise_number: str | None = None  # Belgian BCE/KBO number, ten digits
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -168,6 +171,13 @@ class DebtorCard:
         return None if any(v is None for v in values) else sum(values)
 
     @property
+    def penalty_unconfirmed(self) -> tuple[str, ...]:
+        """The missing rates (one line each, with its command) behind the penalties claimed, open invoices and
+        invoices paid late: those figures are "à confirmer"."""
+        claimed = (*self.outstanding, *self.paid_late)
+        return tuple(dict.fromkeys(line for i in claimed for line in i.penalty_unconfirmed))
+
+    @property
     def undated_penalties(self) -> list[CardInvoice]:
         """Paid invoices whose penalty waits for a dated payment."""
         return [i for i in self.invoices if i.status == "paid" and i.penalty_unknown and i.amount_cents > 0]
@@ -178,11 +188,12 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     db = store.conn
     row = db.execute(
         "SELECT id, code, name, kind, segment, siren, siret, address, postcode, city, payment_terms_days, profile, "
-        "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date, country "
+        "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date, country, "
+        "enterprise_number "
         "FROM debtors WHERE id = ?", [debtor_id]).fetchone()
     if row is None:
         raise NotFound(f"débiteur n°{debtor_id} introuvable")
-    *ident, contract, notice, debtor_country = row
+    *ident, contract, notice, debtor_country, enterprise_number = row
     contacts = [Contact(*c[:6], bool(c[6]), *c[7:]) for c in db.execute(
         "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
         "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
@@ -203,6 +214,7 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
                                     (as_of - due_day).days if amount > 0 else 0, fig.penalty_cents,
                                     lims[inv_id].day, credited_cents=credited,
                                     credit_for=credit_for, penalty_unknown=fig.unknown, waived=fig.waived,
+                                    penalty_unconfirmed=fig.unconfirmed,
                                     paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False,
                                     limitation_reason=lims[inv_id].reason))
     allocations = [CardAllocation(*a) for a in db.execute(
@@ -222,7 +234,7 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
         "ORDER BY s.status = 'open' DESC, s.id DESC", [debtor_id]).fetchall()]
     return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
                       disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice,
-                      allocations=allocations, country=debtor_country)
+                      allocations=allocations, country=debtor_country, enterprise_number=enterprise_number)
 
 
 def add_note(store: Store, debtor_id: int, text: str) -> int:

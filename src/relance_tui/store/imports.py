@@ -50,7 +50,10 @@ CREATE TEMP TABLE IF NOT EXISTS imp_invoices (
     debtor_id INTEGER,
     invoice_id INTEGER,
     is_new INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL DEFAULT ''  -- a credit note: the number of the invoice it names, if any
+    origin TEXT NOT NULL DEFAULT '',  -- a credit note: the number of the invoice it names, if any
+    country TEXT NOT NULL DEFAULT '',  -- ISO code the file gives, '' when it says nothing
+    enterprise_number TEXT NOT NULL DEFAULT '',  -- Belgian BCE/KBO number, ten digits, checked
+    delivery TEXT  -- delivery or performance date, where the export has one
 )
 """
 STAGING_PAYMENTS = """
@@ -69,7 +72,8 @@ CREATE TEMP TABLE IF NOT EXISTS imp_payments (
 """
 INVOICE_COLUMNS = ("line", "number", "debtor_code", "debtor_name", "name_key", "siren", "siret", "issue", "due",
                    "amount", "paid", "paid_date", "email", "phone", "contact", "address", "postcode", "city",
-                   "currency", "fingerprint", "raw", "debtor_key", "origin")
+                   "currency", "fingerprint", "raw", "debtor_key", "origin", "country", "enterprise_number",
+                   "delivery")
 PAYMENT_COLUMNS = ("line", "number", "debtor_code", "name_key", "day", "amount", "reference", "rule", "raw", "kind")
 
 
@@ -173,6 +177,9 @@ def _resolve_debtors(db: Database) -> None:
     db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
                "WHERE d.siren = imp_invoices.siren ORDER BY d.id LIMIT 1) WHERE debtor_id IS NULL AND siren <> ''")
     db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
+               "WHERE d.enterprise_number = imp_invoices.enterprise_number ORDER BY d.id LIMIT 1) "
+               "WHERE debtor_id IS NULL AND enterprise_number <> ''")
+    db.execute("UPDATE temp.imp_invoices SET debtor_id = (SELECT d.id FROM debtors d "
                "WHERE d.name_key = imp_invoices.name_key AND (imp_invoices.debtor_code = '' OR d.code IS NULL) "
                "ORDER BY d.id LIMIT 1) WHERE debtor_id IS NULL AND name_key <> ''")
 
@@ -203,27 +210,54 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
             "ORDER BY s.line"):
         c.problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
                                             f"({format_cents(paid)}) sur la facture {number}"))
+    for column, label, what in (("country", "pays", "pays"),
+                                ("enterprise_number", "numéro d'entreprise (BCE/KBO)", "numéros d'entreprise")):
+        for line, name, values in db.execute(
+                f"SELECT MIN(line), MIN(debtor_name), group_concat(DISTINCT {column}) FROM temp.imp_invoices "
+                f"WHERE {column} <> '' GROUP BY COALESCE(debtor_id, debtor_key) "
+                f"HAVING COUNT(DISTINCT {column}) > 1 ORDER BY MIN(line)"):
+            c.problems.append((line, label, f"{what} différents pour le même client {name} "
+                                            f"({', '.join(sorted(values.split(',')))})"))
     if c.problems:
         return c
 
     # -- debtors: match by code, then SIREN, then name; create the rest ----------------
+    # a new debtor's country: the file's, else Belgium for a Belgian enterprise number, else the column's
+    # default (schema.py: 'FR')
     c.debtors_created = db.execute(
-        "INSERT INTO debtors (code, name, name_key, siren, siret, address, postcode, city, created_at, "
-        "updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), MIN(name_key), "
-        "NULLIF(MAX(siren), ''), NULLIF(MAX(siret), ''), MAX(address), MAX(postcode), MAX(city), :at, :at, :agent "
+        "INSERT INTO debtors (code, name, name_key, siren, siret, enterprise_number, country, address, postcode, "
+        "city, created_at, updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), "
+        "MIN(name_key), NULLIF(MAX(siren), ''), NULLIF(MAX(siret), ''), NULLIF(MAX(enterprise_number), ''), "
+        "COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END, 'FR'), "
+        "MAX(address), MAX(postcode), MAX(city), :at, :at, :agent "
         "FROM temp.imp_invoices WHERE debtor_id IS NULL GROUP BY debtor_key", common).rowcount
     if c.debtors_created:
         _resolve_debtors(db)
-    # fill in what the file knows and the card lacks (never overwrite an agent's data)
+    # fill in what the file knows and the card lacks (never overwrite an agent's data); the country is the
+    # accounts' (nothing else sets it): the one the file states, else Belgium when the debtor gets its first
+    # Belgian enterprise number. A country that changes changes the law applied: it is on the timeline.
+    db.execute(
+        "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) "
+        "SELECT :at, d.id, 'edit', 'country', :agent, 'Pays du débiteur : ' || d.country || ' → ' || s.country "
+        "|| ', selon l''import de ' || :file, json_object('changes', json_object('country', "
+        "json_array(d.country, s.country)), 'source', 'import', 'file', :file) FROM debtors d JOIN "
+        "(SELECT debtor_id, COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END) "
+        "AS country, MAX(country) <> '' AS stated FROM temp.imp_invoices GROUP BY debtor_id) AS s "
+        "ON s.debtor_id = d.id WHERE s.country <> d.country AND (s.stated OR d.enterprise_number IS NULL) "
+        "ORDER BY d.id", common)
     c.debtors_updated = db.execute(
         "UPDATE debtors SET code = COALESCE(debtors.code, s.code), siren = COALESCE(debtors.siren, s.siren), "
-        "siret = COALESCE(debtors.siret, s.siret), version = debtors.version + 1, updated_at = :at, "
-        "updated_by = :agent "
+        "siret = COALESCE(debtors.siret, s.siret), enterprise_number = COALESCE(debtors.enterprise_number, s.bce), "
+        "country = COALESCE(s.country, CASE WHEN debtors.enterprise_number IS NULL AND s.bce IS NOT NULL "
+        "THEN 'BE' END, debtors.country), version = debtors.version + 1, updated_at = :at, updated_by = :agent "
         "FROM (SELECT debtor_id, NULLIF(MAX(debtor_code), '') AS code, NULLIF(MAX(siren), '') AS siren, "
-        "NULLIF(MAX(siret), '') AS siret FROM temp.imp_invoices GROUP BY debtor_id) AS s "
+        "NULLIF(MAX(siret), '') AS siret, NULLIF(MAX(enterprise_number), '') AS bce, "
+        "NULLIF(MAX(country), '') AS country FROM temp.imp_invoices GROUP BY debtor_id) AS s "
         "WHERE debtors.id = s.debtor_id AND ((debtors.code IS NULL AND s.code IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM debtors o WHERE o.code = s.code)) "
-        "OR (debtors.siren IS NULL AND s.siren IS NOT NULL) OR (debtors.siret IS NULL AND s.siret IS NOT NULL))",
+        "OR (debtors.siren IS NULL AND s.siren IS NOT NULL) OR (debtors.siret IS NULL AND s.siret IS NOT NULL) "
+        "OR (debtors.enterprise_number IS NULL AND s.bce IS NOT NULL) "
+        "OR (s.country IS NOT NULL AND s.country <> debtors.country))",
         common).rowcount
     c.contacts_created = db.execute(
         "INSERT INTO contacts (debtor_id, name, phone, email, created_at, updated_at, updated_by) "
@@ -242,11 +276,12 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         "i.debtor_id AS old_debtor, s.amount AS new_amount, i.amount_cents AS old_amount, s.due AS new_due, "
         "i.due_date AS old_due, COALESCE(s.paid, i.paid_cents - i.credited_cents) AS new_paid, "
         "i.paid_cents - i.credited_cents AS old_paid, s.paid_date, i.status AS old_status, s.issue AS new_issue, "
-        "i.issue_date AS old_issue, s.origin AS new_origin FROM temp.imp_invoices s "
+        "i.issue_date AS old_issue, s.origin AS new_origin, s.delivery AS new_delivery FROM temp.imp_invoices s "
         "JOIN invoices i ON i.id = s.invoice_id "
         "WHERE s.amount <> i.amount_cents OR s.due <> i.due_date OR s.debtor_id <> i.debtor_id "
         "OR s.issue <> i.issue_date OR (s.paid IS NOT NULL AND s.paid <> i.paid_cents - i.credited_cents) "
-        "OR (s.origin <> '' AND s.origin IS NOT i.credit_for)")
+        "OR (s.origin <> '' AND s.origin IS NOT i.credit_for) "
+        "OR (s.delivery IS NOT NULL AND s.delivery IS NOT i.delivery_date)")
     c.invoices_updated = db.execute("SELECT COUNT(*) FROM temp.imp_changes").fetchone()[0]
     c.unchanged = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE invoice_id IS NOT NULL").fetchone()[0] \
         - c.invoices_updated
@@ -265,6 +300,7 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         "UPDATE invoices SET debtor_id = c.new_debtor, amount_cents = c.new_amount, due_date = c.new_due, "
         "issue_date = c.new_issue, paid_cents = c.new_paid + invoices.credited_cents, "
         "credit_for = COALESCE(NULLIF(c.new_origin, ''), invoices.credit_for), "
+        "delivery_date = COALESCE(c.new_delivery, invoices.delivery_date), "
         "status = CASE WHEN c.new_amount > 0 AND c.new_paid + invoices.credited_cents >= c.new_amount THEN 'paid' "
         "WHEN c.new_amount < 0 AND c.new_paid + invoices.credited_cents <= c.new_amount THEN 'paid' "
         "WHEN invoices.status = 'paid' THEN 'open' ELSE invoices.status END, "
@@ -278,11 +314,13 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     db.execute("UPDATE temp.imp_invoices SET is_new = 1 WHERE invoice_id IS NULL")
     c.invoices_created = db.execute(
         "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, currency, paid_cents, status, "
-        "paid_date, created_at, updated_at, updated_by, credit_for) SELECT number, debtor_id, issue, due, amount, "
+        "paid_date, created_at, updated_at, updated_by, credit_for, delivery_date) SELECT number, debtor_id, issue, "
+        "due, amount, "
         "currency, COALESCE(paid, 0), CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN 'paid' "
         "WHEN amount < 0 AND COALESCE(paid, 0) <= amount THEN 'paid' ELSE 'open' END, "
         "CASE WHEN amount > 0 AND COALESCE(paid, 0) >= amount THEN COALESCE(paid_date, :as_of) END, :at, :at, "
-        ":agent, NULLIF(origin, '') FROM temp.imp_invoices WHERE is_new = 1 ORDER BY line", common).rowcount
+        ":agent, NULLIF(origin, ''), delivery FROM temp.imp_invoices WHERE is_new = 1 ORDER BY line",
+        common).rowcount
     if c.invoices_created:
         db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
                    "WHERE i.issuer = '' AND i.number = imp_invoices.number) WHERE is_new = 1")

@@ -15,9 +15,14 @@ def digits(text: str | None) -> str:
     return "".join(ch for ch in text or "" if ch.isdigit())
 
 
-def search_text(name: str, code: str | None, siren: str | None, contacts: Iterable[tuple[str, str, str, str]]) -> str:
-    """'garage martin sarl | c00012 | 732829320 | jean dupond 0123456789 j.dupond@x.fr'."""
-    parts = [fold(name), (code or "").lower(), siren or ""]
+def search_text(name: str, code: str | None, siren: str | None, contacts: Iterable[tuple[str, str, str, str]],
+                enterprise_number: str | None = None) -> str:
+    """'garage martin sarl | c00012 | 732829320 | jean dupond 0123456789 j.dupond@x.fr'; a Belgian enterprise
+    number as its digits, as the BCE writes it and as the VAT number ('0123456749 0123.456.749
+    be0123456749'), so that any of the three typed finds the debtor."""
+    bce = digits(enterprise_number)
+    parts = [fold(name), (code or "").lower(), siren or "",
+             f"{bce} {bce[:4]}.{bce[4:7]}.{bce[7:]} be{bce}" if len(bce) == 10 else bce]
     for cname, phone, phone2, email in contacts:
         parts.append(" ".join(p for p in (fold(cname), digits(phone), digits(phone2), (email or "").lower()) if p))
     return " | ".join(p for p in parts if p)
@@ -40,7 +45,11 @@ def refresh_search(db: Database, debtor_ids: Iterable[int] | None = None) -> int
         f"{where} ORDER BY c.id", params
     ):
         contacts.setdefault(debtor_id, []).append((cname, phone, phone2, email))
-    rows = db.execute(f"SELECT d.id, d.name, d.code, d.siren FROM debtors d {where}", params).fetchall()
+    # the enterprise number came with migration 0009; earlier migrations refresh the search text too
+    has_bce = any(c[1] == "enterprise_number" for c in db.execute("PRAGMA table_info(debtors)"))
+    rows = db.execute(f"SELECT d.id, d.name, d.code, d.siren, {'d.enterprise_number' if has_bce else 'NULL'} "
+                      f"FROM debtors d {where}", params).fetchall()
     db.conn.executemany("UPDATE debtors SET search = ? WHERE id = ?",
-                        [(search_text(name, code, siren, contacts.get(i, [])), i) for i, name, code, siren in rows])
+                        [(search_text(name, code, siren, contacts.get(i, []), bce), i)
+                         for i, name, code, siren, bce in rows])
     return len(rows)
