@@ -59,11 +59,11 @@ def test_enterprise_number_is_searchable_and_on_the_card(imp, store):
 
 def test_a_belgian_vat_number_gives_the_enterprise_number_and_belgium(imp, store):
     """Odoo keeps a Belgian customer's number as its VAT number ("Tax ID"); no country column: a Belgian
-    enterprise number places the debtor in Belgium, a French VAT number leaves the default."""
+    enterprise number places the debtor in Belgium; a French VAT number is not kept and says nothing."""
     report = imp("odoo_invoices_be.csv")
     assert "Tax ID → numéro de TVA" in report.detection.columns
     assert debtors(store) == {"Atelier Lambert SRL": ("BE", "0812345603", None),
-                              "Maison Girard SAS": ("FR", None, None)}
+                              "Maison Girard SAS": ("", None, None)}  # unknown: the office's country
     assert deliveries(store) == {"INV/2026/00012": "2026-02-27", "INV/2026/00013": "2026-03-03"}
 
 
@@ -109,7 +109,7 @@ def test_country_words_are_stored_as_iso_codes(imp, store, write):
                        "P-3;Gamma;Belgium;15/01/2026;10,00\nP-4;Delta;BEL;15/01/2026;10,00\n"
                        "P-5;Epsilon;;15/01/2026;10,00\n"))
     assert {name: country for name, (country, _, _) in debtors(store).items()} == {
-        "Alpha": "FR", "Beta": "BE", "Gamma": "BE", "Delta": "BE", "Epsilon": "FR"}  # empty: the default
+        "Alpha": "FR", "Beta": "BE", "Gamma": "BE", "Delta": "BE", "Epsilon": ""}  # empty: unknown
 
 
 def test_an_unknown_country_is_an_error(imp, store, write):
@@ -132,20 +132,24 @@ def test_an_unreadable_delivery_date_is_refused(imp, store, write):
 def test_reimport_fills_in_country_enterprise_number_and_delivery_date(imp, store, write):
     imp(write("a.csv", "N° facture;Client;Date facture;Montant TTC\nR-1;Dupont;15/01/2026;10,00\n"
                        "R-2;Weber;15/01/2026;10,00\n"))
-    assert debtors(store)["Dupont"] == ("FR", None, None)  # the file said nothing: the column's default
+    assert debtors(store)["Dupont"] == ("", None, None)  # the file said nothing: unknown, the office's applies
     # a Belgian enterprise number without a country column: the debtor is in Belgium
     report = imp(write("b.csv", "N° facture;Client;N° BCE;Date facture;Date de livraison;Montant TTC\n"
                                 "R-1;Dupont;0123456749;15/01/2026;10/01/2026;10,00\n"))
     assert report.counts.debtors_updated == 1 and report.counts.invoices_updated == 1
     assert debtors(store)["Dupont"] == ("BE", "0123456749", None)
     assert deliveries(store)["R-1"] == "2026-01-10"
-    event = store.db.execute("SELECT kind, outcome, notes FROM events WHERE outcome = 'country'").fetchone()
-    assert event == ("edit", "country", "Pays du débiteur : FR → BE, selon l'import de b.csv")
+    event = store.db.execute("SELECT kind, outcome, notes FROM events WHERE outcome = 'country' "
+                             "ORDER BY id").fetchone()
+    assert event == ("edit", "country", "Pays du débiteur : inconnu → BE, selon l'import de b.csv")
     # a file that states the country wins; one that gives no delivery date keeps the known one
     imp(write("c.csv", "N° facture;Client;Pays;Date facture;Montant TTC\nR-1;Dupont;LU;15/01/2026;10,00\n"
                        "R-2;Weber;Luxembourg;15/01/2026;10,00\n"))
     assert debtors(store)["Dupont"][:2] == ("LU", "0123456749")
     assert debtors(store)["Weber"][0] == "LU"
+    assert [n for (n,) in store.db.execute("SELECT notes FROM events WHERE outcome = 'country' ORDER BY id")] == [
+        "Pays du débiteur : inconnu → BE, selon l'import de b.csv",
+        "Pays du débiteur : BE → LU, selon l'import de c.csv", "Pays du débiteur : inconnu → LU, selon l'import de c.csv"]
     assert deliveries(store)["R-1"] == "2026-01-10"
     # a corrected delivery date is taken; the debtor is found again by its enterprise number alone
     imp(write("d.csv", "N° facture;Client;Ondernemingsnummer;Factuurdatum;Leveringsdatum;Bedrag\n"

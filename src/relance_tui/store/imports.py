@@ -222,13 +222,13 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         return c
 
     # -- debtors: match by code, then SIREN, then name; create the rest ----------------
-    # a new debtor's country: the file's, else Belgium for a Belgian enterprise number, else the column's
-    # default (schema.py: 'FR')
+    # a new debtor's country: the file's, else Belgium for a Belgian enterprise number, else '' (unknown: the
+    # office's country applies, domain/law.regime_for; migration 0009 made the old default 'FR' unknown too)
     c.debtors_created = db.execute(
         "INSERT INTO debtors (code, name, name_key, siren, siret, enterprise_number, country, address, postcode, "
         "city, created_at, updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), "
         "MIN(name_key), NULLIF(MAX(siren), ''), NULLIF(MAX(siret), ''), NULLIF(MAX(enterprise_number), ''), "
-        "COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END, 'FR'), "
+        "COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END, ''), "
         "MAX(address), MAX(postcode), MAX(city), :at, :at, :agent "
         "FROM temp.imp_invoices WHERE debtor_id IS NULL GROUP BY debtor_key", common).rowcount
     if c.debtors_created:
@@ -238,7 +238,8 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     # Belgian enterprise number. A country that changes changes the law applied: it is on the timeline.
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) "
-        "SELECT :at, d.id, 'edit', 'country', :agent, 'Pays du débiteur : ' || d.country || ' → ' || s.country "
+        "SELECT :at, d.id, 'edit', 'country', :agent, 'Pays du débiteur : ' || CASE WHEN d.country = '' "
+        "THEN 'inconnu' ELSE d.country END || ' → ' || s.country "
         "|| ', selon l''import de ' || :file, json_object('changes', json_object('country', "
         "json_array(d.country, s.country)), 'source', 'import', 'file', :file) FROM debtors d JOIN "
         "(SELECT debtor_id, COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END) "
