@@ -42,6 +42,8 @@ def test_the_debtors_country_chooses_and_others_follow_the_office():
     assert regime_for("FR", "b2b", "BE") is REGIMES[("FR", "b2b")]
     assert regime_for("DE", "b2b", "BE") is REGIMES[("BE", "b2b")]  # Rome I: the seller's law
     assert regime_for(None, "b2c", "FR") is REGIMES[("FR", "b2c")]
+    assert regime_for("", "b2c", "BE") is REGIMES[("BE", "b2c")]  # unknown: the office's
+    assert regime_for("RE", "b2b", "BE") is REGIMES[("FR", "b2b")]  # La Réunion is France
     with pytest.raises(ValueError):
         regime_for("FR", "retail", "FR")
 

@@ -73,9 +73,15 @@ REGIMES: dict[tuple[str, str], Regime] = {
 }
 
 
+# Overseas departments and regions have ISO codes of their own but are France: the Code de commerce and
+# the Code de la consommation apply there in full (Constitution art. 73, "identité législative").
+FRENCH_OVERSEAS = {"GP": "FR", "MQ": "FR", "GF": "FR", "RE": "FR", "YT": "FR"}
+
+
 def regime_for(country: str | None, segment: str, office_country: str = "FR") -> Regime:
     """The regime of a debtor from its country column and segment (see the module's docstring)."""
     code = (country or "").strip().upper()
+    code = FRENCH_OVERSEAS.get(code, code)
     if code not in COUNTRIES:
         code = office_country if office_country in COUNTRIES else "FR"
     if segment not in SEGMENTS:
