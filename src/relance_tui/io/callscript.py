@@ -59,6 +59,11 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
         "total_due": card.due_cents,
         "total_penalties": penalties,
         "total_claimable": card.due_cents + penalties,
+        # the penalties rest on a rate carried over from an earlier period (none entered for the period in
+        # force): the figure is "à confirmer", never to be stated as final; unconfirmed_rates names each rate
+        # and the command that enters it
+        "penalties_unconfirmed": bool(card.penalty_unconfirmed),
+        "unconfirmed_rates": list(card.penalty_unconfirmed),
         # credit notes: what is owed is already net of them; what is left of them, and how they were applied
         "unapplied_credit": card.credit_cents,
         "in_credit": card.in_credit,

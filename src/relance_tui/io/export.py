@@ -23,8 +23,15 @@ from relance_tui.store.queries import load_rates
 
 INVOICE_HEADERS = ("Code client", "Client", "SIREN", "Facture", "Date facture", "Échéance", "Statut",
                    "Montant TTC", "Réglé", "Reste dû", "Jours de retard", "Pénalités de retard",
-                   "Indemnité forfaitaire", "Total exigible", "Remarque")
+                   "Indemnité forfaitaire", "Total exigible", "Pénalités à confirmer", "Remarque")
 WAIVED = "pénalités et indemnité abandonnées"
+# a penalty computed with a rate carried over from an earlier period (no rate entered for a period it covers):
+# "oui" in the column "Pénalités à confirmer", and the remark names the rate and the command that enters it
+UNCONFIRMED = "à confirmer"
+
+
+def _yes_no(flag: bool) -> str:
+    return "oui" if flag else "non"
 
 
 def _status(inv: LedgerInvoice) -> str:
@@ -43,6 +50,8 @@ def _invoice_cells(inv: LedgerInvoice, fig: Figures, as_of: dt.date) -> tuple:
         remark = fig.unknown or "pénalités non calculables"  # why: an undated payment, a missing rate
     else:
         interest, indemnity, remark = fig.penalty.interest_cents, fig.penalty.indemnity_cents, ""
+        if fig.unconfirmed:
+            remark = f"{UNCONFIRMED} : {' ; '.join(fig.unconfirmed)}"
     if rest > 0:
         days = max(0, (as_of - inv.due_date).days)
     else:  # settled: the days it was paid late (unknown while a payment has no date)
@@ -63,18 +72,22 @@ def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bo
     sheet.row(INVOICE_HEADERS)
     totals = [0, 0, 0, 0, 0, 0]
     unknown = 0
+    unconfirmed = 0
     for inv in invoices:
         days, interest, indemnity, owed, remark = _invoice_cells(inv, figs[inv.id], as_of)
         unknown += interest is None
+        unconfirmed += bool(figs[inv.id].unconfirmed)
         sheet.row((inv.code, inv.name, inv.siren, inv.number, inv.issue_date, inv.due_date, _status(inv),
                    Money(inv.amount_cents), Money(inv.paid_cents), Money(inv.balance_cents), days, interest, indemnity,
-                   owed, remark))
+                   owed, _yes_no(bool(figs[inv.id].unconfirmed)), remark))
         for n, v in enumerate((inv.amount_cents, inv.paid_cents, inv.balance_cents, interest or 0, indemnity or 0,
                                owed)):
             totals[n] += v
-    note = f"hors pénalités non calculables ({unknown} facture(s))" if unknown else ""
+    note = " ; ".join(x for x in (f"hors pénalités non calculables ({unknown} facture(s))" if unknown else "",
+                                  f"pénalités {UNCONFIRMED} sur {unconfirmed} facture(s)" if unconfirmed else "") if x)
     sheet.row(("", f"Total ({len(invoices)} factures) au {as_of:%d/%m/%Y}", "", "", None, None, "",
-               *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:]), note))
+               *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:]), _yes_no(bool(unconfirmed)),
+               note))
     return len(invoices)
 
 
@@ -85,7 +98,8 @@ def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bo
 BUCKET_HEADERS = {**BUCKET_LABELS, Bucket.OVER_90: "Plus de 90 j"}
 DEBTOR_HEADERS = ("Code client", "Client", "SIREN", "Pays", *(BUCKET_HEADERS[b] for b in BUCKETS),
                   "Avoirs non imputés", "Total dû net des avoirs", "Dont en litige", "Pénalités et indemnités",
-                  "Remarque", "Dernier contact", "Type de contact", "Prochaine action", "Chargé de recouvrement")
+                  "Pénalités à confirmer", "Remarque", "Dernier contact", "Type de contact", "Prochaine action",
+                  "Chargé de recouvrement")
 
 
 def _penalty_remark(row: AgedDebtor) -> str:
@@ -97,6 +111,8 @@ def _penalty_remark(row: AgedDebtor) -> str:
         parts.extend(f"{', '.join(numbers)} : {why}" for why, numbers in by_reason.items())
     if row.waived:
         parts.append(f"{WAIVED} sur {row.waived} facture(s)")
+    if row.penalty_unconfirmed:
+        parts.append(f"pénalités {UNCONFIRMED} : {' ; '.join(row.penalty_unconfirmed)}")
     return " ; ".join(parts)
 
 
@@ -121,7 +137,7 @@ def export_debtors(store: Store, out: IO[str], *, as_of: dt.date, excel: bool, c
         pen = r.claimable_penalty_cents
         sheet.row((r.code, r.name, r.siren, r.country, *(Money(r.buckets[b]) for b in BUCKETS),
                    Money(-r.unapplied_credit_cents), Money(r.net_cents), Money(r.disputed_cents),
-                   None if pen is None else Money(pen), _penalty_remark(r),
+                   None if pen is None else Money(pen), _yes_no(bool(r.penalty_unconfirmed)), _penalty_remark(r),
                    local(c.at, tz).date() if c else None, _contact_kind(c.kind, c.outcome) if c else "",
                    r.next_action, names(r.account_manager) if r.account_manager else ""))
     note = f"hors pénalités non calculables ({unknown} débiteur(s))" if unknown else ""
@@ -129,5 +145,6 @@ def export_debtors(store: Store, out: IO[str], *, as_of: dt.date, excel: bool, c
                *(Money(sum(r.buckets[b] for r in rows)) for b in BUCKETS),
                Money(-sum(r.unapplied_credit_cents for r in rows)), Money(sum(r.net_cents for r in rows)),
                Money(sum(r.disputed_cents for r in rows)),
-               Money(sum(r.claimable_penalty_cents or 0 for r in rows)), note, None, "", "", ""))
+               Money(sum(r.claimable_penalty_cents or 0 for r in rows)),
+               _yes_no(any(r.penalty_unconfirmed for r in rows)), note, None, "", "", ""))
     return len(rows)

@@ -50,6 +50,8 @@ class CardInvoice:
     penalty_unknown: str | None = None  # why the penalty cannot be computed
     waived: bool = False  # a supervisor waived its penalties and indemnity
     paid_late: bool = False  # settled after its due date: its penalties are still owed
+    # rates its penalty carried over from an earlier period (Figures.unconfirmed): "à confirmer" until entered
+    penalty_unconfirmed: tuple[str, ...] = ()
     limitation_reason: str = ""  # what the limitation date counts from: "5 ans depuis la facture du 03/02/2024"
 
     @property
@@ -169,6 +171,13 @@ class DebtorCard:
         return None if any(v is None for v in values) else sum(values)
 
     @property
+    def penalty_unconfirmed(self) -> tuple[str, ...]:
+        """The missing rates (one line each, with its command) behind the penalties claimed, open invoices and
+        invoices paid late: those figures are "à confirmer"."""
+        claimed = (*self.outstanding, *self.paid_late)
+        return tuple(dict.fromkeys(line for i in claimed for line in i.penalty_unconfirmed))
+
+    @property
     def undated_penalties(self) -> list[CardInvoice]:
         """Paid invoices whose penalty waits for a dated payment."""
         return [i for i in self.invoices if i.status == "paid" and i.penalty_unknown and i.amount_cents > 0]
@@ -205,6 +214,7 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
                                     (as_of - due_day).days if amount > 0 else 0, fig.penalty_cents,
                                     lims[inv_id].day, credited_cents=credited,
                                     credit_for=credit_for, penalty_unknown=fig.unknown, waived=fig.waived,
+                                    penalty_unconfirmed=fig.unconfirmed,
                                     paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False,
                                     limitation_reason=lims[inv_id].reason))
     allocations = [CardAllocation(*a) for a in db.execute(

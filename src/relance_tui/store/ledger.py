@@ -129,6 +129,9 @@ class AgedDebtor:
     penalty_unknown: list[tuple[str, str]] = field(default_factory=list)  # (invoice, why) not computable
     penalty_blocked: bool = False  # an outstanding invoice's penalty is not computable: the total is not known
     waived: int = 0  # invoices whose penalties a supervisor waived (they count 0)
+    # rates the penalties counted carried over from an earlier period (one line each, with its command):
+    # the figure is "à confirmer" until they are entered
+    penalty_unconfirmed: list[str] = field(default_factory=list)
     oldest_due: dt.date | None = None
     all_disputed: bool = True
     last_contact: LastContact | None = None
@@ -193,6 +196,7 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
                 row.penalty_blocked |= inv.outstanding
             else:
                 row.penalty_cents += fig.penalty_cents
+                row.penalty_unconfirmed += [line for line in fig.unconfirmed if line not in row.penalty_unconfirmed]
     ids = list(rows)
     contacts: dict[int, LastContact] = _last_contacts(store, ids)
     promises: dict[int, dt.date] = {}

@@ -154,6 +154,9 @@ class OverdueRow:
     last_contact: LastContact | None
     next_action: str
     holder: str | None = None  # the agent on this debtor right now (a live claim)
+    # a penalty of the row rests on a rate carried over from an earlier period (Figures.unconfirmed):
+    # the figure is "à confirmer" until the rate is entered
+    penalty_unconfirmed: bool = False
 
 
 def _last_contacts(store: Store, debtor_ids: Sequence[int]) -> dict[int, LastContact]:
@@ -227,11 +230,14 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
     scheduled = _scheduled(store, debtor_ids)
     on_it = holders(store, debtor_ids, store.clock())
     groups: dict[int, list] = {}
+    unconfirmed: set[int] = set()  # rows with a penalty "à confirmer"
     for r in invoices:
         inv_id, debtor_id, name, number, due, amount, paid, status = r[:8]
         due_day = dt.date.fromisoformat(due)
         pen = figs[inv_id].penalty_cents
         key = debtor_id if query.per_debtor else inv_id
+        if figs[inv_id].unconfirmed:
+            unconfirmed.add(key)
         groups.setdefault(key, []).append((inv_id, debtor_id, name, number, due_day, amount - paid, pen, status,
                                            regime_for(r[11], r[8], country).court_step))
     rows = []
@@ -252,5 +258,5 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
                                penalty_cents, status, contacts.get(debtor_id), label,
-                               holder.agent if holder else None))
+                               holder.agent if holder else None, penalty_unconfirmed=key in unconfirmed))
     return rows

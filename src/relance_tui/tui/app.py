@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import WorkerFailed
@@ -100,6 +101,9 @@ class RelanceApp(Survives, App):
     CSS = """
     #places { height: 1fr; }
     """
+    # "Taux à saisir : BCE, légal FR 2e sem. 2026" while the period in force lacks a rate penalties need
+    # (the title bar shows it; penalties over such a period are "à confirmer"); "" once they are entered
+    rates_alert: reactive[str] = reactive("", init=False)
     BINDINGS = [
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit_ctrl", show=False, priority=True),
@@ -179,6 +183,7 @@ class RelanceApp(Survives, App):
         if self.watch_terminal:
             self.set_interval(WATCHDOG_SECONDS, self.check_terminal)
         self.call_after_refresh(self.check_hosts, self._record_host)
+        self.call_after_refresh(self.check_rates)
         if self.settings.keys:
             self.call_after_refresh(self.check_keymap)
 
@@ -200,6 +205,16 @@ class RelanceApp(Survives, App):
             self.store.record_host()
         if warning:
             self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
+
+    @work(thread=True, exclusive=True, group="rates", exit_on_error=False)
+    def check_rates(self) -> None:
+        """Which rates of the period in force nobody entered: read at start-up, on a refresh (r) and when
+        another agent enters a rate (a "system" event), never more often (a few dozen rows)."""
+        from relance_tui.domain.penalties import missing_rates_marker
+        from relance_tui.store.queries import load_rates
+
+        alert = missing_rates_marker(load_rates(self.store), self.today())
+        self.call_from_thread(setattr, self, "rates_alert", alert)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _start_watching(self) -> None:
@@ -250,6 +265,8 @@ class RelanceApp(Survives, App):
         change = message.change
         if change.kinds & {"payment", "import"} and not self.store.readonly:
             self.evaluate_promises()
+        if "system" in change.kinds or not change.event_ids:  # a rate entered (relance rates set)
+            self.check_rates()
         if (view := self.promises_view) is not None:
             view.reload()
         if (sessions := self.sessions_view) is not None:
@@ -291,6 +308,7 @@ class RelanceApp(Survives, App):
 
     # -- actions ---------------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        self.check_rates()
         self.query_one("#overdue-view", OverdueView).data_changed()
         if (timeline := self.timeline_view) is not None:
             timeline.reload()

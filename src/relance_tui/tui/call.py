@@ -482,7 +482,8 @@ class CallScreen(Survives, Screen):
         if len(card.outstanding) > 8:
             out.append(f"… et {len(card.outstanding) - 8} autre(s)")
         pen = card.penalty_cents
-        out.append(styled((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)} = "
+        unconfirmed = " à confirmer" if any(i.penalty_unconfirmed for i in card.outstanding) else ""  # rate not entered
+        out.append(styled((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)}{unconfirmed} = "
                           f"{money(card.due_cents + pen) if pen is not None else '?'}"))
         if card.allocations:
             out.append("Avoirs déduits : " + " ; ".join(a.describe() for a in card.allocations))

@@ -60,13 +60,22 @@ def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice
         return "abandonnées"
     if i.penalty_unknown:
         return "non calculable"
-    return money(i.penalty_cents)
+    return money(i.penalty_cents) + (f" {UNCONFIRMED}" if i.penalty_unconfirmed else "")
+
+
+# a penalty computed with a rate carried over from an earlier period (none entered for a period it covers)
+UNCONFIRMED = "à confirmer"
+
+
+def _unconfirmed(invoices) -> str:  # noqa: ANN001 - CardInvoices
+    return f" {UNCONFIRMED}" if any(i.penalty_unconfirmed for i in invoices) else ""
 
 
 def totals_lines(card: DebtorCard) -> list:
     """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late."""
     total, pen = card.due_cents, card.penalty_cents
-    out: list = [styled((f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)} · total "
+    out: list = [styled((f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)}"
+                        f"{_unconfirmed(card.outstanding)} · total "
                         f"exigible {money(total + pen) if pen is not None else '?'} · "
                         f"{len(card.outstanding)} facture(s) ouverte(s)")]
     if card.in_credit:
@@ -83,10 +92,12 @@ def totals_lines(card: DebtorCard) -> list:
     if late:
         claim = card.paid_late_penalty_cents
         waived = sum(1 for i in late if i.waived)
-        out.append(f"Pénalités et indemnités sur factures réglées en retard : {money(claim)} "
+        out.append(f"Pénalités et indemnités sur factures réglées en retard : {money(claim)}{_unconfirmed(late)} "
                    f"({len(late)} facture(s){f', dont {waived} abandonnée(s)' if waived else ''})")
     for i in card.undated_penalties:
         out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
+    for missing in card.penalty_unconfirmed:  # the rate that settles the figure, and its command
+        out.append(f"Pénalités {UNCONFIRMED} : {missing}")
     return out
 
 

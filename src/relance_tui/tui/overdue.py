@@ -48,6 +48,17 @@ def money(cents: int | None) -> str:
     return "?" if cents is None else format_cents(cents, symbol=False)
 
 
+# Before a penalty computed with a rate carried over from an earlier period (none entered for a period it
+# covers): the figure is "à confirmer" (one cell: "≈1 234,56" fits the column); the status line says so.
+UNCONFIRMED_MARK = "≈"
+UNCONFIRMED_KEY = f"{UNCONFIRMED_MARK} = pénalités à confirmer (taux non saisi)"
+
+
+def penalty_text(row: OverdueRow) -> str:
+    text = money(row.penalty_cents)
+    return UNCONFIRMED_MARK + text if row.penalty_unconfirmed and row.penalty_cents is not None else text
+
+
 def compact(cents: int) -> str:
     """Amounts for the aging bar: '9 258 €', '10,6 k€', '1,63 M€'."""
     euros = cents / 100
@@ -163,12 +174,16 @@ class OverdueView(Survives, Vertical):
     def on_mount(self) -> None:
         """The first screenful is read here, before the first paint; the whole list follows in a worker.
 
+        The status line follows the app's ``rates_alert`` (the legend of the "≈" marker).
+
         A screenful is a handful of small indexed queries: about 5 ms on the UI thread, but 80 ms
         and more from a worker thread while the UI thread lays out the app (each sqlite3 call hands
         the GIL over and then waits for it). Start-up is the one moment nothing else is on screen.
         """
         self.generation += 1
         app = self.relance
+        if hasattr(type(app), "rates_alert"):
+            self.watch(app, "rates_alert", self._update_status, init=False)
         query, height = self.query_state, self._screenful(app.size.height)
         try:
             with app.store.impatient(FIRST_SCREEN_WAIT_MS):  # locked by a commit: let a worker wait
@@ -194,7 +209,7 @@ class OverdueView(Survives, Vertical):
         values = {
             "holder": holder, "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
             "late": str(row.days_late) if row.days_late > 0 else "—", "due": money(row.due_cents),
-            "penalties": money(row.penalty_cents), "contact": contact_text(row, tz), "action": action,
+            "penalties": penalty_text(row), "contact": contact_text(row, tz), "action": action,
         }
         return [values[c.key] for c in self.table.columns]
 
@@ -328,8 +343,9 @@ class OverdueView(Survives, Vertical):
             filters.append(f"« {q.text.strip()} »")
         sort = f"tri : {SORTS[q.sort][0].lower()} {'▼' if q.descending else '▲'}"
         shown = f"… {what}" if self._showing_partial else f"{len(self.table.keys)} {what}"
-        self.query_one("#overdue-status", Static).update(
-            plain(" · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}"])))  # the filter is typed text
+        legend = [UNCONFIRMED_KEY] if getattr(self.app, "rates_alert", "") else []
+        self.query_one("#overdue-status", Static).update(  # the filter is typed text
+            plain(" · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}", *legend])))
 
     # -- actions --------------------------------------------------------------------------------
     @on(Input.Changed, "#filter")

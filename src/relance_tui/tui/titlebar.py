@@ -1,4 +1,8 @@
-"""The header: title (agent, database, or what the screen is about) and the clock, one widget.
+"""The header: title (agent, database, or what the screen is about), an alert, and the clock, one widget.
+
+The alert is the app's ``rates_alert`` ("Taux à saisir : BCE, légal FR 2e sem. 2026"): the period in force
+lacks a rate penalties need, so they reuse the last one and are "à confirmer" (issue 13, item 6). It sits
+before the clock, in the warning colour, and keeps its room when the title must be cut.
 
 Textual's ``Header`` is four widgets (icon, title, clock, their container) and
 repaints its clock every second; over SSH a clock showing minutes needs a repaint
@@ -26,15 +30,18 @@ class TitleBar(Survives, Widget, can_focus=False):
         background: $panel;
         color: $foreground;
         .titlebar--clock { background: $foreground-darken-1 5%; }
+        .titlebar--alert { color: $warning; text-style: bold; }
     }
     """
-    COMPONENT_CLASSES = {"titlebar--clock"}
+    COMPONENT_CLASSES = {"titlebar--clock", "titlebar--alert"}
     CLOCK_WIDTH = 10
 
     def on_mount(self) -> None:
         for target in (self.app, self.screen):
             self.watch(target, "title", self._retitle, init=False)
             self.watch(target, "sub_title", self._retitle, init=False)
+        if hasattr(type(self.app), "rates_alert"):
+            self.watch(self.app, "rates_alert", self._retitle, init=False)
         self._shown_minute = self._minute()
         self.set_interval(1, self._tick, name="clock")
 
@@ -57,11 +64,22 @@ class TitleBar(Survives, Widget, can_focus=False):
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
         return line(f"{title} — {sub_title}" if sub_title else title)
 
+    @property
+    def alert_text(self) -> str:
+        """The app's alert (a rate to enter), or ""."""
+        return line(getattr(self.app, "rates_alert", "") or "")
+
     def render(self) -> Text:
         width = self.size.width
         self._shown_minute = self._minute()
         clock = self._shown_minute.center(self.CLOCK_WIDTH)
         room = max(0, width - 2 * self.CLOCK_WIDTH)  # the title centred on the whole line
+        alert = self.alert_text
+        if alert:
+            alert = f" {alert} "
+            if cell_len(alert) > room:
+                alert = set_cell_size(alert, max(0, room - 1)) + "…" if room else ""
+            room -= cell_len(alert)
         title = self.title_text
         used = cell_len(title)
         if used > room:
@@ -71,5 +89,7 @@ class TitleBar(Survives, Widget, can_focus=False):
         text = Text(no_wrap=True, overflow="crop")
         text.append(" " * self.CLOCK_WIDTH)
         text.append(" " * left + title + " " * (margin - left))
+        if alert:
+            text.append(alert, self.get_component_rich_style("titlebar--alert"))
         text.append(clock, self.get_component_rich_style("titlebar--clock"))
         return text
