@@ -56,7 +56,11 @@ class CallingSettings:
     hours: list[str] = field(default_factory=lambda: ["10:00-13:00", "14:00-20:00"])
     days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])  # ISO weekdays, Monday = 1
     public_holidays: bool = True
-    max_calls_30d: int = 4
+    max_calls_30d: int = 4  # per contact of a business
+    # a consumer's caps are lower than a business's (checked): one person, whatever the number called
+    max_calls_30d_contact_b2c: int = 3  # per contact of a consumer
+    max_calls_30d_debtor_b2b: int = 6  # per business debtor, all its contacts together
+    max_calls_30d_debtor_b2c: int = 3  # per consumer debtor, all its contacts together
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,9 @@ CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("calling", "hours"): _check_hours,
     ("calling", "days"): _check_days,
     ("calling", "max_calls_30d"): _check_range(1, 100),
+    ("calling", "max_calls_30d_contact_b2c"): _check_range(1, 100),
+    ("calling", "max_calls_30d_debtor_b2b"): _check_range(1, 100),
+    ("calling", "max_calls_30d_debtor_b2c"): _check_range(1, 100),
     ("smtp", "port"): _check_range(1, 65535),
     ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
     ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
@@ -255,7 +262,29 @@ def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str
         if problem:
             raise ConfigError(f"{source}: attendu {problem}, trouvé {raw!r}")
         values[name] = _cleaned(section, name, value)
-    return cls(**values)
+    settings = cls(**values)
+    for name, problem in SECTION_CHECKS.get(section, lambda _s: [])(settings):
+        env_name = f"{env_prefix}{name.upper()}"
+        source = f"variable {env_name}" if env_name in env else f"{where}: [{section}] {name}"
+        raise ConfigError(f"{source}: attendu {problem}, trouvé {getattr(settings, name)!r}")
+    return settings
+
+
+def _check_calling_caps(c: CallingSettings) -> list[tuple[str, str]]:
+    """A consumer's call caps may not exceed a business's (issue 13: the consumer's are the lower)."""
+    out = []
+    for consumer, business in (("max_calls_30d_contact_b2c", "max_calls_30d"),
+                               ("max_calls_30d_debtor_b2c", "max_calls_30d_debtor_b2b")):
+        if getattr(c, consumer) > getattr(c, business):
+            out.append((consumer, f"au plus {business} ({getattr(c, business)}) : un particulier est appelé "
+                                  "moins qu'une entreprise"))
+    return out
+
+
+# Checks across the keys of a section: (key, what is expected) for each problem.
+SECTION_CHECKS: dict[str, typing.Callable[[typing.Any], list[tuple[str, str]]]] = {
+    "calling": _check_calling_caps,
+}
 
 
 KEPT_AS_WRITTEN = {("smtp", "password")}  # sent to the server, never shown: cleaning would change it
@@ -359,10 +388,14 @@ supervisors = []     # OS logins who may reorder and close sessions
 # marie = "Marie Dupont"
 
 [calling]            # the guard before dialling: outside these, a call needs a reason (logged)
-hours = ["10:00-13:00", "14:00-20:00"]
+hours = ["10:00-13:00", "14:00-20:00"]   # the debtor's local time (FR: Europe/Paris, BE: Europe/Brussels)
 days = [1, 2, 3, 4, 5]   # Monday = 1
-public_holidays = true  # no calls on the country's public holidays
-max_calls_30d = 4       # per contact
+public_holidays = true  # no calls on the public holidays of the debtor's country
+max_calls_30d = 4       # calls in 30 days per contact of a business
+max_calls_30d_contact_b2c = 3   # per contact of a consumer (at most max_calls_30d)
+max_calls_30d_debtor_b2b = 6    # per business debtor, all its contacts together
+max_calls_30d_debtor_b2c = 3    # per consumer debtor (at most max_calls_30d_debtor_b2b); overriding
+                                # the guard for a consumer is for supervisors only
 
 # The call script, objection answers and emails are templates: copy one from the
 # package's templates/ folder to a templates/ folder next to this file to change it.

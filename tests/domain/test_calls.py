@@ -9,9 +9,11 @@ from relance_tui.domain.calls import (
     call_goal,
     call_warnings,
     format_clock,
+    guard_warnings,
     next_step,
     parse_hours,
 )
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.dates import parse_user_date, parse_user_time
 from relance_tui.domain.script import Phase, Prompt, visible_prompts
 
@@ -78,7 +80,7 @@ def test_calling_hours_boundaries():
 
 def test_public_holiday_and_weekend_warn():
     armistice = call_warnings(at(dt.date(2026, 11, 11), 10, 30), RULES, FR, 0)
-    assert armistice == ["Jour férié : Armistice."]
+    assert armistice == ["Jour férié : Armistice (France)."]
     # the day before and after are ordinary weekdays
     assert call_warnings(at(dt.date(2026, 11, 10), 10, 30), RULES, FR, 0) == []
     assert call_warnings(at(dt.date(2026, 11, 12), 10, 30), RULES, FR, 0) == []
@@ -92,6 +94,70 @@ def test_four_calls_in_thirty_days_warn():
     assert call_warnings(at(MONDAY, 11), RULES, FR, 3) == []
     reasons = call_warnings(at(MONDAY, 11), RULES, FR, 4)
     assert reasons == ["Déjà 4 appel(s) à ce contact en 30 jours (limite 4)."]
+
+
+CAPS = CallingRules(RULES.hours, RULES.days, True, 4, max_calls_30d_contact_b2c=3, max_calls_30d_debtor_b2b=6,
+                    max_calls_30d_debtor_b2c=3)
+
+
+def test_calls_are_capped_per_debtor_and_lower_for_a_consumer():
+    # a business: 4 per contact, 6 for the debtor through all its contacts
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=5) == []
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 1, debtor_calls_30d=6) == [
+        "Déjà 6 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 6)."]
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 4, debtor_calls_30d=4) == [
+        "Déjà 4 appel(s) à ce contact en 30 jours (limite 4)."]
+    # a consumer: 3 calls stop it, per contact and for the debtor, where a business still goes ahead
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 2, debtor_calls_30d=2, consumer=True) == []
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=3, consumer=True) == [
+        "Déjà 3 appel(s) à ce contact en 30 jours (limite 3, particulier).",
+        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 0, debtor_calls_30d=3, consumer=True) == [
+        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+    assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=3) == []
+    assert CAPS.debtor_caps == {"b2b": 6, "b2c": 3}
+    # the defaults: a consumer's caps below a business's
+    defaults = CallingRules(RULES.hours, RULES.days, True, 4)
+    assert defaults.contact_cap(True) < defaults.contact_cap(False)
+    assert defaults.debtor_cap(True) < defaults.debtor_cap(False)
+
+
+BE = OfficeCalendar("BE")
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(("country", "segment", "instant", "expected"), [
+    # Tuesday 21 July 2026, 08:30 UTC = 10:30 in Brussels and Paris: Belgium's national day only
+    ("BE", "b2b", dt.datetime(2026, 7, 21, 8, 30, tzinfo=UTC), ["Jour férié : Fête nationale (Belgique)."]),
+    ("FR", "b2b", dt.datetime(2026, 7, 21, 8, 30, tzinfo=UTC), []),
+    # Tuesday 14 July 2026: France's national day only
+    ("FR", "b2c", dt.datetime(2026, 7, 14, 8, 30, tzinfo=UTC), ["Jour férié : Fête nationale (France)."]),
+    ("BE", "b2c", dt.datetime(2026, 7, 14, 8, 30, tzinfo=UTC), []),
+    # the hours are the debtor's local time: 07:30 UTC in summer is 09:30 in Brussels, too early
+    ("BE", "b2b", dt.datetime(2026, 7, 22, 7, 30, tzinfo=UTC),
+     ["Hors des heures d'appel (10:00-13:00, 14:00-20:00) : il est 09:30."]),
+    # 18:30 UTC on a winter Friday is 19:30 in Brussels: still within the hours
+    ("BE", "b2c", dt.datetime(2026, 11, 20, 18, 30, tzinfo=UTC), []),
+    ("BE", "b2c", dt.datetime(2026, 11, 20, 19, 0, tzinfo=UTC),
+     ["Hors des heures d'appel (10:00-13:00, 14:00-20:00) : il est 20:00."]),
+])
+def test_the_guard_follows_the_debtors_country(country, segment, instant, expected):
+    regime = regime_for(country, segment, "FR")
+    calendar = {"FR": FR, "BE": BE}[country]
+    assert guard_warnings(instant, regime, CAPS, calendar, calls_30d=0, debtor_calls_30d=0) == expected
+
+
+def test_the_guard_uses_the_regimes_caps_and_calendar():
+    be_consumer = regime_for("BE", "b2c", "FR")
+    monday = dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert guard_warnings(monday, be_consumer, CAPS, BE, calls_30d=1, debtor_calls_30d=3) == [
+        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+    assert guard_warnings(monday, regime_for("BE", "b2b", "FR"), CAPS, BE, calls_30d=1, debtor_calls_30d=3) == []
+    # a debtor outside France and Belgium follows the office's country (domain/law.regime_for)
+    assert guard_warnings(dt.datetime(2026, 7, 21, 8, 30, tzinfo=UTC), regime_for("DE", "b2b", "BE"), CAPS, BE,
+                          calls_30d=0, debtor_calls_30d=0) == ["Jour férié : Fête nationale (Belgique)."]
+    with pytest.raises(ValueError):  # the office's calendar for a Belgian debtor: a mistake, not a guess
+        guard_warnings(monday, be_consumer, CAPS, FR, calls_30d=0, debtor_calls_30d=0)
 
 
 def test_goal_depends_on_amount_and_dispute():

@@ -10,6 +10,7 @@ from relance_tui.domain.dates import Bucket
 from relance_tui.store import open_store
 from relance_tui.store.calls import CallReport, Instalment, save_call, set_next_action
 from relance_tui.store.calls import NextStep
+from relance_tui.store.queries import append_event
 from relance_tui.store.queue import QueueFilters, work_queue
 from relance_tui.store.sessions import (
     SessionClosed,
@@ -90,15 +91,43 @@ def test_queue_exclusions(demo_store, clock):
     assert first not in today_ids
 
 
-def test_queue_respects_the_call_frequency_guard(demo_store, clock):
-    debtor = queue(demo_store)[0].debtor_id
-    for day in range(4):
-        clock.t = NOW - dt.timedelta(days=10 + day)
-        call(demo_store, debtor)
-    clock.t = NOW
-    demo_store.write(lambda db: db.execute("DELETE FROM next_actions WHERE debtor_id = ?", [debtor]))
-    assert debtor not in {i.debtor_id for i in queue(demo_store)}
-    assert debtor in {i.debtor_id for i in queue(demo_store, max_calls_30d=10)}
+def segment_of(store, debtor):
+    return store.db.execute("SELECT segment FROM debtors WHERE id = ?", [debtor]).fetchone()[0]
+
+
+def test_queue_respects_the_call_frequency_guard_per_debtor(demo_store, clock):
+    """Calls to a debtor in 30 days, all its contacts together: 6 for a business, 3 for a consumer."""
+    items = queue(demo_store)
+    business = next(i.debtor_id for i in items if segment_of(demo_store, i.debtor_id) == "b2b")
+    consumer = next(i.debtor_id for i in items if segment_of(demo_store, i.debtor_id) == "b2c")
+
+    def calls_until(debtor, total):
+        made = demo_store.db.execute("SELECT COUNT(*) FROM events WHERE debtor_id = ? AND kind = 'call' AND "
+                                     "direction = 'out' AND at >= '2026-10-24T09:30:00Z'", [debtor]).fetchone()[0]
+        for hour in range(total - made):
+            clock.t = NOW - dt.timedelta(days=10, hours=hour)
+            call(demo_store, debtor)
+        clock.t = NOW
+        demo_store.write(lambda db: db.execute("DELETE FROM next_actions WHERE debtor_id = ?", [debtor]))
+
+    calls_until(business, 5)
+    calls_until(consumer, 2)
+    ids = {i.debtor_id for i in queue(demo_store)}
+    assert business in ids and consumer in ids  # below both caps
+    calls_until(consumer, 3)  # a consumer's third call in 30 days: out
+    calls_until(business, 5)
+    ids = {i.debtor_id for i in queue(demo_store)}
+    assert consumer not in ids and business in ids  # five calls keep a business in
+    calls_until(business, 6)
+    ids = {i.debtor_id for i in queue(demo_store)}
+    assert business not in ids
+    # the office's caps ([calling] max_calls_30d_debtor_b2b / _b2c)
+    ids = {i.debtor_id for i in queue(demo_store, debtor_caps={"b2b": 10, "b2c": 4})}
+    assert business in ids and consumer in ids
+    # an incoming call (the debtor calling back) is not a call to the debtor
+    demo_store.write(lambda db: append_event(db, at="2026-11-20T10:00:00Z", agent="marie", kind="call",
+                                             debtor_id=consumer, direction="in", outcome="callback"))
+    assert consumer in {i.debtor_id for i in queue(demo_store, debtor_caps={"b2b": 10, "b2c": 4})}
 
 
 def test_queue_filters(demo_store, clock):

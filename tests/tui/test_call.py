@@ -215,7 +215,7 @@ async def test_guard_on_a_public_holiday_reason_is_logged(make_app, demo_store, 
         await settle(pilot)
         guard = app.screen
         assert isinstance(guard, GuardScreen)
-        assert "Jour férié : Armistice." in text(guard, "#guard-reasons")
+        assert "Jour férié : Armistice (France)." in text(guard, "#guard-reasons")
         await pilot.press("escape")  # do not call
         await settle(pilot)
         assert not isinstance(app.screen, (GuardScreen, CallScreen))

@@ -6,6 +6,9 @@ import datetime as dt
 from functools import cached_property
 
 
+COUNTRY_NAMES = {"FR": "France", "BE": "Belgique"}
+
+
 class OfficeCalendar:
     """Weekends and public holidays of one country (FR, BE, ...), loaded on first use."""
 
@@ -21,6 +24,10 @@ class OfficeCalendar:
             return holidays.country_holidays(self.country, language="fr")
         except NotImplementedError:
             raise ValueError(f"pays {self.country!r} inconnu du calendrier des jours fériés") from None
+
+    @property
+    def country_name(self) -> str:
+        return COUNTRY_NAMES.get(self.country, self.country)
 
     def holiday_name(self, day: dt.date) -> str | None:
         return self._holidays.get(day)

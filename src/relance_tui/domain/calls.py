@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
+from relance_tui.domain.law import Regime
 
 # The six steps of a collection call (seed 003), in order.
 PHASES: tuple[tuple[str, str], ...] = (
@@ -82,12 +84,37 @@ def next_step(outcome: str, *, today: dt.date, calendar: OfficeCalendar,
 
 
 # -- the call frequency guard ------------------------------------------------------------------
+# Calls in 30 days to one debtor, all its contacts together, by segment ([calling] in relance.toml).
+DEFAULT_DEBTOR_CAPS = {"b2b": 6, "b2c": 3}
+
+
 @dataclass(frozen=True)
 class CallingRules:
+    """When a debtor may be called; the hours are the debtor's local time, the holidays its country's.
+
+    Calls in 30 days are capped per contact and per debtor (all its contacts together), a consumer's
+    caps being lower than a business's: a consumer is one person, and four calls to each of the numbers
+    of a household would be the repeated calls Code pénal 222-16 punishes.
+    """
+
     hours: tuple[tuple[dt.time, dt.time], ...]  # local time ranges
     days: frozenset[int]  # ISO weekdays
     public_holidays: bool  # no calls on public holidays
-    max_calls_30d: int
+    max_calls_30d: int  # per contact of a business
+    max_calls_30d_contact_b2c: int = 3  # per contact of a consumer
+    max_calls_30d_debtor_b2b: int = DEFAULT_DEBTOR_CAPS["b2b"]  # per business debtor, all its contacts together
+    max_calls_30d_debtor_b2c: int = DEFAULT_DEBTOR_CAPS["b2c"]  # per consumer debtor
+
+    def contact_cap(self, consumer: bool) -> int:
+        return self.max_calls_30d_contact_b2c if consumer else self.max_calls_30d
+
+    def debtor_cap(self, consumer: bool) -> int:
+        return self.max_calls_30d_debtor_b2c if consumer else self.max_calls_30d_debtor_b2b
+
+    @property
+    def debtor_caps(self) -> dict[str, int]:
+        """The per-debtor cap by segment (the work queue leaves out a debtor that reached it)."""
+        return {"b2b": self.max_calls_30d_debtor_b2b, "b2c": self.max_calls_30d_debtor_b2c}
 
 
 def parse_hours(ranges: list[str]) -> tuple[tuple[dt.time, dt.time], ...]:
@@ -104,22 +131,46 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 
 
 def call_warnings(now_local: dt.datetime, rules: CallingRules, calendar: OfficeCalendar,
-                  calls_30d: int) -> list[str]:
-    """Reasons not to call now (Code pénal 222-16; C. conso D223-9 as good practice); empty: go ahead."""
+                  calls_30d: int, *, debtor_calls_30d: int | None = None, consumer: bool = False) -> list[str]:
+    """Reasons not to call now (Code pénal 222-16; C. conso D223-9 as good practice); empty: go ahead.
+
+    ``now_local`` is the debtor's local time and ``calendar`` its country's (domain/law: Regime.timezone
+    and country); ``calls_30d`` counts the calls to this contact, ``debtor_calls_30d`` those to the debtor
+    through all its contacts; ``consumer`` chooses the lower caps.
+    """
     reasons = []
-    if calls_30d >= rules.max_calls_30d:
-        reasons.append(f"Déjà {calls_30d} appel(s) à ce contact en 30 jours (limite {rules.max_calls_30d}).")
+    who = ", particulier" if consumer else ""
+    contact_cap = rules.contact_cap(consumer)
+    if calls_30d >= contact_cap:
+        reasons.append(f"Déjà {calls_30d} appel(s) à ce contact en 30 jours (limite {contact_cap}{who}).")
+    debtor_cap = rules.debtor_cap(consumer)
+    if debtor_calls_30d is not None and debtor_calls_30d >= debtor_cap:
+        reasons.append(f"Déjà {debtor_calls_30d} appel(s) à ce débiteur en 30 jours, tous contacts confondus "
+                       f"(limite {debtor_cap}{who}).")
     day = now_local.date()
     if day.isoweekday() not in rules.days:
         reasons.append(f"Pas d'appel le {WEEKDAYS[day.weekday()]}.")
     holiday = calendar.holiday_name(day) if rules.public_holidays else None
     if holiday:
-        reasons.append(f"Jour férié : {holiday}.")
+        reasons.append(f"Jour férié : {holiday} ({calendar.country_name}).")
     moment = now_local.time().replace(tzinfo=None)
     if not any(start <= moment < end for start, end in rules.hours):
         hours = ", ".join(f"{s:%H:%M}-{'24:00' if e == dt.time.max else f'{e:%H:%M}'}" for s, e in rules.hours)
         reasons.append(f"Hors des heures d'appel ({hours}) : il est {moment:%H:%M}.")
     return reasons
+
+
+def guard_warnings(now: dt.datetime, regime: Regime, rules: CallingRules, calendar: OfficeCalendar, *,
+                   calls_30d: int, debtor_calls_30d: int) -> list[str]:
+    """The guard for a debtor of this regime: its local time, its country's holidays, its segment's caps.
+
+    ``now`` is any aware instant; ``calendar`` must be the regime's country's (the caller keeps one per
+    country: loading holidays is not free).
+    """
+    if calendar.country != regime.country:
+        raise ValueError(f"calendrier {calendar.country} pour un débiteur {regime.country}")
+    return call_warnings(now.astimezone(ZoneInfo(regime.timezone)), rules, calendar, calls_30d,
+                         debtor_calls_30d=debtor_calls_30d, consumer=regime.consumer)
 
 
 def format_clock(seconds: float) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relance_tui.domain.calls import PHASES, call_goal
+from relance_tui.domain.law import regime_for
 from relance_tui.domain.script import Phase, Prompt
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES
 from relance_tui.io.templates import Templates, TemplateProblem
@@ -44,15 +45,22 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
     penalties = card.penalty_cents or 0
     disputed = bool(outstanding) and all(i.status in ("disputed", "litigation") for i in outstanding)
     open_disputes = [f"{DISPUTE_CATEGORIES[d.category]} ({d.invoices})" for d in card.disputes if d.status == "open"]
+    office_data = office if isinstance(office, dict) else dataclasses.asdict(office)
+    # the law the debtor follows (its country and segment) chooses what the script may say about the debt
+    regime = regime_for(card.country, card.segment, office_data.get("country", "FR"))
     return {
         "debtor": {"id": card.id, "name": card.name, "code": card.code, "siren": card.siren,
-                   "segment": card.segment},
+                   "segment": card.segment, "country": card.country or ""},
+        # key: fr_b2b, fr_b2c, be_b2b or be_b2c (templates/call/*.txt.j2 choose their wording by it)
+        "regime": {"key": regime.key, "label": regime.label, "court_step": regime.court_step,
+                   "country": regime.country, "consumer": regime.consumer,
+                   "penalties_automatic": regime.penalties_automatic},
         "contact": None if contact is None else {
             "id": contact.id, "name": contact.name, "role": contact.role, "phone": contact.phone,
             "phone2": contact.phone2, "email": contact.email, "can_release": contact.can_release_payment},
         "email": contact.email if contact else "",
         "agent": agent,
-        "office": office if isinstance(office, dict) else dataclasses.asdict(office),
+        "office": office_data,
         "today": today,
         "invoices": invoices,
         "oldest": oldest,

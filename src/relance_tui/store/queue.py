@@ -6,14 +6,17 @@ age, profile, broken promises, last contact). Left out: debtors with nothing
 overdue that is not disputed, debtors already called today (unless a callback
 they asked for is due), debtors whose next step is not due yet (a promise still
 within its grace, a payment announced), and debtors the call frequency guard
-would stop (the office's maximum of calls in 30 days).
+would stop (the most calls in 30 days to one debtor, all its contacts together: a consumer's cap is
+lower than a business's, domain/calls.CallingRules).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from relance_tui.domain.calls import DEFAULT_DEBTOR_CAPS
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
@@ -58,11 +61,11 @@ WITH owed AS (
     WHERE {OUTSTANDING_SQL} AND status = 'open' AND due_date < :today
     GROUP BY debtor_id
 )
-SELECT d.id, d.name, o.due, o.oldest, d.profile, d.account_manager,
+SELECT d.id, d.name, o.due, o.oldest, d.profile, d.account_manager, d.segment,
        n.kind, n.due_at,
        (SELECT MAX(at) FROM events e INDEXED BY events_debtor WHERE e.debtor_id = d.id AND e.kind = 'call') AS last_call,
-       (SELECT COUNT(*) FROM events e INDEXED BY events_debtor WHERE e.debtor_id = d.id AND e.kind = 'call' AND e.at >= :since30)
-           AS calls30,
+       (SELECT COUNT(*) FROM events e INDEXED BY events_debtor WHERE e.debtor_id = d.id AND e.kind = 'call'
+            AND e.direction = 'out' AND e.at >= :since30) AS calls30,  -- as store/calls.calls_within counts
        (SELECT COUNT(*) FROM promises p WHERE p.debtor_id = d.id AND p.status IN ('broken', 'partly_kept'))
            AS broken,
        (SELECT MAX(p.evaluated_at) FROM promises p WHERE p.debtor_id = d.id
@@ -75,15 +78,16 @@ LEFT JOIN next_actions n ON n.debtor_id = d.id
 
 
 def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Europe/Paris",
-               filters: QueueFilters = QueueFilters(), max_calls_30d: int = 4) -> list[QueueItem]:
-    """Today's queue, in calling order."""
+               filters: QueueFilters = QueueFilters(),
+               debtor_caps: Mapping[str, int] = DEFAULT_DEBTOR_CAPS) -> list[QueueItem]:
+    """Today's queue, in calling order; ``debtor_caps``: calls in 30 days per debtor, by segment."""
     day_start, _ = day_bounds(today, tz)
     now_iso = to_iso(now)
     params = {"today": today.isoformat(), "since30": to_iso(now - dt.timedelta(days=30)),
               "grace_from": (today - dt.timedelta(days=PROMISE_GRACE_DAYS)).isoformat()}
     items = []
-    for (debtor_id, name, due, oldest, profile, manager, next_kind, next_due, last_call, calls30, broken, broken_at,
-         promise_running) in store.conn.execute(_CANDIDATES, params):
+    for (debtor_id, name, due, oldest, profile, manager, segment, next_kind, next_due, last_call, calls30, broken,
+         broken_at, promise_running) in store.conn.execute(_CANDIDATES, params):
         if filters.min_cents and due < filters.min_cents:
             continue
         if filters.account_manager and manager != filters.account_manager:
@@ -103,8 +107,8 @@ def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Eur
                 continue  # the next step is not due yet (a callback later, a promise being checked...)
             if promise_running:
                 continue  # a promise still within its grace
-            if calls30 >= max_calls_30d:
-                continue  # the call frequency guard would stop the call
+            if calls30 >= debtor_caps[segment]:
+                continue  # the call frequency guard would stop the call (a consumer's cap is the lower)
         if callback_due:
             reason = "callback"
         elif broken_at and (last_call is None or broken_at > last_call):

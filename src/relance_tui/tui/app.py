@@ -147,11 +147,25 @@ class RelanceApp(Survives, App):
         return OfficeCalendar(self.settings.office.country)
 
     @cached_property
+    def _calendars(self) -> dict[str, OfficeCalendar]:
+        return {self.calendar.country: self.calendar}
+
+    def calendar_for(self, country: str) -> OfficeCalendar:
+        """The public holidays of a debtor's country (its regime's: domain/law), one calendar per country."""
+        from relance_tui.domain.calendar import OfficeCalendar
+
+        code = country.upper()
+        if code not in self._calendars:
+            self._calendars[code] = OfficeCalendar(code)
+        return self._calendars[code]
+
+    @cached_property
     def calling_rules(self) -> CallingRules:
         from relance_tui.domain.calls import CallingRules, parse_hours
 
         c = self.settings.calling
-        return CallingRules(parse_hours(c.hours), frozenset(c.days), c.public_holidays, c.max_calls_30d)
+        return CallingRules(parse_hours(c.hours), frozenset(c.days), c.public_holidays, c.max_calls_30d,
+                            c.max_calls_30d_contact_b2c, c.max_calls_30d_debtor_b2b, c.max_calls_30d_debtor_b2c)
 
     @cached_property
     def templates(self):  # noqa: ANN201 - io.templates.Templates, imported on demand

@@ -18,9 +18,10 @@ from textual.widgets import Input, Label, OptionList, Select, SelectionList, Sta
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from relance_tui.domain.calls import EMAIL_AFTER, call_warnings, format_clock
+from relance_tui.domain.calls import EMAIL_AFTER, format_clock, guard_warnings
 from relance_tui.domain.dates import parse_user_date, parse_user_time
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.law import Regime, regime_for
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.script import Phase, visible_prompts
@@ -86,25 +87,33 @@ class GuardScreen(Survives, ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Ne pas appeler", id="guard.cancel")]
 
-    def __init__(self, reasons: list[str], *, cancel: str = "ne pas appeler") -> None:
+    def __init__(self, reasons: list[str], *, cancel: str = "ne pas appeler", refused: str = "") -> None:
         super().__init__()
         self.reasons = reasons
         self.cancel = cancel  # what Escape does: not call, or (switching contact mid-call) keep the contact
+        self.refused = refused  # why this agent may not call anyway (a consumer: supervisors only)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(styled(("Attention avant d'appeler", "bold"), " (appels répétés : Code pénal 222-16)"))
             yield Static(lines([f"• {line(r)}" for r in self.reasons]), id="guard-reasons")
+            if self.refused:
+                yield Static(plain(self.refused), id="guard-refused")
+                yield Label(f"Échap : {self.cancel}.")
+                return
             yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. "
                         f"Échap : {self.cancel}.")
             yield Input(placeholder="ex. le client a demandé à être rappelé à cette heure", id="guard-reason")
             yield Static("", id="guard-error")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        if not self.refused:
+            self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        if self.refused:  # no field to type in; kept as a second lock
+            return
         reason = clean(event.value).strip()
         if len(reason) < 3:
             self.query_one("#guard-error", Static).update("Un motif est nécessaire pour appeler malgré l'alerte.")
@@ -185,14 +194,17 @@ class CallScreen(Survives, Screen):
     ]
 
     class Prepared(Message):
-        def __init__(self, card: DebtorCard, calls_30d: int, claim: ClaimResult, script: Script) -> None:
+        def __init__(self, card: DebtorCard, calls_30d: int, claim: ClaimResult, script: Script,
+                     debtor_calls_30d: int = 0) -> None:
             super().__init__()
             self.card, self.calls_30d, self.claim, self.script = card, calls_30d, claim, script
+            self.debtor_calls_30d = debtor_calls_30d  # to the debtor, all its contacts together
 
     class Scripted(Message):
-        def __init__(self, contact_id: int | None, calls_30d: int, script: Script) -> None:
+        def __init__(self, contact_id: int | None, calls_30d: int, script: Script, debtor_calls_30d: int = 0) -> None:
             super().__init__()
             self.contact_id, self.calls_30d, self.script = contact_id, calls_30d, script
+            self.debtor_calls_30d = debtor_calls_30d
 
     class Claimed(Message):
         def __init__(self, result: ClaimResult, renewal: bool) -> None:
@@ -218,11 +230,18 @@ class CallScreen(Survives, Screen):
         self.acknowledged: set[str] = set()  # warnings the agent already gave a reason for in this call
         self.saved: SavedCall | None = None
         self.calls_30d = 0
+        self.debtor_calls_30d = 0  # to this debtor, all its contacts together
         self.holding = False  # we hold the claim on this debtor
 
     @property
     def relance(self) -> RelanceApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def regime(self) -> Regime:
+        """The law the debtor follows (its country and segment): its calling hours, holidays and caps."""
+        assert self.card is not None
+        return regime_for(self.card.country, self.card.segment, self.relance.settings.office.country)
 
     def now(self) -> dt.datetime:
         return self.relance.store.clock()
@@ -257,14 +276,16 @@ class CallScreen(Survives, Screen):
         card = debtor_card(store, self.debtor_id, as_of=script_settings["today"], rates=load_rates(store),
                            country=country)
         contact = pick_contact(card, self.contact_id)
-        calls = calls_within(store, self.debtor_id, contact.id if contact else None,
-                             since=store.clock() - dt.timedelta(days=30))
-        self.post_message(self.Prepared(card, calls, result, render_script(card, contact, **script_settings)))
+        since = store.clock() - dt.timedelta(days=30)
+        calls = calls_within(store, self.debtor_id, contact.id if contact else None, since=since)
+        self.post_message(self.Prepared(card, calls, result, render_script(card, contact, **script_settings),
+                                        debtor_calls_30d=calls_within(store, self.debtor_id, None, since=since)))
 
     def on_call_screen_prepared(self, message: Prepared) -> None:
         app = self.relance
         self.card = message.card
         self.calls_30d = message.calls_30d
+        self.debtor_calls_30d = message.debtor_calls_30d
         self.holding = message.claim.ok
         contact = pick_contact(self.card, self.contact_id)
         self.contact_id = contact.id if contact else None
@@ -311,10 +332,21 @@ class CallScreen(Survives, Screen):
             return
         self._check_guard()
 
+    def guard(self, calls_30d: int, debtor_calls_30d: int) -> list[str]:
+        """The frequency guard in the debtor's local time, on its country's holidays, with its segment's caps."""
+        app, regime = self.relance, self.regime
+        return guard_warnings(self.now(), regime, app.calling_rules, app.calendar_for(regime.country),
+                              calls_30d=calls_30d, debtor_calls_30d=debtor_calls_30d)
+
+    def override_refused(self) -> str:
+        """Why this agent may not call despite the guard: a consumer needs a supervisor ('' : may)."""
+        if self.regime.consumer and not self.relance.settings.is_supervisor:
+            return ("Débiteur particulier : seul un superviseur peut appeler malgré ces alertes "
+                    "([office] supervisors dans relance.toml).")
+        return ""
+
     def _check_guard(self) -> None:
-        app = self.relance
-        now_local = self.now().astimezone(ZoneInfo(app.settings.office.timezone))
-        reasons = call_warnings(now_local, app.calling_rules, app.calendar, self.calls_30d)
+        reasons = self.guard(self.calls_30d, self.debtor_calls_30d)
         if not reasons:
             self._start()
             return
@@ -326,7 +358,7 @@ class CallScreen(Survives, Screen):
             self._override(reasons, reason)
             self._start()
 
-        self.app.push_screen(GuardScreen(reasons), answered)
+        self.app.push_screen(GuardScreen(reasons, refused=self.override_refused()), answered)
 
     def _override(self, reasons: list[str], reason: str) -> None:
         """Calling despite these warnings, for this reason: kept with the call and logged at once."""
@@ -420,19 +452,19 @@ class CallScreen(Survives, Screen):
     @work(thread=True, exclusive=True, group="call-script", exit_on_error=False)
     def _rescript(self, store, card: DebtorCard, contact_id: int, script_settings: dict) -> None:
         contact = pick_contact(card, contact_id)
-        calls = calls_within(store, self.debtor_id, contact_id, since=store.clock() - dt.timedelta(days=30))
-        self.post_message(self.Scripted(contact_id, calls, render_script(card, contact, **script_settings)))
+        since = store.clock() - dt.timedelta(days=30)
+        calls = calls_within(store, self.debtor_id, contact_id, since=since)
+        self.post_message(self.Scripted(contact_id, calls, render_script(card, contact, **script_settings),
+                                        calls_within(store, self.debtor_id, None, since=since)))
 
     def on_call_screen_scripted(self, message: Scripted) -> None:
         """Another contact of the debtor: the frequency guard again, for that contact's calls (and for
         whatever else changed since the call began, e.g. the end of calling hours)."""
-        app = self.relance
-        now_local = self.now().astimezone(ZoneInfo(app.settings.office.timezone))
-        reasons = [r for r in call_warnings(now_local, app.calling_rules, app.calendar, message.calls_30d)
-                   if r not in self.acknowledged]
+        reasons = [r for r in self.guard(message.calls_30d, message.debtor_calls_30d) if r not in self.acknowledged]
 
         def switch() -> None:
             self.contact_id, self.calls_30d = message.contact_id, message.calls_30d
+            self.debtor_calls_30d = message.debtor_calls_30d
             self._apply_script(message.script)
 
         if not reasons:
@@ -446,7 +478,8 @@ class CallScreen(Survives, Screen):
             self._override(reasons, reason)
             switch()
 
-        self.app.push_screen(GuardScreen(reasons, cancel="garder le contact actuel"), answered)
+        self.app.push_screen(GuardScreen(reasons, cancel="garder le contact actuel",
+                                         refused=self.override_refused()), answered)
 
     def _render_brief(self) -> None:
         card = self.card
@@ -460,18 +493,27 @@ class CallScreen(Survives, Screen):
 
         # every line is data (names, numbers, notes) shown as it is: styles are given as styles
         out: list[Content | str] = [heading("Qui demander")]
-        if contact is None:
+        regime = self.regime
+        if regime.consumer:  # one person: the debt is named to nobody else (DOMAIN.md, formal notice)
+            out.append(f"{contact.name if contact else card.name} en personne : ne parlez de la dette qu'à "
+                       "elle (ou à qui elle a chargé de la représenter).")
+        elif contact is None:
             out.append("Aucun contact connu : demandez qui peut débloquer le paiement.")
-        else:
+        if contact is not None:
             who = f"{contact.name}" + (f" ({contact.role})" if contact.role else "")
-            out.append(who + (" — débloque le paiement" if contact.can_release_payment
-                              else " — peut-il/elle débloquer le paiement ? sinon, qui ?"))
+            if not regime.consumer:
+                out.append(who + (" — débloque le paiement" if contact.can_release_payment
+                                  else " — peut-il/elle débloquer le paiement ? sinon, qui ?"))
             phones = " · ".join(x for x in (contact.phone, contact.phone2) if x) or "pas de numéro"
             out.append(f"Tél. {phones}" + (f" · {contact.email}" if contact.email else ""))
             others = [c.name for c in card.contacts if c.id != contact.id]
             if others:
                 out.append(f"Autres contacts (c) : {', '.join(others)}")
-        out.append(f"Appels à ce contact en 30 jours : {self.calls_30d}")
+        rules = app.calling_rules
+        consumer = regime.consumer
+        out.append(f"Appels en 30 jours : {self.calls_30d} à ce contact (limite {rules.contact_cap(consumer)}), "
+                   f"{self.debtor_calls_30d} au débiteur (limite {rules.debtor_cap(consumer)})")
+        out.append(f"Régime : {regime.label} — heures d'appel et jours fériés de ce pays")
         out += ["", heading(f"Factures dues ({len(card.outstanding)})")]
         for i in card.outstanding[:8]:
             late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"
@@ -805,7 +847,7 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
         self.saving = True
         self.query_one("#outcome-error", Static).update("Enregistrement…")
         app = self.call.relance
-        self._save(report, app.store, app.today(), app.calendar)
+        self._save(report, app.store, app.today(), app.calendar_for(self.call.regime.country))
 
     @work(thread=True, exclusive=True, group="outcome-save", exit_on_error=False)
     def _save(self, report: CallReport, store, today: dt.date, calendar) -> None:

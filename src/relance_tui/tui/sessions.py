@@ -423,11 +423,11 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
         status.update("Construction de la file…")
         app = self.app
         self._build(app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
-                    app.settings.office.timezone, app.settings.calling.max_calls_30d)
+                    app.settings.office.timezone, app.calling_rules.debtor_caps)
 
     @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
-    def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, max_calls: int) -> None:
-        items = work_queue(store, now=store.clock(), today=today, tz=tz, filters=filters, max_calls_30d=max_calls)
+    def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, caps: dict) -> None:
+        items = work_queue(store, now=store.clock(), today=today, tz=tz, filters=filters, debtor_caps=caps)
         try:
             sid = create_session(store, name, items, filters)
         except (RelanceError, ValueError) as exc:

@@ -1,0 +1,48 @@
+"""[calling]: call caps per contact and per debtor, a consumer's at most a business's (issue 13, item 7)."""
+
+import pytest
+
+from relance_tui.config import OFFICE_TEMPLATE, load_settings
+from relance_tui.errors import ConfigError
+from tests.test_config import paths_with
+
+
+def test_default_caps_are_lower_for_a_consumer(tmp_path):
+    paths, env = paths_with(tmp_path)
+    c = load_settings(paths, env).calling
+    assert (c.max_calls_30d, c.max_calls_30d_contact_b2c) == (4, 3)
+    assert (c.max_calls_30d_debtor_b2b, c.max_calls_30d_debtor_b2c) == (6, 3)
+
+
+def test_the_sample_office_file_documents_the_caps(tmp_path):
+    for key in ("max_calls_30d_contact_b2c", "max_calls_30d_debtor_b2b", "max_calls_30d_debtor_b2c"):
+        assert f"\n{key} = " in OFFICE_TEMPLATE
+    paths, env = paths_with(tmp_path, office=OFFICE_TEMPLATE)
+    assert load_settings(paths, env).calling.max_calls_30d_debtor_b2b == 6
+
+
+def test_caps_from_the_file_and_the_environment(tmp_path):
+    paths, env = paths_with(tmp_path, "[calling]\nmax_calls_30d_debtor_b2b = 8\nmax_calls_30d_debtor_b2c = 2\n")
+    c = load_settings(paths, env | {"RELANCE_CALLING_MAX_CALLS_30D_CONTACT_B2C": "2"}).calling
+    assert (c.max_calls_30d_debtor_b2b, c.max_calls_30d_debtor_b2c, c.max_calls_30d_contact_b2c) == (8, 2, 2)
+
+
+@pytest.mark.parametrize(("office", "message"), [
+    ("[calling]\nmax_calls_30d_debtor_b2c = 7\n",
+     "[calling] max_calls_30d_debtor_b2c: attendu au plus max_calls_30d_debtor_b2b (6)"),
+    ("[calling]\nmax_calls_30d = 2\n",  # the consumer's per-contact default 3 is now above the business's
+     "[calling] max_calls_30d_contact_b2c: attendu au plus max_calls_30d (2)"),
+    ("[calling]\nmax_calls_30d_debtor_b2b = 0\n", "[calling] max_calls_30d_debtor_b2b: attendu un nombre entre 1"),
+])
+def test_a_consumer_cap_above_the_business_one_is_refused(tmp_path, office, message):
+    paths, env = paths_with(tmp_path, office)
+    with pytest.raises(ConfigError) as err:
+        load_settings(paths, env)
+    assert str(paths.office_file) in str(err.value) and message in str(err.value)
+
+
+def test_a_refused_cap_from_the_environment_names_the_variable(tmp_path):
+    paths, env = paths_with(tmp_path)
+    with pytest.raises(ConfigError, match="variable RELANCE_CALLING_MAX_CALLS_30D_DEBTOR_B2C: attendu au plus "
+                                          r"max_calls_30d_debtor_b2b \(6\).*trouvé 9"):
+        load_settings(paths, env | {"RELANCE_CALLING_MAX_CALLS_30D_DEBTOR_B2C": "9"})
