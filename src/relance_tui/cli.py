@@ -401,9 +401,65 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
+    """Everything held about one debtor and its contacts, as JSON (RGPD art. 15, right of access)."""
+    from relance_tui.io.outputs import OutputExists, write_error
+    from relance_tui.io.person_export import export_person
+    from relance_tui.store.purge import find_debtor, person_record
+
+    store = _open(settings)
+    record = person_record(store, find_debtor(store.conn, args.debtor))
+    try:
+        export_person(record, args.output, generated_at=store.now(), agent=settings.agent,
+                      protected=_protected(settings, store.path), overwrite=args.force)
+    except OutputExists as exc:
+        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise write_error(args.output or "la sortie standard", exc) from None
+    if args.output not in (None, "-"):
+        print(clean(f"Données du débiteur {record.debtor.get('code') or record.debtor['id']} "
+                    f"({len(record.tables['contacts'])} contact(s), {len(record.tables['events'])} événement(s)) "
+                    f"écrites dans {args.output}"), file=sys.stderr)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Anonymise the debtors that owe nothing and had no activity for the retention period (GDPR)."""
+    from relance_tui.store.purge import purge, purge_candidates, purge_counts
+
+    years = args.years if args.years is not None else settings.privacy.retention_years
+    if years is not None and not 1 <= years <= 50:
+        raise RelanceError(f"--years {years} : attendu un nombre d'années entre 1 et 50")
+    rule = (f"{years} an{'s' if years > 1 else ''} sans activité" if years is not None
+            else "sans activité depuis le délai de prescription de chaque débiteur")
+    today = office_today(settings)
+    store = _open(settings, write=not args.dry_run)
+    if args.dry_run:
+        found = purge_candidates(store.conn, today=today, years=years, office_country=settings.office.country)
+    else:
+        found = list(purge(store, today=today, years=years, office_country=settings.office.country).debtors)
+    for c in found:
+        # names come from the shared database: printed as text, never as terminal codes
+        print(clean(f"{c.code or '#' + str(c.debtor_id)}  {c.name}  dernière activité {c.last_activity:%d/%m/%Y} "
+                    f"({c.years} an{'s' if c.years > 1 else ''})  {c.contacts} contact(s), {c.events} événement(s), "
+                    f"{c.promises} promesse(s), {c.disputes} litige(s)"))
+    n = purge_counts(found)
+    summary = (f"{n['debtors']} débiteur(s) ({rule}, rien de dû), {n['contacts']} contact(s), "
+               f"{n['events']} événement(s), {n['promises']} promesse(s), {n['disputes']} litige(s)")
+    if args.dry_run:
+        print(f"Simulation : {summary} seraient anonymisés ; rien n'a été modifié.")
+    else:
+        print(f"Anonymisés : {summary}.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.export_what == "promises":
         return cmd_export_promises(args, settings)
+    if args.export_what == "person":
+        return cmd_export_person(args, settings)
     from relance_tui.io.csvout import open_output
     from relance_tui.io.export import export_debtors, export_invoices
     from relance_tui.io.outputs import OutputExists, write_error
@@ -525,11 +581,29 @@ def build_parser() -> argparse.ArgumentParser:
     exp_pro.add_argument("--excel", action="store_true", help="CSV pour Excel en français : ; virgule décimale, BOM")
     exp_pro.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     exp_pro.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    exp_per = export_sub.add_parser(
+        "person", help="tout ce que relance détient sur un débiteur et ses contacts (RGPD, droit d'accès), en JSON")
+    exp_per.add_argument("--debtor", required=True, metavar="ID", help="numéro ou code du débiteur")
+    exp_per.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    exp_per.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+
+    purge = sub.add_parser(
+        "purge", help="anonymise les débiteurs sans rien de dû ni activité depuis N ans (RGPD)",
+        description="Anonymise les contacts (nom, téléphones, email, notes), les notes du débiteur (et son nom et "
+                    "son adresse si c'est une personne), des promesses, des litiges et les textes de son historique, "
+                    "pour chaque débiteur qui ne doit rien (ni facture due, ni avoir à rembourser, ni promesse en "
+                    "attente, ni litige ouvert) et sans activité depuis la durée de conservation ([privacy] "
+                    "retention_years, sinon son délai de prescription). Codes, montants et dates restent.")
+    purge.add_argument("--dry-run", action="store_true", help="liste ce qui serait anonymisé, ne change rien")
+    purge.add_argument("--years", type=int, metavar="N",
+                       help="durée de conservation en années (défaut : [privacy] retention_years, sinon la "
+                            "prescription de chaque débiteur)")
     return parser
 
 
 COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doctor,
-            "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import, "export": cmd_export}
+            "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import, "export": cmd_export,
+            "purge": cmd_purge}
 
 
 def private_umask() -> None:

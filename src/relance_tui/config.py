@@ -12,6 +12,7 @@ import os
 import pwd
 import re
 import tomllib
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,15 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    """Personal data (GDPR): how long it is kept once a debtor owes nothing (``relance purge``)."""
+
+    # Years without activity after which ``relance purge`` anonymises a debtor that owes nothing; None
+    # (left out): each debtor's limitation period (domain/law.py, ``Regime.limitation_years``).
+    retention_years: int | None = None
+
+
+@dataclass(frozen=True)
 class UserSettings:
     theme: str = "relance-sombre"
     display_name: str = ""
@@ -113,6 +123,7 @@ class Settings:
     calling: CallingSettings = field(default_factory=CallingSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     user: UserSettings = field(default_factory=UserSettings)
     agents: dict[str, str] = field(default_factory=dict)  # login -> display name
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys
@@ -133,7 +144,7 @@ class Settings:
 
 # Which sections each file may hold.
 OFFICE_SECTIONS = {"office": OfficeSettings, "calling": CallingSettings, "smtp": SmtpSettings,
-                   "database": DatabaseSettings}
+                   "database": DatabaseSettings, "privacy": PrivacySettings}
 USER_SECTIONS = {"user": UserSettings}
 MAP_SECTIONS_OFFICE = ("agents",)
 MAP_SECTIONS_USER = ("keys",)
@@ -188,6 +199,7 @@ CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("smtp", "port"): _check_range(1, 65535),
     ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
     ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
+    ("privacy", "retention_years"): _check_range(1, 50),
 }
 
 TYPE_WORDS = {str: "un texte", int: "un nombre entier", bool: "true ou false",
@@ -235,6 +247,14 @@ def _coerce(value: typing.Any, kind: typing.Any, *, from_env: bool) -> typing.An
     raise ValueError(expected)
 
 
+def _required(kind: typing.Any) -> typing.Any:
+    """``int | None`` is an ``int`` setting whose default (left out) is None: a file never writes None."""
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return kind
+
+
 def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str,
              env: Mapping[str, str], env_prefix: str) -> typing.Any:
     hints = typing.get_type_hints(cls)
@@ -246,7 +266,7 @@ def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str
         )
     values: dict[str, typing.Any] = {}
     for name in names:
-        kind = hints[name]
+        kind = _required(hints[name])
         raw, source, from_env = data.get(name, dataclasses.MISSING), f"{where}: [{section}] {name}", False
         env_name = f"{env_prefix}{name.upper()}"
         if env_name in env:
@@ -410,4 +430,8 @@ sender = ""          # the From of follow-up emails (default: [office] email)
 
 [database]
 journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
+
+[privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
+# retention_years = 5   # years without activity before that; left out: each debtor's limitation
+                        # period (FR: 5 years business, 2 consumer; BE: 10 business, 1 consumer)
 """

@@ -1,0 +1,90 @@
+"""relance purge and relance export person from the command line (GDPR: storage limitation, right of access)."""
+
+import json
+
+import pytest
+
+from relance_tui import cli
+from relance_tui.io.outputs import Protected
+from relance_tui.io.person_export import export_person
+from relance_tui.store.purge import person_record
+from tests.store.test_purge import build_office
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def office(store):
+    return build_office(store, recent_at=store.now())  # today's note: recent whatever the machine's date
+
+
+def test_purge_dry_run_lists_then_the_real_run_anonymises(store, db_path, office, capsys):
+    before = list(store.conn.iterdump())
+    code, out, _ = run(capsys, "--db", db_path, "purge", "--dry-run")
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines()[:-1]]
+    assert listed == ["OLD", "PERS"]
+    assert "Garage Dupont SARL  dernière activité 31/03/2015 (5 ans)  1 contact(s), 1 événement(s)" in out
+    assert out.splitlines()[-1].startswith("Simulation : 2 débiteur(s)") and "rien n'a été modifié" in out
+    assert list(store.conn.iterdump()) == before
+
+    code, out, _ = run(capsys, "--db", db_path, "purge", "--years", "5")  # the Belgian one goes too
+    assert code == 0 and "Anonymisés : 3 débiteur(s) (5 ans sans activité" in out
+    assert store.conn.execute("SELECT debtors, years, status FROM purges").fetchall() == [(3, 5, "done")]
+    assert store.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert run(capsys, "--db", db_path, "purge", "--dry-run")[1].startswith("Simulation : 0 débiteur(s)")
+
+
+def test_purge_reads_the_retention_setting_and_refuses_a_bad_years(store, db_path, office, capsys):
+    (db_path.parent / "relance.toml").write_text("[privacy]\nretention_years = 5\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db_path, "purge", "--dry-run")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[:-1]] == ["BELGE", "OLD", "PERS"]
+    code, _, err = run(capsys, "--db", db_path, "purge", "--years", "0")
+    assert code != 0 and "--years 0" in err
+    assert store.conn.execute("SELECT COUNT(*) FROM purges").fetchone()[0] == 0
+
+
+def test_export_person_holds_the_contacts_phone_and_the_event_notes(store, db_path, office, capsys, tmp_path):
+    out_file = tmp_path / "acces.json"
+    code, _, err = run(capsys, "--db", db_path, "export", "person", "--debtor", "OWES", "-o", out_file)
+    assert code == 0 and "écrites dans" in err
+    text = out_file.read_text(encoding="utf-8")
+    assert "Boulangerie Petit : le gérant est malade" in text  # UTF-8 as written, not \\u escapes
+    doc = json.loads(text)
+    assert doc["debiteur"]["code"] == "OWES"
+    assert doc["contacts"][0]["phone"] == "01 23 45 67 83"
+    assert doc["historique"][0]["notes"] == "Boulangerie Petit : le gérant est malade, paiera fin du mois"
+    assert doc["historique"][0]["data"]["to"] == "jean3@exemple.fr"
+    assert [f["number"] for f in doc["factures"]] == ["FA-3"]
+    # by its id too; an existing file only with --force; the database is never a target
+    code, _, err = run(capsys, "--db", db_path, "export", "person", "--debtor", office["OWES"], "-o", out_file)
+    assert code == 1 and "--force" in err
+    assert run(capsys, "--db", db_path, "export", "person", "--debtor", office["OWES"], "-o", out_file,
+               "--force")[0] == 0
+    code, _, err = run(capsys, "--db", db_path, "export", "person", "--debtor", "OWES", "-o", db_path, "--force")
+    assert code == 1 and "base de données" in err
+    code, _, err = run(capsys, "--db", db_path, "export", "person", "--debtor", "NOBODY")
+    assert code == 10 and "introuvable" in err
+
+
+def test_export_person_to_standard_output_after_a_purge_shows_nothing_of_the_old_data(store, db_path, office, capsys):
+    run(capsys, "--db", db_path, "purge")
+    code, out, _ = run(capsys, "--db", db_path, "export", "person", "--debtor", "PERS")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["debiteur"]["name"] == "Débiteur anonymisé"
+    for old in ("Marie", "Martin", "Lilas", "malade", "exemple.fr", "01 23 45"):
+        assert old not in out
+
+
+def test_export_text_is_cleaned_of_control_characters(store, office, tmp_path):
+    store.write(lambda db: db.execute("UPDATE contacts SET notes = 'a\x1b[31mb\u202ec' WHERE debtor_id = ?",
+                                      [office["OWES"]]))
+    target = tmp_path / "p.json"
+    export_person(person_record(store, office["OWES"]), target, generated_at="2026-11-23T09:00:00Z", agent="marie",
+                  protected=Protected())
+    assert json.loads(target.read_text(encoding="utf-8"))["contacts"][0]["notes"] == "a[31mbc"
