@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 
 from relance_tui.domain.money import format_cents
-from relance_tui.io import importer
 from relance_tui.io.importer import ImportRefused, import_file, is_placeholder_piece
+from relance_tui.store import staging
 from tests.io.conftest import AS_OF, FIXTURES, invoices
 
 
@@ -23,14 +23,14 @@ from tests.io.conftest import AS_OF, FIXTURES, invoices
 def staged(monkeypatch):
     """The payments the importer stages: (number, day, cents, reference, kind) in staging order."""
     rows: list[tuple] = []
-    original = importer.st.stage_payments
+    original = staging.stage_payments
 
     def spy(conn, batch):
         batch = list(batch)
         rows.extend((r[1], r[4], r[5], r[6], r[9]) for r in batch)
         original(conn, batch)
 
-    monkeypatch.setattr(importer.st, "stage_payments", spy)
+    monkeypatch.setattr(staging, "stage_payments", spy)
     return rows
 
 

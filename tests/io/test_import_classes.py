@@ -7,7 +7,7 @@ import pytest
 
 from relance_tui.io.columns import INVOICE_FIELDS, PAYMENT_FIELDS, map_columns
 from relance_tui.io.importer import ImportRefused, InvoiceRowParser, detect
-from relance_tui.store.imports import INVOICE_COLUMNS
+from relance_tui.store.staging import INVOICE_COLUMNS
 from tests.io.conftest import FIXTURES, db_state, invoices
 
 ORIGIN = INVOICE_COLUMNS.index("origin")  # where a staged row holds the invoice a credit note names

@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import os
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Container, Iterator
 from contextlib import suppress
@@ -35,7 +34,7 @@ from relance_tui.domain.parsing import (
     parse_date,
 )
 from relance_tui.domain.text import clean, key, name_key
-from relance_tui.errors import DiskFull, RelanceError
+from relance_tui.errors import RelanceError
 from relance_tui.io.columns import (
     IGNORE,
     INVOICE_FIELDS,
@@ -57,7 +56,8 @@ from relance_tui.io.outputs import Protected, check_output_target, open_output_f
 from relance_tui.io.textfile import MAX_COLUMNS, FileProblem, Rows, TextFormat, detect_format, sha256_of
 from relance_tui.store import fec as fec_store
 from relance_tui.store import imports as st
-from relance_tui.store.connection import Store, is_disk_full
+from relance_tui.store import staging
+from relance_tui.store.connection import Store
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -1135,20 +1135,14 @@ def import_file(
     conn = store.conn
     total = count_lines(path)
     try:
-        st.drop_staging(conn)
-        st.reset_staging(conn)
+        staging.drop_staging(conn)
+        staging.reset_staging(conn)
         try:
             _stage(conn, path, detection, headers, report, rejects, as_of, total, progress)
         except FileProblem as exc:
             report.problems.append(Problem(0, "fichier", str(exc)))
             report.fatal = True
             raise ImportRefused(report) from None
-        except sqlite3.DatabaseError as exc:  # the staging tables live in SQLite's temporary folder
-            if not is_disk_full(exc, _sqlite_temp_dir()):
-                raise
-            raise DiskFull(f"import de {path.name} impossible : disque plein pendant la lecture du fichier "
-                           f"(fichiers temporaires de SQLite, dans {_sqlite_temp_dir()}). Rien n'a été importé ; "
-                           "libérez de la place (ou demandez-le à l'administrateur), puis recommencez.") from exc
         if report.problems and (not skip_invalid or report.fatal):
             raise ImportRefused(report)
         report.previous_import = st.same_file_imported(store.db, report.sha256)
@@ -1168,7 +1162,7 @@ def import_file(
                     raise ImportRefused(report)
                 # --skip-invalid: set those rows aside and merge the rest again (payments
                 # are applied row by row and skipped the bad ones already)
-                set_aside += st.drop_staged_lines(db.conn, {line: f"{fname}: {msg}" for line, fname, msg in found})
+                set_aside += staging.drop_staged_lines(db.conn, {line: f"{fname}: {msg}" for line, fname, msg in found})
                 if detection.kind == "payments":
                     break
             report.counts.rejected_lines = set_aside
@@ -1190,16 +1184,8 @@ def import_file(
             progress(total, total)
         return report
     finally:
-        st.drop_staging(conn)
+        staging.drop_staging(conn)
         fec_store.drop_staging(conn)
-
-
-def _sqlite_temp_dir() -> str:
-    """Where SQLite writes its temporary files on Unix (its own search order)."""
-    for candidate in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp"):
-        if candidate and os.path.isdir(candidate):
-            return candidate
-    return "."
 
 
 def _stage(conn, path: Path, detection: Detection, headers: list[str], report: ImportReport,
@@ -1212,11 +1198,10 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
         parser = PaymentRowParser(detection.cmap, detection.number, detection.dates)
     else:
         parser = InvoiceRowParser(detection.cmap, detection.number, detection.dates)
-    if detection.kind == "fec":
-        fec_store.reset_staging(conn)
     batch: list[tuple] = []
-    conn.execute("BEGIN")  # temp tables only: no lock on the shared file
-    try:
+    with staging.staging_transaction(conn, f"import de {path.name}"):  # TEMP tables only: no lock on the shared file
+        if detection.kind == "fec":
+            fec_store.reset_staging(conn)
         csv_rows = _CsvRows(detection, headers, report) if detection.kind != "fec" else None
         for line, fields in rows:
             if line <= detection.header_line:  # the header, and the title lines of a report above it
@@ -1255,32 +1240,27 @@ def _stage(conn, path: Path, detection: Detection, headers: list[str], report: I
             _check_lettering(conn, report)
             classify_fec(conn, parser)
             for invoices, payments in allocate_fec(conn, report):
-                st.stage_invoices(conn, invoices)
-                st.stage_payments(conn, payments)
+                staging.stage_invoices(conn, invoices)
+                staging.stage_payments(conn, payments)
         if isinstance(parser, InvoiceRowParser):
             csv_rows.finish(conn, parser)
-        st.index_staging(conn)
+        staging.index_staging(conn)
         if isinstance(parser, InvoiceRowParser) and parser.per_payment:
             _settle_payments(conn, report, rejects)
         if detection.kind != "payments":
-            report.duplicates = st.drop_exact_duplicates(conn)
+            report.duplicates = staging.drop_exact_duplicates(conn)
             if isinstance(parser, InvoiceRowParser) and parser.per_payment and report.duplicates:
                 # one row per payment: an invoice on several rows is one invoice, not a duplicate
                 report.notes.append(f"{report.duplicates} ligne(s) répétant une facture pour un autre de ses "
                                     "paiements : regroupées sur leur facture")
                 report.duplicates = 0
-            for number, lines in st.staged_duplicates(conn):
+            for number, lines in staging.staged_duplicates(conn):
                 message = (f"facture {number} présente plusieurs fois avec des données différentes "
                            f"(lignes {', '.join(str(x) for x in lines)})")
                 report.problems.append(Problem(lines[1], LABEL["number"], message))
                 if rejects is not None:
-                    for line, raw in st.drop_staged_numbers(conn, [number]):
+                    for line, raw in staging.drop_staged_numbers(conn, [number]):
                         rejects.add(line, unpack_raw(raw), message)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     report.problems.sort(key=lambda p: p.line)
 
 
@@ -1330,7 +1310,7 @@ class _CsvRows:
 
     def finish(self, conn, parser: InvoiceRowParser) -> None:
         for chunk in range(0, len(self.payments), BATCH):
-            st.stage_payments(conn, self.payments[chunk:chunk + BATCH])
+            staging.stage_payments(conn, self.payments[chunk:chunk + BATCH])
         if parser.paid_undated:
             self.report.notes.append(
                 f"{parser.paid_undated} facture(s) avec un montant réglé mais sans date de paiement : les "
@@ -1351,7 +1331,7 @@ class _CsvRows:
 def _settle_payments(conn, report: ImportReport, rejects: RejectsWriter | None) -> None:
     """One row per payment: each invoice's paid figure is the sum of its dated payments; a file whose own
     paid figure (or status) disagrees with its payments is refused on that invoice."""
-    for line, number, amount, given, total in st.settle_staged_payments(conn):
+    for line, number, amount, given, total in staging.settle_staged_payments(conn):
         if total > amount:
             problem = Problem(line, LABEL["pay_amount"], f"paiements de la facture {number} : {format_cents(total)}, "
                                                          f"plus que son montant {format_cents(amount)}")
@@ -1362,7 +1342,7 @@ def _settle_payments(conn, report: ImportReport, rejects: RejectsWriter | None) 
             continue
         report.problems.append(problem)
         if rejects is not None:
-            for row_line, raw in st.drop_staged_numbers(conn, [number]):
+            for row_line, raw in staging.drop_staged_numbers(conn, [number]):
                 rejects.add(row_line, unpack_raw(raw), f"{problem.field}: {problem.message}")
 
 
@@ -1372,9 +1352,9 @@ def _flush(conn, kind: str, batch: list[tuple]) -> None:
     if kind == "fec":
         fec_store.stage_lines(conn, batch)
     elif kind == "payments":
-        st.stage_payments(conn, batch)
+        staging.stage_payments(conn, batch)
     else:
-        st.stage_invoices(conn, batch)
+        staging.stage_invoices(conn, batch)
 
 
 def _check_lettering(conn, report: ImportReport) -> None:

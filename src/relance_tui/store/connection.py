@@ -186,6 +186,24 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("relance_date", 1, _french_date, deterministic=True)
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+    """One transaction on ``conn``: committed when the block ends, rolled back when anything escapes it.
+
+    ``immediate`` takes the write lock at once (every write to the shared tables, see ``Store.write``); a
+    deferred ``BEGIN`` is for work on this connection's TEMP tables only (an import's staging), which
+    locks nothing the other agents use.
+    """
+    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -427,15 +445,8 @@ class Store:
         while True:
             conn = self.conn
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    result = fn(self.db)
-                    conn.execute("COMMIT")
-                    return result
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
+                with transaction(conn):
+                    return fn(self.db)
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc):
                     raise
