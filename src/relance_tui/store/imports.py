@@ -56,13 +56,39 @@ def _resolve_debtors(db: Database) -> None:
 
 def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label: str, sha256: str,
                    default_terms: int, full: bool, max_full_share: float | None = 0.5) -> MergeCounts:
-    """Merge ``temp.imp_invoices`` (and FEC payments in ``temp.imp_payments``) into the shared tables."""
+    """Merge ``temp.imp_invoices`` (and FEC payments in ``temp.imp_payments``) into the shared tables, inside
+    the caller's transaction, in the steps below. Nothing is written while a row is wrong: the problems come
+    back in ``MergeCounts.problems`` (also the refusal of a --full export that would close too much, after
+    which the caller rolls back)."""
     c = MergeCounts()
     first_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
     common = {"at": at, "agent": agent, "as_of": as_of, "file": file_label, "sha": sha256,
               "terms": default_terms}
+    c.problems = _check_rows(db, common)
+    if c.problems:
+        return c
+    _merge_debtors(db, common, c)
+    _update_known_invoices(db, common, c)
+    _create_new_invoices(db, common, c)
+    _record_payments(db, common, c)
+    touched = {r[0] for r in db.execute("SELECT debtor_id FROM temp.imp_invoices UNION "
+                                        "SELECT old_debtor FROM temp.imp_changes")}
+    if full and not _close_missing(db, common, c, touched, max_full_share):
+        return c
+    # -- credit notes: applied again to what each debtor now owes (domain/credits.py) -------------
+    c.credits_applied = reallocate(db, touched, at=at, agent=agent)
+    fit_undated(db, [r[0] for r in db.execute("SELECT invoice_id FROM temp.imp_invoices WHERE invoice_id IS NOT NULL")])
+    _summarise(db, common, first_event)
+    c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
+    if c.debtors_created or c.debtors_updated or c.contacts_created:
+        refresh_search(db, [r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_invoices")])
+    return c
 
-    # -- checks first: nothing is written while a row is wrong ------------------------
+
+def _check_rows(db: Database, common: dict) -> list[tuple[int, str, str]]:
+    """Checks first: each staged row gets its debtor and invoice ids and its due date; the problems that
+    refuse the import are returned, (line, field, message)."""
+    problems: list[tuple[int, str, str]] = []
     _resolve_debtors(db)
     db.execute("UPDATE temp.imp_invoices SET invoice_id = (SELECT i.id FROM invoices i "
                "WHERE i.issuer = '' AND i.number = imp_invoices.number)")
@@ -71,27 +97,28 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
                common)
     for line, number, issue, due in db.execute(
             "SELECT line, number, issue, due FROM temp.imp_invoices WHERE due < issue ORDER BY line"):
-        c.problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
-                                                    f"({number})"))
+        problems.append((line, "date d'échéance", f"échéance {due} antérieure à la date de facture {issue} "
+                                                  f"({number})"))
     for line, number, paid, amount in db.execute(
             "SELECT s.line, s.number, COALESCE(s.paid, i.paid_cents - i.credited_cents), s.amount "
             "FROM temp.imp_invoices s JOIN invoices i ON i.id = s.invoice_id "
             "WHERE s.amount > 0 AND COALESCE(s.paid, i.paid_cents - i.credited_cents) > s.amount "
             "ORDER BY s.line"):
-        c.problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
-                                            f"({format_cents(paid)}) sur la facture {number}"))
+        problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
+                                          f"({format_cents(paid)}) sur la facture {number}"))
     for column, label, what in (("country", "pays", "pays"),
                                 ("enterprise_number", "numéro d'entreprise (BCE/KBO)", "numéros d'entreprise")):
         for line, name, values in db.execute(
                 f"SELECT MIN(line), MIN(debtor_name), group_concat(DISTINCT {column}) FROM temp.imp_invoices "
                 f"WHERE {column} <> '' GROUP BY COALESCE(debtor_id, debtor_key) "
                 f"HAVING COUNT(DISTINCT {column}) > 1 ORDER BY MIN(line)"):
-            c.problems.append((line, label, f"{what} différents pour le même client {name} "
-                                            f"({', '.join(sorted(values.split(',')))})"))
-    if c.problems:
-        return c
+            problems.append((line, label, f"{what} différents pour le même client {name} "
+                                          f"({', '.join(sorted(values.split(',')))})"))
+    return problems
 
-    # -- debtors: match by code, then SIREN, then name; create the rest ----------------
+
+def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
+    """Debtors: match by code, then SIREN, then name; create the rest."""
     # a new debtor's country: the file's, else Belgium for a Belgian enterprise number, else '' (unknown: the
     # office's country applies, domain/law.regime_for; migration 0009 made the old default 'FR' unknown too)
     c.debtors_created = db.execute(
@@ -139,8 +166,10 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         "i.phone = '' AND c.name = i.contact))) GROUP BY debtor_id, email, phone",
         common).rowcount
 
-    # -- invoices ------------------------------------------------------------------------
-    # what changes on invoices we already have
+
+def _update_known_invoices(db: Database, common: dict, c: MergeCounts) -> None:
+    """Invoices we already have: what changed on them (``temp.imp_changes``, kept for the steps after),
+    a payment event for each change of what was paid, the invoices updated."""
     db.execute("DROP TABLE IF EXISTS temp.imp_changes")
     db.execute(
         "CREATE TEMP TABLE imp_changes AS SELECT s.line, s.invoice_id, s.number, s.debtor_id AS new_debtor, "
@@ -182,6 +211,9 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
     c.invoices_paid = db.execute("SELECT COUNT(*) FROM temp.imp_changes WHERE new_amount > 0 "
                                  "AND new_paid >= new_amount AND old_paid < old_amount").fetchone()[0]
 
+
+def _create_new_invoices(db: Database, common: dict, c: MergeCounts) -> None:
+    """Invoices the database does not have yet."""
     db.execute("UPDATE temp.imp_invoices SET is_new = 1 WHERE invoice_id IS NULL")
     c.invoices_created = db.execute(
         "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, currency, paid_cents, status, "
@@ -198,7 +230,9 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         c.credit_notes = db.execute("SELECT COUNT(*) FROM temp.imp_invoices WHERE is_new = 1 "
                                     "AND amount < 0").fetchone()[0]
 
-    # payments: the dated ones a FEC gives, else the difference, dated as of the export
+
+def _record_payments(db: Database, common: dict, c: MergeCounts) -> None:
+    """Payments: the dated ones a FEC gives, else the difference, dated as of the export."""
     c.payments_created, c.payments_skipped = _dated_payments(db, common)
     c.payments_created += db.execute(
         "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, created_by, "
@@ -211,48 +245,48 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
         ":agent, paid_date IS NULL FROM temp.imp_invoices s WHERE is_new = 1 AND amount > 0 AND COALESCE(paid, 0) <> 0 "
         "AND NOT EXISTS (SELECT 1 FROM temp.imp_payments p WHERE p.number = s.number)", common).rowcount
 
-    touched = {r[0] for r in db.execute("SELECT debtor_id FROM temp.imp_invoices UNION "
-                                        "SELECT old_debtor FROM temp.imp_changes")}
 
-    # -- a full export: what is missing from it was paid ----------------------------------
-    if full:
-        missing = db.execute(
-            f"SELECT COUNT(*) FROM invoices i WHERE {OUTSTANDING_SQL} "
-            "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)").fetchone()[0]
-        outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING_SQL}").fetchone()[0]
-        if max_full_share is not None and missing > 20 and missing > max_full_share * outstanding:
-            c.problems.append((0, "--full", (
-                f"{missing} des {outstanding} factures ouvertes sont absentes de ce fichier : est-ce bien "
-                "l'export complet ? Rien n'a été importé. Si c'est voulu, relancez avec --full --allow-mass-close")))
-            return c
-        db.execute("DROP TABLE IF EXISTS temp.imp_gone")
-        db.execute(
-            f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, "
-            "amount_cents - (paid_cents - credited_cents) AS rest "
-            f"FROM invoices i WHERE {OUTSTANDING_SQL} "
-            "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)")
-        c.closed_by_full = db.execute("SELECT COUNT(*) FROM temp.imp_gone").fetchone()[0]
-        # absent from a full export: paid by then, on a day the export does not give
-        db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
-                   "created_by, undated) SELECT debtor_id, id, :as_of, rest, 'absente de l''export ' || :file, "
-                   "'import', :at, :agent, 1 FROM temp.imp_gone", common)
-        c.payments_created += c.closed_by_full
-        db.execute(
-            "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) SELECT :at, "
-            "debtor_id, 'payment', 'in', 'paid', :agent, 'Facture ' || number || ' absente de l''export complet ' "
-            "|| :file || ' : considérée payée le ' || relance_date(:as_of), json_object('invoice_id', id, 'number', number, "
-            "'amount_cents', rest, 'source', 'import', 'file', :file, 'rule', 'full') FROM temp.imp_gone", common)
-        touched.update(r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_gone"))
-        db.execute("UPDATE invoices SET paid_cents = amount_cents + credited_cents, status = 'paid', paid_date = :as_of, "
-                   "version = version + 1, updated_at = :at, updated_by = :agent "
-                   "WHERE id IN (SELECT id FROM temp.imp_gone)", common)
-        db.execute("DROP TABLE temp.imp_gone")
+def _close_missing(db: Database, common: dict, c: MergeCounts, touched: set[int],
+                   max_full_share: float | None) -> bool:
+    """A full export: what is missing from it was paid. False (and a problem in ``c``) when that would close
+    more than ``max_full_share`` of the open invoices; the debtors touched are added to ``touched``."""
+    missing = db.execute(
+        f"SELECT COUNT(*) FROM invoices i WHERE {OUTSTANDING_SQL} "
+        "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)").fetchone()[0]
+    outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING_SQL}").fetchone()[0]
+    if max_full_share is not None and missing > 20 and missing > max_full_share * outstanding:
+        c.problems.append((0, "--full", (
+            f"{missing} des {outstanding} factures ouvertes sont absentes de ce fichier : est-ce bien "
+            "l'export complet ? Rien n'a été importé. Si c'est voulu, relancez avec --full --allow-mass-close")))
+        return False
+    db.execute("DROP TABLE IF EXISTS temp.imp_gone")
+    db.execute(
+        f"CREATE TEMP TABLE imp_gone AS SELECT id, debtor_id, number, "
+        "amount_cents - (paid_cents - credited_cents) AS rest "
+        f"FROM invoices i WHERE {OUTSTANDING_SQL} "
+        "AND NOT EXISTS (SELECT 1 FROM temp.imp_invoices s WHERE s.number = i.number)")
+    c.closed_by_full = db.execute("SELECT COUNT(*) FROM temp.imp_gone").fetchone()[0]
+    # absent from a full export: paid by then, on a day the export does not give
+    db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
+               "created_by, undated) SELECT debtor_id, id, :as_of, rest, 'absente de l''export ' || :file, "
+               "'import', :at, :agent, 1 FROM temp.imp_gone", common)
+    c.payments_created += c.closed_by_full
+    db.execute(
+        "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) SELECT :at, "
+        "debtor_id, 'payment', 'in', 'paid', :agent, 'Facture ' || number || ' absente de l''export complet ' "
+        "|| :file || ' : considérée payée le ' || relance_date(:as_of), json_object('invoice_id', id, 'number', number, "
+        "'amount_cents', rest, 'source', 'import', 'file', :file, 'rule', 'full') FROM temp.imp_gone", common)
+    touched.update(r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_gone"))
+    db.execute("UPDATE invoices SET paid_cents = amount_cents + credited_cents, status = 'paid', paid_date = :as_of, "
+               "version = version + 1, updated_at = :at, updated_by = :agent "
+               "WHERE id IN (SELECT id FROM temp.imp_gone)", common)
+    db.execute("DROP TABLE temp.imp_gone")
+    return True
 
-    # -- credit notes: applied again to what each debtor now owes (domain/credits.py) -------------
-    c.credits_applied = reallocate(db, touched, at=at, agent=agent)
-    fit_undated(db, [r[0] for r in db.execute("SELECT invoice_id FROM temp.imp_invoices WHERE invoice_id IS NOT NULL")])
 
-    # -- one summary event per debtor touched, linked to its invoices --------------------------
+def _summarise(db: Database, common: dict, first_event: int) -> None:
+    """One summary event per debtor touched, linked to its invoices; every event this import wrote
+    (since ``first_event``) linked to its invoices."""
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
         "SELECT :at, s.debtor_id, 'import', NULL, 'sync', :agent, 'Import de ' || :file || ' : ' || "
@@ -268,10 +302,6 @@ def merge_invoices(db: Database, *, at: str, agent: str, as_of: str, file_label:
                "FROM events e JOIN temp.imp_invoices s ON s.debtor_id = e.debtor_id WHERE e.id > ? "
                "AND e.kind = 'import' AND (s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM "
                "temp.imp_changes))", [first_event])
-    c.events = db.execute("SELECT COUNT(*) FROM events WHERE id > ?", [first_event]).fetchone()[0]
-    if c.debtors_created or c.debtors_updated or c.contacts_created:
-        refresh_search(db, [r[0] for r in db.execute("SELECT DISTINCT debtor_id FROM temp.imp_invoices")])
-    return c
 
 
 def _dated_payments(db: Database, common: dict) -> tuple[int, int]:
