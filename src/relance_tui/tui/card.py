@@ -60,11 +60,14 @@ def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice
         return "abandonnées"
     if i.penalty_unknown:
         return "non calculable"
-    return money(i.penalty_cents) + (f" {UNCONFIRMED}" if i.penalty_unconfirmed else "")
+    return (UNCONFIRMED_MARK if i.penalty_unconfirmed else "") + money(i.penalty_cents)
 
 
-# a penalty computed with a rate carried over from an earlier period (none entered for a period it covers)
+# a penalty computed with a rate carried over from an earlier period (none entered for a period it covers):
+# "≈" before it in the invoices' column (as in the list: the column keeps its width), "à confirmer" in the
+# totals, and a line naming each missing rate with its command
 UNCONFIRMED = "à confirmer"
+UNCONFIRMED_MARK = "≈"
 
 
 def _unconfirmed(invoices) -> str:  # noqa: ANN001 - CardInvoices
@@ -97,7 +100,7 @@ def totals_lines(card: DebtorCard) -> list:
     for i in card.undated_penalties:
         out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
     for missing in card.penalty_unconfirmed:  # the rate that settles the figure, and its command
-        out.append(f"Pénalités {UNCONFIRMED} : {missing}")
+        out.append(f"{UNCONFIRMED_MARK} Pénalités {UNCONFIRMED} : {missing}")
     return out
 
 

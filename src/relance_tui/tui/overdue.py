@@ -51,7 +51,7 @@ def money(cents: int | None) -> str:
 # Before a penalty computed with a rate carried over from an earlier period (none entered for a period it
 # covers): the figure is "à confirmer" (one cell: "≈1 234,56" fits the column); the status line says so.
 UNCONFIRMED_MARK = "≈"
-UNCONFIRMED_KEY = f"{UNCONFIRMED_MARK} = pénalités à confirmer (taux non saisi)"
+UNCONFIRMED_KEY = f"{UNCONFIRMED_MARK} pénalités à confirmer"
 
 
 def penalty_text(row: OverdueRow) -> str:

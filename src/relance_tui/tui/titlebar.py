@@ -2,7 +2,8 @@
 
 The alert is the app's ``rates_alert`` ("Taux à saisir : BCE, légal FR 2e sem. 2026"): the period in force
 lacks a rate penalties need, so they reuse the last one and are "à confirmer" (issue 13, item 6). It sits
-before the clock, in the warning colour, and keeps its room when the title must be cut.
+before the clock, in the warning colour; where the title and the whole alert do not fit, the alert is cut
+to "Taux à saisir" (the title keeps a debtor's name), and only then is the title cut.
 
 Textual's ``Header`` is four widgets (icon, title, clock, their container) and
 repaints its clock every second; over SSH a clock showing minutes needs a repaint
@@ -74,13 +75,14 @@ class TitleBar(Survives, Widget, can_focus=False):
         self._shown_minute = self._minute()
         clock = self._shown_minute.center(self.CLOCK_WIDTH)
         room = max(0, width - 2 * self.CLOCK_WIDTH)  # the title centred on the whole line
+        title = self.title_text
         alert = self.alert_text
         if alert:
-            alert = f" {alert} "
+            whole = f" {alert} "
+            alert = whole if cell_len(title) + cell_len(whole) <= room else f" {alert.split(' : ', 1)[0]} "
             if cell_len(alert) > room:
                 alert = set_cell_size(alert, max(0, room - 1)) + "…" if room else ""
             room -= cell_len(alert)
-        title = self.title_text
         used = cell_len(title)
         if used > room:
             title, used = set_cell_size(title, max(0, room - 1)) + "…", room
