@@ -87,8 +87,9 @@ def test_a_written_promise_recorded_as_an_act_restarts_the_period(store):
                          "courrier signé du gérant")
     assert store.db.execute("SELECT invoice_id FROM event_invoices WHERE event_id = ?", [act.event_id]).fetchall() \
         == [(fa,)]
-    assert store.db.execute("SELECT invoice_id, kind, day, channel, detail, event_id, agent FROM legal_acts").fetchall() \
-        == [(fa, "acknowledgement", "2026-11-20", "letter", "courrier signé du gérant", act.event_id, "marie")]
+    acts = store.db.execute("SELECT invoice_id, kind, day, channel, detail, event_id, agent FROM legal_acts")
+    assert acts.fetchall() == [(fa, "acknowledgement", "2026-11-20", "letter", "courrier signé du gérant",
+                                act.event_id, "marie")]
 
 
 def test_a_payment_plan_after_the_period_ran_out_revives_nothing_and_says_so(store):
@@ -183,3 +184,40 @@ def test_near_limitations_keeps_the_90_days_before_not_after(store):
     # a written promise pushes FA-6 two years on: the consumer leaves the list
     record_act(store, consumer, "acknowledgement", D(2026, 11, 2), form="written_promise", today=TODAY)
     assert consumer not in near_limitations(store, TODAY)
+
+
+# -- warnings: the overdue list's rows, the queue's order ----------------------------------------------
+def test_list_rows_carry_the_nearest_limitation_date_of_their_invoices(store):
+    from relance_tui.store.overdue import OverdueQuery, fetch_rows, matching_ids
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", D(2022, 2, 1), D(2022, 3, 3), 10_000)  # 01/02/2027: in 70 days
+    add_invoice(store, d, "FA-2", D(2021, 12, 20), D(2022, 1, 19), 10_000)  # 20/12/2026: in 27 days
+    add_invoice(store, d, "FA-3", D(2023, 1, 5), D(2023, 2, 4), 10_000)  # 05/01/2028: far
+    rates = load_rates(store)
+    q = OverdueQuery(TODAY)
+    rows = {r.number: r for r in fetch_rows(store, q, list(matching_ids(store, q)), rates)}
+    assert {n: r.limitation for n, r in rows.items()} == {
+        "FA-1": D(2027, 2, 1), "FA-2": D(2026, 12, 20), "FA-3": D(2028, 1, 5)}
+    per_debtor = OverdueQuery(TODAY, per_debtor=True)
+    [row] = fetch_rows(store, per_debtor, list(matching_ids(store, per_debtor)), rates)
+    assert row.limitation == D(2026, 12, 20)
+
+
+def test_the_queue_calls_a_debtor_near_limitation_before_bigger_ones(store):
+    from relance_tui.store.queue import work_queue
+
+    big = add_debtor(store, "Gros client")
+    add_invoice(store, big, "FA-1", D(2025, 9, 1), D(2025, 10, 1), 5_000_000)  # 50,000 €, far from limitation
+    small = add_debtor(store, "Petit client")
+    add_invoice(store, small, "FA-2", D(2021, 12, 20), D(2022, 1, 19), 10_000)  # 100 €, time-barred in 27 days
+    later = add_debtor(store, "Client moyen")
+    add_invoice(store, later, "FA-3", D(2022, 2, 1), D(2022, 3, 3), 10_000)  # 100 €, in 70 days
+    now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+    items = work_queue(store, now=now, today=TODAY)
+    assert [(i.debtor_id, i.reason, i.limitation) for i in items] == [
+        (small, "limitation", D(2026, 12, 20)), (later, "limitation", D(2027, 2, 1)), (big, "priority", None)]
+    # an acknowledgement pushes the date five years on: back among the others, by score
+    record_act(store, small, "acknowledgement", D(2026, 11, 2), form="payment_plan", today=TODAY)
+    items = work_queue(store, now=now, today=TODAY)
+    assert [(i.debtor_id, i.reason) for i in items] == [(later, "limitation"), (big, "priority"), (small, "priority")]

@@ -147,7 +147,8 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
                 if needs_due and due > day.isoformat():
                     raise ValueError(f"{label} du {day:%d/%m/%Y} : {number} n'est échue que le {_fr(due)}")
                 if inv_id in reminded:
-                    raise ValueError(f"premier rappel gratuit : {number} a déjà eu le sien le {_fr(reminded[inv_id])}")
+                    raise ValueError(f"premier rappel gratuit : {number} a déjà eu le sien le "
+                                     f"{_fr(reminded[inv_id])}")
             rows = [r[:6] for r in rows]
         warnings: list[str] = []
         if kind == "acknowledgement":  # one made after the period ran out revives nothing (domain/law)

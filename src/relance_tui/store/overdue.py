@@ -18,6 +18,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.text import fold
+from relance_tui.store.acts import limitations
 from relance_tui.store.claims import holders
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
@@ -154,6 +155,7 @@ class OverdueRow:
     last_contact: LastContact | None
     next_action: str
     holder: str | None = None  # the agent on this debtor right now (a live claim)
+    limitation: dt.date | None = None  # the nearest limitation date of the row's invoices (store/acts.limitations)
     # a penalty of the row rests on a rate carried over from an earlier period (Figures.unconfirmed):
     # the figure is "à confirmer" until the rate is entered
     penalty_unconfirmed: bool = False
@@ -220,10 +222,14 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         condition, params = f"i.id IN ({in_keys})", key_params
     invoices = store.conn.execute(
         "SELECT i.id, i.debtor_id, d.name, i.number, i.due_date, i.amount_cents, i.paid_cents, i.status, "
-        "d.segment, d.contract_rate_bp, d.formal_notice_date, d.country FROM invoices i "
+        "d.segment, d.contract_rate_bp, d.formal_notice_date, d.country, i.issue_date, i.delivery_date "
+        "FROM invoices i "
         f"JOIN debtors d ON d.id = i.debtor_id WHERE {condition}", params).fetchall()
     figs = figures_of(store, [terms_from_row(*(r[i] for i in (0, 5, 6, 4, 7, 8, 9, 10, 11))) for r in invoices],
                       query.as_of, rates, country=country)
+    lims = limitations(store.conn, [
+        (r[0], dt.date.fromisoformat(r[12]), dt.date.fromisoformat(r[13]) if r[13] else None, r[5],
+         regime_for(r[11], r[8], country)) for r in invoices])
     debtor_ids = [r[1] for r in invoices]
     contacts = _last_contacts(store, debtor_ids)
     promises = _pending_promises(store, debtor_ids)
@@ -258,5 +264,6 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
                                penalty_cents, status, contacts.get(debtor_id), label,
-                               holder.agent if holder else None, penalty_unconfirmed=key in unconfirmed))
+                               holder.agent if holder else None, penalty_unconfirmed=key in unconfirmed,
+                               limitation=min(lims[x[0]].day for x in items)))
     return rows

@@ -1,7 +1,9 @@
 """The work queue: who to call today, and in what order.
 
 Callbacks due now first (at their time), then debtors whose promise was broken
-since they were last called, then everyone else by priority score (amount,
+since they were last called, then debtors with an overdue invoice within 90 days
+of its limitation date (the soonest first: past that day the claim is lost,
+whatever it is worth), then everyone else by priority score (amount,
 age, profile, broken promises, last contact). Left out: debtors with nothing
 overdue that is not disputed, debtors already called today (unless a callback
 they asked for is due), debtors whose next step is not due yet (a promise still
@@ -12,6 +14,7 @@ lower than a business's, domain/calls.CallingRules).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,12 +24,14 @@ from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.priority import PriorityInput, priority_score
+from relance_tui.store.acts import near_limitations
 from relance_tui.store.connection import Store
 from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.promises import day_bounds
 
-REASONS = {"callback": "Rappel convenu", "broken_promise": "Promesse non tenue", "priority": "Priorité"}
-REASON_ORDER = {"callback": 0, "broken_promise": 1, "priority": 2}
+REASONS = {"callback": "Rappel convenu", "broken_promise": "Promesse non tenue", "limitation": "Prescription proche",
+           "priority": "Priorité"}
+REASON_ORDER = {"callback": 0, "broken_promise": 1, "limitation": 2, "priority": 3}
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,12 @@ class QueueItem:
     name: str
     due_cents: int  # overdue and undisputed
     days_late: int  # of the oldest such invoice
-    reason: str  # callback, broken_promise, priority
+    reason: str  # callback, broken_promise, limitation, priority
     score: float
     callback_at: str | None = None  # UTC instant of a callback due
     account_manager: str | None = None
     profile: str = "normal"
+    limitation: dt.date | None = None  # an overdue invoice's limitation date within 90 days (the nearest)
 
 
 _CANDIDATES = f"""
@@ -77,7 +83,7 @@ LEFT JOIN next_actions n ON n.debtor_id = d.id
 """
 
 
-def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Europe/Paris",
+def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Europe/Paris", country: str = "FR",
                filters: QueueFilters = QueueFilters(),
                debtor_caps: Mapping[str, int] = DEFAULT_DEBTOR_CAPS) -> list[QueueItem]:
     """Today's queue, in calling order; ``debtor_caps``: calls in 30 days per debtor, by segment."""
@@ -121,5 +127,10 @@ def work_queue(store: Store, *, now: dt.datetime, today: dt.date, tz: str = "Eur
         score = priority_score(PriorityInput(due, days_late, broken, profile, since))
         items.append(QueueItem(debtor_id, name, due, days_late, reason, score,
                                next_due if callback_due else None, manager, profile))
-    items.sort(key=lambda i: (REASON_ORDER[i.reason], i.callback_at or "", -i.score, i.debtor_id))
+    # ``country`` (the office's) gives the law of a debtor outside FR and BE (domain/law.regime_for)
+    near = near_limitations(store, today, country=country, debtor_ids=[i.debtor_id for i in items]) if items else {}
+    items = [i if i.debtor_id not in near else dataclasses.replace(
+        i, limitation=near[i.debtor_id][0], reason="limitation" if i.reason == "priority" else i.reason) for i in items]
+    items.sort(key=lambda i: (REASON_ORDER[i.reason], i.callback_at or "",
+                              i.limitation.isoformat() if i.reason == "limitation" else "", -i.score, i.debtor_id))
     return items

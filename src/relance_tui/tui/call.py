@@ -34,7 +34,7 @@ from relance_tui.store.calls import CallReport, Instalment, SavedCall, calls_wit
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.claims import ClaimResult, claim, release_claim
 from relance_tui.store.queries import load_rates
-from relance_tui.tui.card import event_line
+from relance_tui.tui.card import event_line, limitation_notice
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import line, lines, plain, styled
 from relance_tui.tui.survive import Survives, logged_failure
@@ -514,6 +514,9 @@ class CallScreen(Survives, Screen):
         out.append(f"Appels en 30 jours : {self.calls_30d} à ce contact (limite {rules.contact_cap(consumer)}), "
                    f"{self.debtor_calls_30d} au débiteur (limite {rules.debtor_cap(consumer)})")
         out.append(f"Régime : {regime.label} — heures d'appel et jours fériés de ce pays")
+        limitation = limitation_notice(card, app.today())  # an invoice within 90 days of being time-barred
+        if limitation:
+            out.append(styled((limitation, "bold")))
         out += ["", heading(f"Factures dues ({len(card.outstanding)})")]
         for i in card.outstanding[:8]:
             late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"

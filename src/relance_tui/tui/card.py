@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -11,24 +12,28 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from relance_tui.domain.identifiers import format_bce, format_siren
 from relance_tui.domain.instants import format_local
-from relance_tui.domain.law import regime_for
+from relance_tui.domain.law import ACT_ALLOWED_CHANNELS, regime_for
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.priority import PROFILE_LABELS
 from relance_tui.domain.vocabulary import (
+    ACKNOWLEDGEMENT_FORMS,
+    ACT_CHANNELS,
     CALL_OUTCOMES,
     CHANNELS,
     DISPUTE_CATEGORIES,
     EVENT_KINDS,
     INVOICE_STATUSES,
+    LEGAL_ACTS,
     PROMISE_STATUSES,
     invoice_status_label,
 )
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
+from relance_tui.store.acts import RecordedAct, record_act
 from relance_tui.store.cards import (
     Contact,
     DebtorCard,
@@ -40,6 +45,7 @@ from relance_tui.store.cards import (
 )
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.overdue import limitation_mark
 from relance_tui.tui.plain import cell, line, lines, plain, styled
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.titlebar import TitleBar
@@ -108,6 +114,53 @@ def money(cents: int | None) -> str:
     return "?" if cents is None else format_cents(cents)
 
 
+def limitation_cell(i, as_of) -> str:  # noqa: ANN001 - a CardInvoice, a date
+    """The Prescription column: the date, after its mark when near (tui/overdue.limitation_mark) on what is owed."""
+    if i.is_credit_note:
+        return ""
+    mark = limitation_mark(i.limitation, as_of) if i.balance_cents > 0 and i.status != "paid" else ""
+    return f"{mark} {i.limitation:%d/%m/%Y}" if mark else f"{i.limitation:%d/%m/%Y}"
+
+
+def limitation_when(day, as_of) -> str:  # noqa: ANN001 - dates
+    """How far a limitation date is: "dans 62 j", "dernier jour", "prescrite depuis le 02/06/2026"."""
+    left = (day - as_of).days
+    if left < 0:
+        return f"prescrite depuis le {day + dt.timedelta(days=1):%d/%m/%Y}"
+    return "aujourd'hui, dernier jour" if left == 0 else f"dans {left} j"
+
+
+def limitation_lines(card: DebtorCard, as_of, shown: int = 3) -> list[str]:  # noqa: ANN001 - a date
+    """When the invoices owed become time-barred and what each date counts from: every one within 90 days of
+    it or past it (``shown`` at most), else the nearest alone. The Prescription column has every date."""
+    owed = sorted(card.outstanding, key=lambda i: (i.limitation, i.number))
+    if not owed:
+        return []
+    near = [i for i in owed if limitation_mark(i.limitation, as_of)]
+    out = [f"{limitation_mark(i.limitation, as_of)} Prescription de {i.number} le {i.limitation:%d/%m/%Y} "
+           f"({limitation_when(i.limitation, as_of)}) : {i.limitation_reason}" for i in near[:shown]]
+    if len(near) > shown:
+        out.append(f"… et {len(near) - shown} autre(s) facture(s) dans les 90 j")
+    if not near:
+        first = owed[0]
+        out.append(f"Prescription la plus proche : {first.number} le {first.limitation:%d/%m/%Y}, "
+                   f"{first.limitation_reason}")
+    return out
+
+
+def limitation_notice(card: DebtorCard, as_of) -> str | None:  # noqa: ANN001 - a date
+    """The call brief's line when an invoice owed is within 90 days of its limitation date (or past it):
+    "Prescription : FA-12 le 03/02/2027 (dans 62 j)"."""
+    near = sorted((i for i in card.outstanding if limitation_mark(i.limitation, as_of)),
+                  key=lambda i: (i.limitation, i.number))
+    if not near:
+        return None
+    first = near[0]
+    more = f" ; {len(near) - 1} autre(s) facture(s) dans les 90 j" if len(near) > 1 else ""
+    when = limitation_when(first.limitation, as_of)
+    return f"Prescription : {first.number} le {first.limitation:%d/%m/%Y} ({when}){more}"
+
+
 def event_line(event, tz: str, names) -> str:
     what = EVENT_KINDS.get(event.kind, event.kind)
     if event.kind == "call" and event.outcome:
@@ -128,6 +181,7 @@ class DebtorScreen(Survives, Screen):
         Binding("p", "payment", "Paiement reçu", id="card.payment"),
         Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
         Binding("w", "waive", "Abandonner les pénalités", id="card.waive"),
+        Binding("m", "act", "Mise en demeure, acte", id="card.act"),
     ]
 
     class Loaded(Message):
@@ -219,8 +273,9 @@ class DebtorScreen(Survives, Screen):
                 money(i.paid_cents), money(i.balance_cents),
                 str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
                 invoice_penalty(i), invoice_status(i),
-                f"{i.limitation:%d/%m/%Y}" if not i.is_credit_note else "")), key=str(i.id))
-        self.query_one("#totals", Static).update(lines(totals_lines(card)))
+                limitation_cell(i, self.relance.today()))), key=str(i.id))
+        self.query_one("#totals", Static).update(lines(totals_lines(card)
+                                                       + limitation_lines(card, self.relance.today())))
         said = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
                 f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
         said += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
@@ -306,6 +361,35 @@ class DebtorScreen(Survives, Screen):
                 self.load()
 
         self.app.push_screen(WaiverScreen(self.debtor_id, current, candidates), saved)
+
+    def action_act(self) -> None:
+        """Record a formal notice, a free first reminder (Belgian consumers) or an acknowledgement of debt."""
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+        card = self.card
+        if card is None or not card.outstanding:
+            self.notify("Aucune facture ouverte : pas d'acte à enregistrer.", severity="warning")
+            return
+        office = self.relance.settings.office.country
+        regime = regime_for(card.country, card.segment, office)
+        kinds = ["formal_notice", "acknowledgement"]
+        if regime.country == "BE" and regime.consumer:
+            kinds.insert(0, "first_reminder")
+        row = self.query_one("#invoices", DataTable).cursor_row
+        under = card.invoices[row] if 0 <= row < len(card.invoices) else None
+
+        def saved(act) -> None:  # noqa: ANN001 - a RecordedAct or None
+            if act is None:
+                return
+            self.notify(line(f"Enregistré sur {', '.join(act.numbers)}"))
+            for warning in act.warnings:
+                self.notify(line(warning), severity="warning", timeout=10)
+            self.load()
+
+        self.app.push_screen(ActScreen(self.debtor_id, kinds, self.relance.today(),
+                                       invoice=under if under in card.outstanding else None,
+                                       office_country=office), saved)
 
     def refresh_data(self) -> None:
         """Another agent changed something: reload the card."""
@@ -562,3 +646,116 @@ class ContactScreen(Survives, ModalScreen[bool]):
     @on(Button.Pressed, "#contact-cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class ActScreen(Survives, ModalScreen[RecordedAct | None]):
+    """Record a legal act (store/acts.record_act): a formal notice, a Belgian consumer's free first reminder, an
+    acknowledgement of the debt. It covers every outstanding invoice it can (or the one under the cursor)."""
+
+    DEFAULT_CSS = """
+    ActScreen { align: center middle; }
+    ActScreen > Vertical { width: 84; max-width: 98%; height: auto; border: round $primary; background: $surface;
+                           padding: 1; }
+    ActScreen Select, ActScreen Input, ActScreen Checkbox { margin: 0 0 1 0; }
+    #act-hint { color: $text-muted; }
+    #act-error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="act.cancel"),
+                Binding("ctrl+s", "save", "Enregistrer", id="act.save", priority=True)]
+    HINTS = {
+        "formal_notice": "Couvre les factures ouvertes échues à cette date. Un particulier en France doit l'intérêt "
+                         "légal à partir d'elle. Elle n'interrompt pas la prescription.",
+        "first_reminder": "Couvre les factures échues sans premier rappel. Rien n'est facturé pendant 14 jours : "
+                          "depuis le lendemain d'un email, le 3e jour ouvrable après un courrier.",
+        "acknowledgement": "Écrite par le débiteur (promesse, plan de paiement) : la prescription repart pour toute "
+                           "sa durée à cette date. Le détail dit où est l'écrit.",
+    }
+
+    class Done(Message):
+        def __init__(self, act, error: str | None) -> None:  # noqa: ANN001 - a RecordedAct or None
+            super().__init__()
+            self.act, self.error = act, error
+
+    def __init__(self, debtor_id: int, kinds: list[str], today, *, invoice=None,  # noqa: ANN001
+                 office_country: str = "FR") -> None:
+        super().__init__()
+        self.debtor_id, self.kinds, self.today, self.invoice = debtor_id, kinds, today, invoice
+        self.office_country = office_country
+
+    @staticmethod
+    def channels(kind: str) -> list[tuple[str, str]]:
+        return [(ACT_CHANNELS.get(c, "canal non précisé"), c) for c in ACT_ALLOWED_CHANNELS[kind]]
+
+    def compose(self) -> ComposeResult:
+        kind = self.kinds[0]
+        with Vertical():
+            yield Label(styled(("Acte juridique", "bold"), " — Ctrl+S enregistre, Échap annule"))
+            yield Select([(LEGAL_ACTS[k], k) for k in self.kinds], value=kind, allow_blank=False, id="act-kind",
+                         compact=True)
+            yield Input(value=f"{self.today:%d/%m/%Y}", placeholder="Date de l'acte (JJ/MM/AAAA)", id="act-date",
+                        compact=True)
+            yield Select(self.channels(kind), value=ACT_ALLOWED_CHANNELS[kind][0], allow_blank=False, id="act-channel",
+                         compact=True)
+            yield Select([(label, code) for code, label in ACKNOWLEDGEMENT_FORMS.items()], value="written_promise",
+                         allow_blank=False, id="act-form", compact=True)
+            if self.invoice is not None:
+                yield Checkbox(line(f"seulement {self.invoice.number} (sinon toutes les factures possibles)"),
+                               id="act-only")
+            yield Input(placeholder="Détail : n° du recommandé, échéances du plan…", id="act-detail", compact=True)
+            yield Static(self.HINTS[kind], id="act-hint")
+            yield Static("", id="act-error")
+
+    def on_mount(self) -> None:
+        self._show(self.kinds[0])
+        self.query_one("#act-date", Input).focus()
+
+    def _show(self, kind: str) -> None:
+        self.query_one("#act-form", Select).display = kind == "acknowledgement"
+        self.query_one("#act-hint", Static).update(self.HINTS[kind])
+
+    @on(Select.Changed, "#act-kind")
+    def kind_changed(self, event: Select.Changed) -> None:
+        kind = str(event.value)
+        channel = self.query_one("#act-channel", Select)
+        channel.set_options(self.channels(kind))
+        channel.value = ACT_ALLOWED_CHANNELS[kind][0]
+        self._show(kind)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        from relance_tui.domain.dates import parse_user_date
+
+        kind = str(self.query_one("#act-kind", Select).value)
+        text = self.query_one("#act-date", Input).value
+        try:
+            day = parse_user_date(text or "aujourd'hui", self.today)
+        except ValueError as exc:
+            self.query_one("#act-error", Static).update(plain(f"Date : {exc}"))
+            return
+        only = self.invoice is not None and self.query_one("#act-only", Checkbox).value
+        self.query_one("#act-error", Static).update("Enregistrement…")
+        self._save(self.app.store, kind, day, str(self.query_one("#act-channel", Select).value),
+                   [self.invoice.id] if only else None, clean(self.query_one("#act-detail", Input).value),
+                   str(self.query_one("#act-form", Select).value))
+
+    @work(thread=True, exclusive=True, group="act", exit_on_error=False)
+    def _save(self, store, kind: str, day, channel: str, ids, detail: str, form: str) -> None:  # noqa: ANN001
+        try:
+            act = record_act(store, self.debtor_id, kind, day, channel, ids, detail, today=self.today, form=form,
+                             office_country=self.office_country)
+        except (RelanceError, ValueError) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        self.post_message(self.Done(act, None))
+
+    def on_act_screen_done(self, message: Done) -> None:
+        if message.error:  # what was typed stays in the form
+            self.query_one("#act-error", Static).update(plain(f"Non enregistré : {message.error}"))
+            return
+        self.dismiss(message.act)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

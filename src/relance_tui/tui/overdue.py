@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from relance_tui.domain.dates import Bucket
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.law import LIMITATION_WARN_DAYS
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS
 from relance_tui.store.overdue import (
@@ -75,6 +76,24 @@ def contact_text(row: OverdueRow, tz: str) -> str:
         return "—"
     what = CALL_OUTCOMES.get(c.outcome or "", "") if c.kind == "call" else EVENT_KINDS.get(c.kind, c.kind)
     return f"{format_local(c.at, tz, '%d/%m')} {what or 'Appel'} ({c.agent})"
+
+
+def limitation_mark(day: dt.date | None, as_of: dt.date) -> str:
+    """The mark of a limitation date near (domain/law.LIMITATION_WARN_DAYS): "⚖" within 90 days, "⚠" within 30
+    days or past; "" otherwise. The list puts it before the days late; the card says which invoice and why."""
+    if day is None:
+        return ""
+    left = (day - as_of).days
+    if left <= LIMITATION_WARN_DAYS[-1]:
+        return "⚠"
+    return "⚖" if left <= LIMITATION_WARN_DAYS[0] else ""
+
+
+def late_text(row: OverdueRow, as_of: dt.date) -> str:
+    """The days late, after the mark of a limitation date near: "⚠ 412"."""
+    mark = limitation_mark(row.limitation, as_of)
+    late = str(row.days_late) if row.days_late > 0 else "—"
+    return f"{mark} {late}" if mark else late
 
 
 def read_rows(store: Store, query: OverdueQuery, office: OfficeSettings, keys: Sequence[int]) -> dict[int, OverdueRow]:
@@ -208,7 +227,7 @@ class OverdueView(Survives, Vertical):
             action = f"» {holder}"  # narrow screens: who is on it matters more than what comes next
         values = {
             "holder": holder, "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
-            "late": str(row.days_late) if row.days_late > 0 else "—", "due": money(row.due_cents),
+            "late": late_text(row, self.query_state.as_of), "due": money(row.due_cents),
             "penalties": penalty_text(row), "contact": contact_text(row, tz), "action": action,
         }
         return [values[c.key] for c in self.table.columns]
