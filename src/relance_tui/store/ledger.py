@@ -173,7 +173,8 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
         if inv.outstanding or inv.unapplied_credit_cents:
             row = rows.get(inv.debtor_id)
             if row is None:
-                row = rows[inv.debtor_id] = AgedDebtor(inv.debtor_id, inv.code, inv.name, inv.siren, inv.country,
+                row = rows[inv.debtor_id] = AgedDebtor(inv.debtor_id, inv.code, inv.name, inv.siren,
+                                                       inv.country or country,  # unknown: the office's law
                                                        inv.account_manager)
             if inv.outstanding:
                 row.buckets[bucket_for((as_of - inv.due_date).days)] += inv.balance_cents
