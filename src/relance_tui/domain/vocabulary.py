@@ -35,6 +35,9 @@ CALL_OUTCOMES = {
 REACHED_OUTCOMES = frozenset({"promise", "paid_already", "dispute", "callback", "refused",
                               "not_received", "awaiting_approval"})
 
+# Beside every free-text note field: notes never hold special categories of data (RGPD art. 9).
+SENSITIVE_DATA_HINT = "Pas de données sensibles (santé, opinions…)"
+
 INVOICE_STATUSES = {
     "open": "Ouverte",
     "paid": "Payée",

@@ -26,7 +26,7 @@ from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.script import Phase, visible_prompts
 from relance_tui.domain.text import clean
-from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PROMISE_STATUSES
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PROMISE_STATUSES, SENSITIVE_DATA_HINT
 from relance_tui.errors import RelanceError
 from relance_tui.io.callscript import Objection, call_context, email_context, load_script, pick_contact
 from relance_tui.io.mail import Draft, check_draft, deliver, invoice_files, make_draft
@@ -802,7 +802,7 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
                     yield Input(placeholder="Date", id="cb_date", compact=True)
                     yield Input(placeholder="Heure (16:00)", id="cb_time", compact=True)
             with Vertical(id="part-notes", classes="part"):
-                yield Input(placeholder="Notes libres (ce qui a été dit)", id="notes", compact=True)
+                yield Input(placeholder=f"Notes libres. {SENSITIVE_DATA_HINT}", id="notes", compact=True)
             yield Static("", id="outcome-error")
 
     def on_mount(self) -> None:

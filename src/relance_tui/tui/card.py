@@ -29,6 +29,7 @@ from relance_tui.domain.vocabulary import (
     INVOICE_STATUSES,
     LEGAL_ACTS,
     PROMISE_STATUSES,
+    SENSITIVE_DATA_HINT,
     invoice_status_label,
 )
 from relance_tui.domain.text import clean
@@ -465,6 +466,7 @@ class NoteScreen(Survives, ModalScreen[str | None]):
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
     NoteScreen > Vertical { width: 70; height: auto; border: round $primary; background: $surface; padding: 1; }
+    #note-hint { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="note.cancel")]
 
@@ -476,6 +478,7 @@ class NoteScreen(Survives, ModalScreen[str | None]):
         with Vertical():
             yield Label("Note (Entrée pour enregistrer, Échap pour annuler)")
             yield Input(id="note-text", placeholder="Ce qui a été dit ou convenu…")
+            yield Static(plain(SENSITIVE_DATA_HINT), id="note-hint")
             yield Static("", id="note-error")
 
     def on_mount(self) -> None:
@@ -595,7 +598,7 @@ class ContactScreen(Survives, ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="contact.cancel"),
                 Binding("ctrl+s", "save", "Enregistrer", id="contact.save", priority=True)]
     FIELDS = (("name", "Nom"), ("role", "Rôle"), ("phone", "Téléphone"), ("phone2", "Autre téléphone"),
-              ("email", "Email"), ("notes", "Notes"))
+              ("email", "Email"), ("notes", f"Notes. {SENSITIVE_DATA_HINT}"))
 
     def __init__(self, contact: Contact) -> None:
         super().__init__()
