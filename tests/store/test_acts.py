@@ -221,3 +221,12 @@ def test_the_queue_calls_a_debtor_near_limitation_before_bigger_ones(store):
     record_act(store, small, "acknowledgement", D(2026, 11, 2), form="payment_plan", today=TODAY)
     items = work_queue(store, now=now, today=TODAY)
     assert [(i.debtor_id, i.reason) for i in items] == [(later, "limitation"), (big, "priority"), (small, "priority")]
+
+
+def test_a_debtor_of_unknown_country_follows_the_office_for_its_limitation_period(store):
+    d = add_debtor(store, "Sans pays", country="")
+    add_invoice(store, d, "FA-1", D(2021, 12, 20), D(2022, 1, 19), 10_000)
+    assert near_limitations(store, TODAY, country="FR") == {d: (D(2026, 12, 20), "FA-1")}  # 5 years: in 27 days
+    assert near_limitations(store, TODAY, country="BE") == {}  # 10 years between Belgian enterprises: 2031
+    card = debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="BE")
+    assert card.invoices[0].limitation_reason == "10 ans depuis la facture du 20/12/2021"

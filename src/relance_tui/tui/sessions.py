@@ -423,11 +423,14 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
         status.update("Construction de la file…")
         app = self.app
         self._build(app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
-                    app.settings.office.timezone, app.calling_rules.debtor_caps)
+                    app.settings.office.timezone, app.calling_rules.debtor_caps, app.settings.office.country)
 
     @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
-    def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, caps: dict) -> None:
-        items = work_queue(store, now=store.clock(), today=today, tz=tz, filters=filters, debtor_caps=caps)
+    def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, caps: dict,
+               country: str) -> None:
+        # the office's country: the law (and limitation period) of a debtor outside FR and BE
+        items = work_queue(store, now=store.clock(), today=today, tz=tz, country=country, filters=filters,
+                           debtor_caps=caps)
         try:
             sid = create_session(store, name, items, filters)
         except (RelanceError, ValueError) as exc:
