@@ -425,6 +425,29 @@ def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_act(args: argparse.Namespace, settings: Settings) -> int:
+    """A legal act recorded from the command line, as m on the debtor card records it (store/acts.record_act)."""
+    from relance_tui.store.acts import describe_act, invoice_ids_by_number, record_act
+    from relance_tui.store.purge import find_debtor
+
+    day = _parse_day(args.date, settings, "--date")
+    store = _open(settings, write=True)
+    debtor = find_debtor(store.conn, args.debtor)
+    ids = invoice_ids_by_number(store.conn, debtor, args.invoice) if args.invoice else None
+    kind, form = args.kind.replace("-", "_"), (args.form or "").replace("-", "_")
+    try:
+        act = record_act(store, debtor, kind, day, args.channel or "", ids, args.detail, today=office_today(settings),
+                         form=form, office_country=settings.office.country)
+    except ValueError as exc:  # refused: what is wrong, in French
+        print(clean(f"relance act : {exc}."), file=sys.stderr)
+        return 1
+    # invoice numbers and the detail come from the shared database and the command line: printed as text
+    print(clean(f"Enregistré : {describe_act(kind, day, args.channel or '', act.numbers, form=form)}"))
+    for warning in act.warnings:
+        print(clean(f"Attention : {warning}."), file=sys.stderr)
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Anonymise the debtors that owe nothing and had no activity for the retention period (GDPR)."""
     from relance_tui.store.purge import purge, purge_candidates, purge_counts
@@ -587,6 +610,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp_per.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     exp_per.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
 
+    act = sub.add_parser(
+        "act", help="enregistre un acte : mise en demeure, premier rappel gratuit, reconnaissance de dette",
+        description="Enregistre un acte juridique daté sur les factures ouvertes d'un débiteur (par défaut toutes "
+                    "celles qu'il peut couvrir ; une mise en demeure ou un premier rappel : celles déjà échues), "
+                    "comme m sur la fiche. Une mise en demeure fait courir l'intérêt légal d'un particulier en "
+                    "France ; le premier rappel gratuit d'un consommateur belge ouvre ses 14 jours ; une "
+                    "reconnaissance de dette écrite fait repartir la prescription.")
+    act.add_argument("kind", metavar="ACTE", choices=("formal-notice", "first-reminder", "acknowledgement"),
+                     help="formal-notice, first-reminder ou acknowledgement")
+    act.add_argument("--debtor", required=True, metavar="ID", help="numéro ou code du débiteur")
+    act.add_argument("--date", metavar="AAAA-MM-JJ", help="date de l'acte (défaut : aujourd'hui ; jamais future)")
+    act.add_argument("--channel", choices=("registered", "letter", "email", "hand"),
+                     help="recommandé, courrier, email ou remise en main propre (obligatoire sauf reconnaissance)")
+    act.add_argument("--form", choices=("written-promise", "payment-plan"), help="reconnaissance : sa forme")
+    act.add_argument("--invoice", action="append", metavar="N°", help="une facture (répétable)")
+    act.add_argument("--detail", default="", help="n° du recommandé, où est l'écrit, échéances du plan…")
+
     purge = sub.add_parser(
         "purge", help="anonymise les débiteurs sans rien de dû ni activité depuis N ans (RGPD)",
         description="Anonymise les contacts (nom, téléphones, email, notes), les notes du débiteur (et son nom et "
@@ -603,7 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {None: cmd_app, "init": cmd_init, "demo": cmd_demo, "doctor": cmd_doctor,
             "backup": cmd_backup, "rates": cmd_rates, "import": cmd_import, "export": cmd_export,
-            "purge": cmd_purge}
+            "purge": cmd_purge, "act": cmd_act}
 
 
 def private_umask() -> None:

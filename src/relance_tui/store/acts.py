@@ -176,6 +176,17 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
     return store.write(write, what=f"enregistrement : {label}")
 
 
+def invoice_ids_by_number(conn: Any, debtor_id: int, numbers: Sequence[str]) -> list[int]:
+    """The ids of these invoices of a debtor, by number (``relance act --invoice``); NotFound names a missing one."""
+    found = {}
+    for number in numbers:
+        row = conn.execute("SELECT id FROM invoices WHERE debtor_id = ? AND number = ?", [debtor_id, number]).fetchone()
+        if row is None:
+            raise NotFound(f"facture {number!r} introuvable pour ce débiteur")
+        found[number] = row[0]
+    return list(found.values())
+
+
 # -- limitation dates ----------------------------------------------------------------------------------
 # What a limitation date is computed from: (invoice id, issue date, delivery date or None, amount, regime).
 LimitationInput = tuple[int, dt.date, dt.date | None, int, Regime]
