@@ -704,7 +704,8 @@ class ActScreen(Survives, ModalScreen[RecordedAct | None]):
             if self.invoice is not None:
                 yield Checkbox(line(f"seulement {self.invoice.number} (sinon toutes les factures possibles)"),
                                id="act-only")
-            yield Input(placeholder="Détail : n° du recommandé, échéances du plan…", id="act-detail", compact=True)
+            yield Input(placeholder=f"Détail : n° du recommandé, échéances du plan… {SENSITIVE_DATA_HINT}",
+                        id="act-detail", compact=True)
             yield Static(self.HINTS[kind], id="act-hint")
             yield Static("", id="act-error")
 
