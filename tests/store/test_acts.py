@@ -147,6 +147,19 @@ def test_french_consumer_owes_legal_interest_from_the_formal_notice_recorded(sto
     assert card_invoice(store, d, "FA-1", as_of).penalty_cents == 861
 
 
+def test_a_notice_older_than_the_invoice_does_not_hide_a_later_one(store):
+    """record_act refuses a notice on an invoice not yet due; a row that predates that rule (or was written
+    by hand) must not hide the valid notice that came after it."""
+    d = add_debtor(store, "Julie Martin", segment="b2c")
+    inv = add_invoice(store, d, "FA-1", D(2026, 1, 1), D(2026, 1, 31), 100_000)
+    store.db.execute("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, agent, at) "
+                     "VALUES (?, ?, 'formal_notice', '2026-01-10', 'registered', 'x', 'x')", [d, inv])
+    as_of = D(2026, 6, 30)
+    assert card_invoice(store, d, "FA-1", as_of).penalty_cents == 0  # premature: puts nobody in default
+    record_act(store, d, "formal_notice", D(2026, 3, 2), "registered", today=as_of)
+    assert card_invoice(store, d, "FA-1", as_of).penalty_cents == 861  # the same 120 days as above
+
+
 def test_belgian_consumer_owes_nothing_until_14_days_after_the_free_reminder(store):
     d = add_debtor(store, "Luc Peeters", segment="b2c", country="BE")
     add_invoice(store, d, "F-1", D(2026, 1, 1), D(2026, 1, 31), 100_000)

@@ -104,9 +104,15 @@ class InvoiceActs:
 NO_ACTS = InvoiceActs()
 
 
-def invoice_acts(store: Store, invoice_ids: Iterable[int]) -> dict[int, InvoiceActs]:
-    """The first formal notice and the first free reminder of each of these invoices that has one."""
+def invoice_acts(store: Store, invoice_ids: Iterable[int],
+                 due_dates: dict[int, dt.date] | None = None) -> dict[int, InvoiceActs]:
+    """The first formal notice and the first free reminder of each of these invoices that has one.
+
+    With ``due_dates``, an act dated before its invoice fell due is passed over (it could not put the
+    debtor in default: store/acts.record_act refuses one, but an older row must not hide a later one).
+    """
     ids = list(dict.fromkeys(invoice_ids))
+    due_dates = due_dates or {}
     found: dict[int, dict] = {}
     for chunk in range(0, len(ids), 900):
         part = ids[chunk:chunk + 900]
@@ -114,11 +120,15 @@ def invoice_acts(store: Store, invoice_ids: Iterable[int]) -> dict[int, InvoiceA
         for inv_id, kind, day, channel in store.conn.execute(
                 f"SELECT invoice_id, kind, day, channel FROM legal_acts WHERE invoice_id IN ({marks}) "
                 "AND kind IN ('formal_notice', 'first_reminder') ORDER BY day, id", part):
+            when = dt.date.fromisoformat(day)
+            due = due_dates.get(inv_id)
+            if due is not None and when < due:
+                continue
             acts = found.setdefault(inv_id, {})
             if kind == "formal_notice":
-                acts.setdefault("formal_notice", dt.date.fromisoformat(day))
+                acts.setdefault("formal_notice", when)
             else:
-                acts.setdefault("first_reminder", (dt.date.fromisoformat(day), channel))
+                acts.setdefault("first_reminder", (when, channel))
     return {i: InvoiceActs(**a) for i, a in found.items()}
 
 
@@ -167,7 +177,7 @@ def figures_of(store: Store, invoices: Sequence[InvoiceTerms], as_of: dt.date, r
     ids = [i.id for i in invoices]
     pays = reductions(store, ids)
     waived = waived_ids(store, ids)
-    acts = invoice_acts(store, ids)
+    acts = invoice_acts(store, ids, {i.id: i.due_date for i in invoices})
     return {i.id: figures(i, as_of, rates, pays.get(i.id, ()), country=country, waived=i.id in waived,
                           acts=acts.get(i.id, NO_ACTS))
             for i in invoices}
