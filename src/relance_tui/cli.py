@@ -457,6 +457,10 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         raise RelanceError(f"--years {years} : attendu un nombre d'années entre 1 et 50")
     rule = (f"{years} an{'s' if years > 1 else ''} sans activité" if years is not None
             else "sans activité depuis le délai de prescription de chaque débiteur")
+    if not args.dry_run and not settings.is_supervisor:
+        # irreversible, office-wide: the same role that waives penalties and closes sessions
+        raise RelanceError(f"relance purge : réservé aux superviseurs ([office] supervisors dans relance.toml ; "
+                           f"{settings.agent} n'en fait pas partie). La simulation --dry-run est ouverte à tous.")
     today = office_today(settings)
     store = _open(settings, write=not args.dry_run)
     if args.dry_run:

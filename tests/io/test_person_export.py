@@ -22,7 +22,23 @@ def office(store):
     return build_office(store, recent_at=store.now())  # today's note: recent whatever the machine's date
 
 
-def test_purge_dry_run_lists_then_the_real_run_anonymises(store, db_path, office, capsys):
+@pytest.fixture
+def supervisor(db_path, monkeypatch):
+    """The agent running the commands is a supervisor of the office (a real purge needs one)."""
+    monkeypatch.setenv("RELANCE_AGENT", "claire")
+    (db_path.parent / "relance.toml").write_text('[office]\nsupervisors = ["claire"]\n', encoding="utf-8")
+
+
+def test_a_real_purge_is_for_supervisors_the_dry_run_for_anyone(store, db_path, office, capsys, monkeypatch):
+    monkeypatch.setenv("RELANCE_AGENT", "karim")
+    before = list(store.conn.iterdump())
+    code, _, err = run(capsys, "--db", db_path, "purge")
+    assert code != 0 and "réservé aux superviseurs" in err and "karim" in err
+    assert list(store.conn.iterdump()) == before
+    assert run(capsys, "--db", db_path, "purge", "--dry-run")[0] == 0
+
+
+def test_purge_dry_run_lists_then_the_real_run_anonymises(store, db_path, office, supervisor, capsys):
     before = list(store.conn.iterdump())
     code, out, _ = run(capsys, "--db", db_path, "purge", "--dry-run")
     assert code == 0
@@ -71,7 +87,8 @@ def test_export_person_holds_the_contacts_phone_and_the_event_notes(store, db_pa
     assert code == 10 and "introuvable" in err
 
 
-def test_export_person_to_standard_output_after_a_purge_shows_nothing_of_the_old_data(store, db_path, office, capsys):
+def test_export_person_to_standard_output_after_a_purge_shows_nothing_of_the_old_data(store, db_path, office,
+                                                                                     supervisor, capsys):
     run(capsys, "--db", db_path, "purge")
     code, out, _ = run(capsys, "--db", db_path, "export", "person", "--debtor", "PERS")
     assert code == 0

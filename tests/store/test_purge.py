@@ -102,6 +102,10 @@ def test_purge_anonymises_the_right_debtors_only_and_keeps_the_accounts(store):
                         q("SELECT * FROM contacts WHERE debtor_id = ?", [i]).fetchall(),
                         q("SELECT * FROM events WHERE debtor_id = ?", [i]).fetchall())
                  for code, i in ids.items() if code not in ("OLD", "PERS")}
+    old_invoice = q("SELECT id FROM invoices WHERE debtor_id = ? LIMIT 1", [ids["OLD"]]).fetchone()[0]
+    store.db.execute("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, detail, agent, at) VALUES "
+                     "(?, ?, 'acknowledgement', '2015-03-01', 'promesse écrite de M. Jean Dupont', 'x', 'x')",
+                     [ids["OLD"], old_invoice])
 
     result = purge(store, today=TODAY)
 
@@ -120,6 +124,8 @@ def test_purge_anonymises_the_right_debtors_only_and_keeps_the_accounts(store):
     assert q("SELECT notes, status, amount_cents FROM promises WHERE debtor_id = ?", [old]).fetchall() == \
         [("", "kept", 12000)]
     assert q("SELECT notes, category FROM disputes WHERE debtor_id = ?", [old]).fetchall() == [("", "quality")]
+    assert q("SELECT kind, day, detail FROM legal_acts WHERE debtor_id = ?", [old]).fetchall() == \
+        [("acknowledgement", "2015-03-01", "")]  # the act stays, the agent's free text goes
     # the old names and numbers are no longer found by the list's filter
     search = q("SELECT search FROM debtors WHERE id = ?", [old]).fetchone()[0]
     assert "jean" not in search and "0123456781" not in search and "exemple" not in search

@@ -230,6 +230,8 @@ def _anonymise(db: Database, c: PurgeCandidate, *, at: str, agent: str) -> None:
                "WHERE debtor_id = ? AND notes <> ''", [*stamp, c.debtor_id])
     db.execute("UPDATE disputes SET notes = '', version = version + 1, updated_at = ?, updated_by = ? "
                "WHERE debtor_id = ? AND notes <> ''", [*stamp, c.debtor_id])
+    # an act's detail is an agent's free text ("promesse écrite du gérant, M. X"): it goes too, the act stays
+    db.execute("UPDATE legal_acts SET detail = '' WHERE debtor_id = ? AND detail <> ''", [c.debtor_id])
     rows = db.execute("SELECT id, data FROM events WHERE debtor_id = ? AND NOT (kind = 'system' AND outcome = ?) "
                       "AND (notes <> '' OR data IS NOT NULL)", [c.debtor_id, PURGE_OUTCOME]).fetchall()
     # the one update the events trigger allows: notes and data, while this purge is 'running'
