@@ -1,6 +1,6 @@
 """FEC imports, on the database side: the customer-account lines of a FEC in TEMP tables.
 
-io/importer.py reads the file and decides what the lines mean; the SQL lives here. ``imp_fec``
+io/import_fec.py reads the file and decides what the lines mean; the SQL lives here. ``imp_fec``
 holds the 411 lines (one row per line, private to this connection, no lock on the shared file);
 ``imp_fec_marks`` says which journal entries also touch revenue or output VAT (a sale or a credit
 note) and which touch a treasury account (a payment), from their other lines.
