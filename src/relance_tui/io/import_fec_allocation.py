@@ -7,16 +7,31 @@ the invoice they name, else to the oldest open ones; what no invoice can take st
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Container, Iterator
 
+from relance_tui.domain.credits import (
+    RULE_NAMED,
+    RULE_OLDEST,
+    Allocation,
+    CreditNote,
+    OpenInvoice,
+    allocate,
+)
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.text import key, name_key
 from relance_tui.io.import_fec import is_opening
 from relance_tui.io.import_report import ImportReport
 from relance_tui.io.import_rows import pack_raw
 from relance_tui.store import fec as fec_store
+
+_RULES = {RULE_NAMED: "pièce nommée", RULE_OLDEST: "plus ancienne facture"}  # as the import report names them
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
 
 
 def _entry_number(row: fec_store.FecRow) -> str:
@@ -184,37 +199,34 @@ class _Debtor:
 
     # -- open credits: the invoice they name, else the oldest open ones ------------------------------------
     def allocate_open(self, open_credits: list[tuple[fec_store.FecRow, int]]) -> None:
+        """Credits the accounts left open, payments and credit notes alike, by relance's own rule for credit
+        notes (domain/credits.allocate): the invoice a credit names, else the oldest open invoices; what no
+        invoice can take stays as an unapplied credit. A payment counts from its own day (``settle``)."""
         invoices, report = self.invoices, self.report
-        open_numbers = [n for n, inv in sorted(invoices.items(), key=lambda kv: (kv[1]["issue"], kv[1]["line"]))
-                        if inv["amount"] > inv["paid"]]
-        oldest = 0
-        for credit, rest in sorted(open_credits, key=lambda c: (c[0].day, c[0].line)):
+        oldest_first = sorted(invoices, key=lambda n: (invoices[n]["issue"], invoices[n]["line"]))
+        rank = {number: i for i, number in enumerate(oldest_first)}  # an invoice's id for the rule
+        credits = sorted(open_credits, key=lambda c: (c[0].day, c[0].line))  # a credit's id: its place here
+        named = [_named(credit, invoices) for credit, _rest in credits]
+        opens = [OpenInvoice(rank[n], n, _day(invoices[n]["issue"]), _day(invoices[n]["issue"]),
+                             invoices[n]["amount"] - invoices[n]["paid"])
+                 for n in oldest_first if invoices[n]["amount"] > invoices[n]["paid"]]
+        allocations, _left = allocate([CreditNote(i, "", _day(credit.day), rest, rank.get(named[i] or ""))
+                                       for i, (credit, rest) in enumerate(credits)], opens)
+        by_credit: dict[int, list[Allocation]] = {}
+        for a in allocations:
+            by_credit.setdefault(a.credit_note_id, []).append(a)
+        for i, (credit, rest) in enumerate(credits):
             what = "avoir" if credit.note else "paiement"
-            shown = credit.piece or credit.label
-
-            def give(number: str, rest: int, rule: str) -> int:
-                inv = invoices[number]
-                part = min(inv["amount"] - inv["paid"], rest)
-                if part <= 0:
-                    return 0
+            for a in by_credit.get(i, ()):
+                rule = _RULES[a.rule]
                 _count(report, rule)
-                report.allocations.append(f"{self.aux} ligne {credit.line} : {what} {format_cents(part)} "
-                                          f"({shown}) → {number} ({rule})")
-                self.settle(number, credit, part, credit.piece or credit.label or f"{credit.journal} {credit.num}",
-                            rule, credit.line)
-                return part
-
-            named = _named(credit, invoices)
-            if named:
-                rest -= give(named, rest, "pièce nommée")
-            while rest and oldest < len(open_numbers):
-                number = open_numbers[oldest]
-                if invoices[number]["amount"] <= invoices[number]["paid"]:
-                    oldest += 1
-                    continue
-                rest -= give(number, rest, "plus ancienne facture")
+                report.allocations.append(f"{self.aux} ligne {credit.line} : {what} {format_cents(a.cents)} "
+                                          f"({credit.piece or credit.label}) → {a.invoice_number} ({rule})")
+                self.settle(a.invoice_number, credit, a.cents,
+                            credit.piece or credit.label or f"{credit.journal} {credit.num}", rule, credit.line)
+                rest -= a.cents
             if rest > 0:  # more than all it owes: an unapplied credit reduces the balance as a credit note
-                self._unapplied(credit, rest, named)
+                self._unapplied(credit, rest, named[i])
 
     def _unapplied(self, credit: fec_store.FecRow, rest: int, named: str | None) -> None:
         ref = _credit_ref(credit, self.invoices)
