@@ -6,7 +6,7 @@ Flow, all or nothing:
 2. stream every row, check it, stage the valid ones in TEMP tables (no lock
    on the shared file), collect every problem as ``file:line: field: what``;
 3. unless there were problems (or ``--skip-invalid`` says to set them aside),
-   merge in one ``BEGIN IMMEDIATE`` transaction that also writes the events.
+   merge in one write transaction (``Store.write``) that also writes the events.
 
 This module runs those steps; each concern has its own: the report and its problems (import_report), the
 rows of a CSV export (import_rows), a FEC (import_fec, import_fec_allocation), the columns (columns); the
