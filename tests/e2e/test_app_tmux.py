@@ -51,7 +51,7 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         # Enters reached the filter and the card never opened
         session.wait_for("⏎ Ouvrir")
         session.send("Enter")  # open the debtor under the cursor
-        screen = session.wait_for(f"{name}  (professionnel)")
+        screen = session.wait_for(f"{name}  (professionnel (France))")  # its regime (docs/law.md)
         assert "Contacts (la personne qui peut débloquer le paiement d'abord)" in screen
         assert "Reste dû" in screen and "SIREN" in screen
         # call them from the card and log a promise of what they owe, in a week
@@ -75,7 +75,7 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         seen, _ = session.wait_for_any("Email de suivi", "Appel enregistré")
         if seen == "Email de suivi":
             session.send("Escape")
-        session.wait_for(f"{name}  (professionnel)")  # back on the card
+        session.wait_for(f"{name}  (professionnel (France))")  # back on the card
         session.send("Escape")
         session.wait_for("factures · ")
         session.send("F4")  # the Promesses tab: today's promises and their total
