@@ -1,0 +1,203 @@
+"""What the debtor card shows, as lines and cells: pure functions of a DebtorCard (and the settings that name
+people and the office), without a widget, so that they are tested without a Pilot. The call brief
+(tui/call.py) uses some of them too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from relance_tui.domain.identifiers import format_bce, format_siren
+from relance_tui.domain.instants import format_local
+from relance_tui.domain.law import regime_for
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.priority import PROFILE_LABELS
+from relance_tui.domain.vocabulary import (
+    CALL_OUTCOMES,
+    CHANNELS,
+    DISPUTE_CATEGORIES,
+    EVENT_KINDS,
+    INVOICE_STATUSES,
+    PROMISE_STATUSES,
+    invoice_status_label,
+)
+from relance_tui.tui.overdue import limitation_mark
+from relance_tui.tui.plain import line, styled
+
+if TYPE_CHECKING:
+    from relance_tui.config import Settings
+    from relance_tui.store.cards import Contact, DebtorCard
+
+CONTACT_COLUMNS = ("Nom", "Rôle", "Téléphone", "Autre tél.", "Email", "Débloque")
+NO_CONTACT = "(aucun contact : demandez qui peut débloquer le paiement)"
+INVOICE_COLUMNS = ("Facture", "Émise", "Échéance", "Montant", "Réglé", "Reste dû", "Retard", "Pénalités", "Statut",
+                   "Prescription")
+
+
+def invoice_status(i) -> str:  # noqa: ANN001 - a CardInvoice
+    return invoice_status_label(i.amount_cents, i.status)
+
+
+def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice
+    """The penalties column: what is owed on it (also once paid late), waived, or why it cannot be computed."""
+    if i.is_credit_note or (i.status == "paid" and not i.paid_late and not i.penalty_unknown):
+        return ""
+    if i.waived:
+        return "abandonnées"
+    if i.penalty_unknown:
+        return "non calculable"
+    return (UNCONFIRMED_MARK if i.penalty_unconfirmed else "") + money(i.penalty_cents)
+
+
+# a penalty computed with a rate carried over from an earlier period (none entered for a period it covers):
+# "≈" before it in the invoices' column (as in the list: the column keeps its width), "à confirmer" in the
+# totals, and a line naming each missing rate with its command
+UNCONFIRMED = "à confirmer"
+UNCONFIRMED_MARK = "≈"
+
+
+def _unconfirmed(invoices) -> str:  # noqa: ANN001 - CardInvoices
+    return f" {UNCONFIRMED}" if any(i.penalty_unconfirmed for i in invoices) else ""
+
+
+def totals_lines(card: DebtorCard) -> list:
+    """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late."""
+    total, pen = card.due_cents, card.penalty_cents
+    out: list = [styled((f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)}"
+                        f"{_unconfirmed(card.outstanding)} · total "
+                        f"exigible {money(total + pen) if pen is not None else '?'} · "
+                        f"{len(card.outstanding)} facture(s) ouverte(s)")]
+    if card.in_credit:
+        out.append(styled((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold"),
+                          " (rien à relancer)"))
+    elif card.credit_cents:
+        out.append(f"Avoir non imputé : {money(card.credit_cents)}")
+    if card.allocations:
+        out.append("Avoirs : " + " ; ".join(f"{a.describe()} ({money(a.cents)} au {a.day[8:10]}/{a.day[5:7]}/"
+                                            f"{a.day[:4]})" for a in card.allocations))
+        out.append("(un avoir s'impute sur la facture qu'il nomme, sinon sur la plus ancienne facture ouverte, "
+                   "à sa date)")
+    late = card.paid_late
+    if late:
+        claim = card.paid_late_penalty_cents
+        waived = sum(1 for i in late if i.waived)
+        out.append(f"Pénalités et indemnités sur factures réglées en retard : {money(claim)}{_unconfirmed(late)} "
+                   f"({len(late)} facture(s){f', dont {waived} abandonnée(s)' if waived else ''})")
+    for i in card.undated_penalties:
+        out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
+    for missing in card.penalty_unconfirmed:  # the rate that settles the figure, and its command
+        out.append(f"{UNCONFIRMED_MARK} Pénalités {UNCONFIRMED} : {missing}")
+    return out
+
+
+def money(cents: int | None) -> str:
+    return "?" if cents is None else format_cents(cents)
+
+
+def limitation_cell(i, as_of) -> str:  # noqa: ANN001 - a CardInvoice, a date
+    """The Prescription column: the date, after its mark when near (tui/overdue.limitation_mark) on what is owed."""
+    if i.is_credit_note:
+        return ""
+    mark = limitation_mark(i.limitation, as_of) if i.balance_cents > 0 and i.status != "paid" else ""
+    return f"{mark} {i.limitation:%d/%m/%Y}" if mark else f"{i.limitation:%d/%m/%Y}"
+
+
+def limitation_when(day, as_of) -> str:  # noqa: ANN001 - dates
+    """How far a limitation date is: "dans 62 j", "dernier jour", "prescrite depuis le 02/06/2026"."""
+    left = (day - as_of).days
+    if left < 0:
+        return f"prescrite depuis le {day + dt.timedelta(days=1):%d/%m/%Y}"
+    return "aujourd'hui, dernier jour" if left == 0 else f"dans {left} j"
+
+
+def limitation_lines(card: DebtorCard, as_of, shown: int = 3) -> list[str]:  # noqa: ANN001 - a date
+    """When the invoices owed become time-barred and what each date counts from: every one within 90 days of
+    it or past it (``shown`` at most), else the nearest alone. The Prescription column has every date."""
+    owed = sorted(card.outstanding, key=lambda i: (i.limitation, i.number))
+    if not owed:
+        return []
+    near = [i for i in owed if limitation_mark(i.limitation, as_of)]
+    out = [f"{limitation_mark(i.limitation, as_of)} Prescription de {i.number} le {i.limitation:%d/%m/%Y} "
+           f"({limitation_when(i.limitation, as_of)}) : {i.limitation_reason}" for i in near[:shown]]
+    if len(near) > shown:
+        out.append(f"… et {len(near) - shown} autre(s) facture(s) dans les 90 j")
+    if not near:
+        first = owed[0]
+        out.append(f"Prescription la plus proche : {first.number} le {first.limitation:%d/%m/%Y}, "
+                   f"{first.limitation_reason}")
+    return out
+
+
+def limitation_notice(card: DebtorCard, as_of) -> str | None:  # noqa: ANN001 - a date
+    """The call brief's line when an invoice owed is within 90 days of its limitation date (or past it):
+    "Prescription : FA-12 le 03/02/2027 (dans 62 j)"."""
+    near = sorted((i for i in card.outstanding if limitation_mark(i.limitation, as_of)),
+                  key=lambda i: (i.limitation, i.number))
+    if not near:
+        return None
+    first = near[0]
+    more = f" ; {len(near) - 1} autre(s) facture(s) dans les 90 j" if len(near) > 1 else ""
+    when = limitation_when(first.limitation, as_of)
+    return f"Prescription : {first.number} le {first.limitation:%d/%m/%Y} ({when}){more}"
+
+
+def event_line(event, tz: str, names) -> str:
+    what = EVENT_KINDS.get(event.kind, event.kind)
+    if event.kind == "call" and event.outcome:
+        what += " · " + CALL_OUTCOMES.get(event.outcome, event.outcome)
+    return line(f"{format_local(event.at, tz)}  {what} ({names(event.agent)})  {event.notes}")
+
+
+
+def identity_lines(card: DebtorCard, settings: Settings) -> list[Content | str]:
+    """Who the debtor is: name and the law its invoices follow, identifiers, address, profile and terms, notes."""
+    ident: list[Content | str] = [
+        # the law its invoices follow (domain/law.py): "particulier (France)", "entreprise (Belgique)"...
+        styled((card.name, "bold"),
+               f"  ({regime_for(card.country, card.segment, settings.office.country).label})")]
+    if card.code or card.siren or card.enterprise_number:
+        ident.append(" · ".join(x for x in (f"code {card.code}" if card.code else "",
+                                              f"SIREN {format_siren(card.siren)}" if card.siren else "",
+                                              f"n° d'entreprise {format_bce(card.enterprise_number)}"
+                                              if card.enterprise_number else "") if x))
+    address = " ".join(x for x in (card.address.replace("\n", ", "), card.postcode, card.city) if x)
+    if address:
+        ident.append(address)
+    terms = f"{card.payment_terms_days} jours" if card.payment_terms_days is not None else \
+        f"{settings.office.payment_terms_days} jours (défaut du cabinet)"
+    ident.append(f"Profil : {PROFILE_LABELS[card.profile]} · délai de paiement : {terms} · canal préféré : "
+                 f"{CHANNELS[card.preferred_channel]} · suivi par : "
+                 f"{settings.display_name(card.account_manager) if card.account_manager else '—'}")
+    if card.notes:
+        ident.append(f"Notes : {card.notes}")
+    return ident
+
+
+def contact_values(c: Contact) -> tuple[str, ...]:
+    """A row of the Contacts table (CONTACT_COLUMNS)."""
+    return (c.name, c.role, c.phone, c.phone2, c.email, "oui" if c.can_release_payment else "")
+
+
+def invoice_values(i, as_of: dt.date) -> tuple[str, ...]:  # noqa: ANN001 - a CardInvoice
+    """A row of the Invoices table (INVOICE_COLUMNS)."""
+    return (i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
+            money(i.paid_cents), money(i.balance_cents),
+            str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
+            invoice_penalty(i), invoice_status(i), limitation_cell(i, as_of))
+
+
+def said_lines(card: DebtorCard, settings: Settings) -> list[str]:
+    """Promises and disputes: the last promises, the disputes recorded, then the invoices in dispute that no
+    recorded dispute names."""
+    tz = settings.office.timezone
+    said = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
+            f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
+    said += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
+             f"sur {d.invoices or '—'} depuis le {format_local(d.created_at, tz, '%d/%m/%Y')}"
+             + (f" : {d.notes}" if d.notes else "") for d in card.disputes[:5]]
+    recorded = {n.strip() for d in card.disputes for n in d.invoices.split(",")}
+    said += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
+             f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
+    return said
