@@ -112,6 +112,7 @@ def _open_app(args: argparse.Namespace, settings: Settings, db: Path) -> int:
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.store.fs import choose_journal
+    from relance_tui.store.maintenance import journal_mode, quick_check
     from relance_tui.store.queries import counts
 
     paths = settings.paths
@@ -148,13 +149,13 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
     store = _open(settings)
-    actual = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+    actual = journal_mode(store)
     print(f"Mode de journal actuel : {actual}")
     print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
     print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
-    integrity = store.conn.execute("PRAGMA quick_check").fetchall()
-    ok = integrity == [("ok",)]
-    print(f"Intégrité : {'ok' if ok else '; '.join(r[0] for r in integrity[:5])}")
+    integrity = quick_check(store)
+    ok = integrity == ["ok"]
+    print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
     c = counts(store)
     print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
           f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
@@ -192,6 +193,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
 
     from relance_tui.io.outputs import OutputExists, OutputRefused, check_output_target, open_output_file
+    from relance_tui.store.maintenance import backup_to
 
     store = _open(settings)
     dest = Path(args.dest).expanduser()
@@ -205,14 +207,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         # copy is written to the destination through the descriptor that created it
         with tempfile.TemporaryDirectory(prefix="relance-backup-") as private:
             copy = Path(private) / "copie.db"
-            target = sqlite3.connect(copy)
-            try:
-                # the online backup API copies a consistent snapshot while agents keep working
-                store.conn.backup(target, pages=1024, sleep=0.01)
-                check = target.execute("PRAGMA quick_check").fetchone()[0]
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
+            check = backup_to(store, copy)  # a consistent snapshot while agents keep working
             if check != "ok":
                 raise RelanceError(f"la copie est incohérente ({check}) ; rien n'a été écrit.")
             with open(copy, "rb") as src, open_output_file(dest, protected, overwrite=args.force, binary=True,
@@ -366,19 +361,20 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.outputs import OutputExists, write_error
     from relance_tui.io.promise_export import export_promises
     from relance_tui.store.promises import promises_made, promises_of_session
+    from relance_tui.store.sessions import session_created_at
 
     day = _parse_day(args.date, settings, "--date")
     store = _open(settings)
     agent = agent_login(settings, args.agent) if args.agent else None
     if args.session is not None:
-        row = store.conn.execute("SELECT created_at FROM sessions WHERE id = ?", [args.session]).fetchone()
-        if row is None:
+        created_at = session_created_at(store, args.session)
+        if created_at is None:
             raise RelanceError(f"--session {args.session} : aucune session de ce numéro (voir l'onglet Session)")
         lines = [p for p in promises_of_session(store, args.session) if agent is None or p.agent == agent]
         if args.date is None:
             from relance_tui.domain.instants import local
 
-            day = local(row[0], settings.office.timezone).date()
+            day = local(created_at, settings.office.timezone).date()
     else:
         lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
     try:

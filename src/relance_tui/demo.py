@@ -3,7 +3,8 @@ ages, partial payments, disputes, promises kept and broken, months of contacts.
 
 Everything derives from ``seed`` and ``today``: the same pair gives the same
 database. Rows are written with plain ``executemany`` inside one
-``BEGIN IMMEDIATE`` transaction (the ``large`` size holds a million events).
+``BEGIN IMMEDIATE`` transaction (the ``large`` size holds a million events),
+by store/demo_rows.py: the statements, like all SQL, live in store/.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.identifiers import luhn_check_digit
 from relance_tui.domain.text import fold, name_key
 from relance_tui.store.connection import Store
-from relance_tui.store.queries import has_business_data, put_setting
-from relance_tui.store.search import refresh_search
+from relance_tui.store.demo_rows import DemoRows, write_demo_rows
+from relance_tui.store.queries import has_business_data
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -489,53 +490,27 @@ class _Builder:
 
     # -- writing ------------------------------------------------------------------------
     def write(self, db: Database, seed: int) -> None:
-        conn = db.conn
-        ex = conn.executemany
         now = self.created
-        # a large page cache keeps the index pages of a million events in memory while inserting
-        conn.execute("PRAGMA cache_size = -262144")
-        ex("INSERT INTO agents (login, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-           "ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name",
-           [(login, name, now, now) for login, name in AGENTS.items()])
-        ex("INSERT INTO debtors (id, code, name, kind, segment, siren, siret, address, postcode, city, country, "
-           "payment_terms_days, profile, account_manager, preferred_channel, contract_rate_bp, formal_notice_date, "
-           "notes, created_at, updated_at, updated_by, version, name_key) VALUES "
-           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           ((*d, name_key(d[2])) for d in self.debtors))
-        ex("INSERT INTO contacts (id, debtor_id, name, role, phone, phone2, email, can_release_payment, notes, "
-           "created_at, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           self.contacts)
-        ex("INSERT INTO invoices (id, number, debtor_id, issue_date, due_date, amount_cents, paid_cents, status, "
-           "paid_date, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo')",
-           ((i.id, i.number, i.debtor_id, i.issue.isoformat(), i.due.isoformat(), i.amount, i.paid, i.status,
-             i.paid_date.isoformat() if i.paid_date else None, now, now) for i in self.invoices))
-        ex("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, source, created_at, "
-           "created_by) VALUES (?, ?, ?, ?, ?, 'import', ?, 'compta')",
-           ((i.debtor_id, i.id, day.isoformat(), cents, ref, self.instant(day, 7 * 60))
-            for i in self.invoices for day, cents, ref in i.payments))
         # events in time order, so that id order is time order
         order = sorted(range(len(self.events)), key=lambda k: self.events[k][0])
         new_id = {old: n + 1 for n, old in enumerate(order)}
-        ex("INSERT INTO events (id, at, debtor_id, kind, direction, outcome, agent, duration_s, notes, data) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           ((new_id[k], *self.events[k][:9]) for k in order))
-        ex("INSERT INTO event_invoices (event_id, invoice_id) VALUES (?, ?)",
-           ((new_id[k], inv) for k in order for inv in self.events[k][9]))
-        ex("INSERT INTO promises (id, debtor_id, event_id, amount_cents, due_date, instalments, status, agent, "
-           "notes, created_at, evaluated_at, updated_at, updated_by, version) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           ((p[0], p[1], new_id[self.promise_event_index[p[0]]], *p[2:]) for p in self.promises))
-        ex("INSERT INTO promise_invoices (promise_id, invoice_id) VALUES (?, ?)", self.promise_links)
-        ex("UPDATE debtors SET enterprise_number = ? WHERE id = ?",
-           ((number, debtor_id) for debtor_id, number in self.enterprise_numbers.items()))
-        ex("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, event_id, agent, at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-           ((debtor_id, inv_id, kind, day, channel, new_id[k], self.events[k][5], self.events[k][0])
-            for k, debtor_id, inv_id, kind, day, channel in self.acts))
-        put_setting(db, "demo", {"seed": seed, "today": self.today.isoformat(), "size": self.size.name},
-                    at=self.instant(self.today, 0))
-        refresh_search(db)
-        conn.execute("PRAGMA cache_size = -2000")  # back to SQLite's default
+        rows = DemoRows(
+            agents=[(login, name, now, now) for login, name in AGENTS.items()],
+            debtors=((*d, name_key(d[2])) for d in self.debtors),
+            contacts=self.contacts,
+            invoices=((i.id, i.number, i.debtor_id, i.issue.isoformat(), i.due.isoformat(), i.amount, i.paid, i.status,
+                       i.paid_date.isoformat() if i.paid_date else None, now, now) for i in self.invoices),
+            payments=((i.debtor_id, i.id, day.isoformat(), cents, ref, self.instant(day, 7 * 60))
+                      for i in self.invoices for day, cents, ref in i.payments),
+            events=((new_id[k], *self.events[k][:9]) for k in order),
+            event_invoices=((new_id[k], inv) for k in order for inv in self.events[k][9]),
+            promises=((p[0], p[1], new_id[self.promise_event_index[p[0]]], *p[2:]) for p in self.promises),
+            promise_invoices=self.promise_links,
+            enterprise_numbers=((number, debtor_id) for debtor_id, number in self.enterprise_numbers.items()),
+            legal_acts=((debtor_id, inv_id, kind, day, channel, new_id[k], self.events[k][5], self.events[k][0])
+                        for k, debtor_id, inv_id, kind, day, channel in self.acts))
+        write_demo_rows(db, rows, setting={"seed": seed, "today": self.today.isoformat(), "size": self.size.name},
+                        at=self.instant(self.today, 0))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from relance_tui.errors import MailError
+from relance_tui.store.cards import invoice_attachments
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 
@@ -172,12 +173,8 @@ def deliver(store: Store, draft: Draft, *, smtp, sender: str, outbox: Path) -> D
 def invoice_files(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, Path | None, str | None]]:
     """(id, number, file found, path recorded) of these invoices; a relative path is taken from the
     database's folder."""
-    if not invoice_ids:
-        return []
-    marks = ", ".join("?" for _ in invoice_ids)
     out = []
-    for inv_id, number, path in store.conn.execute(
-            f"SELECT id, number, attachment_path FROM invoices WHERE id IN ({marks}) ORDER BY number", invoice_ids):
+    for inv_id, number, path in invoice_attachments(store, invoice_ids):
         file = None
         if path:
             candidate = Path(path) if os.path.isabs(path) else store.path.parent / path

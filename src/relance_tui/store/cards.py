@@ -237,6 +237,15 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
                       allocations=allocations, country=debtor_country, enterprise_number=enterprise_number)
 
 
+def invoice_attachments(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, str | None]]:
+    """(id, number, attachment path as recorded) of these invoices, by number."""
+    if not invoice_ids:
+        return []
+    marks = ", ".join("?" for _ in invoice_ids)
+    return store.conn.execute(f"SELECT id, number, attachment_path FROM invoices WHERE id IN ({marks}) "
+                              "ORDER BY number", invoice_ids).fetchall()
+
+
 def add_note(store: Store, debtor_id: int, text: str) -> int:
     text = text.strip()
     if not text:

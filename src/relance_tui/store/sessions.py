@@ -197,13 +197,19 @@ def session_items(store: Store, session_id: int, now: dt.datetime) -> list[Sessi
     return [SessionItem(*r[:9], Holder(r[0], r[9], r[10], r[11], r[12]) if r[9] else None) for r in rows]
 
 
+def session_created_at(store: Store, session_id: int) -> str | None:
+    """When a session was opened (UTC ISO instant), or None when there is no session of that number."""
+    row = store.conn.execute("SELECT created_at FROM sessions WHERE id = ?", [session_id]).fetchone()
+    return None if row is None else row[0]
+
+
 def board(store: Store, session_id: int) -> Board:
     """Per agent: calls, reached, promises (count, amount), disputes, time on calls, for this session."""
     b = Board()
     for agent in (r[0] for r in store.conn.execute(
             "SELECT agent FROM session_members WHERE session_id = ? ORDER BY agent", [session_id])):
         b.agents[agent] = AgentBoard(agent)
-    start = store.conn.execute("SELECT created_at FROM sessions WHERE id = ?", [session_id]).fetchone()
+    start = session_created_at(store, session_id)
     if start is None:
         raise NotFound(f"session n°{session_id} introuvable")
     # one query, run at each change another agent makes: calls of the session with their promises
@@ -211,7 +217,7 @@ def board(store: Store, session_id: int) -> Board:
             "SELECT e.agent, e.outcome, COALESCE(e.duration_s, 0), COUNT(p.id), COALESCE(SUM(p.amount_cents), 0) "
             "FROM events e INDEXED BY events_at LEFT JOIN promises p ON p.event_id = e.id "
             "WHERE e.at >= ? AND e.kind = 'call' AND json_extract(e.data, '$.session_id') = ? GROUP BY e.id",
-            [start[0], session_id]):
+            [start, session_id]):
         a = b.agents.setdefault(agent, AgentBoard(agent))
         a.calls += 1
         a.seconds += seconds
