@@ -81,10 +81,12 @@ async def test_the_timeline_is_built_when_first_shown_and_then_catches_up_when_s
 
 
 async def test_timeline_commands_from_the_palette_build_the_tab_first(make_app):
+    from relance_tui.tui.palette import timeline_action
+
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await app._timeline_action("action_next_kind")
+        await timeline_action(app, "action_next_kind")
         await settle(pilot)
         assert app.timeline_view is not None and app.timeline_view.kind == "call"
         assert app.query_one("#places").current == "chronologie"

@@ -12,26 +12,25 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, DataTable
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher
 from textual.worker import WorkerFailed
 
 from relance_tui.config import Settings
 from relance_tui.domain.text import clean
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
-from relance_tui.store.overdue import SORTS
 from relance_tui.store.watch import Change, ChangeWatcher
+from relance_tui.tui.help import HelpScreen, binding_ids
 from relance_tui.tui.keybar import KeyBar
-from relance_tui.tui.overdue import BUCKET_KEYS, SORT_KEYS, OverdueView
-from relance_tui.tui.plain import cell
+from relance_tui.tui.overdue import OverdueView
+from relance_tui.tui.palette import palette_commands
 from relance_tui.tui.tabbar import TabBar
 from relance_tui.tui.survive import Reporter, Survives, details, one_line, survivable
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
@@ -57,37 +56,6 @@ class DataChanged(Message):
     def __init__(self, change: Change) -> None:
         super().__init__()
         self.change = change
-
-
-class HelpScreen(Survives, ModalScreen[None]):
-    """Every key of the app, with the keymap of this user applied."""
-
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > DataTable { width: 90; height: 80%; border: round $primary; }
-    """
-    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Fermer", id="help.close")]
-    def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # labels are plain text: "[keys]" is the section's name, not markup
-        table.add_columns(*(Text(label) for label in ("Où", "Touche", "Action", "Identifiant (pour [keys])")))
-        keymap = getattr(self.app, "_keymap", {})
-        for place, classes in help_sections():
-            for cls in classes:
-                for binding in cls.BINDINGS:
-                    if not isinstance(binding, Binding):
-                        continue
-                    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-                    # the user's own [keys] values among them: data, never markup
-                    table.add_row(*(cell(value) for value in (place, keys.replace("_", " "), binding.description,
-                                                              binding.id or "")))
-        table.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class MainScreen(Survives, Screen):
@@ -451,38 +419,9 @@ class RelanceApp(Survives, App):
             if (timeline := self.timeline_view) is not None:
                 timeline.follow(row.debtor_id, row.debtor)
 
-    async def _timeline_action(self, action: str) -> None:
-        """A palette command of the timeline: its tab first (built if it never was), then the action."""
-        await self.action_show_tab("chronologie")
-        getattr(await self._ensure_timeline(), action)()
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        overdue = self.query_one("#overdue-view", OverdueView)
-        yield SystemCommand("Actualiser", "Recharger la liste et la chronologie", self.action_refresh)
-        yield SystemCommand("Importer un export comptable", "CSV, FEC ou paiements", self.action_import_file)
-        yield SystemCommand("Aide : toutes les touches", "F1", self.action_help)
-        yield SystemCommand("Aller aux impayés", "F2", lambda: self.action_show_tab("impayes"))
-        yield SystemCommand("Aller à la chronologie", "F3", lambda: self.action_show_tab("chronologie"))
-        yield SystemCommand("Aller aux promesses", "F4", lambda: self.action_show_tab("promesses"))
-        yield SystemCommand("Aller à la session", "F5", lambda: self.action_show_tab("session"))
-        yield SystemCommand("Appeler le débiteur sélectionné", "a", overdue.action_call)
-        yield SystemCommand("Exporter les promesses du jour", "x (onglet Promesses)", self.action_export_promises)
-        yield SystemCommand("Filtrer les impayés", "/", overdue.action_focus_filter)
-        yield SystemCommand("Impayés : par facture / par débiteur", "t", overdue.action_toggle_per_debtor)
-        yield SystemCommand("Ancienneté : toutes", "0", lambda: overdue.action_bucket(""))
-        for key, bucket in BUCKET_KEYS.items():
-            yield SystemCommand(f"Ancienneté : {bucket.label}", key,
-                                lambda code=bucket.value: overdue.action_bucket(code))
-        for key, sort in SORT_KEYS.items():
-            yield SystemCommand(f"Trier par {SORTS[sort][0].lower()}", key,
-                                lambda sort=sort: overdue.action_sort(sort))
-        yield SystemCommand("Chronologie : type suivant", "k", lambda: self._timeline_action("action_next_kind"))
-        yield SystemCommand("Chronologie : tout le cabinet / le débiteur", "a",
-                            lambda: self._timeline_action("action_toggle_everyone"))
-        for name, theme in self.themes_available.items():
-            yield SystemCommand(f"Thème relance : {name}", "Changer de thème",
-                                lambda name=name: self.action_use_theme(name))
+        yield from palette_commands(self)
 
     # -- errors --------------------------------------------------------------------------------------
     # Every key and palette action passes here: a failing action is logged with
@@ -520,40 +459,6 @@ class RelanceApp(Survives, App):
 
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
-
-
-def binding_ids() -> set[str]:
-    """The identifier of every key of the app, as [keys] in the user's config names them."""
-    return {b.id for _place, classes in help_sections() for cls in classes for b in cls.BINDINGS
-            if isinstance(b, Binding) and b.id}
-
-
-def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
-    # imported here: these screens load on demand, not at start-up
-    from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
-    from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen, WaiverScreen
-    from relance_tui.tui.import_screen import ImportScreen
-    from relance_tui.tui.promises import ExportScreen, PromisesView
-    from relance_tui.tui.sessions import AgentScreen, NewSessionScreen, SessionsView
-    from relance_tui.tui.timeline import TimelineView
-
-    return (
-        ("Partout", (RelanceApp,)),
-        ("Impayés", (OverdueView, VirtualTable)),
-        ("Chronologie", (TimelineView,)),
-        ("Promesses", (PromisesView, ExportScreen)),
-        ("Session", (SessionsView, NewSessionScreen, AgentScreen)),
-        ("Appel", (CallScreen,)),
-        ("Issue de l'appel", (OutcomeScreen,)),
-        ("Objections", (ObjectionScreen,)),
-        ("Alerte avant appel", (GuardScreen,)),
-        ("Email de suivi", (EmailScreen,)),
-        ("Confirmation", (ConfirmScreen,)),
-        ("Fiche débiteur", (DebtorScreen,)),
-        ("Note / contact / paiement / abandon", (NoteScreen, ContactScreen, PaymentScreen, WaiverScreen)),
-        ("Import", (ImportScreen,)),
-        ("Aide", (HelpScreen,)),
-    )
 
 
 def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
