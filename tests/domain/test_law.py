@@ -36,14 +36,31 @@ FR_B2B = PenaltyTerms(segment="b2b", country="FR")
 
 
 # -- which law ------------------------------------------------------------------------------------
-def test_the_debtors_country_chooses_and_others_follow_the_office():
-    assert regime_for("BE", "b2c", "FR") is REGIMES[("BE", "b2c")]
-    assert regime_for("be ", "b2b", "FR") is REGIMES[("BE", "b2b")]
-    assert regime_for("FR", "b2b", "BE") is REGIMES[("FR", "b2b")]
-    assert regime_for("DE", "b2b", "BE") is REGIMES[("BE", "b2b")]  # Rome I: the seller's law
+def test_a_consumer_follows_its_own_country_a_business_the_office():
+    # Rome I art. 6: a consumer's law is its country's, whoever the creditor is
+    assert regime_for("BE", "b2c", "BE") is REGIMES[("BE", "b2c")]
+    consumer_abroad = regime_for("BE", "b2c", "FR")
+    assert (consumer_abroad.law, consumer_abroad.key, consumer_abroad.limitation_years) == ("BE", "be_b2c", 1)
+    # pursued in its own country: the European order for payment covers consumers too (its court is the
+    # consumer's, règl. 1896/2006 art. 6.2)
+    assert consumer_abroad.court_step == "Injonction de payer européenne (règl. CE 1896/2006)"
+    assert regime_for("FR", "b2c", "BE").key == "fr_b2c"
+    # Rome I art. 4.1 and 12.1.d: a business's contract, and its limitation, follow the seller's law
+    same = regime_for("be ", "b2b", "BE")
+    assert same is REGIMES[("BE", "b2b")] and same.law == "BE" and same.key == "be_b2b"
+    abroad = regime_for("BE", "b2b", "FR")
+    assert (abroad.law, abroad.key, abroad.limitation_years) == ("FR", "fr_b2b", 5)
+    # ... while its country decides its local time, its holidays and its court
+    assert (abroad.country, abroad.timezone) == ("BE", "Europe/Brussels")
+    assert abroad.label == "entreprise (Belgique), droit français"
+    assert abroad.court_step == "Injonction de payer européenne (règl. CE 1896/2006)"
+    # elsewhere, or unknown: placed in the office's country
+    assert regime_for("DE", "b2b", "BE").country == "BE"
+    assert regime_for("DE", "b2b", "BE").court_step == "Injonction de payer européenne (règl. CE 1896/2006)"
+    assert regime_for("CH", "b2b", "BE").court_step == REGIMES[("BE", "b2b")].court_step  # not a member
     assert regime_for(None, "b2c", "FR") is REGIMES[("FR", "b2c")]
-    assert regime_for("", "b2c", "BE") is REGIMES[("BE", "b2c")]  # unknown: the office's
-    assert regime_for("RE", "b2b", "BE") is REGIMES[("FR", "b2b")]  # La Réunion is France
+    assert regime_for("", "b2c", "BE") is REGIMES[("BE", "b2c")]
+    assert regime_for("RE", "b2b", "BE").country == "FR"  # La Réunion is France
     with pytest.raises(ValueError):
         regime_for("FR", "retail", "FR")
 
@@ -52,9 +69,9 @@ def test_each_regime_names_its_own_court_step_in_the_plan():
     late = D(2026, 1, 1)
     as_of = D(2026, 6, 1)  # 151 days late: past every step
     assert next_action(late, as_of).label == "Injonction de payer"
-    assert next_action(late, as_of, court_step=regime_for("BE", "b2b").court_step).label.startswith(
+    assert next_action(late, as_of, court_step=regime_for("BE", "b2b", "BE").court_step).label.startswith(
         "Recouvrement de dettes non contestées")
-    assert next_action(late, as_of, court_step=regime_for("BE", "b2c").court_step).label == \
+    assert next_action(late, as_of, court_step=regime_for("BE", "b2c", "BE").court_step).label == \
         "Citation devant le juge de paix"
     # before the court step, the plan's own steps are unchanged
     assert next_action(late, D(2026, 1, 5), court_step="X").label == "Appel"
@@ -211,7 +228,9 @@ def test_limitation_runs_from_delivery_else_the_issue_date_never_the_due_date():
     lim = limitation(fr, issue_date=D(2024, 2, 10))
     assert lim.day == D(2029, 2, 10) and "facture du 10/02/2024" in lim.reason
     assert limitation(regime_for("FR", "b2c"), issue_date=D(2024, 2, 10)).day == D(2026, 2, 10)
-    assert limitation(regime_for("BE", "b2b"), issue_date=D(2024, 2, 10)).day == D(2034, 2, 10)
+    assert limitation(regime_for("BE", "b2b", "BE"), issue_date=D(2024, 2, 10)).day == D(2034, 2, 10)
+    # a Belgian company owing a French office: French law, five years (Rome I art. 12.1.d)
+    assert limitation(regime_for("BE", "b2b", "FR"), issue_date=D(2024, 2, 10)).day == D(2029, 2, 10)
     assert limitation(regime_for("BE", "b2c"), issue_date=D(2024, 2, 10)).day == D(2025, 2, 10)
 
 

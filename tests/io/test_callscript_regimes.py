@@ -39,7 +39,7 @@ def script(demo_store, debtor, country, segment, **overrides):
                                            [country, segment, debtor]))
     card = debtor_card(demo_store, debtor, as_of=TODAY, rates=load_rates(demo_store))
     context = call_context(card, agent="Marie Dubois", today=TODAY, contact=pick_contact(card),
-                           office=OfficeSettings(name="Acme SARL", phone="01 23 45 67 89"))
+                           office=OfficeSettings(name="Acme SARL", phone="01 23 45 67 89", country=country))
     context.update(overrides)
     phases, objections, problems = load_script(Templates(None), context)
     assert problems == []
@@ -59,7 +59,7 @@ def debt_details(context) -> list[str]:
 @pytest.mark.parametrize(("country", "segment"), REGIMES)
 def test_the_regime_reaches_the_templates_as_plain_data(demo_store, debtor, country, segment):
     context, phases, _ = script(demo_store, debtor, country, segment)
-    regime = regime_for(country, segment)
+    regime = regime_for(country, segment, country)  # an office of the same country
     assert context["regime"] == {"key": regime.key, "label": regime.label, "court_step": regime.court_step,
                                  "country": country, "consumer": segment == "b2c",
                                  "penalties_automatic": segment == "b2b"}

@@ -1,10 +1,17 @@
 """Which law a debtor's invoices follow, and the rules that differ between them.
 
-A debtor falls under one of four regimes: (country FR or BE) x (business "b2b" or consumer "b2c").
-Its ``country`` column chooses (issue 13, item 1); a debtor in another country, or with none, follows
-the office's country: the contract of a seller established there is governed by its law unless the
-parties chose another (Rome I regulation 593/2008, art. 4.1.a for a sale of goods, 4.1.b for
-services), and that is the law the office's own terms of sale are written for.
+A debtor falls under one of four regimes: (law FR or BE) x (business "b2b" or consumer "b2c"), chosen
+by its ``country`` column and its segment (Regulation (EC) 593/2008, "Rome I", absent a choice of law
+in the contract):
+- a consumer: the law of its habitual residence (Rome I art. 6.1: the professional directs its activity
+  to that country), so a Belgian consumer is protected by the CDE livre XIX whoever the creditor is;
+- a business: the law of the seller, the office (Rome I art. 4.1.a for a sale of goods, 4.1.b for
+  services), which also governs limitation (art. 12.1.d). The issue asked for the debtor's country here;
+  a review against Rome I showed it would give a French creditor's Belgian customers ten years of
+  limitation where French law (L110-4) gives five, so the office's law governs and the debtor's country
+  decides only what is local: its time zone and public holidays for calls, and the court (a debtor in
+  another member state is pursued by the European order for payment, Regulation (EC) 1896/2006).
+A debtor in another country, or with none, is placed in the office's country.
 
 Everything here is data or a pure function; the store reads the debtor and asks here.
 """
@@ -13,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from relance_tui.domain.calendar import OfficeCalendar
 
@@ -23,7 +30,7 @@ SEGMENTS = ("b2b", "b2c")
 
 @dataclass(frozen=True)
 class Regime:
-    country: str  # FR or BE
+    country: str  # FR or BE: where the debtor is (its time zone, its public holidays, its court)
     segment: str  # b2b or b2c
     label: str
     timezone: str  # the debtor's local time, for the calling hours
@@ -31,10 +38,16 @@ class Regime:
     limitation_basis: str  # the text that sets the period
     court_step: str  # the last step of the dunning plan
     penalties_automatic: bool  # owed from the day after the due date, without any reminder
+    law: str = ""  # FR or BE: whose law sets the figures and the limitation ('' = ``country``)
+
+    def __post_init__(self) -> None:
+        if not self.law:
+            object.__setattr__(self, "law", self.country)
 
     @property
     def key(self) -> str:
-        return f"{self.country.lower()}_{self.segment}"
+        """The law and the segment: "fr_b2b", "be_b2c"... (the script's wording follows it)."""
+        return f"{self.law.lower()}_{self.segment}"
 
     @property
     def consumer(self) -> bool:
@@ -78,15 +91,29 @@ REGIMES: dict[tuple[str, str], Regime] = {
 FRENCH_OVERSEAS = {"GP": "FR", "MQ": "FR", "GF": "FR", "RE": "FR", "YT": "FR"}
 
 
+# Another member state: a debtor there is pursued by the European order for payment.
+EU_MEMBERS = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
+CROSS_BORDER_COURT_STEP = "Injonction de payer européenne (règl. CE 1896/2006)"
+LAW_NAMES = {"FR": "français", "BE": "belge"}
+
+
 def regime_for(country: str | None, segment: str, office_country: str = "FR") -> Regime:
     """The regime of a debtor from its country column and segment (see the module's docstring)."""
-    code = (country or "").strip().upper()
-    code = FRENCH_OVERSEAS.get(code, code)
-    if code not in COUNTRIES:
-        code = office_country if office_country in COUNTRIES else "FR"
     if segment not in SEGMENTS:
         raise ValueError(f"segment {segment!r}: attendu b2b ou b2c")
-    return REGIMES[(code, segment)]
+    office = office_country if office_country in COUNTRIES else "FR"
+    code = (country or "").strip().upper()
+    code = FRENCH_OVERSEAS.get(code, code)
+    place = code if code in COUNTRIES else office
+    law = place if segment == "b2c" else office
+    regime = REGIMES[(law, segment)]
+    if place != law:  # a business in the other country: the office's law, its own country's calendar
+        local = REGIMES[(place, segment)]
+        regime = replace(regime, country=place, timezone=local.timezone,
+                         label=f"{local.label}, droit {LAW_NAMES[law]}")
+    if code and code != office and code in EU_MEMBERS:
+        regime = replace(regime, court_step=CROSS_BORDER_COURT_STEP)
+    return regime
 
 
 # -- Belgium, consumers: Code de droit économique, livre XIX (in force 1 September 2023) ---------------

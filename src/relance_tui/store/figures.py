@@ -148,10 +148,10 @@ def penalty_terms(invoice: InvoiceTerms, acts: InvoiceActs = NO_ACTS, *, country
     """
     regime = regime_for(invoice.country, invoice.segment, country)
     grace_end = None
-    if regime.consumer and regime.country == "BE" and acts.first_reminder is not None:
+    if regime.consumer and regime.law == "BE" and acts.first_reminder is not None:
         sent_on, channel = acts.first_reminder
         grace_end = be_consumer_grace_end(sent_on, channel or "letter", _calendar("BE"))
-    return PenaltyTerms(segment=regime.segment, country=regime.country, contract_rate_bp=invoice.contract_rate_bp,
+    return PenaltyTerms(segment=regime.segment, country=regime.law, contract_rate_bp=invoice.contract_rate_bp,
                         formal_notice=acts.formal_notice or invoice.formal_notice, grace_end=grace_end)
 
 
