@@ -42,6 +42,10 @@ def _open(settings: Settings, *, write: bool = False, create: bool = False, db: 
     for line in (store.host_warning(), store.notice()):
         if line:
             print(clean(line), file=sys.stderr)  # host names and agents come from the shared database
+    from relance_tui.store.figures import OfficeTerms, set_office_terms
+
+    # every figure a command prints follows the office's terms of sale (relance.toml)
+    set_office_terms(store, OfficeTerms(be_consumer_damage_clause=settings.office.be_consumer_damage_clause))
     return store
 
 

@@ -48,6 +48,9 @@ class OfficeSettings:
     timezone: str = "Europe/Paris"
     payment_terms_days: int = 30
     supervisors: list[str] = field(default_factory=list)
+    # The office's terms of sale hold a damage clause ("clause pénale") for consumers: a Belgian consumer
+    # then owes, after the free reminder's 14 days, at most the CDE XIX.4 scale; without one, interest only.
+    be_consumer_damage_clause: bool = False
 
 
 @dataclass(frozen=True)
@@ -399,10 +402,13 @@ bic = ""
 phone = ""
 email = ""
 signature = ""
-country = "FR"       # FR or BE: decides the late-payment rate
+country = "FR"       # FR or BE: the law of business debtors, and of any debtor whose country is unknown
 timezone = "Europe/Paris"
 payment_terms_days = 30
 supervisors = []     # OS logins who may reorder and close sessions
+be_consumer_damage_clause = false  # our terms of sale charge consumers a damage clause (Belgium:
+                                   # at most 20 EUR to 2,000 EUR by the CDE XIX.4 scale, after the
+                                   # free reminder's 14 days); false: Belgian consumers owe interest only
 
 [agents]             # OS login = "Display name"
 # marie = "Marie Dupont"

@@ -125,8 +125,16 @@ def test_the_fourteen_days_start_the_day_after_an_email_and_the_third_business_d
     assert be_consumer_grace_end(D(2026, 4, 2), "registered", be) == D(2026, 4, 21)
 
 
-def _be_consumer(grace_end: dt.date | None, contract_bp: int | None = None) -> PenaltyTerms:
-    return PenaltyTerms(segment="b2c", country="BE", grace_end=grace_end, contract_rate_bp=contract_bp)
+def _be_consumer(grace_end: dt.date | None, contract_bp: int | None = None, clause: bool = True) -> PenaltyTerms:
+    """A Belgian consumer whose creditor's terms hold a damage clause (unless ``clause`` is False)."""
+    return PenaltyTerms(segment="b2c", country="BE", grace_end=grace_end, contract_rate_bp=contract_bp,
+                        damage_clause=clause)
+
+
+def test_without_a_damage_clause_a_belgian_consumer_owes_interest_only(rates):
+    # CDE XIX.4 caps what a clause may charge; with none in the terms of sale, no indemnity at all
+    p = compute_penalty(100_000, D(2026, 3, 2), D(2026, 4, 22), _be_consumer(D(2026, 3, 23), clause=False), rates)
+    assert (p.interest_cents, p.indemnity_cents) == (370, 0)
 
 
 @pytest.mark.parametrize("amount, indemnity", [

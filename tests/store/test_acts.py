@@ -12,6 +12,7 @@ from relance_tui.domain.law import be_consumer_grace_end
 from relance_tui.errors import NotFound
 from relance_tui.store.acts import near_limitations, record_act
 from relance_tui.store.cards import debtor_card, record_payment
+from relance_tui.store.figures import OfficeTerms, set_office_terms
 from relance_tui.store.queries import load_rates
 
 D = dt.date
@@ -161,6 +162,7 @@ def test_a_notice_older_than_the_invoice_does_not_hide_a_later_one(store):
 
 
 def test_belgian_consumer_owes_nothing_until_14_days_after_the_free_reminder(store):
+    set_office_terms(store, OfficeTerms(be_consumer_damage_clause=True))  # the terms of sale hold one
     d = add_debtor(store, "Luc Peeters", segment="b2c", country="BE")
     add_invoice(store, d, "F-1", D(2026, 1, 1), D(2026, 1, 31), 100_000)
     assert card_invoice(store, d, "F-1", D(2026, 6, 30)).penalty_cents == 0  # no reminder: nothing
@@ -177,6 +179,32 @@ def test_belgian_consumer_owes_nothing_until_14_days_after_the_free_reminder(sto
     assert card_invoice(store, d, "F-1", D(2026, 6, 30)).penalty_cents == 1_553 + 9_000
     with pytest.raises(ValueError, match="aucune facture ouverte échue à cette date sans premier rappel"):
         record_act(store, d, "first_reminder", D(2026, 3, 1), "letter", today=D(2026, 3, 1))
+    # without a damage clause in the terms of sale: the interest alone
+    set_office_terms(store, OfficeTerms())
+    assert card_invoice(store, d, "F-1", D(2026, 6, 30)).penalty_cents == 1_553
+
+
+def test_a_damage_clause_is_charged_once_on_the_debt_the_free_reminder_named(store):
+    """Ten invoices of 30 EUR named in one reminder are one balance of 300 EUR: 30 + 10 % x 150 = 45 EUR,
+    not ten times 20 EUR (CDE XIX.4 §1: "le solde restant dû")."""
+    set_office_terms(store, OfficeTerms(be_consumer_damage_clause=True))
+    d = add_debtor(store, "Luc Peeters", segment="b2c", country="BE")
+    for n in range(10):
+        add_invoice(store, d, f"F-{n}", D(2026, 1, 1), D(2026, 1, 31 - n), 3_000)
+    record_act(store, d, "first_reminder", D(2026, 2, 10), "email", today=D(2026, 2, 10))
+    card = debtor_card(store, d, as_of=D(2026, 2, 25), rates=load_rates(store))
+    # one day (25/02) of interest at 4.5 % on each: 3000 x 450 / 3650000 = 0.37 -> 0 cent each
+    assert sum(i.penalty_cents for i in card.invoices) == 4_500
+    assert [i.penalty_cents for i in card.invoices if i.penalty_cents] == [4_500]  # on the oldest
+    assert next(i for i in card.invoices if i.penalty_cents).number == "F-9"
+    # a later, separate reminder names another debt: its own scale
+    add_invoice(store, d, "G-1", D(2026, 2, 1), D(2026, 2, 20), 20_000)
+    record_act(store, d, "first_reminder", D(2026, 2, 23), "email", today=D(2026, 2, 23),
+               invoice_ids=[store.db.execute("SELECT id FROM invoices WHERE number = 'G-1'").fetchone()[0]])
+    card = debtor_card(store, d, as_of=D(2026, 3, 20), rates=load_rates(store))
+    g1 = next(i for i in card.invoices if i.number == "G-1")
+    # 200 EUR: 30 + 10 % x 50 = 35 EUR; interest 20000 x 450 x 11 / 3650000 = 27.12 -> 27 (10/03..20/03)
+    assert g1.penalty_cents == 3_500 + 27
 
 
 # -- the queue's look-up -------------------------------------------------------------------------------

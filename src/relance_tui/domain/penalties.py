@@ -146,6 +146,9 @@ class PenaltyTerms:
     contract_rate_bp: int | None = None  # a rate set by contract, if any
     formal_notice: dt.date | None = None  # French consumer: legal interest from this date
     grace_end: dt.date | None = None  # Belgian consumer: last day of the 14 days after the free reminder
+    # Belgian consumer: the office's terms of sale hold a damage clause ("clause pénale"). CDE XIX.4 only caps
+    # what such a clause may charge; without one, no indemnity is owed, interest only.
+    damage_clause: bool = False
 
 
 class UndatedPayment(PenaltyUnknown):
@@ -307,7 +310,7 @@ def compute_penalty(
             return Penalty(days_late, 0, 0)
         start = max(due, terms.grace_end)
         balance_then = amount_cents - sum(p.cents for p in pays if p.day <= start)
-        indemnity = be_consumer_indemnity(balance_then)
+        indemnity = be_consumer_indemnity(balance_then) if terms.damage_clause else 0
     elif terms.segment == "b2c":
         # C. civ. 1344-1: interest on a sum of money runs from the formal notice; one sent before the
         # invoice fell due cannot put its debtor in default.

@@ -26,6 +26,7 @@ from relance_tui.config import Settings
 from relance_tui.domain.text import clean
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
+from relance_tui.store.figures import OfficeTerms, set_office_terms
 from relance_tui.store.watch import Change, ChangeWatcher
 from relance_tui.tui.help import HelpScreen, binding_ids
 from relance_tui.tui.keybar import KeyBar
@@ -91,6 +92,8 @@ class RelanceApp(Survives, App):
         setup_logging(settings.paths.log_file)
         self.store = store
         self.settings = settings
+        # the figures of every screen follow the office's terms of sale (relance.toml)
+        set_office_terms(store, OfficeTerms(be_consumer_damage_clause=settings.office.be_consumer_damage_clause))
         self.today = today
         self.live = live
         self.watch_terminal = watch_terminal
