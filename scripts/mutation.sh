@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Mutation testing of domain/, store/ and io/ with mutmut 3: do the tests notice when the code is changed?
+# A developer tool, slow (minutes per module, about an hour for the three layers): not part of .ci/run.
+#
+# Usage: scripts/mutation.sh [-j N] [--report] [TARGET ...]
+#   TARGET   domain, store, io (the default: all three), or one module: domain/dates, store/queue.py,
+#            relance_tui.io.csvout
+#   -j N     mutmut's --max-children (default 1: the machine is shared; 2 on an idle 2-core machine)
+#   --report only print the scores of the last run, without running mutmut
+#
+# mutmut's settings are in pyproject.toml ([tool.mutmut]); it works in mutants/ (ignored by git and by
+# pytest). The score of a layer or module is killed / total, where killed counts the mutants a test failed
+# on (or timed out on) plus the survivors docs/mutation.md records as equivalent under its heading
+# "## Equivalent mutants" (one line each: "- `relance_tui.….x_name__mutmut_N`: why"). Every other
+# survivor is listed. Mutant numbers follow the source: after a module changes, re-check its equivalents
+# (an equivalent name that did not survive this run is reported as stale).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MUTMUT=${MUTMUT:-.venv/bin/mutmut}
+PYTHON=${PYTHON:-.venv/bin/python}
+jobs=1
+report_only=0
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -j) jobs="$2"; shift 2 ;;
+        -j*) jobs="${1#-j}"; shift ;;
+        --report) report_only=1; shift ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+        *) targets+=("$1"); shift ;;
+    esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(domain store io)
+
+# each target as a module prefix (relance_tui.domain, relance_tui.domain.dates) and as mutmut's pattern
+prefixes=()
+for t in "${targets[@]}"; do
+    t="${t%.py}"
+    t="${t#src/}"
+    t="${t#relance_tui/}"
+    t="${t#relance_tui.}"
+    t="${t//\//.}"
+    case "$t" in
+        domain|store|io|domain.*|store.*|io.*) ;;
+        *) echo "unknown target: $t (domain, store, io or one of their modules)" >&2; exit 2 ;;
+    esac
+    module="relance_tui.$t"
+    if [ ! -e "src/${module//.//}.py" ] && [ ! -d "src/${module//.//}" ]; then
+        echo "unknown target: $t (neither src/${module//.//}.py nor src/${module//.//}/)" >&2
+        exit 2
+    fi
+    prefixes+=("$module")
+done
+
+if [ "$report_only" = 0 ]; then
+    patterns=()
+    for p in "${prefixes[@]}"; do patterns+=("$p.*"); done
+    # named patterns make mutmut run their mutants again rather than keep results of an older run
+    "$MUTMUT" run --max-children "$jobs" "${patterns[@]}"
+fi
+
+"$MUTMUT" results --all true | "$PYTHON" - "${prefixes[@]}" <<'PY'
+"""Read `mutmut results --all true` ("    name: status" lines) and print the score per layer and module."""
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
+prefixes = sys.argv[1:]
+
+
+def equivalents() -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from docs/mutation.md's "## Equivalent mutants" section."""
+    doc = Path("docs/mutation.md")
+    out, inside = {}, False
+    for line in doc.read_text(encoding="utf-8").splitlines() if doc.exists() else ():
+        if line.startswith("## "):
+            inside = line.strip().lower() == "## equivalent mutants"
+        elif inside:
+            m = re.match(r"\s*[-*]\s+`(relance_tui\.[^`]+__mutmut_\d+)`\s*:?\s*(.*)", line)
+            if m:
+                out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def module_of(name: str) -> str:
+    return re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
+
+
+status = {}
+for line in sys.stdin:
+    name, sep, state = line.strip().rpartition(": ")
+    if sep and "__mutmut_" in name:
+        status[name] = state
+wanted = {n: s for n, s in status.items()
+          if any(module_of(n) == p or module_of(n).startswith(p + ".") for p in prefixes)}
+if not wanted:
+    sys.exit("no mutmut results for " + ", ".join(prefixes) + " (run the script without --report)")
+equiv = equivalents()
+
+by_module: dict[str, list[str]] = defaultdict(list)
+for name in wanted:
+    by_module[module_of(name)].append(name)
+
+
+def score(names: list[str]) -> tuple[int, int, int]:
+    detected = sum(wanted[n] in DETECTED for n in names)
+    equivalent = sum(wanted[n] not in DETECTED and n in equiv for n in names)
+    return detected + equivalent, len(names), equivalent
+
+
+def line(label: str, names: list[str]) -> str:
+    killed, total, equivalent = score(names)
+    note = f" ({equivalent} of them equivalent)" if equivalent else ""
+    return f"{label:<40} {killed:>5} / {total:<5} {100 * killed / total:6.1f} %{note}"
+
+
+layers = sorted({".".join(m.split(".")[:2]) for m in by_module})
+print(f"{'module':<40} {'killed':>5} / total")
+for layer in layers:
+    modules = sorted(m for m in by_module if m == layer or m.startswith(layer + "."))
+    for module in modules:
+        print(line("  " + module.removeprefix("relance_tui."), by_module[module]))
+    print(line(layer.removeprefix("relance_tui.") + "/", [n for m in modules for n in by_module[m]]))
+print(line("all", list(wanted)))
+
+survivors = sorted(n for n, s in wanted.items() if s not in DETECTED and n not in equiv)
+if survivors:
+    print(f"\nSurvivors ({len(survivors)}; '.venv/bin/mutmut show NAME' shows the change):")
+    for n in survivors:
+        print(f"  {n}: {wanted[n]}")
+stale = sorted(n for n in equiv if n in wanted and wanted[n] in DETECTED)
+stale += sorted(n for n in equiv if any(n.startswith(p + ".") for p in prefixes) and n not in status)
+if stale:
+    print("\nEquivalents in docs/mutation.md that were killed or no longer exist (stale, review them):")
+    for n in stale:
+        print(f"  {n}: {status.get(n, 'absent')}")
+PY
