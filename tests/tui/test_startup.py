@@ -261,3 +261,16 @@ async def test_an_unknown_key_identifier_in_the_config_is_reported(make_app, iso
         await settle(pilot)
     warning = next(m for m in said if "[keys]" in m)
     assert "overdue.fitler" in warning and "app.refresh" not in warning and "config.toml" in warning
+
+
+async def test_promises_past_their_grace_are_judged_once_the_list_is_shown(make_app, demo_store):
+    """The app judges promises when the list's first full load lands (tui/live.py handles OverdueView.Loaded
+    by name, as a mixin of the app): the demo's promise past its date plus grace is no longer pending."""
+    def pending() -> int:
+        return demo_store.db.execute("SELECT COUNT(*) FROM promises WHERE status = 'pending'").fetchone()[0]
+
+    before = pending()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert pending() < before

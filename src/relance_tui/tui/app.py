@@ -1,4 +1,5 @@
-"""The Textual application shell: tabs, help, command palette, live changes."""
+"""The Textual application shell: tabs, actions, errors. Its help (tui/help.py), command palette
+(tui/palette.py) and live changes (tui/live.py) have their own modules."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
@@ -27,9 +27,10 @@ from relance_tui.domain.text import clean
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.figures import OfficeTerms, set_office_terms
-from relance_tui.store.watch import Change, ChangeWatcher
+from relance_tui.store.watch import ChangeWatcher
 from relance_tui.tui.help import HelpScreen, binding_ids
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.live import DataChanged, LiveChanges
 from relance_tui.tui.overdue import OverdueView
 from relance_tui.tui.palette import palette_commands
 from relance_tui.tui.tabbar import TabBar
@@ -45,25 +46,20 @@ if TYPE_CHECKING:  # imported where used: the first screen does without them
     from relance_tui.domain.calls import CallingRules
     from relance_tui.tui.timeline import TimelineView
 
-POLL_SECONDS = 1.0  # other agents' changes appear within two polls at most
+# DataChanged, HelpScreen and binding_ids live in tui/live.py and tui/help.py; the CLI and tests import them here
+__all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
+
 WATCHDOG_SECONDS = 5.0
-INVOICE_KINDS = frozenset({"payment", "import", "promise", "dispute", "status", "edit"})
 TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
               "session": "#session-table"}
-
-
-class DataChanged(Message):
-    def __init__(self, change: Change) -> None:
-        super().__init__()
-        self.change = change
 
 
 class MainScreen(Survives, Screen):
     """The screen under the others (the tabs): its messages and callbacks survive their errors."""
 
 
-class RelanceApp(Survives, App):
+class RelanceApp(Survives, LiveChanges, App):
     """The collections desk: overdue list, timeline, debtor cards."""
 
     TITLE = "relance"
@@ -200,73 +196,6 @@ class RelanceApp(Survives, App):
 
         alert = missing_rates_marker(load_rates(self.store), self.today())
         self.call_from_thread(setattr, self, "rates_alert", alert)
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def _start_watching(self) -> None:
-        watcher = ChangeWatcher(self.store)  # its first reads, off the UI thread too
-        self.call_from_thread(self._watching, watcher)
-
-    def _watching(self, watcher: ChangeWatcher) -> None:
-        self.watcher = watcher
-        self.set_interval(POLL_SECONDS, self.poll_changes)
-
-    def on_unmount(self) -> None:
-        if self.watcher is not None:
-            self.watcher.close()
-
-    # -- live changes --------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def poll_changes(self) -> None:
-        if self.watcher is None:
-            return
-        change = self.watcher.poll()
-        if change is not None:
-            self.post_message(DataChanged(change))
-
-    @on(OverdueView.Loaded)
-    def first_list_shown(self, message: OverdueView.Loaded) -> None:
-        """Promises are judged once the list is on screen: start-up paints first."""
-        if not message.partial and not self._promises_checked:
-            self._promises_checked = True
-            if not self.store.readonly:
-                self.evaluate_promises()
-
-    @work(thread=True, exclusive=True, group="promises-eval", exit_on_error=False)
-    def evaluate_promises(self) -> None:
-        """Promises whose date plus grace passed (or that payments now cover) get their verdict."""
-        from relance_tui.store.promises import evaluate_promises
-
-        changed = evaluate_promises(self.store, self.today(), calendar=self.calendar,
-                                    tz=self.settings.office.timezone)
-        if changed:
-            self.call_from_thread(self._promises_changed)
-
-    def _promises_changed(self) -> None:
-        self.action_refresh()
-        if hasattr(self.screen, "refresh_data"):  # a debtor card or a call is open
-            self.screen.refresh_data()
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        change = message.change
-        if change.kinds & {"payment", "import"} and not self.store.readonly:
-            self.evaluate_promises()
-        if "system" in change.kinds or not change.event_ids:  # a rate entered (relance rates set)
-            self.check_rates()
-        if (view := self.promises_view) is not None:
-            view.reload()
-        if (sessions := self.sessions_view) is not None:
-            sessions.reload()
-        overdue = self.query_one("#overdue-view", OverdueView)
-        if not change.event_ids or change.kinds & INVOICE_KINDS:
-            overdue.data_changed()  # amounts or statuses may have changed
-        else:
-            overdue.table.forget_rows()  # only "last contact" moved: refetch what is on screen
-        if (timeline := self.timeline_view) is not None:
-            timeline.reload()
-        screen = self.screen
-        debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
-        if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
-            screen.refresh_data()
 
     # -- data is data: never markup, never a control character (tui/plain.py) --------------------------
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
