@@ -10,6 +10,7 @@ from relance_tui.domain.dates import Bucket
 from relance_tui.store import open_store
 from relance_tui.store.calls import CallReport, Instalment, save_call, set_next_action
 from relance_tui.store.calls import NextStep
+from relance_tui.store.promises import evaluate_promises
 from relance_tui.store.queries import append_event
 from relance_tui.store.queue import QueueFilters, work_queue
 from relance_tui.store.sessions import (
@@ -73,6 +74,17 @@ def test_queue_order_callbacks_then_broken_promises_then_priority(demo_store, cl
     assert later not in {i.debtor_id for i in queue(demo_store)}
     clock.t = dt.datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     assert later in {i.debtor_id for i in queue(demo_store) if i.reason == "callback"}
+    # a promise broken since the debtor was last called: after the callbacks, before everyone else
+    broke = plain[1].debtor_id  # second by score
+    clock.t = dt.datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+    call(demo_store, broke, "promise", instalments=(Instalment(dt.date(2026, 11, 12), 1_000_000_00),))
+    clock.t = dt.datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    evaluate_promises(demo_store, TODAY, calendar=FR)  # its grace ended on 15/11
+    items = queue(demo_store)
+    reasons = [i.reason for i in items]
+    assert reasons.index("broken_promise") == reasons.count("callback") > 0
+    assert {i.debtor_id: i.reason for i in items}[broke] == "broken_promise"
+    assert reasons == sorted(reasons, key=["callback", "broken_promise", "limitation", "priority"].index)
 
 
 def test_queue_exclusions(demo_store, clock):

@@ -46,12 +46,14 @@ async def test_filter_by_invoice_number_siren_and_phone(make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        total = len(overdue(app).keys)
         await pilot.press("slash")
         for typed in (number, siren, phone):  # the phone is typed with its spaces
             app.query_one("#filter").value = typed
             await settle(pilot)
             rows = visible_rows(overdue(app), 50)
             assert rows and any(r.number == number for r in rows), typed
+            assert len(overdue(app).keys) < total, typed  # the filter kept only what it names
 
 
 async def test_sort_keys_and_reverse(make_app):
@@ -85,9 +87,12 @@ async def test_bucket_keys_filter_and_clear(make_app):
         over_90 = len(overdue(app).keys)
         aging = {b.bucket: b.count for b in app.query_one("#overdue-view").buckets}
         assert over_90 == aging[Bucket.OVER_90]
+        assert total == sum(aging.values()) and 0 < over_90 < total  # the filter shortened the list
         await pilot.press("1")
         await settle(pilot)
-        assert all(r.days_late <= 0 for r in visible_rows(overdue(app), 30))
+        rows = visible_rows(overdue(app), 30)
+        assert rows and all(r.days_late <= 0 for r in rows)  # not an empty list that passes anything
+        assert len(overdue(app).keys) == aging[Bucket.NOT_DUE] < total
         await pilot.press("1")  # the same key clears it
         await settle(pilot)
         assert len(overdue(app).keys) == total
