@@ -72,3 +72,10 @@ def test_text_keys():
     assert name_key("SARL Garage Martin") == name_key("Garage Martin S.A.R.L.") == "garage martin"
     assert name_key("Cœur de Ville") == "coeur de ville"
     assert name_key("SAS") == "sas"
+
+
+def test_a_typographic_apostrophe_between_thousands_is_named_as_the_separator():
+    # Swiss exports write 1’234.50 (U+2019); parse_amount reads it, and the detection report must say so
+    assert detect_number_format(["1\u2019234.50", "12.00"]).describe() == "décimales : point, milliers : apostrophe"
+    assert detect_number_format(["1\u2019234,50"]).thousands == frozenset({"\u2019"})
+    assert parse_amount("1\u2019234.50", ".") == 123_450

@@ -96,7 +96,6 @@ def detect_number_format(values: Iterable[str]) -> NumberFormat:
         for ch in THOUSANDS_CHARS:
             if ch != decimal and ch in body.strip("()-+ "):
                 thousands.add(ch)
-    thousands.discard("\u2019")
     return NumberFormat(decimal, frozenset(thousands))
 
 
