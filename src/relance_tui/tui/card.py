@@ -3,6 +3,7 @@ tui/card_lines.py, its forms (n, p, e, w, m) live in tui/card_forms.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -39,8 +40,19 @@ if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
 
 # where tests and the call screen import them from
-__all__ = ["ActScreen", "ContactScreen", "DebtorScreen", "NoteScreen", "PaymentScreen", "WaiverScreen", "event_line",
-           "limitation_lines", "limitation_notice", "totals_lines"]
+__all__ = ["ActScreen", "ContactScreen", "DebtorScreen", "NoteScreen", "PaymentScreen", "WaiverScreen", "card_loader",
+           "event_line", "limitation_lines", "limitation_notice", "totals_lines"]
+
+
+def card_loader(app: RelanceApp) -> Callable[[int], DebtorCard]:
+    """How a screen loads a debtor card: as of the app's today, with the rates entered and the office's
+    country. Call it on the UI thread (it reads the app); the function it returns runs in a worker."""
+    store, as_of, country = app.store, app.today(), app.settings.office.country
+
+    def load(debtor_id: int) -> DebtorCard:
+        return debtor_card(store, debtor_id, as_of=as_of, rates=load_rates(store), country=country)
+
+    return load
 
 
 class DebtorScreen(Survives, Screen):
@@ -94,13 +106,11 @@ class DebtorScreen(Survives, Screen):
         self.load()
 
     def load(self) -> None:
-        app = self.relance  # read on the UI thread: a worker must not reach for the app
-        self._load(app.store, app.today(), app.settings.office.country)
+        self._load(card_loader(self.relance))  # read on the UI thread: a worker must not reach for the app
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
-    def _load(self, store, as_of, country: str) -> None:
-        card = debtor_card(store, self.debtor_id, as_of=as_of, rates=load_rates(store), country=country)
-        self.post_message(self.Loaded(card))
+    def _load(self, load: Callable[[int], DebtorCard]) -> None:
+        self.post_message(self.Loaded(load(self.debtor_id)))
 
     def on_debtor_screen_loaded(self, message: Loaded) -> None:
         card = self.card = message.card
