@@ -13,12 +13,16 @@ from textual import events
 from textual.widgets import Input, Static
 
 import relance_tui.tui.call as call_module
+import relance_tui.tui.followup as followup_module
 from relance_tui.errors import MailError
 from relance_tui.io.mail import Draft, build_message, make_draft
 import relance_tui.tui.card as card_module
 from relance_tui.store.watch import Change
 from relance_tui.tui.app import DataChanged, RelanceApp
-from relance_tui.tui.call import CallScreen, EmailScreen, GuardScreen, OutcomeScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import GuardScreen
+from relance_tui.tui.followup import EmailScreen
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.card import DebtorScreen
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.overdue import OverdueView
@@ -340,7 +344,7 @@ async def test_any_failure_of_the_send_resets_the_form_and_says_why(make_app, de
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_email(app, pilot, debtor)
-        monkeypatch.setattr(call_module, "deliver", broken)
+        monkeypatch.setattr(followup_module, "deliver", broken)
         await send(pilot, form)
         assert app.is_running and app.screen is form
         assert not form.sending and "Envoi…" not in form_error(form)

@@ -253,7 +253,7 @@ async def test_app_export_dialog_refuses_a_protected_file(office, tmp_path, name
 async def test_app_export_dialog_asks_before_replacing_a_file(office, tmp_path):
     from textual.widgets import Input
 
-    from relance_tui.tui.call import ConfirmScreen
+    from relance_tui.tui.dialogs import ConfirmScreen
     from relance_tui.tui.promises import ExportScreen
 
     out = tmp_path / "promesses.csv"
@@ -462,7 +462,7 @@ def test_a_link_to_an_existing_file_needs_force_and_names_the_real_file(office, 
 async def test_app_export_dialog_names_a_links_real_file_and_refuses_a_dangling_one(office, tmp_path):
     from textual.widgets import Input
 
-    from relance_tui.tui.call import ConfirmScreen
+    from relance_tui.tui.dialogs import ConfirmScreen
     from relance_tui.tui.promises import ExportScreen
 
     real = tmp_path / "home" / "autre.csv"

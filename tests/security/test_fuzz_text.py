@@ -30,7 +30,8 @@ from relance_tui.store.calls import CallReport, Instalment, save_call
 from relance_tui.store.queries import append_event
 from relance_tui.store.queue import QueueItem
 from relance_tui.store.sessions import create_session
-from relance_tui.tui.call import CallScreen, ConfirmScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import ConfirmScreen
 from relance_tui.tui.card import DebtorScreen
 from relance_tui.tui.plain import line, plain
 from relance_tui.tui.virtual_table import VirtualTable, fit

@@ -25,7 +25,10 @@ from relance_tui.store.queries import append_event
 from relance_tui.store.queue import QueueItem
 from relance_tui.store.search import refresh_search
 from relance_tui.store.sessions import create_session
-from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, OutcomeScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen
+from relance_tui.tui.followup import EmailScreen
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen, PaymentScreen
 from relance_tui.tui.sessions import NewSessionScreen
 from tests.conftest import TODAY

@@ -9,7 +9,10 @@ from textual.widgets import Input, Label, Static
 from relance_tui.errors import DatabaseBusy
 from relance_tui.store import open_store
 from relance_tui.store.claims import claim
-from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen, ObjectionScreen
+from relance_tui.tui.followup import EmailScreen
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.promises import ExportScreen
 from tests.helpers import FakeClock
 from tests.tui.conftest import settle

@@ -8,7 +8,8 @@ import pytest
 from textual.widgets import Input, Static
 
 from relance_tui.store.queries import append_event
-from relance_tui.tui.call import CallScreen, GuardScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import GuardScreen
 from tests.helpers import FakeClock
 from tests.tui.conftest import settle
 

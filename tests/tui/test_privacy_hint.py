@@ -5,7 +5,8 @@ import datetime as dt
 from textual.widgets import Input, Static
 
 from relance_tui.domain.vocabulary import SENSITIVE_DATA_HINT
-from relance_tui.tui.call import GuardScreen, OutcomeScreen
+from relance_tui.tui.dialogs import GuardScreen
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.card import ContactScreen, DebtorScreen, NoteScreen
 from tests.helpers import FakeClock
 from tests.tui.conftest import settle

@@ -8,7 +8,9 @@ from textual.widgets import Input, Static
 from relance_tui.store import open_store
 from relance_tui.store.queue import work_queue
 from relance_tui.store.sessions import create_session, join_session, next_debtor
-from relance_tui.tui.call import CallScreen, ConfirmScreen, GuardScreen, OutcomeScreen
+from relance_tui.tui.call import CallScreen
+from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.sessions import NewSessionScreen, SessionsView
 from tests.conftest import TODAY
 from tests.helpers import FakeClock

@@ -1,175 +1,48 @@
-"""The call screen: what to have in hand, the six-step script with timed prompts, the outcome in a few keys."""
+"""The call screen: what to have in hand, the six-step script with timed prompts, the outcome in a few keys.
+
+Around it: the brief (tui/brief.py), the outcome form (tui/outcome.py, read by io/outcome_form.py), the
+follow-up email (tui/followup.py) and the dialogs it opens (tui/dialogs.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
-from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.screen import Screen
+from textual.widgets import Static
 
 from relance_tui.domain.calls import EMAIL_AFTER, format_clock, guard_warnings
-from relance_tui.domain.dates import parse_user_date, parse_user_time
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import Regime, regime_for
-from relance_tui.domain.money import format_cents
-from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.script import Phase, visible_prompts
-from relance_tui.domain.text import clean
-from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES, PROMISE_STATUSES, SENSITIVE_DATA_HINT
-from relance_tui.errors import RelanceError
-from relance_tui.io.callscript import Objection, call_context, email_context, load_script, pick_contact
-from relance_tui.io.mail import Draft, check_draft, deliver, invoice_files, make_draft
-from relance_tui.store.calls import CallReport, Instalment, SavedCall, calls_within, log_guard_override, save_call
+from relance_tui.domain.vocabulary import CALL_OUTCOMES
+from relance_tui.io.callscript import Objection, Script, pick_contact, render_script
+from relance_tui.io.mail import invoice_files
+from relance_tui.io.outcome_form import CallSoFar, report_from_form
+from relance_tui.store.calls import CallReport, SavedCall, calls_within, log_guard_override, save_call
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.claims import ClaimResult, claim, release_claim
 from relance_tui.store.queries import load_rates
-from relance_tui.tui.card import event_line, limitation_notice
+from relance_tui.tui.brief import call_brief
+from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen, ObjectionScreen
+from relance_tui.tui.followup import EmailScreen, followup_draft
 from relance_tui.tui.keybar import KeyBar
+from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.plain import line, lines, plain, styled
-from relance_tui.tui.survive import Survives, logged_failure
+from relance_tui.tui.survive import Survives
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from relance_tui.tui.app import RelanceApp
 
 RENEW_EVERY_S = 60
-OUTCOME_KEYS = {"p": "promise", "d": "paid_already", "l": "dispute", "r": "callback", "m": "voicemail",
-                "i": "unreachable", "n": "wrong_number", "x": "refused", "v": "not_received",
-                "a": "awaiting_approval"}
-# which parts of the outcome form each outcome needs
-OUTCOME_FIELDS = {"promise": ("promise",), "paid_already": ("paid",), "dispute": ("dispute",),
-                  "callback": ("callback",)}
-
-
-def money(cents: int | None) -> str:
-    return "?" if cents is None else format_cents(cents)
-
-
-class ConfirmScreen(Survives, ModalScreen[bool]):
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 70; max-width: 98%; height: auto; border: round $warning; background: $surface; padding: 1; }
-    """
-    BINDINGS = [Binding("o,y", "answer(True)", "Oui", id="confirm.yes"),
-                Binding("n,escape", "answer(False)", "Non", id="confirm.no")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(plain(self.question), id="confirm-question")
-            yield Label("o : oui · n ou Échap : non")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
-class GuardScreen(Survives, ModalScreen[str | None]):
-    """The call frequency guard: why not to call now, and the reason to call anyway (logged)."""
-
-    DEFAULT_CSS = """
-    GuardScreen { align: center middle; }
-    GuardScreen > Vertical { width: 80; max-width: 98%; height: auto; border: round $error; background: $surface; padding: 1; }
-    #guard-error { color: $error; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Ne pas appeler", id="guard.cancel")]
-
-    def __init__(self, reasons: list[str], *, cancel: str = "ne pas appeler", refused: str = "") -> None:
-        super().__init__()
-        self.reasons = reasons
-        self.cancel = cancel  # what Escape does: not call, or (switching contact mid-call) keep the contact
-        self.refused = refused  # why this agent may not call anyway (a consumer: supervisors only)
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(styled(("Attention avant d'appeler", "bold"), " (appels répétés : Code pénal 222-16)"))
-            yield Static(lines([f"• {line(r)}" for r in self.reasons]), id="guard-reasons")
-            if self.refused:
-                yield Static(plain(self.refused), id="guard-refused")
-                yield Label(f"Échap : {self.cancel}.")
-                return
-            yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. "
-                        f"Échap : {self.cancel}.")
-            yield Input(placeholder="ex. le client a demandé à être rappelé à cette heure", id="guard-reason")
-            yield Static("", id="guard-error")
-
-    def on_mount(self) -> None:
-        if not self.refused:
-            self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        if self.refused:  # no field to type in; kept as a second lock
-            return
-        reason = clean(event.value).strip()
-        if len(reason) < 3:
-            self.query_one("#guard-error", Static).update("Un motif est nécessaire pour appeler malgré l'alerte.")
-            return
-        self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ObjectionScreen(Survives, ModalScreen[str | None]):
-    """Objections and the answers that go with them; Enter notes the objection in the call."""
-
-    DEFAULT_CSS = """
-    ObjectionScreen { align: center middle; }
-    ObjectionScreen > Vertical { width: 90%; height: 80%; border: round $primary; background: $surface; }
-    ObjectionScreen OptionList { height: 8; }
-    #objection-detail { height: 1fr; padding: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Fermer", id="objection.cancel")]
-
-    def __init__(self, objections: list[Objection]) -> None:
-        super().__init__()
-        self.objections = objections
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(" Objection entendue (↑↓ pour voir les réponses, Entrée pour la noter)")
-            yield OptionList(*[Option(plain(line(o.label)), id=o.code) for o in self.objections],
-                             id="objection-list")
-            yield Static("", id="objection-detail")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
-        self.show(0)
-
-    def show(self, index: int | None) -> None:
-        if index is None or not self.objections:
-            return
-        o = self.objections[index]
-        self.query_one("#objection-detail", Static).update(lines([
-            styled(("Réponses possibles", "bold")), *[f"• {a}" for a in o.answers], "",
-            styled(("Action", "bold"), f" : {o.action_label or o.action}")]))
-
-    @on(OptionList.OptionHighlighted)
-    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.show(event.option_index)
-
-    @on(OptionList.OptionSelected)
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class CallScreen(Survives, Screen):
@@ -485,73 +358,12 @@ class CallScreen(Survives, Screen):
         card = self.card
         assert card is not None
         app = self.relance
-        tz = app.settings.office.timezone
-        contact = pick_contact(card, self.contact_id)
-
-        def heading(text: str) -> Content:
-            return styled((text, "bold"))
-
-        # every line is data (names, numbers, notes) shown as it is: styles are given as styles
-        out: list[Content | str] = [heading("Qui demander")]
-        regime = self.regime
-        if regime.consumer:  # one person: the debt is named to nobody else (DOMAIN.md, formal notice)
-            out.append(f"{contact.name if contact else card.name} en personne : ne parlez de la dette qu'à "
-                       "elle (ou à qui elle a chargé de la représenter).")
-        elif contact is None:
-            out.append("Aucun contact connu : demandez qui peut débloquer le paiement.")
-        if contact is not None:
-            who = f"{contact.name}" + (f" ({contact.role})" if contact.role else "")
-            if not regime.consumer:
-                out.append(who + (" — débloque le paiement" if contact.can_release_payment
-                                  else " — peut-il/elle débloquer le paiement ? sinon, qui ?"))
-            phones = " · ".join(x for x in (contact.phone, contact.phone2) if x) or "pas de numéro"
-            out.append(f"Tél. {phones}" + (f" · {contact.email}" if contact.email else ""))
-            others = [c.name for c in card.contacts if c.id != contact.id]
-            if others:
-                out.append(f"Autres contacts (c) : {', '.join(others)}")
-        rules = app.calling_rules
-        consumer = regime.consumer
-        out.append(f"Appels en 30 jours : {self.calls_30d} à ce contact (limite {rules.contact_cap(consumer)}), "
-                   f"{self.debtor_calls_30d} au débiteur (limite {rules.debtor_cap(consumer)})")
-        out.append(f"Régime : {regime.label} — heures d'appel et jours fériés de ce pays")
-        limitation = limitation_notice(card, app.today())  # an invoice within 90 days of being time-barred
-        if limitation:
-            out.append(styled((limitation, "bold")))
-        out += ["", heading(f"Factures dues ({len(card.outstanding)})")]
-        for i in card.outstanding[:8]:
-            late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"
-            pen = f" +{money(i.penalty_cents)}" if i.penalty_cents else ""
-            flag = (" ", ("litige", "italic")) if i.status in ("disputed", "litigation") else ()
-            out.append(styled(line(f"{i.number} du {i.issue_date:%d/%m/%y}, éch. {i.due_date:%d/%m/%y} ({late}) : "
-                                   f"{money(i.amount_cents - i.paid_cents)}{pen}"), *flag))
-        if len(card.outstanding) > 8:
-            out.append(f"… et {len(card.outstanding) - 8} autre(s)")
-        pen = card.penalty_cents
-        unconfirmed = " à confirmer" if any(i.penalty_unconfirmed for i in card.outstanding) else ""  # rate not entered
-        out.append(styled((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)}{unconfirmed} = "
-                          f"{money(card.due_cents + pen) if pen is not None else '?'}"))
-        if card.allocations:
-            out.append("Avoirs déduits : " + " ; ".join(a.describe() for a in card.allocations))
-        if card.in_credit:
-            out.append(styled((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold")))
-        late = [i for i in card.paid_late if not i.waived]
-        if late and card.segment == "b2b":
-            out.append(f"Pénalités et indemnités sur factures réglées en retard : "
-                       f"{money(card.paid_late_penalty_cents)} ({len(late)} facture(s))")
-        if card.promises:
-            out += ["", heading("Promesses passées")]
-            out += [f"{money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : {PROMISE_STATUSES[p.status].lower()}"
-                    for p in card.promises[:4]]
-        disputes = [d for d in card.disputes if d.status == "open"]
-        if disputes:
-            out += ["", heading("Litiges ouverts")]
-            out += [f"{DISPUTE_CATEGORIES[d.category]} sur {d.invoices}" + (f" : {d.notes}" if d.notes else "")
-                    for d in disputes]
-        if card.recent:
-            out += ["", heading("Derniers contacts")]
-            out += [event_line(e, tz, app.settings.display_name) for e in card.recent[:5]]
-        out += ["", styled(("Objectif", "bold"), f" : {self.context.get('goal', '')}")]
-        self.query_one("#brief-text", Static).update(lines(out))
+        brief = call_brief(card, pick_contact(card, self.contact_id), regime=self.regime, rules=app.calling_rules,
+                           calls_30d=self.calls_30d, debtor_calls_30d=self.debtor_calls_30d, today=app.today(),
+                           tz=app.settings.office.timezone, names=app.settings.display_name,
+                           goal=self.context.get("goal", ""))
+        self.query_one("#brief-text", Static).update(
+            lines([item if isinstance(item, str) else styled(*item) for item in brief]))
 
     # -- ending the call ----------------------------------------------------------------------------
     def action_outcome(self) -> None:
@@ -560,58 +372,26 @@ class CallScreen(Survives, Screen):
         if self.relance.store.readonly:
             self.notify("Base en lecture seule : l'appel ne peut pas être enregistré.", severity="warning")
             return
-        self.app.push_screen(OutcomeScreen(self), self._outcome_saved)
+        self.app.push_screen(OutcomeScreen(self.card, build=self.build_report, save=self.saver()),
+                             self._outcome_saved)
 
     def build_report(self, outcome: str, fields: dict) -> CallReport:
-        """Turn what the agent typed into a report; ValueError says which field is wrong."""
+        """Turn what the agent typed into a report (io/outcome_form.py); ValueError says which field is wrong."""
         assert self.card is not None and self.started is not None
         app = self.relance
-        today = app.today()
-        instalments: list[Instalment] = []
-        invoice_ids = tuple(i.id for i in self.card.outstanding)
-        paid_date, callback_at, category = None, None, None
-        if outcome == "promise":
-            try:
-                amount = parse_amount(fields.get("amount", ""))
-            except ValueError:
-                raise ValueError(f"Montant : « {fields.get('amount', '')} » n'est pas un montant (ex. 250,00)") \
-                    from None
-            instalments.append(Instalment(_field_date("Date promise", fields.get("date", ""), today), amount))
-            for n, part in enumerate(x.strip() for x in fields.get("more", "").split(";") if x.strip()):
-                try:
-                    day_text, amount_text = part.rsplit(" ", 1)
-                    more_amount = parse_amount(amount_text)
-                except ValueError:
-                    raise ValueError(f"Autres échéances, n°{n + 1} : « {part} » (attendu : JJ/MM/AAAA montant)") \
-                        from None
-                instalments.append(Instalment(_field_date(f"Autres échéances, n°{n + 1}", day_text, today),
-                                              more_amount))
-            if any(i.due_date < today for i in instalments):
-                raise ValueError("Date promise : une date passée n'est pas une promesse")
-        elif outcome == "paid_already":
-            paid_date = _field_date("Date du paiement", fields.get("paid_date", "") or "aujourd'hui", today)
-        elif outcome == "dispute":
-            category = fields.get("category")
-            invoice_ids = tuple(fields.get("invoices", ()))
-        elif outcome == "callback":
-            day = _field_date("Date du rappel", fields.get("cb_date", ""), today)
-            try:
-                moment = parse_user_time(fields.get("cb_time", ""))
-            except ValueError as exc:
-                raise ValueError(f"Heure du rappel : {exc}") from None
-            callback_at = dt.datetime.combine(day, moment, ZoneInfo(app.settings.office.timezone))
-            if callback_at <= self.now():
-                raise ValueError("Date du rappel : ce moment est déjà passé")
-        now = self.now()
-        report = CallReport(
-            debtor_id=self.debtor_id, outcome=outcome, started_at=self.started,
-            duration_s=int((now - self.started).total_seconds()), phases=tuple(self.reached),
-            contact_id=self.contact_id, notes=fields.get("notes", ""), instalments=tuple(instalments),
-            invoice_ids=invoice_ids, paid_date=paid_date, paid_reference=fields.get("paid_ref", "").strip(),
-            dispute_category=category, callback_at=callback_at, objections=tuple(self.raised),
-            guard_override=self.guard_override, session_id=self.session_id)
-        report.check()
-        return report
+        call = CallSoFar(debtor_id=self.debtor_id, started_at=self.started, phases=tuple(self.reached),
+                         contact_id=self.contact_id, open_invoice_ids=tuple(i.id for i in self.card.outstanding),
+                         objections=tuple(self.raised), guard_override=self.guard_override,
+                         session_id=self.session_id)
+        return report_from_form(outcome, fields, call, today=app.today(), now=self.now(),
+                                tz=app.settings.office.timezone)
+
+    def saver(self) -> Callable[[CallReport], SavedCall]:
+        """Saving a report of this call, for the outcome form's worker (no widget touched): in the store, the
+        next step counted on the debtor's country's working days."""
+        app = self.relance
+        store, today, calendar = app.store, app.today, app.calendar_for(self.regime.country)
+        return lambda report: save_call(store, report, today=today(), calendar=calendar)
 
     def _outcome_saved(self, saved: tuple[CallReport, SavedCall] | None) -> None:
         if saved is None:
@@ -647,20 +427,13 @@ class CallScreen(Survives, Screen):
         """The invoices' files are known (looked up off the UI thread): the draft, then its preview."""
         app = self.relance
         assert self.card is not None
-        kind, report, to, ids, files = message.kind, message.report, message.to, message.ids, message.files
-        numbers = {i.id: i.number for i in self.card.invoices}
-        context = email_context(
-            self.context, outcome=report.outcome, instalments=report.instalments, paid_date=report.paid_date,
-            paid_reference=report.paid_reference, callback_at=report.callback_at.astimezone(
-                ZoneInfo(app.settings.office.timezone)) if report.callback_at else None,
-            dispute_category=report.dispute_category, dispute_invoices=[numbers[i] for i in report.invoice_ids
-                                                                        if i in numbers])
-        if kind == "invoice" or report.outcome == "dispute":
-            context["invoices"] = [i for i in self.context["invoices"] if i["id"] in set(ids)]
-        draft, problems = make_draft(app.templates, context, kind=kind, debtor_id=self.debtor_id, to=to,
-                                     files=files)
+        draft, problems = followup_draft(
+            app.templates, self.context, message.report, kind=message.kind, to=message.to, ids=message.ids,
+            files=message.files, numbers={i.id: i.number for i in self.card.invoices},
+            tz=app.settings.office.timezone)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=15)
+
         def sent_or_skipped(_sent: bool | None) -> None:
             self.dismiss(self.saved)  # not awaited: this runs within this screen's own message handling
 
@@ -709,21 +482,6 @@ class CallScreen(Survives, Screen):
         self._render_brief()
 
 
-@dataclass(frozen=True)
-class Script:
-    context: dict
-    phases: list[Phase]
-    objections: list[Objection]
-    problems: list[str]
-
-
-def render_script(card: DebtorCard, contact, *, agent: str, office, today: dt.date, templates) -> Script:  # noqa: ANN001
-    """The call's script for this contact (template files are read: run it in a worker)."""
-    context = call_context(card, agent=agent, office=office, today=today, contact=contact)
-    phases, objections, problems = load_script(templates, context)
-    return Script(context, phases, objections, problems)
-
-
 def give_back(store, session_id: int | None, debtor_id: int) -> None:  # noqa: ANN001
     """Leaving a call without an outcome: a session's debtor goes back, to the end of the queue."""
     if session_id is not None:
@@ -732,256 +490,3 @@ def give_back(store, session_id: int | None, debtor_id: int) -> None:  # noqa: A
         skip_item(store, session_id, debtor_id)
     else:
         release_claim(store, debtor_id)
-
-
-def _field_date(label: str, text: str, today: dt.date) -> dt.date:
-    try:
-        return parse_user_date(text, today)
-    except ValueError as exc:
-        raise ValueError(f"{label} : {exc}") from None
-
-
-class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
-    """Pick the outcome with one key, fill in what it needs, Ctrl+S saves everything at once."""
-
-    DEFAULT_CSS = """
-    OutcomeScreen { align: center middle; }
-    OutcomeScreen > Vertical { width: 86; max-width: 98%; height: auto; max-height: 95%; border: round $primary;
-                               background: $surface; padding: 0 1; }
-    OutcomeScreen #outcome-menu { height: auto; max-height: 12; }
-    OutcomeScreen .part { height: auto; display: none; }
-    OutcomeScreen .shown { display: block; }
-    OutcomeScreen Input { margin: 0 0 1 0; }
-    OutcomeScreen .row Input { width: 1fr; margin: 0 1 1 0; }
-    OutcomeScreen .row { height: auto; }
-    OutcomeScreen SelectionList { height: auto; max-height: 8; }
-    #outcome-error { color: $error; height: auto; }
-    """
-    BINDINGS = [Binding("ctrl+s", "save", "Enregistrer", id="outcome.save", priority=True),
-                Binding("escape", "back", "Retour", id="outcome.back")]
-
-    class Done(Message):
-        def __init__(self, report: CallReport | None, saved: SavedCall | None, error: str | None) -> None:
-            super().__init__()
-            self.report, self.saved, self.error = report, saved, error
-
-    def __init__(self, call: CallScreen) -> None:
-        super().__init__()
-        self.call = call
-        self.outcome: str | None = None
-        self.saving = False
-
-    def compose(self) -> ComposeResult:
-        card = self.call.card
-        assert card is not None
-        total = card.due_cents
-        with Vertical():
-            yield Label(styled(("Issue de l'appel", "bold"), " — une touche, puis Ctrl+S pour enregistrer"),
-                        id="outcome-title")
-            yield OptionList(*[Option(f"{key}  {CALL_OUTCOMES[code]}", id=code) for key, code in OUTCOME_KEYS.items()],
-                             id="outcome-menu")
-            with Vertical(id="part-promise", classes="part"):
-                yield Label("Montant promis et date (JJ/MM/AAAA, JJ/MM, demain, +N)")
-                with Horizontal(classes="row"):
-                    yield Input(value=format_cents(total, symbol=False), placeholder="Montant", id="amount", compact=True)
-                    yield Input(placeholder="Date", id="date", compact=True)
-                yield Input(placeholder="Autres échéances : 15/01/2027 500; 15/02/2027 500", id="more", compact=True)
-            with Vertical(id="part-paid", classes="part"):
-                yield Label("Paiement annoncé : date et référence du virement")
-                yield Input(placeholder="Date (défaut : aujourd'hui)", id="paid_date", compact=True)
-                yield Input(placeholder="Référence", id="paid_ref", compact=True)
-            with Vertical(id="part-dispute", classes="part"):
-                yield Label("Catégorie du litige et factures concernées (leurs relances sont suspendues)")
-                yield Select([(label, code) for code, label in DISPUTE_CATEGORIES.items()], prompt="Catégorie",
-                             id="category", compact=True)
-                yield SelectionList(*[(plain(line(f"{i.number} — {money(i.amount_cents - i.paid_cents)}")), i.id,
-                                       True) for i in card.outstanding], id="dispute-invoices")
-            with Vertical(id="part-callback", classes="part"):
-                yield Label("Rappel convenu : date et heure")
-                with Horizontal(classes="row"):
-                    yield Input(placeholder="Date", id="cb_date", compact=True)
-                    yield Input(placeholder="Heure (16:00)", id="cb_time", compact=True)
-            with Vertical(id="part-notes", classes="part"):
-                yield Input(placeholder=f"Notes libres. {SENSITIVE_DATA_HINT}", id="notes", compact=True)
-            yield Static("", id="outcome-error")
-
-    def on_mount(self) -> None:
-        menu = self.query_one("#outcome-menu", OptionList)
-        menu.highlighted = 0
-        menu.focus()
-
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
-        if self.outcome is None and event.character in OUTCOME_KEYS:
-            event.stop()
-            self.choose(OUTCOME_KEYS[event.character])
-
-    @on(OptionList.OptionSelected, "#outcome-menu")
-    def menu_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option.id)
-
-    def choose(self, outcome: str) -> None:
-        self.outcome = outcome
-        parts = OUTCOME_FIELDS.get(outcome, ()) + ("notes",)
-        for part in ("promise", "paid", "dispute", "callback", "notes"):
-            self.query_one(f"#part-{part}").set_class(part in parts, "shown")
-        self.query_one("#outcome-menu").display = False
-        self.query_one("#outcome-title", Label).update(
-            styled((CALL_OUTCOMES[outcome], "bold"), " — Ctrl+S enregistre · Échap change d'issue"))
-        first = {"promise": "#date", "paid_already": "#paid_date", "dispute": "#category",
-                 "callback": "#cb_date"}.get(outcome, "#notes")
-        self.query_one(first).focus()
-
-    def fields(self) -> dict:
-        out = {name: clean(self.query_one(f"#{name}", Input).value) for name in
-               ("amount", "date", "more", "paid_date", "paid_ref", "cb_date", "cb_time", "notes")}
-        category = self.query_one("#category", Select)
-        out["category"] = None if category.is_blank() else category.value
-        out["invoices"] = list(self.query_one("#dispute-invoices", SelectionList).selected)
-        return out
-
-    def action_save(self) -> None:
-        if self.outcome is None or self.saving:
-            return
-        try:
-            report = self.call.build_report(self.outcome, self.fields())
-        except ValueError as exc:
-            self.query_one("#outcome-error", Static).update(plain(exc))
-            return
-        self.saving = True
-        self.query_one("#outcome-error", Static).update("Enregistrement…")
-        app = self.call.relance
-        self._save(report, app.store, app.today(), app.calendar_for(self.call.regime.country))
-
-    @work(thread=True, exclusive=True, group="outcome-save", exit_on_error=False)
-    def _save(self, report: CallReport, store, today: dt.date, calendar) -> None:
-        try:
-            saved = save_call(store, report, today=today, calendar=calendar)
-        except (RelanceError, ValueError) as exc:
-            self.post_message(self.Done(report, None, str(exc)))
-            return
-        self.post_message(self.Done(report, saved, None))
-
-    def on_outcome_screen_done(self, message: Done) -> None:
-        self.saving = False
-        if message.error or message.saved is None:
-            self._not_saved(message.error)
-            return
-        self.dismiss((message.report, message.saved))
-
-    def _not_saved(self, error: str | None) -> None:
-        # the form stays as typed; the message says why nothing was saved
-        self.saving = False
-        self.query_one("#outcome-error", Static).update(
-            plain(f"Non enregistré : {error}. Rien n'est perdu : corrigez ou réessayez (Ctrl+S)."))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Any other failure of the save (a bug, a database error not foreseen): logged, said on the form,
-        Ctrl+S works again; never "Enregistrement…" for ever."""
-        if event.worker.group != "outcome-save" or event.state != WorkerState.ERROR or event.worker.error is None:
-            return
-        event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
-        self._not_saved(logged_failure(event.worker.error, "issue de l'appel"))
-
-    def action_back(self) -> None:
-        if self.outcome is None:
-            self.dismiss(None)
-            return
-        self.outcome = None
-        for part in self.query(".part"):
-            part.set_class(False, "shown")
-        self.query_one("#outcome-title", Label).update(
-            styled(("Issue de l'appel", "bold"), " — une touche, puis Ctrl+S pour enregistrer"))
-        menu = self.query_one("#outcome-menu", OptionList)
-        menu.display = True
-        menu.focus()
-
-
-class EmailScreen(Survives, ModalScreen[bool]):
-    """Preview and edit the follow-up email; Ctrl+S sends it (or writes it to the outbox)."""
-
-    DEFAULT_CSS = """
-    EmailScreen { align: center middle; }
-    EmailScreen > Vertical { width: 96%; height: 96%; border: round $primary; background: $surface; padding: 0 1; }
-    EmailScreen Input { margin: 0 0 1 0; }
-    EmailScreen TextArea { height: 1fr; }
-    #email-error { color: $error; height: auto; }
-    """
-    BINDINGS = [Binding("ctrl+s", "send", "Envoyer", id="email.send", priority=True),
-                Binding("escape", "skip", "Ne pas envoyer", id="email.skip")]
-
-    class Done(Message):
-        def __init__(self, result: str | None, error: str | None) -> None:
-            super().__init__()
-            self.result, self.error = result, error
-
-    def __init__(self, draft: Draft) -> None:
-        super().__init__()
-        self.draft = draft
-        self.sending = False
-
-    def compose(self) -> ComposeResult:
-        d = self.draft
-        how = "par le serveur d'envoi" if self.app.settings.smtp.host else "dans la boîte d'envoi (pas de SMTP)"
-        with Vertical():
-            yield Label(styled(("Email de suivi", "bold"), f" — Ctrl+S l'envoie {how} · Échap : ne pas envoyer"))
-            yield Input(value=line(d.to), placeholder="Destinataire", id="email-to", compact=True)
-            yield Input(value=line(d.subject), placeholder="Objet", id="email-subject", compact=True)
-            yield TextArea(clean(d.body, multiline=True), id="email-body", soft_wrap=True)
-            attached = ", ".join(p.name for p in d.attachments) or "aucune"
-            missing = f" · fichier introuvable pour {', '.join(d.missing_attachments)}" if d.missing_attachments else ""
-            yield Static(plain(f"Pièces jointes : {attached}{missing}"), id="email-attachments")
-            yield Static("", id="email-error")
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
-
-    def action_send(self) -> None:
-        if self.sending:
-            return
-        self.draft.to = self.query_one("#email-to", Input).value.strip()
-        self.draft.subject = self.query_one("#email-subject", Input).value.strip()
-        self.draft.body = self.query_one(TextArea).text
-        try:  # what the agent left in the form is checked before anything is built or sent
-            check_draft(self.draft)
-        except RelanceError as exc:
-            self._not_sent(str(exc))
-            return
-        self.sending = True
-        self.query_one("#email-error", Static).update("Envoi…")
-        settings = self.app.settings
-        self._send(self.app.store, settings.smtp, settings.smtp.sender or settings.office.email,
-                   settings.paths.outbox)
-
-    @work(thread=True, exclusive=True, group="email-send", exit_on_error=False)
-    def _send(self, store, smtp, sender: str, outbox) -> None:
-        try:
-            delivery = deliver(store, self.draft, smtp=smtp, sender=sender, outbox=outbox)
-        except RelanceError as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        where = "envoyé" if delivery.via == "smtp" else f"déposé dans {delivery.where}"
-        self.post_message(self.Done(f"Email {where}.", None))
-
-    def _not_sent(self, error: str) -> None:
-        self.sending = False
-        self.query_one("#email-error", Static).update(
-            plain(f"Non envoyé : {error}. Le texte est gardé : corrigez puis Ctrl+S, ou Échap."))
-
-    def on_email_screen_done(self, message: Done) -> None:
-        if message.error:
-            self._not_sent(message.error)
-            return
-        self.sending = False
-        self.notify(message.result or "Email envoyé.", timeout=6)
-        self.dismiss(True)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Anything else that makes the send fail (a bug, a full disk): logged, said on the form, and the
-        form can be sent again; never "Envoi…" for ever."""
-        if event.worker.group != "email-send" or event.state != WorkerState.ERROR or event.worker.error is None:
-            return
-        event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
-        self._not_sent(logged_failure(event.worker.error, "email de suivi"))
-
-    def action_skip(self) -> None:
-        self.dismiss(False)

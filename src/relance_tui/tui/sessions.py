@@ -39,6 +39,7 @@ from relance_tui.store.sessions import (
     remove_item,
     session_items,
 )
+from relance_tui.tui.dialogs import AgentScreen, ConfirmScreen
 from relance_tui.tui.plain import cell, plain
 from relance_tui.tui.survive import Survives
 
@@ -322,8 +323,6 @@ class SessionsView(Survives, Vertical):
             return
         if self.session_id is None:
             return
-        from relance_tui.tui.call import ConfirmScreen
-
         sid = self.session_id
 
         def answered(yes: bool | None) -> None:
@@ -341,32 +340,6 @@ def board_text(b: Board | None, names) -> str:  # noqa: ANN001
         lines.append(f"{names(a.agent)[:15]:<16}{a.calls:>7}{a.reached_rate:>7.0%} {a.promises:>10}"
                      f"{format_cents(a.promised_cents):>14}{a.disputes:>9}{format_clock(a.seconds):>8}")
     return "\n".join(lines)
-
-
-class AgentScreen(Survives, ModalScreen[str | None]):
-    """Reserve a debtor for one agent (login); empty: for anyone."""
-
-    DEFAULT_CSS = """
-    AgentScreen { align: center middle; }
-    AgentScreen > Vertical { width: 60; max-width: 98%; height: auto; border: round $primary; background: $surface;
-                             padding: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Annuler", id="agent.cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Réserver à quel agent (identifiant) ? Vide : à tous. Entrée valide.")
-            yield Input(placeholder="ex. karim", id="agent-login", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(clean(event.value).strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class NewSessionScreen(Survives, ModalScreen[int | None]):
