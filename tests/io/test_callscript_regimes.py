@@ -6,6 +6,7 @@ interest only from a formal notice; a Belgian consumer owes nothing for 14 days 
 (CDE book XIX). The court step is the regime's. Nobody hears of the debt before saying who they are.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -123,10 +124,12 @@ def test_the_next_step_named_is_the_regimes_court_step(demo_store, debtor, count
 
 
 PENALTIES = 123_45  # what the brief computed; the script quotes it, never another figure
+# the figure as final (every rate entered: the demo's second half of 2026 has no ECB rate) and no notice sent
+SETTLED = {"penalties_unconfirmed": False, "formal_notice": None}
 
 
 def test_french_business_penalties_are_due_as_of_right(demo_store, debtor):
-    _, phases, _ = script(demo_store, debtor, "FR", "b2b", total_penalties=PENALTIES)
+    _, phases, _ = script(demo_store, debtor, "FR", "b2b", total_penalties=PENALTIES, **SETTLED)
     said = phases["negotiate"].body
     assert "123,45\u00a0€ de pénalités de retard et d'indemnité forfaitaire de 40 € par facture, exigibles de " \
            "plein droit, sans relance (C. com. L441-10 et D441-5)" in said
@@ -134,7 +137,7 @@ def test_french_business_penalties_are_due_as_of_right(demo_store, debtor):
 
 
 def test_belgian_business_interest_and_indemnity_under_the_law_of_2_august_2002(demo_store, debtor):
-    _, phases, _ = script(demo_store, debtor, "BE", "b2b", total_penalties=PENALTIES)
+    _, phases, _ = script(demo_store, debtor, "BE", "b2b", total_penalties=PENALTIES, **SETTLED)
     said = phases["negotiate"].body
     assert "123,45\u00a0€ d'intérêts de retard et d'indemnité forfaitaire de 40 € par facture, dus de plein " \
            "droit, sans mise en demeure (loi du 2 août 2002, art. 5 et 6)" in said
@@ -143,7 +146,7 @@ def test_belgian_business_interest_and_indemnity_under_the_law_of_2_august_2002(
 
 @pytest.mark.parametrize("penalties", [0, PENALTIES])
 def test_a_french_consumer_hears_of_no_penalty_and_of_the_formal_notice(demo_store, debtor, penalties):
-    _, phases, _ = script(demo_store, debtor, "FR", "b2c", total_penalties=penalties)
+    _, phases, _ = script(demo_store, debtor, "FR", "b2c", total_penalties=penalties, **SETTLED)
     said = phases["negotiate"].body
     assert "plein droit" not in said and "40 €" not in said and "L441-10" not in said
     assert not re.search(r"\d\u00a0€ de pénalités", said)
@@ -155,16 +158,250 @@ def test_a_french_consumer_hears_of_no_penalty_and_of_the_formal_notice(demo_sto
         assert "Pas d'intérêts non plus tant qu'il n'a pas reçu de mise en demeure" in said
 
 
-@pytest.mark.parametrize("penalties", [0, PENALTIES])
-def test_a_belgian_consumer_hears_of_the_free_reminder_and_no_uncomputed_cost(demo_store, debtor, penalties):
-    context, phases, _ = script(demo_store, debtor, "BE", "b2c", total_penalties=penalties)
+@pytest.mark.parametrize(("penalties", "clause"), [(0, False), (PENALTIES, False), (PENALTIES, True)])
+def test_a_belgian_consumer_hears_of_the_free_reminder_and_no_uncomputed_cost(demo_store, debtor, penalties, clause):
+    # clause: our terms of sale hold a damage clause, the only ground for an indemnity (CDE XIX.4 caps it)
+    context, phases, _ = script(demo_store, debtor, "BE", "b2c", total_penalties=penalties, be_damage_clause=clause,
+                                **SETTLED)
     said = phases["negotiate"].body
     assert "plein droit" not in said and "40 €" not in said and "L441-10" not in said
     # the only figures said are the ones computed: the balance, and the indemnity and interest if any
     amounts = set(re.findall(r"\d[\d\u202f\u00a0 .]*,\d\d\u00a0€", said))
     expected = {format_cents(context["total_due"])} | ({format_cents(penalties)} if penalties else set())
     assert amounts == expected, amounts
-    if penalties:
-        assert "d'indemnité et d'intérêts, dans les plafonds du Code de droit économique (livre XIX)" in said
+    if penalties and clause:
+        assert "123,45\u00a0€ d'indemnité et d'intérêts, dans les plafonds du Code de droit économique " \
+               "(livre XIX)" in said
+    elif penalties:  # no damage clause: interest only
+        assert "123,45\u00a0€ d'intérêts, dans les plafonds du Code de droit économique (livre XIX)" in said
+        assert "indemnité" not in said
     else:
         assert "14 jours qui suivent le premier rappel, gratuit (CDE livre XIX)" in said
+
+
+# -- a consumer's contact who is not the debtor (review of issue 13, item 7) ----------------------------------
+# DOMAIN.md: "Name the debt only to the debtor or someone entitled to speak for it". The identity asked is the
+# debtor's, whoever is on the card as the contact; the script says plainly when the contact is someone else.
+
+NOT_THE_DEBTOR = ("Le contact n'est pas le débiteur : ne parlez de la dette qu'au débiteur lui-même ou à une "
+                  "personne qu'il a mandatée")
+
+
+def name_people(demo_store, debtor, debtor_name, contact_name):
+    """The debtor's name, and that of the contact the call goes to (pick_contact: releasers first)."""
+    def write(db):
+        db.execute("UPDATE debtors SET name = ? WHERE id = ?", [debtor_name, debtor])
+        db.execute("UPDATE contacts SET name = ? WHERE id = (SELECT id FROM contacts WHERE debtor_id = ? "
+                   "ORDER BY can_release_payment DESC, id LIMIT 1)", [contact_name, debtor])
+    demo_store.write(write)
+
+
+@pytest.mark.parametrize("country", ["FR", "BE"])
+def test_a_consumer_is_asked_for_by_name_when_the_contact_is_a_relative(demo_store, debtor, country):
+    name_people(demo_store, debtor, "Jean Martin", "Sophie Martin (épouse)")
+    context, phases, objections = script(demo_store, debtor, country, "b2c")
+    assert context["contact"]["name"] == "Sophie Martin (épouse)"
+    intro = phases["introduce"].body
+    assert "« Je parle bien à Jean Martin en personne ? »" in intro
+    assert "Je parle bien à Sophie" not in intro
+    # the debt comes only once the person said they are the debtor
+    assert intro.index("Je parle bien à Jean Martin") < intro.index("la personne dit être Jean Martin") \
+        < intro.index(context["oldest"]["number"])
+    prepare = phases["prepare"].body
+    assert NOT_THE_DEBTOR in prepare
+    assert "Demander : Jean Martin en personne" in prepare
+    assert "Sophie Martin (épouse) en personne" not in prepare
+    wrong = objections["wrong_person"]
+    assert "« Excusez-moi. Quand puis-je joindre Jean Martin ? »" in wrong.answers
+
+
+@pytest.mark.parametrize("contact_name", ["Jean Martin", "M. Jean MARTIN", "Martin Jean"])
+def test_a_consumer_reached_in_person_is_not_warned_about(demo_store, debtor, contact_name):
+    name_people(demo_store, debtor, "Jean Martin", contact_name)
+    context, phases, _ = script(demo_store, debtor, "FR", "b2c")
+    assert context["contact_is_debtor"]
+    assert NOT_THE_DEBTOR not in phases["prepare"].body
+    assert "« Je parle bien à Jean Martin en personne ? »" in phases["introduce"].body
+
+
+def test_a_business_is_still_asked_for_the_contact_who_handles_payments(demo_store, debtor):
+    name_people(demo_store, debtor, "Martin Bâtiment SARL", "Sophie Martin")
+    _, phases, _ = script(demo_store, debtor, "FR", "b2b")
+    assert "« Je parle bien à Sophie Martin" in phases["introduce"].body
+    assert ", chez Martin Bâtiment SARL ? »" in phases["introduce"].body
+    assert NOT_THE_DEBTOR not in phases["prepare"].body
+
+
+# -- penalties "à confirmer" and penalties unknown -----------------------------------------------------------
+
+def test_penalties_on_a_carried_over_rate_are_said_to_be_provisional(demo_store, debtor):
+    # the demo has no ECB rate for the second half of 2026 (TODAY is 23/11/2026): the figure is provisional
+    context, phases, _ = script(demo_store, debtor, "FR", "b2b")
+    assert context["penalties_unconfirmed"] and context["total_penalties"]
+    figure = format_cents(context["total_penalties"])
+    assert f"plus {figure} (à confirmer) de pénalités de retard" in phases["negotiate"].body
+    prepare = phases["prepare"].body
+    assert f"(+ {figure} de pénalités et indemnités, à confirmer)" in prepare
+    assert "relance rates set ecb 2026-07-01" in prepare  # what settles it
+
+
+def undated_payment(demo_store, debtor):
+    """A part-payment an export gave without its day: the penalties of that invoice cannot be computed."""
+    def write(db):
+        inv = db.execute("SELECT id FROM invoices WHERE debtor_id = ? AND status = 'open' AND amount_cents > "
+                         "paid_cents + 100 ORDER BY due_date, id LIMIT 1", [debtor]).fetchone()[0]
+        db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, source, created_at, created_by, "
+                   "undated) VALUES (?, ?, '2026-11-20', 100, 'import', '2026-11-20T09:00:00Z', 'marie', 1)",
+                   [debtor, inv])
+        db.execute("UPDATE invoices SET paid_cents = paid_cents + 100 WHERE id = ?", [inv])
+    demo_store.write(write)
+
+
+@pytest.mark.parametrize(("country", "segment"), REGIMES)
+def test_penalties_that_cannot_be_computed_are_never_said_to_be_nil(demo_store, debtor, country, segment):
+    undated_payment(demo_store, debtor)
+    context, phases, _ = script(demo_store, debtor, country, segment)
+    assert context["total_penalties"] is None and context["total_claimable"] is None
+    assert "paiement sans date" in context["penalties_unknown"]
+    negotiate, prepare = phases["negotiate"].body, phases["prepare"].body
+    assert "non calculables pour l'instant : n'en citez aucun montant" in negotiate
+    assert "non calculables pour l'instant" in prepare
+    assert "paiement sans date" in prepare  # the agent sees why
+    for said in (negotiate, prepare):
+        assert "Pas d'intérêts" not in said and "?" not in said.replace(" ? »", "")
+    # the only figure said in the negotiation is the balance
+    amounts = set(re.findall(r"\d[\d\u202f\u00a0 .]*,\d\d\u00a0€", negotiate))
+    assert amounts == {format_cents(context["total_due"])}, amounts
+
+
+# -- what was already sent: a formal notice, a Belgian consumer's free first reminder ---------------------------
+
+def record(demo_store, debtor, kind, day, channel):
+    from relance_tui.store.acts import record_act
+    return record_act(demo_store, debtor, kind, day, channel, today=TODAY)
+
+
+def set_regime(demo_store, debtor, country, segment):
+    demo_store.write(lambda db: db.execute("UPDATE debtors SET country = ?, segment = ? WHERE id = ?",
+                                           [country, segment, debtor]))
+
+
+def test_a_french_consumer_with_a_formal_notice_hears_that_interest_runs_since_it(demo_store, debtor):
+    set_regime(demo_store, debtor, "FR", "b2c")
+    # the demo recorded a notice of 26/05/2026 on one invoice; this one covers the others (all due by then)
+    record(demo_store, debtor, "formal_notice", dt.date(2026, 11, 2), "registered")
+    context, phases, _ = script(demo_store, debtor, "FR", "b2c")
+    assert context["formal_notice"]["all"]
+    said = phases["negotiate"].body
+    assert "recevrez une mise en demeure" not in said and "suivra" not in said
+    assert "Nos mises en demeure (du 26/05/2026 au 02/11/2026) : les intérêts au taux légal courent depuis la " \
+           "mise en demeure de chaque facture." in said
+    assert "« Vous avez reçu nos mises en demeure (du 26/05/2026 au 02/11/2026) ; sans solution de votre part, " \
+           "nous demanderons au juge une injonction de payer. »" in said
+    assert "Pas d'intérêts" not in said
+    assert "Mises en demeure déjà envoyées du 26/05/2026 au 02/11/2026." in phases["prepare"].body
+
+
+def test_a_french_consumer_without_a_notice_on_every_invoice_is_told_one_will_follow_for_the_others(
+        demo_store, debtor):
+    set_regime(demo_store, debtor, "FR", "b2c")
+    context, phases, _ = script(demo_store, debtor, "FR", "b2c")
+    notice = context["formal_notice"]  # the demo's notice of 26/05/2026 on one invoice
+    assert notice["day"] == dt.date(2026, 5, 26) and not notice["all"]
+    said = phases["negotiate"].body
+    assert f"Notre mise en demeure du 26/05/2026 ({notice['invoices'][0]}) : les intérêts au taux légal courent " \
+           "depuis cette date." in said
+    assert f"vous recevrez une mise en demeure par lettre recommandée pour {', '.join(notice['without'])} ;" in said
+
+
+def test_a_business_with_a_formal_notice_on_every_invoice_is_not_told_one_will_follow(demo_store, debtor):
+    set_regime(demo_store, debtor, "FR", "b2b")
+    record(demo_store, debtor, "formal_notice", dt.date(2026, 11, 2), "registered")
+    _, phases, _ = script(demo_store, debtor, "FR", "b2b")
+    said = phases["negotiate"].body
+    assert "une mise en demeure suivra" not in said
+    assert "« Vous avez reçu nos mises en demeure (du 26/05/2026 au 02/11/2026) ; sans solution de votre part, " \
+           "ce sera une injonction de payer. »" in said
+
+
+def test_a_belgian_consumer_after_the_14_days_hears_what_may_now_be_charged(demo_store, debtor):
+    set_regime(demo_store, debtor, "BE", "b2c")
+    # an email on 01/11/2026: the 14 days run from 02/11 to 15/11 (CDE XIX.2 §1); TODAY is 23/11/2026
+    record(demo_store, debtor, "first_reminder", dt.date(2026, 11, 1), "email")
+    context, phases, _ = script(demo_store, debtor, "BE", "b2c")
+    reminder = context["first_reminder"]
+    assert (reminder["day"], reminder["grace_end"], reminder["over"], reminder["all"]) == (
+        dt.date(2026, 11, 1), dt.date(2026, 11, 15), True, True)
+    said = phases["negotiate"].body
+    assert "vous recevrez un rappel écrit" not in said and "Rien d'autre n'est dû aujourd'hui" not in said
+    assert "Les 14 jours qui suivent le premier rappel gratuit du 01/11/2026 ont pris fin le 15/11/2026 : " in said
+    assert "« Sans solution de votre part, ce sera une " in said
+    assert "les 14 jours ont pris fin le 15/11/2026, les intérêts peuvent (pas d'indemnité : nos conditions n'en " \
+           "prévoient pas) désormais s'ajouter" in phases["prepare"].body
+
+
+def test_a_belgian_consumer_within_the_14_days_hears_that_nothing_may_be_added_until_they_end(demo_store, debtor):
+    set_regime(demo_store, debtor, "BE", "b2c")
+    # an email on 20/11/2026: the 14 days run from 21/11 to 04/12/2026
+    record(demo_store, debtor, "first_reminder", dt.date(2026, 11, 20), "email")
+    context, phases, _ = script(demo_store, debtor, "BE", "b2c")
+    assert context["total_penalties"] == 0
+    said = phases["negotiate"].body
+    assert "vous recevrez un rappel écrit" not in said
+    assert "Premier rappel gratuit du 20/11/2026 : rien ne peut s'ajouter (ni frais, ni indemnité, ni intérêts) " \
+           "jusqu'au 04/12/2026 inclus" in said
+    assert "« Sans solution de votre part d'ici le 04/12/2026, des intérêts pourront s'ajouter" in said
+
+
+# -- a time-barred invoice --------------------------------------------------------------------------------------
+
+def bar(demo_store, debtor):
+    """Make the oldest open invoice of the debtor with no payment five years older (FR business: C. com.
+    L110-4): issued 10/01/2021, limitation date 10/01/2026, before TODAY. Returns its number."""
+    def write(db):
+        inv_id, number = db.execute(
+            "SELECT id, number FROM invoices i WHERE debtor_id = ? AND status = 'open' AND paid_cents = 0 "
+            "AND amount_cents > 0 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = i.id) "
+            "ORDER BY due_date, id LIMIT 1", [debtor]).fetchone()
+        db.execute("UPDATE invoices SET issue_date = '2021-01-10', due_date = '2021-02-09', delivery_date = NULL "
+                   "WHERE id = ?", [inv_id])
+        return number
+    return demo_store.write(write)
+
+
+def test_a_time_barred_invoice_is_not_claimed_and_the_brief_says_so(demo_store, debtor):
+    set_regime(demo_store, debtor, "FR", "b2b")
+    card = debtor_card(demo_store, debtor, as_of=TODAY, rates=load_rates(demo_store))
+    number = bar(demo_store, debtor)
+    barred = next(i for i in card.outstanding if i.number == number)
+    owed = card.due_cents - (barred.amount_cents - barred.paid_cents)
+    context, phases, _ = script(demo_store, debtor, "FR", "b2b")
+    assert context["total_due"] == owed
+    assert [i["number"] for i in context["time_barred"]] == [number]
+    assert number not in [i["number"] for i in context["invoices"]]
+    negotiate, prepare = phases["negotiate"].body, phases["prepare"].body
+    assert f"• Dû : {format_cents(owed)}" in negotiate
+    assert f"Prescrite(s), hors du montant demandé : {number}." in negotiate
+    assert f"Prescrite(s), hors du montant demandé : {number} ({format_cents(barred.amount_cents)}, prescrite " \
+           "depuis le 11/01/2026)." in prepare
+    assert "le client peut encore la régler de lui-même" in prepare
+
+
+def test_when_every_invoice_is_time_barred_nothing_is_threatened(demo_store, debtor):
+    set_regime(demo_store, debtor, "FR", "b2b")
+
+    def write(db):  # every open invoice issued in 2021; its part-payments and acknowledgements of 01/03/2021
+        ids = [r[0] for r in db.execute("SELECT id FROM invoices WHERE debtor_id = ? AND status <> 'paid' "
+                                        "AND amount_cents > 0", [debtor])]
+        for inv_id in ids:
+            db.execute("UPDATE invoices SET issue_date = '2021-01-10', due_date = '2021-02-09', delivery_date = NULL "
+                       "WHERE id = ?", [inv_id])
+            db.execute("UPDATE payments SET day = '2021-03-01' WHERE invoice_id = ?", [inv_id])
+            db.execute("UPDATE legal_acts SET day = '2021-03-01' WHERE invoice_id = ? AND kind = 'acknowledgement'",
+                       [inv_id])
+    demo_store.write(write)
+    context, phases, _ = script(demo_store, debtor, "FR", "b2b")
+    assert context["invoices"] == [] and context["time_barred"]  # at the latest 01/03/2026 + 5 years: barred
+    said = phases["negotiate"].body
+    assert context["total_due"] == 0 and "Factures prescrites : rien à exiger" in context["goal"]
+    assert "mise en demeure" not in said and "injonction" not in said and "Sans accord" not in said

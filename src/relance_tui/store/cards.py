@@ -53,6 +53,9 @@ class CardInvoice:
     # rates its penalty carried over from an earlier period (Figures.unconfirmed): "à confirmer" until entered
     penalty_unconfirmed: tuple[str, ...] = ()
     limitation_reason: str = ""  # what the limitation date counts from: "5 ans depuis la facture du 03/02/2024"
+    formal_notice: dt.date | None = None  # the formal notice recorded on it (Figures.formal_notice)
+    first_reminder: dt.date | None = None  # a Belgian consumer's free first reminder recorded on it
+    grace_end: dt.date | None = None  # the last of the 14 days after that reminder: nothing may be charged
 
     @property
     def is_credit_note(self) -> bool:
@@ -216,7 +219,8 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
                                     credit_for=credit_for, penalty_unknown=fig.unknown, waived=fig.waived,
                                     penalty_unconfirmed=fig.unconfirmed,
                                     paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False,
-                                    limitation_reason=lims[inv_id].reason))
+                                    limitation_reason=lims[inv_id].reason, formal_notice=fig.formal_notice,
+                                    first_reminder=fig.first_reminder, grace_end=fig.grace_end))
     allocations = [CardAllocation(*a) for a in db.execute(
         "SELECT c.number, i.number, p.day, p.amount_cents FROM payments p JOIN invoices c ON c.id = p.credit_note_id "
         "JOIN invoices i ON i.id = p.invoice_id WHERE p.debtor_id = ? AND p.kind = 'credit' ORDER BY p.day, p.id",
