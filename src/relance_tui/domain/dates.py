@@ -90,10 +90,13 @@ def parse_user_date(text: str, today: dt.date) -> dt.date:
         raise ValueError("date manquante")
     if t in ("aujourd'hui", "auj", "aujourdhui"):
         return today
-    if t == "demain":
-        return today + dt.timedelta(days=1)
-    if t.startswith("+") and t[1:].isdigit():
-        return today + dt.timedelta(days=int(t[1:]))
+    try:
+        if t == "demain":
+            return today + dt.timedelta(days=1)
+        if t.startswith("+") and t[1:].isascii() and t[1:].isdigit():
+            return today + dt.timedelta(days=int(t[1:]))
+    except OverflowError:  # past 31/12/9999 (or a count of days timedelta cannot hold)
+        raise ValueError(f"date « {text.strip()} » hors limites (au plus le 31/12/9999)") from None
     unknown = ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)")
     parts = t.replace(".", "/").split("/")
     try:
