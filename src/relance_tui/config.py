@@ -285,6 +285,8 @@ def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str
         if problem:
             raise ConfigError(f"{source}: attendu {problem}, trouvé {raw!r}")
         values[name] = _cleaned(section, name, value)
+    for name, value in SECTION_DEFAULTS.get(section, lambda _v: {})(values).items():
+        values.setdefault(name, value)  # a default that depends on what was written, never over a written value
     settings = cls(**values)
     for name, problem in SECTION_CHECKS.get(section, lambda _s: [])(settings):
         env_name = f"{env_prefix}{name.upper()}"
@@ -293,11 +295,29 @@ def _section(cls: type, data: Mapping[str, typing.Any], section: str, where: str
     return settings
 
 
+# Each consumer cap and the business cap it may not exceed.
+CONSUMER_CAPS = (("max_calls_30d_contact_b2c", "max_calls_30d"),
+                 ("max_calls_30d_debtor_b2c", "max_calls_30d_debtor_b2b"))
+
+
+def _default_consumer_caps(written: Mapping[str, typing.Any]) -> dict[str, int]:
+    """A consumer cap nobody wrote (file or environment) is its default, lowered to the business cap: an office
+    file with only ``max_calls_30d = 2`` stays valid (the consumer's 3 becomes 2). A written one is checked."""
+    defaults = {f.name: f.default for f in dataclasses.fields(CallingSettings)}
+    return {consumer: min(defaults[consumer], written.get(business, defaults[business]))
+            for consumer, business in CONSUMER_CAPS if consumer not in written}
+
+
+# Defaults that depend on other keys of the section: (values written) -> {key: default} for keys left out.
+SECTION_DEFAULTS: dict[str, typing.Callable[[Mapping[str, typing.Any]], dict[str, typing.Any]]] = {
+    "calling": _default_consumer_caps,
+}
+
+
 def _check_calling_caps(c: CallingSettings) -> list[tuple[str, str]]:
     """A consumer's call caps may not exceed a business's (issue 13: the consumer's are the lower)."""
     out = []
-    for consumer, business in (("max_calls_30d_contact_b2c", "max_calls_30d"),
-                               ("max_calls_30d_debtor_b2c", "max_calls_30d_debtor_b2b")):
+    for consumer, business in CONSUMER_CAPS:
         if getattr(c, consumer) > getattr(c, business):
             out.append((consumer, f"au plus {business} ({getattr(c, business)}) : un particulier est appelé "
                                   "moins qu'une entreprise"))
