@@ -27,10 +27,10 @@ from relance_tui.io.callscript import Objection, Script, pick_contact, render_sc
 from relance_tui.io.mail import invoice_files
 from relance_tui.io.outcome_form import CallSoFar, report_from_form
 from relance_tui.store.calls import CallReport, SavedCall, calls_within, log_guard_override, save_call
-from relance_tui.store.cards import DebtorCard, debtor_card
+from relance_tui.store.cards import DebtorCard
 from relance_tui.store.claims import ClaimResult, claim, release_claim
-from relance_tui.store.queries import load_rates
 from relance_tui.tui.brief import call_brief
+from relance_tui.tui.card import card_loader
 from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen, ObjectionScreen
 from relance_tui.tui.followup import EmailScreen, followup_draft
 from relance_tui.tui.keybar import KeyBar
@@ -134,7 +134,7 @@ class CallScreen(Survives, Screen):
 
     def on_mount(self) -> None:
         app = self.relance
-        self._prepare(app.store, app.settings.office.country, self._script_settings())
+        self._prepare(app.store, card_loader(app), self._script_settings())
 
     def _script_settings(self) -> dict:
         """What rendering the script needs, read on the UI thread for the workers."""
@@ -144,10 +144,9 @@ class CallScreen(Survives, Screen):
 
     # -- preparing: claim, card, script, frequency guard (SQL and template files: in workers) ------
     @work(thread=True, exclusive=True, group="call-prepare", exit_on_error=False)
-    def _prepare(self, store, country: str, script_settings: dict) -> None:
+    def _prepare(self, store, load: Callable[[int], DebtorCard], script_settings: dict) -> None:
         result = claim(store, self.debtor_id, session_id=self.session_id)
-        card = debtor_card(store, self.debtor_id, as_of=script_settings["today"], rates=load_rates(store),
-                           country=country)
+        card = load(self.debtor_id)
         contact = pick_contact(card, self.contact_id)
         since = store.clock() - dt.timedelta(days=30)
         calls = calls_within(store, self.debtor_id, contact.id if contact else None, since=since)
@@ -464,8 +463,7 @@ class CallScreen(Survives, Screen):
 
     def refresh_data(self) -> None:
         """Another agent logged something for this debtor: the brief shows it, the script stays."""
-        app = self.relance
-        self._reload_card(app.store, app.today(), app.settings.office.country)
+        self._reload_card(card_loader(self.relance))
 
     class CardReloaded(Message):
         def __init__(self, card: DebtorCard) -> None:
@@ -473,9 +471,8 @@ class CallScreen(Survives, Screen):
             self.card = card
 
     @work(thread=True, exclusive=True, group="call-card", exit_on_error=False)
-    def _reload_card(self, store, as_of: dt.date, country: str) -> None:
-        self.post_message(self.CardReloaded(debtor_card(store, self.debtor_id, as_of=as_of, rates=load_rates(store),
-                                                        country=country)))
+    def _reload_card(self, load: Callable[[int], DebtorCard]) -> None:
+        self.post_message(self.CardReloaded(load(self.debtor_id)))
 
     def on_call_screen_card_reloaded(self, message: CardReloaded) -> None:
         self.card = message.card

@@ -57,12 +57,15 @@ def binding_ids() -> set[str]:
 def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     # imported here: these screens load on demand, not at start-up (and the app imports this module)
     from relance_tui.tui.app import RelanceApp
-    from relance_tui.tui.call import CallScreen, ConfirmScreen, EmailScreen, GuardScreen, ObjectionScreen, OutcomeScreen
+    from relance_tui.tui.call import CallScreen
     from relance_tui.tui.card import DebtorScreen
     from relance_tui.tui.card_forms import ContactScreen, NoteScreen, PaymentScreen, WaiverScreen
+    from relance_tui.tui.dialogs import AgentScreen, ConfirmScreen, GuardScreen, ObjectionScreen
+    from relance_tui.tui.followup import EmailScreen
     from relance_tui.tui.import_screen import ImportScreen
+    from relance_tui.tui.outcome import OutcomeScreen
     from relance_tui.tui.promises import ExportScreen, PromisesView
-    from relance_tui.tui.sessions import AgentScreen, NewSessionScreen, SessionsView
+    from relance_tui.tui.sessions import NewSessionScreen, SessionsView
     from relance_tui.tui.timeline import TimelineView
 
     return (

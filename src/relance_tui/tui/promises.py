@@ -214,7 +214,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
         try:
             check_output_target(path, protected)
         except OutputExists as exc:
-            from relance_tui.tui.call import ConfirmScreen
+            from relance_tui.tui.dialogs import ConfirmScreen
 
             exists = str(exc)  # names a link's real destination: that is what would be replaced
 
