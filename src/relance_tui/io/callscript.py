@@ -202,4 +202,21 @@ def email_context(base: dict, *, outcome: str, instalments=(), paid_date=None, p
             "dispute_invoices": list(dispute_invoices), "attachments": list(attachments)}
 
 
-__all__ = ["Objection", "TemplateProblem", "call_context", "email_context", "load_script", "pick_contact"]
+@dataclass(frozen=True)
+class Script:
+    context: dict
+    phases: list[Phase]
+    objections: list[Objection]
+    problems: list[str]
+
+
+def render_script(card: DebtorCard, contact: Contact | None, *, agent: str, office: Any, today: dt.date,
+                  templates: Templates) -> Script:
+    """The call's script for this contact (template files are read: run it in a worker)."""
+    context = call_context(card, agent=agent, office=office, today=today, contact=contact)
+    phases, objections, problems = load_script(templates, context)
+    return Script(context, phases, objections, problems)
+
+
+__all__ = ["Objection", "Script", "TemplateProblem", "call_context", "email_context", "load_script", "pick_contact",
+           "render_script"]
