@@ -62,10 +62,12 @@ def test_a_business_brief_says_who_to_ask_for_and_the_calls_against_their_caps()
 
 def test_a_consumer_is_spoken_to_in_person_with_the_consumer_caps():
     out = brief(card(invoice(1), contacts=(ANNE,), segment="b2c"), calls=2, debtor_calls=2)
-    assert out[1] == ("Anne Morel en personne : ne parlez de la dette qu'à elle (ou à qui elle a chargé de la "
+    # the debtor is asked for, not the contact; Anne Morel is not Garage Dupont (tests/tui/test_brief_law.py)
+    assert out[1] == ("Garage Dupont en personne : ne parlez de la dette qu'à elle (ou à qui elle a chargé de la "
                       "représenter).")
-    assert out[2] == "Tél. 01 02 03 04 05 · anne@example.fr"  # no "débloque le paiement" for one person
-    assert out[3] == "Appels en 30 jours : 2 à ce contact (limite 3), 2 au débiteur (limite 2)"
+    assert text(out[2]).startswith("Le contact n'est pas le débiteur : ")
+    assert out[3] == "Tél. 01 02 03 04 05 · anne@example.fr"  # no "débloque le paiement" for one person
+    assert out[4] == "Appels en 30 jours : 2 à ce contact (limite 3), 2 au débiteur (limite 2)"
     nobody = brief(card(invoice(1), contacts=(), segment="b2c"), None)
     assert nobody[1].startswith("Garage Dupont en personne : ")
 

@@ -15,6 +15,7 @@ from relance_tui.domain.calls import CallingRules
 from relance_tui.domain.law import Regime
 from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import DISPUTE_CATEGORIES, PROMISE_STATUSES
+from relance_tui.io.callscript import NOT_THE_DEBTOR, contact_is_debtor, time_barred
 from relance_tui.store.cards import Contact, DebtorCard
 from relance_tui.tui.card_lines import event_line, limitation_notice, money
 
@@ -31,8 +32,10 @@ def who_to_ask(card: DebtorCard, contact: Contact | None, regime: Regime) -> lis
     """Who to ask for, their numbers, the other contacts ('c' switches)."""
     out: list[BriefLine] = [heading("Qui demander")]
     if regime.consumer:  # one person: the debt is named to nobody else (DOMAIN.md, formal notice)
-        out.append(f"{contact.name if contact else card.name} en personne : ne parlez de la dette qu'à "
+        out.append(f"{card.name} en personne : ne parlez de la dette qu'à "
                    "elle (ou à qui elle a chargé de la représenter).")
+        if not contact_is_debtor(card, contact):  # a spouse, a relative: ask for the debtor, say nothing
+            out.append(((NOT_THE_DEBTOR, "bold"),))
     elif contact is None:
         out.append("Aucun contact connu : demandez qui peut débloquer le paiement.")
     if contact is not None:
@@ -106,6 +109,10 @@ def call_brief(card: DebtorCard, contact: Contact | None, *, regime: Regime, rul
     limitation = limitation_notice(card, today)  # an invoice within 90 days of being time-barred
     if limitation:
         out.append(((limitation, "bold"),))
+    barred = time_barred(card, today)
+    if barred:
+        out.append(((f"Prescrite(s), hors du montant demandé : {', '.join(i.number for i in barred)}. Ne les "
+                     "réclamez pas, aucune menace ; le client peut encore les régler de lui-même.", "bold"),))
     out += invoices_owed(card)
     out += history(card, tz, names)
     out += ["", (("Objectif", "bold"), f" : {goal}")]
