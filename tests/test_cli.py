@@ -194,3 +194,18 @@ def test_files_relance_creates_are_never_readable_by_other_accounts(tmp_path):
                    preexec_fn=lambda: os.umask(0o022))
     for path in (db, db.parent / "relance.toml"):
         assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
+
+
+@pytest.mark.parametrize("what", ["invoices", "debtors"])
+def test_an_export_as_of_too_far_ahead_is_refused_naming_the_option(tmp_path, capsys, what):
+    # 9999-12-31 ended in "erreur inattendue (year 10000 is out of range)": the half-year after it has no date
+    db = tmp_path / "d.db"
+    assert run(capsys, "demo", "--db", str(db), "--size", "small", "--today", "2026-11-23")[0] == 0
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc), tick=False):
+        for day in ("9999-12-31", "2037-01-01"):
+            code, out, err = run(capsys, "--db", str(db), "export", what, "--as-of", day)
+            assert (code, out) == (1, "")
+            assert err == (f"relance : --as-of {day} : date trop lointaine, au plus le 31/12/2036 "
+                           "(10 ans après cette année)\n")
+        code, out, _ = run(capsys, "--db", str(db), "export", what, "--as-of", "2036-12-31")
+        assert code == 0 and len(out.splitlines()) > 2

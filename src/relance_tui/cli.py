@@ -168,19 +168,21 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         mark = " (cette machine)" if h.hostname == store.hostname else ""
         # host names and logins come from the shared database: printed as text, never as terminal codes
         print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
-    missing = _doctor_rates(store, office_today(settings))
+    missing = _doctor_rates(store, office_today(settings), settings.office.country)
     return 0 if ok and not missing else 1
 
 
-def _doctor_rates(store, today: dt.date) -> list[str]:  # noqa: ANN001 - a Store
+def _doctor_rates(store, today: dt.date, office_country: str) -> list[str]:  # noqa: ANN001 - a Store
     """The rates of the period in force that nobody entered: printed with their command; the needed ones
-    returned (doctor fails on them; the legal rate for private creditors is only a warning)."""
-    from relance_tui.domain.penalties import NEEDED_RATE_KINDS, RATE_KINDS, unconfirmed_rates
-    from relance_tui.store.queries import load_rates
+    returned (doctor fails on them; the others, such as the Belgian legal rate of an office without a Belgian
+    consumer, are only a warning)."""
+    from relance_tui.domain.penalties import RATE_KINDS, unconfirmed_rates
+    from relance_tui.store.queries import load_rates, needed_rates
 
     rates = load_rates(store)
-    missing = unconfirmed_rates(rates, today, NEEDED_RATE_KINDS)
-    other = unconfirmed_rates(rates, today, [k for k in RATE_KINDS if k not in NEEDED_RATE_KINDS])
+    needed = needed_rates(store, office_country)
+    missing = unconfirmed_rates(rates, today, needed)
+    other = unconfirmed_rates(rates, today, [k for k in RATE_KINDS if k not in needed])
     print(f"Taux en vigueur au {today:%d/%m/%Y} : {'à compléter' if missing else 'saisis'}")
     for entry in missing:
         print(f"  [À SAISIR] {entry}")
@@ -226,7 +228,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.domain.money import format_rate, parse_rate
-    from relance_tui.domain.penalties import RATE_KIND_LABELS
+    from relance_tui.domain.penalties import RATE_KIND_LABELS, rate_start_warning
     from relance_tui.store.queries import list_rates, set_rate
 
     store = _open(settings, write=args.rates_command == "set")
@@ -240,11 +242,13 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
         try:
             bp = parse_rate(args.rate)
         except ValueError as exc:
-            print(clean(f"relance rates set : {exc}."), file=sys.stderr)
+            print(clean(f"relance rates set : {_sentence(str(exc))}"), file=sys.stderr)
             return 2
         replaced = set_rate(store, kind, valid_from, bp, source=args.source or "")
         verb = "corrigé" if replaced else "ajouté"
         print(f"Taux {verb} : {RATE_KIND_LABELS[kind]} au {valid_from:%d/%m/%Y} = {format_rate(bp)}")
+        if warning := rate_start_warning(kind, valid_from):  # recorded all the same: the day may be meant
+            print(f"Attention : {_sentence(warning)}", file=sys.stderr)
         return 0
     rows = list_rates(store, args.kind.replace("-", "_") if args.kind else None)
     current = None
@@ -342,13 +346,26 @@ def office_today(settings: Settings) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.office.timezone)).date()
 
 
-def _parse_day(text: str | None, settings: Settings, option: str) -> dt.date:
+# How far ahead an export's --as-of may go: penalties are computed half-year by half-year up to it, with rates
+# nobody knows yet; past year 9999 the date arithmetic itself fails.
+AS_OF_YEARS_AHEAD = 10
+
+
+def _parse_day(text: str | None, settings: Settings, option: str, *, years_ahead: int | None = None) -> dt.date:
+    """A day on the command line (AAAA-MM-JJ or today); ``years_ahead``: at most 31 December of that many years
+    after this one, refused with the option named."""
     if text in (None, "", "today", "aujourdhui", "aujourd'hui"):
         return office_today(settings)
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise RelanceError(f"{option} {text!r} : date attendue AAAA-MM-JJ ou today") from None
+    if years_ahead is not None:
+        latest = dt.date(office_today(settings).year + years_ahead, 12, 31)
+        if day > latest:
+            raise RelanceError(f"{option} {text} : date trop lointaine, au plus le {latest:%d/%m/%Y} "
+                               f"({years_ahead} ans après cette année)")
+    return day
 
 
 def agent_login(settings: Settings, name: str) -> str:
@@ -408,7 +425,7 @@ def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.store.purge import find_debtor, person_record
 
     store = _open(settings)
-    record = person_record(store, find_debtor(store.conn, args.debtor))
+    record = person_record(store, find_debtor(store.conn, args.debtor).id)
     try:
         export_person(record, args.output, generated_at=store.now(), agent=settings.agent,
                       protected=_protected(settings, store.path), overwrite=args.force)
@@ -426,26 +443,39 @@ def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_act(args: argparse.Namespace, settings: Settings) -> int:
-    """A legal act recorded from the command line, as m on the debtor card records it (store/acts.record_act)."""
+    """A legal act recorded from the command line, as m on the debtor card records it (store/acts.record_act).
+
+    A refusal is a RelanceError (exit 1), a debtor or an invoice that does not exist a NotFound (exit 10)."""
     from relance_tui.store.acts import describe_act, invoice_ids_by_number, record_act
     from relance_tui.store.purge import find_debtor
 
+    kind, form = args.kind.replace("-", "_"), (args.form or "").replace("-", "_")
+    if form and kind != "acknowledgement":  # only an acknowledgement has a form; it would not be kept
+        print(f"relance act {args.kind} : --form ne vaut que pour une reconnaissance de dette (acknowledgement).",
+              file=sys.stderr)
+        return RelanceError.exit_code
     day = _parse_day(args.date, settings, "--date")
     store = _open(settings, write=True)
     debtor = find_debtor(store.conn, args.debtor)
-    ids = invoice_ids_by_number(store.conn, debtor, args.invoice) if args.invoice else None
-    kind, form = args.kind.replace("-", "_"), (args.form or "").replace("-", "_")
+    ids = invoice_ids_by_number(store.conn, debtor.id, args.invoice) if args.invoice else None
     try:
-        act = record_act(store, debtor, kind, day, args.channel or "", ids, args.detail, today=office_today(settings),
-                         form=form, office_country=settings.office.country)
+        act = record_act(store, debtor.id, kind, day, args.channel or "", ids, args.detail,
+                         today=office_today(settings), form=form, office_country=settings.office.country)
     except ValueError as exc:  # refused: what is wrong, in French
-        print(clean(f"relance act : {exc}."), file=sys.stderr)
-        return 1
-    # invoice numbers and the detail come from the shared database and the command line: printed as text
-    print(clean(f"Enregistré : {describe_act(kind, day, args.channel or '', act.numbers, form=form)}"))
+        print(clean(f"relance act : {_sentence(str(exc))}"), file=sys.stderr)
+        return RelanceError.exit_code
+    # names, invoice numbers and the detail come from the shared database and the command line: printed as text
+    print(clean(f"Enregistré pour {debtor.label} : "
+                f"{describe_act(kind, day, args.channel or '', act.numbers, form=form)}"))
     for warning in act.warnings:
-        print(clean(f"Attention : {warning}."), file=sys.stderr)
+        print(clean(f"Attention : {_sentence(warning)}"), file=sys.stderr)
     return 0
+
+
+def _sentence(text: str) -> str:
+    """A message as a sentence: one final full stop, never two (a message may already end with one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
@@ -492,7 +522,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.outputs import OutputExists, write_error
 
     store = _open(settings)
-    as_of = _parse_day(args.as_of, settings, "--as-of")
+    as_of = _parse_day(args.as_of, settings, "--as-of", years_ahead=AS_OF_YEARS_AHEAD)
     try:
         with open_output(args.output, excel=args.excel, protected=_protected(settings, store.path),
                          overwrite=args.force) as out:
@@ -515,6 +545,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- parser -------------------------------------------------------------------------
+# --debtor: the code first (accounting codes are often digits), the internal id only when asked
+# (store/purge.find_debtor)
+DEBTOR_HELP = "code du débiteur (celui de la comptabilité, ex. 0001) ; id:N ou '#N' pour son numéro interne"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="relance",
@@ -610,7 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp_pro.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
     exp_per = export_sub.add_parser(
         "person", help="tout ce que relance détient sur un débiteur et ses contacts (RGPD, droit d'accès), en JSON")
-    exp_per.add_argument("--debtor", required=True, metavar="ID", help="numéro ou code du débiteur")
+    exp_per.add_argument("--debtor", required=True, metavar="CODE", help=DEBTOR_HELP)
     exp_per.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
     exp_per.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
 
@@ -623,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "reconnaissance de dette écrite fait repartir la prescription.")
     act.add_argument("kind", metavar="ACTE", choices=("formal-notice", "first-reminder", "acknowledgement"),
                      help="formal-notice, first-reminder ou acknowledgement")
-    act.add_argument("--debtor", required=True, metavar="ID", help="numéro ou code du débiteur")
+    act.add_argument("--debtor", required=True, metavar="CODE", help=DEBTOR_HELP)
     act.add_argument("--date", metavar="AAAA-MM-JJ", help="date de l'acte (défaut : aujourd'hui ; jamais future)")
     act.add_argument("--channel", choices=("registered", "letter", "email", "hand"),
                      help="recommandé, courrier, email ou remise en main propre (obligatoire sauf reconnaissance)")

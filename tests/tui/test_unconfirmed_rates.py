@@ -128,3 +128,23 @@ async def test_the_card_marks_the_penalty_to_confirm_and_names_the_rate_and_its_
         await settle(pilot)
         assert penalty(fa402) == "101,58 €"
         assert "à confirmer" not in str(screen.query_one("#totals").render())
+
+
+async def test_the_title_bar_asks_for_the_belgian_legal_rate_only_once_a_belgian_consumer_is_there(office):
+    # January 2027: the French office entered the ECB and legal rates of the half-year; the Belgian legal rate of
+    # 2027 is not entered, and no figure reads it until a Belgian consumer is among the debtors
+    for kind in ("ecb", "legal_pro"):
+        set_rate(office, kind, dt.date(2027, 1, 1), 215, source="saisi")
+    app = RelanceApp(office, load_settings(resolve_paths(office.path)), today=lambda: dt.date(2027, 1, 4),
+                     live=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.rates_alert == ""
+        assert "Taux à saisir" not in str(app.query_one(TitleBar).render())
+        at = office.now()
+        office.write(lambda d: d.execute(
+            "INSERT INTO debtors (code, name, segment, country, created_at, updated_at) "
+            "VALUES ('BE-C1', 'Sophie Peeters', 'b2c', 'BE', ?, ?)", [at, at]))
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.rates_alert == "Taux à saisir : légal BE 2027"

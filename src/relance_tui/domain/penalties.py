@@ -56,11 +56,40 @@ RATE_KIND_LABELS = {
 # 5 May 1865, art. 2, as amended: published in the Moniteur belge each January).
 RATE_PERIOD_MONTHS = {"ecb": 6, "legal_pro": 6, "legal_private": 6, "legal_be": 12}
 # The tables a penalty reads (ecb: the business rate; legal_pro: a French consumer's interest and the floor
-# of a contract's rate; legal_be: a Belgian consumer's interest). legal_private (a creditor who is a private
-# person) is kept for information: no penalty of relance uses it.
-NEEDED_RATE_KINDS = ("ecb", "legal_pro", "legal_be")
+# of a contract's rate; legal_be: a Belgian consumer's interest, needed only where there is one: see
+# ``needed_rate_kinds``). legal_private (a creditor who is a private person) is kept for information: no
+# penalty of relance uses it.
+ALWAYS_NEEDED_RATE_KINDS = ("ecb", "legal_pro")
+BE_CONSUMER_RATE_KINDS = ("legal_be",)
 RATE_KIND_SHORT = {"ecb": "BCE", "legal_pro": "légal FR", "legal_private": "légal FR particuliers",
                    "legal_be": "légal BE"}
+
+
+def needed_rate_kinds(be_consumers: bool) -> tuple[str, ...]:
+    """The tables whose missing period doctor fails on and the title bar asks for: the Belgian legal rate
+    only when the office has a Belgian consumer (store/queries.has_be_consumers), else nobody's figure
+    reads it."""
+    return ALWAYS_NEEDED_RATE_KINDS + (BE_CONSUMER_RATE_KINDS if be_consumers else ())
+
+
+def rate_start_warning(kind: str, valid_from: dt.date) -> str:
+    """A rate entered from a day its table does not change on: what it does instead; "" when the day is right.
+
+    The French legal rates are set per half-year, the Belgian legal rate per calendar year, and a penalty reads
+    the rate in force on the period's first day (1 January or 1 July): one entered on another day counts only
+    from the next period. The ECB rate may change any day (the penalty reads the one in force on 1 January or
+    1 July), so any day is right for it."""
+    start = rate_period_start(kind, valid_from)
+    if kind == "ecb" or valid_from == start:
+        return ""
+    yearly = RATE_PERIOD_MONTHS.get(kind, 6) == 12
+    following = dt.date(start.year + 1, 1, 1) if yearly else next_half_year_start(valid_from)
+    period = f"l'année {start.year}" if yearly else f"le semestre commencé le {start:%d/%m/%Y}"
+    label = RATE_KIND_LABELS[kind]
+    return (f"le {label[:1].lower()}{label[1:]} est fixé {'par année civile' if yearly else 'par semestre'} : "
+            f"saisi au {valid_from:%d/%m/%Y}, il ne compte qu'à partir du {following:%d/%m/%Y} et {period} garde "
+            f"le taux précédent (pour {period} : relance rates set {kind.replace('_', '-')} {start.isoformat()} "
+            "TAUX)")
 
 
 def rate_period_start(kind: str, day: dt.date) -> dt.date:
@@ -78,8 +107,9 @@ class MissingRate(PenaltyUnknown):
     def __init__(self, kind: str, day: dt.date):
         self.kind = kind
         self.day = day
+        label = RATE_KIND_LABELS.get(kind, f"taux {kind}")
         super().__init__(
-            f"aucun taux {RATE_KIND_LABELS.get(kind, kind)} connu au {day:%d/%m/%Y} "
+            f"aucun {label[:1].lower()}{label[1:]} connu au {day:%d/%m/%Y} "
             f"(ajoutez-le avec : relance rates set {kind.replace('_', '-')} AAAA-MM-JJ TAUX)"
         )
 
@@ -258,7 +288,7 @@ def _unconfirmed_line(table: RateTable, day: dt.date) -> str:
     return f"{RATE_KIND_LABELS[table.kind]} {of} {rate_period_label(table.kind, day)} non saisi ({table.command(day)})"
 
 
-def missing_rates_marker(rates: Rates, day: dt.date, kinds: Iterable[str] = NEEDED_RATE_KINDS) -> str:
+def missing_rates_marker(rates: Rates, day: dt.date, kinds: Iterable[str]) -> str:
     """A short line for the title bar: "Taux à saisir : BCE, légal FR 2e sem. 2026"; "" when all were entered.
 
     Tables missing the same period share it: "BCE, légal FR 2e sem. 2027, légal BE 2027".

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.law import regime_for
-from relance_tui.errors import NotFound
+from relance_tui.errors import NotFound, RelanceError
 from relance_tui.store.connection import Store
 from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.queries import append_event
@@ -286,17 +286,57 @@ def _rows(cur: sqlite3.Cursor) -> list[dict[str, Any]]:
     return out
 
 
-def find_debtor(conn: sqlite3.Connection, ref: str) -> int:
-    """A debtor by its id (digits) or its code; NotFound otherwise."""
+@dataclass(frozen=True)
+class FoundDebtor:
+    id: int
+    code: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How a confirmation names it: "0001 (Garage Dupont)", "#12 (Garage Dupont)" without a code."""
+        return f"{self.code or '#' + str(self.id)} ({self.name})"
+
+
+def find_debtor(conn: sqlite3.Connection, ref: str) -> FoundDebtor:
+    """A debtor named on the command line (``--debtor``): by its code first, since accounting codes are often
+    digits ("0001", "411023"); a number with no leading zero is also tried as the internal id when no code
+    matches. ``#12`` or ``id:12`` is the internal id only, ``code:12`` the code only. A text that is one
+    debtor's code and another's id is refused (RelanceError) with how to choose; NotFound when none."""
     ref = ref.strip()
-    if ref.isdigit():
-        row = conn.execute("SELECT id FROM debtors WHERE id = ?", [int(ref)]).fetchone()
-        if row:
-            return row[0]
-    row = conn.execute("SELECT id FROM debtors WHERE code = ?", [ref]).fetchone()
-    if row is None:
-        raise NotFound(f"débiteur {ref!r} introuvable (indiquez son numéro ou son code)")
-    return row[0]
+    lowered = ref.lower()
+    if ref.startswith("#") or lowered.startswith("id:"):
+        digits = ref[1:] if ref.startswith("#") else ref[3:]
+        digits = digits.strip()
+        if not (digits.isascii() and digits.isdigit()):
+            raise RelanceError(f"débiteur {ref!r} : après # ou id: attendu le numéro interne (des chiffres)")
+        found = _debtor_where(conn, "id = ?", int(digits))
+        if found is None:
+            raise NotFound(f"débiteur n°{int(digits)} introuvable (numéro interne)")
+        return found
+    if lowered.startswith("code:"):
+        code = ref[5:].strip()
+        found = _debtor_where(conn, "code = ?", code) if code else None
+        if found is None:
+            raise NotFound(f"débiteur de code {code!r} introuvable")
+        return found
+    by_code = _debtor_where(conn, "code = ?", ref) if ref else None
+    by_id = None
+    if ref.isascii() and ref.isdigit() and str(int(ref)) == ref:  # "12", never "0012": that is a code
+        by_id = _debtor_where(conn, "id = ?", int(ref))
+    if by_code is not None and by_id is not None and by_code.id != by_id.id:
+        raise RelanceError(f"--debtor {ref} désigne deux débiteurs : le code de {by_code.label} et le numéro "
+                           f"interne de {by_id.label}. Précisez --debtor code:{ref} pour le code, ou "
+                           f"--debtor id:{ref} (ou '#{ref}') pour le numéro interne")
+    found = by_code or by_id
+    if found is None:
+        raise NotFound(f"débiteur {ref!r} introuvable (indiquez son code, ou id:N pour son numéro interne)")
+    return found
+
+
+def _debtor_where(conn: sqlite3.Connection, where: str, value: int | str) -> FoundDebtor | None:
+    row = conn.execute(f"SELECT id, code, name FROM debtors WHERE {where}", [value]).fetchone()
+    return None if row is None else FoundDebtor(row[0], row[1] or "", row[2])
 
 
 def person_record(store: Store, debtor_id: int) -> PersonRecord:

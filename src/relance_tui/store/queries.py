@@ -11,7 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from relance_tui.domain.penalties import RATE_KINDS, Rates
+from relance_tui.domain.law import COUNTRIES, FRENCH_OVERSEAS
+from relance_tui.domain.penalties import RATE_KINDS, Rates, needed_rate_kinds
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.connection import Store
 from relance_tui.store.models import Counts, RateRow
@@ -111,6 +112,27 @@ def load_rates(store: Store) -> Rates:
     return Rates.from_rows(
         (r.kind, dt.date.fromisoformat(r.valid_from), r.basis_points) for r in list_rates(store)
     )
+
+
+def has_be_consumers(store: Store, office_country: str) -> bool:
+    """Whether a debtor is a Belgian consumer (domain/law.regime_for), whose interest reads the Belgian legal
+    rate: segment b2c and country BE, or a country placed in neither France (its overseas departments
+    included) nor Belgium while the office is in Belgium. One EXISTS query, stopping at the first."""
+    country = "UPPER(TRIM(country))"
+    where = f"{country} = 'BE'"
+    params: list[Any] = []
+    if office_country == "BE":  # an unknown or other country follows the office's
+        placed = [*COUNTRIES, *FRENCH_OVERSEAS]
+        where += f" OR {country} NOT IN ({', '.join('?' for _ in placed)})"
+        params += placed
+    sql = f"SELECT EXISTS (SELECT 1 FROM debtors WHERE segment = 'b2c' AND ({where}))"
+    return bool(store.conn.execute(sql, params).fetchone()[0])
+
+
+def needed_rates(store: Store, office_country: str) -> tuple[str, ...]:
+    """The rate tables this office's figures read (domain/penalties.needed_rate_kinds): doctor fails on a
+    missing one and the title bar asks for it."""
+    return needed_rate_kinds(has_be_consumers(store, office_country))
 
 
 def set_rate(store: Store, kind: str, valid_from: dt.date, basis_points: int, *, source: str = "") -> bool:

@@ -189,12 +189,14 @@ class RelanceApp(Survives, LiveChanges, App):
 
     @work(thread=True, exclusive=True, group="rates", exit_on_error=False)
     def check_rates(self) -> None:
-        """Which rates of the period in force nobody entered: read at start-up, on a refresh (r) and when
-        another agent enters a rate (a "system" event), never more often (a few dozen rows)."""
+        """Which rates of the period in force nobody entered: read at start-up, on a refresh (r), when another
+        agent enters a rate (a "system" event) and after an import (a Belgian consumer makes the Belgian legal
+        rate needed), never more often (a few dozen rows and one EXISTS)."""
         from relance_tui.domain.penalties import missing_rates_marker
-        from relance_tui.store.queries import load_rates
+        from relance_tui.store.queries import load_rates, needed_rates
 
-        alert = missing_rates_marker(load_rates(self.store), self.today())
+        alert = missing_rates_marker(load_rates(self.store), self.today(),
+                                     needed_rates(self.store, self.settings.office.country))
         self.call_from_thread(setattr, self, "rates_alert", alert)
 
     # -- data is data: never markup, never a control character (tui/plain.py) --------------------------

@@ -81,7 +81,8 @@ class LiveChanges:
         change = message.change
         if change.kinds & {"payment", "import"} and not self.store.readonly:
             self.evaluate_promises()
-        if "system" in change.kinds or not change.event_ids:  # a rate entered (relance rates set)
+        # a rate entered (relance rates set), or an import (its debtors decide which rates are needed)
+        if change.kinds & {"system", "import"} or not change.event_ids:
             self.check_rates()
         if (view := self.promises_view) is not None:
             view.reload()
