@@ -480,23 +480,27 @@ def _sentence(text: str) -> str:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Anonymise the debtors that owe nothing and had no activity for the retention period (GDPR)."""
-    from relance_tui.store.purge import purge, purge_candidates, purge_counts
+    from relance_tui.store.purge import RetentionTooShort, purge, purge_candidates, purge_counts
 
     years = args.years if args.years is not None else settings.privacy.retention_years
+    source = f"--years {years}" if args.years is not None else "[privacy] retention_years dans relance.toml"
     if years is not None and not 1 <= years <= 50:
         raise RelanceError(f"--years {years} : attendu un nombre d'années entre 1 et 50")
     rule = (f"{years} an{'s' if years > 1 else ''} sans activité" if years is not None
-            else "sans activité depuis le délai de prescription de chaque débiteur")
+            else "sans activité depuis la plus longue prescription possible de chaque débiteur")
     if not args.dry_run and not settings.is_supervisor:
         # irreversible, office-wide: the same role that waives penalties and closes sessions
         raise RelanceError(f"relance purge : réservé aux superviseurs ([office] supervisors dans relance.toml ; "
                            f"{settings.agent} n'en fait pas partie). La simulation --dry-run est ouverte à tous.")
     today = office_today(settings)
     store = _open(settings, write=not args.dry_run)
-    if args.dry_run:
-        found = purge_candidates(store.conn, today=today, years=years, office_country=settings.office.country)
-    else:
-        found = list(purge(store, today=today, years=years, office_country=settings.office.country).debtors)
+    try:
+        if args.dry_run:
+            found = purge_candidates(store, today=today, years=years, office_country=settings.office.country)
+        else:
+            found = list(purge(store, today=today, years=years, office_country=settings.office.country).debtors)
+    except RetentionTooShort as exc:
+        raise RelanceError(f"relance purge : {source} refusé : {exc}.") from None
     for c in found:
         # names come from the shared database: printed as text, never as terminal codes
         print(clean(f"{c.code or '#' + str(c.debtor_id)}  {c.name}  dernière activité {c.last_activity:%d/%m/%Y} "
@@ -669,14 +673,17 @@ def build_parser() -> argparse.ArgumentParser:
     purge = sub.add_parser(
         "purge", help="anonymise les débiteurs sans rien de dû ni activité depuis N ans (RGPD)",
         description="Anonymise les contacts (nom, téléphones, email, notes), les notes du débiteur (et son nom et "
-                    "son adresse si c'est une personne), des promesses, des litiges et les textes de son historique, "
+                    "son adresse si c'est une personne), des promesses, des litiges, le libellé de sa prochaine "
+                    "action, le motif d'un abandon de pénalités et les textes de son historique, "
                     "pour chaque débiteur qui ne doit rien (ni facture due, ni avoir à rembourser, ni promesse en "
-                    "attente, ni litige ouvert) et sans activité depuis la durée de conservation ([privacy] "
-                    "retention_years, sinon son délai de prescription). Codes, montants et dates restent.")
+                    "attente, ni litige ouvert, ni pénalité de retard réclamable et non prescrite) et sans "
+                    "activité depuis la durée de conservation ([privacy] retention_years, sinon la plus longue "
+                    "prescription qui peut s'appliquer à lui). Une durée plus courte qu'une prescription possible "
+                    "est refusée. Codes, montants, dates, pièces jointes et références de paiement restent.")
     purge.add_argument("--dry-run", action="store_true", help="liste ce qui serait anonymisé, ne change rien")
     purge.add_argument("--years", type=int, metavar="N",
-                       help="durée de conservation en années (défaut : [privacy] retention_years, sinon la "
-                            "prescription de chaque débiteur)")
+                       help="durée de conservation en années, au moins la prescription la plus longue possible "
+                            "(défaut : [privacy] retention_years, sinon cette prescription pour chaque débiteur)")
     return parser
 
 

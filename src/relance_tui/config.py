@@ -458,6 +458,6 @@ sender = ""          # the From of follow-up emails (default: [office] email)
 journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
 
 [privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
-# retention_years = 5   # years without activity before that; left out: each debtor's limitation
-                        # period (FR: 5 years business, 2 consumer; BE: 10 business, 1 consumer)
+# retention_years = 10  # years without activity before that, at least the longest limitation period that
+                        # may apply to a debtor of the office (FR 5 years, BE 10); left out: that period
 """

@@ -48,17 +48,27 @@ def test_purge_dry_run_lists_then_the_real_run_anonymises(store, db_path, office
     assert out.splitlines()[-1].startswith("Simulation : 2 débiteur(s)") and "rien n'a été modifié" in out
     assert list(store.conn.iterdump()) == before
 
-    code, out, _ = run(capsys, "--db", db_path, "purge", "--years", "5")  # the Belgian one goes too
-    assert code == 0 and "Anonymisés : 3 débiteur(s) (5 ans sans activité" in out
-    assert store.conn.execute("SELECT debtors, years, status FROM purges").fetchall() == [(3, 5, "done")]
+    # shorter than the Belgian debtor's limitation period: refused, naming it; nothing written
+    code, _, err = run(capsys, "--db", db_path, "purge", "--years", "5")
+    assert code == 1 and "--years 5 refusé" in err and "prescription de 10 ans" in err and "2262bis" in err
+    assert store.conn.execute("SELECT COUNT(*) FROM purges").fetchone()[0] == 0
+    assert store.conn.execute("SELECT COUNT(*) FROM contacts WHERE phone = ''").fetchone()[0] == 0
+
+    code, out, _ = run(capsys, "--db", db_path, "purge")
+    assert code == 0 and "Anonymisés : 2 débiteur(s) (sans activité depuis la plus longue prescription" in out
+    assert store.conn.execute("SELECT debtors, years, status FROM purges").fetchall() == [(2, 0, "done")]
     assert store.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert run(capsys, "--db", db_path, "purge", "--dry-run")[1].startswith("Simulation : 0 débiteur(s)")
 
 
 def test_purge_reads_the_retention_setting_and_refuses_a_bad_years(store, db_path, office, capsys):
     (db_path.parent / "relance.toml").write_text("[privacy]\nretention_years = 5\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db_path, "purge", "--dry-run")
+    assert code == 1 and "[privacy] retention_years dans relance.toml refusé" in err and "au moins 10 ans" in err
+    (db_path.parent / "relance.toml").write_text("[privacy]\nretention_years = 10\n", encoding="utf-8")
     code, out, _ = run(capsys, "--db", db_path, "purge", "--dry-run")
-    assert code == 0 and [line.split()[0] for line in out.splitlines()[:-1]] == ["BELGE", "OLD", "PERS"]
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[:-1]] == ["OLD"]
+    assert "(10 ans sans activité" in out
     code, _, err = run(capsys, "--db", db_path, "purge", "--years", "0")
     assert code != 0 and "--years 0" in err
     assert store.conn.execute("SELECT COUNT(*) FROM purges").fetchone()[0] == 0
@@ -96,6 +106,25 @@ def test_export_person_to_standard_output_after_a_purge_shows_nothing_of_the_old
     assert doc["debiteur"]["name"] == "Débiteur anonymisé"
     for old in ("Marie", "Martin", "Lilas", "malade", "exemple.fr", "01 23 45"):
         assert old not in out
+
+
+def test_export_person_holds_the_debtors_places_in_call_sessions(store, db_path, office, capsys):
+    def w(db):
+        session = db.execute("INSERT INTO sessions (name, created_by, created_at) VALUES "
+                             "('Relance BTP novembre', 'claire', '2026-11-02T08:00:00Z')").lastrowid
+        db.execute("INSERT INTO session_items (session_id, debtor_id, position, status, assigned_to, done_by, "
+                   "done_at, outcome) VALUES (?, ?, 3, 'done', 'marie', 'marie', '2026-11-02T09:12:00Z', 'promise')",
+                   [session, office["OWES"]])
+        db.execute("INSERT INTO session_items (session_id, debtor_id, position) VALUES (?, ?, 4)",
+                   [session, office["RECENT"]])
+
+    store.write(w)
+    code, out, _ = run(capsys, "--db", db_path, "export", "person", "--debtor", "OWES")
+    assert code == 0
+    assert json.loads(out)["sessions_d_appels"] == [
+        {"session_id": 1, "debtor_id": office["OWES"], "position": 3, "status": "done", "reason": "priority",
+         "assigned_to": "marie", "done_by": "marie", "done_at": "2026-11-02T09:12:00Z", "outcome": "promise",
+         "session_name": "Relance BTP novembre"}]
 
 
 def test_export_text_is_cleaned_of_control_characters(store, office, tmp_path):

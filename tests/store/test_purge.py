@@ -8,9 +8,13 @@ import pytest
 
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.errors import ConfigError
+from relance_tui.domain.law import regime_for, retention
 from relance_tui.store.purge import (
+    ANONYMISED_ACTION,
     ANONYMISED_CONTACT,
     ANONYMISED_PERSON,
+    ANONYMISED_REASON,
+    RetentionTooShort,
     person_record,
     purge,
     purge_candidates,
@@ -26,11 +30,12 @@ def build_office(store, recent_at: str = "2026-06-01T09:00:00Z") -> dict[str, in
     """Six debtors, each with a contact and a call note, all invoices issued in 2015 or earlier unless said.
 
     OLD      company FR: paid long ago, a kept promise and a resolved dispute with notes -> anonymised
-    PERS     a person, consumer FR (2 years): paid in 2020 -> anonymised, its name and address too
+    PERS     a person, consumer FR (5 years: the longest period that may apply): paid in 2020 -> anonymised,
+             its name and address too
     OWES     an invoice still open since 2015 -> kept
     RECENT   paid long ago, but a note written recently -> kept
     PROMISE  paid long ago, a promise still pending -> kept
-    BELGE    company BE (10 years): last paid in 2018 -> kept by default, anonymised with --years 5
+    BELGE    company BE (10 years): last paid in 2018 -> kept
     """
 
     def w(db):
@@ -84,14 +89,14 @@ def dump(store) -> list[str]:
 def test_dry_run_lists_who_would_go_and_changes_nothing(store):
     build_office(store)
     before = dump(store)
-    found = purge_candidates(store.conn, today=TODAY)
-    assert [(c.code, c.years) for c in found] == [("OLD", 5), ("PERS", 2)]
+    found = purge_candidates(store, today=TODAY)
+    assert [(c.code, c.years) for c in found] == [("OLD", 5), ("PERS", 5)]
     old = found[0]
     assert (old.name, old.last_activity, old.contacts, old.events, old.promises, old.disputes) == \
         ("Garage Dupont SARL", dt.date(2015, 3, 31), 1, 1, 1, 1)
     assert dump(store) == before
-    # a retention given for everyone replaces each debtor's limitation period: the Belgian one goes too
-    assert [c.code for c in purge_candidates(store.conn, today=TODAY, years=5)] == ["BELGE", "OLD", "PERS"]
+    # a retention given for everyone replaces each debtor's own, if no debtor's limitation period is longer
+    assert [(c.code, c.years) for c in purge_candidates(store, today=TODAY, years=10)] == [("OLD", 10)]
 
 
 def test_purge_anonymises_the_right_debtors_only_and_keeps_the_accounts(store):
@@ -153,7 +158,7 @@ def test_purge_anonymises_the_right_debtors_only_and_keeps_the_accounts(store):
     assert q("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert not store.conn.in_transaction
     # nothing new happened to them: the next run has nothing to do
-    assert purge_candidates(store.conn, today=TODAY) == []
+    assert purge_candidates(store, today=TODAY) == []
     assert purge(store, today=TODAY).debtors == ()
 
 
@@ -181,13 +186,179 @@ def test_new_activity_after_a_purge_counts_again(store):
     purge(store, today=TODAY)
 
     def codes(day):
-        return [c.code for c in purge_candidates(store.conn, today=day)]
+        return [c.code for c in purge_candidates(store, today=day)]
 
     assert codes(dt.date(2040, 1, 1)) == ["BELGE", "RECENT"]  # OLD and PERS: nothing new, nothing to redo
     store.write(lambda db: append_event(db, at=store.now(), agent="marie", kind="note",
                                         debtor_id=ids["OLD"], notes="Nouvelle commande"))
     assert codes(TODAY) == []  # active again: kept
     assert codes(dt.date(2040, 1, 1)) == ["BELGE", "OLD", "RECENT"]
+
+
+def add_debtor(store, code: str, *, kind: str = "company", segment: str = "b2b", country: str = "FR",
+               issued: str = "2015-03-01", paid_on: str | None = None, delivery: str | None = None) -> int:
+    """One more debtor with a contact and one invoice of 1,200.00 EUR due 30 days after ``issued``, paid in
+    full on ``paid_on`` (default: its due date) by a bank transfer."""
+
+    def w(db):
+        debtor_id = db.execute("INSERT INTO debtors (code, name, kind, segment, country, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               [code, f"Client {code}", kind, segment, country, AT, AT]).lastrowid
+        db.execute("INSERT INTO contacts (debtor_id, name, phone, created_at, updated_at) "
+                   "VALUES (?, 'Sophie Lambert', '0470 12 34 56', ?, ?)", [debtor_id, AT, AT])
+        due = (dt.date.fromisoformat(issued) + dt.timedelta(days=30)).isoformat()
+        paid = paid_on or due
+        invoice_id = db.execute(
+            "INSERT INTO invoices (number, debtor_id, issue_date, due_date, delivery_date, amount_cents, "
+            "paid_cents, status, paid_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 120000, 120000, "
+            "'paid', ?, ?, ?)", [f"FA-{code}", debtor_id, issued, due, delivery, paid, AT, AT]).lastrowid
+        db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, reference, created_at, "
+                   "created_by) VALUES (?, ?, ?, 120000, 'VIR', ?, 'import')", [debtor_id, invoice_id, paid, AT])
+        refresh_search(db, [debtor_id])
+        return debtor_id
+
+    return store.write(w)
+
+
+def test_retention_defaults_to_the_longest_limitation_period_that_may_apply(store):
+    """Deleting must never come early: a Belgian consumer's 1 year covers only goods sold (services run 10),
+    a French consumer's 2 years only goods and services (any other claim runs 5)."""
+    build_office(store)
+    add_debtor(store, "BECONSO", kind="person", segment="b2c", country="BE", issued="2019-12-01")
+    add_debtor(store, "FRCONSO", kind="person", segment="b2c", country="FR", issued="2023-05-01")
+    found = purge_candidates(store, today=TODAY)
+    assert [(c.code, c.years) for c in found] == [("OLD", 5), ("PERS", 5)]
+    assert "BECONSO" not in [c.code for c in purge_candidates(store, today=dt.date(2029, 12, 31))]
+    assert [(c.code, c.years) for c in purge_candidates(store, today=dt.date(2030, 1, 1))] == \
+        [("BECONSO", 10), ("BELGE", 10), ("FRCONSO", 5), ("OLD", 5), ("PERS", 5)]
+    # the regime's own period stays the shortest, for the warnings; retention takes the longest, whichever
+    # law governs a Belgian business's contract, the Belgian ten years count
+    assert regime_for("BE", "b2c", "FR").limitation_years == 1 and retention(regime_for("BE", "b2c", "FR"))[0] == 10
+    assert retention(regime_for("BE", "b2b", "FR"))[0] == 10
+    assert retention(regime_for("FR", "b2c", "FR"))[0] == 5 and retention(regime_for("", "b2b", "FR"))[0] == 5
+
+
+def test_a_retention_shorter_than_a_limitation_period_is_refused(store):
+    build_office(store)  # BELGE: Belgian, ten years
+    before = dump(store)
+    for years in (1, 5, 9):
+        with pytest.raises(RetentionTooShort, match=r"plus courte que la prescription de 10 ans \(C\. civ\. "
+                                                    r"\(ancien\) art\. 2262bis §1 \(10 ans\)\) .* 1 débiteur"):
+            purge_candidates(store, today=TODAY, years=years)
+        with pytest.raises(RetentionTooShort, match="Indiquez au moins 10 ans"):
+            purge(store, today=TODAY, years=years)
+    assert dump(store) == before  # nothing written, not even the purges row
+    assert [c.code for c in purge(store, today=TODAY, years=11).debtors] == ["OLD"]  # longer: the office's choice
+
+
+def test_a_french_office_may_keep_five_years(store):
+    add_debtor(store, "A")
+    add_debtor(store, "B", kind="person", segment="b2c")
+    assert [c.code for c in purge_candidates(store, today=TODAY, years=5)] == ["A", "B"]
+    with pytest.raises(RetentionTooShort, match=r"4 ans .* prescription de 5 ans \(C\. com\. art\. L110-4 .* "
+                                                r"2 débiteur"):
+        purge_candidates(store, today=TODAY, years=4)
+
+
+def test_claimable_penalties_keep_a_debtor_until_its_invoice_is_time_barred(store):
+    """A deposit invoice of a building job, paid six months late in 2015; the work was delivered in 2022, so
+    the limitation period runs from then (domain/law.limitation) and the late-payment penalties and the 40 EUR
+    indemnity may still be claimed in 2026, though nothing happened since 2015."""
+    build_office(store)
+    late = add_debtor(store, "ACOMPTE", paid_on="2015-09-30", delivery="2022-06-30")
+    on_time = add_debtor(store, "ATEMPS", delivery="2022-06-30")  # paid on its due date: no penalty
+    invoice = store.conn.execute("SELECT id FROM invoices WHERE debtor_id = ?", [late]).fetchone()[0]
+    codes = [c.code for c in purge_candidates(store, today=TODAY)]
+    assert "ACOMPTE" not in codes and "ATEMPS" in codes
+    assert late not in [c.debtor_id for c in purge(store, today=TODAY).debtors]
+    assert store.conn.execute("SELECT phone FROM contacts WHERE debtor_id = ?", [late]).fetchone() == \
+        ("0470 12 34 56",)
+    assert store.conn.execute("SELECT name FROM contacts WHERE debtor_id = ?", [on_time]).fetchone() == \
+        (ANONYMISED_CONTACT,)
+    # time-barred on 30 June 2027: from 1 July nothing can be claimed, the debtor goes
+    assert "ACOMPTE" not in [c.code for c in purge_candidates(store, today=dt.date(2027, 6, 30))]
+    assert "ACOMPTE" in [c.code for c in purge_candidates(store, today=dt.date(2027, 7, 1))]
+    # waived by a supervisor: nothing claimable, it goes now
+    store.write(lambda db: db.execute("INSERT INTO penalty_waivers (invoice_id, debtor_id, reason, agent, at) "
+                                      "VALUES (?, ?, 'geste commercial', 'claire', ?)", [invoice, late, AT]))
+    assert "ACOMPTE" in [c.code for c in purge_candidates(store, today=TODAY)]
+
+
+def test_purge_blanks_next_action_labels_and_waiver_reasons_but_keeps_the_accounts_texts(store):
+    ids = build_office(store)
+    old, recent = ids["OLD"], ids["RECENT"]
+
+    def w(db):
+        for debtor_id in (old, recent):
+            db.execute("INSERT INTO next_actions (debtor_id, kind, due_at, label, agent, updated_at) VALUES "
+                       "(?, 'callback', '2015-04-02T08:00:00Z', 'Rappeler Jean Dupont au 0470 12 34 56', 'marie', ?)",
+                       [debtor_id, AT])
+            db.execute("INSERT INTO penalty_waivers (invoice_id, debtor_id, reason, agent, at) VALUES "
+                       "(?, ?, 'Gérant hospitalisé, geste commercial', 'claire', ?)", [debtor_id, debtor_id, AT])
+        db.execute("UPDATE invoices SET attachment_path = 'factures/FA-1.pdf' WHERE debtor_id = ?", [old])
+        db.execute("UPDATE payments SET reference = 'VIR SEPA GARAGE DUPONT FA-1' WHERE debtor_id = ?", [old])
+        append_event(db, at="2015-03-02T10:00:00Z", agent="marie", kind="note", debtor_id=old, notes="Relevé",
+                     data={"invoice_ids": [1], "amount_cents": 12000, "late": True, "rate": 0.5, "label": "M. Jean",
+                           "old": {"phone": "0470"}, "names": ["Jean"]})
+
+    store.write(w)
+    purge(store, today=TODAY)
+    q = store.conn.execute
+    assert q("SELECT label, kind, due_at FROM next_actions WHERE debtor_id = ?", [old]).fetchone() == \
+        (ANONYMISED_ACTION, "callback", "2015-04-02T08:00:00Z")
+    assert q("SELECT reason, agent FROM penalty_waivers WHERE debtor_id = ?", [old]).fetchone() == \
+        (ANONYMISED_REASON, "claire")
+    # the figures of an event stay (ids, amounts, flags), every text goes: the trigger accepts exactly that
+    data = q("SELECT data FROM events WHERE debtor_id = ? AND notes = '' AND kind = 'note'", [old]).fetchone()[0]
+    assert json.loads(data) == {"invoice_ids": [1], "amount_cents": 12000, "late": True, "rate": 0.5}
+    # texts of the accounts stay: the invoice's file and the bank statement's line
+    assert q("SELECT attachment_path FROM invoices WHERE debtor_id = ?", [old]).fetchone() == ("factures/FA-1.pdf",)
+    assert q("SELECT reference FROM payments WHERE debtor_id = ?", [old]).fetchone() == ("VIR SEPA GARAGE DUPONT FA-1",)
+    # a debtor kept keeps its texts
+    assert q("SELECT label FROM next_actions WHERE debtor_id = ?", [recent]).fetchone() == \
+        ("Rappeler Jean Dupont au 0470 12 34 56",)
+    assert q("SELECT reason FROM penalty_waivers WHERE debtor_id = ?", [recent]).fetchone() == \
+        ("Gérant hospitalisé, geste commercial",)
+
+
+def test_a_forged_purge_opening_cannot_rewrite_history_nor_erase_its_trace(store):
+    """Anyone with a connection could insert a 'running' purge row: the events trigger then still accepts
+    only a blanked note and the figures the data held, ``purges`` rejects DELETE and every UPDATE but
+    running -> done, and a 'running' row cannot be committed."""
+    ids = build_office(store)
+    conn = store.conn
+    event_id = conn.execute("SELECT id FROM events WHERE debtor_id = ?", [ids["OLD"]]).fetchone()[0]
+    before = dump(store)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO purges (at, agent, years) VALUES ('x', 'm', 0)")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE events SET notes = 'rewritten' WHERE id = ?", [event_id])
+        for data in ('{"contact_id": 1, "to": "autre@exemple.fr"}',  # a text
+                     '{"contact_id": 2}',  # a figure changed
+                     '{"contact_id": 1, "amount_cents": 5}',  # a figure added
+                     '{"contact_id": [1, "x"]}', '[1]', 'pas du json'):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute("UPDATE events SET notes = '', data = ? WHERE id = ?", [data, event_id])
+        with pytest.raises(sqlite3.IntegrityError, match="purges is append-only"):
+            conn.execute("DELETE FROM purges")
+        for change in ("years = 5", "agent = 'autre'", "at = 'y'", "debtors = 3",
+                       "status = 'done', unfinished = NULL, at = 'y'"):
+            with pytest.raises(sqlite3.IntegrityError, match="purges is append-only"):
+                conn.execute(f"UPDATE purges SET {change}")
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            conn.execute("COMMIT")  # still 'running'
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    assert dump(store) == before
+    # a real run's row: done for good
+    purge(store, today=TODAY)
+    for sql in ("DELETE FROM purges", "UPDATE purges SET status = 'running', unfinished = 0",
+                "UPDATE purges SET debtors = 0"):
+        with pytest.raises(sqlite3.IntegrityError, match="purges is append-only"):
+            store.write(lambda db, sql=sql: db.execute(sql))
+    assert conn.execute("SELECT debtors, status, unfinished FROM purges").fetchall() == [(2, "done", None)]
 
 
 def test_person_record_holds_every_table_of_the_debtor(store):

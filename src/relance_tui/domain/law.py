@@ -221,3 +221,35 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February: the period ends on 28 February (C. civ. 2229: last day of the term)
         return day.replace(year=day.year + years, day=28)
+
+
+# -- keeping personal data (relance purge) ------------------------------------------------------------
+# The GDPR lets the office keep a debtor's data as long as it may be needed to bring or defend a legal
+# claim (RGPD art. 17.3.e; art. 5.1.e, storage limitation). ``limitation_years`` above is the SHORTEST
+# period that may apply, on purpose: a warning must never come late. A deletion must never come early,
+# so retention takes the LONGEST period that may apply to the claims against a debtor, with its text.
+# (A judgment's enforcement, ten years in France, CPCE L111-4, concerns a debtor that still owes: never
+# a candidate for the purge.)
+RETENTION: dict[str, tuple[int, str]] = {
+    # C. com. L110-4 between traders; C. civ. 2224 for a business that is not a trader: five years both.
+    "fr_b2b": (5, "C. com. art. L110-4 et C. civ. art. 2224 (5 ans)"),
+    # C. conso L218-2's two years cover the goods and services supplied to the consumer; any other claim
+    # against it falls under the general period of C. civ. 2224.
+    "fr_b2c": (5, "C. civ. art. 2224 (5 ans ; 2 ans seulement pour les biens et services, C. conso. L218-2)"),
+    # Old C. civ. 2262bis §1: personal actions, ten years.
+    "be_b2b": (10, "C. civ. (ancien) art. 2262bis §1 (10 ans)"),
+    # Old C. civ. 2272 al. 2's one year covers only goods sold to a private person; services and every
+    # other claim against a consumer run the ten years of art. 2262bis §1.
+    "be_b2c": (10, "C. civ. (ancien) art. 2262bis §1 (10 ans ; 1 an seulement pour des marchandises, art. 2272)"),
+}
+
+
+def retention(regime: Regime) -> tuple[int, str]:
+    """The least time a debtor's personal data is kept after its last activity, in years, and the text that
+    sets it: the longest limitation period that may apply to it (see RETENTION).
+
+    Both the law ``regime_for`` chose and the law of the debtor's own country count: a choice of law in
+    the contract, or a court, may apply the other, and the longer period is the one that must be kept.
+    """
+    keys = {regime.key, f"{regime.country.lower()}_{regime.segment}"}
+    return max(RETENTION[k] for k in keys)

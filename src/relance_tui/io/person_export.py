@@ -27,6 +27,7 @@ SECTIONS = {
     "legal_acts": "actes_juridiques",
     "penalty_waivers": "abandons_de_penalites",
     "next_actions": "prochaine_action",
+    "session_items": "sessions_d_appels",
 }
 
 NOTICE = ("Données détenues par relance sur ce débiteur et ses contacts (RGPD, art. 15 : droit d'accès). "

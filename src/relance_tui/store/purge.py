@@ -2,14 +2,23 @@
 
 ``relance purge`` keeps personal data no longer than needed (RGPD art. 5.1.e): a debtor with nothing
 owed either way (no outstanding invoice, no credit note left to refund, no pending promise, no open
-dispute) and no activity for the retention period loses its contacts, its free text and the texts of
-its events. Codes, amounts, dates and statuses stay: they are accounting records (C. com. L123-22 keeps
-them ten years), and they name nobody once the contacts and texts are gone.
+dispute, no claimable penalty on an invoice paid late that is not yet time-barred) and no activity for
+the retention period loses its contacts, its free text (notes, the label of its next action, the reason
+of a penalty waiver) and the texts of its events. Codes, amounts, dates and statuses stay: they are
+accounting records (C. com. L123-22 keeps them ten years), and they name nobody once the contacts and
+texts are gone. Two texts of the accounts stay too: ``invoices.attachment_path`` (the invoice's file, a
+document of the accounts, kept as long as they are) and ``payments.reference`` (the bank statement's
+line: an accounting record, as the statement is).
+
+The retention is, by default, the longest limitation period that may apply to each debtor
+(domain/law.retention): until then its data may be needed for a legal claim (RGPD art. 17.3.e). A
+shorter one (``--years``, ``[privacy] retention_years``) is refused, naming the period.
 
 The events table is append-only (its triggers reject UPDATE and DELETE). Migration 0009 lets one update
-through: while a ``purges`` row is 'running', an event's ``notes`` and ``data`` may change, nothing else.
-That row exists only inside ``purge``'s own transaction (inserted 'running', set 'done' before the
-commit), so no other connection ever sees it and nothing else can use the opening.
+through: while a ``purges`` row is 'running', an event's ``notes`` may be blanked and its ``data`` cut
+down to the figures it held, nothing else. That row exists only inside ``purge``'s own transaction
+(inserted 'running', set 'done' before the commit: a deferred foreign key refuses to commit it
+'running'), and ``purges`` is insert-only but for that one update.
 
 ``person_record`` reads everything held about one debtor and its contacts (RGPD art. 15); io/ writes it.
 """
@@ -22,11 +31,13 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from relance_tui.domain.law import regime_for
+from relance_tui.domain.law import regime_for, retention
 from relance_tui.errors import NotFound, RelanceError
+from relance_tui.store.acts import limitations
 from relance_tui.store.connection import Store
+from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.overdue import OUTSTANDING_SQL
-from relance_tui.store.queries import append_event
+from relance_tui.store.queries import append_event, load_rates
 from relance_tui.store.search import refresh_search
 
 if TYPE_CHECKING:
@@ -34,10 +45,13 @@ if TYPE_CHECKING:
 
 ANONYMISED_CONTACT = "Contact anonymisé"
 ANONYMISED_PERSON = "Débiteur anonymisé"  # a debtor that is a person (kind 'person'): its name is personal data
+ANONYMISED_ACTION = "Action à faire (libellé anonymisé)"  # a next action's label may name someone, a number
+ANONYMISED_REASON = "Motif anonymisé"  # a waiver's reason: free text (its CHECK wants one), maybe about health
 PURGE_OUTCOME = "purge"  # events of kind 'system' recording a purge: never blanked, never counted as activity
 
 # A debtor owes nothing, and is owed nothing: no outstanding invoice (OUTSTANDING_SQL, the one definition),
-# no credit note with credit left to apply or refund, no pending promise, no open dispute.
+# no credit note with credit left to apply or refund, no pending promise, no open dispute. Penalties on
+# invoices paid late are figures, not columns: ``_penalties_due`` looks at them for the candidates only.
 _NOTHING_OWED_SQL = f"""
 NOT EXISTS (SELECT 1 FROM invoices WHERE debtor_id = d.id AND {OUTSTANDING_SQL})
 AND NOT EXISTS (SELECT 1 FROM invoices WHERE debtor_id = d.id AND status = 'open' AND amount_cents < 0
@@ -127,17 +141,81 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+class RetentionTooShort(RelanceError):
+    """A retention shorter than a limitation period that may apply to debtors of the office (French message)."""
+
+
 def retention_years(country: str | None, segment: str, *, years: int | None, office_country: str) -> int:
-    """The retention of one debtor: the setting (or --years) when given, else its limitation period."""
+    """The retention of one debtor: the setting (or --years) when given (``check_retention`` refused a
+    shorter one), else the longest limitation period that may apply to it (domain/law.retention)."""
     if years is not None:
         return years
-    return regime_for(country, segment, office_country).limitation_years
+    return retention(regime_for(country, segment, office_country))[0]
 
 
-def purge_candidates(conn: sqlite3.Connection, *, today: dt.date, years: int | None = None,
+def check_retention(conn: sqlite3.Connection, years: int | None, *, office_country: str = "FR") -> None:
+    """Refuse a retention shorter than the longest limitation period that may apply to a debtor of the
+    office (RetentionTooShort, naming the period and its text).
+
+    Until that period has run, the office may have to prove its claim or defend itself in court, and the
+    GDPR lets it keep what it needs for that (RGPD art. 17.3.e); deleting earlier would hurt the office
+    and protect nobody. A longer retention is the office's choice. Every debtor counts, not only those the
+    run would anonymise today: the setting is the office's, for all of them.
+    """
+    if years is None:
+        return
+    short: dict[int, tuple[dict[str, None], int]] = {}  # years needed -> (the texts that set it, debtors)
+    for country, segment, n in conn.execute("SELECT country, segment, COUNT(*) FROM debtors GROUP BY 1, 2"):
+        need, basis = retention(regime_for(country, segment, office_country))
+        if years < need:
+            texts, count = short.get(need, ({}, 0))
+            short[need] = ({**texts, basis: None}, count + n)
+    if short:
+        least = max(short)
+        texts, count = short[least]
+        raise RetentionTooShort(
+            f"une conservation de {years} an{'s' if years > 1 else ''} est plus courte que la prescription de "
+            f"{least} ans ({' ; '.join(texts)}) qui peut s'appliquer à {count} débiteur(s) : leurs données "
+            f"peuvent servir en justice jusque-là (RGPD art. 17.3.e). Indiquez au moins {least} ans, ou aucune "
+            "durée (la prescription la plus longue de chaque débiteur)")
+
+
+def _penalties_due(store: Store, debtor_ids: list[int], *, today: dt.date, office_country: str) -> set[int]:
+    """Those of these debtors with penalties still claimable: on an invoice of theirs not waived and not
+    yet time-barred (store/acts.limitations), penalties and indemnity above zero, or unknown (a missing
+    rate, an undated payment: what cannot be told to be nothing is kept). Only invoices that may carry
+    any are read: a positive amount, not written off, not waived, not paid by their due date."""
+    rows = []
+    for start in range(0, len(debtor_ids), 900):
+        part = debtor_ids[start:start + 900]
+        marks = ", ".join("?" for _ in part)
+        rows += store.conn.execute(
+            "SELECT i.id, i.debtor_id, i.amount_cents, i.paid_cents, i.due_date, i.status, d.segment, "
+            "d.contract_rate_bp, d.formal_notice_date, d.country, i.issue_date, i.delivery_date "
+            f"FROM invoices i JOIN debtors d ON d.id = i.debtor_id WHERE i.debtor_id IN ({marks}) "
+            "AND i.amount_cents > 0 AND i.status <> 'written_off' "
+            "AND (i.paid_date IS NULL OR i.paid_date > i.due_date) "
+            "AND NOT EXISTS (SELECT 1 FROM penalty_waivers w WHERE w.invoice_id = i.id)", part).fetchall()
+    if not rows:
+        return set()
+    lims = limitations(store.conn, [(r[0], dt.date.fromisoformat(r[10]),
+                                     dt.date.fromisoformat(r[11]) if r[11] else None, r[2],
+                                     regime_for(r[9], r[6], office_country)) for r in rows])
+    open_rows = [r for r in rows if lims[r[0]].day >= today]
+    if not open_rows:
+        return set()
+    figs = figures_of(store, [terms_from_row(r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in open_rows],
+                      today, load_rates(store), country=office_country)
+    return {r[1] for r in open_rows if figs[r[0]].penalty_cents is None or figs[r[0]].penalty_cents > 0}
+
+
+def purge_candidates(store: Store, *, today: dt.date, years: int | None = None,
                      office_country: str = "FR") -> list[PurgeCandidate]:
-    """Debtors that owe nothing and have had no activity for their retention period (``years``, or each
-    one's limitation period when None), not already anonymised since their last activity."""
+    """Debtors that owe nothing (claimable penalties included) and have had no activity for their retention
+    period (``years``, or the longest limitation period that may apply to each one when None), not already
+    anonymised since their last activity. RetentionTooShort when ``years`` is below a limitation period."""
+    conn = store.conn
+    check_retention(conn, years, office_country=office_country)
     out = []
     for (debtor_id, code, name, kind, segment, country, created, last, purged, contacts, events, promises,
          disputes) in conn.execute(_CANDIDATES_SQL).fetchall():
@@ -150,7 +228,8 @@ def purge_candidates(conn: sqlite3.Connection, *, today: dt.date, years: int | N
             continue
         out.append(PurgeCandidate(debtor_id, code, name, kind, last_day, kept, contacts, events, promises,
                                   disputes))
-    return out
+    owed = _penalties_due(store, [c.debtor_id for c in out], today=today, office_country=office_country)
+    return [c for c in out if c.debtor_id not in owed]
 
 
 def _without_text(data: str | None) -> str | None:
@@ -187,14 +266,15 @@ def purge(store: Store, *, today: dt.date, years: int | None = None, office_coun
 
     def write(db: Database) -> PurgeResult:
         at = store.now()
-        found = purge_candidates(db.conn, today=today, years=years, office_country=office_country)
+        found = purge_candidates(store, today=today, years=years, office_country=office_country)
         purge_id = db.execute("INSERT INTO purges (at, agent, years, debtors, status) VALUES (?, ?, ?, 0, 'running')",
                               [at, agent, years or 0]).lastrowid
         for c in found:
             _anonymise(db, c, at=at, agent=agent)
         ids = [c.debtor_id for c in found]
         refresh_search(db, ids)
-        db.execute("UPDATE purges SET debtors = ?, status = 'done' WHERE id = ? AND status = 'running'",
+        db.execute("UPDATE purges SET debtors = ?, status = 'done', unfinished = NULL WHERE id = ? "
+                   "AND status = 'running'",
                    [len(found), purge_id])
         for c in found:
             append_event(db, at=at, agent=agent, kind="system", outcome=PURGE_OUTCOME, debtor_id=c.debtor_id,
@@ -232,6 +312,11 @@ def _anonymise(db: Database, c: PurgeCandidate, *, at: str, agent: str) -> None:
                "WHERE debtor_id = ? AND notes <> ''", [*stamp, c.debtor_id])
     # an act's detail is an agent's free text ("promesse écrite du gérant, M. X"): it goes too, the act stays
     db.execute("UPDATE legal_acts SET detail = '' WHERE debtor_id = ? AND detail <> ''", [c.debtor_id])
+    # a next action's label and a waiver's reason are typed too ("Rappeler Mme X au 0470...", "gérant malade")
+    db.execute("UPDATE next_actions SET label = ? WHERE debtor_id = ? AND label <> ?",
+               [ANONYMISED_ACTION, c.debtor_id, ANONYMISED_ACTION])
+    db.execute("UPDATE penalty_waivers SET reason = ? WHERE debtor_id = ? AND reason <> ?",
+               [ANONYMISED_REASON, c.debtor_id, ANONYMISED_REASON])
     rows = db.execute("SELECT id, data FROM events WHERE debtor_id = ? AND NOT (kind = 'system' AND outcome = ?) "
                       "AND (notes <> '' OR data IS NOT NULL)", [c.debtor_id, PURGE_OUTCOME]).fetchall()
     # the one update the events trigger allows: notes and data, while this purge is 'running'
@@ -255,6 +340,8 @@ _PERSON_SQL: tuple[tuple[str, str], ...] = (
     ("legal_acts", "SELECT * FROM legal_acts WHERE debtor_id = ? ORDER BY day, id"),
     ("penalty_waivers", "SELECT * FROM penalty_waivers WHERE debtor_id = ? ORDER BY invoice_id"),
     ("next_actions", "SELECT * FROM next_actions WHERE debtor_id = ?"),
+    ("session_items", "SELECT i.*, s.name AS session_name FROM session_items i JOIN sessions s "
+                      "ON s.id = i.session_id WHERE i.debtor_id = ? ORDER BY i.session_id"),
 )
 _DERIVED_COLUMNS = {"name_key", "search"}
 _JSON_COLUMNS = {"data", "invoice_ids", "instalments"}

@@ -445,7 +445,11 @@ def m0009_law(db: Database) -> None:
       confirmed for the half-years since its last change).
     - ``purges``: each anonymisation run (``relance purge``). The append-only trigger on events lets
       exactly one thing through: while a purge row is 'running' (inside the purge's own transaction, so
-      no other connection ever sees it) an event's notes and data may be blanked; nothing else changes.
+      no other connection ever sees it) an event's notes may be blanked and its data cut down to the
+      figures it held (each key kept with its value, a number, true/false, null or a list of ids; every
+      text gone); nothing else changes. ``purges`` itself is insert-only, but for its one update from
+      'running' to 'done' (with the count); a 'running' row cannot be committed: its ``unfinished``
+      column points at purge 0, which cannot exist, and the foreign key is checked at COMMIT.
     """
     for statement in _LAW_SCHEMA.split(";\n"):
         if statement.strip():
@@ -490,19 +494,37 @@ INSERT INTO rates_0009 SELECT kind, valid_from, basis_points, source, created_at
 DROP TABLE rates;
 ALTER TABLE rates_0009 RENAME TO rates;
 CREATE TABLE purges (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY CHECK (id > 0),
     at TEXT NOT NULL,
     agent TEXT NOT NULL,
     years INTEGER NOT NULL,
     debtors INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done'))
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done')),
+    unfinished INTEGER DEFAULT 0 REFERENCES purges (id) DEFERRABLE INITIALLY DEFERRED,
+    CHECK ((status = 'running' AND unfinished IS 0) OR (status = 'done' AND unfinished IS NULL))
 );
+CREATE TRIGGER purges_no_delete BEFORE DELETE ON purges
+BEGIN SELECT RAISE(ABORT, 'purges is append-only'); END;
+CREATE TRIGGER purges_no_update BEFORE UPDATE ON purges
+WHEN NOT (OLD.status = 'running' AND NEW.status = 'done' AND NEW.unfinished IS NULL)
+    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.agent IS NOT OLD.agent OR NEW.years IS NOT OLD.years
+BEGIN SELECT RAISE(ABORT, 'purges is append-only: a run only goes from running to done'); END;
 DROP TRIGGER events_no_update;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 WHEN NOT EXISTS (SELECT 1 FROM purges WHERE status = 'running')
     OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.debtor_id IS NOT OLD.debtor_id
     OR NEW.kind IS NOT OLD.kind OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome
     OR NEW.agent IS NOT OLD.agent OR NEW.duration_s IS NOT OLD.duration_s
+    OR NEW.notes IS NOT ''
+    OR (NEW.data IS NOT NULL AND (
+        CASE WHEN json_valid(NEW.data) AND json_valid(OLD.data) AND json_type(NEW.data) = 'object'
+             THEN EXISTS (SELECT 1 FROM json_each(NEW.data) n
+                          WHERE n.type NOT IN ('integer', 'real', 'true', 'false', 'null', 'array')
+                             OR (n.type = 'array' AND EXISTS (SELECT 1 FROM json_each(n.value) x
+                                                              WHERE x.type <> 'integer'))
+                             OR NOT EXISTS (SELECT 1 FROM json_each(OLD.data) o
+                                            WHERE o.key = n.key AND o.type = n.type AND o.value IS n.value))
+             ELSE 1 END))
 BEGIN SELECT RAISE(ABORT, 'events is append-only: record a correcting event instead'); END
 """
 
