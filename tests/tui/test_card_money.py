@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
+from relance_tui.domain.vocabulary import SENSITIVE_DATA_HINT
 from relance_tui.tui.card import DebtorScreen, WaiverScreen, totals_lines
 from tests.tui.conftest import settle
 
@@ -34,6 +37,9 @@ async def test_supervisor_waives_penalties_of_invoices_paid_late(make_app, demo_
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, WaiverScreen)
+        reason = app.screen.query_one("#waiver-reason", Input)  # a free text: the reason may hold health data
+        assert SENSITIVE_DATA_HINT in reason.placeholder
+        assert reason.content_region.width >= len(reason.placeholder)  # shown whole, not cut
         await pilot.click("#waiver-all")
         await pilot.click("#waiver-reason")
         await pilot.press(*"ok")

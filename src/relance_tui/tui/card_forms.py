@@ -51,7 +51,7 @@ class WaiverScreen(Survives, ModalScreen[bool]):
                              f"({invoice_penalty(self.invoice)})"))
             yield Checkbox(line(f"toutes les factures du débiteur ({len(self.candidates)}, {money(total)})"),
                            id="waiver-all")
-            yield Input(id="waiver-reason", placeholder="Raison (obligatoire, 3 caractères au moins)")
+            yield Input(id="waiver-reason", placeholder=f"Raison (obligatoire). {SENSITIVE_DATA_HINT}")
             yield Static("Ctrl+S enregistre, Échap annule. L'abandon est inscrit dans la chronologie.",
                          id="waiver-hint")
             yield Static("", id="waiver-error")
