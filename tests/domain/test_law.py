@@ -19,7 +19,16 @@ from relance_tui.domain.law import (
     limitation_warning,
     regime_for,
 )
-from relance_tui.domain.penalties import Payment, PenaltyTerms, Rates, annual_rate, compute_penalty, unconfirmed_rates
+from relance_tui.domain.penalties import (
+    Payment,
+    PenaltyTerms,
+    RateEntry,
+    Rates,
+    RateTable,
+    annual_rate,
+    compute_penalty,
+    unconfirmed_rates,
+)
 from relance_tui.store.schema import SEED_RATES, SEED_RATES_0009
 
 D = dt.date
@@ -213,6 +222,18 @@ def test_a_half_year_past_the_last_entry_is_carried_over_and_flagged(rates):
     assert p.unconfirmed == (lines[0],)
     # one whose days all fall in H1 is not
     assert compute_penalty(100_000, D(2026, 5, 31), D(2026, 6, 30), FR_B2B, rates).unconfirmed == ()
+
+
+def test_a_legal_rate_entered_mid_period_does_not_confirm_the_period(rates):
+    late = Rates(rates.ecb, RateTable("legal_pro", [*rates.legal_pro.entries, RateEntry(D(2026, 8, 1), 300)]),
+                 rates.legal_private, rates.legal_be)
+    assert not late.legal_pro.confirmed(D(2026, 9, 1))  # H2 2026 counts from 1 July: still unknown
+    on_time = Rates(rates.ecb, RateTable("legal_pro", [*rates.legal_pro.entries, RateEntry(D(2026, 7, 1), 300)]),
+                    rates.legal_private, rates.legal_be)
+    assert on_time.legal_pro.confirmed(D(2026, 9, 1))
+    # the ECB rate may change any day: an entry after 1 July tells the table is complete through it
+    ecb = RateTable("ecb", [*rates.ecb.entries, RateEntry(D(2026, 9, 10), 200)])
+    assert ecb.confirmed(D(2026, 12, 1)) and ecb.rate_on(D(2026, 7, 1)) == 215
 
 
 def test_the_ecb_rate_in_force_on_1_january_2016_is_known(rates):

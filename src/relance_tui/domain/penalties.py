@@ -137,9 +137,16 @@ class RateTable:
     def confirmed(self, day: dt.date) -> bool:
         """Whether the rate of the period holding ``day`` was entered, not carried over from an earlier one.
 
-        An entry on or after the period's first day confirms it: the value in force then is known.
+        The ECB rate changes on any day and counts as it stood on the period's first day: any entry on or
+        after that day tells the table is complete through it. A legal rate is published for its period and
+        counts from its first day: only an entry on that very day confirms it (one entered on 1 August is not
+        the rate of the half-year that began on 1 July, and rate_on would not use it for July either).
         """
-        return bool(self.entries) and self.entries[-1].valid_from >= rate_period_start(self.kind, day)
+        start = rate_period_start(self.kind, day)
+        if self.kind == "ecb":
+            return bool(self.entries) and self.entries[-1].valid_from >= start
+        i = bisect_right(self._starts, start)
+        return i > 0 and self.entries[i - 1].valid_from == start
 
     def command(self, day: dt.date) -> str:
         """The command that enters the rate of the period holding ``day``."""
