@@ -59,6 +59,17 @@ NOT_THE_DEBTOR = ("Le contact n'est pas le débiteur : ne parlez de la dette qu'
                   "personne qu'il a mandatée.")
 
 
+def email_refusal(card: DebtorCard, contact: Contact | None) -> str | None:
+    """Why no follow-up email may go to ``contact`` about ``card``'s debt, or None.
+
+    The recap and the invoice again name the debt in writing: to a consumer's relative that is the very
+    disclosure to a third party the call script avoids (DOMAIN.md, "Formal notice to a consumer").
+    """
+    if card.segment == "b2c" and not contact_is_debtor(card, contact):
+        return "Ce contact n'est pas le débiteur : pas d'email sur la dette d'un particulier à un tiers."
+    return None
+
+
 def time_barred(card: DebtorCard, today: dt.date) -> list:
     """The invoices owed whose limitation date has passed: not claimed, no threat; the debtor may still pay
     them of their own accord (a natural obligation: C. civ. 1302, al. 2)."""

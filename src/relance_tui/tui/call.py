@@ -23,7 +23,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import Regime, regime_for
 from relance_tui.domain.script import Phase, visible_prompts
 from relance_tui.domain.vocabulary import CALL_OUTCOMES
-from relance_tui.io.callscript import Objection, Script, pick_contact, render_script
+from relance_tui.io.callscript import Objection, Script, email_refusal, pick_contact, render_script
 from relance_tui.io.mail import invoice_files
 from relance_tui.io.outcome_form import CallSoFar, report_from_form
 from relance_tui.store.calls import CallReport, SavedCall, calls_within, log_guard_override, save_call
@@ -408,6 +408,11 @@ class CallScreen(Survives, Screen):
             return
         if contact is None or not contact.email:
             self.notify("Pas d'email pour ce contact : récapitulatif non envoyé.", severity="warning", timeout=8)
+            self.dismiss(result)
+            return
+        refused = email_refusal(self.card, contact)
+        if refused:
+            self.notify(f"{refused} Récapitulatif non envoyé.", severity="warning", timeout=10)
             self.dismiss(result)
             return
         ids = list(report.invoice_ids) or [i.id for i in self.card.outstanding]
