@@ -28,6 +28,7 @@ from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.figures import OfficeTerms, set_office_terms
 from relance_tui.store.watch import ChangeWatcher
+from relance_tui.tui.base import LiveScreen, RelanceScreen
 from relance_tui.tui.help import HelpScreen, binding_ids
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.live import DataChanged, LiveChanges
@@ -55,7 +56,7 @@ TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#
               "session": "#session-table"}
 
 
-class MainScreen(Survives, Screen):
+class MainScreen(RelanceScreen):
     """The screen under the others (the tabs): its messages and callbacks survive their errors."""
 
 
@@ -340,7 +341,7 @@ class RelanceApp(Survives, LiveChanges, App):
 
         def ended(_saved) -> None:  # noqa: ANN001
             self.action_refresh()
-            if hasattr(self.screen, "refresh_data"):  # back on a debtor card: show the call
+            if isinstance(self.screen, LiveScreen):  # back on a debtor card: show the call
                 self.screen.refresh_data()
 
         self.push_screen(CallScreen(debtor_id, contact_id, session_id=session_id), ended)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from relance_tui.domain.calls import EMAIL_AFTER, format_clock, guard_warnings
@@ -29,6 +27,7 @@ from relance_tui.io.outcome_form import CallSoFar, report_from_form
 from relance_tui.store.calls import CallReport, SavedCall, calls_within, log_guard_override, save_call
 from relance_tui.store.cards import DebtorCard
 from relance_tui.store.claims import ClaimResult, claim, release_claim
+from relance_tui.tui.base import LiveScreen
 from relance_tui.tui.brief import call_brief
 from relance_tui.tui.card import card_loader
 from relance_tui.tui.dialogs import ConfirmScreen, GuardScreen, ObjectionScreen
@@ -36,16 +35,12 @@ from relance_tui.tui.followup import EmailScreen, followup_draft
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.outcome import OutcomeScreen
 from relance_tui.tui.plain import line, lines, plain, styled
-from relance_tui.tui.survive import Survives
 from relance_tui.tui.titlebar import TitleBar
-
-if TYPE_CHECKING:
-    from relance_tui.tui.app import RelanceApp
 
 RENEW_EVERY_S = 60
 
 
-class CallScreen(Survives, Screen):
+class CallScreen(LiveScreen):
     DEFAULT_CSS = """
     CallScreen #call-body { height: 1fr; }
     CallScreen #brief { width: 46%; padding: 0 1; border-right: vkey $primary; }
@@ -105,10 +100,6 @@ class CallScreen(Survives, Screen):
         self.calls_30d = 0
         self.debtor_calls_30d = 0  # to this debtor, all its contacts together
         self.holding = False  # we hold the claim on this debtor
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def regime(self) -> Regime:

@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from relance_tui.domain.law import regime_for
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.queries import load_rates
+from relance_tui.tui.base import LiveScreen
 from relance_tui.tui.card_forms import ActScreen, ContactScreen, NoteScreen, PaymentScreen, WaiverScreen
 from relance_tui.tui.card_lines import (
     CONTACT_COLUMNS,
@@ -33,7 +33,6 @@ from relance_tui.tui.card_lines import (
 )
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.plain import cell, line, lines, plain
-from relance_tui.tui.survive import Survives
 from relance_tui.tui.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ def card_loader(app: RelanceApp) -> Callable[[int], DebtorCard]:
     return load
 
 
-class DebtorScreen(Survives, Screen):
+class DebtorScreen(LiveScreen):
     DEFAULT_CSS = """
     DebtorScreen #card { padding: 0 1; }
     DebtorScreen .section { text-style: bold; color: $primary; margin: 1 0 0 0; }
@@ -80,10 +79,6 @@ class DebtorScreen(Survives, Screen):
         super().__init__()
         self.debtor_id = debtor_id
         self.card: DebtorCard | None = None
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

@@ -10,6 +10,7 @@ from textual import work
 from textual.message import Message
 
 from relance_tui.store.watch import Change, ChangeWatcher
+from relance_tui.tui.base import LiveScreen
 from relance_tui.tui.overdue import OverdueView
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class LiveChanges:
 
     def _promises_changed(self) -> None:
         self.action_refresh()
-        if hasattr(self.screen, "refresh_data"):  # a debtor card or a call is open
+        if isinstance(self.screen, LiveScreen):  # a debtor card or a call is open
             self.screen.refresh_data()
 
     def on_data_changed(self, message: DataChanged) -> None:
@@ -95,7 +96,6 @@ class LiveChanges:
             overdue.table.forget_rows()  # only "last contact" moved: refetch what is on screen
         if (timeline := self.timeline_view) is not None:
             timeline.reload()
-        screen = self.screen
-        debtor_id = getattr(screen, "debtor_id", None)  # a debtor card is open
-        if debtor_id is not None and (not change.debtor_ids or debtor_id in change.debtor_ids):
+        screen = self.screen  # a debtor card or a call is open (not a form over it)
+        if isinstance(screen, LiveScreen) and (not change.debtor_ids or screen.debtor_id in change.debtor_ids):
             screen.refresh_data()

@@ -32,6 +32,7 @@ from relance_tui.store.overdue import (
     matching_ids,
 )
 from relance_tui.store.queries import load_rates
+from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
@@ -39,7 +40,6 @@ from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
 if TYPE_CHECKING:
     from relance_tui.config import OfficeSettings
     from relance_tui.store import Store
-    from relance_tui.tui.app import RelanceApp
 
 BUCKET_KEYS = {"1": Bucket.NOT_DUE, "2": Bucket.D1_30, "3": Bucket.D31_60, "4": Bucket.D61_90, "5": Bucket.OVER_90}
 SORT_KEYS = {"d": "debtor", "f": "number", "j": "late", "m": "due", "p": "penalties", "c": "contact"}
@@ -136,7 +136,7 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-class OverdueView(Survives, Vertical):
+class OverdueView(Survives, RelanceNode, Vertical):
     """The list, its aging bar and filter; the queries run in thread workers."""
 
     DEFAULT_CSS = """
@@ -178,10 +178,6 @@ class OverdueView(Survives, Vertical):
         self._data_changed = False
         self._showing_partial = False
         self._rest_with_buckets = True  # the whole list's reading also counts the aging buckets
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="aging")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,13 +26,11 @@ from relance_tui.store.promises import (
     promises_of_session,
 )
 
+from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from relance_tui.tui.app import RelanceApp
 
 VIEWS = {"made": "Obtenues aujourd'hui", "due": "À échéance aujourd'hui", "broken": "Non tenues (30 jours)"}
 VIEW_KEYS = {"1": "made", "2": "due", "3": "broken"}
@@ -52,7 +49,7 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-class PromisesView(Survives, ReadsWhenShown, Vertical):
+class PromisesView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     PromisesView { height: 1fr; }
     #promises-bar { height: 1; padding: 0 1; background: $panel; }
@@ -74,10 +71,6 @@ class PromisesView(Survives, ReadsWhenShown, Vertical):
         super().__init__(**kw)
         self.view = "made"
         self.lines: list[PromiseLine] = []
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="promises-bar")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,15 +38,13 @@ from relance_tui.store.sessions import (
     remove_item,
     session_items,
 )
+from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.dialogs import AgentScreen, ConfirmScreen
 from relance_tui.tui.plain import cell, plain
 from relance_tui.tui.survive import Survives
 
-if TYPE_CHECKING:
-    from relance_tui.tui.app import RelanceApp
 
-
-class SessionsView(Survives, Vertical):
+class SessionsView(Survives, RelanceNode, Vertical):
     DEFAULT_CSS = """
     SessionsView { height: 1fr; }
     #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -85,10 +82,6 @@ class SessionsView(Survives, Vertical):
         self.items: list[SessionItem] = []
         self._columns: tuple[str, ...] = ()
         self._column_keys: list = []
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def table(self) -> DataTable:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,13 +15,11 @@ from textual.widgets import Static
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
 from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
+from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from relance_tui.tui.app import RelanceApp
 
 KIND_CYCLE = (None, "call", "email", "letter", "promise", "payment", "dispute", "note", "import", "edit")
 
@@ -36,7 +33,7 @@ def outcome_label(entry: TimelineEntry) -> str:
     return ""
 
 
-class TimelineView(Survives, ReadsWhenShown, Vertical):
+class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     TimelineView { height: 1fr; }
     #timeline-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -63,10 +60,6 @@ class TimelineView(Survives, ReadsWhenShown, Vertical):
         self.everyone = True
         self.kind: str | None = None
         self.generation = 0
-
-    @property
-    def relance(self) -> RelanceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-title")
