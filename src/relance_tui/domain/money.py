@@ -26,6 +26,25 @@ def format_cents(cents: int, *, symbol: bool = True, sign: bool = False) -> str:
     return text
 
 
+def format_money(cents: int | None, *, symbol: bool) -> str:
+    """An amount that may be unknown (a penalty whose rate nobody entered): '?' then, else ``format_cents``.
+
+    ``symbol`` is said at each call: a table column of amounts goes without '€' (its header says the
+    currency), a sentence or a total carries it.
+    """
+    return "?" if cents is None else format_cents(cents, symbol=symbol)
+
+
+def format_compact(cents: int) -> str:
+    """An amount in three or four figures, for a summary bar: '9 258 €', '10,6 k€', '1,63 M€'."""
+    euros = cents / 100
+    if euros >= 1_000_000:
+        return f"{euros / 1_000_000:.2f} M€".replace(".", ",")
+    if euros >= 10_000:
+        return f"{euros / 1_000:.1f} k€".replace(".", ",")
+    return format_cents(round(euros) * 100, symbol=False)[:-3] + " €"
+
+
 def percent_of(cents: int, basis_points: int) -> int:
     """``cents`` x ``basis_points`` / 10 000, rounded half away from zero."""
     return round_half_up(cents * basis_points, 10_000)

@@ -46,6 +46,17 @@ INVOICE_STATUSES = {
     "litigation": "Contentieux",
 }
 
+# Invoices still chased or still owed: a contested one stays in the balance (store/conditions.py says the
+# same in SQL, OUTSTANDING_SQL). Paid and written-off invoices are not chased.
+OUTSTANDING_STATUSES = ("open", "disputed", "litigation")
+# Contested: a dispute the agent recorded, or a claim before a court. Still owed, but not a debt to press
+# for payment on a call (the list, the card and the brief say "litige").
+CONTESTED_STATUSES = ("disputed", "litigation")
+
+
+def is_outstanding(status: str, amount_cents: int, paid_cents: int) -> bool:
+    """Still owed: an outstanding status and something left to pay (the condition of OUTSTANDING_SQL)."""
+    return status in OUTSTANDING_STATUSES and amount_cents > paid_cents
 
 
 def invoice_status_label(amount_cents: int, status: str) -> str:

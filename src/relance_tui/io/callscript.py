@@ -12,7 +12,7 @@ from relance_tui.domain.calls import PHASES, call_goal
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.script import Phase, Prompt
 from relance_tui.domain.text import key
-from relance_tui.domain.vocabulary import CALL_OUTCOMES, DISPUTE_CATEGORIES
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, CONTESTED_STATUSES, DISPUTE_CATEGORIES
 from relance_tui.io.templates import Templates, TemplateProblem
 from relance_tui.store.cards import Contact, DebtorCard
 
@@ -123,7 +123,7 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
     penalties = None if any(v is None for v in values) else sum(values)
     unknown = next((i.penalty_unknown or "" for i in claimed if i.penalty_cents is None), "")
     notice, reminder = _acts(claimed, today)
-    disputed = bool(claimed) and all(i.status in ("disputed", "litigation") for i in claimed)
+    disputed = bool(claimed) and all(i.status in CONTESTED_STATUSES for i in claimed)
     open_disputes = [f"{DISPUTE_CATEGORIES[d.category]} ({d.invoices})" for d in card.disputes if d.status == "open"]
     office_data = office if isinstance(office, dict) else dataclasses.asdict(office)
     # the law the debtor follows (its country and segment) chooses what the script may say about the debt

@@ -36,6 +36,7 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from relance_tui.domain.money import format_cents
+from relance_tui.domain.money import format_money
 
 FRONT = "+++"
 BUILTIN_DIR = Path(str(files("relance_tui") / "templates"))
@@ -64,10 +65,6 @@ class TemplateProblem(Exception):
     def __init__(self, path: Path, line: int | None, message: str) -> None:
         super().__init__(f"{path}{f', ligne {line}' if line else ''} : {message}")
         self.path, self.line, self.message = path, line, message
-
-
-def _euros(cents: int | None) -> str:
-    return "?" if cents is None else format_cents(cents)
 
 
 def _date(value: dt.date | dt.datetime | str | None, fmt: str = "%d/%m/%Y") -> str:
@@ -267,7 +264,7 @@ def make_environment(directory: Path) -> jinja2.Environment:
                    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                    keep_trailing_newline=False)
     env.filters.update(CAPPED_FILTERS)
-    env.filters["euros"] = _euros
+    env.filters["euros"] = partial(format_money, symbol=True)
     env.filters["date"] = _date
     return env
 

@@ -33,6 +33,7 @@ from relance_tui.domain.law import (
 from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import ACKNOWLEDGEMENT_FORMS, ACT_CHANNELS, LEGAL_ACTS
 from relance_tui.errors import NotFound
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 
@@ -97,8 +98,6 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
     them believe the 14 days apply. An invoice has one first reminder (the first is the free one).
     ``office_country`` is the office's: a debtor outside FR and BE follows it (domain/law.regime_for).
     """
-    from relance_tui.store.overdue import OUTSTANDING_SQL
-
     detail = clean(detail).strip()
     form = form if kind == "acknowledgement" else ""
     check_act(kind, day, channel, today=today, form=form)
@@ -231,8 +230,6 @@ def near_limitations(store: Store, today: dt.date, *, country: str = "FR", debto
     """Debtors with an open overdue invoice reaching its limitation date within ``within_days`` (not past):
     debtor id -> (the nearest such date, that invoice's number). For the queue: only invoices old enough
     for their debtor's regime are read (an acknowledgement only pushes a date later)."""
-    from relance_tui.store.overdue import OUTSTANDING_SQL
-
     pairs = store.conn.execute("SELECT DISTINCT segment, country FROM debtors").fetchall()
     horizon = today + dt.timedelta(days=within_days)
     clauses, params = [], []

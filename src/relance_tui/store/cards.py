@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
+from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
 from relance_tui.errors import NotFound
 from relance_tui.store.acts import limitations
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.models import Event
@@ -132,8 +134,7 @@ class DebtorCard:
 
     @property
     def outstanding(self) -> list[CardInvoice]:
-        return [i for i in self.invoices if i.status in ("open", "disputed", "litigation")
-                and i.amount_cents > i.paid_cents]
+        return [i for i in self.invoices if is_outstanding(i.status, i.amount_cents, i.paid_cents)]
 
     @property
     def due_cents(self) -> int:
@@ -146,7 +147,7 @@ class DebtorCard:
 
     @property
     def disputed(self) -> list[CardInvoice]:
-        return [i for i in self.invoices if i.status in ("disputed", "litigation")]
+        return [i for i in self.invoices if i.status in CONTESTED_STATUSES]
 
     @property
     def credit_cents(self) -> int:
@@ -298,7 +299,6 @@ def record_payment(store: Store, debtor_id: int, *, day: dt.date, amount_cents: 
     from relance_tui.domain.money import format_cents
     from relance_tui.store.credits import reallocate, release
     from relance_tui.store.imports import TARGET_COLUMNS, apply_payment
-    from relance_tui.store.overdue import OUTSTANDING_SQL
 
     if amount_cents <= 0:
         raise ValueError("le montant doit être positif")

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from relance_tui.domain.credits import Allocation, CreditNote, OpenInvoice, allocate
 from relance_tui.domain.money import format_cents
+from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
+from relance_tui.store.conditions import codes_sql
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 ALLOCATION_SOURCE = "allocation"
 # invoices whose balance a credit note may reduce: those still chased or owed, and those a previous
 # allocation closed (their accounting balance is what counts, recomputed below)
-_TARGET_STATUSES = "('open', 'disputed', 'litigation', 'paid')"
+_TARGET_STATUSES = codes_sql((*OUTSTANDING_STATUSES, "paid"))
 
 
 def _day(iso: str) -> dt.date:

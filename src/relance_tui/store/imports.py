@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.credits import fit_undated, reallocate, release
-from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.search import refresh_search
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
+from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures, InvoiceTerms, figures_of
 from relance_tui.store.overdue import (
@@ -29,9 +30,6 @@ from relance_tui.store.overdue import (
     action_label,
 )
 
-# the statuses of an invoice still chased or owed (OUTSTANDING_SQL says the same in SQL)
-OWED_STATUSES = ("open", "disputed", "litigation")
-DISPUTED_STATUSES = ("disputed", "litigation")
 IN_CREDIT_ACTION = "Créditeur : rien à relancer"
 
 
@@ -66,7 +64,7 @@ class LedgerInvoice:
     @property
     def outstanding(self) -> bool:
         """Still owed on the day (the condition of OUTSTANDING_SQL)."""
-        return self.status in OWED_STATUSES and self.amount_cents > self.paid_cents
+        return is_outstanding(self.status, self.amount_cents, self.paid_cents)
 
     @property
     def unapplied_credit_cents(self) -> int:
@@ -178,7 +176,7 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
                                                        inv.account_manager)
             if inv.outstanding:
                 row.buckets[bucket_for((as_of - inv.due_date).days)] += inv.balance_cents
-                if inv.status in DISPUTED_STATUSES:
+                if inv.status in CONTESTED_STATUSES:
                     row.disputed_cents += inv.balance_cents
                 else:
                     row.all_disputed = False

@@ -18,15 +18,14 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.text import fold
+from relance_tui.domain.vocabulary import CONTESTED_STATUSES
 from relance_tui.store.acts import limitations
 from relance_tui.store.claims import holders
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.search import digits
 
-# Invoices still chased or still owed: disputed and litigation stay in the balance. The partial
-# index invoices_outstanding (migration 0005) repeats this condition word for word.
-OUTSTANDING_SQL = "status IN ('open', 'disputed', 'litigation') AND amount_cents > paid_cents"
 
 
 @dataclass(frozen=True)
@@ -256,7 +255,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         due_cents = sum(x[5] for x in items)
         pens = [x[6] for x in items]
         penalty_cents = None if any(p is None for p in pens) else sum(pens)
-        disputed = all(x[7] in ("disputed", "litigation") for x in items)
+        disputed = all(x[7] in CONTESTED_STATUSES for x in items)
         number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
         label = action_label(oldest[4], query.as_of, promise_due=promises.get(debtor_id),

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 from relance_tui.domain.law import regime_for, retention
 from relance_tui.errors import NotFound, RelanceError
 from relance_tui.store.acts import limitations
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
-from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.queries import append_event, load_rates
 from relance_tui.store.search import refresh_search
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from relance_tui.domain.law import COUNTRIES, FRENCH_OVERSEAS
 from relance_tui.domain.penalties import RATE_KINDS, Rates, needed_rate_kinds
 from relance_tui.errors import NotFound, StaleEdit
+from relance_tui.store.conditions import OUTSTANDING_STATUS_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.models import Counts, RateRow
 
@@ -181,7 +182,7 @@ def counts(store: Store) -> Counts:
         debtors=one("SELECT COUNT(*) FROM debtors"),
         contacts=one("SELECT COUNT(*) FROM contacts"),
         invoices=one("SELECT COUNT(*) FROM invoices"),
-        open_invoices=one("SELECT COUNT(*) FROM invoices WHERE status IN ('open', 'disputed', 'litigation')"),
+        open_invoices=one(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING_STATUS_SQL}"),
         payments=one("SELECT COUNT(*) FROM payments"),
         events=one("SELECT COUNT(*) FROM events"),
         promises=one("SELECT COUNT(*) FROM promises"),

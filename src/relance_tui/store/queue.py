@@ -25,8 +25,8 @@ from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.priority import PriorityInput, priority_score
 from relance_tui.store.acts import near_limitations
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
-from relance_tui.store.overdue import OUTSTANDING_SQL
 from relance_tui.store.promises import day_bounds
 
 REASONS = {"callback": "Rappel convenu", "broken_promise": "Promesse non tenue", "limitation": "Prescription proche",

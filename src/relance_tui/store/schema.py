@@ -271,8 +271,8 @@ def m0004_debtor_search(db: Database) -> None:
 def m0005_outstanding_index(db: Database) -> None:
     """The overdue list reads only outstanding invoices, in due-date order: a partial covering index.
 
-    The WHERE below must stay word for word the one in store/overdue.py (OUTSTANDING_SQL) for
-    SQLite to use it.
+    The WHERE below must stay word for word the one in store/conditions.py (OUTSTANDING_SQL) for
+    SQLite to use it (tests/test_one_home.py checks it).
     """
     db.execute("CREATE INDEX invoices_outstanding ON invoices "
                "(due_date, id, debtor_id, number, amount_cents, paid_cents) "

@@ -13,11 +13,12 @@ from collections.abc import Callable
 
 from relance_tui.domain.calls import CallingRules
 from relance_tui.domain.law import Regime
+from relance_tui.domain.money import format_money
 from relance_tui.domain.text import clean
-from relance_tui.domain.vocabulary import DISPUTE_CATEGORIES, PROMISE_STATUSES
+from relance_tui.domain.vocabulary import CONTESTED_STATUSES, DISPUTE_CATEGORIES, PROMISE_STATUSES
 from relance_tui.io.callscript import NOT_THE_DEBTOR, contact_is_debtor, time_barred
 from relance_tui.store.cards import Contact, DebtorCard
-from relance_tui.tui.card_lines import event_line, limitation_notice, money
+from relance_tui.tui.card_lines import event_line, limitation_notice
 
 Part = str | tuple[str, str]
 BriefLine = str | tuple[Part, ...]
@@ -56,24 +57,25 @@ def invoices_owed(card: DebtorCard) -> list[BriefLine]:
     out: list[BriefLine] = ["", heading(f"Factures dues ({len(card.outstanding)})")]
     for i in card.outstanding[:INVOICES_SHOWN]:
         late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"
-        pen = f" +{money(i.penalty_cents)}" if i.penalty_cents else ""
-        flag: tuple[Part, ...] = (" ", ("litige", "italic")) if i.status in ("disputed", "litigation") else ()
+        pen = f" +{format_money(i.penalty_cents, symbol=True)}" if i.penalty_cents else ""
+        flag: tuple[Part, ...] = (" ", ("litige", "italic")) if i.status in CONTESTED_STATUSES else ()
         out.append((clean(f"{i.number} du {i.issue_date:%d/%m/%y}, éch. {i.due_date:%d/%m/%y} ({late}) : "
-                          f"{money(i.amount_cents - i.paid_cents)}{pen}"), *flag))
+                          f"{format_money(i.amount_cents - i.paid_cents, symbol=True)}{pen}"), *flag))
     if len(card.outstanding) > INVOICES_SHOWN:
         out.append(f"… et {len(card.outstanding) - INVOICES_SHOWN} autre(s)")
     pen = card.penalty_cents
     unconfirmed = " à confirmer" if any(i.penalty_unconfirmed for i in card.outstanding) else ""  # rate not entered
-    out.append(((f"Total dû {money(card.due_cents)}", "bold"), f" + pénalités {money(pen)}{unconfirmed} = "
-                f"{money(card.due_cents + pen) if pen is not None else '?'}"))
+    out.append(((f"Total dû {format_money(card.due_cents, symbol=True)}", "bold"),
+                f" + pénalités {format_money(pen, symbol=True)}{unconfirmed} = "
+                f"{format_money(card.due_cents + pen, symbol=True) if pen is not None else '?'}"))
     if card.allocations:
         out.append("Avoirs déduits : " + " ; ".join(a.describe() for a in card.allocations))
     if card.in_credit:
-        out.append(((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold"),))
+        out.append(((f"Créditeur : {format_money(card.credit_cents, symbol=True)} d'avoir non imputé", "bold"),))
     late = [i for i in card.paid_late if not i.waived]
     if late and card.segment == "b2b":
         out.append(f"Pénalités et indemnités sur factures réglées en retard : "
-                   f"{money(card.paid_late_penalty_cents)} ({len(late)} facture(s))")
+                   f"{format_money(card.paid_late_penalty_cents, symbol=True)} ({len(late)} facture(s))")
     return out
 
 
@@ -82,7 +84,8 @@ def history(card: DebtorCard, tz: str, names: Callable[[str], str]) -> list[Brie
     out: list[BriefLine] = []
     if card.promises:
         out += ["", heading("Promesses passées")]
-        out += [f"{money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : {PROMISE_STATUSES[p.status].lower()}"
+        out += [f"{format_money(p.amount_cents, symbol=True)} pour le {p.due_date:%d/%m/%Y} : "
+                f"{PROMISE_STATUSES[p.status].lower()}"
                 for p in card.promises[:4]]
     disputes = [d for d in card.disputes if d.status == "open"]
     if disputes:

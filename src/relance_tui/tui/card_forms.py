@@ -12,13 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from relance_tui.domain.law import ACT_ALLOWED_CHANNELS
-from relance_tui.domain.money import format_cents
+from relance_tui.domain.money import format_cents, format_money
 from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import ACKNOWLEDGEMENT_FORMS, ACT_CHANNELS, LEGAL_ACTS, SENSITIVE_DATA_HINT
 from relance_tui.errors import RelanceError
 from relance_tui.store.acts import RecordedAct, record_act
 from relance_tui.store.cards import Contact, add_note, record_payment, update_contact, waive_penalties
-from relance_tui.tui.card_lines import invoice_penalty, money
+from relance_tui.tui.card_lines import invoice_penalty
 from relance_tui.tui.plain import line, plain, styled
 from relance_tui.tui.survive import Survives
 
@@ -49,7 +49,8 @@ class WaiverScreen(Survives, ModalScreen[bool]):
         with Vertical():
             yield Label(line(f"Abandonner les pénalités et l'indemnité de {self.invoice.number} "
                              f"({invoice_penalty(self.invoice)})"))
-            yield Checkbox(line(f"toutes les factures du débiteur ({len(self.candidates)}, {money(total)})"),
+            yield Checkbox(line(f"toutes les factures du débiteur ({len(self.candidates)}, "
+                                f"{format_money(total, symbol=True)})"),
                            id="waiver-all")
             yield Input(id="waiver-reason", placeholder=f"Raison (obligatoire). {SENSITIVE_DATA_HINT}")
             yield Static("Ctrl+S enregistre, Échap annule. L'abandon est inscrit dans la chronologie.",
@@ -165,8 +166,8 @@ class PaymentScreen(Survives, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Paiement reçu (reste dû {money(self.due_cents)}, imputé sur les factures les plus "
-                        "anciennes) — Ctrl+S enregistre, Échap annule")
+            yield Label(f"Paiement reçu (reste dû {format_money(self.due_cents, symbol=True)}, imputé sur les "
+                        "factures les plus anciennes) — Ctrl+S enregistre, Échap annule")
             yield Input(value=format_cents(self.due_cents, symbol=False), placeholder="Montant", id="payment-amount",
                         compact=True)
             yield Input(placeholder="Date (défaut : aujourd'hui)", id="payment-date", compact=True)

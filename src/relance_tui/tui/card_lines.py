@@ -12,7 +12,7 @@ from textual.content import Content
 from relance_tui.domain.identifiers import format_bce, format_siren
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import regime_for
-from relance_tui.domain.money import format_cents
+from relance_tui.domain.money import format_money
 from relance_tui.domain.priority import PROFILE_LABELS
 from relance_tui.domain.vocabulary import (
     CALL_OUTCOMES,
@@ -48,7 +48,7 @@ def invoice_penalty(i) -> str:  # noqa: ANN001 - a CardInvoice
         return "abandonnées"
     if i.penalty_unknown:
         return "non calculable"
-    return (UNCONFIRMED_MARK if i.penalty_unconfirmed else "") + money(i.penalty_cents)
+    return (UNCONFIRMED_MARK if i.penalty_unconfirmed else "") + format_money(i.penalty_cents, symbol=True)
 
 
 # a penalty computed with a rate carried over from an earlier period (none entered for a period it covers):
@@ -65,35 +65,33 @@ def _unconfirmed(invoices) -> str:  # noqa: ANN001 - CardInvoices
 def totals_lines(card: DebtorCard) -> list:
     """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late."""
     total, pen = card.due_cents, card.penalty_cents
-    out: list = [styled((f"Reste dû {money(total)}", "bold"), f" · pénalités et indemnités {money(pen)}"
+    out: list = [styled((f"Reste dû {format_money(total, symbol=True)}", "bold"),
+                        f" · pénalités et indemnités {format_money(pen, symbol=True)}"
                         f"{_unconfirmed(card.outstanding)} · total "
-                        f"exigible {money(total + pen) if pen is not None else '?'} · "
+                        f"exigible {format_money(total + pen, symbol=True) if pen is not None else '?'} · "
                         f"{len(card.outstanding)} facture(s) ouverte(s)")]
     if card.in_credit:
-        out.append(styled((f"Créditeur : {money(card.credit_cents)} d'avoir non imputé", "bold"),
+        out.append(styled((f"Créditeur : {format_money(card.credit_cents, symbol=True)} d'avoir non imputé", "bold"),
                           " (rien à relancer)"))
     elif card.credit_cents:
-        out.append(f"Avoir non imputé : {money(card.credit_cents)}")
+        out.append(f"Avoir non imputé : {format_money(card.credit_cents, symbol=True)}")
     if card.allocations:
-        out.append("Avoirs : " + " ; ".join(f"{a.describe()} ({money(a.cents)} au {a.day[8:10]}/{a.day[5:7]}/"
-                                            f"{a.day[:4]})" for a in card.allocations))
+        out.append("Avoirs : " + " ; ".join(f"{a.describe()} ({format_money(a.cents, symbol=True)} au "
+                                            f"{a.day[8:10]}/{a.day[5:7]}/{a.day[:4]})" for a in card.allocations))
         out.append("(un avoir s'impute sur la facture qu'il nomme, sinon sur la plus ancienne facture ouverte, "
                    "à sa date)")
     late = card.paid_late
     if late:
         claim = card.paid_late_penalty_cents
         waived = sum(1 for i in late if i.waived)
-        out.append(f"Pénalités et indemnités sur factures réglées en retard : {money(claim)}{_unconfirmed(late)} "
+        out.append(f"Pénalités et indemnités sur factures réglées en retard : {format_money(claim, symbol=True)}"
+                   f"{_unconfirmed(late)} "
                    f"({len(late)} facture(s){f', dont {waived} abandonnée(s)' if waived else ''})")
     for i in card.undated_penalties:
         out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
     for missing in card.penalty_unconfirmed:  # the rate that settles the figure, and its command
         out.append(f"{UNCONFIRMED_MARK} Pénalités {UNCONFIRMED} : {missing}")
     return out
-
-
-def money(cents: int | None) -> str:
-    return "?" if cents is None else format_cents(cents)
 
 
 def limitation_cell(i, as_of) -> str:  # noqa: ANN001 - a CardInvoice, a date
@@ -182,8 +180,8 @@ def contact_values(c: Contact) -> tuple[str, ...]:
 
 def invoice_values(i, as_of: dt.date) -> tuple[str, ...]:  # noqa: ANN001 - a CardInvoice
     """A row of the Invoices table (INVOICE_COLUMNS)."""
-    return (i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", money(i.amount_cents),
-            money(i.paid_cents), money(i.balance_cents),
+    return (i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", format_money(i.amount_cents, symbol=True),
+            format_money(i.paid_cents, symbol=True), format_money(i.balance_cents, symbol=True),
             str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
             invoice_penalty(i), invoice_status(i), limitation_cell(i, as_of))
 
@@ -192,12 +190,12 @@ def said_lines(card: DebtorCard, settings: Settings) -> list[str]:
     """Promises and disputes: the last promises, the disputes recorded, then the invoices in dispute that no
     recorded dispute names."""
     tz = settings.office.timezone
-    said = [f"Promesse de {money(p.amount_cents)} pour le {p.due_date:%d/%m/%Y} : "
+    said = [f"Promesse de {format_money(p.amount_cents, symbol=True)} pour le {p.due_date:%d/%m/%Y} : "
             f"{PROMISE_STATUSES[p.status]} ({settings.display_name(p.agent)})" for p in card.promises[:8]]
     said += [f"Litige {'ouvert' if d.status == 'open' else 'résolu'} ({DISPUTE_CATEGORIES[d.category]}) "
              f"sur {d.invoices or '—'} depuis le {format_local(d.created_at, tz, '%d/%m/%Y')}"
              + (f" : {d.notes}" if d.notes else "") for d in card.disputes[:5]]
     recorded = {n.strip() for d in card.disputes for n in d.invoices.split(",")}
-    said += [f"Litige : facture {i.number} ({money(i.amount_cents - i.paid_cents)}), "
+    said += [f"Litige : facture {i.number} ({format_money(i.amount_cents - i.paid_cents, symbol=True)}), "
              f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
     return said

@@ -19,8 +19,8 @@ from textual.widgets import Input, Static
 from relance_tui.domain.dates import Bucket
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import LIMITATION_WARN_DAYS
-from relance_tui.domain.money import format_cents
-from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS
+from relance_tui.domain.money import format_compact, format_money
+from relance_tui.domain.vocabulary import CALL_OUTCOMES, CONTESTED_STATUSES, EVENT_KINDS
 from relance_tui.store.overdue import (
     SORT_DEFAULT_DESC,
     SORTS,
@@ -45,10 +45,6 @@ BUCKET_KEYS = {"1": Bucket.NOT_DUE, "2": Bucket.D1_30, "3": Bucket.D31_60, "4": 
 SORT_KEYS = {"d": "debtor", "f": "number", "j": "late", "m": "due", "p": "penalties", "c": "contact"}
 
 
-def money(cents: int | None) -> str:
-    return "?" if cents is None else format_cents(cents, symbol=False)
-
-
 # Before a penalty computed with a rate carried over from an earlier period (none entered for a period it
 # covers): the figure is "à confirmer" (one cell: "≈1 234,56" fits the column); the status line says so.
 UNCONFIRMED_MARK = "≈"
@@ -56,18 +52,8 @@ UNCONFIRMED_KEY = f"{UNCONFIRMED_MARK} pénalités à confirmer"
 
 
 def penalty_text(row: OverdueRow) -> str:
-    text = money(row.penalty_cents)
+    text = format_money(row.penalty_cents, symbol=False)
     return UNCONFIRMED_MARK + text if row.penalty_unconfirmed and row.penalty_cents is not None else text
-
-
-def compact(cents: int) -> str:
-    """Amounts for the aging bar: '9 258 €', '10,6 k€', '1,63 M€'."""
-    euros = cents / 100
-    if euros >= 1_000_000:
-        return f"{euros / 1_000_000:.2f} M€".replace(".", ",")
-    if euros >= 10_000:
-        return f"{euros / 1_000:.1f} k€".replace(".", ",")
-    return format_cents(round(euros) * 100, symbol=False)[:-3] + " €"
 
 
 def contact_text(row: OverdueRow, tz: str) -> str:
@@ -223,14 +209,14 @@ class OverdueView(Survives, RelanceNode, Vertical):
             action = f"» {holder}"  # narrow screens: who is on it matters more than what comes next
         values = {
             "holder": holder, "debtor": row.debtor, "number": row.number, "due_date": f"{row.due_date:%d/%m/%Y}",
-            "late": late_text(row, self.query_state.as_of), "due": money(row.due_cents),
+            "late": late_text(row, self.query_state.as_of), "due": format_money(row.due_cents, symbol=False),
             "penalties": penalty_text(row), "contact": contact_text(row, tz), "action": action,
         }
         return [values[c.key] for c in self.table.columns]
 
     @staticmethod
     def row_style(row: OverdueRow) -> Style | None:
-        if row.status in ("disputed", "litigation"):
+        if row.status in CONTESTED_STATUSES:
             return Style(italic=True)
         return None
 
@@ -341,11 +327,11 @@ class OverdueView(Survives, RelanceNode, Vertical):
             if total is None:
                 continue
             label = "à échoir" if bucket == Bucket.NOT_DUE else bucket.label
-            text = f"{key} {label} {total.count}" + (f" · {compact(total.due_cents)}" if wide else "")
+            text = f"{key} {label} {total.count}" + (f" · {format_compact(total.due_cents)}" if wide else "")
             parts.append((text, "reverse") if bucket == current else text)
         count = sum(b.count for b in self.buckets)
         due = sum(b.due_cents for b in self.buckets)
-        parts.append(f"Σ {count} · {compact(due)}")
+        parts.append(f"Σ {count} · {format_compact(due)}")
         self.query_one("#aging", Static).update(Content("   ").join(styled(part) for part in parts))
 
     def _update_status(self) -> None:

@@ -1,0 +1,29 @@
+"""The SQL conditions that spell domain/vocabulary.py's status sets: the one place store/ writes them.
+
+Every query on "outstanding" invoices reads ``OUTSTANDING_SQL`` (unqualified, so that SQLite matches the
+partial index ``invoices_outstanding``, whose WHERE is this condition word for word: migration 0005 wrote
+it out, as a migration must, and tests/test_one_home.py checks that the two still agree).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
+
+_CODE = re.compile(r"[a-z_]+")
+
+
+def codes_sql(codes: Iterable[str]) -> str:
+    """``('open', 'paid')``: fixed codes of ours for an SQL ``IN``, never data (refused unless plain codes)."""
+    codes = list(codes)
+    if not codes or not all(_CODE.fullmatch(c) for c in codes):
+        raise ValueError(f"not a list of codes: {codes!r}")
+    return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
+
+
+# An outstanding status, whatever is left to pay (what doctor counts as open invoices).
+OUTSTANDING_STATUS_SQL = f"status IN {codes_sql(OUTSTANDING_STATUSES)}"
+# Still chased or still owed (domain/vocabulary.is_outstanding): a contested invoice stays in the balance.
+OUTSTANDING_SQL = f"{OUTSTANDING_STATUS_SQL} AND amount_cents > paid_cents"
