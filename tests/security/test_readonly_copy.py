@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from relance_tui.errors import DiskFull
-from relance_tui.store import connection
+from relance_tui.store import snapshot
 from relance_tui.store.connection import Store
 from tests.helpers import NOBODY_UID
 
@@ -43,8 +43,8 @@ def dead_pid() -> int:
 
 
 def test_a_copy_the_temporary_folder_has_no_room_for_is_refused_saying_which_disk(store, temp, monkeypatch):
-    real = connection.shutil.disk_usage
-    monkeypatch.setattr(connection.shutil, "disk_usage",
+    real = snapshot.shutil.disk_usage
+    monkeypatch.setattr(snapshot.shutil, "disk_usage",
                         lambda path: Usage(10**9, 10**9 - 4096, 4096) if str(path) == str(temp) else real(path))
     with pytest.raises(DiskFull) as refused:
         reader(store)._take_snapshot()
