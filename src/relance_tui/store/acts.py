@@ -102,7 +102,6 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
     form = form if kind == "acknowledgement" else ""
     check_act(kind, day, channel, today=today, form=form)
     label = LEGAL_ACTS[kind].lower()
-    needs_due = kind in ("formal_notice", "first_reminder")
 
     def write(db: Database) -> RecordedAct:
         at = store.now()
@@ -114,41 +113,7 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
             raise ValueError(f"premier rappel gratuit : réservé aux consommateurs belges (livre XIX du Code de "
                              f"droit économique) ; ce débiteur relève du régime {regime.label}. Vérifiez son "
                              "pays et son type, ou notez un rappel ordinaire.")
-        columns = "id, number, issue_date, due_date, delivery_date, amount_cents"
-        reminded = {r[0]: r[1] for r in db.execute(
-            "SELECT invoice_id, MIN(day) FROM legal_acts WHERE debtor_id = ? AND kind = 'first_reminder' "
-            "GROUP BY invoice_id", [debtor_id])} if kind == "first_reminder" else {}
-        if invoice_ids is None:
-            rows = [r for r in db.execute(f"SELECT {columns} FROM invoices WHERE debtor_id = ? AND {OUTSTANDING_SQL} "
-                                          "ORDER BY due_date, id", [debtor_id]).fetchall()
-                    if r[2] <= day.isoformat() and (not needs_due or r[3] <= day.isoformat())
-                    and r[0] not in reminded]
-            if not rows:
-                due = " échue à cette date" if needs_due else ""
-                done = " sans premier rappel" if kind == "first_reminder" else ""
-                raise ValueError(f"{label} du {day:%d/%m/%Y} : aucune facture ouverte{due}{done} pour ce débiteur")
-        else:
-            ids = sorted(set(invoice_ids))
-            if not ids:
-                raise ValueError(f"{label} : cochez au moins une facture")
-            marks = ", ".join("?" for _ in ids)
-            rows = db.execute(f"SELECT {columns}, {OUTSTANDING_SQL} FROM invoices WHERE debtor_id = ? "
-                              f"AND id IN ({marks}) ORDER BY due_date, id", [debtor_id, *ids]).fetchall()
-            if len(rows) != len(ids):
-                raise NotFound(f"{label} : une facture choisie n'appartient pas à ce débiteur")
-            for inv_id, number, issue, due, _delivery, amount, outstanding in rows:
-                if amount <= 0:
-                    raise ValueError(f"{label} : {number} est un avoir")
-                if not outstanding:
-                    raise ValueError(f"{label} : {number} est soldée")
-                if issue > day.isoformat():
-                    raise ValueError(f"{label} du {day:%d/%m/%Y} : {number} n'est émise que le {_fr(issue)}")
-                if needs_due and due > day.isoformat():
-                    raise ValueError(f"{label} du {day:%d/%m/%Y} : {number} n'est échue que le {_fr(due)}")
-                if inv_id in reminded:
-                    raise ValueError(f"premier rappel gratuit : {number} a déjà eu le sien le "
-                                     f"{_fr(reminded[inv_id])}")
-            rows = [r[:6] for r in rows]
+        rows = _covered_invoices(db, debtor_id, kind, day, invoice_ids)
         warnings: list[str] = []
         if kind == "acknowledgement":  # one made after the period ran out revives nothing (domain/law)
             before = limitations(db, [(r[0], dt.date.fromisoformat(r[2]), _date(r[4]), r[5], regime) for r in rows])
@@ -173,6 +138,50 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
         return RecordedAct(event_id, tuple(covered), numbers, tuple(warnings))
 
     return store.write(write, what=f"enregistrement : {label}")
+
+
+_ACT_INVOICE_COLUMNS = "id, number, issue_date, due_date, delivery_date, amount_cents"
+
+
+def _covered_invoices(db: Database, debtor_id: int, kind: str, day: dt.date,
+                      invoice_ids: Sequence[int] | None) -> list[tuple]:
+    """The invoices an act covers: (id, number, issue, due, delivery, amount), by due date. Without
+    ``invoice_ids``, every outstanding one it can cover (none: refused); with them, each must be one it
+    can cover, else the act is refused naming it."""
+    label = LEGAL_ACTS[kind].lower()
+    needs_due = kind in ("formal_notice", "first_reminder")
+    reminded = {r[0]: r[1] for r in db.execute(
+        "SELECT invoice_id, MIN(day) FROM legal_acts WHERE debtor_id = ? AND kind = 'first_reminder' "
+        "GROUP BY invoice_id", [debtor_id])} if kind == "first_reminder" else {}
+    if invoice_ids is None:
+        rows = [r for r in db.execute(f"SELECT {_ACT_INVOICE_COLUMNS} FROM invoices WHERE debtor_id = ? "
+                                      f"AND {OUTSTANDING_SQL} ORDER BY due_date, id", [debtor_id]).fetchall()
+                if r[2] <= day.isoformat() and (not needs_due or r[3] <= day.isoformat()) and r[0] not in reminded]
+        if not rows:
+            due = " échue à cette date" if needs_due else ""
+            done = " sans premier rappel" if kind == "first_reminder" else ""
+            raise ValueError(f"{label} du {day:%d/%m/%Y} : aucune facture ouverte{due}{done} pour ce débiteur")
+        return rows
+    ids = sorted(set(invoice_ids))
+    if not ids:
+        raise ValueError(f"{label} : cochez au moins une facture")
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(f"SELECT {_ACT_INVOICE_COLUMNS}, {OUTSTANDING_SQL} FROM invoices WHERE debtor_id = ? "
+                      f"AND id IN ({marks}) ORDER BY due_date, id", [debtor_id, *ids]).fetchall()
+    if len(rows) != len(ids):
+        raise NotFound(f"{label} : une facture choisie n'appartient pas à ce débiteur")
+    for inv_id, number, issue, due, _delivery, amount, outstanding in rows:
+        if amount <= 0:
+            raise ValueError(f"{label} : {number} est un avoir")
+        if not outstanding:
+            raise ValueError(f"{label} : {number} est soldée")
+        if issue > day.isoformat():
+            raise ValueError(f"{label} du {day:%d/%m/%Y} : {number} n'est émise que le {_fr(issue)}")
+        if needs_due and due > day.isoformat():
+            raise ValueError(f"{label} du {day:%d/%m/%Y} : {number} n'est échue que le {_fr(due)}")
+        if inv_id in reminded:
+            raise ValueError(f"premier rappel gratuit : {number} a déjà eu le sien le {_fr(reminded[inv_id])}")
+    return [r[:6] for r in rows]
 
 
 def invoice_ids_by_number(conn: Any, debtor_id: int, numbers: Sequence[str]) -> list[int]:
