@@ -1,0 +1,197 @@
+"""The base itself: ``relance`` (the app), ``init``, ``demo``, ``doctor``, ``backup``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+from relance_tui import __version__
+from relance_tui.commands.common import journal_override, office_today, open_app, open_db, protected_paths
+from relance_tui.config import OFFICE_TEMPLATE, Settings
+from relance_tui.domain.text import clean
+from relance_tui.errors import RelanceError
+
+
+def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
+    return open_app(args, settings, Path(args.db).expanduser() if args.db else settings.paths.db)
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.queries import counts
+
+    existed = settings.paths.db.exists()
+    store = open_db(settings, create=True)
+    c = counts(store)
+    print(f"Base {'déjà présente' if existed else 'créée'} : {store.path} "
+          f"(schéma v{store.schema_version()}, {c.debtors} débiteurs, {c.invoices} factures)")
+    office = settings.paths.office_file
+    if not office.exists():
+        office.write_text(OFFICE_TEMPLATE, encoding="utf-8")
+        print(f"Réglages du cabinet à compléter : {office}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.demo import build_demo
+    from relance_tui.store.queries import get_setting, has_business_data
+
+    # Never the office's database by default: its own file unless --db is given.
+    db = Path(args.db).expanduser() if args.db else settings.paths.demo_db
+    if args.force and db.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = open_db(settings, create=True, db=db)
+    if has_business_data(store):
+        if args.open and get_setting(store, "demo") is not None:
+            print(f"Base de démonstration existante : {db}")
+            store.close()
+            return open_app(args, settings, db)
+        print(f"relance demo : la base {db} contient déjà des données ; rien n'a été modifié. "
+              "Ajoutez --force pour la recréer (tout son contenu sera perdu).", file=sys.stderr)
+        return 1
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    report = build_demo(store, size=args.size, seed=args.seed, today=today, tz=settings.office.timezone,
+                        progress=lambda msg: print(f"  {msg}...", file=sys.stderr))
+    print(f"Démo « {report.size.name} » créée dans {db} en {report.seconds:.1f} s : {report.debtors} débiteurs, "
+          f"{report.invoices} factures, {report.events} événements, {report.promises} promesses "
+          f"(graine {report.seed}, au {report.today:%d/%m/%Y}).")
+    store.close()
+    if args.open:
+        return open_app(args, settings, db)
+    print(f"Ouvrez-la avec : relance --db {db}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.fs import choose_journal
+    from relance_tui.store.maintenance import journal_mode, quick_check
+    from relance_tui.store.queries import counts
+
+    paths = settings.paths
+    print(f"relance {__version__} ; SQLite {sqlite3.sqlite_version} ; Python {sys.version.split()[0]}")
+    print(f"Agent            : {settings.agent} ({settings.agent_name})")
+    print("Fichiers :")
+    print(f"  base           : {paths.db}")
+    print(f"  réglages cabinet : {paths.office_file}{'' if paths.office_file.exists() else ' (absent)'}")
+    print(f"  réglages agent : {paths.user_file}{'' if paths.user_file.exists() else ' (absent)'}")
+    if settings.keys:
+        from relance_tui.tui.app import binding_ids
+
+        unknown = sorted(set(settings.keys) - binding_ids())
+        print(f"    [keys] : {len(settings.keys)} touche(s) redéfinie(s)"
+              + (f" ; identifiant(s) inconnu(s), sans effet : {', '.join(unknown)}" if unknown else ""))
+    print(f"  journal        : {paths.log_file}")
+    print(f"  démo           : {paths.demo_db}")
+    print(f"  boîte d'envoi  : {paths.outbox}")
+    from relance_tui.io.templates import check_office_templates
+
+    office_templates = paths.office_file.parent / "templates"
+    checked = check_office_templates(office_templates)
+    print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
+    for name, problem in checked:
+        print(f"    {name} : {problem or 'ok'}")
+    from relance_tui.store.access import check_access, check_settings_access
+
+    findings = check_access(paths.db) + check_settings_access(paths.office_file, office_templates, paths.db)
+    print("Droits d'accès :")
+    for finding in findings:
+        mark = {"ok": "ok", "warning": "attention", "problem": "PROBLÈME"}[finding.level]
+        print(f"  [{mark}] {finding.message}")
+    choice = choose_journal(paths.db, override=journal_override(settings))
+    print(f"Système de fichiers : {choice.fs_type}")
+    print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
+    store = open_db(settings)
+    actual = journal_mode(store)
+    print(f"Mode de journal actuel : {actual}")
+    print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
+    print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
+    integrity = quick_check(store)
+    ok = integrity == ["ok"]
+    print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
+    c = counts(store)
+    print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
+          f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
+    print("Machines ayant ouvert la base :")
+    for h in store.hosts():
+        mark = " (cette machine)" if h.hostname == store.hostname else ""
+        # host names and logins come from the shared database: printed as text, never as terminal codes
+        print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
+    missing = _doctor_rates(store, office_today(settings), settings.office.country)
+    return 0 if ok and not missing else 1
+
+
+def _doctor_rates(store, today: dt.date, office_country: str) -> list[str]:  # noqa: ANN001 - a Store
+    """The rates of the period in force that nobody entered: printed with their command; the needed ones
+    returned (doctor fails on them; the others, such as the Belgian legal rate of an office without a Belgian
+    consumer, are only a warning)."""
+    from relance_tui.domain.penalties import RATE_KINDS, unconfirmed_rates
+    from relance_tui.store.queries import load_rates, needed_rates
+
+    rates = load_rates(store)
+    needed = needed_rates(store, office_country)
+    missing = unconfirmed_rates(rates, today, needed)
+    other = unconfirmed_rates(rates, today, [k for k in RATE_KINDS if k not in needed])
+    print(f"Taux en vigueur au {today:%d/%m/%Y} : {'à compléter' if missing else 'saisis'}")
+    for entry in missing:
+        print(f"  [À SAISIR] {entry}")
+    for entry in other:
+        print(f"  [attention] {entry} ; pour information, aucune pénalité ne s'en sert")
+    if missing:
+        print("  Les pénalités de cette période reprennent le dernier taux saisi et sont « à confirmer » "
+              "jusqu'à sa saisie.")
+    return missing
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    import shutil
+    import tempfile
+
+    from relance_tui.io.outputs import OutputExists, OutputRefused, check_output_target, open_output_file
+    from relance_tui.store.maintenance import backup_to
+
+    store = open_db(settings)
+    dest = Path(args.dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"relance-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    protected = protected_paths(settings, store.path)
+    try:
+        if check_output_target(dest, protected, overwrite=args.force).kind == "special":
+            raise OutputRefused(f"{dest} n'est pas un fichier ordinaire : indiquez un fichier")
+        # SQLite writes by name: into a private folder (0700, nobody else can swap a link in), then the
+        # copy is written to the destination through the descriptor that created it
+        with tempfile.TemporaryDirectory(prefix="relance-backup-") as private:
+            copy = Path(private) / "copie.db"
+            check = backup_to(store, copy)  # a consistent snapshot while agents keep working
+            if check != "ok":
+                raise RelanceError(f"la copie est incohérente ({check}) ; rien n'a été écrit.")
+            with open(copy, "rb") as src, open_output_file(dest, protected, overwrite=args.force, binary=True,
+                                                           special=False) as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+    except OutputExists as exc:
+        print(clean(f"relance backup : {exc} ; ajoutez --force pour l'écraser."), file=sys.stderr)
+        return 1
+    print(clean(f"Sauvegarde écrite : {dest} ({dest.stat().st_size // 1024} Kio)"))
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """init, demo, doctor and backup."""
+    sub.add_parser("init", help="crée la base partagée et le fichier de réglages du cabinet")
+
+    demo = sub.add_parser("demo", help="remplit une base de démonstration réaliste (jamais la vraie base)")
+    demo.add_argument("--size", choices=("small", "office", "large"), default="office",
+                      help="small (40 débiteurs), office (600), large (20 000 débiteurs, 200 000 factures)")
+    demo.add_argument("--seed", type=int, default=1, help="graine : même graine, mêmes données")
+    demo.add_argument("--today", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    demo.add_argument("--force", action="store_true", help="recrée la base si elle contient déjà des données")
+    demo.add_argument("--open", action="store_true", help="ouvre l'application sur la démo ensuite")
+    demo.add_argument("--db", dest="db", default=argparse.SUPPRESS, help="fichier de la démo")
+
+    sub.add_parser("doctor", help="diagnostic : fichiers, mode de journal, schéma, intégrité, machines")
+
+    backup = sub.add_parser("backup", help="sauvegarde à chaud (les agents peuvent continuer)")
+    backup.add_argument("dest", help="fichier ou dossier de destination")
+    backup.add_argument("--force", action="store_true", help="écrase le fichier de destination")
