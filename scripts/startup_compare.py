@@ -12,7 +12,7 @@ import statistics
 import sys
 
 
-def _load(name: str, path: str):  # noqa: ANN202 - a scripts/bench.py module
+def _load(name: str, path: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
