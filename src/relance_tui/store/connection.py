@@ -92,6 +92,32 @@ def set_journal_mode(store: Store) -> None:
 OPEN_ATTEMPTS = 5
 
 
+def _check_path(path: Path, *, create: bool, readonly: bool) -> None:
+    """The file is there and is an SQLite file (a read-only command refuses an empty one too); or, with
+    ``create``, its folder is made."""
+    try:
+        exists = path.exists()
+    except PermissionError:
+        raise DatabaseUnreadable(no_access_advice(path)) from None
+    if exists:
+        _check_file(path)
+        if readonly and path.stat().st_size == 0:
+            raise NotARelanceDatabase(f"{path} est un fichier vide, pas une base relance : indiquez la bonne base "
+                                      "avec --db (ou créez-la avec « relance init »).")
+    elif not create:
+        raise DatabaseMissing(
+            f"base introuvable : {path}. Créez-la avec « relance init », "
+            "essayez « relance demo », ou indiquez le bon fichier avec --db ou RELANCE_DB."
+        )
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise disk_full(f"création du dossier {path.parent}", path.parent.parent) from exc
+            raise DatabaseUnreadable(f"impossible de créer le dossier {path.parent} : {exc.strerror}.") from exc
+
+
 def open_store(
     path: str | os.PathLike,
     *,
@@ -117,27 +143,7 @@ def open_store(
     if create and readonly:
         raise ValueError("open_store: create and readonly exclude each other")
     path = Path(path).expanduser()
-    try:
-        exists = path.exists()
-    except PermissionError:
-        raise DatabaseUnreadable(no_access_advice(path)) from None
-    if exists:
-        _check_file(path)
-        if readonly and path.stat().st_size == 0:
-            raise NotARelanceDatabase(f"{path} est un fichier vide, pas une base relance : indiquez la bonne base "
-                                      "avec --db (ou créez-la avec « relance init »).")
-    elif not create:
-        raise DatabaseMissing(
-            f"base introuvable : {path}. Créez-la avec « relance init », "
-            "essayez « relance demo », ou indiquez le bon fichier avec --db ou RELANCE_DB."
-        )
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            if is_disk_full(exc):
-                raise disk_full(f"création du dossier {path.parent}", path.parent.parent) from exc
-            raise DatabaseUnreadable(f"impossible de créer le dossier {path.parent} : {exc.strerror}.") from exc
+    _check_path(path, create=create, readonly=readonly)
     can_write = not (path.exists() and not _writable(path))
     journal = choose_journal(path, override=journal_override)
     for attempt in range(OPEN_ATTEMPTS):
