@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from relance_tui.config import Settings
@@ -45,6 +47,29 @@ def protected_paths(settings: Settings, *databases: Path):
     from relance_tui.io.outputs import Protected
 
     return Protected.of_paths(settings.paths, *databases)
+
+
+@contextmanager
+def output_errors(output: str | None) -> Iterator[None]:
+    """Writing a command's output (``-o FILE`` or standard output): a file that exists is refused with the
+    option that replaces it; a write that fails says where; a reader gone away (``| head``) is left to
+    ``main``."""
+    from relance_tui.io.outputs import OutputExists, write_error
+
+    try:
+        yield
+    except OutputExists as exc:
+        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise write_error(output or "la sortie standard", exc) from None
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """-o/--output and --force, as every export has them."""
+    parser.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+    parser.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
 
 
 def open_app(args: argparse.Namespace, settings: Settings, db: Path) -> int:

@@ -10,7 +10,9 @@ from relance_tui.commands.common import (
     AS_OF_YEARS_AHEAD,
     DEBTOR_HELP,
     agent_login,
+    add_output_options,
     open_db,
+    output_errors,
     parse_day,
     protected_paths,
 )
@@ -26,25 +28,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_export_person(args, settings)
     from relance_tui.io.csvout import open_output
     from relance_tui.io.export import export_debtors, export_invoices
-    from relance_tui.io.outputs import OutputExists, write_error
 
     store = open_db(settings)
     as_of = parse_day(args.as_of, settings, "--as-of", years_ahead=AS_OF_YEARS_AHEAD)
-    try:
-        with open_output(args.output, excel=args.excel, protected=protected_paths(settings, store.path),
-                         overwrite=args.force) as out:
-            if args.export_what == "debtors":
-                count = export_debtors(store, out, as_of=as_of, excel=args.excel, country=settings.office.country,
-                                       tz=settings.office.timezone, names=settings.display_name)
-            else:
-                count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
-                                        country=settings.office.country)
-    except OutputExists as exc:
-        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise write_error(args.output or "la sortie standard", exc) from None
+    with output_errors(args.output), open_output(args.output, excel=args.excel, overwrite=args.force,
+                                                 protected=protected_paths(settings, store.path)) as out:
+        if args.export_what == "debtors":
+            count = export_debtors(store, out, as_of=as_of, excel=args.excel, country=settings.office.country,
+                                   tz=settings.office.timezone, names=settings.display_name)
+        else:
+            count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
+                                    country=settings.office.country)
     if args.output not in (None, "-"):
         what = "débiteur(s) exporté(s)" if args.export_what == "debtors" else "facture(s) exportée(s)"
         print(clean(f"{count} {what} dans {args.output}"), file=sys.stderr)
@@ -52,7 +46,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.io.outputs import OutputExists, write_error
     from relance_tui.io.promise_export import export_promises
     from relance_tui.store.promises import promises_made, promises_of_session
     from relance_tui.store.sessions import session_created_at
@@ -71,16 +64,10 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
             day = local(created_at, settings.office.timezone).date()
     else:
         lines = promises_made(store, day, tz=settings.office.timezone, agent=agent)
-    try:
+    with output_errors(args.output):
         export_promises(lines, args.output, fmt=args.format, day=day, tz=settings.office.timezone,
                         names=settings.display_name, excel=args.excel, protected=protected_paths(settings, store.path),
                         overwrite=args.force)
-    except OutputExists as exc:
-        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
         total = sum(p.amount_cents for p in lines)
         from relance_tui.domain.money import format_cents
@@ -93,21 +80,14 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
     """Everything held about one debtor and its contacts, as JSON (RGPD art. 15, right of access)."""
-    from relance_tui.io.outputs import OutputExists, write_error
     from relance_tui.io.person_export import export_person
     from relance_tui.store.purge import find_debtor, person_record
 
     store = open_db(settings)
     record = person_record(store, find_debtor(store.conn, args.debtor).id)
-    try:
+    with output_errors(args.output):
         export_person(record, args.output, generated_at=store.now(), agent=settings.agent,
                       protected=protected_paths(settings, store.path), overwrite=args.force)
-    except OutputExists as exc:
-        raise OutputExists(f"{exc} ; ajoutez --force pour le remplacer") from None
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise write_error(args.output or "la sortie standard", exc) from None
     if args.output not in (None, "-"):
         print(clean(f"Données du débiteur {record.debtor.get('code') or record.debtor['id']} "
                     f"({len(record.tables['contacts'])} contact(s), {len(record.tables['events'])} événement(s)) "
@@ -132,8 +112,7 @@ def _invoices_parser(export_sub: argparse._SubParsersAction) -> None:
     exp_inv.add_argument("--as-of", help="date de calcul AAAA-MM-JJ (défaut : aujourd'hui)")
     exp_inv.add_argument("--format", choices=("csv",), default="csv")
     exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
-    exp_inv.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
-    exp_inv.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    add_output_options(exp_inv)
 
 
 def _debtors_parser(export_sub: argparse._SubParsersAction) -> None:
@@ -147,8 +126,7 @@ def _debtors_parser(export_sub: argparse._SubParsersAction) -> None:
     exp_deb.add_argument("--as-of", help="date de la balance AAAA-MM-JJ : paiements et avoirs jusqu'à ce jour "
                                          "(défaut : aujourd'hui)")
     exp_deb.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
-    exp_deb.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
-    exp_deb.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    add_output_options(exp_deb)
 
 
 def _promises_parser(export_sub: argparse._SubParsersAction) -> None:
@@ -161,8 +139,7 @@ def _promises_parser(export_sub: argparse._SubParsersAction) -> None:
     exp_pro.add_argument("--format", choices=("csv", "ics", "md"), default="csv",
                          help="csv (tableur), ics (agenda : un événement par date promise), md (à coller dans un mail)")
     exp_pro.add_argument("--excel", action="store_true", help="CSV pour Excel en français : ; virgule décimale, BOM")
-    exp_pro.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
-    exp_pro.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    add_output_options(exp_pro)
 
 
 def _person_parser(export_sub: argparse._SubParsersAction) -> None:
@@ -170,5 +147,4 @@ def _person_parser(export_sub: argparse._SubParsersAction) -> None:
     exp_per = export_sub.add_parser(
         "person", help="tout ce que relance détient sur un débiteur et ses contacts (RGPD, droit d'accès), en JSON")
     exp_per.add_argument("--debtor", required=True, metavar="CODE", help=DEBTOR_HELP)
-    exp_per.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
-    exp_per.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
+    add_output_options(exp_per)
