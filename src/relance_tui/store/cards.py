@@ -14,7 +14,7 @@ from relance_tui.store.acts import limitations
 from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
-from relance_tui.store.models import Event
+from relance_tui.store.models import Event, InvoiceAmounts
 from relance_tui.store.queries import EVENT_COLUMNS, append_event, update_versioned
 from relance_tui.store.search import refresh_search
 
@@ -36,7 +36,7 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class CardInvoice:
+class CardInvoice(InvoiceAmounts):
     id: int
     number: str
     issue_date: dt.date
@@ -58,15 +58,6 @@ class CardInvoice:
     formal_notice: dt.date | None = None  # the formal notice recorded on it (Figures.formal_notice)
     first_reminder: dt.date | None = None  # a Belgian consumer's free first reminder recorded on it
     grace_end: dt.date | None = None  # the last of the 14 days after that reminder: nothing may be charged
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.amount_cents < 0
-
-    @property
-    def balance_cents(self) -> int:
-        """What is still owed on it (negative on a credit note: what is left of it to apply)."""
-        return self.amount_cents - self.paid_cents
 
 
 @dataclass(frozen=True)

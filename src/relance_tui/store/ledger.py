@@ -22,6 +22,7 @@ from relance_tui.domain.penalties import Rates
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures, InvoiceTerms, figures_of
+from relance_tui.store.models import InvoiceAmounts
 from relance_tui.store.overdue import (
     LastContact,
     _last_contacts,
@@ -34,7 +35,7 @@ IN_CREDIT_ACTION = "Créditeur : rien à relancer"
 
 
 @dataclass(frozen=True)
-class LedgerInvoice:
+class LedgerInvoice(InvoiceAmounts):
     """One invoice or credit note (negative amount) as it stood on the day, with its debtor."""
 
     id: int
@@ -51,15 +52,6 @@ class LedgerInvoice:
     amount_cents: int
     paid_cents: int  # money received and credit notes applied up to the day (on a credit note: the part used)
     terms: InvoiceTerms
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.amount_cents < 0
-
-    @property
-    def balance_cents(self) -> int:
-        """What is still owed on it (negative on a credit note: what is left of it to apply)."""
-        return self.amount_cents - self.paid_cents
 
     @property
     def outstanding(self) -> bool:

@@ -5,6 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class InvoiceAmounts:
+    """What an invoice's amount and what reduced it say, for the dataclasses that carry both."""
+
+    amount_cents: int
+    paid_cents: int
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.amount_cents < 0
+
+    @property
+    def balance_cents(self) -> int:
+        """What is still owed on it (negative on a credit note: what is left of it to apply)."""
+        return self.amount_cents - self.paid_cents
+
+
 @dataclass(frozen=True)
 class RateRow:
     kind: str
