@@ -6,6 +6,7 @@ import pytest
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.calls import (
     CallingRules,
+    NextStep,
     call_goal,
     call_warnings,
     format_clock,
@@ -204,3 +205,97 @@ def test_user_times():
     assert parse_user_time("9h05") == dt.time(9, 5)
     with pytest.raises(ValueError, match="heure"):
         parse_user_time("quatre heures")
+
+
+@pytest.mark.parametrize(("outcome", "kwargs", "step"), [
+    ("promise", {"promise_dates": (dt.date(2026, 12, 12), dt.date(2026, 12, 1))},
+     ("promise_check", "2026-12-04", "Vérifier la promesse du 01/12")),  # the first date, plus the grace
+    ("paid_already", {"paid_date": dt.date(2026, 11, 20)},
+     ("payment_check", "2026-11-24", "Vérifier le paiement annoncé du 20/11")),
+    ("paid_already", {}, ("payment_check", "2026-11-26", "Vérifier le paiement annoncé du 23/11")),  # sent today
+    ("dispute", {}, ("dispute", "2026-11-23", "Litige à traiter")),
+    ("voicemail", {}, ("retry", "2026-11-24", "Rappeler (pas de réponse)")),
+    ("unreachable", {}, ("retry", "2026-11-24", "Rappeler (pas de réponse)")),
+    ("wrong_number", {}, ("retry", "2026-11-24", "Trouver le bon numéro")),
+    ("refused", {}, ("formal_notice", "2026-11-24", "Refus : mise en demeure")),
+    ("not_received", {}, ("call", "2026-11-25", "Rappeler : facture renvoyée")),  # two business days
+    ("awaiting_approval", {}, ("call", "2026-11-25", "Rappeler : validation")),
+])
+def test_each_outcome_sets_its_next_step_with_its_label(outcome, kwargs, step):
+    assert next_step(outcome, today=MONDAY, calendar=FR, **kwargs) == NextStep(*step)
+
+
+def test_two_business_days_later_skip_the_weekend_and_a_holiday():
+    # Thursday 19/11 -> Monday 23/11; Monday 09/11 -> Thursday 12/11 over the Armistice
+    assert next_step("awaiting_approval", today=dt.date(2026, 11, 19), calendar=FR).due_at == "2026-11-23"
+    assert next_step("not_received", today=dt.date(2026, 11, 9), calendar=FR).due_at == "2026-11-12"
+
+
+def test_a_payment_announced_long_ago_is_checked_the_next_business_day():
+    step = next_step("paid_already", today=dt.date(2026, 11, 20), calendar=FR, paid_date=dt.date(2026, 11, 1))
+    assert step.due_at == "2026-11-23"  # Friday: the next business day, not 04/11
+
+
+@pytest.mark.parametrize(("outcome", "kwargs", "message"), [
+    ("promise", {}, "une promesse sans date"),
+    ("callback", {}, "un rappel sans date ni heure"),
+    ("teleported", {}, "issue d'appel inconnue : 'teleported'"),
+])
+def test_incomplete_or_unknown_outcomes_say_why(outcome, kwargs, message):
+    with pytest.raises(ValueError) as err:
+        next_step(outcome, today=MONDAY, calendar=FR, **kwargs)
+    assert str(err.value) == message
+
+
+def test_goal_below_and_above_the_pay_now_limit():
+    assert call_goal(1_500_00, disputed=False) == (
+        "Dette modeste et non contestée : obtenir un paiement immédiat (virement aujourd'hui).")
+    assert call_goal(1_500_01, disputed=False) == (
+        "Montant important : obtenir un plan de paiement précis (dates et montants), par écrit.")
+    assert call_goal(1_500_01, disputed=True) == (
+        "Comprendre le litige, le consigner et convenir d'un plan d'action daté.")
+
+
+def test_hours_until_midnight_are_written_24_00():
+    hours = parse_hours(["08:30-12:00", "14:00-24:00"])
+    assert hours == ((dt.time(8, 30), dt.time(12)), (dt.time(14), dt.time.max))
+    late = CallingRules(hours, frozenset(range(1, 8)), False, 4)
+    assert call_warnings(at(MONDAY, 23, 59), late, FR, 0) == []
+    assert call_warnings(at(MONDAY, 8, 29), late, FR, 0) == [
+        "Hors des heures d'appel (08:30-12:00, 14:00-24:00) : il est 08:29."]
+
+
+def test_every_reason_not_to_call_is_given_together():
+    # Saturday 21/11, 21:00, fourth call to the contact and sixth to the debtor
+    assert call_warnings(at(dt.date(2026, 11, 21), 21), CAPS, FR, 4, debtor_calls_30d=6) == [
+        "Déjà 4 appel(s) à ce contact en 30 jours (limite 4).",
+        "Déjà 6 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 6).",
+        "Pas d'appel le samedi.",
+        "Hors des heures d'appel (10:00-13:00, 14:00-20:00) : il est 21:00."]
+
+
+def test_clock_never_goes_below_zero_and_counts_minutes_past_the_hour():
+    assert format_clock(-5) == "00:00"
+    assert format_clock(59.99) == "00:59"
+    assert format_clock(600) == "10:00"
+
+
+def test_prompts_show_in_the_order_they_appeared_whichever_clock_they_follow():
+    # 120 s into the call, 50 s into this phase (it started at 70 s): the call's prompt at 100 s appeared
+    # 30 s into the phase, before a phase prompt at 40 s and after one at 10 s
+    early, late = Prompt(10, "tôt"), Prompt(40, "tard")
+    call = Prompt(100, "appel", clock="call")
+    assert [p.text for p in visible_prompts(Phase("x", "X", "", (late, call)), 50, 120)] == ["appel", "tard"]
+    assert [p.text for p in visible_prompts(Phase("x", "X", "", (call, early)), 50, 120)] == ["tôt", "appel"]
+
+
+def test_the_guard_refuses_another_countrys_calendar_and_says_which():
+    with pytest.raises(ValueError) as err:
+        guard_warnings(dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC), regime_for("BE", "b2c", "FR"), CAPS, FR,
+                       calls_30d=0, debtor_calls_30d=0)
+    assert str(err.value) == "calendrier FR pour un débiteur BE"
+
+
+def test_a_callback_is_labelled_as_agreed():
+    step = next_step("callback", today=MONDAY, calendar=FR, callback_at=at(dt.date(2026, 11, 24), 16))
+    assert step == NextStep("callback", "2026-11-24T15:00:00Z", "Rappel convenu")

@@ -50,3 +50,26 @@ def test_enterprise_number_written_the_bce_way():
     assert normalise_bce("123.456.749") == "0123456749"  # the old nine-digit writing
     assert format_bce("BE0123456749") == format_bce("0123456749") == "0123.456.749"
     assert format_bce("12") == "12"
+
+
+def test_a_siret_needs_fourteen_digits():
+    assert not siret_valid("0000000000000")  # 13 digits, though their Luhn sum is 0
+    assert not siret_valid("0000")
+    assert not siret_valid("ABCDEFGHIJKLMN")  # 14 characters, not digits
+    assert siret_valid("000 000 000 00000")  # spaces are ignored
+
+
+def test_a_number_that_is_not_a_siren_is_shown_as_given():
+    assert format_siren("12345") == "12345"
+    assert format_siren("4430 6184 1") == "443 061 841"
+
+
+def test_an_empty_enterprise_number_stays_empty():
+    assert normalise_bce("") == ""
+    assert normalise_bce(None) == ""
+
+
+def test_a_check_digit_is_a_single_digit_even_when_the_sum_is_already_round():
+    assert luhn_check_digit("00000000") == "0"  # 10 - 0 would be "10"
+    assert luhn_check_digit("73282932") == "0"  # 732 829 320, the SIREN of the docs
+    assert siren_valid("732829320")

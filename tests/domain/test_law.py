@@ -279,3 +279,76 @@ def test_limitation_warnings_at_ninety_and_thirty_days():
     assert limitation_warning(day, D(2026, 12, 31)) == "prescription le 31/03/2027"  # 90 days
     assert limitation_warning(day, D(2027, 3, 1)) == "prescription dans 30 j (31/03/2027)"
     assert limitation_warning(day, D(2027, 4, 1)) == "prescrite depuis le 01/04/2027"
+
+
+def test_limitation_warning_on_the_last_day_and_the_day_after():
+    day = D(2027, 3, 31)  # the last day the claim can be brought
+    assert limitation_warning(day, day) == "prescription dans 0 j (31/03/2027)"
+    assert limitation_warning(day, D(2027, 3, 30)) == "prescription dans 1 j (31/03/2027)"
+    assert limitation_warning(day, D(2027, 2, 28)) == "prescription le 31/03/2027"  # 31 days left
+    assert limitation_warning(day, D(2027, 4, 1)) == "prescrite depuis le 01/04/2027"
+
+
+@pytest.mark.parametrize("balance, expected", [
+    (1, 20_00),               # any balance at all: the 20 EUR floor of the first band
+    (150_05, 30_01),          # 10 % x 0.05 = 0.005, rounded half up
+    (150_04, 30_00),
+    (500_10, 65_01),          # 5 % x 0.10 = 0.005, rounded half up
+    (500_09, 65_00),
+    (-5_00, 0),               # a credit owes nothing
+])
+def test_belgian_consumer_scale_rounds_half_up_to_the_cent(balance, expected):
+    assert be_consumer_indemnity(balance) == expected
+
+
+def test_a_first_reminder_by_post_counts_as_a_letter_and_any_other_channel_is_refused():
+    be = OfficeCalendar("BE")
+    assert be_consumer_grace_end(D(2026, 3, 6), "post", be) == D(2026, 3, 24)
+    with pytest.raises(ValueError) as err:
+        be_consumer_grace_end(D(2026, 3, 6), "sms", be)
+    assert str(err.value) == "canal du premier rappel 'sms' : attendu email ou courrier"
+
+
+def test_an_acknowledgement_on_the_first_day_interrupts_nothing_one_on_the_last_day_does():
+    fr_c = regime_for("FR", "b2c")  # 2 years from 10/02/2024: last day 10/02/2026
+    same_day = limitation(fr_c, issue_date=D(2024, 2, 10), acknowledgements=[(D(2024, 2, 10), "promesse écrite")])
+    assert same_day == limitation(fr_c, issue_date=D(2024, 2, 10))
+    assert same_day.reason == "2 ans depuis la facture du 10/02/2024"
+    last_day = limitation(fr_c, issue_date=D(2024, 2, 10), acknowledgements=[(D(2026, 2, 10), "paiement partiel")])
+    assert (last_day.day, last_day.reason) == (D(2028, 2, 10), "2 ans depuis paiement partiel du 10/02/2026 (interruption)")
+
+
+def test_a_one_year_period_is_written_in_the_singular():
+    assert limitation(regime_for("BE", "b2c"), issue_date=D(2024, 2, 10)).reason == "1 an depuis la facture du 10/02/2024"
+
+
+def test_a_period_from_the_29th_of_february_ends_on_the_28th():
+    # C. civ. 2229: the period ends on the last day of its term
+    assert limitation(regime_for("FR", "b2c"), issue_date=D(2024, 2, 29)).day == D(2026, 2, 28)
+    assert limitation(regime_for("FR", "b2b"), issue_date=D(2024, 2, 29)).day == D(2029, 2, 28)
+    ack = limitation(regime_for("FR", "b2c"), issue_date=D(2023, 6, 1),
+                     acknowledgements=[(D(2024, 2, 29), "promesse écrite")])
+    assert ack.day == D(2026, 2, 28)
+
+
+def test_the_office_is_french_unless_said_otherwise_and_an_unknown_office_country_is_france():
+    assert regime_for(None, "b2b").country == "FR"
+    assert regime_for("", "b2c") == regime_for("FR", "b2c")
+    assert regime_for(None, "b2b", "DE") == regime_for("FR", "b2b")
+    assert regime_for("be", "b2c", "DE") == regime_for("BE", "b2c")  # the country column in any case
+
+
+def test_an_unknown_segment_is_refused_with_the_ones_expected():
+    with pytest.raises(ValueError) as err:
+        regime_for("FR", "b2x")
+    assert str(err.value) == "segment 'b2x': attendu b2b ou b2c"
+
+
+def test_a_regime_follows_the_law_of_its_country_unless_told_otherwise():
+    from relance_tui.domain.law import Regime
+
+    own = Regime("BE", "b2c", "particulier (Belgique)", "Europe/Brussels", 1, "", "Citation", False)
+    assert (own.law, own.key) == ("BE", "be_b2c")
+    other = Regime("BE", "b2b", "entreprise (Belgique), droit français", "Europe/Brussels", 5, "", "IPE", True,
+                   law="FR")
+    assert (other.law, other.key) == ("FR", "fr_b2b")

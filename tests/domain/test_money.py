@@ -54,3 +54,58 @@ def test_parse_rate_rejects(text):
 def test_format_rate():
     assert format_rate(1215) == f"12,15{NBSP}%"
     assert format_rate(5) == f"0,05{NBSP}%"
+
+
+@pytest.mark.parametrize(("text", "bp"), [("+2,15", 215), (".5", 50), ("2,", 200), ("2.1", 210), ("0", 0),
+                                          ("2,15\u00a0%", 215), ("1 000", 100_000), ("-2", -200)])
+def test_parse_rate_reads_what_a_person_types(text, bp):
+    assert parse_rate(text) == bp
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "taux vide : attendu un pourcentage comme 2,15"),
+    (" % ", "taux vide : attendu un pourcentage comme 2,15"),
+    ("2,155", "taux '2,155' : au plus deux décimales (ex. 2,15)"),
+    ("abc", "taux 'abc' illisible : attendu un pourcentage comme 2,15"),
+    ("-", "taux '-' illisible : attendu un pourcentage comme 2,15"),
+    (".", "taux '.' illisible : attendu un pourcentage comme 2,15"),
+    ("2,a", "taux '2,a' illisible : attendu un pourcentage comme 2,15"),
+    ("2.-1", "taux '2.-1' illisible : attendu un pourcentage comme 2,15"),
+    ("X2", "taux 'X2' illisible : attendu un pourcentage comme 2,15"),
+])
+def test_parse_rate_says_what_was_expected(text, message):
+    with pytest.raises(ValueError) as err:
+        parse_rate(text)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(("bp", "text"), [(0, "0,00"), (100, "1,00"), (-50, "-0,50"), (-1215, "-12,15")])
+def test_format_rate_keeps_the_sign_and_two_decimals(bp, text):
+    assert format_rate(bp) == f"{text}{NBSP}%"
+
+
+def test_round_half_up_refuses_a_denominator_that_is_not_positive():
+    for den in (0, -10):
+        with pytest.raises(ValueError, match="^denominator must be positive$"):
+            round_half_up(5, den)
+    assert round_half_up(5, 1) == 5
+
+
+def test_round_half_up_on_exact_and_just_below_half():
+    assert (round_half_up(20, 10), round_half_up(14, 10), round_half_up(-15, 10), round_half_up(0, 10)) == (2, 1, -2, 0)
+    assert round_half_up(49, 100) == 0 and round_half_up(50, 100) == 1
+
+
+def test_percent_of_a_negative_amount_rounds_away_from_zero():
+    assert percent_of(-333, 5000) == -167
+
+
+def test_a_sign_is_shown_on_gains_not_on_zero():
+    assert format_cents(0, sign=True) == f"0,00{NBSP}€"
+    assert format_cents(1, sign=True) == f"+0,01{NBSP}€"
+
+
+def test_format_cents_names_the_type_it_refuses():
+    with pytest.raises(TypeError) as err:
+        format_cents(12.5)
+    assert str(err.value) == "amounts are integer cents, got float"

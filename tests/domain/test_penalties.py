@@ -6,12 +6,14 @@ import pytest
 
 from relance_tui.domain.penalties import (
     FIXED_INDEMNITY_CENTS,
+    NO_PENALTY,
     MissingRate,
     Payment,
     PenaltyTerms,
     RateEntry,
     Rates,
     RateTable,
+    UndatedPayment,
     annual_rate,
     compute_penalty,
 )
@@ -153,3 +155,128 @@ def test_missing_rate_says_which_and_how_to_add_it(rates):
 def test_rates_from_rows_rejects_unknown_kind():
     with pytest.raises(ValueError, match="inconnu"):
         Rates.from_rows([("libor", D(2026, 1, 1), 100)])
+
+
+def test_two_partial_payments_given_out_of_order_reduce_the_base_in_date_order(rates):
+    # 1 000,00 € due 01/03; 200,00 € paid 11/03 and 300,00 € paid 21/03, listed last first.
+    # 02/03..11/03 (10 days) on 100 000, 12/03..21/03 (10) on 80 000, 22/03..31/03 (10) on 50 000:
+    # 1215 x (1 000 000 + 800 000 + 500 000) / 3 650 000 = 765.6
+    p = compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 31), B2B, rates,
+                        [Payment(D(2026, 3, 21), 30_000), Payment(D(2026, 3, 11), 20_000)])
+    assert [(x.first, x.last, x.base_cents) for x in p.periods] == [
+        (D(2026, 3, 2), D(2026, 3, 11), 100_000), (D(2026, 3, 12), D(2026, 3, 21), 80_000),
+        (D(2026, 3, 22), D(2026, 3, 31), 50_000)]
+    assert p.interest_cents == 766
+
+
+def test_partial_payments_that_settle_the_invoice_out_of_order_stop_it_on_the_last_day(rates):
+    # 600,00 € on 05/03 and 400,00 € on 03/03, given in that order: paid off on 05/03, 4 days late
+    p = compute_penalty(100_000, D(2026, 3, 1), D(2026, 6, 1), B2B, rates,
+                        [Payment(D(2026, 3, 5), 60_000), Payment(D(2026, 3, 3), 40_000)])
+    assert p.days_late == 4
+    # 02/03..03/03 on 100 000, 04/03..05/03 on 60 000: 1215 x (200 000 + 120 000) / 3 650 000 = 106.5
+    assert [(x.days, x.base_cents) for x in p.periods] == [(2, 100_000), (2, 60_000)]
+    assert p.interest_cents == 107
+
+
+def test_a_payment_the_day_after_the_due_date_is_one_day_late(rates):
+    # 100 000 x 1215 x 1 / 3 650 000 = 33.3, and the indemnity: paid late, even by a day
+    p = compute_penalty(100_000, D(2026, 3, 1), D(2026, 6, 1), B2B, rates, [Payment(D(2026, 3, 2), 100_000)])
+    assert (p.days_late, p.interest_cents, p.indemnity_cents) == (1, 33, 4000)
+    assert [(x.first, x.last) for x in p.periods] == [(D(2026, 3, 2), D(2026, 3, 2))]
+
+
+def test_a_payment_on_the_first_of_july_is_charged_that_day_at_the_new_half_years_rate(rates):
+    # 1 000,00 € due 20/06, 400,00 € paid on 01/07. 21/06..30/06 (10 days) at 12.15 % on 100 000; 01/07 at
+    # 12.00 % on 100 000 (still owed at the end of 30/06); 02/07..10/07 (9) at 12.00 % on 60 000:
+    # (100 000 x 1215 x 10 + 100 000 x 1200 + 60 000 x 1200 x 9) / 3 650 000 = 543.3
+    p = compute_penalty(100_000, D(2026, 6, 20), D(2026, 7, 10), B2B, rates, [Payment(D(2026, 7, 1), 40_000)])
+    assert [(x.first, x.days, x.base_cents, x.rate_bp) for x in p.periods] == [
+        (D(2026, 6, 21), 10, 100_000, 1215), (D(2026, 7, 1), 1, 100_000, 1200), (D(2026, 7, 2), 9, 60_000, 1200)]
+    assert p.interest_cents == 543
+
+
+def test_a_payment_on_the_thirtieth_of_june_counts_from_the_first_of_july(rates):
+    p = compute_penalty(100_000, D(2026, 6, 20), D(2026, 7, 10), B2B, rates, [Payment(D(2026, 6, 30), 40_000)])
+    assert [(x.first, x.days, x.base_cents, x.rate_bp) for x in p.periods] == [
+        (D(2026, 6, 21), 10, 100_000, 1215), (D(2026, 7, 1), 10, 60_000, 1200)]
+
+
+def test_a_zero_amount_invoice_owes_nothing_not_even_the_indemnity(rates):
+    assert compute_penalty(0, D(2026, 1, 1), D(2026, 6, 1), B2B, rates) == NO_PENALTY
+
+
+def test_missing_rate_names_the_rate_the_day_and_the_command():
+    err = MissingRate("legal_pro", D(2020, 1, 1))
+    assert (err.kind, err.day) == ("legal_pro", D(2020, 1, 1))
+    assert str(err) == ("aucun taux d'intérêt légal (autres cas) connu au 01/01/2020 "
+                        "(ajoutez-le avec : relance rates set legal-pro AAAA-MM-JJ TAUX)")
+    assert str(MissingRate("libor", D(2020, 1, 1))).startswith("aucun taux libor connu au 01/01/2020")
+
+
+def test_an_undated_payment_leaves_the_penalty_unknown_and_says_what_would_settle_it(rates):
+    with pytest.raises(UndatedPayment) as err:
+        compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 31), B2B, rates,
+                        [Payment(D(2026, 3, 20), 10_000, dated=False)])
+    assert str(err.value) == ("paiement sans date dans l'export : pénalités non calculables tant qu'un paiement "
+                              "daté (fichier de paiements ou FEC) n'est pas importé")
+
+
+def test_a_one_cent_invoice_paid_late_still_carries_the_forty_euros(rates):
+    p = compute_penalty(1, D(2026, 3, 1), D(2026, 6, 1), B2B, rates)
+    assert (p.days_late, p.interest_cents, p.indemnity_cents) == (92, 0, 4000)
+
+
+def test_an_invoice_one_cent_short_is_not_paid_off_and_its_cent_keeps_running(rates):
+    p = compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 31), B2B, rates, [Payment(D(2026, 3, 5), 99_999)])
+    assert p.days_late == 30
+    assert [(x.first, x.last, x.base_cents) for x in p.periods] == [
+        (D(2026, 3, 2), D(2026, 3, 5), 100_000), (D(2026, 3, 6), D(2026, 3, 31), 1)]
+
+
+def test_interest_is_rounded_half_up_once_from_the_exact_sum(rates):
+    # 15 259,99 EUR at a contract rate of 10.01 % for one day: 1 525 999 x 1001 / 3 650 000 = 418.49999973
+    terms = PenaltyTerms(segment="b2b", country="FR", contract_rate_bp=1001)
+    assert compute_penalty(1_525_999, D(2026, 3, 1), D(2026, 3, 2), terms, rates).interest_cents == 418
+
+
+def test_a_debtor_outside_france_and_belgium_pays_the_french_rate(rates):
+    assert annual_rate(D(2026, 3, 1), PenaltyTerms(segment="b2b", country="DE"), rates) == 215 + 1000
+    de = compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 11), PenaltyTerms(segment="b2b", country="DE"), rates)
+    assert de == compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 11), B2B, rates)
+
+
+def test_the_belgian_legal_rate_is_the_one_in_force_on_the_first_of_january(rates):
+    # a yearly rate: a value entered mid-year (a correction) does not change the year's rate
+    be_rates = Rates(rates.ecb, rates.legal_pro, rates.legal_private,
+                     RateTable("legal_be", [RateEntry(D(2026, 1, 1), 450), RateEntry(D(2026, 3, 1), 999)]))
+    be_consumer = PenaltyTerms(segment="b2c", country="BE", grace_end=D(2026, 8, 1))
+    assert annual_rate(D(2026, 9, 1), be_consumer, be_rates) == 450
+
+
+def test_the_command_for_a_missing_yearly_rate_names_the_first_of_january():
+    assert RateTable("legal_be", []).command(D(2026, 9, 1)) == "relance rates set legal-be 2026-01-01 TAUX"
+    assert RateTable("legal_pro", []).command(D(2026, 9, 1)) == "relance rates set legal-pro 2026-07-01 TAUX"
+
+
+def test_a_french_consumer_put_on_notice_on_the_due_date_owes_interest_from_the_day_after(rates):
+    # legal rate 2.62 % on days 02/03..11/03 (10): 100 000 x 262 x 10 / 3 650 000 = 71.8
+    terms = PenaltyTerms(segment="b2c", formal_notice=D(2026, 3, 1))
+    p = compute_penalty(100_000, D(2026, 3, 1), D(2026, 3, 11), terms, rates)
+    assert (p.periods[0].first, p.interest_cents) == (D(2026, 3, 2), 72)
+
+
+def test_a_belgian_consumers_indemnity_counts_a_payment_made_on_the_last_day_of_grace(rates):
+    # with a damage clause in the terms of sale, the scale reads the balance once the 14 days are over:
+    # 600 EUR less 300 paid on the last day = 300 EUR, 30 + 10 % x 150 = 45 EUR (on 600 EUR it would be 70 EUR)
+    be_rates = Rates(rates.ecb, rates.legal_pro, rates.legal_private,
+                     RateTable("legal_be", [RateEntry(D(2026, 1, 1), 450)]))
+    terms = PenaltyTerms(segment="b2c", country="BE", grace_end=D(2026, 3, 20), damage_clause=True)
+    p = compute_penalty(60_000, D(2026, 3, 1), D(2026, 3, 31), terms, be_rates, [Payment(D(2026, 3, 20), 30_000)])
+    assert p.indemnity_cents == 45_00
+
+
+def test_rates_from_rows_names_the_kinds_it_knows():
+    with pytest.raises(ValueError) as err:
+        Rates.from_rows([("libor", D(2026, 1, 1), 100)])
+    assert str(err.value) == "type de taux inconnu 'libor' (attendu : ecb, legal_pro, legal_private, legal_be)"
