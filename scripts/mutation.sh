@@ -61,10 +61,13 @@ if [ "$report_only" = 0 ]; then
     "$MUTMUT" run --max-children "$jobs" "${patterns[@]}"
 fi
 
-"$MUTMUT" results --all true | "$PYTHON" - "${prefixes[@]}" <<'PY'
+# (the report reads mutmut's results itself: its own stdin is this here-document)
+MUTMUT="$MUTMUT" "$PYTHON" - "${prefixes[@]}" <<'PY'
 """Read `mutmut results --all true` ("    name: status" lines) and print the score per layer and module."""
 
+import os
 import re
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -92,7 +95,9 @@ def module_of(name: str) -> str:
 
 
 status = {}
-for line in sys.stdin:
+results = subprocess.run([os.environ["MUTMUT"], "results", "--all", "true"], capture_output=True, text=True,
+                         check=True).stdout
+for line in results.splitlines():
     name, sep, state = line.strip().rpartition(": ")
     if sep and "__mutmut_" in name:
         status[name] = state
