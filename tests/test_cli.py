@@ -209,3 +209,14 @@ def test_an_export_as_of_too_far_ahead_is_refused_naming_the_option(tmp_path, ca
                            "(10 ans après cette année)\n")
         code, out, _ = run(capsys, "--db", str(db), "export", what, "--as-of", "2036-12-31")
         assert code == 0 and len(out.splitlines()) > 2
+
+
+def test_an_import_as_of_that_is_not_a_date_is_refused_naming_the_option(tmp_path, capsys):
+    # it ended in "erreur inattendue (Invalid isoformat string)"
+    db = tmp_path / "d.db"
+    assert run(capsys, "demo", "--db", str(db), "--size", "small", "--today", "2026-11-23")[0] == 0
+    export = tmp_path / "f.csv"
+    export.write_text("Client;Facture;Date;Echeance;Montant\nA;F-1;01/10/2026;31/10/2026;100,00\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", str(db), "import", str(export), "--as-of", "2026-13-45")
+    assert (code, out) == (1, "")
+    assert err == "relance : --as-of '2026-13-45' : date attendue AAAA-MM-JJ ou today\n"

@@ -33,7 +33,7 @@ def test_a_real_purge_is_for_supervisors_the_dry_run_for_anyone(store, db_path, 
     monkeypatch.setenv("RELANCE_AGENT", "karim")
     before = list(store.conn.iterdump())
     code, _, err = run(capsys, "--db", db_path, "purge")
-    assert code != 0 and "réservé aux superviseurs" in err and "karim" in err
+    assert code != 0 and "purge réservée aux superviseurs" in err and "relance purge :" not in err and "karim" in err
     assert list(store.conn.iterdump()) == before
     assert run(capsys, "--db", db_path, "purge", "--dry-run")[0] == 0
 

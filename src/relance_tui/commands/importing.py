@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from relance_tui.commands.common import open_db, protected_paths
+from relance_tui.commands.common import open_db, parse_day, protected_paths
 from relance_tui.config import Settings
 from relance_tui.domain.text import clean
 
@@ -21,7 +20,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         split_ignored,
     )
     from relance_tui.io.importer import ImportRefused, import_file
-    from relance_tui.io.outputs import OutputExists, check_output_target, open_output_file
+    from relance_tui.io.outputs import (
+        OutputExists,
+        check_output_target,
+        open_output_file,
+    )
 
     path = Path(args.file).expanduser()
     try:
@@ -32,7 +35,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     except MappingProblem as exc:
         print(clean(f"relance import : {exc}", multiline=True), file=sys.stderr)
         return 2
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    as_of = parse_day(args.as_of, settings, "--as-of") if args.as_of else None
     protected = protected_paths(settings)
     for named in (args.save_mapping, args.rejects):  # refused before anything is opened or read
         if named:

@@ -54,7 +54,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
             else "sans activité depuis la plus longue prescription possible de chaque débiteur")
     if not args.dry_run and not settings.is_supervisor:
         # irreversible, office-wide: the same role that waives penalties and closes sessions
-        raise RelanceError(f"relance purge : réservé aux superviseurs ([office] supervisors dans relance.toml ; "
+        raise RelanceError(f"purge réservée aux superviseurs ([office] supervisors dans relance.toml ; "
                            f"{settings.agent} n'en fait pas partie). La simulation --dry-run est ouverte à tous.")
     today = office_today(settings)
     store = open_db(settings, write=not args.dry_run)
@@ -64,7 +64,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         else:
             found = list(purge(store, today=today, years=years, office_country=settings.office.country).debtors)
     except RetentionTooShort as exc:
-        raise RelanceError(f"relance purge : {source} refusé : {exc}.") from None
+        raise RelanceError(f"purge : {source} refusé : {exc}.") from None
     for c in found:
         # names come from the shared database: printed as text, never as terminal codes
         print(clean(f"{c.code or '#' + str(c.debtor_id)}  {c.name}  dernière activité {c.last_activity:%d/%m/%Y} "
