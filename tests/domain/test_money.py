@@ -1,6 +1,15 @@
 import pytest
 
-from relance_tui.domain.money import NBSP, format_cents, format_rate, parse_rate, percent_of, round_half_up
+from relance_tui.domain.money import (
+    NBSP,
+    format_cents,
+    format_compact,
+    format_money,
+    format_rate,
+    parse_rate,
+    percent_of,
+    round_half_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -109,3 +118,24 @@ def test_format_cents_names_the_type_it_refuses():
     with pytest.raises(TypeError) as err:
         format_cents(12.5)
     assert str(err.value) == "amounts are integer cents, got float"
+
+
+def test_format_money_shows_an_unknown_amount_as_a_question_mark():
+    assert format_money(None, symbol=True) == "?"
+    assert format_money(1234, symbol=False) == "12,34"
+    assert format_money(1234, symbol=True) == f"12,34{NBSP}€"
+
+
+@pytest.mark.parametrize(("cents", "text"), [
+    (0, "0 €"),
+    (925_800, f"9{NBSP}258 €"),  # up to 10 000 EUR: whole euros
+    (999_949, f"9{NBSP}999 €"),
+    (999_950, f"10{NBSP}000 €"),  # rounded to the euro
+    (1_000_000, "10,0 k€"),  # from 10 000 EUR: thousands, one decimal
+    (1_056_000, "10,6 k€"),
+    (100_000_000, "1,00 M€"),  # from a million: millions, two decimals
+    (163_000_000, "1,63 M€"),
+    (-500_000, f"-5{NBSP}000 €"),
+])
+def test_format_compact_keeps_an_amount_to_three_or_four_figures(cents, text):
+    assert format_compact(cents) == text

@@ -280,3 +280,8 @@ def test_rates_from_rows_names_the_kinds_it_knows():
     with pytest.raises(ValueError) as err:
         Rates.from_rows([("libor", D(2026, 1, 1), 100)])
     assert str(err.value) == "type de taux inconnu 'libor' (attendu : ecb, legal_pro, legal_private, legal_be)"
+
+
+def test_an_empty_rate_table_confirms_no_period():
+    for kind in ("ecb", "legal_pro", "legal_be"):
+        assert RateTable(kind, []).confirmed(D(2026, 9, 1)) is False

@@ -21,3 +21,13 @@ def test_invoice_status_label(amount, status, label):
 
 def test_every_status_has_a_word():
     assert set(INVOICE_STATUSES) == {"open", "paid", "disputed", "written_off", "litigation"}
+
+
+def test_outstanding_means_an_outstanding_status_and_something_left_to_pay():
+    from relance_tui.domain.vocabulary import is_outstanding
+
+    assert is_outstanding("open", 100_00, 99_99)
+    assert is_outstanding("litigation", 100_00, 0)
+    assert not is_outstanding("open", 100_00, 100_00)  # paid in full, status not yet updated
+    assert not is_outstanding("paid", 100_00, 0)
+    assert not is_outstanding("open", -50_00, 0)  # a credit note
