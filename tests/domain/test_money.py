@@ -135,6 +135,7 @@ def test_format_money_shows_an_unknown_amount_as_a_question_mark():
     (1_056_000, "10,6 k€"),
     (100_000_000, "1,00 M€"),  # from a million: millions, two decimals
     (163_000_000, "1,63 M€"),
+    (113_500_000, "1,14 M€"),  # 1,135 million: to the nearest hundredth
     (-500_000, f"-5{NBSP}000 €"),
 ])
 def test_format_compact_keeps_an_amount_to_three_or_four_figures(cents, text):
