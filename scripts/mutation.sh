@@ -77,16 +77,29 @@ prefixes = sys.argv[1:]
 
 
 def equivalents() -> dict[str, str]:
-    """Mutant name -> why it is equivalent, from docs/mutation.md's "## Equivalent mutants" section."""
+    """Mutant name -> why it is equivalent, from docs/mutation.md's "## Equivalent mutants" section.
+
+    One item per line: "- `relance_tui.mod.x_fn__mutmut_3`, `…_5`: why"; `…_N` is the previous full
+    name's function with another number.
+    """
     doc = Path("docs/mutation.md")
     out, inside = {}, False
     for line in doc.read_text(encoding="utf-8").splitlines() if doc.exists() else ():
         if line.startswith("## "):
             inside = line.strip().lower() == "## equivalent mutants"
-        elif inside:
-            m = re.match(r"\s*[-*]\s+`(relance_tui\.[^`]+__mutmut_\d+)`\s*:?\s*(.*)", line)
-            if m:
-                out[m.group(1)] = m.group(2).strip()
+            continue
+        if not inside or not line.lstrip().startswith(("- ", "* ")):
+            continue
+        why = line.rsplit("`:", 1)[-1].strip()
+        function = None
+        for token in re.findall(r"`([^`]+)`", line):
+            full = re.fullmatch(r"(relance_tui\.\S+)__mutmut_(\d+)", token)
+            short = re.fullmatch(r"(?:…|\.\.\.)_(\d+)", token)
+            if full:
+                function = full.group(1)
+                out[token] = why
+            elif short and function:
+                out[f"{function}__mutmut_{short.group(1)}"] = why
     return out
 
 
