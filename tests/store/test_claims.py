@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -72,12 +73,21 @@ def test_a_steal_from_another_agent_is_logged_with_whom_and_since_when(store, cl
     assert claim(karim, debtor).ok
     clock.advance(120)
     refused = claim(store, debtor)
-    assert not refused.ok and refused.holder.agent == "karim"
+    assert refused.ok is False and refused.holder.agent == "karim"
     stolen = claim(store, debtor, steal=True)
     assert stolen.ok and stolen.holder.agent == "marie"
     assert stolen.holder.claimed_at == "2026-11-23T09:32:00Z"  # a new claim, not karim's renewed
     assert steals(store, debtor) == [
         ("marie", "Dossier repris à karim (sur le dossier depuis 2026-11-23T09:30:00Z)")]
+    data, = store.db.execute("SELECT data FROM events WHERE outcome = 'steal' AND debtor_id = ?", [debtor]).fetchone()
+    assert json.loads(data) == {"from": "karim", "claimed_at": "2026-11-23T09:30:00Z"}
+
+
+def test_a_claim_made_in_a_session_names_it(store, clock, debtor):
+    got = claim(store, debtor, session_id=7)
+    assert got.holder.session_id == 7
+    assert holders(store, [debtor], NOW)[debtor].session_id == 7
+    assert current_holder(store.conn, debtor, NOW).session_id == 7
 
 
 def test_releasing_frees_only_ones_own_claim(store, clock, karim, debtor):
