@@ -77,7 +77,7 @@ def test_doctor_on_network_path_wants_rollback_journal(tmp_path, capsys, monkeyp
     monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", "network")
     run(capsys, "--db", str(db), "init")
     code, out, _ = run(capsys, "--db", str(db), "doctor")
-    assert "Mode de journal voulu : delete" in out and "Mode de journal actuel : delete" in out
+    assert "Mode de journal voulu : truncate" in out and "Mode de journal actuel : rollback" in out
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_UNEXPECTED
     finally:
+        from relance_tui.commands.common import shutdown_opened
+
+        shutdown_opened()
         log.info("exit relance %s", " ".join(argv))
 
 

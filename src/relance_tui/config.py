@@ -80,6 +80,8 @@ class SmtpSettings:
 @dataclass(frozen=True)
 class DatabaseSettings:
     journal_mode: str = "auto"  # auto, wal, delete, network
+    # seconds without a heartbeat after which another machine's lease on the base is taken over (store/lease.py)
+    lease_timeout: int = 30
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("smtp", "port"): _check_range(1, 65535),
     ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
     ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
+    ("database", "lease_timeout"): _check_range(2, 3600),
     ("privacy", "retention_years"): _check_range(1, 50),
 }
 
@@ -456,6 +459,7 @@ sender = ""          # the From of follow-up emails (default: [office] email)
 
 [database]
 journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
+lease_timeout = 30      # seconds: one machine writes at a time; a silent machine's turn is taken after this
 
 [privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
 # retention_years = 10  # years without activity before that, at least the longest limitation period that

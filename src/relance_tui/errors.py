@@ -68,3 +68,13 @@ class SchemaOutdated(RelanceError):
     """A command that only reads met a database that needs a migration (only writers migrate)."""
 
     exit_code = 5
+
+
+class WriteOutcomeUnknown(RelanceError):
+    """A write's COMMIT failed (an I/O error on a share) and whether it landed could not be checked."""
+
+    exit_code = 14
+
+
+class SharedReadFailed(DatabaseBusy):
+    """Reading through a network share kept failing while another machine wrote (store/database.py)."""

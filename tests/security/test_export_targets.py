@@ -60,6 +60,7 @@ def targets(db: Path, tmp_path: Path) -> dict[str, str]:
     os.link(db.parent / "templates" / "call" / "prepare.txt.j2", tmp_path / "hard-template.csv")
     return {
         "db": str(db), "wal": f"{db}-wal", "shm": f"{db}-shm", "journal": f"{db}-journal",
+        "lease": f"{db}.lease", "lease-lock": f"{db}.lease-lock",
         "dotdot": str(db.parent / "templates" / ".." / db.name), "symlink": str(tmp_path / "link.csv"),
         "office-settings": str(db.parent / "relance.toml"), "user-settings": os.environ["RELANCE_CONFIG"],
         "hard-link-settings": str(tmp_path / "hard.csv"),
@@ -70,7 +71,7 @@ def targets(db: Path, tmp_path: Path) -> dict[str, str]:
     }
 
 
-TARGET_NAMES = ["db", "wal", "shm", "journal", "dotdot", "symlink", "office-settings", "user-settings",
+TARGET_NAMES = ["db", "wal", "shm", "journal", "lease", "lease-lock", "dotdot", "symlink", "office-settings", "user-settings",
                 "hard-link-settings", "template", "new-file-in-templates", "templates-folder", "hard-link-template"]
 
 

@@ -47,14 +47,14 @@ def test_local_types(fs_type):
 
 def test_choose_journal_rollback_on_nfs_wal_on_local():
     nfs = choose_journal("/srv/compta/relance/relance.db", mountinfo=MOUNTINFO)
-    assert (nfs.mode, nfs.fs_type) == ("delete", "nfs4")
+    assert (nfs.mode, nfs.fs_type) == ("truncate", "nfs4")
     assert "réseau" in nfs.reason
     local = choose_journal("/var/lib/relance/relance.db", mountinfo=MOUNTINFO)
     assert (local.mode, local.fs_type) == ("wal", "ext4")
 
 
 def test_choose_journal_override():
-    assert choose_journal("/var/x.db", mountinfo=MOUNTINFO, override="network").mode == "delete"
+    assert choose_journal("/var/x.db", mountinfo=MOUNTINFO, override="network").mode == "truncate"
     assert choose_journal("/srv/compta/x.db", mountinfo=MOUNTINFO, override="wal").mode == "wal"
     with pytest.raises(ValueError, match="inconnu"):
         choose_journal("/var/x.db", mountinfo=MOUNTINFO, override="memory")

@@ -9,10 +9,17 @@ import sys
 from pathlib import Path
 
 from relance_tui import __version__
-from relance_tui.commands.common import journal_override, office_today, open_app, open_db, protected_paths
+from relance_tui.commands.common import (
+    journal_override,
+    office_today,
+    open_app,
+    open_db,
+    protected_paths,
+)
 from relance_tui.config import OFFICE_TEMPLATE, Settings
+from relance_tui.domain.instants import to_iso
 from relance_tui.domain.text import clean
-from relance_tui.errors import RelanceError
+from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError
 
 
 def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
@@ -66,6 +73,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.failures import is_read_glitch
     from relance_tui.store.fs import choose_journal
     from relance_tui.store.maintenance import journal_mode, quick_check
     from relance_tui.store.queries import counts
@@ -103,27 +111,103 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     choice = choose_journal(paths.db, override=journal_override(settings))
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
-    store = open_db(settings)
-    actual = journal_mode(store)
-    print(f"Mode de journal actuel : {actual}")
-    print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
-    print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
-    integrity = quick_check(store)
+    writers = _doctor_lease(paths.db)
+    network = choice.mode != "wal"
+    try:
+        store = open_db(settings)  # read-only: doctor never writes the base (no host row, no journal change)
+        # WAL is written in the file; a rollback journal's flavour (delete, truncate) is each writer's setting
+        actual = "wal" if journal_mode(store) == "wal" else "rollback"
+        print(f"Mode de journal actuel : {actual}")
+        print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
+        print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
+        integrity = quick_check(store)
+    except (sqlite3.DatabaseError, NotARelanceDatabase, DatabaseUnreadable) as exc:
+        # a file SQLite finds damaged gets the advice; an empty file, another program's base or a closed folder
+        # keep their own message and exit code
+        cause = exc if isinstance(exc, sqlite3.DatabaseError) else exc.__cause__
+        if not (isinstance(cause, sqlite3.DatabaseError) and is_read_glitch(cause)):
+            raise
+        print(clean(f"Intégrité : base illisible ({exc})"))
+        _damage_advice(paths.db, network or len(writers) > 1)
+        return 1
     ok = integrity == ["ok"]
     print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
+    if not ok:
+        _damage_advice(paths.db, network or len(writers) > 1)
     c = counts(store)
     print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
           f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
-    print("Machines ayant ouvert la base :")
+    print("Machines ayant écrit dans la base :")
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=WRITERS_DAYS)
     for h in store.hosts():
         mark = " (cette machine)" if h.hostname == store.hostname else ""
         # host names and logins come from the shared database: printed as text, never as terminal codes
         print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
+        if h.last_seen >= to_iso(since):
+            writers.add(h.hostname)
+    several = len(writers) > 1
+    if several:
+        print(clean(f"PROBLÈME : {len(writers)} machines ont écrit dans cette base ces {WRITERS_DAYS} derniers jours "
+                    f"({', '.join(sorted(writers))}). Sur un partage réseau, deux machines qui écrivent corrompent le "
+                    "fichier : faites travailler tous les agents sur le serveur, par SSH (le bail d'écriture n'en "
+                    "laisse plus écrire qu'une à la fois)."))
     missing = _doctor_rates(store, office_today(settings), settings.office.country)
-    return 0 if ok and not missing else 1
+    return 0 if ok and not missing and not several else 1
 
 
-def _doctor_rates(store, today: dt.date, office_country: str) -> list[str]:  # noqa: ANN001 - a Store
+WRITERS_DAYS = 7
+
+
+def _doctor_lease(db: Path) -> set[str]:
+    """Which machine holds the write lease (store/lease.py) and which took or gave it lately; returns the
+    machines the log shows taking it within ``WRITERS_DAYS``. Only reads the lease and its log."""
+    from relance_tui.domain.instants import from_iso
+    from relance_tui.store.lease import DEFAULT_TIMEOUT_S, read_lease, read_log
+
+    now = dt.datetime.now(dt.UTC)
+    state = read_lease(db)
+    info = state.info
+    if not state.exists:
+        print("Bail d'écriture : libre (aucune machine n'écrit en ce moment)")
+    elif info is None:
+        print("Bail d'écriture : illisible (en cours d'écriture, ou abîmé)")
+    else:
+        age = info.age(now)
+        alive = "actif" if age <= DEFAULT_TIMEOUT_S else f"sans signe de vie depuis {age:.0f} s, repris au prochain démarrage"
+        print(clean(f"Bail d'écriture : {info.host} (agent {info.agent}, pid {info.pid}) depuis {info.since}, "
+                    f"dernier signe de vie {info.beat[:19]} ({alive})"))
+    took: set[str] = set()
+    since = now - dt.timedelta(days=WRITERS_DAYS)
+    lines = read_log(db)
+    if lines:
+        print("  Derniers passages de main :")
+    for line in lines[-10:]:
+        print(clean(f"    {line}"))
+    for line in read_log(db, last=500):
+        stamp, _, rest = line.partition(" ")
+        try:
+            recent = from_iso(stamp) >= since
+        except ValueError:
+            continue
+        if recent and ("prend la main" in rest or "reprend la main" in rest):
+            took.add(rest.split(" ", 1)[0])
+    return took
+
+
+def _damage_advice(db: Path, shared: bool) -> None:
+    cause = ("Dommages probables dus à des accès simultanés à travers le partage réseau (plusieurs machines ont "
+             "écrit dans le même fichier)" if shared else "Le fichier de la base est endommagé")
+    print(clean(f"PROBLÈME : {cause} : restaurez la dernière sauvegarde.\n"
+                "  1. Fermez relance sur tous les postes.\n"
+                f"  2. Mettez le fichier abîmé de côté (il sert de preuve et de source) : mv {db} {db}.abime\n"
+                f"     (et ses compagnons s'ils existent : {db}-journal, {db}-wal, {db}-shm).\n"
+                f"  3. Copiez la dernière sauvegarde (« relance backup » l'a écrite) à sa place : cp SAUVEGARDE.db {db}\n"
+                "  4. Lancez « relance doctor » : « Intégrité : ok » attendu.\n"
+                "  5. Ressaisissez ce qui a été noté depuis la sauvegarde (les appels, les promesses).\n"
+                "  Ensuite, faites travailler tous les agents sur le serveur, par SSH."))
+
+
+def _doctor_rates(store, today: dt.date, office_country: str) -> list[str]:
     """The rates of the period in force that nobody entered: printed with their command; the needed ones
     returned (doctor fails on them; the others, such as the Belgian legal rate of an office without a Belgian
     consumer, are only a warning)."""
@@ -149,7 +233,12 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     import shutil
     import tempfile
 
-    from relance_tui.io.outputs import OutputExists, OutputRefused, check_output_target, open_output_file
+    from relance_tui.io.outputs import (
+        OutputExists,
+        OutputRefused,
+        check_output_target,
+        open_output_file,
+    )
     from relance_tui.store.maintenance import backup_to
 
     store = open_db(settings)

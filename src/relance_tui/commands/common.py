@@ -20,6 +20,16 @@ def journal_override(settings: Settings) -> str | None:
     return None if mode == "auto" else mode
 
 
+# The stores this command opened: shut down when it ends (``shutdown_opened``), so that a command that wrote
+# gives the write lease back at once (store/lease.py), not at the process's exit
+_OPENED: list = []
+
+
+def shutdown_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().shutdown()
+
+
 def open_db(settings: Settings, *, write: bool = False, create: bool = False, db: Path | None = None):
     """The database, for reading only unless the command writes (``write``/``create``).
 
@@ -30,7 +40,9 @@ def open_db(settings: Settings, *, write: bool = False, create: bool = False, db
 
     store = open_store(db or settings.paths.db, agent=settings.agent, create=create,
                        readonly=not (write or create), record_host=write or create,
-                       journal_override=journal_override(settings))
+                       journal_override=journal_override(settings),
+                       lease_timeout=settings.database.lease_timeout)
+    _OPENED.append(store)
     for line in (store.host_warning(), store.notice()):
         if line:
             print(clean(line), file=sys.stderr)  # host names and agents come from the shared database

@@ -35,7 +35,11 @@ from relance_tui.errors import DiskFull, RelanceError
 
 DB_COMPANIONS = {"": "la base de données", "-wal": "un fichier de la base de données (-wal)",
                  "-shm": "un fichier de la base de données (-shm)",
-                 "-journal": "un fichier de la base de données (-journal)"}
+                 "-journal": "un fichier de la base de données (-journal)",
+                 # the write lease (store/lease.py): an export over it would let a second machine write
+                 ".lease": "le bail d'écriture de la base (.lease)",
+                 ".lease-lock": "le verrou du bail d'écriture (.lease-lock)",
+                 ".lease-log": "le journal du bail d'écriture (.lease-log)"}
 # Hard links are looked for among at most this many files of a protected folder.
 MAX_FOLDER_FILES = 2000
 

@@ -23,6 +23,7 @@ from relance_tui.errors import (
     DatabaseMissing,
     DatabaseUnreadable,
     NotARelanceDatabase,
+    ReadOnlyDatabase,
     SchemaOutdated,
 )
 
@@ -41,12 +42,19 @@ from relance_tui.store.failures import (  # noqa: F401
     disk_full,
     is_busy,
     is_disk_full,
+    is_read_glitch,
     no_access_advice,
 )
-from relance_tui.store.fs import choose_journal
+from relance_tui.store.fs import choose_journal, is_network_fs
 from relance_tui.store.hosts import HOST_WARNING_DAYS, HostSeen  # noqa: F401
-from relance_tui.store.snapshot import SNAPSHOT_MARGIN_BYTES, SNAPSHOT_PID, SNAPSHOT_PREFIX  # noqa: F401
-from relance_tui.store.snapshot import remove_stale_snapshots  # noqa: F401
+from relance_tui.store.lease import DEFAULT_TIMEOUT_S as DEFAULT_LEASE_TIMEOUT_S
+from relance_tui.store.lease import HostLease, LeaseHeld, lease_path
+from relance_tui.store.snapshot import (  # noqa: F401
+    SNAPSHOT_MARGIN_BYTES,
+    SNAPSHOT_PID,
+    SNAPSHOT_PREFIX,
+    remove_stale_snapshots,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -90,6 +98,8 @@ def set_journal_mode(store: Store) -> None:
 
 
 OPEN_ATTEMPTS = 5
+# How long opening retries a file another machine is writing through a share (a page read half-written)
+OPEN_GLITCH_S = 10.0
 
 
 def _check_path(path: Path, *, create: bool, readonly: bool) -> None:
@@ -130,6 +140,8 @@ def open_store(
     retry_bound_s: float = DEFAULT_RETRY_BOUND_S,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     clock: Clock = utc_now,
+    lease_timeout: float = DEFAULT_LEASE_TIMEOUT_S,
+    when_leased: str = "error",
 ) -> Store:
     """Open (and with ``create``, create) the shared database, migrated.
 
@@ -137,47 +149,92 @@ def open_store(
     hosts row), the connections are read-only, and the file must already be a relance database of this
     version's schema (an empty file is refused, not turned into a database).
 
+    A store that may write first takes the host lease (store/lease.py). When another machine holds it,
+    ``when_leased`` says what happens: "error" (a command that writes) raises ``ReadOnlyDatabase`` naming
+    that machine; "readonly" (the app) opens the base read-only, the reason in ``Store.notice()``.
+
     Raises ``DatabaseMissing``, ``DatabaseUnreadable``, ``NotARelanceDatabase``, ``SchemaTooNew``,
-    ``SchemaOutdated`` or ``DiskFull`` with a message for the agent.
+    ``SchemaOutdated``, ``ReadOnlyDatabase`` or ``DiskFull`` with a message for the agent.
     """
     if create and readonly:
         raise ValueError("open_store: create and readonly exclude each other")
+    if when_leased not in ("error", "readonly"):
+        raise ValueError(f"open_store: when_leased={when_leased!r}")
     path = Path(path).expanduser()
     _check_path(path, create=create, readonly=readonly)
     can_write = not (path.exists() and not _writable(path))
     journal = choose_journal(path, override=journal_override)
-    for attempt in range(OPEN_ATTEMPTS):
-        store = Store(path, agent=agent, journal=journal, readonly=readonly or not can_write, can_write=can_write,
-                      retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
+    lease, notice = None, None
+    if not readonly and can_write:
+        lease, notice = _take_lease(path, agent, lease_timeout, when_leased)
+    glitch_deadline = time.monotonic() + OPEN_GLITCH_S
+    attempt = 0
+    while True:
+        attempt += 1
+        store = Store(path, agent=agent, journal=journal, readonly=readonly or not can_write or notice is not None,
+                      can_write=can_write, retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
+        store.lease, store.lease_notice = lease, notice
+        # a reader through a share, or beside another machine that writes: reads retried, never the -shm written
+        store.patient = store.readonly and (notice is not None or is_network_fs(journal.fs_type))
         try:
             set_journal_mode(store)
-            if readonly:
+            if store.readonly:
                 _check_readable_schema(store)
             elif migrate:
                 store.migrate()
             else:
                 store.check_schema()
+            if not store.readonly:
+                store.enable_receipts()
             if record_host and not store.readonly:
                 store.record_host()
         except sqlite3.DatabaseError as exc:
             store.close()
             code = getattr(exc, "sqlite_errorname", "")
-            if code.startswith("SQLITE_READONLY") and not store.readonly and attempt < OPEN_ATTEMPTS - 1:
+            if code.startswith("SQLITE_READONLY") and not store.readonly and attempt < OPEN_ATTEMPTS:
                 # another agent's process was creating the -wal/-shm files at this very instant: SQLite
                 # opened them read-only. They are ours to write a moment later: open again.
-                time.sleep(0.05 * (attempt + 1))
+                time.sleep(0.05 * attempt)
                 continue
+            shared = notice is not None or is_network_fs(journal.fs_type)
+            if shared and is_read_glitch(exc) and time.monotonic() < glitch_deadline:
+                time.sleep(min(0.1 * attempt, 1.0))
+                continue
+            if lease is not None:
+                lease.release()
             if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
                 raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
             if is_disk_full(exc, path.parent):
                 raise disk_full(f"ouverture de la base {path}", path.parent) from exc
+            if shared and is_read_glitch(exc):
+                raise DatabaseUnreadable(
+                    f"base {path} illisible depuis {OPEN_GLITCH_S:.0f} s à travers le partage réseau ({exc}"
+                    f"{f', {code}' if code else ''}) : {notice or 'une autre machine y écrit peut-être'}. "
+                    "Réessayez dans un moment ; si cela dure, « relance doctor » vérifie le fichier.") from exc
             raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
                                       f"{f' ({code})' if code else ''}.") from exc
         except BaseException:
             store.close()
+            if lease is not None:
+                lease.release()
             raise
         break
     return store
+
+
+def _take_lease(path: Path, agent: str, timeout: float, when_leased: str) -> tuple[HostLease | None, str | None]:
+    """This process's share of the host lease, or (when another machine holds it) the reason it only reads."""
+    lease = HostLease(path, agent=agent, timeout=timeout)
+    try:
+        lease.acquire()
+    except LeaseHeld as exc:
+        if when_leased == "error":
+            raise ReadOnlyDatabase(f"écriture impossible, rien n'a été modifié. {exc}") from None
+        return None, str(exc)
+    except OSError as exc:
+        raise DatabaseUnreadable(f"impossible de prendre le bail d'écriture {lease_path(path)} à côté de la base : "
+                                 f"{exc.strerror}.") from exc
+    return lease, None
 
 
 def _check_readable_schema(store: Store) -> None:

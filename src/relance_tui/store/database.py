@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 import socket
 import sqlite3
 import threading
@@ -29,9 +30,22 @@ from typing import TYPE_CHECKING, TypeVar
 
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.money import format_cents
-from relance_tui.errors import DatabaseBusy, NotARelanceDatabase, ReadOnlyDatabase, SchemaTooNew
+from relance_tui.errors import (
+    DatabaseBusy,
+    NotARelanceDatabase,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+    SharedReadFailed,
+    WriteOutcomeUnknown,
+)
 from relance_tui.store import hosts as _hosts
-from relance_tui.store.failures import disk_full, is_busy, is_disk_full
+from relance_tui.store.failures import (
+    disk_full,
+    is_busy,
+    is_commit_uncertain,
+    is_disk_full,
+    is_read_glitch,
+)
 from relance_tui.store.fs import JournalChoice
 from relance_tui.store.hosts import HOST_WARNING_DAYS, HostSeen
 from relance_tui.store.snapshot import needs_snapshot, snapshot_notice, take_snapshot
@@ -42,10 +56,16 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
+    from relance_tui.store.lease import HostLease
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 DEFAULT_RETRY_BOUND_S = 120.0
+# How long a reader through a share retries a page read half-written by the machine that writes
+SHARED_READ_RETRY_S = 8.0
+# How long a write whose COMMIT failed with an I/O error is checked for its receipt before the agent is told
+OUTCOME_CHECK_S = 20.0
 
 
 Clock = Callable[[], dt.datetime]
@@ -84,7 +104,82 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
+
+
+class _Rows:
+    """A cursor's rows read at once: what a patient reader returns (a read retried whole, never half)."""
+
+    def __init__(self, cursor: sqlite3.Cursor, rows: list) -> None:
+        self.description = cursor.description
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+        self.arraysize = 1
+        self._rows = rows
+        self._next = 0
+
+    def fetchone(self):
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchmany(self, size: int | None = None) -> list:
+        size = self.arraysize if size is None else size
+        chunk = self._rows[self._next:self._next + size]
+        self._next += len(chunk)
+        return chunk
+
+    def fetchall(self) -> list:
+        rest = self._rows[self._next:]
+        self._next = len(self._rows)
+        return rest
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self):
+        row = self.fetchone()
+        if row is None and self._next >= len(self._rows):
+            raise StopIteration
+        return row
+
+    def close(self) -> None:
+        self._rows = []
+
+
+class _NotStored(Exception):
+    """A COMMIT failed with an I/O error and its receipt is not in the base: nothing was stored."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class PatientConnection(sqlite3.Connection):
+    """A read-only connection through a share another machine writes: a read that meets a half-written page,
+    a journal it may not roll back or a file briefly gone is run again (it changes nothing), for up to
+    ``SHARED_READ_RETRY_S``; then the agent is told why, never that the file is not a database."""
+
+    why: Callable[[], str] = staticmethod(lambda: "une autre machine écrit dans la base")
+
+    def execute(self, sql, parameters=(), /):
+        deadline = time.monotonic() + SHARED_READ_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                cursor = super().execute(sql, parameters)
+                return _Rows(cursor, cursor.fetchall())
+            except sqlite3.DatabaseError as exc:
+                if not is_read_glitch(exc) or self.in_transaction:
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise SharedReadFailed(
+                        f"lecture de la base impossible pour l'instant ({exc}) : {self.why()}, à travers un "
+                        "partage réseau. Réessayez dans un moment ; pour travailler sans ces coupures, "
+                        "ouvrez relance sur le serveur, par SSH.") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
 
 class Store:
@@ -119,6 +214,13 @@ class Store:
         self.hostname = socket.gethostname()
         self._local = threading.local()
         self.retries = 0  # lock waits that ended in a retry, for benchmarks and doctor
+        # The host lease (store/lease.py): held by a process that writes; None for a reader
+        self.lease: HostLease | None = None
+        # Why this store only reads while it could write the file (another machine holds the lease)
+        self.lease_notice: str | None = None
+        # Reads retried while another machine writes through a share (PatientConnection)
+        self.patient = False
+        self._receipts = False  # set once the schema has its write_receipts table
 
     # -- connections -------------------------------------------------------
     def connect(self, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -146,20 +248,39 @@ class Store:
         folder and the copy is read, frozen as of that moment.
         """
         if self.snapshot is None:
-            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=self.busy_timeout_ms / 1000, check_same_thread=check_same_thread)
-            try:
-                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # opens the WAL if there is one
-                return conn
-            except sqlite3.OperationalError:
-                conn.close()
-                if not self._needs_snapshot():
-                    raise
+            factory = self._patient_factory() if self.patient else sqlite3.Connection
+            # a patient reader (beside another machine that writes) first asks never to write the -shm of a WAL
+            # base (readonly_shm); with no -shm at all (nobody has the base open) that cannot open: then as usual
+            for options in (("mode=ro&readonly_shm=1", "mode=ro") if self.patient else ("mode=ro",)):
+                conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?{options}", uri=True,
+                                       isolation_level=None, timeout=self.busy_timeout_ms / 1000,
+                                       check_same_thread=check_same_thread, factory=factory)
+                try:
+                    # opens the WAL if there is one (a plain execute: an error here is the caller's to retry)
+                    sqlite3.Connection.execute(conn, "SELECT COUNT(*) FROM sqlite_master").fetchone()
+                    return conn
+                except sqlite3.OperationalError as exc:
+                    conn.close()
+                    if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN") and options != "mode=ro":
+                        continue
+                    if not self._needs_snapshot():
+                        raise
+                    break
             self._take_snapshot()
         conn = sqlite3.connect(self.snapshot, isolation_level=None, timeout=self.busy_timeout_ms / 1000,
                                check_same_thread=check_same_thread)
         conn.execute("PRAGMA query_only = ON")
         return conn
+
+    def _patient_factory(self) -> type[PatientConnection]:
+        store = self
+
+        class _Patient(PatientConnection):
+            @staticmethod
+            def why() -> str:
+                return store.lease_notice or "une autre machine écrit peut-être dans la base"
+
+        return _Patient
 
     def _needs_snapshot(self) -> bool:
         return needs_snapshot(self.path)
@@ -173,7 +294,10 @@ class Store:
             self.snapshot_at = self.now()
 
     def notice(self) -> str | None:
-        """A line for the person when what they see is not the live database."""
+        """A line for the person when what they see is not the live database, or only read while they could
+        write (another machine holds the lease)."""
+        if self.lease_notice:
+            return self.lease_notice
         return None if self.snapshot is None else snapshot_notice(self.path, self.snapshot_at)
 
     @property
@@ -202,11 +326,18 @@ class Store:
         return db
 
     def close(self) -> None:
+        """Close this thread's connection (the others', and the lease, stay)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
         self._local.conn = None
         self._local.db = None
+
+    def shutdown(self) -> None:
+        """The process is done with the base: close this thread's connection and give the lease back."""
+        self.close()
+        if self.lease is not None:
+            self.lease.release()
 
     @contextmanager
     def impatient(self, wait_ms: int) -> Iterator[sqlite3.Connection]:
@@ -233,12 +364,28 @@ class Store:
         is rolled back and retried with exponential back-off and jitter; after
         ``retry_bound_s`` the caller gets ``DatabaseBusy``. ``fn`` must have no
         effect outside the database, since it may run more than once.
+
+        Before it starts, the host lease must still be this machine's (store/lease.py). The transaction
+        leaves a receipt (a random key, table ``write_receipts``): when its COMMIT fails with an I/O error, the
+        receipt tells whether it landed, so a write is never reported failed when it was stored, nor
+        retried into a second copy.
         """
         if self.readonly:
             raise ReadOnlyDatabase(
+                f"{what} impossible : {self.lease_notice}" if self.lease_notice else
                 f"{what} impossible : la base {self.path} est en lecture seule pour "
                 f"{self.agent} (droits d'écriture manquants)"
             )
+        if self.lease is not None:
+            from relance_tui.store.lease import LeaseHeld
+
+            try:
+                self.lease.ensure_held()
+            except LeaseHeld as exc:
+                raise ReadOnlyDatabase(f"{what} impossible, rien n'a été enregistré. {exc}") from None
+            except OSError as exc:
+                raise DatabaseBusy(f"{what} impossible, rien n'a été enregistré : le bail d'écriture à côté de "
+                                   f"{self.path} est illisible ({exc.strerror}) ; réessayez.") from exc
         try:
             return self._write(fn, what)
         except sqlite3.DatabaseError as exc:
@@ -250,22 +397,80 @@ class Store:
         deadline = time.monotonic() + self.retry_bound_s
         delay = 0.005
         while True:
-            conn = self.conn
             try:
-                with transaction(conn):
-                    return fn(self.db)
+                return self._attempt(fn, what)
+            except _NotStored as exc:
+                failure: Exception = exc.error
+                why = (f"la base {self.path} n'a pas pu enregistrer ({exc.error}) pendant "
+                       f"{self.retry_bound_s:.0f} s")
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc):
                     raise
+                failure = exc
+                why = f"la base {self.path} est restée verrouillée plus de {self.retry_bound_s:.0f} s par un autre poste"
+            if time.monotonic() + delay > deadline:
+                raise DatabaseBusy(f"{what} impossible : {why}. Rien n'a été enregistré ; réessayez.") from failure
+            self.retries += 1
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 0.5)
+
+    def _attempt(self, fn: Callable[[Database], T], what: str) -> T:
+        """One try: the transaction, its receipt, the COMMIT; an uncertain COMMIT checked (``_NotStored``)."""
+        conn = self.conn
+        token = secrets.token_hex(16) if self._receipts else None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(self.db)
+            if token is not None:
+                conn.execute("INSERT INTO write_receipts (token, at) VALUES (?, ?)", [token, self.now()])
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if token is None or not is_commit_uncertain(exc):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            if not self._landed(token, what):
+                raise _NotStored(exc) from exc
+        return result
+
+    def _landed(self, token: str, what: str) -> bool:
+        """Whether the transaction that left receipt ``token`` was stored, asked of a fresh connection (the
+        failed one is closed first: closing rolls back whatever it still held). Raises ``WriteOutcomeUnknown``
+        when the file stays unreadable."""
+        self.close()
+        deadline = time.monotonic() + OUTCOME_CHECK_S
+        delay = 0.05
+        while True:
+            try:
+                found = self.conn.execute("SELECT 1 FROM write_receipts WHERE token = ?", [token]).fetchone()
+                return found is not None
+            except sqlite3.DatabaseError as exc:
+                self.close()
                 if time.monotonic() + delay > deadline:
-                    raise DatabaseBusy(
-                        f"{what} impossible : la base {self.path} est restée verrouillée "
-                        f"plus de {self.retry_bound_s:.0f} s par un autre poste. "
-                        "Rien n'a été enregistré ; réessayez."
-                    ) from exc
-                self.retries += 1
-                time.sleep(delay * random.uniform(0.5, 1.5))
-                delay = min(delay * 2, 0.5)
+                    raise WriteOutcomeUnknown(
+                        f"{what} : la base {self.path} n'a pas confirmé l'enregistrement ({exc}) et n'a pas pu "
+                        "être relue depuis. Il a peut-être été enregistré : vérifiez la chronologie du débiteur "
+                        "avant de le ressaisir.") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def enable_receipts(self) -> None:
+        """From now on each write leaves a receipt (once the schema has the table: after migration 0010)."""
+        self._receipts = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'write_receipts'").fetchone() is not None
+
+    def purge_receipts(self, keep_days: int = 2) -> None:
+        """Receipts are only read right after their write: keep two days of them."""
+        if not self._receipts:
+            return
+        cutoff = to_iso(self.clock() - dt.timedelta(days=keep_days))
+        self.write(lambda db: db.execute("DELETE FROM write_receipts WHERE at < ?", [cutoff]),
+                   what="ménage des accusés d'écriture")
 
     # -- schema -------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
@@ -312,7 +517,9 @@ class Store:
                 "mais elle est en lecture seule pour vous : demandez à un collègue qui a les droits d'ouvrir relance."
             )
 
-        from relance_tui.store.schema import migrations  # with sqlite-utils: only when there is work
+        from relance_tui.store.schema import (
+            migrations,  # with sqlite-utils: only when there is work
+        )
 
         def apply(db: Database) -> list[str]:
             # re-read inside the lock: another agent may have migrated meanwhile

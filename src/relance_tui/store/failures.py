@@ -23,6 +23,33 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+# What a reader sees while another machine writes the file through a share whose locks do not reach it:
+# a page read half-written ("malformed"), a journal it cannot roll back (read-only), a file briefly gone.
+_GLITCH_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PROTOCOL",
+                 "SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY", "SQLITE_READONLY_CANTINIT")
+_GLITCH_TEXTS = ("malformed", "disk i/o error", "unable to open", "not a database", "locking protocol")
+
+
+def is_read_glitch(exc: BaseException) -> bool:
+    """An error a reader over a share should retry (and never call "not an SQLite file")."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(_GLITCH_CODES):
+        return True
+    text = str(exc).lower()
+    return any(t in text for t in _GLITCH_TEXTS)
+
+
+def is_commit_uncertain(exc: BaseException) -> bool:
+    """An error after which a COMMIT may or may not have reached the file: I/O, not a lock or a constraint."""
+    if not isinstance(exc, sqlite3.DatabaseError) or is_busy(exc):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT", "SQLITE_FULL")) or (
+        not name and any(t in str(exc).lower() for t in ("disk i/o error", "unable to open", "malformed")))
+
+
 def is_disk_full(exc: BaseException, folder: str | os.PathLike | None = None) -> bool:
     """A full disk or quota: SQLITE_FULL, ENOSPC/EDQUOT, or an SQLite I/O error on a folder with no space left."""
     if isinstance(exc, OSError):

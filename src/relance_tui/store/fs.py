@@ -2,6 +2,11 @@
 
 SQLite's WAL needs shared memory between the processes, which a network
 filesystem cannot give: on NFS or SMB the rollback journal is the safe mode.
+It is kept (TRUNCATE) rather than deleted after each write: a FUSE mount such as
+sshfs turns a file deleted while another process has it open into a
+``.fuse_hidden*`` file, and readers open the journal at every read (thousands of
+them piled up in five minutes, issue 20). A journal truncated to nothing is as
+cold as a deleted one. Locking is another matter: store/lease.py.
 """
 
 from __future__ import annotations
@@ -72,14 +77,14 @@ def is_network_fs(fs_type: str) -> bool:
 
 @dataclass(frozen=True)
 class JournalChoice:
-    mode: str  # "wal" or "delete"
+    mode: str  # "wal", "truncate" (network share) or "delete" (set by hand)
     fs_type: str
     reason: str
 
 
 def choose_journal(db_path: str | os.PathLike, *, mountinfo: str | None = None,
                    override: str | None = None) -> JournalChoice:
-    """WAL on a local disk, rollback journal (DELETE) on a network filesystem.
+    """WAL on a local disk, rollback journal (TRUNCATE) on a network filesystem.
 
     ``override`` ("wal", "delete" or "network") comes from settings or
     RELANCE_JOURNAL_MODE; "network" makes the app treat the path as remote.
@@ -95,11 +100,11 @@ def choose_journal(db_path: str | os.PathLike, *, mountinfo: str | None = None,
     if override:
         override = override.lower()
         if override == "network":
-            return JournalChoice("delete", fs_type, "réglage : traité comme un partage réseau")
+            return JournalChoice("truncate", fs_type, "réglage : traité comme un partage réseau")
         if override in ("wal", "delete"):
             return JournalChoice(override, fs_type, f"réglage : journal {override} imposé")
         raise ValueError(f"mode de journal {override!r} inconnu (attendu : wal, delete, network)")
     if is_network_fs(fs_type):
-        return JournalChoice("delete", fs_type,
+        return JournalChoice("truncate", fs_type,
                              f"système de fichiers réseau ({fs_type}) : WAL y est dangereux")
     return JournalChoice("wal", fs_type, f"disque local ({fs_type})")

@@ -45,6 +45,7 @@ def record_host(store: Store) -> None:
         )
 
     store.write(upsert, what="enregistrement du poste")
+    store.purge_receipts()  # once a session: the receipts of past days' writes are no longer read
 
 
 def hosts(store: Store) -> list[HostSeen]:

@@ -484,6 +484,14 @@ BEGIN SELECT RAISE(ABORT, 'events is append-only: record a correcting event inst
 """
 
 
+
+@migrations(name="0010_write_receipts")
+def m0010_write_receipts(db: Database) -> None:
+    """A receipt per committed write (a random key the writer chose), so that a write whose COMMIT failed
+    with an I/O error can be checked before the agent is told it failed (store/database.py)."""
+    db.execute("CREATE TABLE write_receipts (token TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+
 if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES
         or migrations.migrations_table != MIGRATIONS_TABLE):
     raise ImportError("store/versions.py must list the migrations of store/schema.py, in order, and their table")

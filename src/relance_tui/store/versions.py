@@ -18,5 +18,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0007_sessions",
     "0008_credits_and_waivers",
     "0009_law",
+    "0010_write_receipts",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -101,7 +101,7 @@ class RelanceApp(Survives, LiveChanges, App):
         self.theme = theme or DEFAULT_THEME
         # [keys] in the user's config.toml: binding id = "keys", e.g. "app.refresh" = "f5"
         self.set_keymap(settings.keys)
-        self.sub_title = f"{settings.agent_name} · {store.path.name}"
+        self.sub_title = f"{settings.agent_name} · {store.path.name}" + (" · lecture seule" if store.readonly else "")
         self.watcher: ChangeWatcher | None = None
         self._promises_checked = False
         self._following: tuple[int | None, str] = (None, "")  # the debtor under the list's cursor
@@ -157,8 +157,9 @@ class RelanceApp(Survives, LiveChanges, App):
         # commit, and the first frame should not (the list's first screen bounds its own wait)
         if self.store.readonly:
             # a frozen copy (nobody had the database open and this agent cannot write its folder) says so
+            # another machine holding the write lease: said for long enough to be read (store/lease.py)
             self.notify(self.store.notice() or "Base en lecture seule : consultation uniquement.",
-                        severity="warning", timeout=10)
+                        severity="warning", timeout=60 if self.store.lease_notice else 10, markup=False)
         self.query_one("#overdue", VirtualTable).focus()
         if self.live:
             self.call_after_refresh(self._start_watching)
@@ -304,7 +305,8 @@ class RelanceApp(Survives, LiveChanges, App):
 
     def action_import_file(self) -> None:
         if self.store.readonly:
-            self.notify("Base en lecture seule : import impossible.", severity="warning")
+            self.notify(f"Import impossible. {self.store.notice() or 'Base en lecture seule.'}", severity="warning",
+                        markup=False)
             return
 
         from relance_tui.tui.import_screen import ImportScreen  # on demand: keeps start-up short
@@ -335,7 +337,8 @@ class RelanceApp(Survives, LiveChanges, App):
     def open_call(self, debtor_id: int, contact_id: int | None = None, session_id: int | None = None) -> None:
         """The call screen on this debtor (claims it for the time of the call)."""
         if self.store.readonly:
-            self.notify("Base en lecture seule : impossible d'enregistrer un appel.", severity="warning")
+            self.notify(f"Impossible d'enregistrer un appel. {self.store.notice() or 'Base en lecture seule.'}",
+                        severity="warning", markup=False)
             return
         from relance_tui.tui.call import CallScreen  # on demand: keeps start-up short
 
@@ -404,10 +407,13 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     gc.freeze()
     chosen = check_theme(theme or settings.user.theme or DEFAULT_THEME, load_themes())
     mode = settings.database.journal_mode
+    # another machine writing this base (its lease): the app opens read-only and says so
     store = open_store(db, agent=settings.agent, journal_override=None if mode == "auto" else mode,
-                       record_host=False)
+                       record_host=False, lease_timeout=settings.database.lease_timeout, when_leased="readonly")
     app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True)
-    app.run()
-    store.close()
+    try:
+        app.run()
+    finally:
+        store.shutdown()
     return app.return_code or 0
 

@@ -1,0 +1,69 @@
+"""``relance doctor`` on the shared drive: it only reads, names the machines that write, and says what to do
+with a damaged file (issue 20)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from relance_tui.store.lease import HostLease
+from tests.test_cli import RATES_ENTERED, run
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("journal", ["auto", "network"])
+def test_doctor_never_writes_the_base(tmp_path: Path, capsys, monkeypatch, journal: str) -> None:
+    monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", journal)
+    db = tmp_path / "office" / "relance.db"
+    run(capsys, "--db", str(db), "init")
+    with sqlite3.connect(db) as conn:  # the file as another machine left it: WAL checkpointed or a journal
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = {p.name: (digest(p), p.stat().st_mtime_ns) for p in db.parent.iterdir() if p.is_file()}
+    monkeypatch.setattr("socket.gethostname", lambda: "poste-du-superviseur")  # not a machine seen before
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        run(capsys, "--db", str(db), "doctor")
+    after = {p.name: (digest(p), p.stat().st_mtime_ns) for p in db.parent.iterdir() if p.is_file()
+             if not p.name.endswith(("-wal", "-shm"))}  # a WAL base is read through these (never its pages)
+    before = {k: v for k, v in before.items() if not k.endswith(("-wal", "-shm"))}
+    assert after == before  # the base unchanged to the byte, no lease taken, no host recorded
+    hosts = sqlite3.connect(db).execute("SELECT hostname FROM hosts").fetchall()
+    assert ("poste-du-superviseur",) not in hosts
+
+
+def test_doctor_names_the_lease_holder_and_fails_when_two_machines_wrote(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "relance.db"
+    run(capsys, "--db", str(db), "init")
+    run(capsys, "--db", str(db), "init")  # the same machine again: one writer
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        code, out, _ = run(capsys, "--db", str(db), "doctor")
+    assert code == 0 and "Bail d'écriture : libre" in out and "machines ont écrit" not in out
+    holder = HostLease(db, agent="paul", hostname="portable-paul")
+    holder.acquire()
+    code, out, _ = run(capsys, "--db", str(db), "doctor")
+    assert "Bail d'écriture : portable-paul (agent paul" in out and "(actif)" in out
+    assert "portable-paul" in out.split("Derniers passages de main")[1]
+    assert code == 1
+    assert "PROBLÈME : 2 machines ont écrit dans cette base" in out and "par SSH" in out
+    holder.release()
+
+
+def test_doctor_on_a_damaged_file_says_restore_the_backup_and_how(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", "network")
+    db = tmp_path / "relance.db"
+    run(capsys, "--db", str(db), "init")
+    page = sqlite3.connect(db).execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(db.read_bytes())
+    for offset in range(3 * page, min(len(data), 12 * page), 97):  # pages in the middle, header left intact
+        data[offset] ^= 0x5A
+    db.write_bytes(bytes(data))
+    code, out, err = run(capsys, "--db", str(db), "doctor")
+    assert code == 1 and "Traceback" not in out + err
+    assert "Dommages probables dus à des accès simultanés à travers le partage réseau" in out
+    assert "restaurez la dernière sauvegarde" in out and f"mv {db} {db}.abime" in out and "cp SAUVEGARDE.db" in out
