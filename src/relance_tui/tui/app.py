@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # imported where used: the first screen does without them
 __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
 
 WATCHDOG_SECONDS = 5.0
+LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
 TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
               "session": "#session-table"}
@@ -106,6 +107,7 @@ class RelanceApp(Survives, LiveChanges, App):
         self._promises_checked = False
         self._following: tuple[int | None, str] = (None, "")  # the debtor under the list's cursor
         self._record_host = record_host and not store.readonly
+        self._lease_lost_said = False
         self.reporter = Reporter()  # unexpected errors: logged, shown in one line (tui/survive.py)
 
     @cached_property
@@ -165,6 +167,8 @@ class RelanceApp(Survives, LiveChanges, App):
             self.call_after_refresh(self._start_watching)
         if self.watch_terminal:
             self.set_interval(WATCHDOG_SECONDS, self.check_terminal)
+        if self.store.lease is not None:
+            self.set_interval(LEASE_CHECK_SECONDS, self.check_lease)
         self.call_after_refresh(self.check_hosts, self._record_host)
         self.call_after_refresh(self.check_rates)
         if self.settings.keys:
@@ -218,6 +222,20 @@ class RelanceApp(Survives, LiveChanges, App):
         """No blinking cursor anywhere (an input, a text area): over SSH every blink is terminal traffic."""
         if hasattr(type(event.widget), "cursor_blink"):
             event.widget.cursor_blink = False
+
+    def check_lease(self) -> None:
+        """Another machine took the write lease (this one went silent past the timeout: suspended, cut off from
+        the share): say it once, at once, rather than at the next refused save."""
+        lease = self.store.lease
+        if lease is None or lease.held or self._lease_lost_said:
+            return
+        self._lease_lost_said = True
+        self.sub_title = f"{self.settings.agent_name} · {self.store.path.name} · lecture seule"
+        from relance_tui.store.lease import holder_message
+
+        self.notify(f"Une autre machine a pris la main sur la base pendant que celle-ci ne répondait plus : plus "
+                    f"rien ne peut être enregistré d'ici. {holder_message(lease.lost, self.store.path)}",
+                    severity="error", timeout=120, markup=False)
 
     def check_terminal(self) -> None:
         """Over SSH, a dropped connection leaves no terminal: leave instead of spinning."""
