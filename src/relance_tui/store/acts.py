@@ -33,7 +33,7 @@ from relance_tui.domain.law import (
 from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import ACKNOWLEDGEMENT_FORMS, ACT_CHANNELS, LEGAL_ACTS
 from relance_tui.errors import NotFound
-from relance_tui.store.conditions import OUTSTANDING_SQL
+from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
 
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 PART_PAYMENT = "paiement partiel"
 ACKNOWLEDGEMENT = "reconnaissance de dette"
-_CHUNK = 900  # host parameters per query, under SQLite's limit
 
 
 @dataclass(frozen=True)
@@ -204,11 +203,8 @@ def acknowledgements(conn: Any, amounts: Mapping[int, int]) -> dict[int, list[tu
     """Each invoice's acknowledgements of the debt: recorded acts, and part-payments (a dated payment after
     which something was still owed on it). ``amounts``: invoice id -> its amount; ``conn``: a connection,
     or a transaction's ``db``. Two batched queries."""
-    ids = list(amounts)
     out: dict[int, list[tuple[dt.date, str]]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        part = ids[start:start + _CHUNK]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(amounts):
         for inv_id, day, form in conn.execute(
                 "SELECT a.invoice_id, a.day, json_extract(e.data, '$.form') FROM legal_acts a "
                 f"LEFT JOIN events e ON e.id = a.event_id WHERE a.invoice_id IN ({marks}) "

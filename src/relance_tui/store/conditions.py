@@ -8,7 +8,7 @@ it out, as a migration must, and tests/test_one_home.py checks that the two stil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
 
@@ -21,6 +21,19 @@ def codes_sql(codes: Iterable[str]) -> str:
     if not codes or not all(_CODE.fullmatch(c) for c in codes):
         raise ValueError(f"not a list of codes: {codes!r}")
     return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
+
+
+# Host parameters per statement: under SQLite's default limit (999 before 3.32) with room for a few more
+IN_CHUNK = 900
+
+
+def in_chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[tuple[list, str]]:
+    """``values`` (duplicates dropped, order kept) in slices one statement can take as ``IN (...)``
+    parameters, each with its ``?, ?, ...`` marks."""
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), size):
+        part = values[start:start + size]
+        yield part, ", ".join("?" for _ in part)
 
 
 # An outstanding status, whatever is left to pay (what doctor counts as open invoices).

@@ -18,7 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from relance_tui.domain.calendar import OfficeCalendar
-from relance_tui.domain.law import be_consumer_grace_end, be_consumer_indemnity, regime_for
+from relance_tui.domain.law import (
+    be_consumer_grace_end,
+    be_consumer_indemnity,
+    regime_for,
+)
 from relance_tui.domain.penalties import (
     NO_PENALTY,
     Payment,
@@ -28,6 +32,7 @@ from relance_tui.domain.penalties import (
     Rates,
     compute_penalty,
 )
+from relance_tui.store.conditions import in_chunks
 from relance_tui.store.connection import Store
 
 
@@ -71,11 +76,8 @@ class Figures:
 
 def reductions(store: Store, invoice_ids: Iterable[int], *, as_of: dt.date | None = None) -> dict[int, list[Payment]]:
     """Payments and applied credit notes of these invoices, by day (up to ``as_of`` when given)."""
-    ids = list(dict.fromkeys(invoice_ids))
     out: dict[int, list[Payment]] = {}
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk:chunk + 900]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(invoice_ids):
         for inv_id, day, cents, kind, undated in store.conn.execute(
                 f"SELECT invoice_id, day, amount_cents, kind, undated FROM payments WHERE invoice_id IN ({marks}) "
                 "ORDER BY day, id", part):
@@ -87,11 +89,8 @@ def reductions(store: Store, invoice_ids: Iterable[int], *, as_of: dt.date | Non
 
 
 def waived_ids(store: Store, invoice_ids: Iterable[int]) -> set[int]:
-    ids = list(dict.fromkeys(invoice_ids))
     out: set[int] = set()
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk:chunk + 900]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(invoice_ids):
         out.update(r[0] for r in store.conn.execute(
             f"SELECT invoice_id FROM penalty_waivers WHERE invoice_id IN ({marks})", part))
     return out
@@ -116,12 +115,9 @@ def invoice_acts(store: Store, invoice_ids: Iterable[int],
     With ``due_dates``, an act dated before its invoice fell due is passed over (it could not put the
     debtor in default: store/acts.record_act refuses one, but an older row must not hide a later one).
     """
-    ids = list(dict.fromkeys(invoice_ids))
     due_dates = due_dates or {}
     found: dict[int, dict] = {}
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk:chunk + 900]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(invoice_ids):
         for inv_id, kind, day, channel, event_id in store.conn.execute(
                 f"SELECT invoice_id, kind, day, channel, event_id FROM legal_acts WHERE invoice_id IN ({marks}) "
                 "AND kind IN ('formal_notice', 'first_reminder') ORDER BY day, id", part):

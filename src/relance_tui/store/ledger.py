@@ -20,6 +20,7 @@ from relance_tui.domain.dates import Bucket, bucket_for
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
+from relance_tui.store.conditions import in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures, InvoiceTerms, figures_of
 from relance_tui.store.models import InvoiceAmounts
@@ -192,9 +193,9 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
     contacts: dict[int, LastContact] = _last_contacts(store, ids)
     promises: dict[int, dt.date] = {}
     scheduled: dict[int, tuple[str, str, str]] = {}
-    for chunk in range(0, len(ids), 900):
-        promises.update(_pending_promises(store, ids[chunk:chunk + 900]))
-        scheduled.update(_scheduled(store, ids[chunk:chunk + 900]))
+    for part, _ in in_chunks(ids):
+        promises.update(_pending_promises(store, part))
+        scheduled.update(_scheduled(store, part))
     for debtor_id, row in rows.items():
         row.last_contact = contacts.get(debtor_id)
         if row.oldest_due is None or row.net_cents <= 0:

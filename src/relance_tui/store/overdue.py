@@ -27,7 +27,6 @@ from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.search import digits
 
 
-
 @dataclass(frozen=True)
 class BucketTotal:
     bucket: Bucket

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from relance_tui.domain.law import regime_for, retention
 from relance_tui.errors import NotFound, RelanceError
 from relance_tui.store.acts import limitations
-from relance_tui.store.conditions import OUTSTANDING_SQL
+from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
 from relance_tui.store.queries import append_event, load_rates
@@ -186,9 +186,7 @@ def _penalties_due(store: Store, debtor_ids: list[int], *, today: dt.date, offic
     rate, an undated payment: what cannot be told to be nothing is kept). Only invoices that may carry
     any are read: a positive amount, not written off, not waived, not paid by their due date."""
     rows = []
-    for start in range(0, len(debtor_ids), 900):
-        part = debtor_ids[start:start + 900]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(debtor_ids):
         rows += store.conn.execute(
             "SELECT i.id, i.debtor_id, i.amount_cents, i.paid_cents, i.due_date, i.status, d.segment, "
             "d.contract_rate_bp, d.formal_notice_date, d.country, i.issue_date, i.delivery_date "

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from relance_tui.errors import DiskFull
+from relance_tui.store.conditions import in_chunks
 from relance_tui.store.connection import is_disk_full, transaction
 
 STAGING_INVOICES = """
@@ -133,11 +134,8 @@ def drop_staged_lines(conn: sqlite3.Connection, reasons: dict[int, str]) -> list
 
 def drop_staged_numbers(conn: sqlite3.Connection, numbers: Iterable[str]) -> list[tuple[int, str]]:
     """Remove these numbers from staging; returns their (line, raw) for the rejects file."""
-    numbers = list(numbers)
     out: list[tuple[int, str]] = []
-    for chunk in range(0, len(numbers), 500):
-        part = numbers[chunk:chunk + 500]
-        marks = ", ".join("?" for _ in part)
+    for part, marks in in_chunks(numbers, 500):
         out += conn.execute(f"SELECT line, raw FROM temp.imp_invoices WHERE number IN ({marks})", part).fetchall()
         conn.execute(f"DELETE FROM temp.imp_invoices WHERE number IN ({marks})", part)
     return out
