@@ -102,41 +102,49 @@ def record_act(store: Store, debtor_id: int, kind: str, day: dt.date, channel: s
     check_act(kind, day, channel, today=today, form=form)
     label = LEGAL_ACTS[kind].lower()
 
-    def write(db: Database) -> RecordedAct:
-        at = store.now()
-        debtor = db.execute("SELECT segment, country FROM debtors WHERE id = ?", [debtor_id]).fetchone()
-        if debtor is None:
-            raise NotFound(f"débiteur n°{debtor_id} introuvable")
-        regime = regime_for(debtor[1], debtor[0], office_country)
-        if kind == "first_reminder" and not (regime.country == "BE" and regime.consumer):
-            raise ValueError(f"premier rappel gratuit : réservé aux consommateurs belges (livre XIX du Code de "
-                             f"droit économique) ; ce débiteur relève du régime {regime.label}. Vérifiez son "
-                             "pays et son type, ou notez un rappel ordinaire.")
-        rows = _covered_invoices(db, debtor_id, kind, day, invoice_ids)
-        warnings: list[str] = []
-        if kind == "acknowledgement":  # one made after the period ran out revives nothing (domain/law)
-            before = limitations(db, [(r[0], dt.date.fromisoformat(r[2]), _date(r[4]), r[5], regime) for r in rows])
-            warnings = [f"{number} était prescrite depuis le {before[inv_id].day + dt.timedelta(days=1):%d/%m/%Y} : "
-                        "cette reconnaissance n'interrompt plus la prescription"
-                        for inv_id, number, *_ in rows if before[inv_id].day < day]
-        covered = [r[0] for r in rows]
-        numbers = tuple(r[1] for r in rows)
-        event_kind = "note" if kind == "acknowledgement" else ("email" if channel == "email" else "letter")
-        data: dict[str, Any] = {"act": kind, "day": day.isoformat(), "channel": channel, "invoice_ids": covered}
-        if form:
-            data["form"] = form
-        event_id = append_event(db, at=at, agent=store.agent, kind=event_kind, debtor_id=debtor_id,
-                                direction="in" if kind == "acknowledgement" else "out", outcome=kind,
-                                notes=describe_act(kind, day, channel, numbers, detail, form), data=data,
-                                invoice_ids=covered)
-        db.conn.executemany(
-            "INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, detail, event_id, agent, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(debtor_id, inv_id, kind, day.isoformat(), channel, detail, event_id, store.agent, at)
-             for inv_id in covered])
-        return RecordedAct(event_id, tuple(covered), numbers, tuple(warnings))
+    return store.write(lambda db: record_act_in(db, store, debtor_id, kind, day, channel, invoice_ids, detail,
+                                                form=form, office_country=office_country),
+                       what=f"enregistrement : {label}")
 
-    return store.write(write, what=f"enregistrement : {label}")
+
+def record_act_in(db: Database, store: Store, debtor_id: int, kind: str, day: dt.date, channel: str,
+                  invoice_ids: Sequence[int] | None, detail: str, *, form: str = "",
+                  office_country: str = "FR", extra: dict[str, Any] | None = None) -> RecordedAct:
+    """``record_act``'s work inside a transaction the caller holds (a plan step that is a legal act records
+    both at once, store/plan.py); the arguments already checked by ``check_act``."""
+    at = store.now()
+    debtor = db.execute("SELECT segment, country FROM debtors WHERE id = ?", [debtor_id]).fetchone()
+    if debtor is None:
+        raise NotFound(f"débiteur n°{debtor_id} introuvable")
+    regime = regime_for(debtor[1], debtor[0], office_country)
+    if kind == "first_reminder" and not (regime.country == "BE" and regime.consumer):
+        raise ValueError(f"premier rappel gratuit : réservé aux consommateurs belges (livre XIX du Code de "
+                         f"droit économique) ; ce débiteur relève du régime {regime.label}. Vérifiez son "
+                         "pays et son type, ou notez un rappel ordinaire.")
+    rows = _covered_invoices(db, debtor_id, kind, day, invoice_ids)
+    warnings: list[str] = []
+    if kind == "acknowledgement":  # one made after the period ran out revives nothing (domain/law)
+        before = limitations(db, [(r[0], dt.date.fromisoformat(r[2]), _date(r[4]), r[5], regime) for r in rows])
+        warnings = [f"{number} était prescrite depuis le {before[inv_id].day + dt.timedelta(days=1):%d/%m/%Y} : "
+                    "cette reconnaissance n'interrompt plus la prescription"
+                    for inv_id, number, *_ in rows if before[inv_id].day < day]
+    covered = [r[0] for r in rows]
+    numbers = tuple(r[1] for r in rows)
+    event_kind = "note" if kind == "acknowledgement" else ("email" if channel == "email" else "letter")
+    data: dict[str, Any] = {"act": kind, "day": day.isoformat(), "channel": channel, "invoice_ids": covered}
+    if form:
+        data["form"] = form
+    data.update(extra or {})  # e.g. the plan step it is (store/plan.py)
+    event_id = append_event(db, at=at, agent=store.agent, kind=event_kind, debtor_id=debtor_id,
+                            direction="in" if kind == "acknowledgement" else "out", outcome=kind,
+                            notes=describe_act(kind, day, channel, numbers, detail, form), data=data,
+                            invoice_ids=covered)
+    db.conn.executemany(
+        "INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, detail, event_id, agent, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(debtor_id, inv_id, kind, day.isoformat(), channel, detail, event_id, store.agent, at)
+         for inv_id in covered])
+    return RecordedAct(event_id, tuple(covered), numbers, tuple(warnings))
 
 
 _ACT_INVOICE_COLUMNS = "id, number, issue_date, due_date, delivery_date, amount_cents"

@@ -19,5 +19,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0008_credits_and_waivers",
     "0009_law",
     "0010_write_receipts",
+    "0011_plan",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)

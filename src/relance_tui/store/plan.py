@@ -1,0 +1,365 @@
+"""The dunning plan over the base: each debtor's situation read in a few batched queries, where it stands
+(domain/plan.py), the day's agenda, and the steps done, by hand or by a send, each once.
+
+What counts as done, for a debtor whose oldest overdue invoice is X (the plan's level is X's):
+- a row of ``plan_steps`` for X with status 'done' (a step done through the plan lists X among its invoices);
+- a legal act on X recorded another way (``relance act``, the card): the formal notice, the free first
+  reminder, for the plan step that is that act;
+- a call logged since X fell due, for the plan's phone steps in turn.
+A payment of X moves the level to the next oldest invoice: the steps that did not list it do not count.
+
+``plan_steps``' primary key (debtor, step, invoice) is the claim: two agents or two runs of ``relance plan run
+--send`` insert the same rows, and the second is refused before anything is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from relance_tui.domain.calendar import OfficeCalendar
+from relance_tui.domain.law import Regime, regime_for
+from relance_tui.domain.plan import BUILTIN_PLANS, Plan, PlanState, PlanStep, Situation, StepDone, plan_for, plan_state
+from relance_tui.domain.text import clean
+from relance_tui.errors import NotFound, StaleEdit
+from relance_tui.store.acts import check_act, record_act_in
+from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
+from relance_tui.store.connection import Store
+from relance_tui.store.queries import append_event
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# The event a step done leaves on the timeline, by channel
+EVENT_KIND = {"email": "email", "letter": "letter", "registered": "letter", "phone": "note", "court": "status"}
+# The agenda's groups, in the order the tab shows them
+GROUPS = {"email": "Emails à envoyer", "phone": "Appels à passer", "letter": "Courriers à imprimer",
+          "registered": "Courriers à imprimer", "court": "Dossiers contentieux à préparer"}
+
+
+@dataclass(frozen=True)
+class DebtorPlan:
+    """A debtor in its plan: what the card shows and what the agenda lists."""
+
+    debtor_id: int
+    name: str
+    regime: Regime
+    plan: Plan
+    state: PlanState
+    invoice_ids: tuple[int, ...]  # what the next step is about: its overdue invoices (its open ones before due)
+    oldest_invoice_id: int | None
+    balance_cents: int
+    claimed_by: str = ""  # another agent is sending the next step right now
+
+    @property
+    def next_label(self) -> str:
+        step = self.state.next
+        return "" if step is None else step_label(step, self.regime)
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.state.next.channel] if self.state.next is not None else ""
+
+
+def step_label(step: PlanStep, regime: Regime) -> str:
+    """A step's name for this debtor: the court step is the regime's procedure."""
+    return f"{step.label} : {regime.court_step}" if step.channel == "court" else step.label
+
+
+def debtor_plans(conn: Any, today: dt.date, *, plans: dict[str, Plan] | None = None, office_country: str = "FR",
+                 debtor_ids: Iterable[int] | None = None) -> list[DebtorPlan]:
+    """Every debtor with something outstanding (or these ones), in its plan on ``today``. ``conn``: a
+    connection or a transaction's ``db``."""
+    plans = plans or dict(BUILTIN_PLANS)
+    invoices = _outstanding(conn, debtor_ids)
+    if not invoices:
+        return []
+    ids = list(invoices)
+    debtors: dict[int, tuple] = {}
+    promises: dict[int, dt.date] = {}
+    for part, marks in in_chunks(ids):
+        debtors.update((r[0], r[1:]) for r in conn.execute(
+            f"SELECT id, name, segment, country, plan FROM debtors WHERE id IN ({marks})", part))
+        promises.update((r[0], dt.date.fromisoformat(r[1])) for r in conn.execute(
+            "SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' "
+            f"AND debtor_id IN ({marks}) GROUP BY debtor_id", part))
+    levels = {d: _level(rows, today) for d, rows in invoices.items()}
+    oldest = {d: lv[0] for d, lv in levels.items() if lv[0] is not None}
+    done, claims = _steps_done(conn, oldest)
+    calls = _calls(conn, {d: invoices[d] for d in oldest}, levels)
+    acts = _acts(conn, oldest)
+    calendars: dict[str, OfficeCalendar] = {}
+    out = []
+    for debtor_id, rows in invoices.items():
+        name, segment, country, chosen = debtors[debtor_id]
+        regime = regime_for(country, segment, office_country)
+        plan = plan_for(regime.key, chosen, plans)
+        oldest_id, oldest_due, listed, balance, contested = levels[debtor_id]
+        records = list(done.get(debtor_id, ()))
+        records += _act_steps(plan, acts.get(debtor_id, ()))
+        records += _call_steps(plan, calls.get(debtor_id, ()))
+        situation = Situation(oldest_due, balance, contested=contested, promise_due=promises.get(debtor_id),
+                              done=tuple(records), belgian_consumer=regime.key == "be_b2c")
+        calendar = calendars.setdefault(regime.country, OfficeCalendar(regime.country))
+        state = plan_state(plan, situation, today, calendar)
+        claimed = claims.get((debtor_id, state.next.key), "") if state.next is not None else ""
+        if state.next is not None and not state.next.before_due:
+            listed = tuple(i for i, due in listed if due <= today) or tuple(i for i, _ in listed)
+        else:
+            listed = tuple(i for i, _ in listed)
+        out.append(DebtorPlan(debtor_id, clean(name), regime, plan, state, listed, oldest_id, balance, claimed))
+    return out
+
+
+def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[tuple]]:
+    """Outstanding invoices by debtor: (id, due, amount, paid, status)."""
+    sql = f"SELECT id, debtor_id, due_date, amount_cents, paid_cents, status FROM invoices WHERE {OUTSTANDING_SQL}"
+    out: dict[int, list[tuple]] = {}
+    if debtor_ids is None:
+        batches = [conn.execute(sql + " ORDER BY due_date, id")]
+    else:
+        batches = [conn.execute(f"{sql} AND debtor_id IN ({marks}) ORDER BY due_date, id", part)
+                   for part, marks in in_chunks(debtor_ids)]
+    for rows in batches:
+        for inv_id, debtor_id, due, amount, paid, status in rows:
+            out.setdefault(debtor_id, []).append((inv_id, dt.date.fromisoformat(due), amount, paid, status))
+    # credit notes not yet applied lower the balance: they are 'open' with a negative amount (amount > paid
+    # fails for them in OUTSTANDING_SQL), read apart
+    credit_sql = ("SELECT debtor_id, SUM(amount_cents - paid_cents) FROM invoices WHERE status = 'open' "
+                  "AND amount_cents < 0 AND amount_cents < paid_cents")
+    credits: dict[int, int] = {}
+    if debtor_ids is None:
+        credits.update(conn.execute(credit_sql + " GROUP BY debtor_id").fetchall())
+    else:
+        for part, marks in in_chunks(debtor_ids):
+            credits.update(conn.execute(f"{credit_sql} AND debtor_id IN ({marks}) GROUP BY debtor_id", part).fetchall())
+    for debtor_id, cents in credits.items():
+        out.setdefault(debtor_id, []).append((None, None, cents, 0, "credit"))
+    return out
+
+
+def _level(rows: list[tuple], today: dt.date) -> tuple[int | None, dt.date | None, tuple, int, bool]:
+    """(oldest invoice not contested, its due date, the invoices a step would list (id, due), balance,
+    contested): the plan's level is the oldest one's."""
+    balance = sum(amount - paid for _, _, amount, paid, _ in rows)
+    contested = any(status in ("disputed", "litigation") for *_, status in rows)
+    chased = [(inv_id, due) for inv_id, due, amount, _, status in rows if status == "open" and amount > 0]
+    if not chased or balance <= 0:
+        return None, None, (), balance, contested
+    return chased[0][0], chased[0][1], tuple(chased), balance, contested
+
+
+def _steps_done(conn: Any, oldest: dict[int, int]) -> tuple[dict[int, list[StepDone]], dict[tuple[int, str], str]]:
+    """Plan steps done for each debtor's oldest invoice; and who holds a claim on one (a send under way)."""
+    by_invoice = {inv: debtor for debtor, inv in oldest.items()}
+    done: dict[int, list[StepDone]] = {}
+    claims: dict[tuple[int, str], str] = {}
+    for part, marks in in_chunks(by_invoice):
+        for debtor_id, step, status, day, agent, channel in conn.execute(
+                "SELECT debtor_id, step, status, day, agent, channel FROM plan_steps "
+                f"WHERE invoice_id IN ({marks})", part):
+            if status == "done":
+                done.setdefault(debtor_id, []).append(StepDone(step, dt.date.fromisoformat(day), agent, channel))
+            else:
+                claims[(debtor_id, step)] = agent
+    return done, claims
+
+
+def _acts(conn: Any, oldest: dict[int, int]) -> dict[int, list[tuple[str, dt.date, str, str]]]:
+    by_invoice = {inv: debtor for debtor, inv in oldest.items()}
+    out: dict[int, list[tuple[str, dt.date, str, str]]] = {}
+    for part, marks in in_chunks(by_invoice):
+        for inv_id, kind, day, channel, agent in conn.execute(
+                "SELECT invoice_id, kind, day, channel, agent FROM legal_acts WHERE kind IN ('formal_notice', "
+                f"'first_reminder') AND invoice_id IN ({marks})", part):
+            out.setdefault(by_invoice[inv_id], []).append((kind, dt.date.fromisoformat(day), channel, agent))
+    return out
+
+
+def _act_steps(plan: Plan, acts: Iterable[tuple[str, dt.date, str, str]]) -> list[StepDone]:
+    out = []
+    for kind, day, channel, agent in sorted(acts, key=lambda a: a[1]):
+        step = next((s for s in plan.steps if s.act == kind), None)
+        if step is not None:
+            out.append(StepDone(step.key, day, agent, channel))
+    return out
+
+
+def _calls(conn: Any, invoices: dict[int, list[tuple]], levels: dict[int, tuple]) -> dict[int, list[tuple]]:
+    """Calls logged since each debtor's oldest invoice fell due: (day, agent)."""
+    out: dict[int, list[tuple]] = {}
+    if not invoices:
+        return out
+    since = min(levels[d][1] for d in invoices).isoformat()
+    for part, marks in in_chunks(invoices):
+        for debtor_id, at, agent in conn.execute(
+                "SELECT debtor_id, at, agent FROM events WHERE kind = 'call' AND at >= ? "
+                f"AND debtor_id IN ({marks}) ORDER BY at", [since, *part]):
+            day = dt.date.fromisoformat(at[:10])
+            if day >= levels[debtor_id][1]:
+                out.setdefault(debtor_id, []).append((day, agent))
+    return out
+
+
+def _call_steps(plan: Plan, calls: list[tuple]) -> list[StepDone]:
+    """Each phone step of the plan, in turn, is done by the next call logged."""
+    phones = [s for s in plan.steps if s.channel == "phone"]
+    return [StepDone(step.key, day, agent, "phone") for step, (day, agent) in zip(phones, calls)]
+
+
+def agenda(store: Store, today: dt.date, *, plans: dict[str, Plan] | None = None,
+           office_country: str = "FR") -> list[DebtorPlan]:
+    """The steps due on ``today`` (late ones first, then by group), one per debtor."""
+    due = [p for p in debtor_plans(store.conn, today, plans=plans, office_country=office_country)
+           if p.state.is_due]
+    order = list(dict.fromkeys(GROUPS.values()))
+    return sorted(due, key=lambda p: (order.index(p.group), -p.state.late_days, p.name.casefold()))
+
+
+@dataclass(frozen=True)
+class StepRecorded:
+    debtor_id: int
+    step: str
+    event_id: int
+    invoice_ids: tuple[int, ...]
+    claim: str
+
+
+def _current(db: Any, debtor_id: int, step_key: str, today: dt.date, plans: dict[str, Plan] | None,
+             office_country: str) -> DebtorPlan:
+    found = debtor_plans(db, today, plans=plans, office_country=office_country, debtor_ids=[debtor_id])
+    if not found:
+        raise NotFound(f"débiteur n°{debtor_id} : rien d'ouvert, aucun plan en cours")
+    current = found[0]
+    step = current.state.next
+    if step is None or step.key != step_key:
+        now = current.state.summary()
+        raise StaleEdit(f"{current.name} : l'étape « {step_key} » n'est pas la prochaine de son plan "
+                        f"(maintenant : {now}). Actualisez la liste.")
+    if current.state.stopped:
+        raise StaleEdit(f"{current.name} : plan suspendu ({current.state.stopped}).")
+    return current
+
+
+def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
+               plans: dict[str, Plan] | None = None, office_country: str = "FR") -> tuple[DebtorPlan, str] | None:
+    """Claim the debtor's next step before sending it: None when it is already claimed or done (by another
+    agent, another run of the nightly job). The claim is released (``release_claim``) if the send fails."""
+    token = secrets.token_hex(8)
+
+    def claim(db: Database) -> tuple[DebtorPlan, str] | None:
+        current = _current(db, debtor_id, step_key, today, plans, office_country)
+        try:
+            db.conn.executemany(
+                "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at) "
+                "VALUES (?, ?, ?, ?, 'claimed', ?, ?, ?)",
+                [(debtor_id, inv, step_key, current.plan.key, token, store.agent, store.now())
+                 for inv in current.invoice_ids])
+        except sqlite3.IntegrityError:
+            return None
+        return current, token
+
+    return store.write(claim, what="réservation de l'étape du plan")
+
+
+def release_claim(store: Store, token: str) -> None:
+    """A send failed: the step goes back to the agenda, to be tried again."""
+    store.write(lambda db: db.execute("DELETE FROM plan_steps WHERE claim = ? AND status = 'claimed'", [token]),
+                what="libération de l'étape du plan")
+
+
+def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, day: dt.date | None = None,
+                note: str = "", tracking: str = "", channel: str = "", claim: str = "",
+                data: dict[str, Any] | None = None, plans: dict[str, Plan] | None = None,
+                office_country: str = "FR") -> StepRecorded:
+    """The debtor's next step done (sent, printed and posted, prepared): its event on the timeline, its
+    legal act when it is one (a formal notice, a free first reminder), and its rows in ``plan_steps``. With
+    ``claim``, the rows this process claimed become done; without, they are inserted, and a step done
+    meanwhile by someone else is refused."""
+    day = day or today
+    note = clean(note).strip()
+    tracking = clean(tracking).strip()
+
+    def write(db: Database) -> StepRecorded:
+        current = _current_or_claimed(db, debtor_id, step_key, today, plans, office_country, claim)
+        step = current.state.next
+        ch = channel or step.channel
+        invoice_ids = current.invoice_ids
+        details = [note] if note else []
+        if tracking:
+            details.append(f"n° de suivi {tracking}")
+        if step.act:
+            act_channel = "registered" if ch == "registered" else ("email" if ch == "email" else "letter")
+            check_act(step.act, day, act_channel, today=today)
+            recorded = record_act_in(db, store, debtor_id, step.act, day, act_channel, list(invoice_ids),
+                                     " ; ".join(details), office_country=office_country,
+                                     extra={"plan_step": step.key, "plan": current.plan.key,
+                                            **({"tracking": tracking} if tracking else {})})
+            event_id = recorded.event_id
+        else:
+            payload = {"plan_step": step.key, "plan": current.plan.key, "channel": ch, **(data or {})}
+            if tracking:
+                payload["tracking"] = tracking
+            text = f"{step_label(step, current.regime)} ({'fait le ' + day.strftime('%d/%m/%Y')})"
+            event_id = append_event(db, at=store.now(), agent=store.agent, kind=EVENT_KIND[step.channel],
+                                    debtor_id=debtor_id, direction="out", outcome="plan_step",
+                                    notes=" ; ".join([text, *details]), data=payload, invoice_ids=invoice_ids)
+        token = claim or secrets.token_hex(8)
+        if claim:
+            db.execute("UPDATE plan_steps SET status = 'done', day = ?, channel = ?, event_id = ?, at = ? "
+                       "WHERE claim = ?", [day.isoformat(), ch, event_id, store.now(), claim])
+        else:
+            try:
+                db.conn.executemany(
+                    "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at, day, "
+                    "channel, event_id) VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?)",
+                    [(debtor_id, inv, step.key, current.plan.key, token, store.agent, store.now(), day.isoformat(),
+                      ch, event_id) for inv in invoice_ids])
+            except sqlite3.IntegrityError:
+                raise StaleEdit(f"{current.name} : « {step.label} » est déjà fait ou en cours par un autre "
+                                "agent. Actualisez la liste.") from None
+        return StepRecorded(debtor_id, step.key, event_id, tuple(invoice_ids), token)
+
+    return store.write(write, what="enregistrement de l'étape du plan")
+
+
+def _current_or_claimed(db: Any, debtor_id: int, step_key: str, today: dt.date, plans: dict[str, Plan] | None,
+                        office_country: str, claim: str) -> DebtorPlan:
+    if claim:
+        held = db.execute("SELECT COUNT(*) FROM plan_steps WHERE claim = ? AND status = 'claimed'",
+                          [claim]).fetchone()[0]
+        if not held:
+            raise StaleEdit("l'étape réservée n'est plus à ce poste (réservation libérée) : rien n'a été enregistré")
+        found = debtor_plans(db, today, plans=plans, office_country=office_country, debtor_ids=[debtor_id])
+        current = found[0]
+        step = next(s for s in current.plan.steps if s.key == step_key)
+        return DebtorPlan(current.debtor_id, current.name, current.regime, current.plan,
+                          _with_next(current.state, step), tuple(r[0] for r in db.execute(
+                              "SELECT invoice_id FROM plan_steps WHERE claim = ? ORDER BY invoice_id", [claim])),
+                          current.oldest_invoice_id, current.balance_cents)
+    return _current(db, debtor_id, step_key, today, plans, office_country)
+
+
+def _with_next(state: PlanState, step: PlanStep) -> PlanState:
+    from dataclasses import replace
+
+    return replace(state, next=step, stopped="")
+
+
+def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, plans: dict[str, Plan]) -> None:
+    """Choose a debtor's plan by hand (None: its regime's again)."""
+    if plan_key is not None and plan_key not in plans:
+        raise NotFound(f"plan {plan_key!r} inconnu (plans : {', '.join(sorted(plans))})")
+
+    def write(db: Database) -> None:
+        if db.execute("UPDATE debtors SET plan = ? WHERE id = ?", [plan_key, debtor_id]).rowcount == 0:
+            raise NotFound(f"débiteur n°{debtor_id} introuvable")
+        append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=debtor_id,
+                     notes=f"Plan de relance : {plans[plan_key].label if plan_key else 'selon le type du débiteur'}",
+                     data={"plan": plan_key})
+
+    store.write(write, what="choix du plan de relance")
