@@ -185,7 +185,7 @@ async def test_a_failing_action_shows_a_message_and_the_app_stays_up(make_app, m
 
 
 async def test_an_error_it_cannot_carry_on_from_exits_with_one_line_not_a_traceback(make_app, isolated_env,
-                                                                                     monkeypatch, capsys):
+                                                                                     monkeypatch, capfd):
     """A screen whose mount failed never runs: the app ends, with one line (a failing handler, callback,
     timer or worker does not end it: tests/security/test_app_survives.py)."""
     from relance_tui.tui.app import HelpScreen
@@ -201,7 +201,7 @@ async def test_an_error_it_cannot_carry_on_from_exits_with_one_line_not_a_traceb
         with contextlib.suppress(WorkerCancelled):  # the app is exiting under our feet
             await app.workers.wait_for_complete()
     assert app.return_code == 1
-    printed = "".join(capsys.readouterr())
+    printed = "".join(capfd.readouterr())
     assert "relance : erreur inattendue (ValueError: état impossible). Détails dans" in printed
     assert "Traceback" not in printed
 
