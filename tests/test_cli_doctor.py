@@ -55,7 +55,13 @@ def test_doctor_names_the_lease_holder_and_fails_when_two_machines_wrote(tmp_pat
 
 
 def test_doctor_on_a_damaged_file_says_restore_the_backup_and_how(tmp_path: Path, capsys, monkeypatch) -> None:
+    from relance_tui.store import connection, database
+
+    # a path treated as a share: doctor reads patiently (a page may be half-written by a writer elsewhere),
+    # then calls the file damaged; the patience cut short for the test
     monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", "network")
+    monkeypatch.setattr(database, "SHARED_READ_RETRY_S", 0.3)
+    monkeypatch.setattr(connection, "OPEN_GLITCH_S", 0.3)
     db = tmp_path / "relance.db"
     run(capsys, "--db", str(db), "init")
     page = sqlite3.connect(db).execute("PRAGMA page_size").fetchone()[0]
@@ -67,3 +73,4 @@ def test_doctor_on_a_damaged_file_says_restore_the_backup_and_how(tmp_path: Path
     assert code == 1 and "Traceback" not in out + err
     assert "Dommages probables dus à des accès simultanés à travers le partage réseau" in out
     assert "restaurez la dernière sauvegarde" in out and f"mv {db} {db}.abime" in out and "cp SAUVEGARDE.db" in out
+    assert "\n  1. Fermez relance sur tous les postes.\n" in out  # one step a line

@@ -20,6 +20,7 @@ from relance_tui.domain.instants import from_iso
 from relance_tui.errors import ReadOnlyDatabase
 from relance_tui.store import open_store
 from relance_tui.store.lease import (
+    _KEEPER,
     LEASE_SIZE,
     HostLease,
     LeaseHeld,
@@ -57,10 +58,12 @@ def test_a_fresh_lease_of_another_machine_is_refused_and_named(db: Path) -> None
 
 
 def test_a_stale_lease_is_taken_over_and_logged_and_its_holder_learns_it_lost(db: Path) -> None:
-    old = HostLease(db, agent="marie", hostname="serveur", timeout=30)
+    old = HostLease(db, agent="marie", hostname="serveur", timeout=3)
     old.acquire()
-    # paul's clock is 31 s ahead: for him, marie's last heartbeat is 31 s old, past the 30 s timeout
-    new = HostLease(db, agent="paul", hostname="portable-paul", timeout=30, clock=ahead(31))
+    _KEEPER.discard(old)  # marie's machine freezes: no more heartbeats
+    # paul's clock is 4 s ahead: marie's last heartbeat looks 4 s old, past the 3 s timeout; he watches it for
+    # two heartbeats, sees it silent, takes it
+    new = HostLease(db, agent="paul", hostname="portable-paul", timeout=3, clock=ahead(4))
     new.acquire()
     assert new.took_over is not None and new.took_over.host == "serveur"
     assert read_lease(db).info.host == "portable-paul"
@@ -72,6 +75,19 @@ def test_a_stale_lease_is_taken_over_and_logged_and_its_holder_learns_it_lost(db
     assert not list(db.parent.glob("*.lease-stale-*")), "the stale lease moved aside is deleted"
     new.release()
     old.release()
+
+
+def test_a_live_holder_behind_a_slow_clock_keeps_its_lease(db: Path) -> None:
+    """Staleness is a time on the holder's clock: a taker whose clock runs ahead must not take a live lease."""
+    live = HostLease(db, agent="marie", hostname="serveur", timeout=3)
+    live.acquire()  # its heartbeat runs (every 0.5 s)
+    other = HostLease(db, agent="paul", hostname="portable-paul", timeout=3, clock=ahead(60))
+    with pytest.raises(LeaseHeld) as refused:
+        other.acquire()
+    assert refused.value.info.host == "serveur"
+    assert read_lease(db).info.host == "serveur"
+    live.ensure_held()
+    live.release()
 
 
 def test_a_lease_within_its_timeout_is_not_taken_over(db: Path) -> None:
@@ -142,13 +158,67 @@ def test_open_store_for_the_app_is_read_only_with_the_reason_while_another_machi
         open_store(db, agent="marie")  # a command that writes: refused, naming the machine
 
 
-def test_a_store_that_lost_its_lease_refuses_to_write(db: Path) -> None:
-    store = open_store(db, agent="marie", create=True)
+def test_a_store_that_lost_its_lease_refuses_to_write_and_reads_read_only(db: Path) -> None:
+    import sqlite3
+
+    store = open_store(db, agent="marie", create=True, lease_timeout=3)
     assert store.lease is not None and store.lease.held
-    HostLease(db, agent="paul", hostname="portable-paul", clock=ahead(3600)).acquire()  # marie's machine froze
+    _KEEPER.discard(store.lease)  # marie's machine froze
+    HostLease(db, agent="paul", hostname="portable-paul", timeout=3, clock=ahead(3600)).acquire()
     with pytest.raises(ReadOnlyDatabase, match="portable-paul"):
         store.write(lambda d: d.execute("INSERT INTO agents (login, first_seen, last_seen) VALUES ('x', '', '')"))
-    assert store.conn.execute("SELECT COUNT(*) FROM agents WHERE login = 'x'").fetchone()[0] == 0
+    assert store.readonly and "pris la main" in store.notice()
+    # its connections are read-only now: a read-write one could roll back paul's journal as if it were a crash's
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.conn.execute("INSERT INTO agents (login, first_seen, last_seen) VALUES ('y', '', '')")
+    assert store.conn.execute("SELECT COUNT(*) FROM agents WHERE login IN ('x', 'y')").fetchone()[0] == 0
+
+
+def test_a_write_waiting_for_the_lock_does_not_commit_once_the_lease_is_lost(db: Path) -> None:
+    """The lease is read again after the lock is taken and before the commit, not only before the write."""
+    store = open_store(db, agent="marie", create=True, lease_timeout=3)
+    _KEEPER.discard(store.lease)
+
+    def slow_write(d) -> None:  # noqa: ANN001
+        d.execute("INSERT INTO agents (login, first_seen, last_seen) VALUES ('z', '', '')")
+        # meanwhile (marie's machine paused) paul's machine takes the base over
+        HostLease(db, agent="paul", hostname="portable-paul", timeout=3, clock=ahead(3600)).acquire()
+
+    with pytest.raises(ReadOnlyDatabase, match="portable-paul"):
+        store.write(slow_write)
+    check = sqlite3_connect_ro(db)
+    assert check.execute("SELECT COUNT(*) FROM agents WHERE login = 'z'").fetchone()[0] == 0
+
+
+def sqlite3_connect_ro(db: Path):
+    import sqlite3
+
+    return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+
+def test_joining_a_lease_the_last_process_just_removed_creates_it_again(db: Path) -> None:
+    first = HostLease(db, agent="marie", hostname="serveur")
+    first.acquire()
+    second = HostLease(db, agent="luc", hostname="serveur")
+    real_join = second._join
+
+    def join_after_the_last_one_left() -> None:
+        first.release()  # between luc's read of the lease and his lock: marie, the last one, removes it
+        real_join()
+
+    second._join = join_after_the_last_one_left
+    second.acquire()
+    assert second.held and read_lease(db).info.agent == "luc"
+    with pytest.raises(LeaseHeld):
+        HostLease(db, agent="paul", hostname="portable-paul").acquire()
+    second.release()
+
+
+def test_a_name_too_long_for_the_lease_is_cut_not_a_crash(db: Path) -> None:
+    lease = HostLease(db, agent="é" * 300, hostname="h" * 300)
+    lease.acquire()
+    assert lease_path(db).stat().st_size == LEASE_SIZE and read_lease(db).info is not None
+    lease.release()
 
 
 CHILD = """

@@ -13,7 +13,6 @@ from relance_tui.store import database as database_module
 from relance_tui.store import open_store
 from relance_tui.store.database import PatientConnection
 from relance_tui.store.failures import is_read_glitch
-from relance_tui.store.lease import HostLease
 
 
 class Glitches(sqlite3.Connection):
@@ -81,14 +80,14 @@ def test_glitches_told_apart_from_other_errors() -> None:
     assert not is_read_glitch(ValueError("malformed"))
 
 
-def test_the_app_beside_another_machine_reads_patiently(db_path: Path) -> None:
-    open_store(db_path, agent="marie", create=True).shutdown()
-    writer = open_store(db_path, agent="luc")  # keeps the WAL open, as the server's agents do
-    paul = HostLease(db_path, agent="paul", hostname="portable-paul")
-    writer.shutdown()
-    paul.acquire()
-    store = open_store(db_path, agent="marie", when_leased="readonly")
-    assert store.patient
+def test_the_app_beside_another_machine_reads_patiently(db_path: Path, monkeypatch) -> None:
+    writer = open_store(db_path, agent="luc", create=True)  # the server's agent: WAL open, its -shm there
+    writer.write(lambda d: d.execute("INSERT INTO agents (login, first_seen, last_seen) VALUES ('sonde', '', '')"))
+    assert Path(f"{db_path}-shm").exists()  # so the reader opens with readonly_shm (its fallback needs none)
+    monkeypatch.setattr("relance_tui.store.lease.socket.gethostname", lambda: "portable-marie")  # another machine
+    store = open_store(db_path, agent="marie", when_leased="readonly", lease_timeout=30)
+    assert store.readonly and store.patient and "lecture seule" in store.notice()
     assert isinstance(store.conn, PatientConnection)
-    assert store.conn.execute("SELECT COUNT(*) FROM debtors").fetchone() == (0,)
-    paul.release()
+    assert store.conn.execute("SELECT login FROM agents WHERE login = 'sonde'").fetchone() == ("sonde",)
+    assert store.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    writer.shutdown()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from relance_tui.store import open_store
-from relance_tui.store.lease import HostLease
+from relance_tui.store.lease import _KEEPER, HostLease
 from relance_tui.tui.app import RelanceApp
 from relance_tui.tui.call import CallScreen
 from tests.tui.conftest import TODAY, settle
@@ -40,12 +40,14 @@ async def test_the_app_opened_beside_another_writer_says_which_machine_and_refus
 
 async def test_an_app_whose_lease_is_taken_over_is_told_at_once(demo_store):
     assert demo_store.lease is not None and demo_store.lease.held
+    demo_store.lease.timeout, demo_store.lease.heartbeat = 3, 0.5
+    _KEEPER.discard(demo_store.lease)  # this machine went silent (suspended)
     app = RelanceApp(demo_store, _settings(demo_store.path), today=lambda: TODAY, live=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert not app.sub_title.endswith("lecture seule")
-        # this machine went silent for an hour (suspended): another one took the base over
-        HostLease(demo_store.path, agent="paul", hostname="portable-paul",
+        # this machine was silent for an hour: another one took the base over
+        HostLease(demo_store.path, agent="paul", hostname="portable-paul", timeout=3,
                   clock=lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).acquire()
         demo_store.lease.check()
         app.check_lease()

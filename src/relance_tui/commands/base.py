@@ -19,7 +19,7 @@ from relance_tui.commands.common import (
 from relance_tui.config import OFFICE_TEMPLATE, Settings
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.text import clean
-from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError
+from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError, SharedReadFailed
 
 
 def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,8 +111,8 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     choice = choose_journal(paths.db, override=journal_override(settings))
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
-    writers = _doctor_lease(paths.db)
-    network = choice.mode != "wal"
+    writers = _doctor_lease(paths.db, settings.database.lease_timeout)
+    network = choice.network
     try:
         store = open_db(settings)  # read-only: doctor never writes the base (no host row, no journal change)
         # WAL is written in the file; a rollback journal's flavour (delete, truncate) is each writer's setting
@@ -121,7 +121,14 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Accès : {'lecture et écriture' if store.can_write else 'lecture seule'}")
         print(f"Schéma : v{store.schema_version()} ({', '.join(store.applied_migrations())})")
         integrity = quick_check(store)
-    except (sqlite3.DatabaseError, NotARelanceDatabase, DatabaseUnreadable) as exc:
+        ok = integrity == ["ok"]
+        print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
+        if not ok:
+            _damage_advice(paths.db, network or len(writers) > 1)
+            return 1
+        c = counts(store)
+        hosts = store.hosts()
+    except (sqlite3.DatabaseError, NotARelanceDatabase, DatabaseUnreadable, SharedReadFailed) as exc:
         # a file SQLite finds damaged gets the advice; an empty file, another program's base or a closed folder
         # keep their own message and exit code
         cause = exc if isinstance(exc, sqlite3.DatabaseError) else exc.__cause__
@@ -130,16 +137,11 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         print(clean(f"Intégrité : base illisible ({exc})"))
         _damage_advice(paths.db, network or len(writers) > 1)
         return 1
-    ok = integrity == ["ok"]
-    print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
-    if not ok:
-        _damage_advice(paths.db, network or len(writers) > 1)
-    c = counts(store)
     print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
           f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
     print("Machines ayant écrit dans la base :")
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=WRITERS_DAYS)
-    for h in store.hosts():
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=WRITERS_DAYS)
+    for h in hosts:
         mark = " (cette machine)" if h.hostname == store.hostname else ""
         # host names and logins come from the shared database: printed as text, never as terminal codes
         print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
@@ -158,11 +160,11 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 WRITERS_DAYS = 7
 
 
-def _doctor_lease(db: Path) -> set[str]:
+def _doctor_lease(db: Path, timeout: float) -> set[str]:
     """Which machine holds the write lease (store/lease.py) and which took or gave it lately; returns the
     machines the log shows taking it within ``WRITERS_DAYS``. Only reads the lease and its log."""
     from relance_tui.domain.instants import from_iso
-    from relance_tui.store.lease import DEFAULT_TIMEOUT_S, read_lease, read_log
+    from relance_tui.store.lease import read_lease, read_log
 
     now = dt.datetime.now(dt.UTC)
     state = read_lease(db)
@@ -173,7 +175,7 @@ def _doctor_lease(db: Path) -> set[str]:
         print("Bail d'écriture : illisible (en cours d'écriture, ou abîmé)")
     else:
         age = info.age(now)
-        alive = "actif" if age <= DEFAULT_TIMEOUT_S else f"sans signe de vie depuis {age:.0f} s, repris au prochain démarrage"
+        alive = "actif" if age <= timeout else f"sans signe de vie depuis {age:.0f} s, repris au prochain démarrage"
         print(clean(f"Bail d'écriture : {info.host} (agent {info.agent}, pid {info.pid}) depuis {info.since}, "
                     f"dernier signe de vie {info.beat[:19]} ({alive})"))
     took: set[str] = set()
@@ -204,7 +206,7 @@ def _damage_advice(db: Path, shared: bool) -> None:
                 f"  3. Copiez la dernière sauvegarde (« relance backup » l'a écrite) à sa place : cp SAUVEGARDE.db {db}\n"
                 "  4. Lancez « relance doctor » : « Intégrité : ok » attendu.\n"
                 "  5. Ressaisissez ce qui a été noté depuis la sauvegarde (les appels, les promesses).\n"
-                "  Ensuite, faites travailler tous les agents sur le serveur, par SSH."))
+                "  Ensuite, faites travailler tous les agents sur le serveur, par SSH.", multiline=True))
 
 
 def _doctor_rates(store, today: dt.date, office_country: str) -> list[str]:

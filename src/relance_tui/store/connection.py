@@ -16,6 +16,7 @@ import os
 import random
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 
 from relance_tui.errors import (
@@ -45,7 +46,7 @@ from relance_tui.store.failures import (  # noqa: F401
     is_read_glitch,
     no_access_advice,
 )
-from relance_tui.store.fs import choose_journal, is_network_fs
+from relance_tui.store.fs import choose_journal
 from relance_tui.store.hosts import HOST_WARNING_DAYS, HostSeen  # noqa: F401
 from relance_tui.store.lease import DEFAULT_TIMEOUT_S as DEFAULT_LEASE_TIMEOUT_S
 from relance_tui.store.lease import HostLease, LeaseHeld, lease_path
@@ -174,8 +175,10 @@ def open_store(
         store = Store(path, agent=agent, journal=journal, readonly=readonly or not can_write or notice is not None,
                       can_write=can_write, retry_bound_s=retry_bound_s, busy_timeout_ms=busy_timeout_ms, clock=clock)
         store.lease, store.lease_notice = lease, notice
+        if lease is not None:
+            lease.on_lost = _tell(store)
         # a reader through a share, or beside another machine that writes: reads retried, never the -shm written
-        store.patient = store.readonly and (notice is not None or is_network_fs(journal.fs_type))
+        store.patient = store.readonly and (notice is not None or journal.network)
         try:
             set_journal_mode(store)
             if store.readonly:
@@ -196,7 +199,7 @@ def open_store(
                 # opened them read-only. They are ours to write a moment later: open again.
                 time.sleep(0.05 * attempt)
                 continue
-            shared = notice is not None or is_network_fs(journal.fs_type)
+            shared = notice is not None or journal.network
             if shared and is_read_glitch(exc) and time.monotonic() < glitch_deadline:
                 time.sleep(min(0.1 * attempt, 1.0))
                 continue
@@ -220,6 +223,18 @@ def open_store(
             raise
         break
     return store
+
+
+def _tell(store: Store):  # noqa: ANN202 - a callback
+    """The lease's loss, told to the store without keeping it alive (the lease outlives nothing)."""
+    ref = weakref.ref(store)
+
+    def lost(holder) -> None:  # noqa: ANN001 - a LeaseInfo or None
+        target = ref()
+        if target is not None:
+            target.lease_lost(holder)
+
+    return lost
 
 
 def _take_lease(path: Path, agent: str, timeout: float, when_leased: str) -> tuple[HostLease | None, str | None]:

@@ -45,6 +45,7 @@ from relance_tui.store.failures import (
     is_commit_uncertain,
     is_disk_full,
     is_read_glitch,
+    is_retryable_io,
 )
 from relance_tui.store.fs import JournalChoice
 from relance_tui.store.hosts import HOST_WARNING_DAYS, HostSeen
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-    from relance_tui.store.lease import HostLease
+    from relance_tui.store.lease import HostLease, LeaseInfo
 
 T = TypeVar("T")
 
@@ -221,6 +222,7 @@ class Store:
         # Reads retried while another machine writes through a share (PatientConnection)
         self.patient = False
         self._receipts = False  # set once the schema has its write_receipts table
+        self._generation = 0  # raised when the connections must be opened again (the lease lost)
 
     # -- connections -------------------------------------------------------
     def connect(self, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -302,12 +304,28 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection: what reads use."""
+        """This thread's connection: what reads use (opened again, read-only, once the lease is lost)."""
         conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "generation", 0) != self._generation:
+            self.close()
+            conn = None
         if conn is None:
             conn = self.connect()
             self._local.conn = conn
+            self._local.generation = self._generation
         return conn
+
+    def lease_lost(self, holder: LeaseInfo | None) -> None:
+        """Another machine took the write lease (this one was silent past the timeout): from now on this
+        store only reads, through read-only connections (a read-write one could take the other machine's
+        journal for a crashed one and roll it back), and every write says why."""
+        from relance_tui.store.lease import holder_message
+
+        self.lease_notice = ("Une autre machine a pris la main sur la base pendant que celle-ci ne répondait plus : "
+                             f"plus rien ne peut être enregistré d'ici. {holder_message(holder, self.path)}")
+        self.patient = True
+        self.readonly = True
+        self._generation += 1
 
     @property
     def db(self) -> Database:
@@ -376,18 +394,12 @@ class Store:
                 f"{what} impossible : la base {self.path} est en lecture seule pour "
                 f"{self.agent} (droits d'écriture manquants)"
             )
-        if self.lease is not None:
-            from relance_tui.store.lease import LeaseHeld
+        from relance_tui.store.lease import LeaseHeld
 
-            try:
-                self.lease.ensure_held()
-            except LeaseHeld as exc:
-                raise ReadOnlyDatabase(f"{what} impossible, rien n'a été enregistré. {exc}") from None
-            except OSError as exc:
-                raise DatabaseBusy(f"{what} impossible, rien n'a été enregistré : le bail d'écriture à côté de "
-                                   f"{self.path} est illisible ({exc.strerror}) ; réessayez.") from exc
         try:
             return self._write(fn, what)
+        except LeaseHeld as exc:
+            raise ReadOnlyDatabase(f"{what} impossible, rien n'a été enregistré. {exc}") from None
         except sqlite3.DatabaseError as exc:
             if is_disk_full(exc, self.path.parent):
                 raise disk_full(what, self.path.parent) from exc
@@ -416,13 +428,17 @@ class Store:
 
     def _attempt(self, fn: Callable[[Database], T], what: str) -> T:
         """One try: the transaction, its receipt, the COMMIT; an uncertain COMMIT checked (``_NotStored``)."""
+        if self.readonly:  # the lease was lost since write() looked
+            raise ReadOnlyDatabase(f"{what} impossible, rien n'a été enregistré. {self.lease_notice or ''}")
         conn = self.conn
         token = secrets.token_hex(16) if self._receipts else None
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._lease_check()  # the lock may have taken long: is this machine still the one that writes?
             result = fn(self.db)
             if token is not None:
                 conn.execute("INSERT INTO write_receipts (token, at) VALUES (?, ?)", [token, self.now()])
+            self._lease_check()  # and again, at the last moment before the commit
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -435,8 +451,17 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
             if not self._landed(token, what):
+                if is_disk_full(exc, self.path.parent):
+                    raise disk_full(what, self.path.parent) from exc
+                if not is_retryable_io(exc):
+                    raise  # a damaged file: said as it is, not retried for minutes
                 raise _NotStored(exc) from exc
         return result
+
+    def _lease_check(self) -> None:
+        """Raise ``LeaseHeld`` when another machine has taken the write lease (read from its file)."""
+        if self.lease is not None:
+            self.lease.ensure_held()
 
     def _landed(self, token: str, what: str) -> bool:
         """Whether the transaction that left receipt ``token`` was stored, asked of a fresh connection (the

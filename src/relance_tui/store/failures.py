@@ -50,6 +50,15 @@ def is_commit_uncertain(exc: BaseException) -> bool:
         not name and any(t in str(exc).lower() for t in ("disk i/o error", "unable to open", "malformed")))
 
 
+def is_retryable_io(exc: BaseException) -> bool:
+    """An I/O error a moment later may not repeat (a share that hiccupped): not a full disk, not damage."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name:
+        return name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and name != "SQLITE_IOERR_NOMEM"
+    text = str(exc).lower()
+    return "disk i/o error" in text or "unable to open" in text
+
+
 def is_disk_full(exc: BaseException, folder: str | os.PathLike | None = None) -> bool:
     """A full disk or quota: SQLITE_FULL, ENOSPC/EDQUOT, or an SQLite I/O error on a folder with no space left."""
     if isinstance(exc, OSError):

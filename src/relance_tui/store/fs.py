@@ -80,6 +80,7 @@ class JournalChoice:
     mode: str  # "wal", "truncate" (network share) or "delete" (set by hand)
     fs_type: str
     reason: str
+    network: bool = False  # a network share, or a path the settings say to treat as one
 
 
 def choose_journal(db_path: str | os.PathLike, *, mountinfo: str | None = None,
@@ -100,11 +101,11 @@ def choose_journal(db_path: str | os.PathLike, *, mountinfo: str | None = None,
     if override:
         override = override.lower()
         if override == "network":
-            return JournalChoice("truncate", fs_type, "réglage : traité comme un partage réseau")
+            return JournalChoice("truncate", fs_type, "réglage : traité comme un partage réseau", network=True)
         if override in ("wal", "delete"):
             return JournalChoice(override, fs_type, f"réglage : journal {override} imposé")
         raise ValueError(f"mode de journal {override!r} inconnu (attendu : wal, delete, network)")
     if is_network_fs(fs_type):
         return JournalChoice("truncate", fs_type,
-                             f"système de fichiers réseau ({fs_type}) : WAL y est dangereux")
+                             f"système de fichiers réseau ({fs_type}) : WAL y est dangereux", network=True)
     return JournalChoice("wal", fs_type, f"disque local ({fs_type})")

@@ -31,6 +31,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -62,14 +63,28 @@ def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lease-lock")
 
 
+def machine_id() -> str:
+    """This machine's identity beyond its host name (cloned machines share names): systemd's machine id,
+    else this boot's id."""
+    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/proc/sys/kernel/random/boot_id"):
+        try:
+            text = Path(path).read_text().strip().replace("-", "")
+        except OSError:
+            continue
+        if text:
+            return text[:12]
+    return "0"
+
+
 def seat_of(db: Path, hostname: str | None = None) -> str:
-    """This machine and the mount through which it sees the database's folder."""
+    """This machine (host name and machine id) and the mount through which it sees the database's folder."""
     host = hostname or socket.gethostname()
     try:
         device = os.stat(db.parent).st_dev
     except OSError:
         device = 0
-    return f"{host}:{device}"
+    # fixed length (it is in the lease, whose size is fixed), whatever the host name
+    return f"{machine_id()}:{device}:{hashlib.sha256(host.encode()).hexdigest()[:8]}"
 
 
 def utc_now() -> dt.datetime:
@@ -97,9 +112,13 @@ class LeaseInfo:
         return self.age(now) <= timeout
 
     def encode(self) -> bytes:
-        data = json.dumps(self.__dict__, ensure_ascii=True).encode("ascii")
-        if len(data) > LEASE_SIZE - 1:
-            raise ValueError("lease content too long")
+        fields = dict(self.__dict__)
+        data = json.dumps(fields, ensure_ascii=True).encode("ascii")
+        for keep in (60, 20, 4):  # a very long or accented name (six bytes a character, escaped): cut
+            if len(data) <= LEASE_SIZE - 1:
+                break
+            fields.update(host=self.host[:keep], agent=self.agent[:keep])
+            data = json.dumps(fields, ensure_ascii=True).encode("ascii")
         return data + b"\n" + b" " * (LEASE_SIZE - len(data) - 1)
 
     @classmethod
@@ -188,27 +207,37 @@ class HostLease:
         self._mutex = threading.Lock()
         self._next_beat = 0.0
         self.held = False
+        # told once when another seat takes the lease (the Store turns read-only: store/database.py)
+        self.on_lost: Callable[[LeaseInfo | None], None] | None = None
 
     # -- taking it ------------------------------------------------------------------------------------
     def acquire(self) -> None:
-        """Take the lease (or join this seat's), or raise ``LeaseHeld`` naming the seat that holds it."""
+        """Take the lease (or join this seat's), or raise ``LeaseHeld`` naming the seat that holds it.
+
+        A lease whose heartbeat looks older than the timeout by this machine's clock is watched for
+        ``confirm`` seconds (two heartbeats) before it is taken: a holder alive behind a clock that runs late
+        renews it meanwhile, and keeps it.
+        """
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline:
             state = read_lease(self.db)
             now = self.clock()
             if state.info is not None and state.info.seat == self.seat:
-                self._join()
-                self._beat(force=True)
+                self._join_checked()
                 return
             if state.exists and state.info is None and not state.stale(now, self.timeout):
                 time.sleep(0.02)  # created a moment ago by another process, not yet written: read it again
                 continue
             if state.exists and not state.stale(now, self.timeout):
                 raise LeaseHeld(state.info, holder_message(state.info, self.db))
+            if state.exists and not self._still_silent(state):
+                # renewed while we watched: its holder is alive (its clock runs behind ours)
+                alive = read_lease(self.db).info or state.info
+                raise LeaseHeld(alive, holder_message(alive, self.db))
             if state.exists and not self._remove_stale(state):
                 continue  # someone else moved it first, or its holder came back: look again
             if self._create():
-                self._join()
+                self._join_checked()
                 if state.exists:
                     self.took_over = state.info
                     self._log(f"reprend la main (bail de {_who(state.info)} sans signe de vie depuis "
@@ -217,6 +246,35 @@ class HostLease:
                     self._log("prend la main")
                 return
         raise LeaseHeld(None, holder_message(None, self.db))
+
+    @property
+    def confirm(self) -> float:
+        """How long a lease that looks stale is watched for a heartbeat before it is taken."""
+        return 2 * self.heartbeat + 0.1
+
+    def _still_silent(self, state: LeaseState) -> bool:
+        """Whether the lease stays the same, byte for byte, for ``confirm`` seconds of this machine's own time."""
+        end = time.monotonic() + self.confirm
+        while time.monotonic() < end:
+            time.sleep(min(0.1, self.confirm / 4))
+            again = read_lease(self.db)
+            if again.exists != state.exists or again.info != state.info:
+                return False
+        return True
+
+    def _join_checked(self) -> None:
+        """Join this seat's lease, then read it again: the last process of the seat may have removed it
+        between our read and our lock (then it is created again), another seat may have taken it."""
+        self._join()
+        try:
+            self.check(force=True)
+        except BaseException:
+            self.release()
+            raise
+        if not self.held:
+            info = self.lost
+            self.release()
+            raise LeaseHeld(info, holder_message(info, self.db))
 
     def _create(self) -> bool:
         now = self.clock()
@@ -245,10 +303,17 @@ class HostLease:
                 moved = LeaseInfo.decode(fh.read(LEASE_SIZE + 1))
         except OSError:
             moved = None
-        if moved is not None and moved != state.info and moved.fresh(self.clock(), self.timeout):
-            # its holder renewed it between our read and the rename: put it back, unless it renewed it again
+        if moved is not None and moved != state.info:
+            # its holder renewed it between our read and the rename: put it back, unless a lease is there again
+            # (an exclusive create: never over another one)
             with contextlib.suppress(OSError):
-                os.replace(aside, lease_path(self.db))
+                fd = os.open(lease_path(self.db), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o664)
+                try:
+                    os.write(fd, moved.encode())
+                finally:
+                    os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(aside)
             return False
         with contextlib.suppress(OSError):
             os.unlink(aside)
@@ -274,27 +339,34 @@ class HostLease:
         _KEEPER.add(self)
 
     # -- keeping it -----------------------------------------------------------------------------------
-    def check(self) -> None:
-        """Renew the lease if it is still this seat's; note its loss otherwise."""
+    def check(self, *, force: bool = False) -> None:
+        """Renew the lease if it is still this seat's (``force``: even if renewed a moment ago); note its loss
+        otherwise, and tell ``on_lost``."""
+        lost = self._check(force)
+        if lost and self.on_lost is not None:
+            self.on_lost(self.lost)
+
+    def _check(self, force: bool) -> bool:
         with self._mutex:
             if not self.held:
-                return
+                return False
             state = read_lease(self.db)
             if state.info is not None and state.info.seat == self.seat:
-                self._beat(state=state)
-                return
+                self._beat(state=state, force=force)
+                return False
             if not state.exists:
                 # removed by a process of this seat that thought it was the last one: take it again
                 if self._create():
-                    return
+                    return False
                 state = read_lease(self.db)
                 if state.info is not None and state.info.seat == self.seat:
-                    return
+                    return False
             if state.info is None and state.exists and not state.stale(self.clock(), self.timeout):
-                return  # a file being written: look again at the next beat
+                return False  # a file being written: look again at the next beat
             self.lost = state.info
             self.held = False
             self._log(f"a perdu la main au profit de {_who(state.info)}")
+            return True
 
     def _beat(self, *, state: LeaseState | None = None, force: bool = False) -> None:
         now = self.clock()
@@ -318,7 +390,8 @@ class HostLease:
                 os.unlink(tmp)
 
     def ensure_held(self) -> None:
-        """Before a write: the lease is still this seat's, renewed if its last beat is old. Raises ``LeaseHeld``."""
+        """Before and at the end of a write: the lease is still this seat's (read from the file, not from
+        memory), renewed if its last beat is old. Raises ``LeaseHeld``."""
         self.check()
         if not self.held:
             raise LeaseHeld(self.lost, holder_message(self.lost, self.db))
@@ -427,8 +500,8 @@ class _Keeper:
                     lease._next_beat = now + lease.heartbeat
                     try:
                         lease.check()
-                    except OSError:
-                        pass  # the share did not answer: next beat; a write checks again before it starts
+                    except Exception:  # noqa: BLE001 - the share did not answer, or worse: next beat; a write
+                        pass  # checks again before it starts and before it commits
             with self._lock:
                 due = min((lease._next_beat for lease in self._leases), default=now + 1.0)
             del leases

@@ -231,10 +231,7 @@ class RelanceApp(Survives, LiveChanges, App):
             return
         self._lease_lost_said = True
         self.sub_title = f"{self.settings.agent_name} · {self.store.path.name} · lecture seule"
-        from relance_tui.store.lease import holder_message
-
-        self.notify(f"Une autre machine a pris la main sur la base pendant que celle-ci ne répondait plus : plus "
-                    f"rien ne peut être enregistré d'ici. {holder_message(lease.lost, self.store.path)}",
+        self.notify(self.store.notice() or "Une autre machine a pris la main sur la base : lecture seule.",
                     severity="error", timeout=120, markup=False)
 
     def check_terminal(self) -> None:
