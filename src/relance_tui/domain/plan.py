@@ -80,7 +80,11 @@ class Plan:
 
 
 class PlanError(ValueError):
-    """A plan that cannot run: said with the plan, the step and the field."""
+    """A plan that cannot run: said with the plan, the step and the field (``step``: its index, from 0)."""
+
+    def __init__(self, message: str, step: int | None = None) -> None:
+        super().__init__(message)
+        self.step = step
 
 
 def check_plan(plan: Plan) -> None:
@@ -89,38 +93,46 @@ def check_plan(plan: Plan) -> None:
         raise PlanError(f"plan {plan.key} : aucune étape")
     seen: set[str] = set()
     for i, step in enumerate(plan.steps):
-        where = f"plan {plan.key}, étape {i + 1} ({step.key})"
-        if step.key in seen:
-            raise PlanError(f"{where} : clé {step.key!r} en double")
-        seen.add(step.key)
-        if step.channel not in CHANNELS:
-            raise PlanError(f"{where}, champ channel : {step.channel!r} inconnu (attendu : {', '.join(CHANNELS)})")
-        if step.anchor not in ANCHORS:
-            raise PlanError(f"{where}, champ anchor : {step.anchor!r} inconnu (attendu : due ou previous)")
-        if step.anchor == "previous" and i == 0:
-            raise PlanError(f"{where}, champ anchor : la première étape ne peut pas compter depuis la précédente")
-        if step.anchor == "previous" and step.offset < 0:
-            raise PlanError(f"{where}, champ offset : {step.offset} jours après l'étape précédente (attendu >= 0)")
-        if not -60 <= step.offset <= 365:
-            raise PlanError(f"{where}, champ offset : {step.offset} (attendu entre -60 et 365 jours)")
-        if step.channel in ("email", "letter", "registered") and not step.template:
-            raise PlanError(f"{where}, champ template : un email ou un courrier a besoin d'un modèle")
-        if step.act and step.act not in STEP_ACTS:
-            raise PlanError(f"{where}, champ act : {step.act!r} inconnu (attendu : {', '.join(STEP_ACTS)})")
-        unknown = set(step.stops) - set(STOPS)
-        if unknown:
-            raise PlanError(f"{where}, champ stops : {', '.join(sorted(unknown))} inconnu(s) "
-                            f"(attendu : {', '.join(STOPS)})")
-        if step.channel == "court":
-            notices = [s for s in plan.steps[:i] if s.act == "formal_notice" and s.required]
-            if not notices:
-                raise PlanError(f"{where} : un dossier contentieux suppose une mise en demeure obligatoire avant lui "
-                                "(une étape act = \"formal_notice\", required = true)")
-            if step.anchor != "previous" and plan.steps[i - 1] is not notices[-1]:
-                raise PlanError(f"{where}, champ anchor : le dossier contentieux compte depuis la mise en demeure "
-                                "(anchor = \"previous\", juste après elle), pour laisser courir son délai")
-        if step.before_due and (step.required or step.costs):
-            raise PlanError(f"{where} : une étape avant l'échéance ne peut être ni obligatoire ni payante")
+        try:
+            _check_step(plan, i, step, seen)
+        except PlanError as exc:
+            raise PlanError(str(exc), step=i) from None
+
+
+def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
+    """One step of a plan against the rules (``seen``: the keys of the steps before it)."""
+    where = f"plan {plan.key}, étape {i + 1} ({step.key})"
+    if step.key in seen:
+        raise PlanError(f"{where} : clé {step.key!r} en double")
+    seen.add(step.key)
+    if step.channel not in CHANNELS:
+        raise PlanError(f"{where}, champ channel : {step.channel!r} inconnu (attendu : {', '.join(CHANNELS)})")
+    if step.anchor not in ANCHORS:
+        raise PlanError(f"{where}, champ anchor : {step.anchor!r} inconnu (attendu : due ou previous)")
+    if step.anchor == "previous" and i == 0:
+        raise PlanError(f"{where}, champ anchor : la première étape ne peut pas compter depuis la précédente")
+    if step.anchor == "previous" and step.offset < 0:
+        raise PlanError(f"{where}, champ offset : {step.offset} jours après l'étape précédente (attendu >= 0)")
+    if not -60 <= step.offset <= 365:
+        raise PlanError(f"{where}, champ offset : {step.offset} (attendu entre -60 et 365 jours)")
+    if step.channel in ("email", "letter", "registered") and not step.template:
+        raise PlanError(f"{where}, champ template : un email ou un courrier a besoin d'un modèle")
+    if step.act and step.act not in STEP_ACTS:
+        raise PlanError(f"{where}, champ act : {step.act!r} inconnu (attendu : {', '.join(STEP_ACTS)})")
+    unknown = set(step.stops) - set(STOPS)
+    if unknown:
+        raise PlanError(f"{where}, champ stops : {', '.join(sorted(unknown))} inconnu(s) "
+                        f"(attendu : {', '.join(STOPS)})")
+    if step.channel == "court":
+        notices = [s for s in plan.steps[:i] if s.act == "formal_notice" and s.required]
+        if not notices:
+            raise PlanError(f"{where} : un dossier contentieux suppose une mise en demeure obligatoire avant lui "
+                            "(une étape act = \"formal_notice\", required = true)")
+        if step.anchor != "previous" and plan.steps[i - 1] is not notices[-1]:
+            raise PlanError(f"{where}, champ anchor : le dossier contentieux compte depuis la mise en demeure "
+                            "(anchor = \"previous\", juste après elle), pour laisser courir son délai")
+    if step.before_due and (step.required or step.costs):
+        raise PlanError(f"{where} : une étape avant l'échéance ne peut être ni obligatoire ni payante")
 
 
 def _steps(*steps: PlanStep) -> tuple[PlanStep, ...]:
