@@ -39,6 +39,9 @@ class OfficeSettings:
     postcode: str = ""
     city: str = ""
     siren: str = ""
+    # Belgian enterprise number (BCE/KBO) of the creditor: the free first reminder to a Belgian consumer must
+    # state it (CDE art. XIX.2 §1); checked like a debtor's (97 - first eight digits mod 97)
+    enterprise_number: str = ""
     iban: str = ""
     bic: str = ""
     phone: str = ""
@@ -159,6 +162,12 @@ MAP_SECTIONS_USER = ("keys",)
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
+def _check_enterprise_number(value: str) -> str | None:
+    from relance_tui.domain.identifiers import bce_valid
+
+    return None if not value or bce_valid(value) else "un numéro d'entreprise belge valide (BCE), comme 0403.170.701"
+
+
 def _check_choice(choices: tuple[str, ...]):
     def check(value: str) -> str | None:
         return None if value in choices else f"une valeur parmi {', '.join(choices)}"
@@ -193,6 +202,7 @@ def _check_days(value: list[int]) -> str | None:
 
 CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("office", "country"): _check_choice(("FR", "BE")),
+    ("office", "enterprise_number"): _check_enterprise_number,
     ("office", "timezone"): _check_timezone,
     ("office", "payment_terms_days"): _check_range(0, 365),
     ("calling", "hours"): _check_hours,
@@ -420,6 +430,7 @@ address = ""
 postcode = ""
 city = ""
 siren = ""
+enterprise_number = ""  # Belgian BCE number: required on the free first reminder to a Belgian consumer
 iban = ""
 bic = ""
 phone = ""

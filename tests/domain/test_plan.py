@@ -125,10 +125,15 @@ def test_summaries() -> None:
 
 def test_a_chosen_plan_wins_over_the_regime_and_a_vanished_one_falls_back() -> None:
     gentle = Plan("doux", "Doux", (PlanStep("reminder", "Relance", "email", 20, template="reminder"),), builtin=False)
-    plans = merge_plans([gentle])
-    assert plan_for("fr_b2b", "doux", plans) is gentle
-    assert plan_for("fr_b2b", "disparu", plans) is BUILTIN_PLANS["fr_b2b"]
-    assert plan_for("be_b2c", None, plans).key == "be_b2c"
+    book = merge_plans([gentle], {"good": "doux"})
+    assert book.for_debtor("fr_b2b", "doux") is gentle
+    assert book.for_debtor("fr_b2b", "disparu") is BUILTIN_PLANS["fr_b2b"]
+    assert book.for_debtor("be_b2c").key == "be_b2c"
+    # a good payer gets its profile's plan, unless a plan was chosen for it by hand
+    assert book.for_debtor("fr_b2b", None, "good") is gentle
+    assert book.for_debtor("fr_b2b", "fr_b2c", "good").key == "fr_b2c"
+    assert book.for_debtor("fr_b2b", None, "bad").key == "fr_b2b"
+    assert plan_for("fr_b2b", "doux", book.plans) is gentle
 
 
 @pytest.mark.parametrize(("steps", "message"), [

@@ -40,11 +40,11 @@ def office(tmp_path: Path, text: str | None) -> Path:
 
 
 def test_without_a_file_the_built_in_plans(tmp_path: Path) -> None:
-    assert sorted(load_plans(office(tmp_path, None))) == ["be_b2b", "be_b2c", "fr_b2b", "fr_b2c"]
+    assert sorted(load_plans(office(tmp_path, None)).plans) == ["be_b2b", "be_b2c", "fr_b2b", "fr_b2c"]
 
 
 def test_an_office_plan_is_added_with_its_steps(tmp_path: Path) -> None:
-    plans = load_plans(office(tmp_path, GOOD))
+    plans = load_plans(office(tmp_path, GOOD)).plans
     doux = plans["doux"]
     assert doux.label == "Clients fidèles" and not doux.builtin
     assert [(s.key, s.channel, s.offset, s.anchor, s.approval) for s in doux.steps] == [
@@ -53,7 +53,7 @@ def test_an_office_plan_is_added_with_its_steps(tmp_path: Path) -> None:
 
 
 def test_a_plan_named_like_a_built_in_one_replaces_it(tmp_path: Path) -> None:
-    plans = load_plans(office(tmp_path, GOOD.replace("plans.doux", "plans.fr_b2b")))
+    plans = load_plans(office(tmp_path, GOOD.replace("plans.doux", "plans.fr_b2b"))).plans
     assert not plans["fr_b2b"].builtin and len(plans["fr_b2b"].steps) == 2
 
 
@@ -74,3 +74,12 @@ def test_a_plan_named_like_a_built_in_one_replaces_it(tmp_path: Path) -> None:
 def test_a_wrong_plan_is_refused_saying_where(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_plans(office(tmp_path, text))
+
+
+def test_a_profile_gets_its_plan_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    book = load_plans(office(tmp_path, GOOD + '\n[profiles]\ngood = "doux"\n'))
+    assert book.for_debtor("fr_b2b", None, "good").key == "doux"
+    with pytest.raises(ConfigError, match=r"\[profiles\], champ bad : plan 'ferme' inconnu"):
+        load_plans(office(tmp_path, GOOD + '\n[profiles]\nbad = "ferme"\n'))
+    with pytest.raises(ConfigError, match=r"\[profiles\], champ excellent : attendu good, normal, bad"):
+        load_plans(office(tmp_path, GOOD + '\n[profiles]\nexcellent = "doux"\n'))

@@ -315,16 +315,36 @@ def _stopped(situation: Situation, today: dt.date, step: PlanStep | None = None)
     return ""
 
 
+PROFILES = {"good": "bon payeur", "normal": "normal", "bad": "mauvais payeur"}
+
+
+@dataclass(frozen=True)
+class PlanBook:
+    """The office's plans: the built-in ones, its own (plans.toml), and the plan each payer profile gets."""
+
+    plans: dict[str, Plan]
+    profiles: dict[str, str] = field(default_factory=dict)  # debtor profile (good, normal, bad) -> plan key
+
+    def for_debtor(self, regime_key: str, chosen: str | None = None, profile: str | None = None) -> Plan:
+        """A debtor's plan: the one chosen for it by hand, else its profile's, else its regime's (fr_b2b...);
+        a choice naming a plan that no longer exists falls through to the next."""
+        for key in (chosen, self.profiles.get(profile or "")):
+            if key and key in self.plans:
+                return self.plans[key]
+        return self.plans.get(regime_key) or BUILTIN_PLANS[regime_key]
+
+
 def plan_for(regime_key: str, chosen: str | None, plans: dict[str, Plan]) -> Plan:
     """A debtor's plan: the one chosen for it by hand if it still exists, else its regime's (fr_b2b...)."""
-    if chosen and chosen in plans:
-        return plans[chosen]
-    return plans.get(regime_key) or BUILTIN_PLANS[regime_key]
+    return PlanBook(plans).for_debtor(regime_key, chosen)
 
 
-def merge_plans(office: Iterable[Plan]) -> dict[str, Plan]:
+def merge_plans(office: Iterable[Plan], profiles: dict[str, str] | None = None) -> PlanBook:
     """The built-in plans, with the office's added (or replacing a built-in one of the same key)."""
     plans = dict(BUILTIN_PLANS)
     for plan in office:
         plans[plan.key] = plan
-    return plans
+    return PlanBook(plans, dict(profiles or {}))
+
+
+DEFAULT_BOOK = PlanBook(dict(BUILTIN_PLANS))

@@ -15,7 +15,10 @@
     act = ""                           # formal_notice or first_reminder: the legal act it is
     stops = ["dispute", "promise", "payment", "credit"]
 
-A plan named like a built-in one (fr_b2b, fr_b2c, be_b2b, be_b2c) replaces it for every debtor of that
+    [profiles]                         # the plan of each payer profile (the debtor card's): good, normal, bad
+    good = "doux"
+
+A plan chosen by hand for a debtor wins, then its profile's, then its regime's. A plan named like a built-in one (fr_b2b, fr_b2c, be_b2b, be_b2c) replaces it for every debtor of that
 regime. A plan that breaks a rule (a court file without a required formal notice before it...) is refused
 with the file, the line and the field; the app and the commands then stop with that message rather than run
 a plan the office did not write.
@@ -28,7 +31,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from relance_tui.domain.plan import STOPS, Plan, PlanError, PlanStep, check_plan, merge_plans
+from relance_tui.domain.plan import PROFILES, STOPS, Plan, PlanBook, PlanError, PlanStep, check_plan, merge_plans
 from relance_tui.domain.text import clean
 from relance_tui.errors import ConfigError
 
@@ -43,7 +46,7 @@ def plans_path(office_file: Path) -> Path:
     return office_file.parent / PLANS_FILE
 
 
-def load_plans(office_file: Path) -> dict[str, Plan]:
+def load_plans(office_file: Path) -> PlanBook:
     """The built-in plans and the office's (``plans.toml`` beside ``office_file``); ConfigError names the
     file, the line and the field of what is wrong."""
     path = plans_path(office_file)
@@ -53,18 +56,29 @@ def load_plans(office_file: Path) -> dict[str, Plan]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} : illisible ({exc})") from None
-    return merge_plans(parse_plans(text, path))
+    plans, profiles = parse_plans(text, path)
+    book = merge_plans(plans, profiles)
+    for profile, key in profiles.items():
+        if key not in book.plans:
+            raise ConfigError(f"{path}, ligne {_line(text, '[profiles]')}, [profiles], champ {profile} : plan "
+                              f"{key!r} inconnu (plans : {', '.join(sorted(book.plans))})")
+    return book
 
 
-def parse_plans(text: str, path: Path) -> list[Plan]:
+def parse_plans(text: str, path: Path) -> tuple[list[Plan], dict[str, str]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} : TOML invalide ({exc})") from None
-    unknown = set(data) - {"plans"}
+    unknown = set(data) - {"plans", "profiles"}
     if unknown:
         raise ConfigError(f"{path}, ligne {_line(text, f'[{sorted(unknown)[0]}')} : section "
-                          f"[{sorted(unknown)[0]}] inconnue (attendu : [plans.NOM])")
+                          f"[{sorted(unknown)[0]}] inconnue (attendu : [plans.NOM], [profiles])")
+    profiles = data.get("profiles") or {}
+    for profile, key in profiles.items():
+        if profile not in PROFILES or not isinstance(key, str):
+            raise ConfigError(f"{path}, ligne {_line(text, '[profiles]')}, [profiles], champ {profile} : attendu "
+                              f"{', '.join(PROFILES)} = \"nom d'un plan\"")
     plans = []
     for key, body in (data.get("plans") or {}).items():
         where = f"{path}, ligne {_line(text, f'[plans.{key}]')}, [plans.{key}]"
@@ -88,7 +102,7 @@ def parse_plans(text: str, path: Path) -> list[Plan]:
                 where = f"{path}, ligne {_line(text, f'[[plans.{key}.steps]]', n)}, [[plans.{key}.steps]] n° {n}"
             raise ConfigError(f"{where} : {exc}") from None
         plans.append(plan)
-    return plans
+    return plans, dict(profiles)
 
 
 def _step(raw: Any, where: str) -> PlanStep:

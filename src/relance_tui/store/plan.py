@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.law import Regime, regime_for
-from relance_tui.domain.plan import BUILTIN_PLANS, Plan, PlanState, PlanStep, Situation, StepDone, plan_for, plan_state
+from relance_tui.domain.plan import DEFAULT_BOOK, Plan, PlanBook, PlanState, PlanStep, Situation, StepDone, plan_state
 from relance_tui.domain.text import clean
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.acts import check_act, record_act_in
@@ -70,11 +70,11 @@ def step_label(step: PlanStep, regime: Regime) -> str:
     return f"{step.label} : {regime.court_step}" if step.channel == "court" else step.label
 
 
-def debtor_plans(conn: Any, today: dt.date, *, plans: dict[str, Plan] | None = None, office_country: str = "FR",
+def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, office_country: str = "FR",
                  debtor_ids: Iterable[int] | None = None) -> list[DebtorPlan]:
     """Every debtor with something outstanding (or these ones), in its plan on ``today``. ``conn``: a
     connection or a transaction's ``db``."""
-    plans = plans or dict(BUILTIN_PLANS)
+    book = book or DEFAULT_BOOK
     invoices = _outstanding(conn, debtor_ids)
     if not invoices:
         return []
@@ -83,7 +83,7 @@ def debtor_plans(conn: Any, today: dt.date, *, plans: dict[str, Plan] | None = N
     promises: dict[int, dt.date] = {}
     for part, marks in in_chunks(ids):
         debtors.update((r[0], r[1:]) for r in conn.execute(
-            f"SELECT id, name, segment, country, plan FROM debtors WHERE id IN ({marks})", part))
+            f"SELECT id, name, segment, country, plan, profile FROM debtors WHERE id IN ({marks})", part))
         promises.update((r[0], dt.date.fromisoformat(r[1])) for r in conn.execute(
             "SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' "
             f"AND debtor_id IN ({marks}) GROUP BY debtor_id", part))
@@ -95,9 +95,9 @@ def debtor_plans(conn: Any, today: dt.date, *, plans: dict[str, Plan] | None = N
     calendars: dict[str, OfficeCalendar] = {}
     out = []
     for debtor_id, rows in invoices.items():
-        name, segment, country, chosen = debtors[debtor_id]
+        name, segment, country, chosen, profile = debtors[debtor_id]
         regime = regime_for(country, segment, office_country)
-        plan = plan_for(regime.key, chosen, plans)
+        plan = book.for_debtor(regime.key, chosen, profile)
         oldest_id, oldest_due, listed, balance, contested = levels[debtor_id]
         records = list(done.get(debtor_id, ()))
         records += _act_steps(plan, acts.get(debtor_id, ()))
@@ -211,10 +211,10 @@ def _call_steps(plan: Plan, calls: list[tuple]) -> list[StepDone]:
     return [StepDone(step.key, day, agent, "phone") for step, (day, agent) in zip(phones, calls)]
 
 
-def agenda(store: Store, today: dt.date, *, plans: dict[str, Plan] | None = None,
+def agenda(store: Store, today: dt.date, *, book: PlanBook | None = None,
            office_country: str = "FR") -> list[DebtorPlan]:
     """The steps due on ``today`` (late ones first, then by group), one per debtor."""
-    due = [p for p in debtor_plans(store.conn, today, plans=plans, office_country=office_country)
+    due = [p for p in debtor_plans(store.conn, today, book=book, office_country=office_country)
            if p.state.is_due]
     order = list(dict.fromkeys(GROUPS.values()))
     return sorted(due, key=lambda p: (order.index(p.group), -p.state.late_days, p.name.casefold()))
@@ -229,9 +229,9 @@ class StepRecorded:
     claim: str
 
 
-def _current(db: Any, debtor_id: int, step_key: str, today: dt.date, plans: dict[str, Plan] | None,
+def _current(db: Any, debtor_id: int, step_key: str, today: dt.date, book: PlanBook | None,
              office_country: str) -> DebtorPlan:
-    found = debtor_plans(db, today, plans=plans, office_country=office_country, debtor_ids=[debtor_id])
+    found = debtor_plans(db, today, book=book, office_country=office_country, debtor_ids=[debtor_id])
     if not found:
         raise NotFound(f"débiteur n°{debtor_id} : rien d'ouvert, aucun plan en cours")
     current = found[0]
@@ -246,13 +246,13 @@ def _current(db: Any, debtor_id: int, step_key: str, today: dt.date, plans: dict
 
 
 def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
-               plans: dict[str, Plan] | None = None, office_country: str = "FR") -> tuple[DebtorPlan, str] | None:
+               book: PlanBook | None = None, office_country: str = "FR") -> tuple[DebtorPlan, str] | None:
     """Claim the debtor's next step before sending it: None when it is already claimed or done (by another
     agent, another run of the nightly job). The claim is released (``release_claim``) if the send fails."""
     token = secrets.token_hex(8)
 
     def claim(db: Database) -> tuple[DebtorPlan, str] | None:
-        current = _current(db, debtor_id, step_key, today, plans, office_country)
+        current = _current(db, debtor_id, step_key, today, book, office_country)
         try:
             db.conn.executemany(
                 "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at) "
@@ -274,7 +274,7 @@ def release_claim(store: Store, token: str) -> None:
 
 def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, day: dt.date | None = None,
                 note: str = "", tracking: str = "", channel: str = "", claim: str = "",
-                data: dict[str, Any] | None = None, plans: dict[str, Plan] | None = None,
+                data: dict[str, Any] | None = None, book: PlanBook | None = None,
                 office_country: str = "FR") -> StepRecorded:
     """The debtor's next step done (sent, printed and posted, prepared): its event on the timeline, its
     legal act when it is one (a formal notice, a free first reminder), and its rows in ``plan_steps``. With
@@ -285,7 +285,7 @@ def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, 
     tracking = clean(tracking).strip()
 
     def write(db: Database) -> StepRecorded:
-        current = _current_or_claimed(db, debtor_id, step_key, today, plans, office_country, claim)
+        current = _current_or_claimed(db, debtor_id, step_key, today, book, office_country, claim)
         step = current.state.next
         ch = channel or step.channel
         invoice_ids = current.invoice_ids
@@ -327,21 +327,21 @@ def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, 
     return store.write(write, what="enregistrement de l'étape du plan")
 
 
-def _current_or_claimed(db: Any, debtor_id: int, step_key: str, today: dt.date, plans: dict[str, Plan] | None,
+def _current_or_claimed(db: Any, debtor_id: int, step_key: str, today: dt.date, book: PlanBook | None,
                         office_country: str, claim: str) -> DebtorPlan:
     if claim:
         held = db.execute("SELECT COUNT(*) FROM plan_steps WHERE claim = ? AND status = 'claimed'",
                           [claim]).fetchone()[0]
         if not held:
             raise StaleEdit("l'étape réservée n'est plus à ce poste (réservation libérée) : rien n'a été enregistré")
-        found = debtor_plans(db, today, plans=plans, office_country=office_country, debtor_ids=[debtor_id])
+        found = debtor_plans(db, today, book=book, office_country=office_country, debtor_ids=[debtor_id])
         current = found[0]
         step = next(s for s in current.plan.steps if s.key == step_key)
         return DebtorPlan(current.debtor_id, current.name, current.regime, current.plan,
                           _with_next(current.state, step), tuple(r[0] for r in db.execute(
                               "SELECT invoice_id FROM plan_steps WHERE claim = ? ORDER BY invoice_id", [claim])),
                           current.oldest_invoice_id, current.balance_cents)
-    return _current(db, debtor_id, step_key, today, plans, office_country)
+    return _current(db, debtor_id, step_key, today, book, office_country)
 
 
 def _with_next(state: PlanState, step: PlanStep) -> PlanState:
@@ -350,8 +350,9 @@ def _with_next(state: PlanState, step: PlanStep) -> PlanState:
     return replace(state, next=step, stopped="")
 
 
-def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, plans: dict[str, Plan]) -> None:
-    """Choose a debtor's plan by hand (None: its regime's again)."""
+def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, book: PlanBook) -> None:
+    """Choose a debtor's plan by hand (None: its profile's or its regime's again)."""
+    plans = book.plans
     if plan_key is not None and plan_key not in plans:
         raise NotFound(f"plan {plan_key!r} inconnu (plans : {', '.join(sorted(plans))})")
 
@@ -359,7 +360,7 @@ def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, plans: d
         if db.execute("UPDATE debtors SET plan = ? WHERE id = ?", [plan_key, debtor_id]).rowcount == 0:
             raise NotFound(f"débiteur n°{debtor_id} introuvable")
         append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=debtor_id,
-                     notes=f"Plan de relance : {plans[plan_key].label if plan_key else 'selon le type du débiteur'}",
+                     notes=f"Plan de relance : {plans[plan_key].label if plan_key else 'selon son profil et son type'}",
                      data={"plan": plan_key})
 
     store.write(write, what="choix du plan de relance")

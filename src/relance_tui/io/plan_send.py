@@ -1,0 +1,160 @@
+"""Sending the plan's emails in a batch: each step claimed first (store/plan.py, so two agents or two nightly
+runs send it once), rendered from the office's sandboxed templates with the debtor's overdue invoices, sent
+by SMTP with retries and a per-minute limit or written to the outbox, and recorded with its Message-ID. A
+failure is said per debtor and leaves the step in the agenda, to be tried again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from relance_tui.domain.calendar import OfficeCalendar
+from relance_tui.domain.law import be_consumer_grace_end, be_consumer_indemnity
+from relance_tui.domain.plan import PlanBook
+from relance_tui.errors import MailError, RelanceError
+from relance_tui.io.callscript import call_context, pick_contact
+from relance_tui.io.mail import build_message, header_line, invoice_files, make_draft, send_smtp, write_outbox
+from relance_tui.io.templates import TemplateProblem, Templates
+from relance_tui.store.cards import debtor_card
+from relance_tui.store.connection import Store
+from relance_tui.store.plan import DebtorPlan, claim_step, record_step, release_claim
+from relance_tui.store.queries import load_rates
+
+SMTP_ATTEMPTS = 3
+SMTP_BACKOFF_S = 2.0
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one debtor's email: sent (or in the outbox), skipped (done or claimed elsewhere), failed."""
+
+    debtor_id: int
+    name: str
+    step: str
+    status: str  # sent, outbox, skipped, failed
+    message: str
+    message_id: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """Where emails go: the office's SMTP server (``smtp.host``), else the outbox folder."""
+
+    smtp: Any  # config.SmtpSettings
+    sender: str
+    outbox: Path
+    per_minute: int = 30
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, today: dt.date) -> tuple[dict, str]:
+    """The template's context for a plan email (the call script's, plus the invoices this step lists) and the
+    address to send it to (the contact who can release the payment first, with an email)."""
+    card = debtor_card(store, item.debtor_id, as_of=today, rates=load_rates(store),
+                       country=getattr(office, "country", "FR"))
+    with_email = [c for c in card.contacts if c.email]
+    contact = with_email[0] if with_email else pick_contact(card)
+    context = call_context(card, agent=agent, office=office, today=today, contact=contact)
+    listed = [row for row in context["invoices"] if row["id"] in set(item.invoice_ids)]
+    total = sum(row["due_cents"] for row in listed)
+    step = item.state.next
+    plan: dict[str, Any] = {"key": item.plan.key, "step": step.key, "label": step.label, "grace_end": None,
+                            "indemnity_cents": 0}
+    if step.act == "first_reminder":
+        plan["grace_end"] = be_consumer_grace_end(today, "email", OfficeCalendar("BE"))
+        if context["be_damage_clause"]:
+            plan["indemnity_cents"] = be_consumer_indemnity(total)
+    context.update(listed=listed, listed_total=total, plan=plan)
+    return context, (contact.email if contact and contact.email else "")
+
+
+def send_plan_emails(store: Store, items: Iterable[DebtorPlan], *, mailer: Mailer, templates: Templates,
+                     agent: str, office: Any, today: dt.date, book: PlanBook | None = None,
+                     progress: Callable[[Sent], None] | None = None) -> list[Sent]:
+    """Send the email step due for each of these debtors; one result per debtor, in order."""
+    results: list[Sent] = []
+    sent_at: list[float] = []
+    for item in items:
+        step = item.state.next
+        if step is None or step.channel != "email":
+            continue
+        result = _send_one(store, item, mailer=mailer, templates=templates, agent=agent, office=office,
+                           today=today, book=book, sent_at=sent_at)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
+
+
+def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Templates, agent: str, office: Any,
+              today: dt.date, book: PlanBook | None, sent_at: list[float]) -> Sent:
+    step = item.state.next
+    country = getattr(office, "country", "FR")
+    claimed = claim_step(store, item.debtor_id, step.key, today=today, book=book, office_country=country)
+    if claimed is None:
+        return Sent(item.debtor_id, item.name, step.key, "skipped", "déjà envoyé ou en cours d'envoi par un autre poste")
+    _, token = claimed
+    try:
+        if step.act == "first_reminder" and not getattr(office, "enterprise_number", ""):
+            raise MailError("[office] enterprise_number manquant dans relance.toml : le premier rappel gratuit doit "
+                            "indiquer le numéro d'entreprise du créancier (Code de droit économique, art. XIX.2)")
+        context, to = step_context(store, item, agent=agent, office=office, today=today)
+        if not to:
+            raise MailError("aucune adresse email pour ce débiteur : ajoutez-en une sur sa fiche")
+        if not context["listed"]:
+            raise MailError("aucune facture à réclamer (prescrites ou réglées entre-temps)")
+        files = invoice_files(store, [row["id"] for row in context["listed"]])
+        draft, problems = make_draft(templates, context, kind=step.template, debtor_id=item.debtor_id, to=to,
+                                     files=files)
+        now = store.clock()
+        msg = build_message(draft, sender=mailer.sender, now=now)
+        via, where = _deliver(msg, mailer, item.debtor_id, now, sent_at)
+    except (RelanceError, TemplateProblem, OSError) as exc:  # nothing left: the step goes back to the agenda
+        try:
+            release_claim(store, token)
+        except RelanceError:
+            pass  # the claim stays: the step shows as under way, never sent twice
+        return Sent(item.debtor_id, item.name, step.key, "failed", header_line(str(exc)))
+    try:
+        record_step(store, item.debtor_id, step.key, today=today, claim=token, channel="email", book=book,
+                    office_country=country,
+                    data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
+                          "where": where, "template": step.template})
+    except RelanceError as exc:  # sent, not recorded: the claim stays (shown under way), never sent again
+        return Sent(item.debtor_id, item.name, step.key, "failed",
+                    header_line(f"envoyé ({msg['Message-ID']}) mais non enregistré : {exc} ; l'étape reste "
+                                "réservée : notez-la à la main (relance plan done) après vérification"),
+                    msg["Message-ID"])
+    note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
+    where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
+    return Sent(item.debtor_id, item.name, step.key, "sent" if via == "smtp" else "outbox", where_said + note,
+                msg["Message-ID"])
+
+
+def _deliver(msg: Any, mailer: Mailer, debtor_id: int, now: dt.datetime, sent_at: list[float]) -> tuple[str, str]:
+    """SMTP with retries and back-off, at most ``per_minute`` a minute; else the outbox."""
+    if not mailer.smtp.host:
+        return "outbox", str(write_outbox(msg, mailer.outbox, debtor_id=debtor_id, now=now))
+    while len(sent_at) >= mailer.per_minute and mailer.clock() - sent_at[-mailer.per_minute] < 60:
+        mailer.sleep(60 - (mailer.clock() - sent_at[-mailer.per_minute]))
+    delay = SMTP_BACKOFF_S
+    for attempt in range(1, SMTP_ATTEMPTS + 1):
+        try:
+            where = send_smtp(msg, mailer.smtp)
+            sent_at.append(mailer.clock())
+            return "smtp", where
+        except MailError:
+            if attempt == SMTP_ATTEMPTS:
+                raise
+            mailer.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
