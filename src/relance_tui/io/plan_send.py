@@ -6,16 +6,17 @@ failure is said per debtor and leaves the step in the agenda, to be tried again.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.law import be_consumer_grace_end, be_consumer_indemnity
 from relance_tui.domain.plan import PlanBook
-from relance_tui.errors import MailError, RelanceError
+from relance_tui.errors import MailError, RelanceError, StaleEdit
 from relance_tui.io.callscript import call_context, pick_contact
 from relance_tui.io.mail import build_message, header_line, invoice_files, make_draft, send_smtp, write_outbox
 from relance_tui.io.templates import TemplateProblem, Templates
@@ -81,6 +82,12 @@ def send_plan_emails(store: Store, items: Iterable[DebtorPlan], *, mailer: Maile
                      agent: str, office: Any, today: dt.date, book: PlanBook | None = None,
                      progress: Callable[[Sent], None] | None = None) -> list[Sent]:
     """Send the email step due for each of these debtors; one result per debtor, in order."""
+    if not mailer.sender:
+        if mailer.smtp.host:
+            raise MailError("expéditeur manquant : renseignez [smtp] sender (ou [office] email) dans relance.toml ; "
+                            "rien n'a été envoyé")
+        # the outbox needs a From, as a follow-up email written there (io/mail.deliver)
+        mailer = replace(mailer, sender=f"{store.agent}@{socket.gethostname()}")
     results: list[Sent] = []
     sent_at: list[float] = []
     for item in items:
@@ -99,7 +106,10 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
               today: dt.date, book: PlanBook | None, sent_at: list[float]) -> Sent:
     step = item.state.next
     country = getattr(office, "country", "FR")
-    claimed = claim_step(store, item.debtor_id, step.key, today=today, book=book, office_country=country)
+    try:
+        claimed = claim_step(store, item.debtor_id, step.key, today=today, book=book, office_country=country)
+    except StaleEdit:  # done meanwhile (another agent, another run): the plan has moved on
+        claimed = None
     if claimed is None:
         return Sent(item.debtor_id, item.name, step.key, "skipped", "déjà envoyé ou en cours d'envoi par un autre poste")
     _, token = claimed

@@ -1,0 +1,144 @@
+"""The plan's emails sent in a batch (io/plan_send.py, relance plan run --send): each step once, even with
+two runs at once; a failure said per debtor and left in the agenda (issue 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relance_tui.config import OfficeSettings, SmtpSettings
+from relance_tui.io.plan_send import Mailer, send_plan_emails
+from relance_tui.io.templates import Templates
+from relance_tui.store.plan import agenda, debtor_plans
+from tests.conftest import TODAY
+from tests.io.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
+from tests.store.test_acts import add_debtor, add_invoice
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFICE = OfficeSettings(name="Cabinet Dupuis", iban="FR7630006000011234567890189", country="FR")
+
+
+def automatic(store, today=TODAY):
+    return [i for i in agenda(store, today) if i.state.next.channel == "email" and not i.state.next.approval]
+
+
+def add_contact(store, debtor: int, mail: str) -> None:
+    store.write(lambda db: db.execute(
+        "INSERT INTO contacts (debtor_id, name, email, created_at, updated_at) VALUES (?, ?, ?, '', '')",
+        [debtor, "Compta", mail]))
+
+
+def body(msg) -> str:
+    """The text part, its no-break spaces (thousands, before €) as plain spaces for the assertions."""
+    part = next(p for p in msg.walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode().replace("\xa0", " ")
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_send_each_step_exactly_once(demo_store, smtp_server, tmp_path) -> None:  # noqa: F811
+    port, received = smtp_server
+    due = automatic(demo_store)
+    assert len(due) >= 3  # the demo has courtesy notices and reminders due
+    demo_store.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RELANCE_DB": str(demo_store.path),
+           "RELANCE_SMTP_HOST": "127.0.0.1", "RELANCE_SMTP_PORT": str(port), "RELANCE_SMTP_SECURITY": "none",
+           "RELANCE_SMTP_SENDER": "relances@cabinet.fr", "RELANCE_OFFICE_IBAN": OFFICE.iban}
+    cmd = [sys.executable, "-m", "relance_tui", "plan", "run", "--send", "--date", TODAY.isoformat()]
+    runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outs = [r.communicate(timeout=300) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outs
+    # every step due went out once: as many emails as steps, one per debtor
+    assert len(received) == len(due)
+    assert len({m["To"] + m["Subject"] for m in received}) == len(due)
+    assert sum(int(o.split("Emails : ")[1].split(" envoyé")[0]) for o, _ in outs) == len(due)
+    assert automatic(demo_store) == []  # nothing left to send
+
+
+def test_a_failure_is_said_per_debtor_and_the_step_stays_in_the_agenda(store, tmp_path) -> None:
+    ok = add_debtor(store, "Garage Dupont")
+    add_invoice(store, ok, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    add_contact(store, ok, "compta@dupont.fr")
+    without = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, without, "FA-2", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 50_000)
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    results = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                               office=OFFICE, today=TODAY)
+    by_name = {r.name: r for r in results}
+    assert by_name["Garage Dupont"].status == "outbox" and by_name["Garage Dupont"].message_id
+    assert by_name["Boulangerie Martin"].status == "failed"
+    assert "aucune adresse email" in by_name["Boulangerie Martin"].message
+    left = automatic(store)
+    assert [i.name for i in left] == ["Boulangerie Martin"] and not left[0].claimed_by  # to retry, not held
+    sent = email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(), policy=email.policy.default)
+    text = body(sent)
+    assert sent["Subject"] == "Facture échue — Garage Dupont"
+    assert "FA-1 du 01/11/2026, échue le 18/11/2026 : 1 000,00 € restant dus" in text
+    assert "indemnité forfaitaire pour frais de recouvrement de 40 € par facture (C. com. art. L441-10)" in text
+    event = store.conn.execute("SELECT kind, data FROM events WHERE debtor_id = ? AND kind = 'email'", [ok]).fetchone()
+    assert '"plan_step": "reminder"' in event[1] and sent["Message-ID"] in event[1]
+
+
+def test_the_belgian_first_reminder_states_what_the_law_asks(store, tmp_path) -> None:
+    d = add_debtor(store, "Jan Peeters", segment="b2c", country="BE")
+    add_invoice(store, d, "FA-9", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 40_000)
+    add_contact(store, d, "jan@peeters.be")
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    items = [i for i in automatic(store) if i.debtor_id == d]
+    assert items[0].state.next.key == "first_reminder"
+    refused = send_plan_emails(store, items, mailer=mailer, templates=Templates(None), agent="Marie",
+                               office=OFFICE, today=TODAY)
+    assert refused[0].status == "failed" and "[office] enterprise_number manquant" in refused[0].message
+    office = OfficeSettings(name="Cabinet Dupuis", enterprise_number="0403.170.701", country="FR",
+                            be_consumer_damage_clause=True)
+    sent = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                            office=office, today=TODAY)
+    assert [r.status for r in sent] == ["outbox"]
+    text = body(email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(),
+                                         policy=email.policy.default))
+    # sent by email on Monday 23/11/2026: the 14 days run from the 24th to Monday 7 December (CDE XIX.2)
+    assert "Ce premier rappel est gratuit" in text and "jusqu'au 07/12/2026 inclus" in text
+    assert "Solde restant dû : 400,00 €" in text
+    assert "une indemnité de 55,00 €" in text  # 30 € + 10 % of (400 - 150) (CDE XIX.4 scale)
+    assert "numéro d'entreprise 0403.170.701" in text
+    assert store.conn.execute("SELECT kind, channel FROM legal_acts WHERE debtor_id = ?", [d]).fetchall() == [
+        ("first_reminder", "email")]
+
+
+def test_at_most_so_many_a_minute_and_retries_before_failing(store, tmp_path, smtp_server) -> None:  # noqa: F811
+    port, received = smtp_server
+    for n in range(3):
+        d = add_debtor(store, f"Client {n}")
+        add_invoice(store, d, f"FA-{n}", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 10_000)
+        add_contact(store, d, f"c{n}@client.fr")
+    slept: list[float] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    mailer = Mailer(SmtpSettings(host="127.0.0.1", port=port, security="none"), "relances@cabinet.fr",
+                    tmp_path / "outbox", per_minute=2, sleep=sleep, clock=lambda: now[0])
+    results = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                               office=OFFICE, today=TODAY)
+    assert [r.status for r in results] == ["sent"] * 3 and len(received) == 3
+    assert slept == [60.0]  # the third waited for the minute of the first to pass
+    # a server that does not answer: three tries, two waits, then failed and back in the agenda
+    d = add_debtor(store, "Client 9")
+    add_invoice(store, d, "FA-9", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 10_000)
+    add_contact(store, d, "c9@client.fr")
+    slept.clear()
+    down = Mailer(SmtpSettings(host="127.0.0.1", port=free_port(), security="none"), "relances@cabinet.fr",
+                  tmp_path / "outbox", sleep=sleep, clock=lambda: now[0])
+    failed = send_plan_emails(store, automatic(store), mailer=down, templates=Templates(None), agent="Marie",
+                              office=OFFICE, today=TODAY)
+    assert [r.status for r in failed] == ["failed"] and slept == [2.0, 4.0]
+    assert [i.name for i in automatic(store)] == ["Client 9"]
+    assert debtor_plans(store.conn, TODAY, debtor_ids=[d])[0].claimed_by == ""
