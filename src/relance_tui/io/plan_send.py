@@ -18,7 +18,14 @@ from relance_tui.domain.law import be_consumer_grace_end, be_consumer_indemnity
 from relance_tui.domain.plan import PlanBook
 from relance_tui.errors import MailError, RelanceError, StaleEdit
 from relance_tui.io.callscript import call_context, pick_contact
-from relance_tui.io.mail import build_message, header_line, invoice_files, make_draft, send_smtp, write_outbox
+from relance_tui.io.mail import (
+    build_message,
+    header_line,
+    invoice_files,
+    make_draft,
+    send_smtp,
+    write_outbox,
+)
 from relance_tui.io.templates import TemplateProblem, Templates
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store

@@ -31,7 +31,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from relance_tui.domain.plan import PROFILES, STOPS, Plan, PlanBook, PlanError, PlanStep, check_plan, merge_plans
+from relance_tui.domain.plan import (
+    PROFILES,
+    STOPS,
+    Plan,
+    PlanBook,
+    PlanError,
+    PlanStep,
+    check_plan,
+    merge_plans,
+)
 from relance_tui.domain.text import clean
 from relance_tui.errors import ConfigError
 

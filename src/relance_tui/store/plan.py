@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.law import Regime, regime_for
-from relance_tui.domain.plan import DEFAULT_BOOK, Plan, PlanBook, PlanState, PlanStep, Situation, StepDone, plan_state
+from relance_tui.domain.plan import (
+    DEFAULT_BOOK,
+    Plan,
+    PlanBook,
+    PlanState,
+    PlanStep,
+    Situation,
+    StepDone,
+    plan_state,
+)
 from relance_tui.domain.text import clean
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.acts import check_act, record_act_in
