@@ -52,9 +52,10 @@ __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
 
 WATCHDOG_SECONDS = 5.0
 LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
-TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"))
+TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"),
+        ("agenda", "À faire"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
-              "session": "#session-table"}
+              "session": "#session-table", "agenda": "#agenda-table"}
 
 
 class MainScreen(RelanceScreen):
@@ -81,6 +82,7 @@ class RelanceApp(Survives, LiveChanges, App):
         Binding("f3", "show_tab('chronologie')", "Chronologie", id="app.tab_timeline"),
         Binding("f4", "show_tab('promesses')", "Promesses", id="app.tab_promises"),
         Binding("f5", "show_tab('session')", "Session", id="app.tab_session"),
+        Binding("f6", "show_tab('agenda')", "À faire", id="app.tab_agenda"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
@@ -138,6 +140,18 @@ class RelanceApp(Survives, LiveChanges, App):
                             c.max_calls_30d_contact_b2c, c.max_calls_30d_debtor_b2b, c.max_calls_30d_debtor_b2c)
 
     @cached_property
+    def plan_book(self):  # noqa: ANN201 - domain.plan.PlanBook: built-in plans and plans.toml's
+        """The dunning plans (a broken plans.toml raises ConfigError where they are used: the agenda says it)."""
+        from relance_tui.io.plans import load_plans
+
+        return load_plans(self.settings.paths.office_file)
+
+    def set_tab_count(self, tab: str, count: int) -> None:
+        """A tab's label with what it holds: "À faire (12)"."""
+        label = dict(TABS)[tab]
+        self.query_one(TabBar).relabel(tab, f"{label} ({count})" if count else label)
+
+    @cached_property
     def templates(self):  # noqa: ANN201 - io.templates.Templates, imported on demand
         from relance_tui.io.templates import Templates
 
@@ -152,6 +166,7 @@ class RelanceApp(Survives, LiveChanges, App):
             yield Container(id="chronologie")  # these three filled when first shown:
             yield Container(id="promesses")  # start-up builds and paints less
             yield Container(id="session")
+            yield Container(id="agenda")  # the day's steps of the dunning plan (tui/agenda.py)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -249,6 +264,8 @@ class RelanceApp(Survives, LiveChanges, App):
             view.reload()
         if (sessions := self.sessions_view) is not None:
             sessions.reload()
+        if (agenda := self.agenda_view) is not None:
+            agenda.reload()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -262,6 +279,11 @@ class RelanceApp(Survives, LiveChanges, App):
     @property
     def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
         found = self.query("#promises-view")
+        return found.first() if found else None
+
+    @property
+    def agenda_view(self):  # noqa: ANN201 - tui.agenda.AgendaView, once the tab was shown
+        found = self.query("#agenda-view")
         return found.first() if found else None
 
     @property
@@ -284,6 +306,12 @@ class RelanceApp(Survives, LiveChanges, App):
 
             await self.query_one("#session", Container).mount(SessionsView(id="sessions-view"))
 
+    async def _ensure_agenda(self) -> None:
+        if self.agenda_view is None:
+            from relance_tui.tui.agenda import AgendaView  # on demand: keeps start-up short
+
+            await self.query_one("#agenda", Container).mount(AgendaView(id="agenda-view"))
+
     async def _ensure_promises(self) -> None:
         if self.promises_view is None:
             from relance_tui.tui.promises import PromisesView  # on demand: keeps start-up short
@@ -304,9 +332,12 @@ class RelanceApp(Survives, LiveChanges, App):
             await self._ensure_promises()
         if tab == "session":
             await self._ensure_sessions()
+        if tab == "agenda":
+            await self._ensure_agenda()
         self.query_one("#places", ContentSwitcher).current = tab
         self.query_one(TabBar).active = tab
-        view = {"chronologie": self.timeline_view, "promesses": self.promises_view}.get(tab)
+        view = {"chronologie": self.timeline_view, "promesses": self.promises_view,
+                "agenda": self.agenda_view}.get(tab)
         if view is not None and view.stale:  # changes came while it was hidden
             view.reload(force=True)
         # focus moves into the tab shown (else the pane holding the focus comes back)

@@ -89,6 +89,8 @@ class LiveChanges:
             view.reload()
         if (sessions := self.sessions_view) is not None:
             sessions.reload()
+        if (agenda := self.agenda_view) is not None:  # a step done, a payment: the plan moves
+            agenda.reload()
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
             overdue.data_changed()  # amounts or statuses may have changed

@@ -46,6 +46,11 @@ class TabBar(Survives, Widget, can_focus=False):
         self.set_reactive(TabBar.active, active)
         self._spans: list[tuple[int, int, str]] = []
 
+    def relabel(self, tab: str, label: str) -> None:
+        """Change one tab's label (a count beside it)."""
+        self.tabs = [(t, label if t == tab else old, key) for t, old, key in self.tabs]
+        self.refresh()
+
     @property
     def label(self) -> str:
         return next(label for tab, label, _key in self.tabs if tab == self.active)

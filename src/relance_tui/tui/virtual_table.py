@@ -154,7 +154,8 @@ class VirtualTable(Survives, ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------
     def widths(self) -> list[int]:
-        total = self.size.width
+        # the width left of the vertical scrollbar: the last column was drawn under it
+        total = self.scrollable_content_region.width or self.size.width
         fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) - 1
         flex = [c for c in self.columns if not c.width]
         room = max(8, total - fixed) // max(1, len(flex))
