@@ -109,3 +109,21 @@ def test_agenda_snapshot(snap_compare, make_app, frozen_clock, size):
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+async def test_the_card_shows_the_plan_steps_done_with_who_and_the_next(make_app, demo_store):
+    from relance_tui.store.plan import record_step
+    from relance_tui.tui.card import DebtorScreen
+
+    item = next(i for i in agenda(demo_store, TODAY) if i.state.next.key == "formal_notice")
+    record_step(demo_store, item.debtor_id, "formal_notice", today=TODAY, tracking="1A9")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_debtor_card(item.debtor_id)
+        await settle(pilot, rounds=5)
+        assert isinstance(app.screen, DebtorScreen)
+        text = str(app.screen.query_one("#plan").render())
+        assert text.startswith(f"{item.plan.label} : Dossier contentieux")
+        assert "✓ Mise en demeure (recommandé) : fait le 23/11/2026 par" in text
+        assert "→ Dossier contentieux : Injonction de payer : le 08/12/2026" in text

@@ -14,10 +14,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from relance_tui.domain.law import regime_for
+from relance_tui.errors import RelanceError
 from relance_tui.store.cards import DebtorCard, debtor_card
 from relance_tui.store.queries import load_rates
 from relance_tui.tui.base import LiveScreen
-from relance_tui.tui.card_forms import ActScreen, ContactScreen, NoteScreen, PaymentScreen, WaiverScreen
+from relance_tui.tui.card_forms import (
+    ActScreen,
+    ContactScreen,
+    NoteScreen,
+    PaymentScreen,
+    WaiverScreen,
+)
 from relance_tui.tui.card_lines import (
     CONTACT_COLUMNS,
     INVOICE_COLUMNS,
@@ -28,6 +35,7 @@ from relance_tui.tui.card_lines import (
     invoice_values,
     limitation_lines,
     limitation_notice,
+    plan_lines,
     said_lines,
     totals_lines,
 )
@@ -89,6 +97,8 @@ class DebtorScreen(LiveScreen):
             yield Label("Factures", classes="section")
             yield DataTable(id="invoices", cursor_type="row", zebra_stripes=True)
             yield Static("", id="totals")
+            yield Label("Plan de relance", classes="section")
+            yield Static("", id="plan")
             yield Label("Promesses et litiges", classes="section")
             yield Static("", id="promises")
             yield Label("Derniers contacts", classes="section")
@@ -102,6 +112,29 @@ class DebtorScreen(LiveScreen):
 
     def load(self) -> None:
         self._load(card_loader(self.relance))  # read on the UI thread: a worker must not reach for the app
+        app = self.relance
+        try:
+            book = app.plan_book
+        except RelanceError as exc:  # a broken plans.toml: said where the plan would be
+            self.query_one("#plan", Static).update(plain(f"Plans du cabinet illisibles : {exc}"))
+            return
+        self._load_plan(app.store, app.today(), book, app.settings.office.country)
+
+    class PlanLoaded(Message):
+        def __init__(self, item) -> None:  # noqa: ANN001 - a store.plan.DebtorPlan or None
+            super().__init__()
+            self.item = item
+
+    @work(thread=True, exclusive=True, group="card-plan", exit_on_error=False)
+    def _load_plan(self, store, today, book, country: str) -> None:  # noqa: ANN001
+        from relance_tui.store.plan import debtor_plans
+
+        found = debtor_plans(store.conn, today, book=book, office_country=country, debtor_ids=[self.debtor_id])
+        self.post_message(self.PlanLoaded(found[0] if found else None))
+
+    def on_debtor_screen_plan_loaded(self, message: PlanLoaded) -> None:
+        self.query_one("#plan", Static).update(plain("\n".join(plan_lines(message.item,
+                                                                           self.relance.settings.display_name))))
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def _load(self, load: Callable[[int], DebtorCard]) -> None:

@@ -199,3 +199,29 @@ def said_lines(card: DebtorCard, settings: Settings) -> list[str]:
     said += [f"Litige : facture {i.number} ({format_money(i.amount_cents - i.paid_cents, symbol=True)}), "
              f"{INVOICE_STATUSES[i.status].lower()}" for i in card.disputed if i.number not in recorded]
     return said
+
+
+def plan_lines(item, names) -> list[str]:  # noqa: ANN001 - a store.plan.DebtorPlan or None, display names
+    """The debtor's dunning plan: each step done (when, by whom), passed over, next, or to come."""
+    if item is None:
+        return ["Rien d'ouvert : aucun plan en cours."]
+    from relance_tui.store.plan import step_label
+
+    state = item.state
+    out = [f"{item.plan.label} : {state.summary()}" + (f" — en cours par {names(item.claimed_by)}"
+                                                      if item.claimed_by else "")]
+    done = {step.key: record for step, record in state.done}
+    skipped = {step.key for step in state.skipped}
+    for step in item.plan.steps:
+        label = step_label(step, item.regime)
+        if step.key in done:
+            record = done[step.key]
+            who = f" par {names(record.agent)}" if record.agent else ""
+            out.append(f"  ✓ {label} : fait le {record.day:%d/%m/%Y}{who}")
+        elif step.key in skipped:
+            out.append(f"  · {label} : passée")
+        elif state.next is not None and step.key == state.next.key:
+            out.append(f"  → {label}" + (f" : le {state.due:%d/%m/%Y}" if state.due else ""))
+        else:
+            out.append(f"    {label}")
+    return out
