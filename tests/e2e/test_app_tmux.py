@@ -102,3 +102,42 @@ def test_missing_database_message_in_a_terminal(tmp_path, e2e_env):
         assert "Traceback" not in screen
     finally:
         session.close()
+
+
+def test_agenda_select_two_emails_send_them_see_them_in_the_timeline(tmp_path, e2e_env):
+    """The À faire tab as an agent uses it: two reminder emails chosen with Space, sent with e (to the outbox:
+    no SMTP server set), then read on the timeline (issue 15)."""
+    require_tmux()
+    db = tmp_path / "demo.db"
+    # built for today: the app's agenda is today's
+    subprocess.run([relance_command(), "demo", "--db", str(db), "--size", "small", "--seed", "7"], check=True,
+                   capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
+    session = TmuxSession([relance_command(), "--db", str(db)], e2e_env)
+    try:
+        session.wait_for("factures · tri : retard", timeout=SESSION_DEADLINE_S)
+        session.send("F6")
+        screen = session.wait_for(" étape(s) : Email ")
+        first_rows = [line for line in screen.splitlines() if line.strip().startswith("Email ")]
+        assert len(first_rows) >= 2, screen  # the emails come first
+        session.send("Space")
+        session.wait_for("1 sélectionné(s)")
+        session.send("Space")
+        session.wait_for("2 sélectionné(s)")
+        session.send("e")
+        session.wait_for("2 email(s) envoyé(s)")
+        session.send("F3")  # the timeline, newest first: both emails, by marie
+        timeline = session.wait_for("Chronologie : tout le cabinet")
+        session.send("q")
+        session.wait_for("EXITED=0")
+    finally:
+        session.close()
+    with sqlite3.connect(db) as conn:
+        sent = conn.execute("SELECT COUNT(*) FROM plan_steps WHERE status = 'done' AND channel = 'email'").fetchone()[0]
+        names = [r[0] for r in conn.execute(
+            "SELECT d.name FROM events e JOIN debtors d ON d.id = e.debtor_id WHERE e.kind = 'email' "
+            "AND json_extract(e.data, '$.plan_step') IS NOT NULL")]
+    assert sent >= 2 and len(names) == 2  # each email once, recorded with its plan step
+    newest = timeline.splitlines()[4:6]  # newest first: the two emails, by marie
+    assert all(" Email " in line and " marie " in line for line in newest), timeline
+    assert all(any(name[:8] in line for line in newest) for name in names), (names, timeline)
+    assert len(list((db.parent / "outbox").glob("*.eml"))) == 2  # no SMTP server: the outbox, beside the base

@@ -28,6 +28,8 @@ async def test_the_tab_lists_the_day_s_steps_with_counts_late_ones_first(make_ap
         assert [i.debtor_id for i in view.items] == [i.debtor_id for i in due] and len(due) > 5
         bar = str(view.query_one("#agenda-bar").render())
         assert bar.startswith(f"{len(due)} étape(s) : Email ")
+        await pilot.press("space")
+        assert str(view.query_one("#agenda-bar").render()).startswith(f"1 sélectionné(s) · {len(due)} étape(s)")
         from relance_tui.tui.tabbar import TabBar
 
         assert ("agenda", f"À faire ({len(due)})") in [(t, label) for t, label, _ in app.query_one(TabBar).tabs]

@@ -313,7 +313,10 @@ def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, 
             payload = {"plan_step": step.key, "plan": current.plan.key, "channel": ch, **(data or {})}
             if tracking:
                 payload["tracking"] = tracking
-            text = f"{step_label(step, current.regime)} ({'fait le ' + day.strftime('%d/%m/%Y')})"
+            if payload.get("to") and payload.get("subject"):  # an email sent: to whom, about what
+                text = f"{step_label(step, current.regime)} à {payload['to']} : {payload['subject']}"
+            else:
+                text = f"{step_label(step, current.regime)} (fait le {day:%d/%m/%Y})"
             event_id = append_event(db, at=store.now(), agent=store.agent, kind=EVENT_KIND[step.channel],
                                     debtor_id=debtor_id, direction="out", outcome="plan_step",
                                     notes=" ; ".join([text, *details]), data=payload, invoice_ids=invoice_ids)

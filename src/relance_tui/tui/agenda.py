@@ -143,9 +143,9 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     def _show_counts(self) -> None:
         parts = [f"{GROUP_SHORT[g]} {n}" for g, n in counts(self.items).items()]
         late = sum(1 for i in self.items if i.state.late_days > 0)
-        chosen = f" · {len(self.selected)} sélectionné(s)" if self.selected else ""
+        chosen = f"{len(self.selected)} sélectionné(s) · " if self.selected else ""  # first: seen at 80 columns
         self.query_one("#agenda-bar", Static).update(
-            plain(f"{len(self.items)} étape(s) : {' · '.join(parts)} · {late} en retard{chosen}"))
+            plain(f"{chosen}{len(self.items)} étape(s) : {' · '.join(parts)} · {late} en retard"))
         self.relance.set_tab_count("agenda", len(self.items))
 
     # -- choosing -------------------------------------------------------------------------------------
