@@ -99,7 +99,8 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
     levels = {d: _level(rows, today) for d, rows in invoices.items()}
     oldest = {d: lv[0] for d, lv in levels.items() if lv[0] is not None}
     done, claims = _steps_done(conn, oldest)
-    calls = _calls(conn, {d: invoices[d] for d in oldest}, levels)
+    phones = max((sum(1 for s in p.steps if s.channel == "phone") for p in book.plans.values()), default=1)
+    calls = _calls(conn, {d: invoices[d] for d in oldest}, levels, max(1, phones))
     acts = _acts(conn, oldest)
     calendars: dict[str, OfficeCalendar] = {}
     out = []
@@ -198,19 +199,22 @@ def _act_steps(plan: Plan, acts: Iterable[tuple[str, dt.date, str, str]]) -> lis
     return out
 
 
-def _calls(conn: Any, invoices: dict[int, list[tuple]], levels: dict[int, tuple]) -> dict[int, list[tuple]]:
-    """Calls logged since each debtor's oldest invoice fell due: (day, agent)."""
+def _calls(conn: Any, invoices: dict[int, list[tuple]], levels: dict[int, tuple],
+           most: int = 1) -> dict[int, list[tuple]]:
+    """The first ``most`` calls logged since each debtor's oldest invoice fell due: (day, agent), oldest first
+    (a plan's phone steps take them in turn, so no more are needed). One seek per debtor in the partial index
+    events_calls (migration 0011), from its own day: 1 ms per 400 debtors, where reading all their calls since
+    then took 16."""
     out: dict[int, list[tuple]] = {}
-    if not invoices:
-        return out
-    since = min(levels[d][1] for d in invoices).isoformat()
-    for part, marks in in_chunks(invoices):
+    for part, _ in in_chunks(invoices, 400):  # two parameters a debtor
+        pairs = ", ".join("(?, ?)" for _ in part)
+        params = [v for d in part for v in (d, levels[d][1].isoformat())]
         for debtor_id, at, agent in conn.execute(
-                "SELECT debtor_id, at, agent FROM events WHERE kind = 'call' AND at >= ? "
-                f"AND debtor_id IN ({marks}) ORDER BY at", [since, *part]):
-            day = dt.date.fromisoformat(at[:10])
-            if day >= levels[debtor_id][1]:
-                out.setdefault(debtor_id, []).append((day, agent))
+                f"WITH lv (debtor_id, since) AS (VALUES {pairs}) "
+                "SELECT e.debtor_id, e.at, e.agent FROM lv JOIN events e ON e.rowid IN ("
+                "SELECT rowid FROM events WHERE debtor_id = lv.debtor_id AND kind = 'call' AND at >= lv.since "
+                f"ORDER BY at LIMIT {int(most)}) ORDER BY e.debtor_id, e.at", params):
+            out.setdefault(debtor_id, []).append((dt.date.fromisoformat(at[:10]), agent))
     return out
 
 

@@ -520,6 +520,8 @@ CREATE TABLE plan_steps (
 ) WITHOUT ROWID;
 CREATE INDEX plan_steps_invoice ON plan_steps (invoice_id);
 CREATE INDEX plan_steps_claim ON plan_steps (claim);
+-- a debtor's calls since a day, for the plan's phone steps: a seek per debtor instead of all its events
+CREATE INDEX events_calls ON events (debtor_id, at) WHERE kind = 'call';
 """
 
 if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES
