@@ -52,6 +52,7 @@ __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
 
 WATCHDOG_SECONDS = 5.0
 LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
+AGENDA_PREFETCH_S = 1.5  # after start-up, the À faire tab reads the day's plan steps in the background
 TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"),
         ("agenda", "À faire"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
@@ -87,7 +88,7 @@ class RelanceApp(Survives, LiveChanges, App):
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today, live: bool = True,
-                 watch_terminal: bool = False, record_host: bool = False) -> None:
+                 watch_terminal: bool = False, record_host: bool = False, prefetch_agenda: bool = False) -> None:
         super().__init__()
         setup_logging(settings.paths.log_file)
         self.store = store
@@ -110,6 +111,9 @@ class RelanceApp(Survives, LiveChanges, App):
         self._following: tuple[int | None, str] = (None, "")  # the debtor under the list's cursor
         self._record_host = record_host and not store.readonly
         self._lease_lost_said = False
+        # the À faire tab built in the background once the list is up: its plans take a second or more on a
+        # large base, and F6 then shows them at once (the run_app's choice; tests build it when they show it)
+        self._prefetch_agenda = prefetch_agenda
         self.reporter = Reporter()  # unexpected errors: logged, shown in one line (tui/survive.py)
 
     @cached_property
@@ -188,6 +192,8 @@ class RelanceApp(Survives, LiveChanges, App):
         self.call_after_refresh(self.check_rates)
         if self.settings.keys:
             self.call_after_refresh(self.check_keymap)
+        if self._prefetch_agenda:
+            self.set_timer(AGENDA_PREFETCH_S, self._ensure_agenda)
 
     def check_keymap(self) -> None:
         """A [keys] entry naming no key of the app does nothing: say so, and where."""
@@ -456,7 +462,7 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     # another machine writing this base (its lease): the app opens read-only and says so
     store = open_store(db, agent=settings.agent, journal_override=None if mode == "auto" else mode,
                        record_host=False, lease_timeout=settings.database.lease_timeout, when_leased="readonly")
-    app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True)
+    app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True, prefetch_agenda=True)
     try:
         app.run()
     finally:
