@@ -96,7 +96,7 @@ def test_a_promise_within_its_grace_stops_the_plan_and_a_broken_one_resumes_it()
 
 
 def test_disputes_payments_and_credits_stop_the_plan() -> None:
-    assert state("fr_b2b", day(60), oldest=None, contested=True).stopped == "Litige à traiter : plan suspendu"
+    assert state("fr_b2b", day(60), oldest=None, contested=True).stopped == "Litige à traiter"
     assert state("fr_b2b", day(60), oldest=None, balance=0).stopped == "Soldé"
     assert state("fr_b2b", day(60), oldest=None, balance=-50_00).stopped == "Solde créditeur : rien à relancer"
     # one invoice contested, another not: the plan runs on the one not contested

@@ -62,7 +62,8 @@ def test_aged_balance_one_row_per_debtor_with_buckets_credit_penalties_and_a_tot
     assert [bm[b] for b in buckets] == ["300.00", "300.00", "0.00", "0.00", "1200.00"]
     assert (bm["Avoirs non imputés"], bm["Total dû net des avoirs"]) == ("0.00", "1800.00")
     assert bm["Pénalités et indemnités"] == "140.35"  # 57.92 + 40 + 2.43 + 40
-    assert bm["Prochaine action"] == "Injonction de payer"  # 145 days late: past every step of the plan
+    # 145 days late and no formal notice ever recorded: the notice, not the court (issue 15: from what was done)
+    assert bm["Prochaine action"] == "Mise en demeure (recommandé) (en retard de 115 j)"
     # a debtor in credit: its credit in its own column, negative, and the line's total is the sum of the line
     assert [gd[b] for b in buckets] == ["0.00"] * 5
     assert (gd["Avoirs non imputés"], gd["Total dû net des avoirs"]) == ("-250.00", "-250.00")

@@ -229,13 +229,19 @@ def test_invoice_rows_carry_what_is_owed_its_penalty_and_next_step(office):
         "Garage Dupont", D(2026, 10, 24), 30, 150_000, "open")
     assert rows["FB-0004"].days_late == -22
     assert rows["FB-0002"].status == "disputed" and rows["FB-0002"].next_action == "Litige à traiter"
-    # the dunning plan's next step: the first that is not past (J-8, J+1, J+8, J+15, J+30, then court)
-    assert rows["FB-0004"].next_action == "Prévenance"  # due in 22 days: the courtesy notice at J-8
-    assert rows["FA-0001"].next_action == "1re relance email"  # due today: the first reminder at J+1
-    assert rows["FB-0001"].next_action == "1re relance email"  # J+1 is today
-    assert rows["FA-0002"].next_action == "Mise en demeure"  # J+30 is today
-    assert rows["FA-0003"].next_action == "Injonction de payer"  # past every step of a French business
+    # the dunning plan's next step, one level a debtor (issue 15): every row of a debtor says its plan's next
+    # step, set by its oldest overdue invoice and by what was done, not by each invoice's own days late.
+    # Garage Dupont: FA-0003 is 91 days late, nothing done: the formal notice (J+30) is due since 61 days
+    notice = "Mise en demeure (recommandé) (en retard de 61 j)"
+    assert [rows[n].next_action for n in ("FA-0001", "FA-0002", "FA-0003")] == [notice] * 3
+    assert rows["FB-0004"].next_action == "Mise en demeure (recommandé) (en retard de 60 j)"  # its debtor's
     assert rows["FA-0003"].last_contact is None and rows["FA-0003"].holder is None
+    # a formal notice recorded today: the court file comes 15 days after it, never from days late alone
+    from relance_tui.store.plan import record_step
+
+    record_step(office.store, rows["FA-0003"].debtor_id, "formal_notice", today=AS_OF)
+    again = {office.number[r.key]: r for r in fetch_rows(office.store, OverdueQuery(AS_OF), keys, RATES)}
+    assert again["FA-0003"].next_action == "Dossier contentieux : Injonction de payer le 08/12/2026"
 
 
 def test_rows_come_in_the_order_asked_and_unknown_keys_are_skipped(office):

@@ -50,6 +50,14 @@ def open_db(settings: Settings, *, write: bool = False, create: bool = False, db
 
     # every figure a command prints follows the office's terms of sale (relance.toml)
     set_office_terms(store, OfficeTerms(be_consumer_damage_clause=settings.office.be_consumer_damage_clause))
+    # and the next steps they print follow the office's plans (plans.toml)
+    from relance_tui.io.plans import load_plans
+    from relance_tui.store.plan import set_plan_book
+
+    try:
+        set_plan_book(store, load_plans(settings.paths.office_file))
+    except RelanceError as exc:
+        print(clean(f"relance : {exc} ; les plans intégrés sont utilisés."), file=sys.stderr)
     return store
 
 

@@ -307,7 +307,7 @@ def _stopped(situation: Situation, today: dt.date, step: PlanStep | None = None)
     if situation.balance_cents == 0 and "payment" in stops:
         return "Soldé"
     if situation.oldest_due is None and situation.contested and "dispute" in stops:
-        return "Litige à traiter : plan suspendu"
+        return "Litige à traiter"
     if situation.promise_due is not None and "promise" in stops:
         until = situation.promise_due + dt.timedelta(days=PROMISE_GRACE_DAYS)
         if today <= until:

@@ -21,6 +21,7 @@ from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
 from relance_tui.store.conditions import in_chunks
+from relance_tui.store.plan import plan_summaries
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import Figures, InvoiceTerms, figures_of
 from relance_tui.store.models import InvoiceAmounts
@@ -196,6 +197,7 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
     for part, _ in in_chunks(ids):
         promises.update(_pending_promises(store, part))
         scheduled.update(_scheduled(store, part))
+    plans = plan_summaries(store, as_of, ids, office_country=country)
     for debtor_id, row in rows.items():
         row.last_contact = contacts.get(debtor_id)
         if row.oldest_due is None or row.net_cents <= 0:
@@ -203,5 +205,5 @@ def aged_balance(store: Store, as_of: dt.date, rates: Rates, *, country: str = "
         else:
             row.next_action = action_label(row.oldest_due, as_of, promise_due=promises.get(debtor_id),
                                            scheduled=scheduled.get(debtor_id), disputed=row.all_disputed, tz=tz,
-                                           court_step=court_steps.get(debtor_id))
+                                           court_step=court_steps.get(debtor_id), plan=plans.get(debtor_id))
     return sorted(rows.values(), key=lambda r: (r.name.casefold(), r.debtor_id))

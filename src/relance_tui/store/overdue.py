@@ -24,6 +24,7 @@ from relance_tui.store.claims import holders
 from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.connection import Store
 from relance_tui.store.figures import figures_of, terms_from_row
+from relance_tui.store.plan import plan_summaries
 from relance_tui.store.search import digits
 
 
@@ -196,12 +197,15 @@ def scheduled_label(kind: str, due_at: str, label: str, tz: str = "Europe/Paris"
 
 def action_label(oldest_due: dt.date, as_of: dt.date, *, promise_due: dt.date | None,
                  scheduled: tuple[str, str, str] | None, disputed: bool, tz: str = "Europe/Paris",
-                 court_step: str | None = None) -> str:
+                 court_step: str | None = None, plan: str | None = None) -> str:
     """A debtor's next action as the list shows it: the one a call set (unless every invoice is disputed),
-    else the dunning plan's for its oldest outstanding invoice (also used by the aged balance);
-    ``court_step`` is its regime's last step (domain/law.py)."""
+    else its dunning plan's next step (``plan``: store/plan.plan_summaries, from what was done), else the
+    step its days late alone would suggest (also used by the aged balance); ``court_step`` is its regime's
+    last step (domain/law.py)."""
     if scheduled is not None and not disputed:
         return scheduled_label(*scheduled, tz)
+    if plan and not disputed:  # a row whose invoices are all contested says so, whatever the debtor's plan
+        return plan
     return next_action(oldest_due, as_of, promise_due=promise_due, disputed=disputed, court_step=court_step).label
 
 
@@ -230,6 +234,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
          regime_for(r[11], r[8], country)) for r in invoices])
     debtor_ids = [r[1] for r in invoices]
     contacts = _last_contacts(store, debtor_ids)
+    plans = plan_summaries(store, query.as_of, set(debtor_ids), office_country=country)
     promises = _pending_promises(store, debtor_ids)
     scheduled = _scheduled(store, debtor_ids)
     on_it = holders(store, debtor_ids, store.clock())
@@ -258,7 +263,8 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
         label = action_label(oldest[4], query.as_of, promise_due=promises.get(debtor_id),
-                             scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz, court_step=oldest[8])
+                             scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz, court_step=oldest[8],
+                             plan=plans.get(debtor_id))
         holder = on_it.get(debtor_id)
         rows.append(OverdueRow(key, debtor_id, name, number, oldest[4], (query.as_of - oldest[4]).days, due_cents,
                                penalty_cents, status, contacts.get(debtor_id), label,

@@ -34,6 +34,7 @@ from relance_tui.domain.plan import (
     plan_state,
 )
 from relance_tui.domain.text import clean
+from relance_tui.domain.vocabulary import CONTESTED_STATUSES
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.acts import check_act, record_act_in
 from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
@@ -156,7 +157,7 @@ def _level(rows: list[tuple], today: dt.date) -> tuple[int | None, dt.date | Non
     """(oldest invoice not contested, its due date, the invoices a step would list (id, due), balance,
     contested): the plan's level is the oldest one's."""
     balance = sum(amount - paid for _, _, amount, paid, _ in rows)
-    contested = any(status in ("disputed", "litigation") for *_, status in rows)
+    contested = any(status in CONTESTED_STATUSES for *_, status in rows)
     chased = [(inv_id, due) for inv_id, due, amount, _, status in rows if status == "open" and amount > 0]
     if not chased or balance <= 0:
         return None, None, (), balance, contested
@@ -380,3 +381,26 @@ def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, book: Pl
                      data={"plan": plan_key})
 
     store.write(write, what="choix du plan de relance")
+
+
+def set_plan_book(store: Store, book: PlanBook) -> None:
+    """Tell the lists and exports of this store which plans the office runs (done where settings are read)."""
+    store.plan_book = book
+
+
+def plan_book_of(store: Store) -> PlanBook:
+    return getattr(store, "plan_book", None) or DEFAULT_BOOK
+
+
+def plan_summaries(store: Store, today: dt.date, debtor_ids: Iterable[int] | None, *,
+                   office_country: str = "FR") -> dict[int, str]:
+    """What the overdue list and the aged balance say next for these debtors (all with None): the plan's
+    next step and when, from what was done."""
+    out = {}
+    for p in debtor_plans(store.conn, today, book=plan_book_of(store), office_country=office_country,
+                          debtor_ids=debtor_ids):
+        summary = p.state.summary()
+        if p.state.next is not None and p.state.next.channel == "court":  # its regime's procedure, named
+            summary = summary.replace(p.state.next.label, p.next_label, 1)
+        out[p.debtor_id] = summary
+    return out

@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher
 from textual.worker import WorkerFailed
 
 from relance_tui.config import Settings
+from relance_tui.errors import RelanceError
 from relance_tui.domain.text import clean
 from relance_tui.logs import log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
@@ -95,6 +96,7 @@ class RelanceApp(Survives, LiveChanges, App):
         self.settings = settings
         # the figures of every screen follow the office's terms of sale (relance.toml)
         set_office_terms(store, OfficeTerms(be_consumer_damage_clause=settings.office.be_consumer_damage_clause))
+        self._use_office_plans()
         self.today = today
         self.live = live
         self.watch_terminal = watch_terminal
@@ -149,6 +151,16 @@ class RelanceApp(Survives, LiveChanges, App):
         from relance_tui.io.plans import load_plans
 
         return load_plans(self.settings.paths.office_file)
+
+    def _use_office_plans(self) -> None:
+        """The list's next step follows the office's plans (plans.toml); a broken file is said by the À faire
+        tab and the card, where the plans are shown, and the list keeps the built-in plans meanwhile."""
+        from relance_tui.store.plan import set_plan_book
+
+        try:
+            set_plan_book(self.store, self.plan_book)
+        except RelanceError:
+            pass
 
     def set_tab_count(self, tab: str, count: int) -> None:
         """A tab's label with what it holds: "À faire (12)"."""
