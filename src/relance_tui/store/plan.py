@@ -128,26 +128,28 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
 
 def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[tuple]]:
     """Outstanding invoices by debtor: (id, due, amount, paid, status)."""
-    sql = f"SELECT id, debtor_id, due_date, amount_cents, paid_cents, status FROM invoices WHERE {OUTSTANDING_SQL}"
+    columns = "SELECT id, debtor_id, due_date, amount_cents, paid_cents, status FROM invoices"
     out: dict[int, list[tuple]] = {}
-    if debtor_ids is None:
-        batches = [conn.execute(sql + " ORDER BY due_date, id")]
-    else:
-        batches = [conn.execute(f"{sql} AND debtor_id IN ({marks}) ORDER BY due_date, id", part)
+    if debtor_ids is None:  # every debtor: the partial index of outstanding invoices
+        batches = [conn.execute(f"{columns} WHERE {OUTSTANDING_SQL} ORDER BY due_date, id")]
+    else:  # a few (the list's screenful): by debtor, else SQLite walks every outstanding invoice (70 ms at 200k)
+        batches = [conn.execute(f"{columns} INDEXED BY invoices_debtor WHERE debtor_id IN ({marks}) "
+                                f"AND {OUTSTANDING_SQL} ORDER BY due_date, id", part)
                    for part, marks in in_chunks(debtor_ids)]
     for rows in batches:
         for inv_id, debtor_id, due, amount, paid, status in rows:
             out.setdefault(debtor_id, []).append((inv_id, dt.date.fromisoformat(due), amount, paid, status))
     # credit notes not yet applied lower the balance: they are 'open' with a negative amount (amount > paid
     # fails for them in OUTSTANDING_SQL), read apart
-    credit_sql = ("SELECT debtor_id, SUM(amount_cents - paid_cents) FROM invoices WHERE status = 'open' "
+    credit_sql = ("SELECT debtor_id, SUM(amount_cents - paid_cents) FROM invoices {index}WHERE status = 'open' "
                   "AND amount_cents < 0 AND amount_cents < paid_cents")
     credits: dict[int, int] = {}
     if debtor_ids is None:
-        credits.update(conn.execute(credit_sql + " GROUP BY debtor_id").fetchall())
+        credits.update(conn.execute(credit_sql.format(index="") + " GROUP BY debtor_id").fetchall())
     else:
         for part, marks in in_chunks(debtor_ids):
-            credits.update(conn.execute(f"{credit_sql} AND debtor_id IN ({marks}) GROUP BY debtor_id", part).fetchall())
+            credits.update(conn.execute(credit_sql.format(index="INDEXED BY invoices_debtor ")
+                                        + f" AND debtor_id IN ({marks}) GROUP BY debtor_id", part).fetchall())
     for debtor_id, cents in credits.items():
         out.setdefault(debtor_id, []).append((None, None, cents, 0, "credit"))
     return out
