@@ -151,3 +151,45 @@ def test_a_chosen_plan_wins_over_the_regime_and_a_vanished_one_falls_back() -> N
 def test_a_plan_that_breaks_a_rule_is_refused_with_where(steps, message) -> None:
     with pytest.raises(PlanError, match=message):
         check_plan(Plan("cabinet", "Cabinet", steps, builtin=False))
+
+
+def test_a_required_step_is_never_jumped_by_a_step_done_early() -> None:
+    """A call logged the day after the due date marks the call step done: the Belgian consumer's free first
+    reminder, required, still comes first (a stranger's review found the plan moved past it)."""
+    s = state("be_b2c", day(20), done=(StepDone("call", day(1), channel="phone"),))
+    assert s.next.key == "first_reminder"
+    office = Plan("cabinet", "Cabinet", (
+        PlanStep("reminder", "Relance", "email", 3, template="reminder"), PlanStep("call", "Appel", "phone", 8),
+        FORMAL_NOTICE, PlanStep("call2", "Rappel", "phone", 40),
+        PlanStep("court", "Tribunal", "court", 15, anchor="previous", required=True, costs=True)), builtin=False)
+    with pytest.raises(PlanError, match="juste après elle"):  # refused from plans.toml anyway
+        check_plan(office)
+    # and were it run: two calls early, nothing else: the formal notice, never the court file
+    done = (StepDone("call", day(2)), StepDone("call2", day(5)))
+    later = plan_state(office, Situation(DUE, 1000_00, done=done), day(90), FR)
+    assert later.next.key == "formal_notice"
+
+
+def test_a_belgian_consumer_never_gets_a_plan_without_the_free_reminder() -> None:
+    no_reminder = Plan("ferme", "Ferme", (PlanStep("call", "Appel", "phone", 3), FORMAL_NOTICE,
+                                          PlanStep("court", "Tribunal", "court", 15, anchor="previous",
+                                                   required=True, costs=True)), builtin=False)
+    book = merge_plans([no_reminder], {"bad": "ferme"})
+    assert book.for_debtor("be_b2c", "ferme").key == "be_b2c"
+    assert book.for_debtor("be_b2c", None, "bad").key == "be_b2c"
+    assert book.for_debtor("fr_b2c", "ferme") is no_reminder
+
+
+@pytest.mark.parametrize(("court", "message"), [
+    (PlanStep("court", "Tribunal", "court", 30, required=True, costs=True), "compte depuis la mise en demeure"),
+    (PlanStep("court", "Tribunal", "court", 0, anchor="previous", required=True, costs=True),
+     "au moins 8, le délai qu'elle laisse"),
+    (PlanStep("court", "Tribunal", "court", 15, anchor="previous"), "obligatoire et payant"),
+])
+def test_the_court_file_counts_from_the_notice_and_gives_it_time(court, message) -> None:
+    with pytest.raises(PlanError, match=message):
+        check_plan(Plan("cabinet", "Cabinet", (FORMAL_NOTICE, court), builtin=False))
+    free_notice = PlanStep("formal_notice", "MED", "registered", 30, template="formal_notice", required=True,
+                           act="formal_notice")  # costs left false: for a Belgian consumer it would be early
+    with pytest.raises(PlanError, match="obligatoire et payant"):
+        check_plan(Plan("cabinet", "Cabinet", (free_notice,), builtin=False))

@@ -49,7 +49,11 @@ def test_two_runs_at_once_send_each_step_exactly_once(demo_store, smtp_server, t
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RELANCE_DB": str(demo_store.path),
            "RELANCE_SMTP_HOST": "127.0.0.1", "RELANCE_SMTP_PORT": str(port), "RELANCE_SMTP_SECURITY": "none",
            "RELANCE_SMTP_SENDER": "relances@cabinet.fr", "RELANCE_OFFICE_IBAN": OFFICE.iban}
-    cmd = [sys.executable, "-m", "relance_tui", "plan", "run", "--send", "--date", TODAY.isoformat()]
+    # the demo's day is the office's today for both runs (--send sends today's steps only)
+    code = ("import sys, time_machine; from relance_tui.cli import main\n"
+            "with time_machine.travel('2026-11-23 10:00 +01:00', tick=True):\n"
+            "    sys.exit(main(['plan', 'run', '--send']))")
+    cmd = [sys.executable, "-c", code]
     runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)]
     outs = [r.communicate(timeout=300) for r in runs]
@@ -142,3 +146,47 @@ def test_at_most_so_many_a_minute_and_retries_before_failing(store, tmp_path, sm
     assert [r.status for r in failed] == ["failed"] and slept == [2.0, 4.0]
     assert [i.name for i in automatic(store)] == ["Client 9"]
     assert debtor_plans(store.conn, TODAY, debtor_ids=[d])[0].claimed_by == ""
+
+
+def test_the_balance_stated_and_the_indemnity_are_net_of_credit_notes(store, tmp_path) -> None:
+    d = add_debtor(store, "Jan Peeters", segment="b2c", country="BE")
+    add_invoice(store, d, "FA-9", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 60_000)
+    add_invoice(store, d, "AV-1", dt.date(2026, 11, 2), dt.date(2026, 11, 2), -50_000)  # a credit note, unapplied
+    add_contact(store, d, "jan@peeters.be")
+    office = OfficeSettings(name="Cabinet Dupuis", enterprise_number="0403.170.701", be_consumer_damage_clause=True)
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    sent = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                            office=office, today=TODAY)
+    assert [r.status for r in sent] == ["outbox"]
+    text = body(email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(),
+                                         policy=email.policy.default))
+    assert "Avoir(s) non encore imputé(s), déduit(s) : 500,00 €" in text
+    assert "Solde restant dû : 100,00 €" in text
+    assert "une indemnité de 20,00 €" in text  # the scale on 100 €, not on 600 € (70 €): CDE XIX.4
+
+
+def test_time_barred_invoices_neither_set_the_level_nor_are_claimed(store) -> None:
+    d = add_debtor(store, "Julie Martin", segment="b2c")  # a French consumer: 2 years (C. conso L218-2)
+    add_invoice(store, d, "FA-OLD", dt.date(2023, 3, 1), dt.date(2023, 3, 31), 80_000)  # barred since 03/2025
+    recent = add_invoice(store, d, "FA-NEW", dt.date(2026, 10, 20), dt.date(2026, 11, 19), 20_000)
+    item = debtor_plans(store.conn, TODAY, debtor_ids=[d])[0]
+    assert item.oldest_invoice_id == recent and item.invoice_ids == (recent,)
+    assert item.state.next.key == "reminder"  # 4 days late on the recent one: not a notice for 2023's
+
+
+def test_send_is_for_today_only(store, capsys) -> None:
+    from tests.test_cli import run
+
+    code, _, err = run(capsys, "--db", str(store.path), "plan", "run", "--send", "--date", "2026-11-05")
+    assert code == 1 and "--send envoie aujourd'hui : --date 05/11/2026 ne vaut qu'avec --dry-run" in err
+
+
+def test_a_claim_left_by_a_crash_is_taken_again_after_half_an_hour(store) -> None:
+    from relance_tui.store.plan import claim_step
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    assert claim_step(store, d, "reminder", today=TODAY) is not None  # then the process died
+    assert claim_step(store, d, "reminder", today=TODAY) is None
+    store.conn.execute("UPDATE plan_steps SET at = '2026-01-01T00:00:00Z'")  # 31 minutes later, and more
+    assert claim_step(store, d, "reminder", today=TODAY) is not None

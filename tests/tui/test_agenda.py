@@ -129,3 +129,16 @@ async def test_the_card_shows_the_plan_steps_done_with_who_and_the_next(make_app
         assert text.startswith(f"{item.plan.label} : Dossier contentieux")
         assert "✓ Mise en demeure (recommandé) : fait le 23/11/2026 par" in text
         assert "→ Dossier contentieux : Injonction de payer : le 08/12/2026" in text
+
+
+async def test_f_records_letters_by_hand_never_emails(make_app, demo_store):
+    item = emails_due(demo_store)[0]
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = await show_agenda(pilot)
+        view.table.cursor = [i.debtor_id for i in view.items].index(item.debtor_id)
+        await pilot.press("f")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "DoneScreen"
+        assert any("les emails s'envoient avec e" in str(n.message) for n in app._notifications)

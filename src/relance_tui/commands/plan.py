@@ -39,6 +39,10 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
     book = plan_book(settings)
     day = parse_day(args.date, settings, "--date")
     sending = args.send and not args.dry_run
+    if sending and day != office_today(settings):
+        # an email says its own dates (the Belgian reminder's 14 days run from its sending): sent today only
+        raise RelanceError(f"--send envoie aujourd'hui : --date {day:%d/%m/%Y} ne vaut qu'avec --dry-run "
+                           "(voir ce qui aurait été envoyé ce jour-là)")
     store = open_db(settings, write=sending)
     items = agenda(store, day, book=book, office_country=settings.office.country)
     print(f"Agenda du {day:%d/%m/%Y} : {len(items)} étape(s) à faire")

@@ -47,6 +47,8 @@ STOPS = {
 }
 # The legal acts a step records when it is done (store/acts.py): the plan reads them back as done steps.
 STEP_ACTS = ("formal_notice", "first_reminder")
+# The court file waits at least this long after the formal notice: the deadline the built-in notice gives
+COURT_MIN_DAYS = 8
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,15 @@ def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
         if not notices:
             raise PlanError(f"{where} : un dossier contentieux suppose une mise en demeure obligatoire avant lui "
                             "(une étape act = \"formal_notice\", required = true)")
-        if step.anchor != "previous" and plan.steps[i - 1] is not notices[-1]:
+        if step.anchor != "previous" or plan.steps[i - 1] is not notices[-1]:
             raise PlanError(f"{where}, champ anchor : le dossier contentieux compte depuis la mise en demeure "
                             "(anchor = \"previous\", juste après elle), pour laisser courir son délai")
+        if step.offset < COURT_MIN_DAYS:
+            raise PlanError(f"{where}, champ offset : {step.offset} jours après la mise en demeure ; au moins "
+                            f"{COURT_MIN_DAYS}, le délai qu'elle laisse au débiteur")
+    if (step.act == "formal_notice" or step.channel == "court") and not (step.costs and step.required):
+        raise PlanError(f"{where} : une mise en demeure ou un dossier contentieux est obligatoire et payant "
+                        "(required = true, costs = true) : ni sauté, ni avant les 14 jours d'un consommateur belge")
     if step.before_due and (step.required or step.costs):
         raise PlanError(f"{where} : une étape avant l'échéance ne peut être ni obligatoire ni payante")
 
@@ -243,14 +251,13 @@ def plan_state(plan: Plan, situation: Situation, today: dt.date, calendar: Offic
     stop = _stopped(situation, today)
     if situation.oldest_due is None:
         return replace(base, stopped=stop or "Rien à relancer")
-    last_done = max((i for i, s in enumerate(plan.steps) if s.key in done_by_key), default=-1)
+    # the first required step not done bounds the plan: nothing after it, whatever was done (a call logged
+    # early, an optional step done by hand) may carry the debtor past it
+    wall = next((i for i, s in enumerate(plan.steps) if s.required and s.key not in done_by_key), len(plan.steps))
+    last_done = max((i for i, s in enumerate(plan.steps[:wall]) if s.key in done_by_key), default=-1)
     dates = _step_dates(plan, situation, done_by_key, calendar)
-    pending = [i for i in range(last_done + 1, len(plan.steps))]
-    reachable = []
-    for i in pending:
-        reachable.append(i)
-        if plan.steps[i].required:
-            break  # a required step not done: nothing after it
+    reachable = [i for i in range(last_done + 1, min(wall + 1, len(plan.steps)))
+                 if plan.steps[i].key not in done_by_key]
     due_now = [i for i in reachable if dates.dates[i] is not None and dates.dates[i] <= today
                and not (plan.steps[i].before_due and today > situation.oldest_due)]
     if due_now:
@@ -261,7 +268,7 @@ def plan_state(plan: Plan, situation: Situation, today: dt.date, calendar: Offic
             return replace(base, stopped=stop)
         chosen = upcoming[0]
     step = plan.steps[chosen]
-    skipped = tuple(plan.steps[i] for i in pending if i < chosen)
+    skipped = tuple(plan.steps[i] for i in reachable if i < chosen)
     state = PlanState(plan, done=done, next=step, due=dates.dates[chosen], skipped=skipped,
                       waiting=dates.waits[chosen], today=today)
     reason = _stopped(situation, today, step)
@@ -328,10 +335,18 @@ class PlanBook:
     def for_debtor(self, regime_key: str, chosen: str | None = None, profile: str | None = None) -> Plan:
         """A debtor's plan: the one chosen for it by hand, else its profile's, else its regime's (fr_b2b...);
         a choice naming a plan that no longer exists falls through to the next."""
-        for key in (chosen, self.profiles.get(profile or "")):
-            if key and key in self.plans:
-                return self.plans[key]
-        return self.plans.get(regime_key) or BUILTIN_PLANS[regime_key]
+        for key in (chosen, self.profiles.get(profile or ""), regime_key):
+            plan = self.plans.get(key or "")
+            if plan is not None and (regime_key != "be_b2c" or has_free_reminder(plan)):
+                return plan
+        return BUILTIN_PLANS[regime_key]  # a Belgian consumer's plan always starts with the free reminder
+
+
+def has_free_reminder(plan: Plan) -> bool:
+    """A plan fit for a Belgian consumer: a required free first reminder (CDE art. XIX.2) before any cost."""
+    first = next((i for i, s in enumerate(plan.steps) if s.act == "first_reminder" and s.required), None)
+    costly = next((i for i, s in enumerate(plan.steps) if s.costs), len(plan.steps))
+    return first is not None and first < costly
 
 
 def plan_for(regime_key: str, chosen: str | None, plans: dict[str, Plan]) -> Plan:

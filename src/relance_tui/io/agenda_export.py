@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import IO
 
@@ -33,9 +34,11 @@ def write_agenda_csv(items: Sequence[DebtorPlan], out: IO[str], *, excel: bool =
 def _md(text: str) -> str:
     """A table cell: the text of data, never Markdown (pipes, asterisks, backquotes escaped)."""
     text = clean(text)
-    for char in "\\|*_`[]<>#":
+    for char in "\\|*_`[]<>#~&!":
         text = text.replace(char, "\\" + char)
-    return text
+    # no automatic link either (GitHub-style Markdown turns "www.x" and "http://x" into links)
+    return re.sub(r"(?i)(www)\.|(https?|ftp):", lambda m: f"{m.group(1)}\\." if m.group(1) else f"{m.group(2)}\\:",
+                  text)
 
 
 def write_agenda_markdown(items: Sequence[DebtorPlan], out: IO[str], *, day: dt.date) -> None:

@@ -73,7 +73,10 @@ def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, tod
     contact = with_email[0] if with_email else pick_contact(card)
     context = call_context(card, agent=agent, office=office, today=today, contact=contact)
     listed = [row for row in context["invoices"] if row["id"] in set(item.invoice_ids)]
-    total = sum(row["due_cents"] for row in listed)
+    # what is owed on them, less the credit notes not yet applied (the debtor's balance, never more): the
+    # figure stated, and the one a Belgian consumer's indemnity is counted on
+    credit = min(context["unapplied_credit"] or 0, sum(row["due_cents"] for row in listed))
+    total = sum(row["due_cents"] for row in listed) - credit
     step = item.state.next
     plan: dict[str, Any] = {"key": item.plan.key, "step": step.key, "label": step.label, "grace_end": None,
                             "indemnity_cents": 0}
@@ -81,7 +84,7 @@ def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, tod
         plan["grace_end"] = be_consumer_grace_end(today, "email", OfficeCalendar("BE"))
         if context["be_damage_clause"]:
             plan["indemnity_cents"] = be_consumer_indemnity(total)
-    context.update(listed=listed, listed_total=total, plan=plan)
+    context.update(listed=listed, listed_total=total, listed_credit=credit, plan=plan)
     return context, (contact.email if contact and contact.email else "")
 
 
@@ -146,7 +149,8 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
                     office_country=country,
                     data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
                           "where": where, "template": step.template})
-    except RelanceError as exc:  # sent, not recorded: the claim stays (shown under way), never sent again
+    except Exception as exc:  # noqa: BLE001 - sent, not recorded (paid meanwhile, the act refused, the base
+        # gone): the claim stays (shown under way), never sent again; the rest of the batch goes on
         return Sent(item.debtor_id, item.name, step.key, "failed",
                     header_line(f"envoyé ({msg['Message-ID']}) mais non enregistré : {exc} ; l'étape reste "
                                 "réservée : notez-la à la main (relance plan done) après vérification"),
@@ -169,8 +173,10 @@ def _deliver(msg: Any, mailer: Mailer, debtor_id: int, now: dt.datetime, sent_at
             where = send_smtp(msg, mailer.smtp)
             sent_at.append(mailer.clock())
             return "smtp", where
-        except MailError:
-            if attempt == SMTP_ATTEMPTS:
+        except MailError as exc:
+            # tried again only when the server could not be reached: once it took the message, a second try
+            # could send it twice (a failure after DATA, at QUIT, a recipient of several refused)
+            if attempt == SMTP_ATTEMPTS or "injoignable" not in str(exc):
                 raise
             mailer.sleep(delay)
             delay *= 2

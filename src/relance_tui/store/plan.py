@@ -97,7 +97,8 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
         promises.update((r[0], dt.date.fromisoformat(r[1])) for r in conn.execute(
             "SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' "
             f"AND debtor_id IN ({marks}) GROUP BY debtor_id", part))
-    levels = {d: _level(rows, today) for d, rows in invoices.items()}
+    barred = _time_barred(conn, invoices, debtors, today, office_country)
+    levels = {d: _level(rows, today, barred) for d, rows in invoices.items()}
     oldest = {d: lv[0] for d, lv in levels.items() if lv[0] is not None}
     done, claims = _steps_done(conn, oldest)
     phones = max((sum(1 for s in p.steps if s.channel == "phone") for p in book.plans.values()), default=1)
@@ -112,7 +113,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
         oldest_id, oldest_due, listed, balance, contested = levels[debtor_id]
         records = list(done.get(debtor_id, ()))
         records += _act_steps(plan, acts.get(debtor_id, ()))
-        records += _call_steps(plan, calls.get(debtor_id, ()))
+        records += _call_steps(plan, calls.get(debtor_id, ()), {r.key for r in records})
         situation = Situation(oldest_due, balance, contested=contested, promise_due=promises.get(debtor_id),
                               done=tuple(records), belgian_consumer=regime.key == "be_b2c")
         calendar = calendars.setdefault(regime.country, OfficeCalendar(regime.country))
@@ -128,7 +129,8 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
 
 def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[tuple]]:
     """Outstanding invoices by debtor: (id, due, amount, paid, status)."""
-    columns = "SELECT id, debtor_id, due_date, amount_cents, paid_cents, status FROM invoices"
+    columns = ("SELECT id, debtor_id, due_date, amount_cents, paid_cents, status, issue_date, delivery_date "
+               "FROM invoices")
     out: dict[int, list[tuple]] = {}
     if debtor_ids is None:  # every debtor: the partial index of outstanding invoices
         batches = [conn.execute(f"{columns} WHERE {OUTSTANDING_SQL} ORDER BY due_date, id")]
@@ -137,8 +139,9 @@ def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[
                                 f"AND {OUTSTANDING_SQL} ORDER BY due_date, id", part)
                    for part, marks in in_chunks(debtor_ids)]
     for rows in batches:
-        for inv_id, debtor_id, due, amount, paid, status in rows:
-            out.setdefault(debtor_id, []).append((inv_id, dt.date.fromisoformat(due), amount, paid, status))
+        for inv_id, debtor_id, due, amount, paid, status, issue, delivery in rows:
+            out.setdefault(debtor_id, []).append((inv_id, dt.date.fromisoformat(due), amount, paid, status,
+                                                  issue, delivery))
     # credit notes not yet applied lower the balance: they are 'open' with a negative amount (amount > paid
     # fails for them in OUTSTANDING_SQL), read apart
     credit_sql = ("SELECT debtor_id, SUM(amount_cents - paid_cents) FROM invoices {index}WHERE status = 'open' "
@@ -151,19 +154,43 @@ def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[
             credits.update(conn.execute(credit_sql.format(index="INDEXED BY invoices_debtor ")
                                         + f" AND debtor_id IN ({marks}) GROUP BY debtor_id", part).fetchall())
     for debtor_id, cents in credits.items():
-        out.setdefault(debtor_id, []).append((None, None, cents, 0, "credit"))
+        out.setdefault(debtor_id, []).append((None, None, cents, 0, "credit", None, None))
     return out
 
 
-def _level(rows: list[tuple], today: dt.date) -> tuple[int | None, dt.date | None, tuple, int, bool]:
-    """(oldest invoice not contested, its due date, the invoices a step would list (id, due), balance,
-    contested): the plan's level is the oldest one's."""
-    balance = sum(amount - paid for _, _, amount, paid, _ in rows)
-    contested = any(status in CONTESTED_STATUSES for *_, status in rows)
-    chased = [(inv_id, due) for inv_id, due, amount, _, status in rows if status == "open" and amount > 0]
+def _level(rows: list[tuple], today: dt.date,
+           barred: set[int] = frozenset()) -> tuple[int | None, dt.date | None, tuple, int, bool]:
+    """(oldest invoice chased, its due date, the invoices a step would list (id, due), balance, contested): the
+    plan's level is the oldest one's. Contested and time-barred invoices (``barred``: their limitation date is
+    past, nothing may be claimed) are not chased: they neither set the level nor appear in a reminder."""
+    balance = sum(r[2] - r[3] for r in rows)
+    contested = any(r[4] in CONTESTED_STATUSES for r in rows)
+    chased = [(r[0], r[1]) for r in rows if r[4] == "open" and r[2] > 0 and r[0] not in barred]
     if not chased or balance <= 0:
         return None, None, (), balance, contested
     return chased[0][0], chased[0][1], tuple(chased), balance, contested
+
+
+def _time_barred(conn: Any, invoices: dict[int, list[tuple]], debtors: dict[int, tuple], today: dt.date,
+                 office_country: str) -> set[int]:
+    """The open invoices whose limitation date is past (store/acts.limitations: acknowledgements count), read
+    only for invoices old enough to be (issued more than the shortest period, a year, ago)."""
+    from relance_tui.store.acts import limitations
+
+    oldest_possible = (today - dt.timedelta(days=365)).isoformat()
+    inputs = []
+    for debtor_id, rows in invoices.items():
+        _name, segment, country, *_ = debtors[debtor_id]
+        regime = None
+        for inv_id, _due, amount, _paid, status, issue, delivery in rows:
+            if inv_id is None or status != "open" or amount <= 0 or (issue or "") > oldest_possible:
+                continue
+            regime = regime or regime_for(country, segment, office_country)
+            inputs.append((inv_id, dt.date.fromisoformat(issue), dt.date.fromisoformat(delivery) if delivery else None,
+                           amount, regime))
+    if not inputs:
+        return set()
+    return {inv_id for inv_id, lim in limitations(conn, inputs).items() if lim.day < today}
 
 
 def _steps_done(conn: Any, oldest: dict[int, int]) -> tuple[dict[int, list[StepDone]], dict[tuple[int, str], str]]:
@@ -221,9 +248,15 @@ def _calls(conn: Any, invoices: dict[int, list[tuple]], levels: dict[int, tuple]
     return out
 
 
-def _call_steps(plan: Plan, calls: list[tuple]) -> list[StepDone]:
-    """Each phone step of the plan, in turn, is done by the next call logged."""
-    phones = [s for s in plan.steps if s.channel == "phone"]
+def _call_steps(plan: Plan, calls: list[tuple], done: set[str]) -> list[StepDone]:
+    """Each phone step of the plan, in turn, is done by the next call logged; not one behind a required step
+    still to do (a call never carries the debtor past a formal notice or a free first reminder)."""
+    phones = []
+    for step in plan.steps:
+        if step.required and step.key not in done:
+            break
+        if step.channel == "phone":
+            phones.append(step)
     return [StepDone(step.key, day, agent, "phone") for step, (day, agent) in zip(phones, calls)]
 
 
@@ -269,6 +302,7 @@ def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
 
     def claim(db: Database) -> tuple[DebtorPlan, str] | None:
         current = _current(db, debtor_id, step_key, today, book, office_country)
+        _drop_stale_claims(db, store, debtor_id, step_key)
         try:
             db.conn.executemany(
                 "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at) "
@@ -280,6 +314,16 @@ def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
         return current, token
 
     return store.write(claim, what="réservation de l'étape du plan")
+
+
+# A claim older than this is a send that never finished (a crash, a hang-up): the step may be claimed again
+CLAIM_STALE = dt.timedelta(minutes=30)
+
+
+def _drop_stale_claims(db: Any, store: Store, debtor_id: int, step_key: str) -> None:
+    cutoff = (store.clock() - CLAIM_STALE).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db.execute("DELETE FROM plan_steps WHERE debtor_id = ? AND step = ? AND status = 'claimed' AND at < ?",
+               [debtor_id, step_key, cutoff])
 
 
 def release_claim(store: Store, token: str) -> None:
@@ -328,6 +372,8 @@ def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, 
                                     debtor_id=debtor_id, direction="out", outcome="plan_step",
                                     notes=" ; ".join([text, *details]), data=payload, invoice_ids=invoice_ids)
         token = claim or secrets.token_hex(8)
+        if not claim:
+            _drop_stale_claims(db, store, debtor_id, step.key)
         if claim:
             db.execute("UPDATE plan_steps SET status = 'done', day = ?, channel = ?, event_id = ?, at = ? "
                        "WHERE claim = ?", [day.isoformat(), ch, event_id, store.now(), claim])

@@ -194,8 +194,8 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         try:
             results = send_plan_emails(store, items, mailer=mailer, templates=templates, agent=settings.agent_name,
                                        office=settings.office, today=today, book=book)
-        except RelanceError as exc:
-            self.post_message(self.Finished(str(exc), True))
+        except Exception as exc:  # noqa: BLE001 - said, and the tab ready again (busy reset by Finished)
+            self.post_message(self.Finished(f"Envoi interrompu : {exc}", True))
             return
         sent = [r for r in results if r.status in ("sent", "outbox")]
         failed = [r for r in results if r.failed]
@@ -204,17 +204,22 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             text += f", {len(failed)} en échec : " + " ; ".join(f"{r.name} : {r.message}" for r in failed[:3])
         self.post_message(self.Finished(text, bool(failed)))
 
-    def action_mark_done(self) -> None:
-        items = self.chosen("letter", "registered", "court", "phone", "email")
-        if not items:
-            return
-        self.app.push_screen(DoneScreen(items), self._marked)
+    # done by hand: what relance does not do itself (an email step is sent with e: marked done without being
+    # sent, a Belgian free reminder would start its 14 days for nothing)
+    HAND_DONE = ("letter", "registered", "court", "phone")
 
-    def _marked(self, result: tuple[str, str] | None) -> None:
+    def action_mark_done(self) -> None:
+        items = self.chosen(*self.HAND_DONE)
+        if not items:
+            self.relance.notify("Rien à noter fait à la main : un courrier, un dossier ou un appel (les emails "
+                                "s'envoient avec e).", severity="warning")
+            return
+        self.app.push_screen(DoneScreen(items), lambda result: self._marked(items, result))
+
+    def _marked(self, items: list[DebtorPlan], result: tuple[str, str] | None) -> None:
         if result is None:
             return
         note, tracking = result
-        items = self.chosen("letter", "registered", "court", "phone", "email")
         app = self.relance
         self._mark(app.store, items, note, tracking, app.today(), app.plan_book, app.settings.office.country)
 
@@ -228,7 +233,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
                 record_step(store, item.debtor_id, item.state.next.key, today=today, note=note, tracking=tracking,
                             book=book, office_country=country)
                 done += 1
-            except (RelanceError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - said per debtor; the others are recorded
                 failed.append(f"{item.name} : {exc}")
         text = f"{done} étape(s) notée(s) faite(s)" + (f", {len(failed)} refusée(s) : {failed[0]}" if failed else "")
         self.post_message(self.Finished(text, bool(failed)))
