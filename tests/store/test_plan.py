@@ -109,3 +109,25 @@ def test_a_belgian_consumer_first_reminder_through_the_plan_is_the_legal_act(sto
     record_step(store, d, "letter", today=TODAY)
     notice = plan_of(store, d).state
     assert notice.next.key == "formal_notice" and notice.due == D(2026, 12, 8)
+
+
+def test_a_court_file_names_only_the_invoices_the_formal_notice_covered(store) -> None:
+    d = add_debtor(store, "Garage Dupont")
+    a = add_invoice(store, d, "FA-1", D(2026, 8, 1), D(2026, 9, 1), 100_000)
+    record_step(store, d, "formal_notice", today=D(2026, 10, 5))
+    add_invoice(store, d, "FA-2", D(2026, 10, 1), D(2026, 10, 20), 30_000)  # fell due after the notice
+    court = plan_of(store, d)
+    assert court.state.next.key == "court" and court.invoice_ids == (a,)
+
+
+def test_a_belgian_consumer_notice_names_only_invoices_past_their_free_reminder(store) -> None:
+    d = add_debtor(store, "Jan Peeters", segment="b2c", country="BE")
+    a = add_invoice(store, d, "FA-1", D(2026, 9, 1), D(2026, 9, 30), 40_000)
+    record_step(store, d, "first_reminder", today=D(2026, 10, 2), channel="email")
+    record_step(store, d, "letter", today=D(2026, 10, 20))
+    add_invoice(store, d, "FA-2", D(2026, 10, 1), D(2026, 10, 31), 10_000)  # due later: never reminded for free
+    notice = plan_of(store, d)
+    assert notice.state.next.key == "formal_notice" and notice.state.is_due
+    assert notice.invoice_ids == (a,)
+    record_step(store, d, "formal_notice", today=TODAY)
+    assert store.conn.execute("SELECT invoice_id FROM legal_acts WHERE kind = 'formal_notice'").fetchall() == [(a,)]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.calendar import OfficeCalendar
-from relance_tui.domain.law import Regime, regime_for
+from relance_tui.domain.law import Regime, be_consumer_grace_end, regime_for
 from relance_tui.domain.plan import (
     DEFAULT_BOOK,
     Plan,
@@ -104,6 +104,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
     phones = max((sum(1 for s in p.steps if s.channel == "phone") for p in book.plans.values()), default=1)
     calls = _calls(conn, {d: invoices[d] for d in oldest}, levels, max(1, phones))
     acts = _acts(conn, oldest)
+    covered = _covered(conn, [i for lv in levels.values() for i, _ in lv[2]])
     calendars: dict[str, OfficeCalendar] = {}
     out = []
     for debtor_id, rows in invoices.items():
@@ -121,6 +122,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
         claimed = claims.get((debtor_id, state.next.key), "") if state.next is not None else ""
         if state.next is not None and not state.next.before_due:
             listed = tuple(i for i, due in listed if due <= today) or tuple(i for i, _ in listed)
+            listed = _only_covered(plan, state.next, listed, covered, regime.key == "be_b2c", today, calendar)
         else:
             listed = tuple(i for i, _ in listed)
         out.append(DebtorPlan(debtor_id, clean(name), regime, plan, state, listed, oldest_id, balance, claimed))
@@ -218,6 +220,39 @@ def _acts(conn: Any, oldest: dict[int, int]) -> dict[int, list[tuple[str, dt.dat
                 f"'first_reminder') AND invoice_id IN ({marks})", part):
             out.setdefault(by_invoice[inv_id], []).append((kind, dt.date.fromisoformat(day), channel, agent))
     return out
+
+
+def _covered(conn: Any, invoice_ids: list[int]) -> dict[int, dict[str, tuple[dt.date, str]]]:
+    """The legal acts each of these invoices had: kind -> (its first day, its channel)."""
+    out: dict[int, dict[str, tuple[dt.date, str]]] = {}
+    for part, marks in in_chunks(invoice_ids):
+        for inv_id, kind, day, channel in conn.execute(
+                "SELECT invoice_id, kind, MIN(day), channel FROM legal_acts WHERE kind IN ('formal_notice', "
+                f"'first_reminder') AND invoice_id IN ({marks}) GROUP BY invoice_id, kind", part):
+            out.setdefault(inv_id, {})[kind] = (dt.date.fromisoformat(day), channel)
+    return out
+
+
+def _only_covered(plan: Plan, step: PlanStep, listed: tuple[int, ...], covered: dict, belgian_consumer: bool,
+                  today: dt.date, calendar: OfficeCalendar) -> tuple[int, ...]:
+    """The invoices a step may name: one that counts from a legal act (the court file, after the formal
+    notice) names only the invoices that act covered; one that costs a Belgian consumer, only those whose free
+    reminder's 14 days are over. The others are left for their own cycle (the oldest invoice, which set the
+    step due, always qualifies)."""
+    keep = list(listed)
+    index = plan.steps.index(step)
+    before = plan.steps[index - 1] if index > 0 else None
+    if step.anchor == "previous" and before is not None and before.act:
+        keep = [i for i in keep if before.act in covered.get(i, {})]
+    if step.costs and belgian_consumer:
+        def grace_over(inv: int) -> bool:
+            reminder = covered.get(inv, {}).get("first_reminder")
+            if reminder is None:
+                return False
+            channel = reminder[1] if reminder[1] in ("email", "letter", "registered") else "letter"
+            return be_consumer_grace_end(reminder[0], channel, calendar) < today
+        keep = [i for i in keep if grace_over(i)]
+    return tuple(keep) or listed[:1]
 
 
 def _act_steps(plan: Plan, acts: Iterable[tuple[str, dt.date, str, str]]) -> list[StepDone]:
