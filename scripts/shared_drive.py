@@ -211,7 +211,7 @@ def _holder(db: Path) -> str | None:
         return None
 
 
-def run_scenario(src: Path, seconds: float, *, kill_holder: bool = False, lease_timeout: float = 3.0,
+def run_scenario(src: Path, seconds: float, *, kill_holder: bool = False, lease_timeout: float = 10.0,
                  setup: str = "mixed") -> Outcome:
     """The writers of ``setup`` (SETUPS) for ``seconds``; with ``kill_holder``, the lease holder's writers are
     SIGKILLed after ``seconds`` and the run goes on for ``seconds`` more."""
@@ -287,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--kill", action="store_true", help="SIGKILL the lease holder half-way")
+    parser.add_argument("--lease-timeout", type=float, default=10.0,
+                        help="seconds without a heartbeat before another machine takes the lease (relance: 30); "
+                             "below a few seconds, a holder stalled by a loaded disk counts as gone")
     parser.add_argument("--setup", choices=sorted(SETUPS), default="mixed",
                         help="who writes through what (default: 1 local, 2 + 2 through two mounts)")
     parser.add_argument("--baseline-src", type=Path, help="another relance's src/ (e.g. a worktree before the lease)")
@@ -307,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, src in sources:
         outcomes = []
         for _ in range(args.runs):
-            outcome = run_scenario(src, args.seconds, kill_holder=args.kill, setup=args.setup)
+            outcome = run_scenario(src, args.seconds, kill_holder=args.kill, setup=args.setup,
+                                   lease_timeout=args.lease_timeout)
             outcomes.append(outcome)
             print(f"| {label} {outcome.row()}  machines that wrote: {', '.join(sorted(outcome.writers_that_wrote))}; "
                   f".fuse_hidden left: {outcome.fuse_hidden}; read-only: {', '.join(sorted(outcome.readonly_messages))}",

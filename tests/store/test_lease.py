@@ -134,7 +134,7 @@ def test_processes_of_one_machine_share_the_lease_and_the_last_one_out_removes_i
 
 def test_a_lease_being_written_is_waited_for_not_taken_for_another_machine(db: Path) -> None:
     lease_path(db).write_bytes(b"")  # created with O_EXCL a moment ago, content not written yet
-    waiting = HostLease(db, agent="marie", hostname="serveur")
+    waiting = HostLease(db, agent="marie", hostname="serveur", timeout=3)
     with pytest.raises(LeaseHeld):
         waiting.acquire()  # not stale (just created), never readable: refused after a few seconds, not taken
     old = time.time() - 120

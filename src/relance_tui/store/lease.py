@@ -253,10 +253,13 @@ class HostLease:
         return 2 * self.heartbeat + 0.1
 
     def _still_silent(self, state: LeaseState) -> bool:
-        """Whether the lease stays the same, byte for byte, for ``confirm`` seconds of this machine's own time."""
-        end = time.monotonic() + self.confirm
+        """Whether the lease stays the same, byte for byte, for ``confirm`` seconds of this machine's own time;
+        an unreadable one (a read cut short through a share, a file left empty by a crash) for a whole
+        ``timeout``: its date is a cached attribute on a share, not proof that its holder is gone."""
+        window = self.confirm if state.info is not None else self.timeout
+        end = time.monotonic() + window
         while time.monotonic() < end:
-            time.sleep(min(0.1, self.confirm / 4))
+            time.sleep(min(0.1, window / 4))
             again = read_lease(self.db)
             if again.exists != state.exists or again.info != state.info:
                 return False
