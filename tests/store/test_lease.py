@@ -275,3 +275,10 @@ def test_a_forged_lease_puts_no_terminal_code_in_the_message(db: Path) -> None:
     text = str(refused.value)
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "la machine poste" in text
+
+
+def test_through_a_network_mount_a_silent_lease_is_watched_past_the_share_s_cache(db: Path) -> None:
+    from relance_tui.store.lease import SHARE_CACHE_GUARD_S
+
+    assert HostLease(db, agent="a", timeout=3).confirm < 2
+    assert HostLease(db, agent="a", timeout=3, through_share=True).confirm == SHARE_CACHE_GUARD_S > 20

@@ -167,7 +167,7 @@ def open_store(
     journal = choose_journal(path, override=journal_override)
     lease, notice = None, None
     if not readonly and can_write:
-        lease, notice = _take_lease(path, agent, lease_timeout, when_leased)
+        lease, notice = _take_lease(path, agent, lease_timeout, when_leased, journal.network)
     glitch_deadline = time.monotonic() + OPEN_GLITCH_S
     attempt = 0
     while True:
@@ -237,9 +237,10 @@ def _tell(store: Store):  # noqa: ANN202 - a callback
     return lost
 
 
-def _take_lease(path: Path, agent: str, timeout: float, when_leased: str) -> tuple[HostLease | None, str | None]:
+def _take_lease(path: Path, agent: str, timeout: float, when_leased: str,
+                through_share: bool) -> tuple[HostLease | None, str | None]:
     """This process's share of the host lease, or (when another machine holds it) the reason it only reads."""
-    lease = HostLease(path, agent=agent, timeout=timeout)
+    lease = HostLease(path, agent=agent, timeout=timeout, through_share=through_share)
     try:
         lease.acquire()
     except LeaseHeld as exc:

@@ -48,6 +48,10 @@ from relance_tui.domain.text import clean
 
 LEASE_SIZE = 1024
 DEFAULT_TIMEOUT_S = 30.0
+# Through a network mount a reader may be served a file's content and dates from a cache (sshfs keeps them
+# 20 s by default, cache_timeout): a lease that looks silent is watched this long before it is taken, so that
+# a cached view has been refreshed meanwhile (in CI a 10 s lease was taken from a live server this way)
+SHARE_CACHE_GUARD_S = 21.0
 LOG_KEEP_BYTES = 256 * 1024
 
 
@@ -191,13 +195,14 @@ class HostLease:
 
     def __init__(self, db: Path, *, agent: str, timeout: float = DEFAULT_TIMEOUT_S,
                  heartbeat: float | None = None, clock: Callable[[], dt.datetime] = utc_now,
-                 hostname: str | None = None):
+                 hostname: str | None = None, through_share: bool = False):
         self.db = Path(db)
         self.agent = agent
         self.timeout = timeout
         self.heartbeat = heartbeat if heartbeat is not None else max(timeout / 6, 0.05)
         self.clock = clock
         self.host = hostname or socket.gethostname()
+        self.through_share = through_share  # this process sees the base through a network mount
         self.seat = seat_of(self.db, self.host)
         self.pid = os.getpid()
         self.lost: LeaseInfo | None = None  # set when another seat took the lease from under us
@@ -249,8 +254,9 @@ class HostLease:
 
     @property
     def confirm(self) -> float:
-        """How long a lease that looks stale is watched for a heartbeat before it is taken."""
-        return 2 * self.heartbeat + 0.1
+        """How long a lease that looks stale is watched for a heartbeat before it is taken: two heartbeats,
+        and through a network mount long enough for its caches to have been refreshed."""
+        return max(2 * self.heartbeat + 0.1, SHARE_CACHE_GUARD_S if self.through_share else 0.0)
 
     def _still_silent(self, state: LeaseState) -> bool:
         """Whether the lease stays the same, byte for byte, for ``confirm`` seconds of this machine's own time;
