@@ -81,8 +81,8 @@ while time.monotonic() < end:
     n += 1
     log.write(f"try {n}\n")
     try:
-        store.write(lambda d: d.execute("INSERT INTO probe (writer, n) VALUES (?, ?)", [name, n]),
-                    what="essai")
+        store.write(lambda d: d.execute("INSERT INTO probe (writer, n, at) VALUES (?, ?, ?)",
+                                        [name, n, time.time()]), what="essai")
         log.write(f"ok {n}\n")
     except Exception as exc:
         log.write(f"fail {n} {type(exc).__name__}: {str(exc)[:200]}\n")
@@ -107,6 +107,9 @@ class Outcome:
     integrity: str = ""
     readonly_messages: dict[str, str] = field(default_factory=dict)
     writers_that_wrote: set[str] = field(default_factory=set)
+    # how many times the machine writing changed, rows in time order: 0 for one machine, 1 for a takeover;
+    # two machines writing together would alternate thousands of times
+    handovers: int = 0
     fuse_hidden: int = 0
 
     def row(self) -> str:
@@ -197,7 +200,7 @@ def _start(src: Path, db: Path, name: str, seconds: float, out: Path, timeout: f
 def _prepare(src: Path, db: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(src)}
     code = ("import sys; from relance_tui.store import open_store; s = open_store(sys.argv[1], agent='setup', "
-            "create=True); s.write(lambda d: d.execute('CREATE TABLE probe (writer TEXT, n INTEGER)')); "
+            "create=True); s.write(lambda d: d.execute('CREATE TABLE probe (writer TEXT, n INTEGER, at REAL)')); "
             "getattr(s, 'shutdown', s.close)()")
     subprocess.run([sys.executable, "-c", code, str(db)], env=env, check=True, timeout=120)
 
@@ -229,8 +232,11 @@ def run_scenario(src: Path, seconds: float, *, kill_holder: bool = False, lease_
             out = logs / f"{name}.log"
             writers[name] = (_start(src, folder / "relance.db", name, total, out, lease_timeout, host),
                              host or server_host, out)
-            if name == plan[0][0]:
-                time.sleep(1.5)  # the server's agent starts first: it takes the lease
+            if name == plan[0][0]:  # the first agent starts alone, and takes the lease before the others come
+                deadline = time.monotonic() + 60
+                while _holder(srv / "relance.db") is None and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                time.sleep(0.5)
         if kill_holder:
             time.sleep(seconds)
             holder = _holder(srv / "relance.db")
@@ -265,7 +271,7 @@ def _count(db: Path, writers: dict[str, tuple[subprocess.Popen, str, Path]]) -> 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         outcome.integrity = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()[:3])
-        rows = conn.execute("SELECT writer, n FROM probe").fetchall()
+        rows = conn.execute("SELECT writer, n FROM probe ORDER BY at").fetchall()
     except sqlite3.DatabaseError as exc:
         outcome.integrity = f"integrity_check fails: {exc}"
         rows = []
@@ -279,6 +285,8 @@ def _count(db: Path, writers: dict[str, tuple[subprocess.Popen, str, Path]]) -> 
     outcome.phantom = len(told_failed & present)
     outcome.failed = len(told_failed)
     outcome.writers_that_wrote = {writers[w][1] for w, _ in present if w in writers}
+    machines = [writers[w][1] for w, _ in rows if w in writers]
+    outcome.handovers = sum(1 for a, b in zip(machines, machines[1:]) if a != b)
     return outcome
 
 
@@ -313,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = run_scenario(src, args.seconds, kill_holder=args.kill, setup=args.setup,
                                    lease_timeout=args.lease_timeout)
             outcomes.append(outcome)
-            print(f"| {label} {outcome.row()}  machines that wrote: {', '.join(sorted(outcome.writers_that_wrote))}; "
+            print(f"| {label} {outcome.row()}  machines that wrote: {', '.join(sorted(outcome.writers_that_wrote))} "
+                  f"({outcome.handovers} handover(s)); "
                   f".fuse_hidden left: {outcome.fuse_hidden}; read-only: {', '.join(sorted(outcome.readonly_messages))}",
                   flush=True)
         committed = [o.committed for o in outcomes]
