@@ -199,7 +199,10 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             return
         sent = [r for r in results if r.status in ("sent", "outbox")]
         failed = [r for r in results if r.failed]
+        skipped = [r for r in results if r.status == "skipped"]
         text = f"{len(sent)} email(s) envoyé(s)"
+        if skipped:  # a colleague, or the nightly run, sent them meanwhile: not twice
+            text += f", {len(skipped)} déjà envoyé(s) par un autre poste"
         if failed:
             text += f", {len(failed)} en échec : " + " ; ".join(f"{r.name} : {r.message}" for r in failed[:3])
         self.post_message(self.Finished(text, bool(failed)))
