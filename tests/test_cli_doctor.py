@@ -55,12 +55,12 @@ def test_doctor_names_the_lease_holder_and_fails_when_two_machines_wrote(tmp_pat
 
 
 def test_doctor_on_a_damaged_file_says_restore_the_backup_and_how(tmp_path: Path, capsys, monkeypatch) -> None:
-    from relance_tui.store import connection, database
+    from relance_tui.store import connection, patient
 
     # a path treated as a share: doctor reads patiently (a page may be half-written by a writer elsewhere),
     # then calls the file damaged; the patience cut short for the test
     monkeypatch.setenv("RELANCE_DATABASE_JOURNAL_MODE", "network")
-    monkeypatch.setattr(database, "SHARED_READ_RETRY_S", 0.3)
+    monkeypatch.setattr(patient, "SHARED_READ_RETRY_S", 0.3)
     monkeypatch.setattr(connection, "OPEN_GLITCH_S", 0.3)
     db = tmp_path / "relance.db"
     run(capsys, "--db", str(db), "init")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relance_tui.errors import SharedReadFailed
-from relance_tui.store import database as database_module
+from relance_tui.store import patient as patient_module
 from relance_tui.store import open_store
 from relance_tui.store.database import PatientConnection
 from relance_tui.store.failures import is_read_glitch
@@ -58,7 +58,7 @@ def test_a_read_that_glitches_is_run_again_and_returns_every_row(conn, error: st
 
 
 def test_a_read_that_keeps_failing_says_who_writes_and_what_to_do(conn, monkeypatch) -> None:
-    monkeypatch.setattr(database_module, "SHARED_READ_RETRY_S", 0.3)
+    monkeypatch.setattr(patient_module, "SHARED_READ_RETRY_S", 0.3)
     Glitches.left, Glitches.error = 10_000, "database disk image is malformed"
     with pytest.raises(SharedReadFailed) as failed:
         conn.execute("SELECT a FROM t")

@@ -26,7 +26,6 @@ several seconds, and a read through a stale size would cut the content.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime as dt
 import errno
@@ -345,7 +344,7 @@ class HostLease:
                 self._lock_fd = None  # without it the lease is only never removed at exit: it goes stale
         self.held = True
         self.lost = None
-        _KEEPER.add(self)
+        KEEPER.add(self)
 
     # -- keeping it -----------------------------------------------------------------------------------
     def check(self, *, force: bool = False) -> None:
@@ -408,7 +407,7 @@ class HostLease:
     # -- leaving it -----------------------------------------------------------------------------------
     def release(self) -> None:
         """Stop the heartbeat; the last process of this seat removes the lease."""
-        _KEEPER.discard(self)
+        KEEPER.discard(self)
         with self._mutex:
             was_held, self.held = self.held, False
             fd, self._lock_fd = self._lock_fd, None
@@ -472,57 +471,6 @@ def _age(state: LeaseState, now: dt.datetime) -> str:
     return f"{seconds:.0f} s" if seconds != float("inf") else "un temps inconnu"
 
 
-class _Keeper:
-    """One thread per process renews every lease the process holds; at exit, each is released.
+from relance_tui.store.keeper import KEEPER  # noqa: E402 - after HostLease: the keeper names it
 
-    Leases are held weakly: a ``Store`` dropped without being shut down (a test, a command that ends)
-    stops being renewed, and its lease goes stale after the timeout like a crashed machine's.
-    """
-
-    def __init__(self) -> None:
-        self._leases: weakref.WeakSet[HostLease] = weakref.WeakSet()
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        atexit.register(self.release_all)
-
-    def add(self, lease: HostLease) -> None:
-        with self._lock:
-            self._leases.add(lease)
-            lease._next_beat = time.monotonic() + lease.heartbeat
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="relance-lease", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def discard(self, lease: HostLease) -> None:
-        with self._lock:
-            self._leases.discard(lease)
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                leases = list(self._leases)
-            now = time.monotonic()
-            for lease in leases:
-                if now >= lease._next_beat:
-                    lease._next_beat = now + lease.heartbeat
-                    try:
-                        lease.check()
-                    except Exception:  # noqa: BLE001 - the share did not answer, or worse: next beat; a write
-                        pass  # checks again before it starts and before it commits
-            with self._lock:
-                due = min((lease._next_beat for lease in self._leases), default=now + 1.0)
-            del leases
-            self._wake.wait(max(0.01, min(due - time.monotonic(), 1.0)))
-            self._wake.clear()
-
-    def release_all(self) -> None:
-        with self._lock:
-            leases = list(self._leases)
-        for lease in leases:
-            with contextlib.suppress(Exception):
-                lease.release()
-
-
-_KEEPER = _Keeper()
+_KEEPER = KEEPER  # the name the tests use
