@@ -73,10 +73,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.store.failures import is_read_glitch
     from relance_tui.store.fs import choose_journal
-    from relance_tui.store.maintenance import journal_mode, quick_check
-    from relance_tui.store.queries import counts
 
     paths = settings.paths
     print(f"relance {__version__} ; SQLite {sqlite3.sqlite_version} ; Python {sys.version.split()[0]}")
@@ -112,7 +109,30 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
     writers = _doctor_lease(paths.db, settings.database.lease_timeout)
-    network = choice.network
+    found = _doctor_database(settings, paths.db, choice.network, writers)
+    if found is None:  # damaged: said, with what to do
+        return 1
+    store = found[0]
+    several = len(writers) > 1
+    if several:
+        print(clean(f"PROBLÈME : {len(writers)} machines ont écrit dans cette base ces {WRITERS_DAYS} derniers jours "
+                    f"({', '.join(sorted(writers))}). Sur un partage réseau, deux machines qui écrivent corrompent le "
+                    "fichier : faites travailler tous les agents sur le serveur, par SSH (le bail d'écriture n'en "
+                    "laisse plus écrire qu'une à la fois)."))
+    missing = _doctor_rates(store, office_today(settings), settings.office.country)
+    return 0 if not missing and not several else 1
+
+
+WRITERS_DAYS = 7
+
+
+def _doctor_database(settings: Settings, db: Path, network: bool, writers: set[str]):  # noqa: ANN202
+    """The base itself, read only: journal, access, schema, integrity, content, the machines that wrote (added to
+    ``writers``). None when it is damaged (the restore advice printed), else (store, hosts, counts)."""
+    from relance_tui.store.failures import is_read_glitch
+    from relance_tui.store.maintenance import journal_mode, quick_check
+    from relance_tui.store.queries import counts
+
     try:
         store = open_db(settings)  # read-only: doctor never writes the base (no host row, no journal change)
         # WAL is written in the file; a rollback journal's flavour (delete, truncate) is each writer's setting
@@ -124,8 +144,8 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         ok = integrity == ["ok"]
         print(f"Intégrité : {'ok' if ok else '; '.join(integrity[:5])}")
         if not ok:
-            _damage_advice(paths.db, network or len(writers) > 1)
-            return 1
+            _damage_advice(db, network or len(writers) > 1)
+            return None
         c = counts(store)
         hosts = store.hosts()
     except (sqlite3.DatabaseError, NotARelanceDatabase, DatabaseUnreadable, SharedReadFailed) as exc:
@@ -135,8 +155,8 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         if not (isinstance(cause, sqlite3.DatabaseError) and is_read_glitch(cause)):
             raise
         print(clean(f"Intégrité : base illisible ({exc})"))
-        _damage_advice(paths.db, network or len(writers) > 1)
-        return 1
+        _damage_advice(db, network or len(writers) > 1)
+        return None
     print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
           f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
     print("Machines ayant écrit dans la base :")
@@ -147,17 +167,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
         if h.last_seen >= to_iso(since):
             writers.add(h.hostname)
-    several = len(writers) > 1
-    if several:
-        print(clean(f"PROBLÈME : {len(writers)} machines ont écrit dans cette base ces {WRITERS_DAYS} derniers jours "
-                    f"({', '.join(sorted(writers))}). Sur un partage réseau, deux machines qui écrivent corrompent le "
-                    "fichier : faites travailler tous les agents sur le serveur, par SSH (le bail d'écriture n'en "
-                    "laisse plus écrire qu'une à la fois)."))
-    missing = _doctor_rates(store, office_today(settings), settings.office.country)
-    return 0 if ok and not missing and not several else 1
-
-
-WRITERS_DAYS = 7
+    return store, hosts, c
 
 
 def _doctor_lease(db: Path, timeout: float) -> set[str]:

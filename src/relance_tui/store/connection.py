@@ -180,17 +180,7 @@ def open_store(
         # a reader through a share, or beside another machine that writes: reads retried, never the -shm written
         store.patient = store.readonly and (notice is not None or journal.network)
         try:
-            set_journal_mode(store)
-            if store.readonly:
-                _check_readable_schema(store)
-            elif migrate:
-                store.migrate()
-            else:
-                store.check_schema()
-            if not store.readonly:
-                store.enable_receipts()
-            if record_host and not store.readonly:
-                store.record_host()
+            _prepare(store, migrate=migrate, record_host=record_host)
         except sqlite3.DatabaseError as exc:
             store.close()
             code = getattr(exc, "sqlite_errorname", "")
@@ -205,17 +195,7 @@ def open_store(
                 continue
             if lease is not None:
                 lease.release()
-            if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
-                raise DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}") from exc
-            if is_disk_full(exc, path.parent):
-                raise disk_full(f"ouverture de la base {path}", path.parent) from exc
-            if shared and is_read_glitch(exc):
-                raise DatabaseUnreadable(
-                    f"base {path} illisible depuis {OPEN_GLITCH_S:.0f} s à travers le partage réseau ({exc}"
-                    f"{f', {code}' if code else ''}) : {notice or 'une autre machine y écrit peut-être'}. "
-                    "Réessayez dans un moment ; si cela dure, « relance doctor » vérifie le fichier.") from exc
-            raise NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}"
-                                      f"{f' ({code})' if code else ''}.") from exc
+            raise _open_failure(exc, path, shared=shared, notice=notice) from exc
         except BaseException:
             store.close()
             if lease is not None:
@@ -223,6 +203,37 @@ def open_store(
             raise
         break
     return store
+
+
+def _prepare(store: Store, *, migrate: bool, record_host: bool) -> None:
+    """The journal mode, the schema (migrated, or checked by a reader), the receipts, this machine recorded."""
+    set_journal_mode(store)
+    if store.readonly:
+        _check_readable_schema(store)
+    elif migrate:
+        store.migrate()
+    else:
+        store.check_schema()
+    if not store.readonly:
+        store.enable_receipts()
+    if record_host and not store.readonly:
+        store.record_host()
+
+
+def _open_failure(exc: sqlite3.DatabaseError, path: Path, *, shared: bool, notice: str | None) -> Exception:
+    """What an error opening the base means, for the agent: a lock, a full disk, a share another machine writes,
+    or a file that is not a readable SQLite base."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+        return DatabaseBusy(f"base {path} verrouillée à l'ouverture : {exc}")
+    if is_disk_full(exc, path.parent):
+        return disk_full(f"ouverture de la base {path}", path.parent)
+    if shared and is_read_glitch(exc):
+        return DatabaseUnreadable(
+            f"base {path} illisible depuis {OPEN_GLITCH_S:.0f} s à travers le partage réseau ({exc}"
+            f"{f', {code}' if code else ''}) : {notice or 'une autre machine y écrit peut-être'}. "
+            "Réessayez dans un moment ; si cela dure, « relance doctor » vérifie le fichier.")
+    return NotARelanceDatabase(f"{path} n'est pas une base SQLite lisible : {exc}{f' ({code})' if code else ''}.")
 
 
 def _tell(store: Store):  # noqa: ANN202 - a callback
