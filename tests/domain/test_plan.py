@@ -18,7 +18,6 @@ from relance_tui.domain.plan import (
     StepDone,
     check_plan,
     merge_plans,
-    plan_for,
     plan_state,
 )
 
@@ -133,7 +132,6 @@ def test_a_chosen_plan_wins_over_the_regime_and_a_vanished_one_falls_back() -> N
     assert book.for_debtor("fr_b2b", None, "good") is gentle
     assert book.for_debtor("fr_b2b", "fr_b2c", "good").key == "fr_b2c"
     assert book.for_debtor("fr_b2b", None, "bad").key == "fr_b2b"
-    assert plan_for("fr_b2b", "doux", book.plans) is gentle
 
 
 @pytest.mark.parametrize(("steps", "message"), [

@@ -349,11 +349,6 @@ def has_free_reminder(plan: Plan) -> bool:
     return first is not None and first < costly
 
 
-def plan_for(regime_key: str, chosen: str | None, plans: dict[str, Plan]) -> Plan:
-    """A debtor's plan: the one chosen for it by hand if it still exists, else its regime's (fr_b2b...)."""
-    return PlanBook(plans).for_debtor(regime_key, chosen)
-
-
 def merge_plans(office: Iterable[Plan], profiles: dict[str, str] | None = None) -> PlanBook:
     """The built-in plans, with the office's added (or replacing a built-in one of the same key)."""
     plans = dict(BUILTIN_PLANS)

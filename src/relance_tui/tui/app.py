@@ -159,8 +159,8 @@ class RelanceApp(Survives, LiveChanges, App):
 
         try:
             set_plan_book(self.store, self.plan_book)
-        except RelanceError:
-            pass
+        except RelanceError:  # the store keeps the built-in plans; F6 and the card show the file's error
+            return
 
     def set_tab_count(self, tab: str, count: int) -> None:
         """A tab's label with what it holds: "À faire (12)"."""
