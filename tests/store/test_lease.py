@@ -134,9 +134,9 @@ def test_processes_of_one_machine_share_the_lease_and_the_last_one_out_removes_i
 
 def test_a_lease_being_written_is_waited_for_not_taken_for_another_machine(db: Path) -> None:
     lease_path(db).write_bytes(b"")  # created with O_EXCL a moment ago, content not written yet
+    with pytest.raises(LeaseHeld):  # not stale (created well within its 10 s), never readable: refused, not taken
+        HostLease(db, agent="marie", hostname="serveur", timeout=10).acquire()
     waiting = HostLease(db, agent="marie", hostname="serveur", timeout=3)
-    with pytest.raises(LeaseHeld):
-        waiting.acquire()  # not stale (just created), never readable: refused after a few seconds, not taken
     old = time.time() - 120
     os.utime(lease_path(db), (old, old))  # an unreadable lease left long ago: stale by its date
     waiting.acquire()
