@@ -116,7 +116,7 @@ def test_agenda_select_two_emails_send_them_see_them_in_the_timeline(tmp_path, e
     try:
         session.wait_for("factures · tri : retard", timeout=SESSION_DEADLINE_S)
         session.send("F6")
-        screen = session.wait_for(" étape(s) : Email ")
+        screen = session.wait_for(" à faire : Email ")
         first_rows = [line for line in screen.splitlines() if line.strip().startswith("Email ")]
         assert len(first_rows) >= 2, screen  # the emails come first
         session.send("Space")

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from relance_tui.config import OfficeSettings, SmtpSettings
+from relance_tui.errors import StaleEdit
 from relance_tui.io.plan_send import Mailer, send_plan_emails
 from relance_tui.io.templates import Templates
-from relance_tui.store.plan import agenda, debtor_plans
+from relance_tui.store.agenda import agenda
+from relance_tui.store.plan import debtor_plans
 from tests.conftest import TODAY
 from tests.io.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
 from tests.store.test_acts import add_debtor, add_invoice
@@ -182,7 +184,7 @@ def test_send_is_for_today_only(store, capsys) -> None:
 
 
 def test_a_claim_left_by_a_crash_is_taken_again_after_half_an_hour(store) -> None:
-    from relance_tui.store.plan import claim_step
+    from relance_tui.store.plan_steps import claim_step
 
     d = add_debtor(store, "Garage Dupont")
     add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
@@ -190,3 +192,72 @@ def test_a_claim_left_by_a_crash_is_taken_again_after_half_an_hour(store) -> Non
     assert claim_step(store, d, "reminder", today=TODAY) is None
     store.conn.execute("UPDATE plan_steps SET at = '2026-01-01T00:00:00Z'")  # 31 minutes later, and more
     assert claim_step(store, d, "reminder", today=TODAY) is not None
+
+
+def test_a_thank_you_states_the_payment_goes_once_and_a_failure_leaves_it_proposed(store, tmp_path,
+                                                                                  smtp_server) -> None:  # noqa: F811
+    from relance_tui.store.agenda import thanks_due
+    from tests.store.test_agenda import chased_and_paid
+
+    port, received = smtp_server
+    d, _ = chased_and_paid(store)
+    [row] = thanks_due(store.conn, TODAY)
+    # no address yet: said, and still proposed (not held by a claim)
+    outbox = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    [failed] = send_plan_emails(store, [row], mailer=outbox, templates=Templates(None), agent="Marie", office=OFFICE,
+                                today=TODAY)
+    assert failed.status == "failed" and "aucune adresse email" in failed.message
+    assert [r.claimed_by for r in thanks_due(store.conn, TODAY)] == [""]
+    add_contact(store, d, "compta@dupont.fr")
+    mailer = Mailer(SmtpSettings(host="127.0.0.1", port=port, security="none"), "relances@cabinet.fr",
+                    tmp_path / "outbox")
+    [sent] = send_plan_emails(store, [row], mailer=mailer, templates=Templates(None), agent="Marie", office=OFFICE,
+                              today=TODAY)
+    assert sent.status == "sent" and len(received) == 1
+    msg = received[0]
+    assert msg["To"] == "compta@dupont.fr" and msg["Subject"] == "Merci pour votre règlement — Garage Dupont"
+    assert "votre règlement de 1 000,00 € du 20/11/2026, qui solde votre compte" in body(msg)
+    # the same row pressed again (another agent's stale screen): skipped, nothing sent twice
+    [again] = send_plan_emails(store, [row], mailer=mailer, templates=Templates(None), agent="Marie", office=OFFICE,
+                               today=TODAY)
+    assert again.status == "skipped" and len(received) == 1 and thanks_due(store.conn, TODAY) == []
+
+
+def test_an_email_sent_whose_step_cannot_be_recorded_is_never_sent_again(store, tmp_path, monkeypatch) -> None:
+    import relance_tui.io.plan_send as plan_send
+    from relance_tui.store.plan_steps import claim_step
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    add_contact(store, d, "compta@dupont.fr")
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("refusé")
+
+    monkeypatch.setattr(plan_send, "record_step", refuse)
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    [result] = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                                office=OFFICE, today=TODAY)
+    assert result.failed and "mais non enregistré : refusé" in result.message
+    assert "il ne partira pas une seconde fois" in result.message
+    assert store.conn.execute("SELECT status FROM plan_steps WHERE debtor_id = ?", [d]).fetchall() == [("done",)]
+    notes = store.conn.execute("SELECT notes FROM events WHERE debtor_id = ? AND kind = 'email'", [d]).fetchone()[0]
+    assert notes.startswith("Email envoyé à compta@dupont.fr : Facture échue — Garage Dupont")
+    store.conn.execute("UPDATE plan_steps SET at = '2026-01-01T00:00:00Z'")  # long after: not a stale claim
+    assert automatic(store) == []
+    with pytest.raises(StaleEdit, match="n'est pas la prochaine"):  # done: the plan has moved on to the call
+        claim_step(store, d, "reminder", today=TODAY)
+
+
+def test_a_step_claimed_then_settled_meanwhile_is_still_recorded(store) -> None:
+    from relance_tui.store.cards import record_payment
+    from relance_tui.store.plan_steps import claim_step, record_step
+
+    d = add_debtor(store, "Garage Dupont")
+    inv = add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    _, token = claim_step(store, d, "reminder", today=TODAY)
+    record_payment(store, d, day=TODAY, amount_cents=100_000, today=TODAY)  # paid while the email was leaving
+    done = record_step(store, d, "reminder", today=TODAY, claim=token, channel="email",
+                       data={"to": "compta@dupont.fr", "subject": "Facture échue"})
+    assert done.invoice_ids == (inv,)
+    assert store.conn.execute("SELECT status FROM plan_steps WHERE claim = ?", [token]).fetchall() == [("done",)]

@@ -237,7 +237,7 @@ def test_invoice_rows_carry_what_is_owed_its_penalty_and_next_step(office):
     assert rows["FB-0004"].next_action == "Mise en demeure (recommandé) (en retard de 60 j)"  # its debtor's
     assert rows["FA-0003"].last_contact is None and rows["FA-0003"].holder is None
     # a formal notice recorded today: the court file comes 15 days after it, never from days late alone
-    from relance_tui.store.plan import record_step
+    from relance_tui.store.plan_steps import record_step
 
     record_step(office.store, rows["FA-0003"].debtor_id, "formal_notice", today=AS_OF)
     again = {office.number[r.key]: r for r in fetch_rows(office.store, OverdueQuery(AS_OF), keys, RATES)}

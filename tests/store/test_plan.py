@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 
 from relance_tui.errors import StaleEdit
+from relance_tui.store.agenda import agenda
 from relance_tui.store.cards import record_payment
-from relance_tui.store.plan import agenda, claim_step, debtor_plans, record_step, release_claim
+from relance_tui.store.plan import debtor_plans
+from relance_tui.store.plan_steps import claim_step, record_step, release_claim
 from relance_tui.store.queries import append_event
 from tests.store.test_acts import add_debtor, add_invoice
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from relance_tui.store.plan import agenda
+from relance_tui.store.agenda import agenda, day_agenda
 from tests.tui.conftest import TODAY, settle
 from tests.tui.test_screens import SIZES
 
@@ -20,22 +22,23 @@ async def show_agenda(pilot):
 
 
 async def test_the_tab_lists_the_day_s_steps_with_counts_late_ones_first(make_app, demo_store):
-    due = agenda(demo_store, TODAY)
+    due = day_agenda(demo_store, TODAY)
+    assert {i.kind for i in due} == {"plan", "thanks"}  # the demo has a balance settled to thank for
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         view = await show_agenda(pilot)
-        assert [i.debtor_id for i in view.items] == [i.debtor_id for i in due] and len(due) > 5
+        assert [i.key for i in view.items] == [i.key for i in due] and len(due) > 5
         bar = str(view.query_one("#agenda-bar").render())
-        assert bar.startswith(f"{len(due)} étape(s) : Email ")
+        assert bar.startswith(f"{len(due)} à faire : Email ")
         await pilot.press("space")
-        assert str(view.query_one("#agenda-bar").render()).startswith(f"1 sélectionné(s) · {len(due)} étape(s)")
+        assert str(view.query_one("#agenda-bar").render()).startswith(f"1 sélectionné(s) · {len(due)} à faire")
         from relance_tui.tui.tabbar import TabBar
 
         assert ("agenda", f"À faire ({len(due)})") in [(t, label) for t, label, _ in app.query_one(TabBar).tabs]
         # in each group, the late ones first
         for group in {i.group for i in view.items}:
-            lates = [i.state.late_days for i in view.items if i.group == group]
+            lates = [i.late_days for i in view.items if i.group == group]
             assert lates == sorted(lates, reverse=True)
 
 
@@ -49,9 +52,9 @@ async def test_select_two_emails_send_them_and_see_them_in_the_timeline(make_app
         await settle(pilot)
         view = await show_agenda(pilot)
         table = view.table
-        table.cursor = [i.debtor_id for i in view.items].index(emails[0].debtor_id)
+        table.cursor = [i.key for i in view.items].index(emails[0].key)
         await pilot.press("space")  # selects, moves down: the next email
-        table.cursor = [i.debtor_id for i in view.items].index(emails[1].debtor_id)
+        table.cursor = [i.key for i in view.items].index(emails[1].key)
         await pilot.press("space")
         assert view.selected == {emails[0].debtor_id, emails[1].debtor_id}
         await pilot.press("e")
@@ -74,12 +77,12 @@ async def test_a_letter_marked_done_by_hand_with_its_tracking_number(make_app, d
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         view = await show_agenda(pilot)
-        view.table.cursor = [i.debtor_id for i in view.items].index(target.debtor_id)
+        view.table.cursor = [i.key for i in view.items].index(target.key)
         await pilot.press("f")
         await pilot.pause()
         await pilot.press(*"poste", "enter", *"1A123", "enter")
         await settle(pilot, rounds=6)
-        assert target.debtor_id not in {i.debtor_id for i in view.items if i.state.next.key == target.state.next.key}
+        assert target.key not in {i.key for i in view.items if i.kind == "plan" and i.state.next.key == target.state.next.key}
     notes = demo_store.conn.execute("SELECT notes FROM events WHERE debtor_id = ? ORDER BY id DESC LIMIT 1",
                                     [target.debtor_id]).fetchone()[0]
     assert "poste" in notes and "n° de suivi 1A123" in notes
@@ -91,7 +94,7 @@ async def test_enter_previews_the_email_as_it_will_leave(make_app, demo_store):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         view = await show_agenda(pilot)
-        view.table.cursor = [i.debtor_id for i in view.items].index(item.debtor_id)
+        view.table.cursor = [i.key for i in view.items].index(item.key)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "StepScreen"
@@ -114,7 +117,7 @@ def test_agenda_snapshot(snap_compare, make_app, frozen_clock, size):
 
 
 async def test_the_card_shows_the_plan_steps_done_with_who_and_the_next(make_app, demo_store):
-    from relance_tui.store.plan import record_step
+    from relance_tui.store.plan_steps import record_step
     from relance_tui.tui.card import DebtorScreen
 
     item = next(i for i in agenda(demo_store, TODAY) if i.state.next.key == "formal_notice")
@@ -137,8 +140,60 @@ async def test_f_records_letters_by_hand_never_emails(make_app, demo_store):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         view = await show_agenda(pilot)
-        view.table.cursor = [i.debtor_id for i in view.items].index(item.debtor_id)
+        view.table.cursor = [i.key for i in view.items].index(item.key)
         await pilot.press("f")
         await pilot.pause()
         assert type(app.screen).__name__ != "DoneScreen"
         assert any("les emails s'envoient avec e" in str(n.message) for n in app._notifications)
+
+
+async def test_a_thank_you_is_previewed_then_sent_with_e_and_leaves_the_agenda(make_app, demo_store, tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setenv("RELANCE_DATA_DIR", str(tmp_path / "data"))
+    [thanks] = [r for r in day_agenda(demo_store, TODAY) if r.kind == "thanks"]
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = await show_agenda(pilot)
+        view.table.cursor = [i.key for i in view.items].index(thanks.key)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = str(app.screen.query_one("#step-text").render())
+        assert "Objet : Merci pour votre règlement" in text and "qui solde votre compte" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot, rounds=6)
+        assert any(str(n.message).startswith("1 email(s) envoyé(s)") for n in app._notifications)
+        assert thanks.key not in {i.key for i in view.items}
+    outcome, data = demo_store.conn.execute("SELECT outcome, data FROM events WHERE debtor_id = ? AND kind = 'email' "
+                                            "ORDER BY id DESC LIMIT 1", [thanks.debtor_id]).fetchone()
+    assert outcome == "thanks" and '"message_id": "<' in data
+
+
+async def test_a_promise_to_check_opens_the_card_and_joins_a_calling_session(make_app, demo_store):
+    from relance_tui.tui.card import DebtorScreen
+    from tests.store.test_agenda import add_promise
+
+    debtor = next(r for r in day_agenda(demo_store, TODAY) if r.kind == "plan" and r.channel == "letter").debtor_id
+    add_promise(demo_store, debtor, TODAY - dt.timedelta(days=2), 10_000)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = await show_agenda(pilot)
+        keys = [i.key for i in view.items]
+        promise = next(i for i in view.items if i.kind == "promise")
+        assert promise.debtor_id == debtor and promise.late_days == 2
+        assert "Promesse 1" in str(view.query_one("#agenda-bar").render())
+        view.table.cursor = keys.index(promise.key)
+        await pilot.press("enter")
+        await settle(pilot, rounds=4)
+        assert isinstance(app.screen, DebtorScreen) and app.screen.debtor_id == debtor
+        await pilot.press("escape")
+        await settle(pilot)
+        view.table.cursor = keys.index(promise.key)
+        await pilot.press("s")
+        await settle(pilot, rounds=6)
+        assert any("Session n°" in str(n.message) and "1 appel(s)" in str(n.message) for n in app._notifications)
+    [(session_debtor,)] = demo_store.conn.execute("SELECT debtor_id FROM session_items").fetchall()
+    assert session_debtor == debtor

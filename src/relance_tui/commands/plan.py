@@ -34,7 +34,8 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
     """The day's steps: counted by group; with --send, the automatic emails (no approval needed) sent."""
-    from relance_tui.store.plan import agenda
+    from relance_tui.store.agenda import day_agenda
+    from relance_tui.store.plan import DebtorPlan
 
     book = plan_book(settings)
     day = parse_day(args.date, settings, "--date")
@@ -44,16 +45,17 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
         raise RelanceError(f"--send envoie aujourd'hui : --date {day:%d/%m/%Y} ne vaut qu'avec --dry-run "
                            "(voir ce qui aurait été envoyé ce jour-là)")
     store = open_db(settings, write=sending)
-    items = agenda(store, day, book=book, office_country=settings.office.country)
-    print(f"Agenda du {day:%d/%m/%Y} : {len(items)} étape(s) à faire")
+    rows = day_agenda(store, day, book=book, office_country=settings.office.country)
+    print(f"Agenda du {day:%d/%m/%Y} : {len(rows)} à faire")
     groups: dict[str, int] = {}
-    for item in items:
-        groups[item.group] = groups.get(item.group, 0) + 1
+    for row in rows:
+        groups[row.group] = groups.get(row.group, 0) + 1
     for group, count in groups.items():
-        late = sum(1 for i in items if i.group == group and i.state.late_days > 0)
+        late = sum(1 for r in rows if r.group == group and r.late_days > 0)
         print(f"  {group} : {count}{f' (dont {late} en retard)' if late else ''}")
-    automatic = [i for i in items if i.state.next.channel == "email" and not i.state.next.approval
-                 and not i.claimed_by]
+    # sent by the nightly job: the plan's emails that need no agent (thank-yous are proposed, never automatic)
+    automatic = [r for r in rows if isinstance(r, DebtorPlan) and r.channel == "email" and not r.state.next.approval
+                 and not r.claimed_by]
     if not automatic:
         print("Aucun email automatique à envoyer.")
         return 0
@@ -124,7 +126,7 @@ def cmd_plan_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_plan_done(args: argparse.Namespace, settings: Settings) -> int:
     """A step done outside relance (a letter printed and posted, a court file handed over): recorded by hand."""
-    from relance_tui.store.plan import record_step
+    from relance_tui.store.plan_steps import record_step
     from relance_tui.store.purge import find_debtor
 
     book = plan_book(settings)
@@ -176,12 +178,12 @@ def cmd_plan_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_agenda(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.agenda_export import write_agenda_csv, write_agenda_markdown
     from relance_tui.io.csvout import open_output
-    from relance_tui.store.plan import agenda
+    from relance_tui.store.agenda import day_agenda
 
     book = plan_book(settings)
     day = parse_day(args.date, settings, "--date")
     store = open_db(settings)
-    items = agenda(store, day, book=book, office_country=settings.office.country)
+    items = day_agenda(store, day, book=book, office_country=settings.office.country)
     with output_errors(args.output), open_output(args.output, excel=args.excel, overwrite=args.force,
                                                  protected=protected_paths(settings, store.path)) as out:
         if args.format == "md":
@@ -189,7 +191,7 @@ def cmd_agenda(args: argparse.Namespace, settings: Settings) -> int:
         else:
             write_agenda_csv(items, out, excel=args.excel)
     if args.output not in (None, "-"):
-        print(clean(f"{len(items)} étape(s) dans {args.output}"), file=sys.stderr)
+        print(clean(f"{len(items)} ligne(s) dans {args.output}"), file=sys.stderr)
     return 0
 
 

@@ -11,20 +11,28 @@ from relance_tui.domain.money import format_money
 from relance_tui.domain.plan import CHANNELS
 from relance_tui.domain.text import clean
 from relance_tui.io.csvout import Money, SheetWriter
+from relance_tui.store.agenda import AgendaRow
 from relance_tui.store.plan import DebtorPlan
 
 HEADER = ["groupe", "debiteur_id", "debiteur", "etape", "canal", "due_le", "retard_jours", "factures", "solde",
           "plan", "validation", "en_cours_par"]
 
 
-def _row(item: DebtorPlan) -> list:
-    step = item.state.next
-    return [item.group, item.debtor_id, item.name, item.next_label, CHANNELS[step.channel], item.state.due,
-            item.state.late_days, len(item.invoice_ids), Money(item.balance_cents), item.plan.key,
-            "agent" if step.approval else "automatique", item.claimed_by]
+# the channel column of a check (store/agenda.Check): what the agent does about it
+CHECK_CHANNELS = {"promise": "vérification", "limitation": "vérification", "thanks": "email"}
 
 
-def write_agenda_csv(items: Sequence[DebtorPlan], out: IO[str], *, excel: bool = False) -> None:
+def _row(item: AgendaRow) -> list:
+    if isinstance(item, DebtorPlan):
+        step = item.state.next
+        channel, plan, approval = CHANNELS[step.channel], item.plan.key, "agent" if step.approval else "automatique"
+    else:
+        channel, plan, approval = CHECK_CHANNELS[item.kind], "", "agent"
+    return [item.group, item.debtor_id, item.name, item.label, channel, item.due, item.late_days,
+            len(item.invoice_ids), Money(item.balance_cents), plan, approval, item.claimed_by]
+
+
+def write_agenda_csv(items: Sequence[AgendaRow], out: IO[str], *, excel: bool = False) -> None:
     sheet = SheetWriter(out, excel=excel)
     sheet.row(HEADER)
     for item in items:
@@ -41,7 +49,7 @@ def _md(text: str) -> str:
                   text)
 
 
-def write_agenda_markdown(items: Sequence[DebtorPlan], out: IO[str], *, day: dt.date) -> None:
+def write_agenda_markdown(items: Sequence[AgendaRow], out: IO[str], *, day: dt.date) -> None:
     out.write(f"# Agenda du {day:%d/%m/%Y}\n\n")
     if not items:
         out.write("Rien à faire aujourd'hui.\n")
@@ -53,8 +61,8 @@ def write_agenda_markdown(items: Sequence[DebtorPlan], out: IO[str], *, day: dt.
             count = sum(1 for i in items if i.group == group)
             out.write(f"{'' if group == items[0].group else chr(10)}## {group} ({count})\n\n")
             out.write("| Débiteur | Étape | Due le | Retard | Factures | Solde |\n|---|---|---|---|---|---|\n")
-        state = item.state
-        late = f"{state.late_days} j" if state.late_days > 0 else "aujourd'hui"
+        late = (f"{item.late_days} j" if item.late_days > 0 else "aujourd'hui" if item.late_days == 0
+                else f"dans {-item.late_days} j")
         under_way = f" (en cours : {_md(item.claimed_by)})" if item.claimed_by else ""
-        out.write(f"| {_md(item.name)} | {_md(item.next_label)}{under_way} | {state.due:%d/%m/%Y} | {late} | "
+        out.write(f"| {_md(item.name)} | {_md(item.label)}{under_way} | {item.due:%d/%m/%Y} | {late} | "
                   f"{len(item.invoice_ids)} | {format_money(item.balance_cents, symbol=True)} |\n")

@@ -27,9 +27,11 @@ from relance_tui.io.mail import (
     write_outbox,
 )
 from relance_tui.io.templates import TemplateProblem, Templates
+from relance_tui.store.agenda import THANKS, Check, claim_thanks, paid_on, record_thanks
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
-from relance_tui.store.plan import DebtorPlan, claim_step, record_step, release_claim
+from relance_tui.store.plan import DebtorPlan
+from relance_tui.store.plan_steps import claim_step, mark_sent, record_step, release_claim
 from relance_tui.store.queries import load_rates
 
 SMTP_ATTEMPTS = 3
@@ -88,10 +90,11 @@ def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, tod
     return context, (contact.email if contact and contact.email else "")
 
 
-def send_plan_emails(store: Store, items: Iterable[DebtorPlan], *, mailer: Mailer, templates: Templates,
+def send_plan_emails(store: Store, items: Iterable[DebtorPlan | Check], *, mailer: Mailer, templates: Templates,
                      agent: str, office: Any, today: dt.date, book: PlanBook | None = None,
                      progress: Callable[[Sent], None] | None = None) -> list[Sent]:
-    """Send the email step due for each of these debtors; one result per debtor, in order."""
+    """Send the email step due for each of these debtors, and these thank-yous (store/agenda.py); one result
+    per row, in order."""
     if not mailer.sender:
         if mailer.smtp.host:
             raise MailError("expéditeur manquant : renseignez [smtp] sender (ou [office] email) dans relance.toml ; "
@@ -101,11 +104,16 @@ def send_plan_emails(store: Store, items: Iterable[DebtorPlan], *, mailer: Maile
     results: list[Sent] = []
     sent_at: list[float] = []
     for item in items:
-        step = item.state.next
-        if step is None or step.channel != "email":
+        if isinstance(item, Check):
+            if item.kind != THANKS:
+                continue
+            result = _send_thanks(store, item, mailer=mailer, templates=templates, agent=agent, office=office,
+                                  today=today, sent_at=sent_at)
+        elif item.state.next is None or item.state.next.channel != "email":
             continue
-        result = _send_one(store, item, mailer=mailer, templates=templates, agent=agent, office=office,
-                           today=today, book=book, sent_at=sent_at)
+        else:
+            result = _send_one(store, item, mailer=mailer, templates=templates, agent=agent, office=office,
+                               today=today, book=book, sent_at=sent_at)
         results.append(result)
         if progress is not None:
             progress(result)
@@ -149,16 +157,71 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
                     office_country=country,
                     data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
                           "where": where, "template": step.template})
-    except Exception as exc:  # noqa: BLE001 - sent, not recorded (paid meanwhile, the act refused, the base
-        # gone): the claim stays (shown under way), never sent again; the rest of the batch goes on
-        return Sent(item.debtor_id, item.name, step.key, "failed",
-                    header_line(f"envoyé ({msg['Message-ID']}) mais non enregistré : {exc} ; l'étape reste "
-                                "réservée : notez-la à la main (relance plan done) après vérification"),
-                    msg["Message-ID"])
+    except Exception as exc:  # noqa: BLE001 - sent, not recorded (the act refused, the base gone): the rest
+        # of the batch goes on
+        return _sent_not_recorded(store, item.debtor_id, item.name, step.key, token, msg, draft, today, exc)
     note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
     where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
     return Sent(item.debtor_id, item.name, step.key, "sent" if via == "smtp" else "outbox", where_said + note,
                 msg["Message-ID"])
+
+
+def thanks_context(store: Store, check: Check, *, agent: str, office: Any, today: dt.date) -> tuple[dict, str]:
+    """A thank-you's template context (the call script's, with the payment that settled the balance) and the
+    address to send it to."""
+    card = debtor_card(store, check.debtor_id, as_of=today, rates=load_rates(store),
+                       country=getattr(office, "country", "FR"))
+    with_email = [c for c in card.contacts if c.email]
+    contact = with_email[0] if with_email else pick_contact(card)
+    context = call_context(card, agent=agent, office=office, today=today, contact=contact)
+    context["payment"] = {"day": check.due, "amount_cents": paid_on(store.conn, check.debtor_id, check.due)}
+    return context, (contact.email if contact and contact.email else "")
+
+
+def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templates, agent: str, office: Any,
+                 today: dt.date, sent_at: list[float]) -> Sent:
+    token = claim_thanks(store, check)
+    if token is None:
+        return Sent(check.debtor_id, check.name, THANKS, "skipped", "déjà envoyé ou en cours d'envoi par un autre poste")
+    try:
+        context, to = thanks_context(store, check, agent=agent, office=office, today=today)
+        if not to:
+            raise MailError("aucune adresse email pour ce débiteur : ajoutez-en une sur sa fiche")
+        draft, problems = make_draft(templates, context, kind=THANKS, debtor_id=check.debtor_id, to=to, files=[])
+        now = store.clock()
+        msg = build_message(draft, sender=mailer.sender, now=now)
+        via, where = _deliver(msg, mailer, check.debtor_id, now, sent_at)
+    except (RelanceError, TemplateProblem, OSError) as exc:  # nothing sent: proposed again in the agenda
+        try:
+            release_claim(store, token)
+        except RelanceError:
+            pass  # the claim stays: shown under way, never sent twice
+        return Sent(check.debtor_id, check.name, THANKS, "failed", header_line(str(exc)))
+    try:
+        record_thanks(store, check, token, today=today,
+                      data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
+                            "where": where, "template": THANKS})
+    except Exception as exc:  # noqa: BLE001 - sent, not recorded: said, never sent again
+        return _sent_not_recorded(store, check.debtor_id, check.name, THANKS, token, msg, draft, today, exc)
+    note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
+    where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
+    return Sent(check.debtor_id, check.name, THANKS, "sent" if via == "smtp" else "outbox", where_said + note,
+                msg["Message-ID"])
+
+
+def _sent_not_recorded(store: Store, debtor_id: int, name: str, step: str, token: str, msg: Any, draft: Any,
+                       today: dt.date, exc: Exception) -> Sent:
+    """An email that left but whose step could not be recorded: its claim made done with a plain event when
+    the base still takes a write (never sent again, even once the claim is old); else the claim stays and the
+    agent is told to check before doing it again."""
+    said = f"envoyé ({msg['Message-ID']}) mais non enregistré : {exc}"
+    try:
+        mark_sent(store, token, debtor_id, today=today, text=f"Email envoyé à {draft.to} : {draft.subject} ({said})",
+                  data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "step": step})
+        said += " ; noté sur la chronologie, il ne partira pas une seconde fois"
+    except Exception:  # noqa: BLE001 - the base refuses every write: said below
+        said += " ; vérifiez la chronologie avant de le refaire (relance plan done)"
+    return Sent(debtor_id, name, step, "failed", header_line(said), msg["Message-ID"])
 
 
 def _deliver(msg: Any, mailer: Mailer, debtor_id: int, now: dt.datetime, sent_at: list[float]) -> tuple[str, str]:

@@ -1,5 +1,5 @@
-"""The dunning plan over the base: each debtor's situation read in a few batched queries, where it stands
-(domain/plan.py), the day's agenda, and the steps done, by hand or by a send, each once.
+"""The dunning plan over the base: each debtor's situation read in a few batched queries and where it stands
+(domain/plan.py). The steps done, each once: store/plan_steps.py; the day's agenda: store/agenda.py.
 
 What counts as done, for a debtor whose oldest overdue invoice is X (the plan's level is X's):
 - a row of ``plan_steps`` for X with status 'done' (a step done through the plan lists X among its invoices);
@@ -8,18 +8,14 @@ What counts as done, for a debtor whose oldest overdue invoice is X (the plan's 
 - a call logged since X fell due, for the plan's phone steps in turn.
 A payment of X moves the level to the next oldest invoice: the steps that did not list it do not count.
 
-``plan_steps``' primary key (debtor, step, invoice) is the claim: two agents or two runs of ``relance plan run
---send`` insert the same rows, and the second is refused before anything is sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.law import Regime, be_consumer_grace_end, regime_for
@@ -35,8 +31,7 @@ from relance_tui.domain.plan import (
 )
 from relance_tui.domain.text import clean
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES
-from relance_tui.errors import NotFound, StaleEdit
-from relance_tui.store.acts import check_act, record_act_in
+from relance_tui.errors import NotFound
 from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.queries import append_event
@@ -64,15 +59,34 @@ class DebtorPlan:
     oldest_invoice_id: int | None
     balance_cents: int
     claimed_by: str = ""  # another agent is sending the next step right now
+    kind: ClassVar[str] = "plan"  # an agenda row (store/agenda.AgendaRow), as are its checks
 
     @property
     def next_label(self) -> str:
         step = self.state.next
         return "" if step is None else step_label(step, self.regime)
 
+    label = next_label
+
     @property
     def group(self) -> str:
         return GROUPS[self.state.next.channel] if self.state.next is not None else ""
+
+    @property
+    def key(self) -> int:
+        return self.debtor_id
+
+    @property
+    def channel(self) -> str:
+        return self.state.next.channel if self.state.next is not None else ""
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.state.due
+
+    @property
+    def late_days(self) -> int:
+        return self.state.late_days
 
 
 def step_label(step: PlanStep, regime: Regime) -> str:
@@ -85,7 +99,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
     """Every debtor with something outstanding (or these ones), in its plan on ``today``. ``conn``: a
     connection or a transaction's ``db``."""
     book = book or DEFAULT_BOOK
-    invoices = _outstanding(conn, debtor_ids)
+    invoices = outstanding_by_debtor(conn, debtor_ids)
     if not invoices:
         return []
     ids = list(invoices)
@@ -129,7 +143,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
     return out
 
 
-def _outstanding(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[tuple]]:
+def outstanding_by_debtor(conn: Any, debtor_ids: Iterable[int] | None) -> dict[int, list[tuple]]:
     """Outstanding invoices by debtor: (id, due, amount, paid, status)."""
     columns = ("SELECT id, debtor_id, due_date, amount_cents, paid_cents, status, issue_date, delivery_date "
                "FROM invoices")
@@ -293,161 +307,6 @@ def _call_steps(plan: Plan, calls: list[tuple], done: set[str]) -> list[StepDone
         if step.channel == "phone":
             phones.append(step)
     return [StepDone(step.key, day, agent, "phone") for step, (day, agent) in zip(phones, calls)]
-
-
-def agenda(store: Store, today: dt.date, *, book: PlanBook | None = None,
-           office_country: str = "FR") -> list[DebtorPlan]:
-    """The steps due on ``today`` (late ones first, then by group), one per debtor."""
-    due = [p for p in debtor_plans(store.conn, today, book=book, office_country=office_country)
-           if p.state.is_due]
-    order = list(dict.fromkeys(GROUPS.values()))
-    return sorted(due, key=lambda p: (order.index(p.group), -p.state.late_days, p.name.casefold()))
-
-
-@dataclass(frozen=True)
-class StepRecorded:
-    debtor_id: int
-    step: str
-    event_id: int
-    invoice_ids: tuple[int, ...]
-    claim: str
-
-
-def _current(db: Any, debtor_id: int, step_key: str, today: dt.date, book: PlanBook | None,
-             office_country: str) -> DebtorPlan:
-    found = debtor_plans(db, today, book=book, office_country=office_country, debtor_ids=[debtor_id])
-    if not found:
-        raise NotFound(f"débiteur n°{debtor_id} : rien d'ouvert, aucun plan en cours")
-    current = found[0]
-    step = current.state.next
-    if step is None or step.key != step_key:
-        now = current.state.summary()
-        raise StaleEdit(f"{current.name} : l'étape « {step_key} » n'est pas la prochaine de son plan "
-                        f"(maintenant : {now}). Actualisez la liste.")
-    if current.state.stopped:
-        raise StaleEdit(f"{current.name} : plan suspendu ({current.state.stopped}).")
-    return current
-
-
-def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
-               book: PlanBook | None = None, office_country: str = "FR") -> tuple[DebtorPlan, str] | None:
-    """Claim the debtor's next step before sending it: None when it is already claimed or done (by another
-    agent, another run of the nightly job). The claim is released (``release_claim``) if the send fails."""
-    token = secrets.token_hex(8)
-
-    def claim(db: Database) -> tuple[DebtorPlan, str] | None:
-        current = _current(db, debtor_id, step_key, today, book, office_country)
-        _drop_stale_claims(db, store, debtor_id, step_key)
-        try:
-            db.conn.executemany(
-                "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at) "
-                "VALUES (?, ?, ?, ?, 'claimed', ?, ?, ?)",
-                [(debtor_id, inv, step_key, current.plan.key, token, store.agent, store.now())
-                 for inv in current.invoice_ids])
-        except sqlite3.IntegrityError:
-            return None
-        return current, token
-
-    return store.write(claim, what="réservation de l'étape du plan")
-
-
-# A claim older than this is a send that never finished (a crash, a hang-up): the step may be claimed again
-CLAIM_STALE = dt.timedelta(minutes=30)
-
-
-def _drop_stale_claims(db: Any, store: Store, debtor_id: int, step_key: str) -> None:
-    cutoff = (store.clock() - CLAIM_STALE).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    db.execute("DELETE FROM plan_steps WHERE debtor_id = ? AND step = ? AND status = 'claimed' AND at < ?",
-               [debtor_id, step_key, cutoff])
-
-
-def release_claim(store: Store, token: str) -> None:
-    """A send failed: the step goes back to the agenda, to be tried again."""
-    store.write(lambda db: db.execute("DELETE FROM plan_steps WHERE claim = ? AND status = 'claimed'", [token]),
-                what="libération de l'étape du plan")
-
-
-def record_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date, day: dt.date | None = None,
-                note: str = "", tracking: str = "", channel: str = "", claim: str = "",
-                data: dict[str, Any] | None = None, book: PlanBook | None = None,
-                office_country: str = "FR") -> StepRecorded:
-    """The debtor's next step done (sent, printed and posted, prepared): its event on the timeline, its
-    legal act when it is one (a formal notice, a free first reminder), and its rows in ``plan_steps``. With
-    ``claim``, the rows this process claimed become done; without, they are inserted, and a step done
-    meanwhile by someone else is refused."""
-    day = day or today
-    note = clean(note).strip()
-    tracking = clean(tracking).strip()
-
-    def write(db: Database) -> StepRecorded:
-        current = _current_or_claimed(db, debtor_id, step_key, today, book, office_country, claim)
-        step = current.state.next
-        ch = channel or step.channel
-        invoice_ids = current.invoice_ids
-        details = [note] if note else []
-        if tracking:
-            details.append(f"n° de suivi {tracking}")
-        if step.act:
-            act_channel = "registered" if ch == "registered" else ("email" if ch == "email" else "letter")
-            check_act(step.act, day, act_channel, today=today)
-            recorded = record_act_in(db, store, debtor_id, step.act, day, act_channel, list(invoice_ids),
-                                     " ; ".join(details), office_country=office_country,
-                                     extra={"plan_step": step.key, "plan": current.plan.key,
-                                            **({"tracking": tracking} if tracking else {})})
-            event_id = recorded.event_id
-        else:
-            payload = {"plan_step": step.key, "plan": current.plan.key, "channel": ch, **(data or {})}
-            if tracking:
-                payload["tracking"] = tracking
-            if payload.get("to") and payload.get("subject"):  # an email sent: to whom, about what
-                text = f"{step_label(step, current.regime)} à {payload['to']} : {payload['subject']}"
-            else:
-                text = f"{step_label(step, current.regime)} (fait le {day:%d/%m/%Y})"
-            event_id = append_event(db, at=store.now(), agent=store.agent, kind=EVENT_KIND[step.channel],
-                                    debtor_id=debtor_id, direction="out", outcome="plan_step",
-                                    notes=" ; ".join([text, *details]), data=payload, invoice_ids=invoice_ids)
-        token = claim or secrets.token_hex(8)
-        if not claim:
-            _drop_stale_claims(db, store, debtor_id, step.key)
-        if claim:
-            db.execute("UPDATE plan_steps SET status = 'done', day = ?, channel = ?, event_id = ?, at = ? "
-                       "WHERE claim = ?", [day.isoformat(), ch, event_id, store.now(), claim])
-        else:
-            try:
-                db.conn.executemany(
-                    "INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at, day, "
-                    "channel, event_id) VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?)",
-                    [(debtor_id, inv, step.key, current.plan.key, token, store.agent, store.now(), day.isoformat(),
-                      ch, event_id) for inv in invoice_ids])
-            except sqlite3.IntegrityError:
-                raise StaleEdit(f"{current.name} : « {step.label} » est déjà fait ou en cours par un autre "
-                                "agent. Actualisez la liste.") from None
-        return StepRecorded(debtor_id, step.key, event_id, tuple(invoice_ids), token)
-
-    return store.write(write, what="enregistrement de l'étape du plan")
-
-
-def _current_or_claimed(db: Any, debtor_id: int, step_key: str, today: dt.date, book: PlanBook | None,
-                        office_country: str, claim: str) -> DebtorPlan:
-    if claim:
-        held = db.execute("SELECT COUNT(*) FROM plan_steps WHERE claim = ? AND status = 'claimed'",
-                          [claim]).fetchone()[0]
-        if not held:
-            raise StaleEdit("l'étape réservée n'est plus à ce poste (réservation libérée) : rien n'a été enregistré")
-        found = debtor_plans(db, today, book=book, office_country=office_country, debtor_ids=[debtor_id])
-        current = found[0]
-        step = next(s for s in current.plan.steps if s.key == step_key)
-        return DebtorPlan(current.debtor_id, current.name, current.regime, current.plan,
-                          _with_next(current.state, step), tuple(r[0] for r in db.execute(
-                              "SELECT invoice_id FROM plan_steps WHERE claim = ? ORDER BY invoice_id", [claim])),
-                          current.oldest_invoice_id, current.balance_cents)
-    return _current(db, debtor_id, step_key, today, book, office_country)
-
-
-def _with_next(state: PlanState, step: PlanStep) -> PlanState:
-    from dataclasses import replace
-
-    return replace(state, next=step, stopped="")
 
 
 def set_debtor_plan(store: Store, debtor_id: int, plan_key: str | None, book: PlanBook) -> None:

@@ -1,9 +1,11 @@
 """À faire: the day's agenda of the dunning plan, a tab (F6).
 
-One row per debtor whose next step is due: emails to send, calls to make, letters and formal notices to
-print, court files to prepare; late ones first in each group. Space selects, Enter shows the step (the email
-as it will leave), e sends the selected emails, f records the selected steps done by hand (a letter printed
-and posted, a court file handed over), s opens a calling session on the selected calls.
+One row per debtor whose next step is due: emails to send (thank-yous for a balance settled among them),
+calls to make, letters and formal notices to print, court files to prepare; then promises to check and
+limitation dates approaching (store/agenda.py); late ones first in each group. Space selects, Enter shows the
+step (the email as it will leave; a check opens the debtor's card), e sends the selected emails, f records the
+selected steps done by hand (a letter printed and posted, a court file handed over), s opens a calling
+session on the selected calls and promises.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from textual.widgets import Input, Label, Static
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.plan import CHANNELS
 from relance_tui.errors import RelanceError
-from relance_tui.store.plan import GROUPS, DebtorPlan, agenda
+from relance_tui.store.agenda import LIMITATION_GROUP, ORDER, PROMISE_GROUP, AgendaRow, Check, day_agenda
+from relance_tui.store.plan import DebtorPlan
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.survive import Survives
@@ -30,7 +33,7 @@ from relance_tui.tui.tabview import ReadsWhenShown
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
 GROUP_SHORT = {"Emails à envoyer": "Email", "Appels à passer": "Appel", "Courriers à imprimer": "Courrier",
-               "Dossiers contentieux à préparer": "Tribunal"}
+               "Dossiers contentieux à préparer": "Tribunal", PROMISE_GROUP: "Promesse", LIMITATION_GROUP: "Prescr."}
 
 
 def columns_for(width: int) -> list[Column]:
@@ -43,8 +46,8 @@ def columns_for(width: int) -> list[Column]:
     return cols
 
 
-def counts(items: list[DebtorPlan]) -> dict[str, int]:
-    out = {group: 0 for group in dict.fromkeys(GROUPS.values())}
+def counts(items: list[AgendaRow]) -> dict[str, int]:
+    out = {group: 0 for group in ORDER}
     for item in items:
         out[item.group] += 1
     return out
@@ -66,7 +69,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     ]
 
     class Loaded(Message):
-        def __init__(self, items: list[DebtorPlan]) -> None:
+        def __init__(self, items: list[AgendaRow]) -> None:
             super().__init__()
             self.items = items
 
@@ -79,8 +82,8 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
-        self.items: list[DebtorPlan] = []
-        self.selected: set[int] = set()
+        self.items: list[AgendaRow] = []
+        self.selected: set = set()  # the rows' keys
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -102,14 +105,14 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     def table(self) -> VirtualTable:
         return self.query_one("#agenda-table", VirtualTable)
 
-    def cells(self, item: DebtorPlan) -> list:
-        late = item.state.late_days
+    def cells(self, item: AgendaRow) -> list:
+        late = item.late_days
         values = {
-            "mark": "✓" if item.debtor_id in self.selected else " ",
+            "mark": "✓" if item.key in self.selected else " ",
             "group": GROUP_SHORT[item.group],
             "debtor": item.name,
-            "step": item.next_label,
-            "late": styled((f"{late} j", "bold $error")) if late > 0 else "ce jour",
+            "step": item.label,
+            "late": styled((f"{late} j", "bold $error")) if late > 0 else "ce jour" if late == 0 else f"J{late}",
             "invoices": str(len(item.invoice_ids)),
             "balance": format_cents(item.balance_cents),
             "by": self.relance.settings.display_name(item.claimed_by) if item.claimed_by else "",
@@ -130,22 +133,22 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def _load(self, store, today: dt.date, book, country: str) -> None:  # noqa: ANN001
-        self.post_message(self.Loaded(agenda(store, today, book=book, office_country=country)))
+        self.post_message(self.Loaded(day_agenda(store, today, book=book, office_country=country)))
 
     def on_agenda_view_loaded(self, message: Loaded) -> None:
         self.items = message.items
-        present = {i.debtor_id for i in self.items}
+        present = {i.key for i in self.items}
         self.selected &= present
-        self.table.set_keys([i.debtor_id for i in self.items], {i.debtor_id: i for i in self.items},
+        self.table.set_keys([i.key for i in self.items], {i.key: i for i in self.items},
                             keep=self.table.current_key)
         self._show_counts()
 
     def _show_counts(self) -> None:
-        parts = [f"{GROUP_SHORT[g]} {n}" for g, n in counts(self.items).items()]
-        late = sum(1 for i in self.items if i.state.late_days > 0)
+        parts = [f"{GROUP_SHORT[g]} {n}" for g, n in counts(self.items).items() if n] or ["rien"]  # fits 80 columns
+        late = sum(1 for i in self.items if isinstance(i, DebtorPlan) and i.late_days > 0)  # steps not done on time
         chosen = f"{len(self.selected)} sélectionné(s) · " if self.selected else ""  # first: seen at 80 columns
         self.query_one("#agenda-bar", Static).update(
-            plain(f"{chosen}{len(self.items)} étape(s) : {' · '.join(parts)} · {late} en retard"))
+            plain(f"{chosen}{len(self.items)} à faire : {' · '.join(parts)} · {late} en retard"))
         self.relance.set_tab_count("agenda", len(self.items))
 
     # -- choosing -------------------------------------------------------------------------------------
@@ -158,16 +161,19 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         self._show_counts()
         self.table.action_cursor_down()
 
-    def chosen(self, *channels: str) -> list[DebtorPlan]:
+    def chosen(self, *channels: str) -> list[AgendaRow]:
         """The selected items of these channels (the row under the cursor when nothing is selected)."""
-        picked = [i for i in self.items if i.debtor_id in self.selected] or (
+        picked = [i for i in self.items if i.key in self.selected] or (
             [self.table.current_row] if self.table.current_row is not None else [])
-        return [i for i in picked if i.state.next.channel in channels]
+        return [i for i in picked if i.channel in channels]
 
     @on(VirtualTable.Selected, "#agenda-table")
     def row_selected(self, message: VirtualTable.Selected) -> None:
-        if message.row is not None:
-            self.app.push_screen(StepScreen(message.row))
+        row = message.row
+        if isinstance(row, Check) and row.kind != "thanks":  # a promise, a limitation: the debtor's card
+            self.relance.open_debtor_card(row.debtor_id)
+        elif row is not None:
+            self.app.push_screen(StepScreen(row))
 
     # -- doing ----------------------------------------------------------------------------------------
     def action_send(self) -> None:
@@ -219,7 +225,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             return
         self.app.push_screen(DoneScreen(items), lambda result: self._marked(items, result))
 
-    def _marked(self, items: list[DebtorPlan], result: tuple[str, str] | None) -> None:
+    def _marked(self, items: list[AgendaRow], result: tuple[str, str] | None) -> None:
         if result is None:
             return
         note, tracking = result
@@ -228,7 +234,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
     def _mark(self, store, items, note: str, tracking: str, today, book, country: str) -> None:  # noqa: ANN001
-        from relance_tui.store.plan import record_step
+        from relance_tui.store.plan_steps import record_step
 
         done, failed = 0, []
         for item in items:
@@ -250,19 +256,20 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         self.reload(force=True)
 
     def action_session(self) -> None:
-        calls = self.chosen("phone")
+        calls = self.chosen("phone", "promise")
         if not calls:
-            self.relance.notify("Aucun appel sélectionné (Espace sur une ligne « Appel »).", severity="warning")
+            self.relance.notify("Aucun appel sélectionné (Espace sur une ligne « Appel » ou « Promesse »).",
+                                severity="warning")
             return
         self._open_session(self.relance.store, calls, self.relance.today())
 
     @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
-    def _open_session(self, store, calls: list[DebtorPlan], today: dt.date) -> None:  # noqa: ANN001
+    def _open_session(self, store, calls: list[AgendaRow], today: dt.date) -> None:  # noqa: ANN001
         from relance_tui.store.queue import QueueItem
         from relance_tui.store.sessions import create_session
 
-        items = [QueueItem(c.debtor_id, c.name, c.balance_cents, max(0, c.state.late_days), "plan", 0.0)
-                 for c in calls]
+        items = [QueueItem(c.debtor_id, c.name, c.balance_cents, max(0, c.late_days), "plan", 0.0)
+                 for c in {c.debtor_id: c for c in calls}.values()]  # a debtor once
         try:
             sid = create_session(store, f"Appels du plan {today:%d/%m}", items)
         except (RelanceError, ValueError) as exc:
@@ -287,14 +294,14 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
             super().__init__()
             self.text = text
 
-    def __init__(self, item: DebtorPlan) -> None:
+    def __init__(self, item: DebtorPlan | Check) -> None:
         super().__init__()
         self.item = item
 
     def compose(self) -> ComposeResult:
         item = self.item
         with Vertical():
-            yield Label(plain(f"{item.name} — {item.next_label} ({CHANNELS[item.state.next.channel]})"))
+            yield Label(plain(f"{item.name} — {item.label} ({CHANNELS.get(item.channel, item.channel)})"))
             with VerticalScroll(id="step-body"):
                 yield Static("…", id="step-text")
             yield Label("Échap ferme")
@@ -309,6 +316,9 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
         from relance_tui.io.plan_send import step_context
 
         item = self.item
+        if isinstance(item, Check):  # a thank-you: the email as it will leave
+            self.post_message(self.Rendered("\n".join(self._thanks(item, store, settings, templates, today))))
+            return
         step = item.state.next
         lines = [f"Plan : {item.plan.label} · prévue le {item.state.due:%d/%m/%Y}"
                  f"{f' · en retard de {item.state.late_days} j' if item.state.late_days > 0 else ''}",
@@ -328,6 +338,20 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
                          if step.channel != "phone" else "Un appel : « s » ouvre une session sur les appels choisis.")
         self.post_message(self.Rendered("\n".join(lines)))
 
+    @staticmethod
+    def _thanks(item: Check, store, settings, templates, today) -> list[str]:  # noqa: ANN001
+        from relance_tui.io.mail import make_draft
+        from relance_tui.io.plan_send import thanks_context
+
+        lines = [f"Compte soldé le {item.due:%d/%m/%Y} : remerciement proposé (rien n'est envoyé sans « e »)", ""]
+        try:
+            context, to = thanks_context(store, item, agent=settings.agent_name, office=settings.office, today=today)
+            draft, problems = make_draft(templates, context, kind="thanks", debtor_id=item.debtor_id, to=to, files=[])
+        except RelanceError as exc:
+            return [*lines, f"Aperçu impossible : {exc}"]
+        return [*lines, f"À : {draft.to or '(aucune adresse email)'}", f"Objet : {draft.subject}", "", draft.body,
+                *problems]
+
     def on_step_screen_rendered(self, message: Rendered) -> None:
         self.query_one("#step-text", Static).update(plain(message.text))
 
@@ -344,7 +368,7 @@ class DoneScreen(Survives, ModalScreen[tuple[str, str] | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="done.cancel")]
 
-    def __init__(self, items: list[DebtorPlan]) -> None:
+    def __init__(self, items: list[AgendaRow]) -> None:
         super().__init__()
         self.items = items
 
