@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from relance_tui import __version__
-from relance_tui.commands import base, exports, importing, legal, plan, rates
+from relance_tui.commands import base, documents, exports, importing, legal, plan, rates
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
@@ -36,13 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     exports.add_parsers(sub)
     legal.add_parsers(sub)
     plan.add_parsers(sub)
+    documents.add_parsers(sub)
     return parser
 
 
 COMMANDS = {None: base.cmd_app, "init": base.cmd_init, "demo": base.cmd_demo, "doctor": base.cmd_doctor,
             "backup": base.cmd_backup, "rates": rates.cmd_rates, "import": importing.cmd_import,
             "export": exports.cmd_export, "purge": legal.cmd_purge, "act": legal.cmd_act, "plan": plan.cmd_plan,
-            "agenda": plan.cmd_agenda}
+            "agenda": plan.cmd_agenda, "document": documents.cmd_document, "letters": documents.cmd_letters}
 
 
 def private_umask() -> None:

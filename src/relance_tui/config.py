@@ -88,6 +88,11 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class DocumentSettings:
+    notice_days: int = 8  # the deadline a formal notice gives the debtor, in days from its date
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     """Personal data (GDPR): how long it is kept once a debtor owes nothing (``relance purge``)."""
 
@@ -131,6 +136,7 @@ class Settings:
     calling: CallingSettings = field(default_factory=CallingSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     user: UserSettings = field(default_factory=UserSettings)
     agents: dict[str, str] = field(default_factory=dict)  # login -> display name
@@ -152,7 +158,7 @@ class Settings:
 
 # Which sections each file may hold.
 OFFICE_SECTIONS = {"office": OfficeSettings, "calling": CallingSettings, "smtp": SmtpSettings,
-                   "database": DatabaseSettings, "privacy": PrivacySettings}
+                   "database": DatabaseSettings, "documents": DocumentSettings, "privacy": PrivacySettings}
 USER_SECTIONS = {"user": UserSettings}
 MAP_SECTIONS_OFFICE = ("agents",)
 MAP_SECTIONS_USER = ("keys",)
@@ -166,6 +172,12 @@ def _check_enterprise_number(value: str) -> str | None:
     from relance_tui.domain.identifiers import bce_valid
 
     return None if not value or bce_valid(value) else "un numéro d'entreprise belge valide (BCE), comme 0403.170.701"
+
+
+def _check_iban(value: str) -> str | None:
+    from relance_tui.domain.identifiers import iban_valid
+
+    return None if not value or iban_valid(value) else "un IBAN valide, comme FR76 3000 6000 0112 3456 7890 189"
 
 
 def _check_choice(choices: tuple[str, ...]):
@@ -215,6 +227,8 @@ CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
     ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
     ("database", "lease_timeout"): _check_range(2, 3600),
+    ("documents", "notice_days"): _check_range(1, 90),
+    ("office", "iban"): _check_iban,
     ("privacy", "retention_years"): _check_range(1, 50),
 }
 
@@ -471,6 +485,9 @@ sender = ""          # the From of follow-up emails (default: [office] email)
 [database]
 journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
 lease_timeout = 30      # seconds: one machine writes at a time; a silent machine's turn is taken after this
+
+[documents]
+notice_days = 8      # the deadline a formal notice (mise en demeure) gives, in days from its date
 
 [privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
 # retention_years = 10  # years without activity before that, at least the longest limitation period that

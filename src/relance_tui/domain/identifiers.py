@@ -67,3 +67,10 @@ def format_bce(number: str) -> str:
     """'0123456749' -> '0123.456.749', the way the BCE/KBO writes it; anything else is returned as is."""
     s = normalise_bce(number)
     return f"{s[:4]}.{s[4:7]}.{s[7:]}" if len(s) == 10 and s.isdigit() else number
+
+
+def iban_valid(text: str) -> bool:
+    """An IBAN in any usual writing (spaces, lower case), with its country's length and right check digits."""
+    from stdnum import iban
+
+    return bool(text) and iban.is_valid(text)

@@ -1,0 +1,138 @@
+"""``relance document`` (one debtor's letter, formal notice or statement as PDF) and ``relance letters`` (the
+day's agenda letters in one PDF to print). Every document is kept in the office's documents folder (beside
+the base) and recorded on the debtor's timeline with its file's SHA-256."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from relance_tui.commands.common import add_output_options, open_db, output_errors, parse_day, protected_paths
+from relance_tui.config import Settings
+from relance_tui.domain.text import clean
+from relance_tui.errors import RelanceError
+
+# The command line's words for the built-in documents (io/documents.DOCUMENT_KINDS)
+KIND_WORDS = {"lettre": "reminder_letter", "mise-en-demeure": "formal_notice", "releve": "statement"}
+
+
+def office_templates(settings: Settings):  # noqa: ANN201 - the office's templates folder
+    return settings.paths.office_file.parent / "templates"
+
+
+def keep(settings: Settings, store, pdf, name: str) -> str:  # noqa: ANN001
+    """A copy of the document in the office's documents folder (created when missing); its path."""
+    from relance_tui.io.outputs import open_output_file
+
+    folder = settings.paths.db.parent / "documents"
+    folder.mkdir(mode=0o770, exist_ok=True)
+    path = folder / f"{name}-{pdf.sha256[:12]}.pdf"
+    if not path.exists():  # the same bytes: the same file
+        with output_errors(str(path)), open_output_file(path, protected_paths(settings, store.path),
+                                                        binary=True) as out:
+            out.write(pdf.data)
+    return str(path)
+
+
+def write_output(settings: Settings, store, pdf, output: str, force: bool) -> None:  # noqa: ANN001
+    from relance_tui.io.outputs import open_output_file
+
+    with output_errors(output), open_output_file(output, protected_paths(settings, store.path), overwrite=force,
+                                                 binary=True) as out:
+        out.write(pdf.data)
+
+
+def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.documents import DOCUMENT_KINDS, render_documents
+    from relance_tui.store.documents import record_document
+    from relance_tui.store.purge import find_debtor
+
+    kind = KIND_WORDS.get(args.kind, args.kind)
+    day = parse_day(args.date, settings, "--date")
+    store = open_db(settings, write=True)
+    debtor = find_debtor(store.conn, args.debtor)
+    data = document_data(store, debtor.id, kind, office=settings.office, today=day, agent=settings.agent_name,
+                         notice_days=settings.documents.notice_days)
+    pdf = render_documents([(kind, data)], office_dir=office_templates(settings))
+    for problem in pdf.problems:
+        print(clean(f"attention : {problem}"), file=sys.stderr)
+    kept = keep(settings, store, pdf, f"{day.isoformat()}-{kind}-{debtor.id}")
+    if args.output:
+        write_output(settings, store, pdf, args.output, args.force)
+    title = DOCUMENT_KINDS.get(kind, kind)
+    record_document(store, debtor.id, kind, title=title, path=kept, sha256=pdf.sha256,
+                    invoice_ids=data["invoice_ids"], registered=data["registered"])
+    print(clean(f"{title} : {args.output or kept} (SHA-256 {pdf.sha256})"))
+    return 0
+
+
+def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
+    """The day's letters and formal notices of the agenda in one PDF; simple letters recorded done (printed),
+    registered ones left in the agenda until their tracking number is entered."""
+    from relance_tui.commands.plan import plan_book
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.documents import DocumentError, render_documents
+    from relance_tui.store.agenda import agenda
+    from relance_tui.store.documents import record_document
+    from relance_tui.store.plan_steps import record_step
+
+    day = parse_day(args.date, settings, "--date")
+    book = plan_book(settings)
+    store = open_db(settings, write=True)
+    steps = [i for i in agenda(store, day, book=book, office_country=settings.office.country)
+             if i.channel in ("letter", "registered") and not i.claimed_by]
+    items, failed = [], []
+    for step in steps:
+        try:
+            items.append((step, document_data(store, step.debtor_id, step.state.next.template, office=settings.office,
+                                              today=day, agent=settings.agent_name,
+                                              invoice_ids=list(step.invoice_ids),
+                                              notice_days=settings.documents.notice_days)))
+        except RelanceError as exc:
+            failed.append(f"{step.name} : {exc}")
+    if not items:
+        print("Aucun courrier à imprimer ce jour." if not failed else "Aucun courrier produit.")
+        return _said(failed)
+    try:
+        pdf = render_documents([(s.state.next.template, d) for s, d in items], office_dir=office_templates(settings))
+    except DocumentError as exc:
+        raise RelanceError(f"courriers non produits : {exc}") from None
+    write_output(settings, store, pdf, args.output, args.force)
+    kept = keep(settings, store, pdf, f"{day.isoformat()}-courriers")
+    registered = 0
+    for step, data in items:
+        record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,
+                        sha256=pdf.sha256, invoice_ids=data["invoice_ids"], registered=step.channel == "registered")
+        if step.channel == "registered":
+            registered += 1  # done once posted: its tracking number is entered then (agenda f, plan done)
+            continue
+        try:
+            record_step(store, step.debtor_id, step.state.next.key, today=day, note="imprimée (relance letters)",
+                        book=book, office_country=settings.office.country)
+        except RelanceError as exc:
+            failed.append(f"{step.name} : imprimée, non notée faite : {exc}")
+    for problem in pdf.problems:
+        print(clean(f"attention : {problem}"), file=sys.stderr)
+    print(clean(f"{len(items)} courrier(s) dans {args.output} (SHA-256 {pdf.sha256}) ; "
+                f"{registered} recommandé(s) à noter faits avec leur numéro de suivi une fois postés"))
+    return _said(failed)
+
+
+def _said(failed: list[str]) -> int:
+    for line in failed:
+        print(clean(f"  ÉCHEC {line}"), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    doc = sub.add_parser("document", help="un document PDF d'un débiteur : lettre, mise-en-demeure, releve")
+    doc.add_argument("kind", metavar="DOCUMENT", help="lettre, mise-en-demeure, releve (ou un modèle du cabinet)")
+    doc.add_argument("debtor", metavar="DEBITEUR", help="code du débiteur (ou #id)")
+    doc.add_argument("--date", help="date du document AAAA-MM-JJ (défaut : aujourd'hui)")
+    add_output_options(doc)
+    letters = sub.add_parser("letters", help="les courriers du jour (agenda) en un seul PDF à imprimer")
+    letters.add_argument("--date", help="jour AAAA-MM-JJ (défaut : aujourd'hui)")
+    letters.add_argument("-o", "--output", required=True, help="fichier PDF à écrire")
+    letters.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
+

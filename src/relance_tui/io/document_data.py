@@ -1,0 +1,133 @@
+"""The data a document prints (io/documents.py renders it): everything a template reads, as plain strings and
+numbers, the amounts formatted here from the same figures the card and the call script show (store/cards,
+io/callscript.call_context), so that a letter says to the cent what the agent says on the phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from relance_tui.domain.money import format_cents
+from relance_tui.domain.penalties import PenaltyTerms, annual_rate
+from relance_tui.domain.text import clean
+from relance_tui.io.callscript import call_context, pick_contact
+from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError
+from relance_tui.io.epc import epc_payload, epc_svg
+from relance_tui.store.cards import debtor_card
+from relance_tui.store.connection import Store
+from relance_tui.store.documents import account_lines
+from relance_tui.store.queries import load_rates
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+FORMAL_NOTICE_DAYS = 8  # the deadline a formal notice gives, by default ([documents] notice_days)
+# How each business regime's statutory rate is said (C. com. L441-10; loi du 2 août 2002, art. 5)
+RATE_LABELS = {"fr_b2b": "la Banque centrale européenne majoré de 10 points",
+               "be_b2b": "la Banque centrale européenne majoré de 8 points, arrondi au demi-point supérieur"}
+
+
+def long_date(day: dt.date) -> str:
+    """ "2 décembre 2026", "1er mars 2027"."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date | None) -> str:
+    return "" if day is None else f"{day:%d/%m/%Y}"
+
+
+def percent(bp: int) -> str:
+    return f"{bp // 100},{bp % 100:02d}\u00a0%"
+
+
+def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
+                  invoice_ids: list[int] | None = None, notice_days: int = FORMAL_NOTICE_DAYS) -> dict[str, Any]:
+    """What the ``kind`` document of this debtor prints on ``today``; ``invoice_ids`` narrows the invoices
+    claimed to those (a plan step's), else all its claimable ones (owed and not time-barred)."""
+    rates = load_rates(store)
+    card = debtor_card(store, debtor_id, as_of=today, rates=rates, country=getattr(office, "country", "FR"))
+    context = call_context(card, agent=agent, office=office, today=today, contact=pick_contact(card))
+    claimed = [i for i in context["invoices"] if invoice_ids is None or i["id"] in set(invoice_ids)]
+    if kind != "statement" and not claimed:
+        raise DocumentError(f"{clean(card.name)} : aucune facture à réclamer (réglées, contestées ou prescrites)")
+    credit = min(context["unapplied_credit"] or 0, sum(i["due_cents"] for i in claimed))
+    total = sum(i["due_cents"] for i in claimed) - credit
+    values = [i["penalty_cents"] for i in claimed]
+    penalties = None if any(v is None for v in values) else sum(values)
+    regime = context["regime"]
+    data: dict[str, Any] = {
+        "kind": kind, "title": DOCUMENT_KINDS.get(kind, ""), "date": long_date(today), "agent": clean(agent),
+        "place": clean(getattr(office, "city", "")), "registered": kind == "formal_notice",
+        "office": _office(office), "debtor": _debtor(card), "regime": regime,
+        "invoices": [_invoice(i) for i in claimed], "invoice_ids": [i["id"] for i in claimed],
+        "credit": format_cents(credit) if credit else "", "total_cents": total, "total": format_cents(total),
+        "penalties_cents": penalties,
+        "penalties": "" if penalties is None or not penalties else format_cents(penalties),
+        "deadline": long_date(today + dt.timedelta(days=notice_days)),
+        "partial_payments": any(i["due_cents"] < i["amount_cents"] for i in claimed),
+        "reference": ", ".join(i["number"] for i in claimed)[:140],
+        "rate": _rate(card, regime["key"], today, rates),
+        "first_reminder": short_date((context["first_reminder"] or {}).get("day")),
+        "grace_end": short_date((context["first_reminder"] or {}).get("grace_end")),
+    }
+    if penalties is None:  # a missing rate or an undated payment: never a made-up figure on a letter
+        data["penalties"] = f"à calculer ({context['penalties_unknown']})" if context["penalties_unknown"] else ""
+    if kind == "statement":
+        data.update(_statement(store, card, today, total if claimed else max(0, -card.credit_cents)))
+    data["qr"] = _qr(office, data["total_cents"], data["reference"])
+    return data
+
+
+def _office(office: Any) -> dict[str, str]:
+    keys = ("name", "address", "postcode", "city", "siren", "enterprise_number", "phone", "email", "iban", "bic",
+            "signature")
+    out = {k: clean(str(getattr(office, k, "") or "")) for k in keys}
+    out["signature"] = out["signature"] or out["name"]
+    return out
+
+
+def _debtor(card: Any) -> dict[str, str]:
+    return {"name": clean(card.name), "address": clean(card.address), "postcode": clean(card.postcode),
+            "city": clean(card.city), "siren": clean(card.siren or ""),
+            "enterprise_number": clean(card.enterprise_number or ""), "code": clean(card.code or "")}
+
+
+def _invoice(row: dict) -> dict[str, Any]:
+    penalty = row["penalty_cents"]
+    return {"number": clean(row["number"]), "issue": short_date(row["issue_date"]), "due": short_date(row["due_date"]),
+            "amount": format_cents(row["amount_cents"]), "balance": format_cents(row["due_cents"]),
+            "days_late": row["days_late"], "penalty": "à calculer" if penalty is None else format_cents(penalty)}
+
+
+def _rate(card: Any, regime_key: str, today: dt.date, rates: Any) -> dict[str, str]:
+    """The yearly rate the penalties run at today, and how it is made (for the formal notice's wording)."""
+    if regime_key not in RATE_LABELS:
+        return {"label": "", "value": ""}
+    terms = PenaltyTerms(segment="b2b", country=regime_key[:2].upper(), contract_rate_bp=card.contract_rate_bp)
+    try:
+        bp = annual_rate(today, terms, rates)
+    except Exception:  # noqa: BLE001 - a missing rate (MissingRate): the letter says the rule, not a figure
+        return {"label": RATE_LABELS[regime_key], "value": "(taux à saisir)"}
+    label = "le taux fixé par nos conditions" if card.contract_rate_bp else RATE_LABELS[regime_key]
+    return {"label": label, "value": percent(bp)}
+
+
+def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, Any]:
+    balance, lines = 0, []
+    for line in account_lines(store.conn, card.id, today):
+        balance += line.debit_cents - line.credit_cents
+        lines.append({"date": short_date(line.day), "label": clean(line.label),
+                      "debit": format_cents(line.debit_cents) if line.debit_cents else "",
+                      "credit": format_cents(line.credit_cents) if line.credit_cents else "",
+                      "balance": format_cents(balance)})
+    return {"lines": lines, "total": format_cents(balance), "total_cents": max(0, balance),
+            "account_balance_cents": balance, "owed_cents": owed}
+
+
+def _qr(office: Any, cents: int, reference: str) -> str:
+    """The EPC QR code (SVG text) paying ``cents`` to the office, or "" without an IBAN or anything owed."""
+    iban, name = getattr(office, "iban", "") or "", getattr(office, "name", "") or ""
+    if not iban or not name.strip() or cents <= 0:  # the code names whom it pays: no name, no code
+        return ""
+    payload = epc_payload(name=name, iban=iban, amount_cents=cents, text=reference,
+                          bic=getattr(office, "bic", "") or "")
+    return epc_svg(payload)

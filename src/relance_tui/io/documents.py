@@ -1,0 +1,117 @@
+"""Documents as PDF (issue 16): the reminder letter, the formal notice, the statement of account.
+
+The engine is typst (the ``typst`` package: offline, its own embedded fonts, one compile per batch; 500
+one-page letters in about 0.2 s here, see docs/documents.md). Each document is a typst template under
+``templates/documents/`` (an office may put its own copy of any of them, or of the shared ``lib.typ``
+letterhead, in ``<office>/templates/documents/``). The data goes in as a JSON file the template reads
+(``json("data.json")``), never spliced into the template's text: a debtor named ``#set text(red)`` or ``*``
+prints those characters and changes nothing else. typst reads no file but the ones handed to it here, and
+runs no program.
+
+An office template that fails to compile is reported (file and typst's message) and the built-in one is
+used, as for the emails and the call script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relance_tui.errors import RelanceError
+
+# The built-in documents, by the name a plan's step gives as its template (domain/plan.py): an office may add
+# its own (``<office>/templates/documents/<name>.typ``) and name it in plans.toml.
+DOCUMENT_KINDS = {"reminder_letter": "Lettre de relance", "formal_notice": "Mise en demeure",
+                  "statement": "Relevé de compte"}
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
+LIB = "lib.typ"
+
+
+class DocumentError(RelanceError):
+    """A document could not be produced (the built-in template itself failed: a bug, said plainly)."""
+
+
+@dataclass(frozen=True)
+class Pdf:
+    data: bytes
+    problems: list[str] = field(default_factory=list)  # office templates ignored, and why
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def document_exists(kind: str, office_dir: Path | None = None) -> bool:
+    """Whether ``kind`` names a document: a built-in one, or an office's own template."""
+    if not _NAME.fullmatch(kind):
+        return False
+    return kind in DOCUMENT_KINDS or (office_dir is not None and (office_dir / "documents" / f"{kind}.typ").is_file())
+
+
+def _main(kinds: list[str], office_dir: Path | None) -> bytes:
+    """The entry file: the page set-up, then each document in turn, a new page each. Only kind names checked
+    here (lower-case letters, digits, underscores) are written into it, never data."""
+    unknown = [k for k in kinds if not document_exists(k, office_dir)]
+    if unknown:
+        raise DocumentError(f"document inconnu : {unknown[0]!r} (documents : {', '.join(DOCUMENT_KINDS)}, ou un "
+                            "modèle du cabinet dans templates/documents/)")
+    lines = ['#import "lib.typ": page-setup', "#show: page-setup"]
+    lines += [f'#import "{k}.typ": document as doc-{k}' for k in kinds]
+    lines.append("#let kinds = (" + ", ".join(f'"{k}": doc-{k}' for k in kinds) + ",)")
+    lines.append('#for (i, item) in json("data.json").enumerate() {\n'
+                 "  if i > 0 { pagebreak() }\n  (kinds.at(item.kind))(item.data)\n}")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _sources(kinds: list[str], office_dir: Path | None, *,
+             builtin_only: bool) -> tuple[dict[str, bytes] | None, list[Path]]:
+    """The templates' files: the office's copies first (none with ``builtin_only``); None when a document
+    has no built-in template to fall back on."""
+    files, office_files = {}, []
+    for name in [LIB, *(f"{k}.typ" for k in kinds)]:
+        own = None if builtin_only or office_dir is None else office_dir / "documents" / name
+        if own is not None and own.is_file():
+            files[name] = own.read_bytes()
+            office_files.append(own)
+        elif (BUILTIN_DIR / name).is_file():
+            files[name] = (BUILTIN_DIR / name).read_bytes()
+        else:  # an office's own document, when its file failed: no built-in to fall back on
+            return None, office_files
+    return files, office_files
+
+
+def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None = None,
+                     timestamp: dt.datetime | None = None) -> Pdf:
+    """One PDF holding these documents in order: (kind, data) each, data from io/document_data.py."""
+    if not items:
+        raise DocumentError("aucun document à produire")
+    kinds = list(dict.fromkeys(kind for kind, _ in items))
+    data = json.dumps([{"kind": kind, "data": d} for kind, d in items], ensure_ascii=False).encode("utf-8")
+    main = _main(kinds, office_dir)
+    problems = []
+    for builtin_only in (False, True):
+        files, office_files = _sources(kinds, office_dir, builtin_only=builtin_only)
+        if files is None:
+            break  # the office's own document failed: said below
+        try:
+            return Pdf(_compile({"main.typ": main, **files, "data.json": data}, timestamp), problems)
+        except DocumentError as exc:
+            if not office_files:
+                raise
+            problems.append(f"modèle du cabinet ignoré ({', '.join(str(p) for p in office_files)}) : {exc}")
+    raise DocumentError(problems[-1])
+
+
+def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
+    import typst  # on demand: 80 MB of engine, needed only when a document is made
+
+    try:
+        stamp = (timestamp or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+        return typst.compile(files, timestamp=stamp)
+    except Exception as exc:  # noqa: BLE001 - typst's compile errors (TypstError and others): said, with its text
+        raise DocumentError(f"typst : {' '.join(str(exc).split())[:500]}") from None

@@ -1,0 +1,175 @@
+"""Documents as PDF (io/documents.py, io/document_data.py; issue 16): the text read back from each PDF holds
+what the law asks of it for the debtor's regime, the amounts to the cent (worked out by hand), a hostile
+name printed literally and nothing else changed, and the EPC QR code paying the right amount."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from relance_tui.config import OfficeSettings
+from relance_tui.io.document_data import document_data
+from relance_tui.io.documents import BUILTIN_DIR, DocumentError, render_documents
+from relance_tui.io.epc import epc_payload, epc_svg
+from relance_tui.store.acts import record_act
+from relance_tui.store.cards import record_payment
+from tests.store.test_acts import add_debtor, add_invoice
+
+pypdf = pytest.importorskip("pypdf")
+
+D = dt.date
+TODAY = D(2026, 11, 23)
+IBAN = "FR7630006000011234567890189"
+OFFICE = OfficeSettings(name="Cabinet Dupuis", address="3 rue des Lilas", postcode="69003", city="Lyon",
+                        siren="732829320", iban=IBAN, bic="BNPAFRPP", country="FR", phone="04 72 00 00 00")
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text, one line a line, spaces made plain (no-break spaces of amounts, typst's kerning)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(p.extract_text() for p in reader.pages).replace("\u00a0", " ").replace("\u2019", "'")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def debtor_with_invoices(store, name="Garage Dupont", *, segment="b2b", country="FR",
+                         prefix="FA") -> tuple[int, list[int]]:
+    d = add_debtor(store, name, segment=segment, country=country)
+    store.write(lambda db: db.execute("UPDATE debtors SET siren = '552100554', address = '12 rue Haute', "
+                                      "postcode = '75002', city = 'Paris', code = ? WHERE id = ?", [f"C{d:03d}", d]))
+    a = add_invoice(store, d, f"{prefix}-1", D(2026, 9, 1), D(2026, 10, 1), 100_000)  # 53 days late on TODAY
+    b = add_invoice(store, d, f"{prefix}-2", D(2026, 9, 15), D(2026, 10, 15), 50_000)  # 39 days late
+    return d, [a, b]
+
+
+def make(store, debtor: int, kind: str, office=OFFICE, **kw) -> tuple[dict, str]:
+    data = document_data(store, debtor, kind, office=office, today=TODAY, agent="Marie Dubois", **kw)
+    return data, text_of(render_documents([(kind, data)]).data)
+
+
+def test_a_formal_notice_to_a_french_business_says_all_the_law_asks_to_the_cent(store) -> None:
+    d, _ = debtor_with_invoices(store)
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, today=TODAY)  # on FA-1, the oldest
+    data, text = make(store, d, "formal_notice")
+    words = flat(text)
+    for mention in ("MISE EN DEMEURE", "Lettre recommandée avec accusé de réception", "Cabinet Dupuis",
+                    "SIREN 732829320", "Garage Dupont", "SIREN 552100554", "Lyon, le 23 novembre 2026",
+                    "article L441-10 du Code de commerce", "40 € par facture",
+                    "(art. D441-5)", "au plus tard le 1er décembre 2026", "Injonction de payer"):
+        assert mention in words, mention
+    # every invoice: number, date, due date, amount, what is left
+    assert "FA-1 01/09/2026 01/10/2026 1 000,00 € 800,00 €" in words
+    assert "FA-2 15/09/2026 15/10/2026 500,00 € 500,00 €" in words
+    assert "Total restant dû : 1 300,00 €" in words and "la somme de 1 300,00 € au plus tard" in words
+    # ECB 2.15 % + 10 points in the second half of 2026 (C. com. L441-10)
+    assert "soit 12,15 % l'an à ce jour" in words
+    # FA-1 at 12.15 %: 1,000 EUR from 2 Oct through the day of the payment, 2 Nov (32 days; a payment lowers
+    # the base from the day after it, domain/penalties.py), then 800 EUR for 21 days (3-23 Nov):
+    # 1000 x 0.1215 x 32 / 365 = 10.652 and 800 x 0.1215 x 21 / 365 = 5.592, 16.24 in all; + 40 = 56.24
+    # FA-2: 500 x 0.1215 x 39 / 365 = 6.49; + 40 = 46.49. Together 102.73
+    assert "FA-1 01/09/2026 01/10/2026 1 000,00 € 800,00 € 56,24 €" in words
+    assert "Pénalités et indemnités à ce jour : 102,73 €" in words
+    assert "imputés sur le principal" in words  # the rule applied to the part payment, said (C. civ. 1343-1)
+    assert data["total_cents"] == 130_000 and data["penalties_cents"] == 10_273
+
+
+def test_a_french_consumer_is_owed_legal_interest_from_the_notice_never_the_40_euros(store) -> None:
+    d, _ = debtor_with_invoices(store, "Jean Martin", segment="b2c")
+    _, text = make(store, d, "formal_notice")
+    words = flat(text)
+    assert "MISE EN DEMEURE" in words and "taux de l'intérêt légal (C. civ. art. 1344-1)" in words
+    assert "40 €" not in words and "L441-10" not in words and "Pénalités" not in words
+    assert "Aucune indemnité forfaitaire" in words
+
+
+def test_a_belgian_consumer_s_notice_names_the_free_reminder_and_its_14_days(store) -> None:
+    office = OfficeSettings(name="Bureau Peeters", city="Bruxelles", country="BE", enterprise_number="0403.170.701",
+                            iban="BE68539007547034")
+    d, _ = debtor_with_invoices(store, "Luc Peeters", segment="b2c", country="BE")
+    before = flat(make(store, d, "formal_notice", office=office)[1])
+    assert "Aucun rappel gratuit ne vous ayant encore été adressé" in before and "quatorze jours" in before
+    record_act(store, d, "first_reminder", D(2026, 11, 2), "email", today=TODAY)
+    _, text = make(store, d, "formal_notice", office=office)
+    words = flat(text)
+    # sent by email on 2 November: the 14 days run from the day after, to 16 November (CDE XIX.2)
+    assert "Un premier rappel gratuit vous a été adressé le 02/11/2026" in words
+    assert "a expiré le 16/11/2026 (Code de droit économique, livre XIX)" in words
+    assert "N° d'entreprise 0403.170.701" in words and "Bruxelles, le 23 novembre 2026" in words
+    assert "la procédure suivante : Citation devant le juge de paix" in words  # not the BCE-only procedure
+
+
+def test_the_reminder_letter_and_the_statement_to_the_cent(store) -> None:
+    d, _ = debtor_with_invoices(store)
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, reference="VIR 77", today=TODAY)
+    _, letter = make(store, d, "reminder_letter")
+    words = flat(letter)
+    assert "les factures suivantes restent impayées" in words and "Total restant dû : 1 300,00 €" in words
+    assert "MISE EN DEMEURE" not in words and "recommandée" not in words
+    assert f"IBAN : {IBAN} — BIC : BNPAFRPP" in words and "Référence à indiquer : FA-1, FA-2" in words
+    data, statement = make(store, d, "statement")
+    words = flat(statement)
+    assert "01/09/2026 Facture FA-1 1 000,00 € 1 000,00 €" in words
+    assert "15/09/2026 Facture FA-2 500,00 € 1 500,00 €" in words
+    assert "02/11/2026 Règlement VIR 77 200,00 € 1 300,00 €" in words
+    assert "Solde dû : 1 300,00 €" in words and data["total_cents"] == 130_000
+
+
+def test_a_hostile_name_prints_literally_and_changes_nothing_else(store) -> None:
+    plain, _ = debtor_with_invoices(store, "Garage Dupont")
+    hostile_name = '#set text(red)] *gras* $x$ <l> @ref \\ #pagebreak() #{panic("x")}'
+    hostile, _ = debtor_with_invoices(store, hostile_name, prefix="FB")
+    _, a = make(store, plain, "formal_notice")
+    _, b = make(store, hostile, "formal_notice")
+    assert "".join(hostile_name.split()) in "".join(b.split())  # every character, as text (wrapped in its column)
+    # and nothing else moved: the same lines, the same pages (its own invoice numbers and client code aside)
+    lines = [line for line in b.splitlines() if not any(part in line for part in ("#set", "#page", "break()"))]
+    assert "\n".join(lines).replace("FB-", "FA-").replace(f"C{hostile:03d}", f"C{plain:03d}") == a.replace(
+        "Garage Dupont\n", "", 1)
+    assert len(pypdf.PdfReader(io.BytesIO(render_documents(
+        [("formal_notice", document_data(store, hostile, "formal_notice", office=OFFICE, today=TODAY,
+                                         agent="Marie"))]).data)).pages) == 1
+
+
+def test_the_epc_qr_code_pays_the_balance_to_the_office_with_the_invoices_as_reference(store) -> None:
+    d, _ = debtor_with_invoices(store)
+    data = document_data(store, d, "reminder_letter", office=OFFICE, today=TODAY, agent="Marie")
+    expected = "\n".join(["BCD", "002", "1", "SCT", "BNPAFRPP", "Cabinet Dupuis", IBAN, "EUR1500.00", "", "",
+                          "FA-1, FA-2"])
+    assert epc_payload(name="Cabinet Dupuis", iban="fr76 3000 6000 0112 3456 7890 189", amount_cents=150_000,
+                       text="FA-1, FA-2", bic="bnpafrpp") == expected
+    assert data["qr"] == epc_svg(expected)  # the very code segno draws for that payload
+    # no IBAN, or nothing owed: no code (a code paying nothing, or no one, is worse than none)
+    assert document_data(store, d, "reminder_letter", office=OfficeSettings(name="X"), today=TODAY,
+                         agent="M")["qr"] == ""
+    assert epc_payload(name="X", iban=IBAN, amount_cents=1_000_000_000_00, text="")[-20:].count("EUR") == 0
+
+
+def test_an_office_template_that_fails_is_said_and_the_built_in_one_used(store, tmp_path) -> None:
+    d, _ = debtor_with_invoices(store)
+    own = tmp_path / "templates"
+    (own / "documents").mkdir(parents=True)
+    (own / "documents" / "reminder_letter.typ").write_text("#let document(d) = { [oops] + }\n")
+    data = document_data(store, d, "reminder_letter", office=OFFICE, today=TODAY, agent="Marie")
+    pdf = render_documents([("reminder_letter", data)], office_dir=own)
+    assert pdf.problems and "reminder_letter.typ" in pdf.problems[0] and "typst" in pdf.problems[0]
+    assert "Total restant dû : 1 500,00 €" in flat(text_of(pdf.data))
+    # a letterhead of its own is used
+    (own / "documents" / "reminder_letter.typ").unlink()
+    lib = (BUILTIN_DIR / "lib.typ").read_text(encoding="utf-8")
+    (own / "documents" / "lib.typ").write_text(lib.replace("Nous vous prions d'agréer", "Bien à vous. Nous vous prions d'agréer"))
+    pdf = render_documents([("reminder_letter", data)], office_dir=own)
+    assert pdf.problems == [] and "Bien à vous." in flat(text_of(pdf.data))
+    with pytest.raises(DocumentError, match="document inconnu"):
+        render_documents([("../../etc/passwd", data)], office_dir=own)
+
+
+def test_no_letter_claims_nothing(store) -> None:
+    d = add_debtor(store, "Garage Dupont")
+    with pytest.raises(DocumentError, match="aucune facture à réclamer"):
+        document_data(store, d, "formal_notice", office=OFFICE, today=TODAY, agent="Marie")
+    assert re.search(r"Solde dû : 0,00", flat(make(store, d, "statement")[1]))

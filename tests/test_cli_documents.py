@@ -1,0 +1,82 @@
+"""relance document and relance letters (issue 16): the PDF written, kept in the documents folder, recorded
+on the timeline with its SHA-256; the day's letters in one file; a typed path never replaces the base."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.store.test_acts import add_debtor, add_invoice
+from tests.test_cli import run
+
+pypdf = pytest.importorskip("pypdf")
+
+
+def office(store, monkeypatch):
+    monkeypatch.setenv("RELANCE_OFFICE_NAME", "Cabinet Dupuis")
+    monkeypatch.setenv("RELANCE_OFFICE_CITY", "Lyon")
+    monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR76 3000 6000 0112 3456 7890 189")
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", TODAY.replace(month=8, day=1), TODAY.replace(month=9, day=1), 100_000)
+    store.write(lambda db: db.execute("UPDATE debtors SET code = 'C001' WHERE id = ?", [d]))
+    return d
+
+
+def test_a_document_is_written_kept_and_recorded_with_its_sha256(store, capsys, monkeypatch, tmp_path) -> None:
+    d = office(store, monkeypatch)
+    out = tmp_path / "med.pdf"
+    code, said, err = run(capsys, "--db", str(store.path), "document", "mise-en-demeure", "C001",
+                          "--date", TODAY.isoformat(), "-o", str(out))
+    assert code == 0, err
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert said.strip() == f"Mise en demeure : {out} (SHA-256 {digest})"
+    kept = list((store.path.parent / "documents").glob("*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == out.read_bytes()
+    notes, data = store.conn.execute("SELECT notes, data FROM events WHERE debtor_id = ? AND outcome = 'document'",
+                                     [d]).fetchone()
+    assert json.loads(data)["sha256"] == digest and json.loads(data)["registered"] is True
+    assert notes == f"Mise en demeure produite : {kept[0]}"
+    text = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+    assert "MISE EN DEMEURE" in text and "Garage Dupont" in text
+    # the file exists now: refused without --force, and never the base itself
+    code, _, err = run(capsys, "--db", str(store.path), "document", "lettre", "C001", "-o", str(out))
+    assert code != 0 and "--force" in err
+    before = store.path.read_bytes()
+    code, _, err = run(capsys, "--db", str(store.path), "document", "lettre", "C001", "-o", str(store.path),
+                       "--force")
+    assert code != 0 and store.path.read_bytes() == before
+
+
+def test_the_day_s_letters_in_one_pdf_letters_done_registered_ones_waiting(store, capsys, monkeypatch,
+                                                                           tmp_path) -> None:
+    from relance_tui.store.agenda import agenda
+    from relance_tui.store.plan_steps import record_step
+
+    notice = office(store, monkeypatch)  # 83 days late, nothing done: its formal notice is due
+    letter = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, letter, "FA-2", TODAY.replace(month=10, day=1), TODAY.replace(month=11, day=1), 30_000)
+    record_step(store, letter, "reminder", today=TODAY.replace(month=11, day=4))
+    record_step(store, letter, "call", today=TODAY.replace(month=11, day=9))
+    assert {(i.debtor_id, i.channel) for i in agenda(store, TODAY)} == {(notice, "registered"), (letter, "letter")}
+    out = tmp_path / "courriers.pdf"
+    code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o", str(out))
+    assert code == 0, err
+    assert said.startswith(f"2 courrier(s) dans {out}") and "1 recommandé(s) à noter faits" in said
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages]
+    assert len(pages) == 2
+    assert "MISE EN DEMEURE" in pages[0] and "Garage Dupont" in pages[0]  # agenda order: late ones first
+    assert "Lettre recommandée" not in pages[1] and "Boulangerie Martin" in pages[1]
+    # the letter is done (printed); the formal notice waits for its tracking number
+    assert {(i.debtor_id, i.channel) for i in agenda(store, TODAY)} == {(notice, "registered")}
+    recorded = store.conn.execute("SELECT debtor_id FROM events WHERE outcome = 'document' ORDER BY debtor_id")
+    assert [r[0] for r in recorded] == sorted([notice, letter])
+
+
+def test_an_iban_that_is_not_one_is_refused_with_the_setting_named(store, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR76 3000 6000 0112 3456 7890 180")  # a wrong check digit
+    code, _, err = run(capsys, "--db", str(store.path), "document", "releve", "C001")
+    assert code != 0 and "RELANCE_OFFICE_IBAN" in err and "un IBAN valide" in err
