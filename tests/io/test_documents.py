@@ -110,7 +110,7 @@ def test_the_reminder_letter_and_the_statement_to_the_cent(store) -> None:
     words = flat(letter)
     assert "les factures suivantes restent impayées" in words and "Total restant dû : 1 300,00 €" in words
     assert "MISE EN DEMEURE" not in words and "recommandée" not in words
-    assert f"IBAN : {IBAN} — BIC : BNPAFRPP" in words and "Référence à indiquer : FA-1, FA-2" in words
+    assert "IBAN : FR76 3000 6000 0112 3456 7890 189 — BIC : BNPAFRPP" in words and "Référence à indiquer : FA-1, FA-2" in words
     data, statement = make(store, d, "statement")
     words = flat(statement)
     assert "01/09/2026 Facture FA-1 1 000,00 € 1 000,00 €" in words
@@ -173,3 +173,34 @@ def test_no_letter_claims_nothing(store) -> None:
     with pytest.raises(DocumentError, match="aucune facture à réclamer"):
         document_data(store, d, "formal_notice", office=OFFICE, today=TODAY, agent="Marie")
     assert re.search(r"Solde dû : 0,00", flat(make(store, d, "statement")[1]))
+
+
+def test_doctor_compiles_each_office_document_template_on_its_own(tmp_path) -> None:
+    from relance_tui.io.documents import check_office_documents
+
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "lib.typ").write_text((BUILTIN_DIR / "lib.typ").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "reminder_letter.typ").write_text("#let document(d) = { [oops] + }\n", encoding="utf-8")
+    (folder / "final_letter.typ").write_text("#let document(d) = [Bonjour #d.debtor.name]\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    found = dict(check_office_documents(tmp_path))
+    assert found["documents/lib.typ"] is None and found["documents/final_letter.typ"] is None
+    assert "reminder_letter.typ" in found["documents/reminder_letter.typ"]
+    assert "typst" in found["documents/reminder_letter.typ"]
+    assert found["documents/notes.txt"].endswith("fichier ignoré")
+
+
+def test_an_office_logo_in_svg_beside_its_letterhead_is_printed(store, tmp_path) -> None:
+    d, _ = debtor_with_invoices(store)
+    folder = tmp_path / "templates" / "documents"
+    folder.mkdir(parents=True)
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+                                     '<rect width="40" height="10" fill="#036"/></svg>', encoding="utf-8")
+    lib = (BUILTIN_DIR / "lib.typ").read_text(encoding="utf-8")
+    (folder / "lib.typ").write_text(lib.replace("  let o = d.office\n", '  let o = d.office\n  image("logo.svg", width: 3cm)\n'),
+                                    encoding="utf-8")
+    data = document_data(store, d, "reminder_letter", office=OFFICE, today=TODAY, agent="Marie")
+    with_logo = render_documents([("reminder_letter", data)], office_dir=tmp_path / "templates")
+    assert with_logo.problems == []
+    assert len(with_logo.data) > len(render_documents([("reminder_letter", data)]).data)

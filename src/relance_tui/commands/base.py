@@ -91,10 +91,11 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  journal        : {paths.log_file}")
     print(f"  démo           : {paths.demo_db}")
     print(f"  boîte d'envoi  : {paths.outbox}")
+    from relance_tui.io.documents import check_office_documents
     from relance_tui.io.templates import check_office_templates
 
     office_templates = paths.office_file.parent / "templates"
-    checked = check_office_templates(office_templates)
+    checked = check_office_templates(office_templates) + check_office_documents(office_templates)
     print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
     for name, problem in checked:
         print(f"    {name} : {problem or 'ok'}")

@@ -82,6 +82,8 @@ def _office(office: Any) -> dict[str, str]:
             "signature")
     out = {k: clean(str(getattr(office, k, "") or "")) for k in keys}
     out["signature"] = out["signature"] or out["name"]
+    iban = "".join(out["iban"].split()).upper()
+    out["iban"] = " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))  # as banks print it: FR76 3000 ...
     return out
 
 

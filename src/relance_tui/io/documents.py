@@ -18,9 +18,12 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from relance_tui.domain.money import format_cents
 from relance_tui.errors import RelanceError
 
 # The built-in documents, by the name a plan's step gives as its template (domain/plan.py): an office may add
@@ -30,6 +33,7 @@ DOCUMENT_KINDS = {"reminder_letter": "Lettre de relance", "formal_notice": "Mise
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
 LIB = "lib.typ"
+PICTURE_MAX_BYTES = 1_000_000  # an office's logo (SVG) handed to typst
 
 
 class DocumentError(RelanceError):
@@ -82,6 +86,11 @@ def _sources(kinds: list[str], office_dir: Path | None, *,
             files[name] = (BUILTIN_DIR / name).read_bytes()
         else:  # an office's own document, when its file failed: no built-in to fall back on
             return None, office_files
+    if not builtin_only and office_dir is not None and (office_dir / "documents").is_dir():
+        # the office's pictures (a logo), SVG only: typst is handed text files, and reads nothing else
+        for picture in sorted((office_dir / "documents").glob("*.svg")):
+            if picture.is_file() and picture.stat().st_size <= PICTURE_MAX_BYTES:
+                files[picture.name] = picture.read_bytes()
     return files, office_files
 
 
@@ -115,3 +124,48 @@ def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
         return typst.compile(files, timestamp=stamp)
     except Exception as exc:  # noqa: BLE001 - typst's compile errors (TypstError and others): said, with its text
         raise DocumentError(f"typst : {' '.join(str(exc).split())[:500]}") from None
+
+
+# What a document's template may read, with made-up values: an office's template is checked against it
+# (``relance doctor``) before a letter depends on it.
+_ONE = format_cents(100)
+SAMPLE = {
+    "kind": "", "title": "", "date": "1er janvier 2027", "agent": "Agent", "place": "Ville", "registered": True,
+    "office": dict.fromkeys(("name", "address", "postcode", "city", "siren", "enterprise_number", "phone", "email",
+                             "iban", "bic", "signature"), "x"),
+    "debtor": dict.fromkeys(("name", "address", "postcode", "city", "siren", "enterprise_number", "code"), "x"),
+    "regime": {"key": "fr_b2b", "label": "x", "court_step": "x", "country": "FR", "consumer": False,
+               "penalties_automatic": True},
+    "invoices": [{"number": "F-1", "issue": "01/01/2027", "due": "31/01/2027", "amount": _ONE, "balance": _ONE,
+                  "days_late": 1, "penalty": format_cents(0)}],
+    "invoice_ids": [1], "credit": "", "total_cents": 100, "total": _ONE, "penalties_cents": 0, "penalties": "",
+    "deadline": "9 janvier 2027", "partial_payments": False, "reference": "F-1", "rate": {"label": "x", "value": "x"},
+    "first_reminder": "", "grace_end": "", "qr": "",
+    "lines": [{"date": "01/01/2027", "label": "x", "debit": _ONE, "credit": "", "balance": _ONE}],
+}
+
+
+def check_office_documents(office_dir: Path) -> list[tuple[str, str | None]]:
+    """Each office document template (``documents/<name>.typ``, relative name, problem or None), compiled
+    with made-up data: the letterhead with every built-in document, a document with the letterhead."""
+    folder = office_dir / "documents"
+    if not folder.is_dir():
+        return []
+    out: list[tuple[str, str | None]] = []
+    for path in sorted(folder.iterdir()):
+        name = f"documents/{path.name}"
+        kind = path.stem
+        if path.suffix != ".typ" or not (kind == "lib" or _NAME.fullmatch(kind)):
+            out.append((name, "ni lib.typ ni un document <nom>.typ : fichier ignoré"))
+            continue
+        kinds = list(DOCUMENT_KINDS) if kind == "lib" else [kind]
+        with tempfile.TemporaryDirectory() as alone:  # this file alone: a problem is its own
+            (Path(alone) / "documents").mkdir()
+            try:
+                shutil.copyfile(path, Path(alone) / "documents" / path.name)
+                pdf = render_documents([(k, {**SAMPLE, "kind": k}) for k in kinds], office_dir=Path(alone))
+            except (DocumentError, OSError) as exc:
+                out.append((name, str(exc)))
+                continue
+        out.append((name, pdf.problems[0].replace(alone, str(office_dir)) if pdf.problems else None))
+    return out
