@@ -20,18 +20,8 @@ def office_templates(settings: Settings):  # noqa: ANN201 - the office's templat
     return settings.paths.office_file.parent / "templates"
 
 
-def keep(settings: Settings, store, pdf, name: str) -> str:  # noqa: ANN001
-    """A copy of the document in the office's documents folder (created when missing); its path."""
-    from relance_tui.io.outputs import open_output_file
-
-    folder = settings.paths.db.parent / "documents"
-    folder.mkdir(mode=0o770, exist_ok=True)
-    path = folder / f"{name}-{pdf.sha256[:12]}.pdf"
-    if not path.exists():  # the same bytes: the same file
-        with output_errors(str(path)), open_output_file(path, protected_paths(settings, store.path),
-                                                        binary=True) as out:
-            out.write(pdf.data)
-    return str(path)
+def documents_folder(settings: Settings):  # noqa: ANN201 - where documents are kept, beside the base
+    return settings.paths.db.parent / "documents"
 
 
 def write_output(settings: Settings, store, pdf, output: str, force: bool) -> None:  # noqa: ANN001
@@ -43,27 +33,23 @@ def write_output(settings: Settings, store, pdf, output: str, force: bool) -> No
 
 
 def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.io.document_data import document_data
-    from relance_tui.io.documents import DOCUMENT_KINDS, render_documents
-    from relance_tui.store.documents import record_document
+    from relance_tui.io.document_data import produce_document
     from relance_tui.store.purge import find_debtor
 
     kind = KIND_WORDS.get(args.kind, args.kind)
     day = parse_day(args.date, settings, "--date")
     store = open_db(settings, write=True)
     debtor = find_debtor(store.conn, args.debtor)
-    data = document_data(store, debtor.id, kind, office=settings.office, today=day, agent=settings.agent_name,
-                         notice_days=settings.documents.notice_days)
-    pdf = render_documents([(kind, data)], office_dir=office_templates(settings))
+    pdf, kept, data = produce_document(store, debtor.id, kind, office=settings.office, today=day,
+                                       agent=settings.agent_name, office_dir=office_templates(settings),
+                                       folder=documents_folder(settings),
+                                       protected=protected_paths(settings, store.path),
+                                       notice_days=settings.documents.notice_days)
     for problem in pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
-    kept = keep(settings, store, pdf, f"{day.isoformat()}-{kind}-{debtor.id}")
     if args.output:
         write_output(settings, store, pdf, args.output, args.force)
-    title = DOCUMENT_KINDS.get(kind, kind)
-    record_document(store, debtor.id, kind, title=title, path=kept, sha256=pdf.sha256,
-                    invoice_ids=data["invoice_ids"], registered=data["registered"])
-    print(clean(f"{title} : {args.output or kept} (SHA-256 {pdf.sha256})"))
+    print(clean(f"{data['title'] or kind} : {args.output or kept} (SHA-256 {pdf.sha256})"))
     return 0
 
 
@@ -72,7 +58,7 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     registered ones left in the agenda until their tracking number is entered."""
     from relance_tui.commands.plan import plan_book
     from relance_tui.io.document_data import document_data
-    from relance_tui.io.documents import DocumentError, render_documents
+    from relance_tui.io.documents import DocumentError, keep_document, render_documents
     from relance_tui.store.agenda import agenda
     from relance_tui.store.documents import record_document
     from relance_tui.store.plan_steps import record_step
@@ -99,7 +85,8 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     except DocumentError as exc:
         raise RelanceError(f"courriers non produits : {exc}") from None
     write_output(settings, store, pdf, args.output, args.force)
-    kept = keep(settings, store, pdf, f"{day.isoformat()}-courriers")
+    kept = str(keep_document(pdf, documents_folder(settings), f"{day.isoformat()}-courriers",
+                             protected_paths(settings, store.path)))
     registered = 0
     for step, data in items:
         record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,

@@ -5,17 +5,18 @@ io/callscript.call_context), so that a letter says to the cent what the agent sa
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.penalties import PenaltyTerms, annual_rate
 from relance_tui.domain.text import clean
 from relance_tui.io.callscript import call_context, pick_contact
-from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError
+from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, Pdf, keep_document, render_documents
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
-from relance_tui.store.documents import account_lines
+from relance_tui.store.documents import account_lines, record_document
 from relance_tui.store.queries import load_rates
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -133,3 +134,47 @@ def _qr(office: Any, cents: int, reference: str) -> str:
     payload = epc_payload(name=name, iban=iban, amount_cents=cents, text=reference,
                           bic=getattr(office, "bic", "") or "")
     return epc_svg(payload)
+
+
+def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
+                     office_dir: Path | None, folder: Path, protected: Any, notice_days: int = FORMAL_NOTICE_DAYS,
+                     invoice_ids: list[int] | None = None) -> tuple[Pdf, Path, dict[str, Any]]:
+    """One debtor's document made, kept in ``folder`` and recorded on its timeline with its SHA-256: the PDF,
+    where it was kept, and the data it printed."""
+    data = document_data(store, debtor_id, kind, office=office, today=today, agent=agent, invoice_ids=invoice_ids,
+                         notice_days=notice_days)
+    pdf = render_documents([(kind, data)], office_dir=office_dir)
+    kept = keep_document(pdf, folder, f"{today.isoformat()}-{kind}-{debtor_id}", protected)
+    record_document(store, debtor_id, kind, title=data["title"] or kind, path=str(kept), sha256=pdf.sha256,
+                    invoice_ids=data["invoice_ids"], registered=data["registered"])
+    return pdf, kept, data
+
+
+def preview_lines(data: dict[str, Any]) -> list[str]:
+    """What a document says, as plain lines for the terminal (the PDF has the layout)."""
+    d = data
+    out = [d["title"] or d["kind"], f"{d['place'] + ', le ' if d['place'] else 'Le '}{d['date']}", "",
+           f"À : {d['debtor']['name']}"]
+    out += [f"    {part}" for part in (d["debtor"]["address"], f"{d['debtor']['postcode']} {d['debtor']['city']}".strip())
+            if part]
+    if d["registered"]:
+        out.append("Lettre recommandée avec accusé de réception")
+    out.append("")
+    if d["kind"] == "statement":
+        out += [f"{line['date']}  {line['label']:<28} {line['debit']:>14} {line['credit']:>14} {line['balance']:>14}"
+                for line in d["lines"]]
+        out.append(f"Solde dû : {d['total']}")
+    else:
+        out += [f"{i['number']:<16} du {i['issue']}, échue le {i['due']} : {i['balance']} restant dus"
+                for i in d["invoices"]]
+        if d["credit"]:
+            out.append(f"Avoirs non encore imputés, déduits : {d['credit']}")
+        out.append(f"Total restant dû : {d['total']}")
+    if d["penalties"]:
+        out.append(f"Pénalités et indemnités à ce jour : {d['penalties']}")
+    if d["kind"] == "formal_notice":
+        out.append(f"Mise en demeure de payer au plus tard le {d['deadline']} ; à défaut : {d['regime']['court_step']}")
+    if d["office"]["iban"]:
+        out.append(f"Virement : IBAN {d['office']['iban']}, référence {d['reference']}"
+                   + (" (QR code de paiement imprimé)" if d["qr"] else ""))
+    return out

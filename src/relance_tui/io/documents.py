@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from relance_tui.domain.money import format_cents
 from relance_tui.errors import RelanceError
@@ -124,6 +125,22 @@ def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
         return typst.compile(files, timestamp=stamp)
     except Exception as exc:  # noqa: BLE001 - typst's compile errors (TypstError and others): said, with its text
         raise DocumentError(f"typst : {' '.join(str(exc).split())[:500]}") from None
+
+
+def keep_document(pdf: Pdf, folder: Path, name: str, protected: Any) -> Path:
+    """The document kept in the office's documents folder (made when missing), named by what it is and its
+    digest: the same bytes, the same file. ``protected`` (io/outputs.Protected): what it must never replace."""
+    from relance_tui.io.outputs import open_output_file, write_error
+
+    path = folder / f"{name}-{pdf.sha256[:12]}.pdf"
+    try:
+        folder.mkdir(mode=0o770, exist_ok=True)
+        if not path.exists():
+            with open_output_file(path, protected, binary=True) as out:
+                out.write(pdf.data)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    return path
 
 
 # What a document's template may read, with made-up values: an office's template is checked against it

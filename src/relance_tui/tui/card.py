@@ -76,6 +76,7 @@ class DebtorScreen(LiveScreen):
         Binding("e", "edit_contact", "Modifier le contact", id="card.edit_contact"),
         Binding("w", "waive", "Abandonner les pénalités", id="card.waive"),
         Binding("m", "act", "Mise en demeure, acte", id="card.act"),
+        Binding("d", "documents", "Documents (PDF)", id="card.documents"),
     ]
 
     class Loaded(Message):
@@ -266,6 +267,13 @@ class DebtorScreen(LiveScreen):
         self.app.push_screen(ActScreen(self.debtor_id, kinds, self.relance.today(),
                                        invoice=under if under in card.outstanding else None,
                                        office_country=office), saved)
+
+    def action_documents(self) -> None:
+        """The debtor's letter, formal notice and statement: shown, then made as PDF (tui/documents.py)."""
+        from relance_tui.tui.documents import DocumentScreen  # on demand: keeps start-up short
+
+        self.app.push_screen(DocumentScreen(self.debtor_id, self.card.name if self.card else ""),
+                             lambda _result: self.load())
 
     def refresh_data(self) -> None:
         """Another agent changed something: reload the card."""
