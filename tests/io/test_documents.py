@@ -204,3 +204,56 @@ def test_an_office_logo_in_svg_beside_its_letterhead_is_printed(store, tmp_path)
     with_logo = render_documents([("reminder_letter", data)], office_dir=tmp_path / "templates")
     assert with_logo.problems == []
     assert len(with_logo.data) > len(render_documents([("reminder_letter", data)]).data)
+
+
+def add_plan(store, debtor: int, invoice: int, parts: list[tuple[dt.date, int]]) -> None:
+    """Promises as a call records them: one event, an instalment each, all on the invoice."""
+    from relance_tui.store.queries import append_event
+
+    def write(db):
+        event = append_event(db, at="2026-11-20T10:00:00Z", agent="marie", kind="call", debtor_id=debtor,
+                             direction="out", outcome="promise")
+        for n, (day, cents) in enumerate(parts, 1):
+            pid = db.execute("INSERT INTO promises (debtor_id, event_id, amount_cents, due_date, instalments, agent, "
+                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'marie', '2026-11-20T10:00:00Z', "
+                             "'2026-11-20T10:00:00Z')",
+                             [debtor, event, cents, day.isoformat(), f"{n}/{len(parts)}"]).lastrowid
+            db.execute("INSERT INTO promise_invoices (promise_id, invoice_id) VALUES (?, ?)", [pid, invoice])
+
+    store.write(write)
+
+
+def test_a_payment_plan_lists_the_instalments_agreed_to_sign_and_pays_the_next_one(store) -> None:
+    d, (a, _b) = debtor_with_invoices(store)
+    with pytest.raises(DocumentError, match="aucune promesse en cours"):
+        document_data(store, d, "payment_plan", office=OFFICE, today=TODAY, agent="Marie")
+    add_plan(store, d, a, [(D(2026, 12, 1), 40_000), (D(2027, 1, 4), 60_000)])
+    data, text = make(store, d, "payment_plan")
+    words = flat(text)
+    assert "Échéancier de paiement" in words and "FA-1 01/09/2026 01/10/2026 1 000,00 € 1 000,00 €" in words
+    assert "FA-2" not in words  # the plan settles FA-1 only
+    assert "1 01/12/2026 400,00 €" in words and "2 04/01/2027 600,00 €" in words and "Total 1 000,00 €" in words
+    assert "vaut reconnaissance de la dette (C. civ. art. 2240)" in words and "« Bon pour accord »" in words
+    assert data["qr"] == epc_svg(epc_payload(name="Cabinet Dupuis", iban=IBAN, amount_cents=40_000,
+                                             text="FA-1", bic="BNPAFRPP"))  # the first instalment
+
+
+def test_the_litigation_file_holds_the_claim_the_notice_and_its_proof_and_every_contact(store) -> None:
+    from relance_tui.store.plan_steps import record_step
+    from tests.store.test_agenda import log_call
+
+    d, _ = debtor_with_invoices(store)
+    log_call(store, d, D(2026, 10, 10))
+    record_step(store, d, "formal_notice", today=D(2026, 11, 2), tracking="1A 234 567 8901 2")
+    data, text = make(store, d, "litigation")
+    words = flat(text)
+    assert words.startswith("Dossier contentieux Garage Dupont — établi le 23 novembre 2026")
+    # 1,500 EUR owed; FA-1: 1000 x 12.15 % x 53 / 365 = 17.64, FA-2: 500 x 12.15 % x 39 / 365 = 6.49, + 2 x 40
+    assert "Principal restant dû 1 500,00 €" in words and "Pénalités, intérêts et indemnités à ce jour 104,13 €" in words
+    assert "Total de la créance au 23 novembre 2026 1 604,13 €" in words
+    assert "Mise en demeure 02/11/2026 lettre recommandée AR 1A 234 567 8901 2 FA-1, FA-2" in words
+    assert "Chronologie des démarches amiables" in words and "10/10/2026" in words  # the call
+    assert "02/11/2026" in words.split("Chronologie des démarches amiables")[1]  # the notice, on the timeline too
+    assert ("Factures impayées FA-1, FA-2 ; mise en demeure du 02/11/2026 (lettre recommandée AR, n° 1A 234 567 "
+            "8901 2) restée sans effet") in words
+    assert "Injonction de payer" in words and "Demandeur Cabinet Dupuis" in words and data["qr"] == ""

@@ -13,7 +13,8 @@ from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
 
 # The command line's words for the built-in documents (io/documents.DOCUMENT_KINDS)
-KIND_WORDS = {"lettre": "reminder_letter", "mise-en-demeure": "formal_notice", "releve": "statement"}
+KIND_WORDS = {"lettre": "reminder_letter", "mise-en-demeure": "formal_notice", "releve": "statement",
+              "echeancier": "payment_plan", "dossier": "litigation"}
 
 
 def office_templates(settings: Settings):  # noqa: ANN201 - the office's templates folder
@@ -113,8 +114,10 @@ def _said(failed: list[str]) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    doc = sub.add_parser("document", help="un document PDF d'un débiteur : lettre, mise-en-demeure, releve")
-    doc.add_argument("kind", metavar="DOCUMENT", help="lettre, mise-en-demeure, releve (ou un modèle du cabinet)")
+    doc = sub.add_parser("document", help="un document PDF d'un débiteur : lettre, mise-en-demeure, releve, "
+                                          "echeancier, dossier")
+    doc.add_argument("kind", metavar="DOCUMENT", help="lettre, mise-en-demeure, releve, echeancier (de la promesse en "
+                                                      "cours), dossier (contentieux), ou un modèle du cabinet")
     doc.add_argument("debtor", metavar="DEBITEUR", help="code du débiteur (ou #id)")
     doc.add_argument("--date", help="date du document AAAA-MM-JJ (défaut : aujourd'hui)")
     add_output_options(doc)

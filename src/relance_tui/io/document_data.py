@@ -16,7 +16,7 @@ from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, Pdf, keep_do
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
-from relance_tui.store.documents import account_lines, record_document
+from relance_tui.store.documents import account_lines, chronology, legal_acts_of, payment_plan, record_document
 from relance_tui.store.queries import load_rates
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -74,7 +74,11 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
         data["penalties"] = f"à calculer ({context['penalties_unknown']})" if context["penalties_unknown"] else ""
     if kind == "statement":
         data.update(_statement(store, card, today, total if claimed else max(0, -card.credit_cents)))
-    data["qr"] = _qr(office, data["total_cents"], data["reference"])
+    elif kind == "payment_plan":
+        data.update(_payment_plan(store, card, data))
+    elif kind == "litigation":
+        data.update(_litigation(store, card, data, office))
+    data["qr"] = _qr(office, data.pop("qr_cents", data["total_cents"]), data["reference"])
     return data
 
 
@@ -126,6 +130,63 @@ def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, 
             "account_balance_cents": balance, "owed_cents": owed}
 
 
+def _payment_plan(store: Store, card: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The instalments the debtor agreed to (its latest promise still running) and the invoices they settle."""
+    instalments, invoice_ids = payment_plan(store.conn, card.id)
+    if not instalments:
+        raise DocumentError(f"{clean(card.name)} : aucune promesse en cours, pas d'échéancier à signer "
+                            "(enregistrez la promesse et ses échéances lors de l'appel)")
+    covered = [i for i in data["invoices"] if not invoice_ids or i["number"] in _numbers(card, invoice_ids)]
+    plan_total = sum(i.amount_cents for i in instalments)
+    covered = covered or data["invoices"]
+    return {"instalments": [{"n": i.number, "due": short_date(i.due), "amount": format_cents(i.amount_cents)}
+                            for i in instalments], "reference": ", ".join(i["number"] for i in covered)[:140],
+            "plan_total": format_cents(plan_total), "invoices": covered,
+            "qr_cents": next((i.amount_cents for i in instalments if i.status == "pending"), 0),  # the next one
+            "registered": False}
+
+
+def _numbers(card: Any, invoice_ids: list[int]) -> set[str]:
+    wanted = set(invoice_ids)
+    return {clean(i.number) for i in card.invoices if i.id in wanted}
+
+
+ACT_LABELS = {"formal_notice": "Mise en demeure", "first_reminder": "Premier rappel gratuit",
+              "acknowledgement": "Reconnaissance de dette"}
+CHANNEL_LABELS = {"registered": "lettre recommandée AR", "letter": "lettre simple", "email": "email",
+                  "hand": "remise en main propre", "": "—"}
+
+
+def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> dict[str, Any]:
+    """What the office's lawyer or bailiff needs: the claim to date, the formal notice and its proof, every
+    contact with the debtor (the prior attempt at an amicable settlement a French court asks for small
+    claims), and the fields of the court's request form."""
+    from zoneinfo import ZoneInfo
+
+    from relance_tui.domain.instants import local
+    from relance_tui.domain.vocabulary import EVENT_KINDS
+
+    zone = ZoneInfo(getattr(office, "timezone", "Europe/Paris") or "Europe/Paris")
+    acts = [{"kind": ACT_LABELS.get(a.kind, a.kind), "day": short_date(a.day), "channel": CHANNEL_LABELS.get(a.channel,
+             a.channel), "tracking": clean(a.tracking), "invoices": ", ".join(clean(n) for n in a.invoices)}
+            for a in legal_acts_of(store.conn, card.id)]
+    contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": EVENT_KINDS.get(c.kind, c.kind),
+                 "agent": clean(c.agent), "notes": clean(c.notes)[:300]} for c in chronology(store.conn, card.id)]
+    penalties = data["penalties_cents"] or 0
+    notice = next((a for a in reversed(acts) if a["kind"] == ACT_LABELS["formal_notice"]), None)
+    grounds = f"Factures impayées {data['reference']}" + (
+        f" ; mise en demeure du {notice['day']} ({notice['channel']}"
+        f"{', n° ' + notice['tracking'] if notice['tracking'] else ''}) restée sans effet" if notice else "")
+    return {"acts": acts, "contacts": contacts, "notice": notice or {}, "registered": False, "qr_cents": 0,
+            "claim": {"principal": data["total"], "penalties": format_cents(penalties),
+                      "total": format_cents(data["total_cents"] + penalties)},
+            "court_place": " ".join(p for p in (data["debtor"]["postcode"], data["debtor"]["city"]) if p) or "—",
+            "grounds": grounds,
+            "exhibits": [f"Facture {i['number']} du {i['issue']}" for i in data["invoices"]]
+                        + ([f"Mise en demeure du {notice['day']} et preuve d'envoi"] if notice else [])
+                        + ["Chronologie des relances amiables (ci-après)"]}
+
+
 def _qr(office: Any, cents: int, reference: str) -> str:
     """The EPC QR code (SVG text) paying ``cents`` to the office, or "" without an IBAN or anything owed."""
     iban, name = getattr(office, "iban", "") or "", getattr(office, "name", "") or ""
@@ -160,6 +221,16 @@ def preview_lines(data: dict[str, Any]) -> list[str]:
     if d["registered"]:
         out.append("Lettre recommandée avec accusé de réception")
     out.append("")
+    if d["kind"] == "litigation":
+        out += [f"Créance au {d['date']} : principal {d['claim']['principal']}, pénalités et indemnités "
+                f"{d['claim']['penalties']}, total {d['claim']['total']}", f"Procédure : {d['regime']['court_step']}",
+                f"Fondement : {d['grounds']}", "", f"Actes : {len(d['acts'])}",
+                *(f"  {a['kind']} du {a['day']} ({a['channel']}{', n° ' + a['tracking'] if a['tracking'] else ''})"
+                  for a in d["acts"]), f"Démarches amiables : {len(d['contacts'])} (chronologie dans le PDF)"]
+        return out
+    if d["kind"] == "payment_plan":
+        out += [f"Échéance {i['n']} : {i['amount']} le {i['due']}" for i in d["instalments"]]
+        out += [f"Total de l'échéancier : {d['plan_total']}", "À retourner signé (vaut reconnaissance de dette)", ""]
     if d["kind"] == "statement":
         out += [f"{line['date']}  {line['label']:<28} {line['debit']:>14} {line['credit']:>14} {line['balance']:>14}"
                 for line in d["lines"]]

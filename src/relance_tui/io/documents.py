@@ -30,7 +30,8 @@ from relance_tui.errors import RelanceError
 # The built-in documents, by the name a plan's step gives as its template (domain/plan.py): an office may add
 # its own (``<office>/templates/documents/<name>.typ``) and name it in plans.toml.
 DOCUMENT_KINDS = {"reminder_letter": "Lettre de relance", "formal_notice": "Mise en demeure",
-                  "statement": "Relevé de compte"}
+                  "statement": "Relevé de compte", "payment_plan": "Échéancier de paiement",
+                  "litigation": "Dossier contentieux"}
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
 LIB = "lib.typ"
@@ -159,6 +160,11 @@ SAMPLE = {
     "deadline": "9 janvier 2027", "partial_payments": False, "reference": "F-1", "rate": {"label": "x", "value": "x"},
     "first_reminder": "", "grace_end": "", "qr": "",
     "lines": [{"date": "01/01/2027", "label": "x", "debit": _ONE, "credit": "", "balance": _ONE}],
+    "instalments": [{"n": 1, "due": "01/02/2027", "amount": _ONE}], "plan_total": _ONE,
+    "acts": [{"kind": "x", "day": "01/01/2027", "channel": "x", "tracking": "x", "invoices": "F-1"}],
+    "contacts": [{"date": "01/01/2027 10:00", "kind": "Appel", "agent": "x", "notes": "x"}], "notice": {},
+    "claim": {"principal": _ONE, "penalties": _ONE, "total": _ONE}, "court_place": "x", "grounds": "x",
+    "exhibits": ["x"],
 }
 
 

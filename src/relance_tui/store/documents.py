@@ -4,6 +4,7 @@ and each document produced as an event with its file's SHA-256 (evidence of what
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,3 +56,76 @@ def record_document(store: Store, debtor_id: int, kind: str, *, title: str, path
                             invoice_ids=invoice_ids)
 
     return store.write(write, what="enregistrement du document")
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    due: dt.date
+    amount_cents: int
+    status: str
+
+
+def payment_plan(conn: Any, debtor_id: int) -> tuple[list[Instalment], list[int]]:
+    """The debtor's latest promise still running, all its instalments (the promises one call recorded) and
+    the invoices it covers; ([], []) when no promise is pending."""
+    row = conn.execute("SELECT event_id FROM promises WHERE debtor_id = ? AND status = 'pending' "
+                       "ORDER BY created_at DESC, id DESC LIMIT 1", [debtor_id]).fetchone()
+    if row is None:
+        return [], []
+    where, key = ("event_id = ?", row[0]) if row[0] is not None else ("id = (SELECT MAX(id) FROM promises "
+                                                                      "WHERE debtor_id = ? AND status = 'pending')",
+                                                                      debtor_id)
+    rows = conn.execute(f"SELECT id, due_date, amount_cents, status FROM promises WHERE {where} "
+                        "ORDER BY due_date, id", [key]).fetchall()
+    ids = [r[0] for r in rows]
+    marks = ", ".join("?" for _ in ids)
+    invoices = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT invoice_id FROM promise_invoices WHERE promise_id IN ({marks}) ORDER BY invoice_id", ids)]
+    return [Instalment(n, dt.date.fromisoformat(due), cents, status)
+            for n, (_id, due, cents, status) in enumerate(rows, 1)], invoices
+
+
+@dataclass(frozen=True)
+class ActRecord:
+    kind: str
+    day: dt.date
+    channel: str
+    tracking: str
+    invoices: tuple[str, ...]
+
+
+def legal_acts_of(conn: Any, debtor_id: int) -> list[ActRecord]:
+    """The legal acts recorded for the debtor, each once (an act covers several invoices), oldest first, with
+    the tracking number its registered letter was posted under when one was entered."""
+    acts: dict[tuple, list[str]] = {}
+    for kind, day, channel, event_data, number in conn.execute(
+            "SELECT a.kind, a.day, a.channel, e.data, i.number FROM legal_acts a JOIN invoices i ON i.id = a.invoice_id "
+            "LEFT JOIN events e ON e.id = a.event_id WHERE a.debtor_id = ? ORDER BY a.day, a.id", [debtor_id]):
+        tracking = str(json.loads(event_data).get("tracking", "")) if event_data else ""
+        acts.setdefault((kind, day, channel, tracking), []).append(number)
+    return [ActRecord(kind, dt.date.fromisoformat(day), channel, tracking, tuple(numbers))
+            for (kind, day, channel, tracking), numbers in acts.items()]
+
+
+@dataclass(frozen=True)
+class Contact:
+    at: str
+    kind: str
+    direction: str
+    outcome: str
+    agent: str
+    notes: str
+
+
+# What a court reads as an attempt to settle amicably: the contacts with the debtor, not imports or edits
+AMICABLE_KINDS = ("call", "email", "letter", "sms", "note", "promise", "payment", "dispute")
+
+
+def chronology(conn: Any, debtor_id: int, *, limit: int = 500) -> list[Contact]:
+    """Every contact with the debtor, oldest first (the litigation file's proof of amicable attempts)."""
+    marks = ", ".join("?" for _ in AMICABLE_KINDS)
+    rows = conn.execute(f"SELECT at, kind, COALESCE(direction, ''), COALESCE(outcome, ''), agent, notes FROM events "
+                        f"WHERE debtor_id = ? AND kind IN ({marks}) ORDER BY at, id LIMIT ?",
+                        [debtor_id, *AMICABLE_KINDS, limit]).fetchall()
+    return [Contact(*r) for r in rows]

@@ -1,4 +1,5 @@
-"""Documents from the debtor card (d): the reminder letter, the formal notice and the statement of account;
+"""Documents from the debtor card (d): the reminder letter, the formal notice, the statement of account, the
+payment plan of the promise running and the litigation file;
 each shown as text before it is made, then made as PDF (g), kept in the documents folder beside the base,
 recorded on the timeline, its path said (issue 16)."""
 
@@ -19,7 +20,9 @@ from relance_tui.tui.plain import plain
 from relance_tui.tui.survive import Survives
 
 # the documents, by the key that chooses them
-CHOICES = {"1": "reminder_letter", "2": "formal_notice", "3": "statement"}
+CHOICES = {"1": "reminder_letter", "2": "formal_notice", "3": "statement", "4": "payment_plan", "5": "litigation"}
+SHORT = {"reminder_letter": "Lettre", "formal_notice": "Mise en demeure", "statement": "Relevé",
+         "payment_plan": "Échéancier", "litigation": "Dossier contentieux"}  # the menu fits 80 columns
 
 
 class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
@@ -33,6 +36,8 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
         Binding("1", "choose('1')", "Lettre", id="document.letter"),
         Binding("2", "choose('2')", "Mise en demeure", id="document.notice"),
         Binding("3", "choose('3')", "Relevé", id="document.statement"),
+        Binding("4", "choose('4')", "Échéancier", id="document.plan"),
+        Binding("5", "choose('5')", "Dossier contentieux", id="document.litigation"),
         Binding("g", "generate", "Produire le PDF", id="document.generate"),
         Binding("escape", "close", "Fermer", id="document.close"),
     ]
@@ -55,7 +60,7 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        menu = " · ".join(f"{key} {DOCUMENT_KINDS[kind]}" for key, kind in CHOICES.items())
+        menu = " · ".join(f"{key} {SHORT[kind]}" for key, kind in CHOICES.items())
         with Vertical():
             yield Label(plain(f"Documents — {self.debtor_name}"))
             yield Label(plain(menu))
