@@ -80,3 +80,19 @@ def test_an_iban_that_is_not_one_is_refused_with_the_setting_named(store, capsys
     monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR76 3000 6000 0112 3456 7890 180")  # a wrong check digit
     code, _, err = run(capsys, "--db", str(store.path), "document", "releve", "C001")
     assert code != 0 and "RELANCE_OFFICE_IBAN" in err and "un IBAN valide" in err
+
+
+def test_a_plan_letter_naming_no_document_is_said_and_the_others_printed(store, capsys, monkeypatch,
+                                                                         tmp_path) -> None:
+    office(store, monkeypatch)
+    plans = tmp_path / "office" / "plans.toml"
+    plans.write_text('[plans.maison]\nlabel = "Maison"\n[[plans.maison.steps]]\nkey = "lettre"\nlabel = "Lettre maison"\n'
+                     'channel = "letter"\ntemplate = "lettre_maison"\noffset = 10\n', encoding="utf-8")
+    other = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, other, "FA-2", TODAY.replace(month=9, day=1), TODAY.replace(month=10, day=1), 30_000)
+    code, _, err = run(capsys, "--db", str(store.path), "plan", "set", "C001", "maison")
+    assert code == 0, err
+    out = tmp_path / "l.pdf"
+    code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o", str(out))
+    assert code == 1 and "ÉCHEC Garage Dupont : aucun document « lettre_maison »" in err
+    assert said.startswith(f"1 courrier(s) dans {out}")  # Boulangerie Martin's formal notice all the same

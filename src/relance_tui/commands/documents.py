@@ -59,7 +59,7 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     registered ones left in the agenda until their tracking number is entered."""
     from relance_tui.commands.plan import plan_book
     from relance_tui.io.document_data import document_data
-    from relance_tui.io.documents import DocumentError, keep_document, render_documents
+    from relance_tui.io.documents import DocumentError, document_exists, keep_document, render_documents
     from relance_tui.store.agenda import agenda
     from relance_tui.store.documents import record_document
     from relance_tui.store.plan_steps import record_step
@@ -71,6 +71,10 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
              if i.channel in ("letter", "registered") and not i.claimed_by]
     items, failed = [], []
     for step in steps:
+        if not document_exists(step.state.next.template, office_templates(settings)):
+            failed.append(f"{step.name} : aucun document « {step.state.next.template} » (templates/documents/"
+                          f"{step.state.next.template}.typ du cabinet, ou un document intégré)")
+            continue
         try:
             items.append((step, document_data(store, step.debtor_id, step.state.next.template, office=settings.office,
                                               today=day, agent=settings.agent_name,
