@@ -27,7 +27,6 @@ from relance_tui.domain.money import format_cents
 from relance_tui.domain.plan import PlanBook
 from relance_tui.domain.text import clean
 from relance_tui.errors import StaleEdit
-from relance_tui.store.acts import near_limitations
 from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.plan import GROUPS, DebtorPlan, debtor_plans, outstanding_by_debtor
@@ -113,9 +112,12 @@ def agenda(store: Store, today: dt.date, *, book: PlanBook | None = None,
 def day_agenda(store: Store, today: dt.date, *, book: PlanBook | None = None,
                office_country: str = "FR") -> list[AgendaRow]:
     """Everything to do on ``today``: the plan's steps due and the checks, by group (``ORDER``) as ``agenda``."""
-    rows: list[AgendaRow] = agenda(store, today, book=book, office_country=office_country)
+    near: dict[int, tuple[int, dt.date]] = {}
+    plans = debtor_plans(store.conn, today, book=book, office_country=office_country, near=near,
+                         near_days=LIMITATION_WITHIN_DAYS)
+    rows: list[AgendaRow] = [p for p in plans if p.state.is_due]
     rows += promises_to_check(store.conn, today)
-    rows += limitations_near(store, today, office_country)
+    rows += _near_checks(store.conn, near, {p.debtor_id: p for p in plans}, today)
     rows += thanks_due(store.conn, today)
     return _ordered(rows)
 
@@ -151,50 +153,76 @@ def promises_to_check(conn: Any, today: dt.date) -> list[Check]:
 
 def limitations_near(store: Store, today: dt.date, office_country: str) -> list[Check]:
     """Debtors with an open invoice time-barred within ``LIMITATION_WITHIN_DAYS``: the nearest date each."""
-    near = near_limitations(store, today, country=office_country, within_days=LIMITATION_WITHIN_DAYS)
-    ids = list(near)
-    names, balances = _names(store.conn, ids), _balances(store.conn, ids)
-    return [Check("limitation", debtor_id, names.get(debtor_id, ""),
-                  f"Prescrite le {day:%d/%m/%Y} : {clean(number)} (interrompre : reconnaissance, action)", day,
-                  -(day - today).days, balances.get(debtor_id, 0))
-            for debtor_id, (day, number) in near.items()]
+    near: dict[int, tuple[int, dt.date]] = {}
+    plans = debtor_plans(store.conn, today, office_country=office_country, near=near,
+                         near_days=LIMITATION_WITHIN_DAYS)
+    return _near_checks(store.conn, near, {p.debtor_id: p for p in plans}, today)
+
+
+def _near_checks(conn: Any, near: dict[int, tuple[int, dt.date]], plans: dict[int, DebtorPlan],
+                 today: dt.date) -> list[Check]:
+    """One row per debtor, its nearest limitation date (``near``: from ``debtor_plans``)."""
+    nearest: dict[int, tuple[dt.date, int]] = {}
+    for inv_id, (debtor_id, day) in near.items():
+        if debtor_id not in nearest or (day, inv_id) < nearest[debtor_id]:
+            nearest[debtor_id] = (day, inv_id)
+    numbers: dict[int, str] = {}
+    for part, marks in in_chunks([inv for _, inv in nearest.values()]):
+        numbers.update(conn.execute(f"SELECT id, number FROM invoices WHERE id IN ({marks})", part).fetchall())
+    return [Check("limitation", debtor_id, plans[debtor_id].name,
+                  f"Prescrite le {day:%d/%m/%Y} : {clean(numbers.get(inv, ''))} (interrompre : reconnaissance, action)",
+                  day, -(day - today).days, plans[debtor_id].balance_cents, (inv,))
+            for debtor_id, (day, inv) in nearest.items()]
 
 
 def thanks_due(conn: Any, today: dt.date) -> list[Check]:
-    """Debtors chased whose recent payment settled their balance, not yet thanked for it."""
+    """Debtors chased whose recent payment settled their balance, not yet thanked for it (a few batched reads,
+    whatever the number of debtors who paid)."""
     since = (today - dt.timedelta(days=THANKS_WITHIN_DAYS)).isoformat()
     paid = dict(conn.execute("SELECT debtor_id, MAX(day) FROM payments WHERE day >= ? AND day <= ? "
                              "AND amount_cents > 0 GROUP BY debtor_id", [since, today.isoformat()]).fetchall())
-    if not paid:
-        return []
-    owing = set()
+    for part, marks in in_chunks(list(paid)):  # still owing something: not settled
+        for (debtor_id,) in conn.execute(
+                f"SELECT DISTINCT debtor_id FROM invoices INDEXED BY invoices_debtor WHERE debtor_id IN ({marks}) "
+                f"AND {OUTSTANDING_SQL}", part):  # by debtor: else SQLite walks every open invoice (75 ms a chunk)
+            paid.pop(debtor_id, None)
+    settled: dict[int, int] = {}  # the last invoice each settled, when it was paid after its due date
     for part, marks in in_chunks(list(paid)):
-        owing.update(r[0] for r in conn.execute(
-            f"SELECT DISTINCT debtor_id FROM invoices WHERE debtor_id IN ({marks}) AND {OUTSTANDING_SQL}", part))
-    out = []
-    for debtor_id, day in paid.items():
-        if debtor_id in owing:
-            continue
-        start = (dt.date.fromisoformat(day) - dt.timedelta(days=CHASED_WITHIN_DAYS)).isoformat()
-        chased = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM plan_steps WHERE debtor_id = ? AND status = 'done' AND step <> ? "
-            "AND day >= ?) OR EXISTS (SELECT 1 FROM events WHERE debtor_id = ? AND kind = 'call' AND at >= ?)",
-            [debtor_id, THANKS, start, debtor_id, start]).fetchone()[0]
-        if not chased:
-            continue
-        settled = conn.execute("SELECT id, due_date FROM invoices WHERE debtor_id = ? AND amount_cents > 0 "
-                               "AND paid_cents >= amount_cents ORDER BY id DESC LIMIT 1", [debtor_id]).fetchone()
-        if settled is None or settled[1] >= day:  # paid by its due date: reminded, not chased; no thanks
-            continue
-        settled = settled[0]
-        thanked = conn.execute("SELECT status, agent FROM plan_steps WHERE debtor_id = ? AND step = ? "
-                               "AND invoice_id = ?", [debtor_id, THANKS, settled]).fetchone()
-        if thanked is not None and thanked[0] == "done":
-            continue
-        out.append((debtor_id, dt.date.fromisoformat(day), settled, thanked[1] if thanked else ""))
-    names = _names(conn, [d for d, *_ in out])
-    return [Check(THANKS, d, names.get(d, ""), f"Remerciement : compte soldé le {day:%d/%m}", day, 0, 0, (settled,),
-                  ref=settled, claimed_by=by) for d, day, settled, by in out]
+        last = dict(conn.execute(f"SELECT debtor_id, MAX(id) FROM invoices WHERE debtor_id IN ({marks}) "
+                                 "AND amount_cents > 0 AND paid_cents >= amount_cents GROUP BY debtor_id", part))
+        for inv, due in conn.execute(f"SELECT id, due_date FROM invoices WHERE id IN "
+                                     f"({', '.join('?' for _ in last)})", list(last.values())) if last else ():
+            debtor_id = next(d for d, i in last.items() if i == inv)
+            if due < paid[debtor_id]:  # paid by its due date: reminded, not chased; no thanks
+                settled[debtor_id] = inv
+    chased = _chased(conn, {d: paid[d] for d in settled})
+    thanked: dict[int, tuple[str, str]] = {}
+    for part, marks in in_chunks(list(chased)):
+        for debtor_id, invoice_id, status, agent in conn.execute(
+                f"SELECT debtor_id, invoice_id, status, agent FROM plan_steps WHERE debtor_id IN ({marks}) "
+                "AND step = ?", [*part, THANKS]):
+            if invoice_id == settled[debtor_id]:
+                thanked[debtor_id] = (status, agent)
+    names = _names(conn, list(chased))
+    return [Check(THANKS, d, names.get(d, ""), f"Remerciement : compte soldé le {dt.date.fromisoformat(paid[d]):%d/%m}",
+                  dt.date.fromisoformat(paid[d]), 0, 0, (settled[d],), ref=settled[d],
+                  claimed_by=thanked.get(d, ("", ""))[1])
+            for d in sorted(chased) if thanked.get(d, ("", ""))[0] != "done"]
+
+
+def _chased(conn: Any, paid_on: dict[int, str]) -> set[int]:
+    """The debtors with a plan step done or a call logged in the ``CHASED_WITHIN_DAYS`` before their payment."""
+    out: set[int] = set()
+    for part, _ in in_chunks(list(paid_on), 400):  # two parameters a debtor
+        pairs = ", ".join("(?, ?)" for _ in part)
+        params = [v for d in part
+                  for v in (d, (dt.date.fromisoformat(paid_on[d]) - dt.timedelta(days=CHASED_WITHIN_DAYS)).isoformat())]
+        out.update(r[0] for r in conn.execute(
+            f"WITH lv (debtor_id, since) AS (VALUES {pairs}) SELECT debtor_id FROM lv WHERE EXISTS (SELECT 1 FROM "
+            "plan_steps p WHERE p.debtor_id = lv.debtor_id AND p.status = 'done' AND p.step <> ? AND p.day >= lv.since) "
+            "OR EXISTS (SELECT 1 FROM events e WHERE e.debtor_id = lv.debtor_id AND e.kind = 'call' "
+            "AND e.at >= lv.since)", [*params, THANKS]))
+    return out
 
 
 def claim_thanks(store: Store, check: Check) -> str | None:

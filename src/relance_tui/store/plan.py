@@ -95,9 +95,12 @@ def step_label(step: PlanStep, regime: Regime) -> str:
 
 
 def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, office_country: str = "FR",
-                 debtor_ids: Iterable[int] | None = None) -> list[DebtorPlan]:
+                 debtor_ids: Iterable[int] | None = None, near: dict[int, tuple[int, dt.date]] | None = None,
+                 near_days: int = 0) -> list[DebtorPlan]:
     """Every debtor with something outstanding (or these ones), in its plan on ``today``. ``conn``: a
-    connection or a transaction's ``db``."""
+    connection or a transaction's ``db``. ``near``, when given, receives the open invoices whose limitation
+    date falls within ``near_days`` from today (invoice id -> (debtor id, that date)): read with the
+    time-barred ones, at no extra cost (the agenda's "limitation dates approaching")."""
     book = book or DEFAULT_BOOK
     invoices = outstanding_by_debtor(conn, debtor_ids)
     if not invoices:
@@ -111,7 +114,7 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
         promises.update((r[0], dt.date.fromisoformat(r[1])) for r in conn.execute(
             "SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' "
             f"AND debtor_id IN ({marks}) GROUP BY debtor_id", part))
-    barred = _time_barred(conn, invoices, debtors, today, office_country)
+    barred = _time_barred(conn, invoices, debtors, today, office_country, near, near_days)
     levels = {d: _level(rows, today, barred) for d, rows in invoices.items()}
     oldest = {d: lv[0] for d, lv in levels.items() if lv[0] is not None}
     done, claims = _steps_done(conn, oldest)
@@ -188,12 +191,14 @@ def _level(rows: list[tuple], today: dt.date,
 
 
 def _time_barred(conn: Any, invoices: dict[int, list[tuple]], debtors: dict[int, tuple], today: dt.date,
-                 office_country: str) -> set[int]:
+                 office_country: str, near: dict[int, tuple[int, dt.date]] | None = None,
+                 near_days: int = 0) -> set[int]:
     """The open invoices whose limitation date is past (store/acts.limitations: acknowledgements count), read
-    only for invoices old enough to be (issued more than the shortest period, a year, ago)."""
+    only for invoices old enough to be (issued more than the shortest period, a year, ago; ``near_days``
+    earlier for ``near``, see ``debtor_plans``)."""
     from relance_tui.store.acts import limitations
 
-    oldest_possible = (today - dt.timedelta(days=365)).isoformat()
+    oldest_possible = (today - dt.timedelta(days=365 - near_days)).isoformat()
     inputs = []
     for debtor_id, rows in invoices.items():
         _name, segment, country, *_ = debtors[debtor_id]
@@ -206,7 +211,12 @@ def _time_barred(conn: Any, invoices: dict[int, list[tuple]], debtors: dict[int,
                            amount, regime))
     if not inputs:
         return set()
-    return {inv_id for inv_id, lim in limitations(conn, inputs).items() if lim.day < today}
+    found = limitations(conn, inputs)
+    if near is not None:
+        owner = {inv_id: debtor_id for debtor_id, rows in invoices.items() for inv_id, *_ in rows}
+        horizon = today + dt.timedelta(days=near_days)
+        near.update((inv_id, (owner[inv_id], lim.day)) for inv_id, lim in found.items() if today <= lim.day <= horizon)
+    return {inv_id for inv_id, lim in found.items() if lim.day < today}
 
 
 def _steps_done(conn: Any, oldest: dict[int, int]) -> tuple[dict[int, list[StepDone]], dict[tuple[int, str], str]]:
