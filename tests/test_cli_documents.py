@@ -96,3 +96,21 @@ def test_a_plan_letter_naming_no_document_is_said_and_the_others_printed(store, 
     code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o", str(out))
     assert code == 1 and "ÉCHEC Garage Dupont : aucun document « lettre_maison »" in err
     assert said.startswith(f"1 courrier(s) dans {out}")  # Boulangerie Martin's formal notice all the same
+
+
+def test_a_registered_letter_printed_is_not_printed_again_before_its_tracking_number(store, capsys, monkeypatch,
+                                                                                   tmp_path) -> None:
+    from relance_tui.store.agenda import agenda
+
+    notice = office(store, monkeypatch)
+    code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
+                          str(tmp_path / "a.pdf"))
+    assert code == 0 and said.startswith("1 courrier(s)"), err
+    code, said, _ = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
+                        str(tmp_path / "b.pdf"))
+    assert code == 0 and "Aucun courrier à imprimer ce jour." in said
+    assert "Garage Dupont : imprimée le " in said and "en attente de son numéro de suivi" in said
+    assert not (tmp_path / "b.pdf").exists()
+    # still in the agenda, free (no claim held): its tracking number entered there
+    [step] = [i for i in agenda(store, TODAY) if i.debtor_id == notice]
+    assert step.channel == "registered" and not step.claimed_by

@@ -227,7 +227,8 @@ CHECKS: dict[tuple[str, str], typing.Callable[[typing.Any], str | None]] = {
     ("smtp", "security"): _check_choice(("starttls", "tls", "none")),
     ("database", "journal_mode"): _check_choice(("auto", "wal", "delete", "network")),
     ("database", "lease_timeout"): _check_range(2, 3600),
-    ("documents", "notice_days"): _check_range(1, 90),
+    # the built-in plans prepare the court file 15 days after the notice: its deadline must be over by then
+    ("documents", "notice_days"): _check_range(1, 14),
     ("office", "iban"): _check_iban,
     ("privacy", "retention_years"): _check_range(1, 50),
 }
@@ -487,7 +488,8 @@ journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a net
 lease_timeout = 30      # seconds: one machine writes at a time; a silent machine's turn is taken after this
 
 [documents]
-notice_days = 8      # the deadline a formal notice (mise en demeure) gives, in days from its date
+notice_days = 8      # the deadline a formal notice (mise en demeure) gives, in days from its date (1 to
+                     # 14: the court file is prepared 15 days after the notice)
 
 [privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
 # retention_years = 10  # years without activity before that, at least the longest limitation period that

@@ -52,7 +52,17 @@ def make(store, debtor: int, kind: str, office=OFFICE, **kw) -> tuple[dict, str]
     return data, text_of(render_documents([(kind, data)]).data)
 
 
+def enter_rates(store) -> None:
+    """The rates of the second half of 2026, as an office enters them (relance rates set)."""
+    from relance_tui.store.queries import set_rate
+
+    set_rate(store, "ecb", D(2026, 7, 1), 215)  # unchanged since June 2025: 2.15 %
+    set_rate(store, "legal_pro", D(2026, 7, 1), 262)
+    set_rate(store, "legal_private", D(2026, 7, 1), 667)
+
+
 def test_a_formal_notice_to_a_french_business_says_all_the_law_asks_to_the_cent(store) -> None:
+    enter_rates(store)
     d, _ = debtor_with_invoices(store)
     record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, today=TODAY)  # on FA-1, the oldest
     data, text = make(store, d, "formal_notice")
@@ -91,8 +101,14 @@ def test_a_belgian_consumer_s_notice_names_the_free_reminder_and_its_14_days(sto
     office = OfficeSettings(name="Bureau Peeters", city="Bruxelles", country="BE", enterprise_number="0403.170.701",
                             iban="BE68539007547034")
     d, _ = debtor_with_invoices(store, "Luc Peeters", segment="b2c", country="BE")
-    before = flat(make(store, d, "formal_notice", office=office)[1])
-    assert "Aucun rappel gratuit ne vous ayant encore été adressé" in before and "quatorze jours" in before
+    # no free reminder yet: no formal notice (nothing may be threatened before its 14 days, CDE XIX.2)
+    with pytest.raises(DocumentError, match="envoyez d'abord le premier rappel gratuit"):
+        document_data(store, d, "formal_notice", office=office, today=TODAY, agent="Marie")
+    # a reminder emailed on 20 November: its 14 days run to 4 December, and the notice waits for them
+    record_act(store, d, "first_reminder", D(2026, 11, 20), "email", today=TODAY)
+    with pytest.raises(DocumentError, match="délai de 14 jours en cours jusqu'au 04/12/2026"):
+        document_data(store, d, "formal_notice", office=office, today=TODAY, agent="Marie")
+    store.write(lambda db: db.execute("DELETE FROM legal_acts"))
     record_act(store, d, "first_reminder", D(2026, 11, 2), "email", today=TODAY)
     _, text = make(store, d, "formal_notice", office=office)
     words = flat(text)
@@ -227,21 +243,33 @@ def test_a_payment_plan_lists_the_instalments_agreed_to_sign_and_pays_the_next_o
     d, (a, _b) = debtor_with_invoices(store)
     with pytest.raises(DocumentError, match="aucune promesse en cours"):
         document_data(store, d, "payment_plan", office=OFFICE, today=TODAY, agent="Marie")
-    add_plan(store, d, a, [(D(2026, 12, 1), 40_000), (D(2027, 1, 4), 60_000)])
+    add_plan(store, d, a, [(D(2026, 11, 20), 20_000), (D(2026, 12, 1), 40_000), (D(2027, 1, 4), 40_000)])
+    record_payment(store, d, day=D(2026, 11, 20), amount_cents=20_000, today=TODAY)  # the first one, kept
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.store.promises import evaluate_promises
+
+    evaluate_promises(store, TODAY, calendar=OfficeCalendar("FR"))
     data, text = make(store, d, "payment_plan")
     words = flat(text)
-    assert "Échéancier de paiement" in words and "FA-1 01/09/2026 01/10/2026 1 000,00 € 1 000,00 €" in words
-    assert "FA-2" not in words  # the plan settles FA-1 only
-    assert "1 01/12/2026 400,00 €" in words and "2 04/01/2027 600,00 €" in words and "Total 1 000,00 €" in words
+    # FA-1 alone (the plan settles it, not FA-2), its balance after the 200 EUR paid; the two instalments left
+    assert "Échéancier de paiement" in words and "FA-1 01/09/2026 01/10/2026 1 000,00 € 800,00 €" in words
+    assert "FA-2" not in words and "Total restant dû : 800,00 €" in words
+    assert "1 01/12/2026 400,00 €" in words and "2 04/01/2027 400,00 €" in words and "Total 800,00 €" in words
+    assert "20/11/2026" not in words and "restera dû" not in words  # nothing left after the plan
     assert "vaut reconnaissance de la dette (C. civ. art. 2240)" in words and "« Bon pour accord »" in words
     assert data["qr"] == epc_svg(epc_payload(name="Cabinet Dupuis", iban=IBAN, amount_cents=40_000,
-                                             text="FA-1", bic="BNPAFRPP"))  # the first instalment
+                                             text="FA-1", bic="BNPAFRPP"))  # the next instalment
+    # instalments asking more than the invoices' balance: refused before a debtor signs them
+    add_plan(store, d, a, [(D(2027, 2, 1), 90_000)])
+    with pytest.raises(DocumentError, match="échéances de 900,00\xa0€ pour un solde de 800,00\xa0€"):
+        document_data(store, d, "payment_plan", office=OFFICE, today=TODAY, agent="Marie")
 
 
 def test_the_litigation_file_holds_the_claim_the_notice_and_its_proof_and_every_contact(store) -> None:
     from relance_tui.store.plan_steps import record_step
     from tests.store.test_agenda import log_call
 
+    enter_rates(store)
     d, _ = debtor_with_invoices(store)
     log_call(store, d, D(2026, 10, 10))
     record_step(store, d, "formal_notice", today=D(2026, 11, 2), tracking="1A 234 567 8901 2")
@@ -257,3 +285,46 @@ def test_the_litigation_file_holds_the_claim_the_notice_and_its_proof_and_every_
     assert ("Factures impayées FA-1, FA-2 ; mise en demeure du 02/11/2026 (lettre recommandée AR, n° 1A 234 567 "
             "8901 2) restée sans effet") in words
     assert "Injonction de payer" in words and "Demandeur Cabinet Dupuis" in words and data["qr"] == ""
+
+
+def test_an_office_template_reads_no_file_of_the_machine_and_fetches_no_package(store, tmp_path, monkeypatch) -> None:
+    from relance_tui.io.documents import SAMPLE
+
+    monkeypatch.chdir(tmp_path)  # typst's default root is the current folder: an agent's home, say
+    (tmp_path / "note.txt").write_text("SECRET-TEXT", encoding="utf-8")
+    folder = tmp_path / "templates" / "documents"
+    folder.mkdir(parents=True)
+    (folder / "spy.typ").write_text('#let document(d) = [#read("note.txt")]\n', encoding="utf-8")
+    (folder / "pkg.typ").write_text('#import "@preview/cetz:0.2.0": canvas\n#let document(d) = [x]\n',
+                                    encoding="utf-8")
+    with pytest.raises(DocumentError, match="file not found"):
+        render_documents([("spy", dict(SAMPLE))], office_dir=tmp_path / "templates")
+    with pytest.raises(DocumentError, match="ne peut pas importer de paquet"):
+        render_documents([("pkg", dict(SAMPLE))], office_dir=tmp_path / "templates")
+
+
+def test_penalties_resting_on_a_rate_nobody_entered_are_never_stated_as_final(store) -> None:
+    d, _ = debtor_with_invoices(store)  # no ECB rate entered for the second half of 2026: the last one carried over
+    words = flat(make(store, d, "formal_notice")[1])
+    assert "soit 12,15 % à confirmer l'an à ce jour" in words
+    assert "Pénalités et indemnités à ce jour : 104,13 € à confirmer (taux de la période en cours non encore saisi)" in words
+
+
+def test_a_letter_claims_neither_a_disputed_invoice_nor_one_not_yet_due(store) -> None:
+    enter_rates(store)
+    d, (a, b) = debtor_with_invoices(store)
+    store.write(lambda db: db.execute("UPDATE invoices SET status = 'disputed' WHERE id = ?", [b]))
+    add_invoice(store, d, "FA-3", D(2026, 11, 15), D(2026, 12, 15), 30_000)  # due next month
+    data, text = make(store, d, "formal_notice")
+    words = flat(text)
+    assert data["invoice_ids"] == [a] and "FA-2" not in words and "FA-3" not in words
+    assert "la somme de 1 000,00 € au plus tard" in words and "la facture suivante reste impayée" in words
+    # waived by a supervisor: the notice no longer asserts penalties nor the 40 EUR
+    from relance_tui.store.cards import waive_penalties
+
+    waive_penalties(store, d, [a], reason="geste commercial")
+    words = flat(make(store, d, "formal_notice")[1])
+    assert "L441-10" not in words and "40 €" not in words and "Pénalités" not in words
+    # the statement shows the whole account, and says what is to be paid now
+    words = flat(make(store, d, "statement")[1])
+    assert "Solde dû : 1 800,00 €" in words and "Montant à régler (factures échues, hors litiges et prescrites) : 1 000,00 €" in words

@@ -261,3 +261,25 @@ def test_a_step_claimed_then_settled_meanwhile_is_still_recorded(store) -> None:
                        data={"to": "compta@dupont.fr", "subject": "Facture échue"})
     assert done.invoice_ids == (inv,)
     assert store.conn.execute("SELECT status FROM plan_steps WHERE claim = ?", [token]).fetchall() == [("done",)]
+
+
+def test_an_email_sent_whose_claim_was_dropped_meanwhile_is_still_never_sent_again(store, tmp_path,
+                                                                                  monkeypatch) -> None:
+    import relance_tui.io.plan_send as plan_send
+    from relance_tui.store.plan_steps import release_claim
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    add_contact(store, d, "compta@dupont.fr")
+
+    def claim_gone_then_refuse(store_, debtor_id, step, *, claim, **kwargs):  # noqa: ANN001
+        release_claim(store_, claim)  # dropped as stale by another run while the email was leaving
+        raise StaleEdit("l'étape réservée n'est plus à ce poste")
+
+    monkeypatch.setattr(plan_send, "record_step", claim_gone_then_refuse)
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox")
+    [result] = send_plan_emails(store, automatic(store), mailer=mailer, templates=Templates(None), agent="Marie",
+                                office=OFFICE, today=TODAY)
+    assert result.failed and "il ne partira pas une seconde fois" in result.message
+    assert store.conn.execute("SELECT status FROM plan_steps WHERE debtor_id = ?", [d]).fetchall() == [("done",)]
+    assert automatic(store) == []  # not proposed again

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from relance_tui.store.agenda import (
     THANKS,
     claim_thanks,
@@ -152,3 +154,30 @@ def test_the_day_agenda_orders_groups_then_late_first(store) -> None:
     # old, is not: its plan runs again, and the promise is checked first (the later one)
     assert [(r.kind, r.debtor_id) for r in rows] == [("plan", b), ("promise", b), ("promise", a)]
     assert rows[0].group == "Appels à passer" and [r.late_days for r in rows[1:]] == [13, 3]
+
+
+def test_only_money_the_debtor_sent_is_thanked_for_and_never_once_it_owes_again(store) -> None:
+    from relance_tui.errors import StaleEdit
+
+    by_credit = add_debtor(store, "Garage Dupont")  # settled by a credit note: no payment to thank for
+    inv = add_invoice(store, by_credit, "AV-FA-1", D(2026, 9, 1), D(2026, 10, 1), 100_000)
+    log_call(store, by_credit, D(2026, 10, 15))
+    store.write(lambda db: (db.execute("UPDATE invoices SET paid_cents = amount_cents, status = 'paid' WHERE id = ?",
+                                       [inv]),
+                            db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, source, kind, "
+                                       "created_at, created_by) VALUES (?, ?, '2026-11-20', 100000, 'allocation', "
+                                       "'credit', '', 'marie')", [by_credit, inv])))
+    undated = add_debtor(store, "Boulangerie Martin")  # an export said "paid", with no date
+    inv2 = add_invoice(store, undated, "FA-2", D(2026, 9, 1), D(2026, 10, 1), 50_000)
+    log_call(store, undated, D(2026, 10, 15))
+    store.write(lambda db: (db.execute("UPDATE invoices SET paid_cents = amount_cents, status = 'paid' WHERE id = ?",
+                                       [inv2]),
+                            db.execute("INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, source, undated, "
+                                       "created_at, created_by) VALUES (?, ?, '2026-11-20', 50000, 'import x', 1, '', "
+                                       "'marie')", [undated, inv2])))
+    assert thanks_due(store.conn, TODAY) == []
+    d, _ = chased_and_paid(store, "Fromagerie Thomas")
+    [row] = thanks_due(store.conn, TODAY)
+    add_invoice(store, d, "FA-9", D(2026, 11, 21), D(2026, 12, 21), 7_000)  # imported after the agenda was read
+    with pytest.raises(StaleEdit, match="doit de nouveau quelque chose"):
+        claim_thanks(store, row)

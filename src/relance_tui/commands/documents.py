@@ -56,62 +56,95 @@ def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     """The day's letters and formal notices of the agenda in one PDF; simple letters recorded done (printed),
-    registered ones left in the agenda until their tracking number is entered."""
+    registered ones left in the agenda until their tracking number is entered, and not printed again
+    meanwhile. Each step is claimed while it is printed: two agents at once print it once."""
     from relance_tui.commands.plan import plan_book
-    from relance_tui.io.document_data import document_data
-    from relance_tui.io.documents import DocumentError, document_exists, keep_document, render_documents
+    from relance_tui.io.documents import DocumentError, keep_document, render_documents
     from relance_tui.store.agenda import agenda
     from relance_tui.store.documents import record_document
-    from relance_tui.store.plan_steps import record_step
+    from relance_tui.store.plan_steps import record_step, release_claim
 
     day = parse_day(args.date, settings, "--date")
     book = plan_book(settings)
     store = open_db(settings, write=True)
     steps = [i for i in agenda(store, day, book=book, office_country=settings.office.country)
              if i.channel in ("letter", "registered") and not i.claimed_by]
-    items, failed = [], []
-    for step in steps:
-        if not document_exists(step.state.next.template, office_templates(settings)):
-            failed.append(f"{step.name} : aucun document « {step.state.next.template} » (templates/documents/"
-                          f"{step.state.next.template}.typ du cabinet, ou un document intégré)")
-            continue
-        try:
-            items.append((step, document_data(store, step.debtor_id, step.state.next.template, office=settings.office,
-                                              today=day, agent=settings.agent_name,
-                                              invoice_ids=list(step.invoice_ids),
-                                              notice_days=settings.documents.notice_days)))
-        except RelanceError as exc:
-            failed.append(f"{step.name} : {exc}")
+    items, failed, waiting = _claimed_letters(store, steps, settings, day, book)
     if not items:
         print("Aucun courrier à imprimer ce jour." if not failed else "Aucun courrier produit.")
-        return _said(failed)
+        return _said(failed, waiting)
     try:
-        pdf = render_documents([(s.state.next.template, d) for s, d in items], office_dir=office_templates(settings))
-    except DocumentError as exc:
-        raise RelanceError(f"courriers non produits : {exc}") from None
-    write_output(settings, store, pdf, args.output, args.force)
-    kept = str(keep_document(pdf, documents_folder(settings), f"{day.isoformat()}-courriers",
-                             protected_paths(settings, store.path)))
+        pdf = render_documents([(s.state.next.template, d) for s, d, _ in items],
+                               office_dir=office_templates(settings))
+        write_output(settings, store, pdf, args.output, args.force)
+        kept = str(keep_document(pdf, documents_folder(settings), f"{day.isoformat()}-courriers",
+                                 protected_paths(settings, store.path)))
+    except (RelanceError, OSError) as exc:
+        for _, _, token in items:  # nothing printed: the steps go back to the agenda
+            release_claim(store, token)
+        if isinstance(exc, DocumentError):
+            raise RelanceError(f"courriers non produits : {exc}") from None
+        raise
     registered = 0
-    for step, data in items:
+    for step, data, token in items:
         record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,
                         sha256=pdf.sha256, invoice_ids=data["invoice_ids"], registered=step.channel == "registered")
         if step.channel == "registered":
             registered += 1  # done once posted: its tracking number is entered then (agenda f, plan done)
+            release_claim(store, token)
             continue
         try:
             record_step(store, step.debtor_id, step.state.next.key, today=day, note="imprimée (relance letters)",
-                        book=book, office_country=settings.office.country)
+                        claim=token, channel="letter", book=book, office_country=settings.office.country)
         except RelanceError as exc:
             failed.append(f"{step.name} : imprimée, non notée faite : {exc}")
     for problem in pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
     print(clean(f"{len(items)} courrier(s) dans {args.output} (SHA-256 {pdf.sha256}) ; "
                 f"{registered} recommandé(s) à noter faits avec leur numéro de suivi une fois postés"))
-    return _said(failed)
+    return _said(failed, waiting)
 
 
-def _said(failed: list[str]) -> int:
+def _claimed_letters(store, steps, settings: Settings, day, book):  # noqa: ANN001, ANN202
+    """The letters to print: (step, data, claim) each; failures said per debtor; registered letters already
+    printed since their step fell due, waiting for their tracking number (reprint one: relance document)."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.documents import document_exists
+    from relance_tui.store.documents import last_document
+    from relance_tui.store.plan_steps import claim_step, release_claim
+
+    items, failed, waiting = [], [], []
+    for step in steps:
+        template = step.state.next.template
+        if not document_exists(template, office_templates(settings)):
+            failed.append(f"{step.name} : aucun document « {template} » (templates/documents/{template}.typ du "
+                          "cabinet, ou un document intégré)")
+            continue
+        if step.channel == "registered":
+            printed = last_document(store.conn, step.debtor_id, template, step.state.due or day)
+            if printed:
+                waiting.append(f"{step.name} : imprimée le {printed[8:10]}/{printed[5:7]}, en attente de son numéro "
+                               "de suivi (f dans À faire ; une copie : relance document)")
+                continue
+        claimed = claim_step(store, step.debtor_id, step.state.next.key, today=day, book=book,
+                             office_country=settings.office.country)
+        if claimed is None:
+            waiting.append(f"{step.name} : en cours sur un autre poste")
+            continue
+        try:
+            items.append((step, document_data(store, step.debtor_id, template, office=settings.office, today=day,
+                                              agent=settings.agent_name, invoice_ids=list(step.invoice_ids),
+                                              notice_days=settings.documents.notice_days,
+                                              registered=step.channel == "registered"), claimed[1]))
+        except RelanceError as exc:
+            release_claim(store, claimed[1])
+            failed.append(f"{step.name} : {exc}")
+    return items, failed, waiting
+
+
+def _said(failed: list[str], waiting: list[str] = ()) -> int:
+    for line in waiting:
+        print(clean(f"  {line}"))
     for line in failed:
         print(clean(f"  ÉCHEC {line}"), file=sys.stderr)
     return 1 if failed else 0

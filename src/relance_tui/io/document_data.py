@@ -41,15 +41,23 @@ def percent(bp: int) -> str:
 
 
 def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
-                  invoice_ids: list[int] | None = None, notice_days: int = FORMAL_NOTICE_DAYS) -> dict[str, Any]:
+                  invoice_ids: list[int] | None = None, notice_days: int = FORMAL_NOTICE_DAYS,
+                  registered: bool | None = None) -> dict[str, Any]:
     """What the ``kind`` document of this debtor prints on ``today``; ``invoice_ids`` narrows the invoices
     claimed to those (a plan step's), else all its claimable ones (owed and not time-barred)."""
     rates = load_rates(store)
     card = debtor_card(store, debtor_id, as_of=today, rates=rates, country=getattr(office, "country", "FR"))
     context = call_context(card, agent=agent, office=office, today=today, contact=pick_contact(card))
-    claimed = [i for i in context["invoices"] if invoice_ids is None or i["id"] in set(invoice_ids)]
+    wanted = None if invoice_ids is None else set(invoice_ids)
+    # what a letter may claim: open invoices already due (as the plan's steps), not contested, not time-barred
+    claimed = [i for i in context["invoices"] if (wanted is None or i["id"] in wanted)
+               and i["status"] == "open" and i["due_date"] <= today]
+    regime_key = context["regime"]["key"]
+    if kind == "formal_notice" and regime_key == "be_b2c":
+        claimed = _after_be_grace(card, claimed, today)
     if kind != "statement" and not claimed:
-        raise DocumentError(f"{clean(card.name)} : aucune facture à réclamer (réglées, contestées ou prescrites)")
+        raise DocumentError(f"{clean(card.name)} : aucune facture à réclamer (réglées, contestées, pas encore "
+                            "échues ou prescrites)")
     credit = min(context["unapplied_credit"] or 0, sum(i["due_cents"] for i in claimed))
     total = sum(i["due_cents"] for i in claimed) - credit
     values = [i["penalty_cents"] for i in claimed]
@@ -57,7 +65,8 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     regime = context["regime"]
     data: dict[str, Any] = {
         "kind": kind, "title": DOCUMENT_KINDS.get(kind, ""), "date": long_date(today), "agent": clean(agent),
-        "place": clean(getattr(office, "city", "")), "registered": kind == "formal_notice",
+        "place": clean(getattr(office, "city", "")),
+        "registered": kind == "formal_notice" if registered is None else registered,  # by the plan step's channel
         "office": _office(office), "debtor": _debtor(card), "regime": regime,
         "invoices": [_invoice(i) for i in claimed], "invoice_ids": [i["id"] for i in claimed],
         "credit": format_cents(credit) if credit else "", "total_cents": total, "total": format_cents(total),
@@ -67,19 +76,42 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
         "partial_payments": any(i["due_cents"] < i["amount_cents"] for i in claimed),
         "reference": ", ".join(i["number"] for i in claimed)[:140],
         "rate": _rate(card, regime["key"], today, rates),
-        "first_reminder": short_date((context["first_reminder"] or {}).get("day")),
-        "grace_end": short_date((context["first_reminder"] or {}).get("grace_end")),
+        "first_reminder": "", "grace_end": "",
     }
+    reminded = [i for i in card.invoices if i.id in set(data["invoice_ids"]) and i.first_reminder]
+    if reminded:  # the free reminder of the invoices this document claims (a Belgian consumer's)
+        data["first_reminder"] = short_date(min(i.first_reminder for i in reminded))
+        data["grace_end"] = short_date(max((i.grace_end for i in reminded if i.grace_end), default=None))
     if penalties is None:  # a missing rate or an undated payment: never a made-up figure on a letter
         data["penalties"] = f"à calculer ({context['penalties_unknown']})" if context["penalties_unknown"] else ""
+    elif penalties and any(i["id"] in set(data["invoice_ids"]) for i in context["invoices"]) and \
+            context["penalties_unconfirmed"]:  # a rate carried over from an earlier period: never stated as final
+        data["penalties"] = f"{format_cents(penalties)} à confirmer (taux de la période en cours non encore saisi)"
+        data["rate"]["value"] = f"{data['rate']['value']} à confirmer"
+    # waived by a supervisor (or nothing owed for the delay): the letter does not assert them
+    data["penalties_claimed"] = penalties is None or penalties > 0
     if kind == "statement":
         data.update(_statement(store, card, today, total if claimed else max(0, -card.credit_cents)))
     elif kind == "payment_plan":
-        data.update(_payment_plan(store, card, data))
+        data.update(_payment_plan(store, card, data, claimed))
     elif kind == "litigation":
         data.update(_litigation(store, card, data, office))
     data["qr"] = _qr(office, data.pop("qr_cents", data["total_cents"]), data["reference"])
     return data
+
+
+def _after_be_grace(card: Any, claimed: list[dict], today: dt.date) -> list[dict]:
+    """A Belgian consumer is put on notice only for invoices whose free first reminder's 14 days are over
+    (CDE art. XIX.2 §1: nothing may be charged or threatened before); none: refused, saying what to do."""
+    over = {i.id for i in card.invoices if i.grace_end is not None and i.grace_end < today}
+    kept = [i for i in claimed if i["id"] in over]
+    if not kept:
+        ends = [i.grace_end for i in card.invoices if i.grace_end is not None and i.grace_end >= today]
+        when = f" : délai de 14 jours en cours jusqu'au {min(ends):%d/%m/%Y}" if ends else \
+            " : envoyez d'abord le premier rappel gratuit (CDE art. XIX.2), puis attendez ses 14 jours"
+        raise DocumentError(f"{clean(card.name)} : pas de mise en demeure avant la fin du délai du premier rappel "
+                            f"gratuit{when}")
+    return kept
 
 
 def _office(office: Any) -> dict[str, str]:
@@ -126,23 +158,36 @@ def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, 
                       "debit": format_cents(line.debit_cents) if line.debit_cents else "",
                       "credit": format_cents(line.credit_cents) if line.credit_cents else "",
                       "balance": format_cents(balance)})
-    return {"lines": lines, "total": format_cents(balance), "total_cents": max(0, balance),
-            "account_balance_cents": balance, "owed_cents": owed}
+    # the code pays what is claimed (open invoices due, not contested, not time-barred), said when it differs
+    return {"lines": lines, "total": format_cents(balance), "total_cents": owed, "account_balance_cents": balance,
+            "owed_cents": owed, "to_pay": format_cents(owed) if owed != max(0, balance) else ""}
 
 
-def _payment_plan(store: Store, card: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The instalments the debtor agreed to (its latest promise still running) and the invoices they settle."""
+def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[dict]) -> dict[str, Any]:
+    """The instalments still to pay of the debtor's latest promise running, and the invoices they settle: what
+    the debtor signs, so its figures agree (the plan never asks more than those invoices' balance)."""
     instalments, invoice_ids = payment_plan(store.conn, card.id)
-    if not instalments:
+    pending = [i for i in instalments if i.status == "pending"]
+    if not pending:
         raise DocumentError(f"{clean(card.name)} : aucune promesse en cours, pas d'échéancier à signer "
                             "(enregistrez la promesse et ses échéances lors de l'appel)")
-    covered = [i for i in data["invoices"] if not invoice_ids or i["number"] in _numbers(card, invoice_ids)]
-    plan_total = sum(i.amount_cents for i in instalments)
-    covered = covered or data["invoices"]
-    return {"instalments": [{"n": i.number, "due": short_date(i.due), "amount": format_cents(i.amount_cents)}
-                            for i in instalments], "reference": ", ".join(i["number"] for i in covered)[:140],
-            "plan_total": format_cents(plan_total), "invoices": covered,
-            "qr_cents": next((i.amount_cents for i in instalments if i.status == "pending"), 0),  # the next one
+    numbers = _numbers(card, invoice_ids) if invoice_ids else None
+    covered = [i for i in claimed if numbers is None or clean(i["number"]) in numbers] or claimed
+    balance = sum(i["due_cents"] for i in covered)
+    plan_total = sum(i.amount_cents for i in pending)
+    if plan_total > balance:
+        raise DocumentError(f"{clean(card.name)} : échéances de {format_cents(plan_total)} pour un solde de "
+                            f"{format_cents(balance)} sur {', '.join(clean(i['number']) for i in covered)} : corrigez la "
+                            "promesse avant de faire signer l'échéancier")
+    return {"instalments": [{"n": n, "due": short_date(i.due), "amount": format_cents(i.amount_cents)}
+                            for n, i in enumerate(pending, 1)],
+            "reference": ", ".join(clean(i["number"]) for i in covered)[:140],
+            "invoices": [_invoice(i) for i in covered], "credit": "",
+            "total_cents": balance, "total": format_cents(balance), "plan_total": format_cents(plan_total),
+            "rest": format_cents(balance - plan_total) if plan_total < balance else "",
+            "qr_cents": pending[0].amount_cents,  # the next instalment
+            "acknowledgement": "C. civ. art. 2240" if data["regime"]["country"] == "FR" else
+                               "art. 2248 de l'ancien Code civil",  # Belgium: acknowledgement interrupts too
             "registered": False}
 
 
@@ -172,14 +217,16 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
             for a in legal_acts_of(store.conn, card.id)]
     contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": EVENT_KINDS.get(c.kind, c.kind),
                  "agent": clean(c.agent), "notes": clean(c.notes)[:300]} for c in chronology(store.conn, card.id)]
-    penalties = data["penalties_cents"] or 0
+    penalties = data["penalties_cents"]
     notice = next((a for a in reversed(acts) if a["kind"] == ACT_LABELS["formal_notice"]), None)
     grounds = f"Factures impayées {data['reference']}" + (
         f" ; mise en demeure du {notice['day']} ({notice['channel']}"
         f"{', n° ' + notice['tracking'] if notice['tracking'] else ''}) restée sans effet" if notice else "")
     return {"acts": acts, "contacts": contacts, "notice": notice or {}, "registered": False, "qr_cents": 0,
-            "claim": {"principal": data["total"], "penalties": format_cents(penalties),
-                      "total": format_cents(data["total_cents"] + penalties)},
+            "claim": {"principal": data["total"],
+                      "penalties": "à calculer" if penalties is None else format_cents(penalties),
+                      "total": f"{data['total']} hors pénalités (à calculer)" if penalties is None
+                               else format_cents(data["total_cents"] + penalties)},
             "court_place": " ".join(p for p in (data["debtor"]["postcode"], data["debtor"]["city"]) if p) or "—",
             "grounds": grounds,
             "exhibits": [f"Facture {i['number']} du {i['issue']}" for i in data["invoices"]]
@@ -222,8 +269,8 @@ def preview_lines(data: dict[str, Any]) -> list[str]:
         out.append("Lettre recommandée avec accusé de réception")
     out.append("")
     if d["kind"] == "litigation":
-        out += [f"Créance au {d['date']} : principal {d['claim']['principal']}, pénalités et indemnités "
-                f"{d['claim']['penalties']}, total {d['claim']['total']}", f"Procédure : {d['regime']['court_step']}",
+        out += [(f"Créance au {d['date']} : principal {d['claim']['principal']}, pénalités et indemnités "
+                 f"{d['claim']['penalties']}, total {d['claim']['total']}"), f"Procédure : {d['regime']['court_step']}",
                 f"Fondement : {d['grounds']}", "", f"Actes : {len(d['acts'])}",
                 *(f"  {a['kind']} du {a['day']} ({a['channel']}{', n° ' + a['tracking'] if a['tracking'] else ''})"
                   for a in d["acts"]), f"Démarches amiables : {len(d['contacts'])} (chronologie dans le PDF)"]

@@ -5,8 +5,9 @@ one-page letters in about 0.2 s here, see docs/documents.md). Each document is a
 ``templates/documents/`` (an office may put its own copy of any of them, or of the shared ``lib.typ``
 letterhead, in ``<office>/templates/documents/``). The data goes in as a JSON file the template reads
 (``json("data.json")``), never spliced into the template's text: a debtor named ``#set text(red)`` or ``*``
-prints those characters and changes nothing else. typst reads no file but the ones handed to it here, and
-runs no program.
+prints those characters and changes nothing else. typst reads no file but the ones handed to it here (its
+project root is an empty folder; a template importing a typst package, which typst would download, is
+refused), and runs no program.
 
 An office template that fails to compile is reported (file and typst's message) and the built-in one is
 used, as for the emails and the call script.
@@ -33,6 +34,7 @@ DOCUMENT_KINDS = {"reminder_letter": "Lettre de relance", "formal_notice": "Mise
                   "statement": "Relevé de compte", "payment_plan": "Échéancier de paiement",
                   "litigation": "Dossier contentieux"}
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_PACKAGE = re.compile(rb"""(import|include)\s*\(?\s*["']@""")
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
 LIB = "lib.typ"
 PICTURE_MAX_BYTES = 1_000_000  # an office's logo (SVG) handed to typst
@@ -121,9 +123,17 @@ def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None =
 def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
     import typst  # on demand: 80 MB of engine, needed only when a document is made
 
+    packages = [name for name, text in files.items() if name.endswith(".typ") and _PACKAGE.search(text)]
+    if packages:  # typst would fetch it from the internet: a template uses only what relance hands it
+        raise DocumentError(f"{packages[0]} : un modèle ne peut pas importer de paquet typst (« @... »)")
     try:
         stamp = (timestamp or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
-        return typst.compile(files, timestamp=stamp)
+        # an empty folder as the project's root and package folders: typst reads the files handed to it and
+        # nothing else (by default the root is the current folder, whatever an agent runs relance from); its
+        # own embedded fonts only, so a document is drawn the same on every machine
+        with tempfile.TemporaryDirectory(prefix="relance-typst-") as empty:
+            return typst.compile(files, root=empty, package_path=empty, package_cache_path=empty,
+                                 ignore_system_fonts=True, timestamp=stamp)
     except Exception as exc:  # noqa: BLE001 - typst's compile errors (TypstError and others): said, with its text
         raise DocumentError(f"typst : {' '.join(str(exc).split())[:500]}") from None
 
@@ -159,8 +169,10 @@ SAMPLE = {
     "invoice_ids": [1], "credit": "", "total_cents": 100, "total": _ONE, "penalties_cents": 0, "penalties": "",
     "deadline": "9 janvier 2027", "partial_payments": False, "reference": "F-1", "rate": {"label": "x", "value": "x"},
     "first_reminder": "", "grace_end": "", "qr": "",
-    "lines": [{"date": "01/01/2027", "label": "x", "debit": _ONE, "credit": "", "balance": _ONE}],
-    "instalments": [{"n": 1, "due": "01/02/2027", "amount": _ONE}], "plan_total": _ONE,
+    "lines": [{"date": "01/01/2027", "label": "x", "debit": _ONE, "credit": "", "balance": _ONE}], "to_pay": "",
+    "penalties_claimed": True,
+    "instalments": [{"n": 1, "due": "01/02/2027", "amount": _ONE}], "plan_total": _ONE, "rest": "",
+    "acknowledgement": "x",
     "acts": [{"kind": "x", "day": "01/01/2027", "channel": "x", "tracking": "x", "invoices": "F-1"}],
     "contacts": [{"date": "01/01/2027 10:00", "kind": "Appel", "agent": "x", "notes": "x"}], "notice": {},
     "claim": {"principal": _ONE, "penalties": _ONE, "total": _ONE}, "court_place": "x", "grounds": "x",

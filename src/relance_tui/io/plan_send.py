@@ -159,7 +159,8 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
                           "where": where, "template": step.template})
     except Exception as exc:  # noqa: BLE001 - sent, not recorded (the act refused, the base gone): the rest
         # of the batch goes on
-        return _sent_not_recorded(store, item.debtor_id, item.name, step.key, token, msg, draft, today, exc)
+        return _sent_not_recorded(store, item.debtor_id, item.name, step.key, token, msg, draft, today, exc,
+                                  plan=item.plan.key, invoice_ids=item.invoice_ids)
     note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
     where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
     return Sent(item.debtor_id, item.name, step.key, "sent" if via == "smtp" else "outbox", where_said + note,
@@ -180,7 +181,10 @@ def thanks_context(store: Store, check: Check, *, agent: str, office: Any, today
 
 def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templates, agent: str, office: Any,
                  today: dt.date, sent_at: list[float]) -> Sent:
-    token = claim_thanks(store, check)
+    try:
+        token = claim_thanks(store, check)
+    except StaleEdit as exc:  # owes again since the agenda was read: no thank-you
+        return Sent(check.debtor_id, check.name, THANKS, "skipped", header_line(str(exc)))
     if token is None:
         return Sent(check.debtor_id, check.name, THANKS, "skipped", "déjà envoyé ou en cours d'envoi par un autre poste")
     try:
@@ -202,7 +206,8 @@ def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templ
                       data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
                             "where": where, "template": THANKS})
     except Exception as exc:  # noqa: BLE001 - sent, not recorded: said, never sent again
-        return _sent_not_recorded(store, check.debtor_id, check.name, THANKS, token, msg, draft, today, exc)
+        return _sent_not_recorded(store, check.debtor_id, check.name, THANKS, token, msg, draft, today, exc,
+                                  plan="", invoice_ids=check.invoice_ids)
     note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
     where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
     return Sent(check.debtor_id, check.name, THANKS, "sent" if via == "smtp" else "outbox", where_said + note,
@@ -210,14 +215,15 @@ def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templ
 
 
 def _sent_not_recorded(store: Store, debtor_id: int, name: str, step: str, token: str, msg: Any, draft: Any,
-                       today: dt.date, exc: Exception) -> Sent:
+                       today: dt.date, exc: Exception, *, plan: str, invoice_ids: Iterable[int]) -> Sent:
     """An email that left but whose step could not be recorded: its claim made done with a plain event when
     the base still takes a write (never sent again, even once the claim is old); else the claim stays and the
     agent is told to check before doing it again."""
     said = f"envoyé ({msg['Message-ID']}) mais non enregistré : {exc}"
     try:
         mark_sent(store, token, debtor_id, today=today, text=f"Email envoyé à {draft.to} : {draft.subject} ({said})",
-                  data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "step": step})
+                  data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "step": step},
+                  step=step, plan=plan, invoice_ids=list(invoice_ids))
         said += " ; noté sur la chronologie, il ne partira pas une seconde fois"
     except Exception:  # noqa: BLE001 - the base refuses every write: said below
         said += " ; vérifiez la chronologie avant de le refaire (relance plan done)"

@@ -42,6 +42,7 @@ ORDER = [*dict.fromkeys(GROUPS.values()), PROMISE_GROUP, LIMITATION_GROUP]
 
 THANKS = "thanks"  # the plan_steps step of a thank-you email
 THANKS_WITHIN_DAYS = 14  # a payment older than this is not thanked any more
+RECEIVED_SQL = "amount_cents > 0 AND kind = 'payment' AND undated = 0"  # a payment the debtor made, that day
 CHASED_WITHIN_DAYS = 120  # a thank-you follows a chase: a step done or a call logged this long before the payment
 LIMITATION_WITHIN_DAYS = LIMITATION_WARN_DAYS[-1]
 
@@ -179,8 +180,10 @@ def thanks_due(conn: Any, today: dt.date) -> list[Check]:
     """Debtors chased whose recent payment settled their balance, not yet thanked for it (a few batched reads,
     whatever the number of debtors who paid)."""
     since = (today - dt.timedelta(days=THANKS_WITHIN_DAYS)).isoformat()
+    # money received: not a credit note applied (kind 'credit'), nor an amount an export showed paid with no
+    # date (undated: its day is the import's, not the debtor's)
     paid = dict(conn.execute("SELECT debtor_id, MAX(day) FROM payments WHERE day >= ? AND day <= ? "
-                             "AND amount_cents > 0 GROUP BY debtor_id", [since, today.isoformat()]).fetchall())
+                             f"AND {RECEIVED_SQL} GROUP BY debtor_id", [since, today.isoformat()]).fetchall())
     for part, marks in in_chunks(list(paid)):  # still owing something: not settled
         for (debtor_id,) in conn.execute(
                 f"SELECT DISTINCT debtor_id FROM invoices INDEXED BY invoices_debtor WHERE debtor_id IN ({marks}) "
@@ -232,6 +235,10 @@ def claim_thanks(store: Store, check: Check) -> str | None:
     def claim(db: Database) -> str | None:
         from relance_tui.store.plan_steps import drop_stale_claims
 
+        owes = db.execute(f"SELECT 1 FROM invoices INDEXED BY invoices_debtor WHERE debtor_id = ? AND "
+                          f"{OUTSTANDING_SQL} LIMIT 1", [check.debtor_id]).fetchone()
+        if owes is not None:  # an invoice or a rejected payment imported since the agenda was read
+            raise StaleEdit(f"{check.name} : doit de nouveau quelque chose, pas de remerciement « compte soldé »")
         drop_stale_claims(db, store, check.debtor_id, THANKS)
         try:
             db.execute("INSERT INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at) "
@@ -267,4 +274,4 @@ def record_thanks(store: Store, check: Check, token: str, *, today: dt.date, dat
 def paid_on(conn: Any, debtor_id: int, day: dt.date) -> int:
     """What the debtor paid on ``day`` (the payment a thank-you is for): cents."""
     return conn.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE debtor_id = ? AND day = ? "
-                        "AND amount_cents > 0", [debtor_id, day.isoformat()]).fetchone()[0]
+                        f"AND {RECEIVED_SQL}", [debtor_id, day.isoformat()]).fetchone()[0]

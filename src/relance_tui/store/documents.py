@@ -26,11 +26,11 @@ class AccountLine:
 def account_lines(conn: Any, debtor_id: int, as_of: dt.date) -> list[AccountLine]:
     """The debtor's account up to ``as_of``, by day: invoices (debit), credit notes and payments received
     (credit). A credit note applied to an invoice is one line (the note), not two; a payment with no date in
-    the export shows on the day it was recorded."""
+    the export shows on the day it was recorded; an invoice written off (no longer claimed) is left out."""
     lines = []
     for number, issue, cents in conn.execute(
             "SELECT number, issue_date, amount_cents FROM invoices WHERE debtor_id = ? AND issue_date <= ? "
-            "AND status <> 'cancelled' ORDER BY issue_date, id", [debtor_id, as_of.isoformat()]):
+            "AND status <> 'written_off' ORDER BY issue_date, id", [debtor_id, as_of.isoformat()]):
         day = dt.date.fromisoformat(issue)
         if cents >= 0:
             lines.append(AccountLine(day, f"Facture {number}", cents, 0))
@@ -73,9 +73,8 @@ def payment_plan(conn: Any, debtor_id: int) -> tuple[list[Instalment], list[int]
                        "ORDER BY created_at DESC, id DESC LIMIT 1", [debtor_id]).fetchone()
     if row is None:
         return [], []
-    where, key = ("event_id = ?", row[0]) if row[0] is not None else ("id = (SELECT MAX(id) FROM promises "
-                                                                      "WHERE debtor_id = ? AND status = 'pending')",
-                                                                      debtor_id)
+    latest = "id = (SELECT MAX(id) FROM promises WHERE debtor_id = ? AND status = 'pending')"
+    where, key = ("event_id = ?", row[0]) if row[0] is not None else (latest, debtor_id)
     rows = conn.execute(f"SELECT id, due_date, amount_cents, status FROM promises WHERE {where} "
                         "ORDER BY due_date, id", [key]).fetchall()
     ids = [r[0] for r in rows]
@@ -129,3 +128,11 @@ def chronology(conn: Any, debtor_id: int, *, limit: int = 500) -> list[Contact]:
                         f"WHERE debtor_id = ? AND kind IN ({marks}) ORDER BY at, id LIMIT ?",
                         [debtor_id, *AMICABLE_KINDS, limit]).fetchall()
     return [Contact(*r) for r in rows]
+
+
+def last_document(conn: Any, debtor_id: int, kind: str, since: dt.date) -> str | None:
+    """When a ``kind`` document was last produced for the debtor on or after ``since`` (its event's instant)."""
+    row = conn.execute("SELECT MAX(at) FROM events WHERE debtor_id = ? AND kind = 'letter' AND outcome = 'document' "
+                       "AND json_extract(data, '$.document') = ? AND at >= ?",
+                       [debtor_id, kind, since.isoformat()]).fetchone()
+    return row[0] if row else None

@@ -186,15 +186,22 @@ def _with_next(state: PlanState, step: PlanStep) -> PlanState:
     return replace(state, next=step, stopped="")
 
 
-def mark_sent(store: Store, token: str, debtor_id: int, *, today: dt.date, text: str, data: dict[str, Any]) -> None:
+def mark_sent(store: Store, token: str, debtor_id: int, *, today: dt.date, text: str, data: dict[str, Any],
+              step: str, plan: str, invoice_ids: list[int]) -> None:
     """An email that left but whose step could not be recorded (``record_step`` refused it): its claim made
     done all the same, with a plain event saying so, so that no later run sends it again once the claim is
-    old (``CLAIM_STALE``)."""
+    old (``CLAIM_STALE``). A claim already gone (dropped as stale, released) is written again, done."""
 
     def write(db: Database) -> None:
         event_id = append_event(db, at=store.now(), agent=store.agent, kind="email", debtor_id=debtor_id,
                                 direction="out", outcome="plan_step", notes=text, data=data)
-        db.execute("UPDATE plan_steps SET status = 'done', day = ?, channel = 'email', event_id = ?, at = ? "
-                   "WHERE claim = ?", [today.isoformat(), event_id, store.now(), token])
+        updated = db.execute("UPDATE plan_steps SET status = 'done', day = ?, channel = 'email', event_id = ?, "
+                             "at = ? WHERE claim = ?", [today.isoformat(), event_id, store.now(), token]).rowcount
+        if not updated:
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO plan_steps (debtor_id, invoice_id, step, plan, status, claim, agent, at, day, "
+                "channel, event_id) VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?, 'email', ?)",
+                [(debtor_id, inv, step, plan, token, store.agent, store.now(), today.isoformat(), event_id)
+                 for inv in invoice_ids])
 
     store.write(write, what="enregistrement de l'email envoyé")
