@@ -283,3 +283,38 @@ def test_an_email_sent_whose_claim_was_dropped_meanwhile_is_still_never_sent_aga
     assert result.failed and "il ne partira pas une seconde fois" in result.message
     assert store.conn.execute("SELECT status FROM plan_steps WHERE debtor_id = ?", [d]).fetchall() == [("done",)]
     assert automatic(store) == []  # not proposed again
+
+
+def test_an_email_step_attaches_the_document_its_plan_names(store, tmp_path) -> None:
+    import dataclasses
+
+    from relance_tui.domain.plan import BUILTIN_PLANS, PlanBook
+    from relance_tui.io.outputs import Protected
+    from relance_tui.io.plan_send import DocumentPlace
+
+    plan = BUILTIN_PLANS["fr_b2b"]
+    steps = tuple(dataclasses.replace(s, attach="statement") if s.key == "reminder" else s for s in plan.steps)
+    book = PlanBook({**BUILTIN_PLANS, "fr_b2b": dataclasses.replace(plan, steps=steps)})
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 100_000)
+    add_contact(store, d, "compta@dupont.fr")
+    due = [i for i in agenda(store, TODAY, book=book) if i.channel == "email"]
+    place = DocumentPlace(None, tmp_path / "documents", Protected(), 8)
+    mailer = Mailer(SmtpSettings(), "relances@cabinet.fr", tmp_path / "outbox", documents=place)
+    [sent] = send_plan_emails(store, due, mailer=mailer, templates=Templates(None), agent="Marie", office=OFFICE,
+                              today=TODAY, book=book)
+    assert sent.status == "outbox", sent.message
+    msg = email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(), policy=email.policy.default)
+    [pdf] = [part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_filename().startswith(f"{TODAY.isoformat()}-statement-{d}-")
+    assert list((tmp_path / "documents").glob("*.pdf"))  # kept, and on the timeline
+    assert store.conn.execute("SELECT COUNT(*) FROM events WHERE debtor_id = ? AND outcome = 'document'",
+                              [d]).fetchone()[0] == 1
+    # no documents folder given: said for that debtor, the step left to try again
+    d2 = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, d2, "FA-2", dt.date(2026, 11, 1), dt.date(2026, 11, 18), 50_000)
+    add_contact(store, d2, "compta@martin.fr")
+    due = [i for i in agenda(store, TODAY, book=book) if i.channel == "email"]
+    [failed] = send_plan_emails(store, due, mailer=dataclasses.replace(mailer, documents=None),
+                                templates=Templates(None), agent="Marie", office=OFFICE, today=TODAY, book=book)
+    assert failed.failed and "le plan joint « statement »" in failed.message

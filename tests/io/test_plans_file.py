@@ -52,6 +52,11 @@ def test_an_office_plan_is_added_with_its_steps(tmp_path: Path) -> None:
     assert plans["fr_b2b"].builtin
 
 
+def test_an_email_step_may_attach_a_document(tmp_path: Path) -> None:
+    plans = load_plans(office(tmp_path, GOOD.replace('approval = false', 'approval = false\nattach = "statement"'))).plans
+    assert plans["doux"].steps[0].attach == "statement" and plans["doux"].steps[1].attach == ""
+
+
 def test_a_plan_named_like_a_built_in_one_replaces_it(tmp_path: Path) -> None:
     plans = load_plans(office(tmp_path, GOOD.replace("plans.doux", "plans.fr_b2b"))).plans
     assert not plans["fr_b2b"].builtin and len(plans["fr_b2b"].steps) == 2
@@ -70,6 +75,10 @@ def test_a_plan_named_like_a_built_in_one_replaces_it(tmp_path: Path) -> None:
     ("[plans.doux\n", r"TOML invalide"),
     ("[autre]\nx = 1\n", r"ligne 1 : section \[autre\] inconnue"),
     (GOOD.replace('label = "Clients fidèles"', 'label = "x"\ncouleur = "rouge"'), r"champ couleur : inconnu"),
+    (GOOD.replace('approval = false', 'approval = false\nattach = "../x"'),
+     r"champ attach : '../x' invalide \(un nom de document, pas un chemin\)"),
+    (GOOD.replace('anchor = "previous"', 'anchor = "previous"\nattach = "statement"'),
+     r"étape 2 \(call\), champ attach : seul un email joint un document"),
 ])
 def test_a_wrong_plan_is_refused_saying_where(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -76,10 +76,11 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _send(store, items, settings: Settings, book, day):  # noqa: ANN001, ANN202
-    from relance_tui.io.plan_send import Mailer, send_plan_emails
+    from relance_tui.io.plan_send import DocumentPlace, Mailer, send_plan_emails
     from relance_tui.io.templates import Templates
 
-    mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox)
+    mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox,
+                    documents=DocumentPlace.of(settings, store.path))
     templates = Templates(settings.paths.office_file.parent / "templates")
 
     def said(result) -> None:  # noqa: ANN001 - a plan_send.Sent

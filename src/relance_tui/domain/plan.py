@@ -64,6 +64,7 @@ class PlanStep:
     costs: bool = False  # charges or announces costs: for a Belgian consumer, not before the free reminder + 14 days
     act: str = ""  # the legal act it is (STEP_ACTS), recorded with it
     stops: frozenset[str] = frozenset(STOPS)
+    attach: str = ""  # an email step: a document (io/documents.py, e.g. "statement") made and attached to it
 
     @property
     def before_due(self) -> bool:
@@ -119,6 +120,8 @@ def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
         raise PlanError(f"{where}, champ offset : {step.offset} (attendu entre -60 et 365 jours)")
     if step.channel in ("email", "letter", "registered") and not step.template:
         raise PlanError(f"{where}, champ template : un email ou un courrier a besoin d'un modèle")
+    if step.attach and step.channel != "email":
+        raise PlanError(f"{where}, champ attach : seul un email joint un document (ici {step.channel})")
     if step.act and step.act not in STEP_ACTS:
         raise PlanError(f"{where}, champ act : {step.act!r} inconnu (attendu : {', '.join(STEP_ACTS)})")
     unknown = set(step.stops) - set(STOPS)

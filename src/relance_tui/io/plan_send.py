@@ -56,7 +56,8 @@ class Sent:
 
 @dataclass(frozen=True)
 class Mailer:
-    """Where emails go: the office's SMTP server (``smtp.host``), else the outbox folder."""
+    """Where emails go: the office's SMTP server (``smtp.host``), else the outbox folder; and where the
+    documents a step attaches are made (``documents``, None: a step that attaches one fails, said)."""
 
     smtp: Any  # config.SmtpSettings
     sender: str
@@ -64,6 +65,24 @@ class Mailer:
     per_minute: int = 30
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    documents: DocumentPlace | None = None
+
+
+@dataclass(frozen=True)
+class DocumentPlace:
+    """Where a document attached to an email is made and kept (io/document_data.produce_document)."""
+
+    office_dir: Path | None  # the office's templates folder
+    folder: Path  # the documents kept, beside the base
+    protected: Any  # io/outputs.Protected
+    notice_days: int = 8
+
+    @classmethod
+    def of(cls, settings: Any, db: Path) -> DocumentPlace:
+        from relance_tui.io.outputs import Protected
+
+        return cls(settings.paths.office_file.parent / "templates", db.parent / "documents",
+                   Protected.of_paths(settings.paths, db), settings.documents.notice_days)
 
 
 def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, today: dt.date) -> tuple[dict, str]:
@@ -143,6 +162,8 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
         files = invoice_files(store, [row["id"] for row in context["listed"]])
         draft, problems = make_draft(templates, context, kind=step.template, debtor_id=item.debtor_id, to=to,
                                      files=files)
+        if step.attach:  # the plan says so: the document made (kept, on the timeline) and joined to the email
+            draft.attachments.append(_attachment(store, item, step.attach, mailer, office, agent, today))
         now = store.clock()
         msg = build_message(draft, sender=mailer.sender, now=now)
         via, where = _deliver(msg, mailer, item.debtor_id, now, sent_at)
@@ -165,6 +186,19 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
     where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
     return Sent(item.debtor_id, item.name, step.key, "sent" if via == "smtp" else "outbox", where_said + note,
                 msg["Message-ID"])
+
+
+def _attachment(store: Store, item: DebtorPlan, kind: str, mailer: Mailer, office: Any, agent: str,
+                today: dt.date) -> Path:
+    from relance_tui.io.document_data import produce_document
+
+    place = mailer.documents
+    if place is None:
+        raise MailError(f"le plan joint « {kind} » à cet email, mais aucun dossier de documents n'est donné")
+    _pdf, kept, _data = produce_document(store, item.debtor_id, kind, office=office, today=today, agent=agent,
+                                         office_dir=place.office_dir, folder=place.folder, protected=place.protected,
+                                         notice_days=place.notice_days, invoice_ids=list(item.invoice_ids))
+    return kept
 
 
 def thanks_context(store: Store, check: Check, *, agent: str, office: Any, today: dt.date) -> tuple[dict, str]:

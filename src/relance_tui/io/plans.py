@@ -47,7 +47,7 @@ from relance_tui.errors import ConfigError
 PLANS_FILE = "plans.toml"
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _STEP_FIELDS = {"key": str, "label": str, "channel": str, "template": str, "offset": int, "anchor": str,
-                "approval": bool, "required": bool, "costs": bool, "act": str, "stops": list}
+                "approval": bool, "required": bool, "costs": bool, "act": str, "stops": list, "attach": str}
 _TYPE_WORDS = {str: "un texte", int: "un nombre entier", bool: "true ou false", list: "une liste de textes"}
 
 
@@ -132,13 +132,16 @@ def _step(raw: Any, where: str) -> PlanStep:
     if template and not _KEY.fullmatch(template):
         # a template name, never a path: the file is templates/email/<name>.txt.j2 or templates/letter/...
         raise ConfigError(f"{where}, champ template : {template!r} invalide (un nom, pas un chemin)")
+    attach = raw.get("attach", "")
+    if attach and not _KEY.fullmatch(attach):  # a document's name (templates/documents/<name>.typ), not a path
+        raise ConfigError(f"{where}, champ attach : {attach!r} invalide (un nom de document, pas un chemin)")
     stops = raw.get("stops", list(STOPS))
     if not all(isinstance(s, str) for s in stops):
         raise ConfigError(f"{where}, champ stops : attendu une liste de textes")
     return PlanStep(key=raw["key"], label=clean(raw["label"])[:80], channel=raw["channel"], offset=raw["offset"],
                     anchor=raw.get("anchor", "due"), template=template, approval=raw.get("approval", True),
                     required=raw.get("required", False), costs=raw.get("costs", False), act=raw.get("act", ""),
-                    stops=frozenset(stops))
+                    stops=frozenset(stops), attach=attach)
 
 
 def _line(text: str, header: str, nth: int = 1) -> int:

@@ -194,9 +194,10 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
     def _send(self, store, items, settings, templates, today, book) -> None:  # noqa: ANN001
-        from relance_tui.io.plan_send import Mailer, send_plan_emails
+        from relance_tui.io.plan_send import DocumentPlace, Mailer, send_plan_emails
 
-        mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox)
+        mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox,
+                        documents=DocumentPlace.of(settings, store.path))
         try:
             results = send_plan_emails(store, items, mailer=mailer, templates=templates, agent=settings.agent_name,
                                        office=settings.office, today=today, book=book)
