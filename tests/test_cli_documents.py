@@ -114,3 +114,23 @@ def test_a_registered_letter_printed_is_not_printed_again_before_its_tracking_nu
     # still in the agenda, free (no claim held): its tracking number entered there
     [step] = [i for i in agenda(store, TODAY) if i.debtor_id == notice]
     assert step.channel == "registered" and not step.claimed_by
+
+
+def test_the_litigation_file_as_a_zip_holds_the_invoices_own_files(store, capsys, monkeypatch, tmp_path) -> None:
+    import zipfile
+
+    d = office(store, monkeypatch)
+    (store.path.parent / "factures").mkdir()
+    (store.path.parent / "factures" / "FA-1.pdf").write_bytes(b"%PDF-1.4 la facture")
+    store.write(lambda db: db.execute("UPDATE invoices SET attachment_path = 'factures/FA-1.pdf' WHERE debtor_id = ?",
+                                      [d]))
+    out = tmp_path / "dossier.zip"
+    code, said, err = run(capsys, "--db", str(store.path), "document", "dossier", "C001", "--date", TODAY.isoformat(),
+                          "-o", str(out))
+    assert code == 0, err
+    assert said.startswith(f"Dossier contentieux : {out} (2 fichier(s)")
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert names[0].endswith(".pdf") and "litigation" in names[0]
+        assert archive.read("factures/FA-1.pdf") == b"%PDF-1.4 la facture"
+        assert archive.read(names[0]).startswith(b"%PDF")

@@ -48,10 +48,37 @@ def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
                                        notice_days=settings.documents.notice_days)
     for problem in pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
+    if args.output and args.output.lower().endswith(".zip"):  # the file with its exhibits, for the lawyer
+        files = _write_zip(settings, store, pdf, kept, data, args.output, args.force)
+        print(clean(f"{data['title'] or kind} : {args.output} ({files} fichier(s) ; PDF SHA-256 {pdf.sha256})"))
+        return 0
     if args.output:
         write_output(settings, store, pdf, args.output, args.force)
     print(clean(f"{data['title'] or kind} : {args.output or kept} (SHA-256 {pdf.sha256})"))
     return 0
+
+
+def _write_zip(settings: Settings, store, pdf, kept, data: dict, output: str, force: bool) -> int:  # noqa: ANN001
+    """The document and the invoices' own files where the base knows them (``factures/``): one zip."""
+    import io
+    import zipfile
+
+    from relance_tui.io.mail import invoice_files
+    from relance_tui.io.outputs import open_output_file
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(kept.name, pdf.data)
+        count = 1
+        for _inv, number, found, _recorded in invoice_files(store, data["invoice_ids"]):
+            if found is not None:
+                safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in clean(number))
+                archive.write(found, f"factures/{safe}{found.suffix}")
+                count += 1
+    with output_errors(output), open_output_file(output, protected_paths(settings, store.path), overwrite=force,
+                                                 binary=True) as out:
+        out.write(buffer.getvalue())
+    return count
 
 
 def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
