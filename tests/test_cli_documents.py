@@ -134,3 +134,37 @@ def test_the_litigation_file_as_a_zip_holds_the_invoices_own_files(store, capsys
         assert names[0].endswith(".pdf") and "litigation" in names[0]
         assert archive.read("factures/FA-1.pdf") == b"%PDF-1.4 la facture"
         assert archive.read(names[0]).startswith(b"%PDF")
+
+
+def test_a_claim_left_by_a_crash_is_taken_again_and_no_claim_outlives_a_run(store, capsys, monkeypatch,
+                                                                          tmp_path) -> None:
+    from relance_tui.store.plan_steps import claim_step
+
+    office(store, monkeypatch)
+    letter = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, letter, "FA-2", TODAY.replace(month=10, day=1), TODAY.replace(month=11, day=1), 30_000)
+    from relance_tui.store.plan_steps import record_step
+
+    record_step(store, letter, "reminder", today=TODAY.replace(month=11, day=4))
+    record_step(store, letter, "call", today=TODAY.replace(month=11, day=9))
+    assert claim_step(store, letter, "letter", today=TODAY) is not None  # then the process died
+    store.conn.execute("UPDATE plan_steps SET at = '2026-01-01T00:00:00Z' WHERE status = 'claimed'")
+    code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
+                          str(tmp_path / "l.pdf"))
+    assert code == 0 and said.startswith("2 courrier(s)"), (said, err)  # the letter and the formal notice
+    # the simple letter done, the registered one waiting with no claim held
+    assert store.conn.execute("SELECT COUNT(*) FROM plan_steps WHERE status = 'claimed'").fetchone()[0] == 0
+
+
+def test_the_zip_joins_only_files_of_the_office_folder_and_says_the_others(store, capsys, monkeypatch,
+                                                                          tmp_path) -> None:
+    import zipfile
+
+    d = office(store, monkeypatch)
+    store.write(lambda db: db.execute("UPDATE invoices SET attachment_path = ? WHERE debtor_id = ?",
+                                      [str(store.path), d]))  # the base itself, as an invoice's "file"
+    out = tmp_path / "dossier.zip"
+    code, said, err = run(capsys, "--db", str(store.path), "document", "dossier", "C001", "-o", str(out))
+    assert code == 0 and "(1 fichier(s)" in said and "non joint" in err
+    with zipfile.ZipFile(out) as archive:
+        assert [n for n in archive.namelist() if n.startswith("factures/")] == []

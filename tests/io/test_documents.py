@@ -368,3 +368,22 @@ def test_every_document_from_the_demo_base_states_the_card_s_figures(demo_store)
                 assert ("40 € par facture" in words) == (key in ("fr_b2b", "be_b2b") and data["penalties_claimed"])
                 assert ("intérêt légal" in words) == (key == "fr_b2c")
     assert made >= 7
+
+
+def test_a_statement_leaves_out_a_written_off_invoice_and_what_was_paid_on_it(store) -> None:
+    d, (a, _b) = debtor_with_invoices(store)
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=30_000, today=TODAY)  # on FA-1
+    store.write(lambda db: db.execute("UPDATE invoices SET status = 'written_off' WHERE id = ?", [a]))
+    data, text = make(store, d, "statement")
+    words = flat(text)
+    assert "FA-1" not in words and "02/11/2026 Règlement" not in words
+    assert "Solde dû : 500,00 €" in words and "Montant à régler" not in words and data["total_cents"] == 50_000
+
+
+def test_a_payment_plan_may_cover_an_invoice_not_yet_due_and_names_only_the_promise_s(store) -> None:
+    d, _ = debtor_with_invoices(store)
+    c = add_invoice(store, d, "FA-3", D(2026, 11, 15), D(2026, 12, 15), 30_000)  # due next month
+    add_plan(store, d, c, [(D(2026, 12, 15), 30_000)])
+    words = flat(make(store, d, "payment_plan")[1])
+    assert "FA-3 15/11/2026 15/12/2026 300,00 € 300,00 €" in words and "FA-1" not in words and "FA-2" not in words
+    assert "Total restant dû : 300,00 €" in words and "restera dû" not in words

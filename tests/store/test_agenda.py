@@ -181,3 +181,11 @@ def test_only_money_the_debtor_sent_is_thanked_for_and_never_once_it_owes_again(
     add_invoice(store, d, "FA-9", D(2026, 11, 21), D(2026, 12, 21), 7_000)  # imported after the agenda was read
     with pytest.raises(StaleEdit, match="doit de nouveau quelque chose"):
         claim_thanks(store, row)
+
+
+def test_a_limitation_counted_from_the_delivery_is_seen_before_the_invoice_s_anniversary(store) -> None:
+    # a Belgian consumer: one year from the delivery (1 October 2025), invoiced on 15 December
+    d = add_debtor(store, "Luc Peeters", segment="b2c", country="BE")
+    add_invoice(store, d, "FA-1", D(2025, 12, 15), D(2026, 1, 15), 20_000, delivery=D(2025, 10, 1))
+    [row] = limitations_near(store, D(2026, 9, 15), "BE")
+    assert row.debtor_id == d and row.due == D(2026, 10, 1)

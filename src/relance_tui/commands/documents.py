@@ -5,6 +5,7 @@ the base) and recorded on the debtor's timeline with its file's SHA-256."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from relance_tui.commands.common import add_output_options, open_db, output_errors, parse_day, protected_paths
@@ -66,15 +67,32 @@ def _write_zip(settings: Settings, store, pdf, kept, data: dict, output: str, fo
     from relance_tui.io.mail import invoice_files
     from relance_tui.io.outputs import open_output_file
 
-    buffer = io.BytesIO()
+    base_dir = store.path.parent.resolve()
+    protected = protected_paths(settings, store.path)
+    buffer, names = io.BytesIO(), set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(kept.name, pdf.data)
         count = 1
-        for _inv, number, found, _recorded in invoice_files(store, data["invoice_ids"]):
-            if found is not None:
-                safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in clean(number))
-                archive.write(found, f"factures/{safe}{found.suffix}")
-                count += 1
+        for inv, number, found, recorded in invoice_files(store, data["invoice_ids"]):
+            if found is None:
+                continue
+            real = found.resolve()
+            # an invoice's file lives in the office's folder; never the base, the settings or a template
+            if base_dir not in real.parents or protected.covers(real):
+                print(clean(f"attention : {recorded} (facture {number}) hors du dossier de la base : non joint"),
+                      file=sys.stderr)
+                continue
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in clean(number))
+            name = f"factures/{safe}{real.suffix}" if f"factures/{safe}{real.suffix}" not in names else \
+                f"factures/{safe}-{inv}{real.suffix}"  # two issuers' FA-1: both kept
+            try:
+                archive.writestr(name, real.read_bytes())
+            except OSError as exc:
+                print(clean(f"attention : {recorded} (facture {number}) illisible : {exc.strerror or exc}"),
+                      file=sys.stderr)
+                continue
+            names.add(name)
+            count += 1
     with output_errors(output), open_output_file(output, protected_paths(settings, store.path), overwrite=force,
                                                  binary=True) as out:
         out.write(buffer.getvalue())
@@ -94,37 +112,41 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     day = parse_day(args.date, settings, "--date")
     book = plan_book(settings)
     store = open_db(settings, write=True)
+    # every step due, claimed or not: claim_step takes a claim left by a crash (older than CLAIM_STALE) again
     steps = [i for i in agenda(store, day, book=book, office_country=settings.office.country)
-             if i.channel in ("letter", "registered") and not i.claimed_by]
-    items, failed, waiting = _claimed_letters(store, steps, settings, day, book)
-    if not items:
-        print("Aucun courrier à imprimer ce jour." if not failed else "Aucun courrier produit.")
-        return _said(failed, waiting)
+             if i.channel in ("letter", "registered")]
+    held: list[str] = []  # the claims this run holds and has not settled yet
     try:
-        pdf = render_documents([(s.state.next.template, d) for s, d, _ in items],
-                               office_dir=office_templates(settings))
-        write_output(settings, store, pdf, args.output, args.force)
+        items, failed, waiting = _claimed_letters(store, steps, settings, day, book, held)
+        if not items:
+            print("Aucun courrier à imprimer ce jour." if not failed else "Aucun courrier produit.")
+            return _said(failed, waiting)
+        try:
+            pdf = render_documents([(s.state.next.template, d) for s, d, _ in items],
+                                   office_dir=office_templates(settings))
+        except DocumentError as exc:
+            raise RelanceError(f"courriers non produits : {exc}") from None
         kept = str(keep_document(pdf, documents_folder(settings), f"{day.isoformat()}-courriers",
                                  protected_paths(settings, store.path)))
-    except (RelanceError, OSError) as exc:
-        for _, _, token in items:  # nothing printed: the steps go back to the agenda
-            release_claim(store, token)
-        if isinstance(exc, DocumentError):
-            raise RelanceError(f"courriers non produits : {exc}") from None
-        raise
-    registered = 0
-    for step, data, token in items:
-        record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,
-                        sha256=pdf.sha256, invoice_ids=data["invoice_ids"], registered=step.channel == "registered")
-        if step.channel == "registered":
-            registered += 1  # done once posted: its tracking number is entered then (agenda f, plan done)
-            release_claim(store, token)
-            continue
-        try:
-            record_step(store, step.debtor_id, step.state.next.key, today=day, note="imprimée (relance letters)",
-                        claim=token, channel="letter", book=book, office_country=settings.office.country)
-        except RelanceError as exc:
-            failed.append(f"{step.name} : imprimée, non notée faite : {exc}")
+        write_output(settings, store, pdf, args.output, args.force)
+        registered = 0
+        for step, data, token in items:
+            record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,
+                            sha256=pdf.sha256, invoice_ids=data["invoice_ids"],
+                            registered=step.channel == "registered")
+            if step.channel == "registered":
+                registered += 1  # done once posted: its tracking number is entered then (agenda f, plan done)
+                continue
+            try:
+                record_step(store, step.debtor_id, step.state.next.key, today=day, note="imprimée (relance letters)",
+                            claim=token, channel="letter", book=book, office_country=settings.office.country)
+                held.remove(token)
+            except RelanceError as exc:
+                failed.append(f"{step.name} : imprimée, non notée faite : {exc}")
+    finally:  # whatever ended the run (an error, Ctrl-C, a hang-up): nothing stays held
+        for token in held:
+            with contextlib.suppress(Exception):
+                release_claim(store, token)
     for problem in pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
     print(clean(f"{len(items)} courrier(s) dans {args.output} (SHA-256 {pdf.sha256}) ; "
@@ -132,7 +154,7 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     return _said(failed, waiting)
 
 
-def _claimed_letters(store, steps, settings: Settings, day, book):  # noqa: ANN001, ANN202
+def _claimed_letters(store, steps, settings: Settings, day, book, held: list[str]):  # noqa: ANN001, ANN202
     """The letters to print: (step, data, claim) each; failures said per debtor; registered letters already
     printed since their step fell due, waiting for their tracking number (reprint one: relance document)."""
     from relance_tui.io.document_data import document_data
@@ -153,11 +175,16 @@ def _claimed_letters(store, steps, settings: Settings, day, book):  # noqa: ANN0
                 waiting.append(f"{step.name} : imprimée le {printed[8:10]}/{printed[5:7]}, en attente de son numéro "
                                "de suivi (f dans À faire ; une copie : relance document)")
                 continue
-        claimed = claim_step(store, step.debtor_id, step.state.next.key, today=day, book=book,
-                             office_country=settings.office.country)
+        try:
+            claimed = claim_step(store, step.debtor_id, step.state.next.key, today=day, book=book,
+                                 office_country=settings.office.country)
+        except RelanceError as exc:  # settled, done by hand since the agenda was read
+            waiting.append(f"{step.name} : {exc}")
+            continue
         if claimed is None:
             waiting.append(f"{step.name} : en cours sur un autre poste")
             continue
+        held.append(claimed[1])
         try:
             items.append((step, document_data(store, step.debtor_id, template, office=settings.office, today=day,
                                               agent=settings.agent_name, invoice_ids=list(step.invoice_ids),
@@ -165,6 +192,7 @@ def _claimed_letters(store, steps, settings: Settings, day, book):  # noqa: ANN0
                                               registered=step.channel == "registered"), claimed[1]))
         except RelanceError as exc:
             release_claim(store, claimed[1])
+            held.remove(claimed[1])
             failed.append(f"{step.name} : {exc}")
     return items, failed, waiting
 

@@ -54,8 +54,8 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
         late = sum(1 for r in rows if r.group == group and r.late_days > 0)
         print(f"  {group} : {count}{f' (dont {late} en retard)' if late else ''}")
     # sent by the nightly job: the plan's emails that need no agent (thank-yous are proposed, never automatic)
-    automatic = [r for r in rows if isinstance(r, DebtorPlan) and r.channel == "email" and not r.state.next.approval
-                 and not r.claimed_by]
+    # a step another run is sending now is skipped when its claim is refused; one a crash left is taken again
+    automatic = [r for r in rows if isinstance(r, DebtorPlan) and r.channel == "email" and not r.state.next.approval]
     if not automatic:
         print("Aucun email automatique à envoyer.")
         return 0

@@ -93,7 +93,7 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     if kind == "statement":
         data.update(_statement(store, card, today, total if claimed else max(0, -card.credit_cents)))
     elif kind == "payment_plan":
-        data.update(_payment_plan(store, card, data, claimed))
+        data.update(_payment_plan(store, card, data, context["invoices"]))
     elif kind == "litigation":
         data.update(_litigation(store, card, data, office))
     data["qr"] = _qr(office, data.pop("qr_cents", data["total_cents"]), data["reference"])
@@ -164,6 +164,7 @@ def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, 
 
 
 def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[dict]) -> dict[str, Any]:
+    # ``claimed``: every outstanding invoice not time-barred (call_context), as the call form recorded it
     """The instalments still to pay of the debtor's latest promise running, and the invoices they settle: what
     the debtor signs, so its figures agree (the plan never asks more than those invoices' balance)."""
     instalments, invoice_ids = payment_plan(store.conn, card.id)
@@ -171,8 +172,12 @@ def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[d
     if not pending:
         raise DocumentError(f"{clean(card.name)} : aucune promesse en cours, pas d'échéancier à signer "
                             "(enregistrez la promesse et ses échéances lors de l'appel)")
-    numbers = _numbers(card, invoice_ids) if invoice_ids else None
-    covered = [i for i in claimed if numbers is None or clean(i["number"]) in numbers] or claimed
+    # the invoices the promise names, whatever their state (a promise may cover one not yet due); those it
+    # names only, never others in their place
+    ids = set(invoice_ids)
+    covered = [i for i in claimed if not ids or i["id"] in ids]
+    if not covered:
+        raise DocumentError(f"{clean(card.name)} : les factures de la promesse ne sont plus dues, pas d'échéancier")
     balance = sum(i["due_cents"] for i in covered)
     plan_total = sum(i.amount_cents for i in pending)
     if plan_total > balance:
@@ -189,11 +194,6 @@ def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[d
             "acknowledgement": "C. civ. art. 2240" if data["regime"]["country"] == "FR" else
                                "art. 2248 de l'ancien Code civil",  # Belgium: acknowledgement interrupts too
             "registered": False}
-
-
-def _numbers(card: Any, invoice_ids: list[int]) -> set[str]:
-    wanted = set(invoice_ids)
-    return {clean(i.number) for i in card.invoices if i.id in wanted}
 
 
 ACT_LABELS = {"formal_notice": "Mise en demeure", "first_reminder": "Premier rappel gratuit",
@@ -246,11 +246,12 @@ def _qr(office: Any, cents: int, reference: str) -> str:
 
 def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
                      office_dir: Path | None, folder: Path, protected: Any, notice_days: int = FORMAL_NOTICE_DAYS,
-                     invoice_ids: list[int] | None = None) -> tuple[Pdf, Path, dict[str, Any]]:
+                     invoice_ids: list[int] | None = None,
+                     registered: bool | None = None) -> tuple[Pdf, Path, dict[str, Any]]:
     """One debtor's document made, kept in ``folder`` and recorded on its timeline with its SHA-256: the PDF,
     where it was kept, and the data it printed."""
     data = document_data(store, debtor_id, kind, office=office, today=today, agent=agent, invoice_ids=invoice_ids,
-                         notice_days=notice_days)
+                         notice_days=notice_days, registered=registered)
     pdf = render_documents([(kind, data)], office_dir=office_dir)
     kept = keep_document(pdf, folder, f"{today.isoformat()}-{kind}-{debtor_id}", protected)
     record_document(store, debtor_id, kind, title=data["title"] or kind, path=str(kept), sha256=pdf.sha256,

@@ -34,7 +34,7 @@ DOCUMENT_KINDS = {"reminder_letter": "Lettre de relance", "formal_notice": "Mise
                   "statement": "Relevé de compte", "payment_plan": "Échéancier de paiement",
                   "litigation": "Dossier contentieux"}
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
-_PACKAGE = re.compile(rb"""(import|include)\s*\(?\s*["']@""")
+_PACKAGE = re.compile(rb""""@[a-z]""")  # a string naming a typst package ("@preview/..."), imported or kept
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
 LIB = "lib.typ"
 PICTURE_MAX_BYTES = 1_000_000  # an office's logo (SVG) handed to typst

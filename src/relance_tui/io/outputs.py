@@ -81,6 +81,12 @@ class Protected:
         )
 
 
+    def covers(self, real: Path) -> bool:
+        """Whether ``real`` (a resolved path) is one of these files or lies in one of these folders: never read
+        into something that leaves the office either (a zip for a lawyer)."""
+        return any(_real(p) == real for p, _ in self.files) or any(_inside(real, _real(f)) for f, _ in self.folders)
+
+
 @dataclass(frozen=True)
 class OutputTarget:
     path: Path  # as named

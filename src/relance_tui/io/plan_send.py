@@ -197,7 +197,8 @@ def _attachment(store: Store, item: DebtorPlan, kind: str, mailer: Mailer, offic
         raise MailError(f"le plan joint « {kind} » à cet email, mais aucun dossier de documents n'est donné")
     _pdf, kept, _data = produce_document(store, item.debtor_id, kind, office=office, today=today, agent=agent,
                                          office_dir=place.office_dir, folder=place.folder, protected=place.protected,
-                                         notice_days=place.notice_days, invoice_ids=list(item.invoice_ids))
+                                         notice_days=place.notice_days, invoice_ids=list(item.invoice_ids),
+                                         registered=False)  # joined to an email: never "recommandée"
     return kept
 
 

@@ -26,7 +26,8 @@ class AccountLine:
 def account_lines(conn: Any, debtor_id: int, as_of: dt.date) -> list[AccountLine]:
     """The debtor's account up to ``as_of``, by day: invoices (debit), credit notes and payments received
     (credit). A credit note applied to an invoice is one line (the note), not two; a payment with no date in
-    the export shows on the day it was recorded; an invoice written off (no longer claimed) is left out."""
+    the export shows on the day it was recorded; an invoice written off (no longer claimed) is left out, and
+    so are the payments made on it (else the account would open in credit)."""
     lines = []
     for number, issue, cents in conn.execute(
             "SELECT number, issue_date, amount_cents FROM invoices WHERE debtor_id = ? AND issue_date <= ? "
@@ -38,7 +39,9 @@ def account_lines(conn: Any, debtor_id: int, as_of: dt.date) -> list[AccountLine
             lines.append(AccountLine(day, f"Avoir {number}", 0, -cents))
     for day, cents, reference in conn.execute(
             "SELECT day, amount_cents, reference FROM payments WHERE debtor_id = ? AND day <= ? AND kind = 'payment' "
-            "AND source <> 'allocation' ORDER BY day, id", [debtor_id, as_of.isoformat()]):
+            "AND source <> 'allocation' AND (invoice_id IS NULL OR invoice_id NOT IN (SELECT id FROM invoices "
+            "WHERE debtor_id = ? AND status = 'written_off')) ORDER BY day, id",
+            [debtor_id, as_of.isoformat(), debtor_id]):
         label = f"Règlement {reference}".strip() if cents > 0 else f"Rejet de règlement {reference}".strip()
         lines.append(AccountLine(dt.date.fromisoformat(day), label, max(0, -cents), max(0, cents)))
     return sorted(lines, key=lambda line: line.day)
@@ -131,8 +134,9 @@ def chronology(conn: Any, debtor_id: int, *, limit: int = 500) -> list[Contact]:
 
 
 def last_document(conn: Any, debtor_id: int, kind: str, since: dt.date) -> str | None:
-    """When a ``kind`` document was last produced for the debtor on or after ``since`` (its event's instant)."""
+    """When a ``kind`` document was last printed for the debtor as a registered letter on or after ``since``
+    (its event's instant); the same document attached to an email does not count."""
     row = conn.execute("SELECT MAX(at) FROM events WHERE debtor_id = ? AND kind = 'letter' AND outcome = 'document' "
-                       "AND json_extract(data, '$.document') = ? AND at >= ?",
+                       "AND json_extract(data, '$.document') = ? AND json_extract(data, '$.registered') AND at >= ?",
                        [debtor_id, kind, since.isoformat()]).fetchone()
     return row[0] if row else None

@@ -39,6 +39,8 @@ from relance_tui.store.queries import append_event
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+# A claim older than this is a send that never finished (a crash, a hang-up): the step may be claimed again
+CLAIM_STALE = dt.timedelta(minutes=30)
 # The event a step done leaves on the timeline, by channel
 EVENT_KIND = {"email": "email", "letter": "letter", "registered": "letter", "phone": "note", "court": "status"}
 # The agenda's groups, in the order the tab shows them
@@ -204,7 +206,8 @@ def _time_barred(conn: Any, invoices: dict[int, list[tuple]], debtors: dict[int,
         _name, segment, country, *_ = debtors[debtor_id]
         regime = None
         for inv_id, _due, amount, _paid, status, issue, delivery in rows:
-            if inv_id is None or status != "open" or amount <= 0 or (issue or "") > oldest_possible:
+            start = min(issue or "", delivery or issue or "")  # the limitation runs from the delivery when known
+            if inv_id is None or status != "open" or amount <= 0 or start > oldest_possible:
                 continue
             regime = regime or regime_for(country, segment, office_country)
             inputs.append((inv_id, dt.date.fromisoformat(issue), dt.date.fromisoformat(delivery) if delivery else None,
@@ -224,13 +227,15 @@ def _steps_done(conn: Any, oldest: dict[int, int]) -> tuple[dict[int, list[StepD
     by_invoice = {inv: debtor for debtor, inv in oldest.items()}
     done: dict[int, list[StepDone]] = {}
     claims: dict[tuple[int, str], str] = {}
+    # a claim older than CLAIM_STALE is a send that never finished: shown free, taken again by the next claim
+    fresh = (dt.datetime.now(dt.timezone.utc) - CLAIM_STALE).strftime("%Y-%m-%dT%H:%M:%SZ")
     for part, marks in in_chunks(by_invoice):
-        for debtor_id, step, status, day, agent, channel in conn.execute(
-                "SELECT debtor_id, step, status, day, agent, channel FROM plan_steps "
+        for debtor_id, step, status, day, agent, channel, at in conn.execute(
+                "SELECT debtor_id, step, status, day, agent, channel, at FROM plan_steps "
                 f"WHERE invoice_id IN ({marks})", part):
             if status == "done":
                 done.setdefault(debtor_id, []).append(StepDone(step, dt.date.fromisoformat(day), agent, channel))
-            else:
+            elif at >= fresh:
                 claims[(debtor_id, step)] = agent
     return done, claims
 

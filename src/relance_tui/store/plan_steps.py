@@ -18,7 +18,7 @@ from relance_tui.domain.text import clean
 from relance_tui.errors import NotFound, StaleEdit
 from relance_tui.store.acts import check_act, record_act_in
 from relance_tui.store.connection import Store
-from relance_tui.store.plan import EVENT_KIND, DebtorPlan, debtor_plans, step_label
+from relance_tui.store.plan import CLAIM_STALE, EVENT_KIND, DebtorPlan, debtor_plans, step_label
 from relance_tui.store.queries import append_event
 
 if TYPE_CHECKING:
@@ -72,8 +72,6 @@ def claim_step(store: Store, debtor_id: int, step_key: str, *, today: dt.date,
     return store.write(claim, what="réservation de l'étape du plan")
 
 
-# A claim older than this is a send that never finished (a crash, a hang-up): the step may be claimed again
-CLAIM_STALE = dt.timedelta(minutes=30)
 
 
 def drop_stale_claims(db: Any, store: Store, debtor_id: int, step_key: str) -> None:
