@@ -116,6 +116,9 @@ for line in results.splitlines():
         status[name] = state
 wanted = {n: s for n, s in status.items()
           if any(module_of(n) == p or module_of(n).startswith(p + ".") for p in prefixes)}
+# a run stopped before its end: the mutants it never ran are counted apart, not as survivors
+unchecked = sorted(n for n, s in wanted.items() if s == "not checked")
+wanted = {n: s for n, s in wanted.items() if s != "not checked"}
 if not wanted:
     sys.exit("no mutmut results for " + ", ".join(prefixes) + " (run the script without --report)")
 equiv = equivalents()
@@ -145,6 +148,9 @@ for layer in layers:
         print(line("  " + module.removeprefix("relance_tui."), by_module[module]))
     print(line(layer.removeprefix("relance_tui.") + "/", [n for m in modules for n in by_module[m]]))
 print(line("all", list(wanted)))
+if unchecked:
+    modules = sorted({module_of(n).removeprefix("relance_tui.") for n in unchecked})
+    print(f"\nNot run (the run was stopped): {len(unchecked)} mutants, in {', '.join(modules)}")
 
 survivors = sorted(n for n, s in wanted.items() if s not in DETECTED and n not in equiv)
 if survivors:

@@ -141,3 +141,54 @@ def test_agenda_select_two_emails_send_them_see_them_in_the_timeline(tmp_path, e
     assert all(" Email " in line and " marie " in line for line in newest), timeline
     assert all(any(name[:8] in line for line in newest) for name in names), (names, timeline)
     assert len(list((db.parent / "outbox").glob("*.eml"))) == 2  # no SMTP server: the outbox, beside the base
+
+
+def test_a_formal_notice_from_the_card_as_an_agent_makes_it(tmp_path, e2e_env):
+    """The debtor card's documents (issue 16): d lists them, 2 shows the formal notice as text, g makes the
+    PDF; it is kept beside the base and on the debtor's timeline with its SHA-256."""
+    import hashlib
+    import json
+
+    require_tmux()
+    db = tmp_path / "demo.db"
+    subprocess.run([relance_command(), "demo", "--db", str(db), "--size", "small", "--seed", "7",
+                    "--today", "2026-11-23"], check=True, capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
+    with sqlite3.connect(db) as conn:
+        siren, debtor = conn.execute(
+            "SELECT d.siren, d.id FROM debtors d JOIN invoices i ON i.debtor_id = d.id WHERE d.siren IS NOT NULL "
+            "AND d.segment = 'b2b' AND i.status = 'open' AND i.amount_cents > i.paid_cents AND i.due_date < date('now') "
+            "ORDER BY d.id LIMIT 1").fetchone()
+    session = TmuxSession([relance_command(), "--db", str(db)],
+                          {**e2e_env, "RELANCE_OFFICE_NAME": "Cabinet Dupuis",
+                           "RELANCE_OFFICE_IBAN": "FR7630006000011234567890189"})
+    try:
+        session.wait_for("factures · tri : retard", timeout=SESSION_DEADLINE_S)
+        session.wait_for("⏎ Ouvrir")
+        session.send("/")
+        session.wait_without("⏎ Ouvrir")
+        session.send(siren)
+        session.wait_for(f"« {siren} »")
+        session.send("Enter")
+        session.wait_for("⏎ Ouvrir")
+        session.send("Enter")  # the card
+        session.wait_for("Contacts (la personne qui peut débloquer le paiement d'abord)")
+        session.send("d")
+        session.wait_for("1 Lettre · 2 Mise en demeure")
+        session.send("2")
+        screen = session.wait_for("Mise en demeure de payer au plus tard le")
+        assert "Lettre recommandée avec accusé de réception" in screen
+        session.send("g")
+        session.wait_for(".pdf")
+        session.send("Escape")
+        session.wait_without("g produit le PDF")  # the documents closed: the card has the keys again
+        session.send("Escape")
+        session.wait_for("⏎ Ouvrir")  # the list
+        session.send("q")
+        session.wait_for("EXITED=0")
+    finally:
+        session.close()
+    [kept] = list((db.parent / "documents").glob("*.pdf"))
+    with sqlite3.connect(db) as conn:
+        data = json.loads(conn.execute("SELECT data FROM events WHERE debtor_id = ? AND outcome = 'document'",
+                                       [debtor]).fetchone()[0])
+    assert data["document"] == "formal_notice" and data["sha256"] == hashlib.sha256(kept.read_bytes()).hexdigest()
