@@ -197,3 +197,26 @@ async def test_a_promise_to_check_opens_the_card_and_joins_a_calling_session(mak
         assert any("Session n°" in str(n.message) and "1 appel(s)" in str(n.message) for n in app._notifications)
     [(session_debtor,)] = demo_store.conn.execute("SELECT debtor_id FROM session_items").fetchall()
     assert session_debtor == debtor
+
+
+async def test_p_prints_the_selected_letters_into_one_pdf_and_the_letter_leaves_the_agenda(make_app, demo_store):
+    rows = agenda(demo_store, TODAY)
+    letter = next(i for i in rows if i.channel == "letter")
+    notice = next(i for i in rows if i.channel == "registered")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = await show_agenda(pilot)
+        keys = [i.key for i in view.items]
+        view.table.cursor = keys.index(letter.key)
+        await pilot.press("space")
+        view.table.cursor = keys.index(notice.key)
+        await pilot.press("space")
+        await pilot.press("p")
+        await settle(pilot, rounds=6)
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("2 courrier(s) à imprimer : ") and "1 recommandé(s)" in m for m in said), said
+        left = {i.key for i in view.items}
+        assert letter.key not in left and notice.key in left  # the letter printed is done; the notice waits
+    kept = list((demo_store.path.parent / "documents").glob("*-courriers-*.pdf"))
+    assert len(kept) == 1

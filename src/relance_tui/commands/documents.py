@@ -5,7 +5,6 @@ the base) and recorded on the debtor's timeline with its file's SHA-256."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 
 from relance_tui.commands.common import add_output_options, open_db, output_errors, parse_day, protected_paths
@@ -100,101 +99,29 @@ def _write_zip(settings: Settings, store, pdf, kept, data: dict, output: str, fo
 
 
 def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
-    """The day's letters and formal notices of the agenda in one PDF; simple letters recorded done (printed),
-    registered ones left in the agenda until their tracking number is entered, and not printed again
-    meanwhile. Each step is claimed while it is printed: two agents at once print it once."""
+    """The day's letters and formal notices of the agenda in one PDF (io/letters.py): simple letters recorded
+    done (printed), registered ones left in the agenda until their tracking number is entered."""
     from relance_tui.commands.plan import plan_book
-    from relance_tui.io.documents import DocumentError, keep_document, render_documents
+    from relance_tui.io.letters import print_letters
+    from relance_tui.io.plan_send import DocumentPlace
     from relance_tui.store.agenda import agenda
-    from relance_tui.store.documents import record_document
-    from relance_tui.store.plan_steps import record_step, release_claim
 
     day = parse_day(args.date, settings, "--date")
     book = plan_book(settings)
     store = open_db(settings, write=True)
-    # every step due, claimed or not: claim_step takes a claim left by a crash (older than CLAIM_STALE) again
     steps = [i for i in agenda(store, day, book=book, office_country=settings.office.country)
              if i.channel in ("letter", "registered")]
-    held: list[str] = []  # the claims this run holds and has not settled yet
-    try:
-        items, failed, waiting = _claimed_letters(store, steps, settings, day, book, held)
-        if not items:
-            print("Aucun courrier à imprimer ce jour." if not failed else "Aucun courrier produit.")
-            return _said(failed, waiting)
-        try:
-            pdf = render_documents([(s.state.next.template, d) for s, d, _ in items],
-                                   office_dir=office_templates(settings))
-        except DocumentError as exc:
-            raise RelanceError(f"courriers non produits : {exc}") from None
-        kept = str(keep_document(pdf, documents_folder(settings), f"{day.isoformat()}-courriers",
-                                 protected_paths(settings, store.path)))
-        write_output(settings, store, pdf, args.output, args.force)
-        registered = 0
-        for step, data, token in items:
-            record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=kept,
-                            sha256=pdf.sha256, invoice_ids=data["invoice_ids"],
-                            registered=step.channel == "registered")
-            if step.channel == "registered":
-                registered += 1  # done once posted: its tracking number is entered then (agenda f, plan done)
-                continue
-            try:
-                record_step(store, step.debtor_id, step.state.next.key, today=day, note="imprimée (relance letters)",
-                            claim=token, channel="letter", book=book, office_country=settings.office.country)
-                held.remove(token)
-            except RelanceError as exc:
-                failed.append(f"{step.name} : imprimée, non notée faite : {exc}")
-    finally:  # whatever ended the run (an error, Ctrl-C, a hang-up): nothing stays held
-        for token in held:
-            with contextlib.suppress(Exception):
-                release_claim(store, token)
-    for problem in pdf.problems:
+    printed = print_letters(store, steps, office=settings.office, agent=settings.agent_name, today=day, book=book,
+                            place=DocumentPlace.of(settings, store.path),
+                            write=lambda pdf: write_output(settings, store, pdf, args.output, args.force))
+    if printed.pdf is None:
+        print("Aucun courrier à imprimer ce jour." if not printed.failed else "Aucun courrier produit.")
+        return _said(printed.failed, printed.waiting)
+    for problem in printed.pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
-    print(clean(f"{len(items)} courrier(s) dans {args.output} (SHA-256 {pdf.sha256}) ; "
-                f"{registered} recommandé(s) à noter faits avec leur numéro de suivi une fois postés"))
-    return _said(failed, waiting)
-
-
-def _claimed_letters(store, steps, settings: Settings, day, book, held: list[str]):  # noqa: ANN001, ANN202
-    """The letters to print: (step, data, claim) each; failures said per debtor; registered letters already
-    printed since their step fell due, waiting for their tracking number (reprint one: relance document)."""
-    from relance_tui.io.document_data import document_data
-    from relance_tui.io.documents import document_exists
-    from relance_tui.store.documents import last_document
-    from relance_tui.store.plan_steps import claim_step, release_claim
-
-    items, failed, waiting = [], [], []
-    for step in steps:
-        template = step.state.next.template
-        if not document_exists(template, office_templates(settings)):
-            failed.append(f"{step.name} : aucun document « {template} » (templates/documents/{template}.typ du "
-                          "cabinet, ou un document intégré)")
-            continue
-        if step.channel == "registered":
-            printed = last_document(store.conn, step.debtor_id, template, step.state.due or day)
-            if printed:
-                waiting.append(f"{step.name} : imprimée le {printed[8:10]}/{printed[5:7]}, en attente de son numéro "
-                               "de suivi (f dans À faire ; une copie : relance document)")
-                continue
-        try:
-            claimed = claim_step(store, step.debtor_id, step.state.next.key, today=day, book=book,
-                                 office_country=settings.office.country)
-        except RelanceError as exc:  # settled, done by hand since the agenda was read
-            waiting.append(f"{step.name} : {exc}")
-            continue
-        if claimed is None:
-            waiting.append(f"{step.name} : en cours sur un autre poste")
-            continue
-        held.append(claimed[1])
-        try:
-            items.append((step, document_data(store, step.debtor_id, template, office=settings.office, today=day,
-                                              agent=settings.agent_name, invoice_ids=list(step.invoice_ids),
-                                              notice_days=settings.documents.notice_days,
-                                              registered=step.channel == "registered"), claimed[1]))
-        except RelanceError as exc:
-            release_claim(store, claimed[1])
-            held.remove(claimed[1])
-            failed.append(f"{step.name} : {exc}")
-    return items, failed, waiting
+    print(clean(f"{printed.count} courrier(s) dans {args.output} (SHA-256 {printed.pdf.sha256}) ; "
+                f"{printed.registered} recommandé(s) à noter faits avec leur numéro de suivi une fois postés"))
+    return _said(printed.failed, printed.waiting)
 
 
 def _said(failed: list[str], waiting: list[str] = ()) -> int:

@@ -3,9 +3,10 @@
 One row per debtor whose next step is due: emails to send (thank-yous for a balance settled among them),
 calls to make, letters and formal notices to print, court files to prepare; then promises to check and
 limitation dates approaching (store/agenda.py); late ones first in each group. Space selects, Enter shows the
-step (the email as it will leave; a check opens the debtor's card), e sends the selected emails, f records the
-selected steps done by hand (a letter printed and posted, a court file handed over), s opens a calling
-session on the selected calls and promises.
+step (the email as it will leave; a check opens the debtor's card), e sends the selected emails, p makes the
+selected letters into one PDF to print (io/letters.py), f records the selected steps done by hand (a
+registered letter posted with its tracking number, a court file handed over), s opens a calling session on
+the selected calls and promises.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     BINDINGS = [
         Binding("space", "toggle", "Sélectionner", id="agenda.toggle"),
         Binding("e", "send", "Envoyer les emails", id="agenda.send"),
+        Binding("p", "print_letters", "Imprimer les courriers", id="agenda.print"),
         Binding("f", "mark_done", "Fait (à la main)", id="agenda.done"),
         Binding("s", "session", "Session d'appels", id="agenda.session"),
     ]
@@ -90,7 +92,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         yield Static("", id="agenda-bar")
         yield Static("", id="agenda-header")
         yield VirtualTable(columns_for(100), self.cells, id="agenda-table")
-        yield Static("Espace choisit · Entrée montre · e envoie · f fait à la main · s session d'appels",
+        yield Static("Espace choisit · Entrée montre · e envoie · p imprime · f fait · s appels",
                      id="agenda-status")
 
     def on_mount(self) -> None:
@@ -213,6 +215,44 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         if failed:
             text += f", {len(failed)} en échec : " + " ; ".join(f"{r.name} : {r.message}" for r in failed[:3])
         self.post_message(self.Finished(text, bool(failed)))
+
+    def action_print_letters(self) -> None:
+        """The selected letters and formal notices (the one under the cursor) made into one PDF to print."""
+        if self.busy:
+            return
+        items = self.chosen("letter", "registered")
+        if not items:
+            self.relance.notify("Aucun courrier sélectionné (Espace sur une ligne « Courrier »).", severity="warning")
+            return
+        if self.relance.store.readonly:
+            self.relance.notify(f"Impression impossible. {self.relance.store.notice() or 'Base en lecture seule.'}",
+                                severity="warning", markup=False)
+            return
+        self.busy = True
+        self.query_one("#agenda-status", Static).update(plain(f"Préparation de {len(items)} courrier(s)…"))
+        app = self.relance
+        self._print(app.store, items, app.settings, app.today(), app.plan_book)
+
+    @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
+    def _print(self, store, items, settings, today, book) -> None:  # noqa: ANN001
+        from relance_tui.io.letters import print_letters
+        from relance_tui.io.plan_send import DocumentPlace
+
+        try:
+            printed = print_letters(store, items, office=settings.office, agent=settings.agent_name, today=today,
+                                    book=book, place=DocumentPlace.of(settings, store.path))
+        except Exception as exc:  # noqa: BLE001 - said, and the tab ready again (busy reset by Finished)
+            self.post_message(self.Finished(f"Impression interrompue : {exc}", True))
+            return
+        said = printed.failed + printed.waiting
+        if printed.pdf is None:
+            text = "Aucun courrier produit" + (f" : {said[0]}" if said else "")
+        else:
+            text = (f"{printed.count} courrier(s) à imprimer : {printed.kept}"
+                    + (f" ; {printed.registered} recommandé(s) : notez leur n° de suivi (f) une fois postés"
+                       if printed.registered else "")
+                    + (f" ; {len(said)} non produit(s) : {said[0]}" if said else ""))
+        self.post_message(self.Finished(text, bool(printed.failed)))
 
     # done by hand: what relance does not do itself (an email step is sent with e: marked done without being
     # sent, a Belgian free reminder would start its 14 days for nothing)
