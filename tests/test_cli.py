@@ -58,7 +58,8 @@ def test_doctor_reports_paths_journal_schema_integrity_hosts(tmp_path, capsys):
     from relance_tui.store.schema import LATEST_VERSION
 
     for expected in (str(db), "relance.toml", "Mode de journal voulu : wal", "Mode de journal actuel : wal",
-                     f"Schéma : v{LATEST_VERSION}", "Intégrité : ok", "(cette machine)", "SQLite", "journal"):
+                     f"Schéma : v{LATEST_VERSION}", "Intégrité : ok", "(cette machine)", "SQLite", "journal",
+                     f"documents      : {tmp_path / 'documents'}"):
         assert expected in out
 
 

@@ -91,6 +91,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  journal        : {paths.log_file}")
     print(f"  démo           : {paths.demo_db}")
     print(f"  boîte d'envoi  : {paths.outbox}")
+    print(f"  documents      : {paths.db.parent / 'documents'}")
     from relance_tui.io.documents import check_office_documents
     from relance_tui.io.templates import check_office_templates
 
