@@ -381,6 +381,10 @@ def test_a_statement_leaves_out_a_written_off_invoice_and_what_was_paid_on_it(st
 
 
 def test_a_payment_plan_may_cover_an_invoice_not_yet_due_and_names_only_the_promise_s(store) -> None:
+    alone = add_debtor(store, "Boulangerie Martin")  # nothing overdue: the plan of an invoice not yet due
+    inv = add_invoice(store, alone, "FB-1", D(2026, 11, 15), D(2026, 12, 20), 12_000)
+    add_plan(store, alone, inv, [(D(2026, 12, 20), 12_000)])
+    assert "FB-1 15/11/2026 20/12/2026 120,00 €" in flat(make(store, alone, "payment_plan")[1])
     d, _ = debtor_with_invoices(store)
     c = add_invoice(store, d, "FA-3", D(2026, 11, 15), D(2026, 12, 15), 30_000)  # due next month
     add_plan(store, d, c, [(D(2026, 12, 15), 30_000)])

@@ -55,7 +55,7 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     regime_key = context["regime"]["key"]
     if kind == "formal_notice" and regime_key == "be_b2c":
         claimed = _after_be_grace(card, claimed, today)
-    if kind != "statement" and not claimed:
+    if kind not in ("statement", "payment_plan") and not claimed:  # a plan names its own invoices (below)
         raise DocumentError(f"{clean(card.name)} : aucune facture à réclamer (réglées, contestées, pas encore "
                             "échues ou prescrites)")
     credit = min(context["unapplied_credit"] or 0, sum(i["due_cents"] for i in claimed))
@@ -84,14 +84,14 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
         data["grace_end"] = short_date(max((i.grace_end for i in reminded if i.grace_end), default=None))
     if penalties is None:  # a missing rate or an undated payment: never a made-up figure on a letter
         data["penalties"] = f"à calculer ({context['penalties_unknown']})" if context["penalties_unknown"] else ""
-    elif penalties and any(i["id"] in set(data["invoice_ids"]) for i in context["invoices"]) and \
-            context["penalties_unconfirmed"]:  # a rate carried over from an earlier period: never stated as final
+    elif penalties and any(i.penalty_unconfirmed for i in card.invoices if i.id in set(data["invoice_ids"])):
+        # a rate carried over from an earlier period: never stated as final
         data["penalties"] = f"{format_cents(penalties)} à confirmer (taux de la période en cours non encore saisi)"
         data["rate"]["value"] = f"{data['rate']['value']} à confirmer"
     # waived by a supervisor (or nothing owed for the delay): the letter does not assert them
     data["penalties_claimed"] = penalties is None or penalties > 0
     if kind == "statement":
-        data.update(_statement(store, card, today, total if claimed else max(0, -card.credit_cents)))
+        data.update(_statement(store, card, today, total if claimed else 0))
     elif kind == "payment_plan":
         data.update(_payment_plan(store, card, data, context["invoices"]))
     elif kind == "litigation":
@@ -164,9 +164,9 @@ def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, 
 
 
 def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[dict]) -> dict[str, Any]:
-    # ``claimed``: every outstanding invoice not time-barred (call_context), as the call form recorded it
     """The instalments still to pay of the debtor's latest promise running, and the invoices they settle: what
-    the debtor signs, so its figures agree (the plan never asks more than those invoices' balance)."""
+    the debtor signs, so its figures agree (the plan never asks more than those invoices' balance).
+    ``claimed``: every outstanding invoice not time-barred (call_context), as the call form records them."""
     instalments, invoice_ids = payment_plan(store.conn, card.id)
     pending = [i for i in instalments if i.status == "pending"]
     if not pending:
