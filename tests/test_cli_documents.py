@@ -168,3 +168,21 @@ def test_the_zip_joins_only_files_of_the_office_folder_and_says_the_others(store
     assert code == 0 and "(1 fichier(s)" in said and "non joint" in err
     with zipfile.ZipFile(out) as archive:
         assert [n for n in archive.namelist() if n.startswith("factures/")] == []
+
+
+def test_a_registered_letter_another_run_printed_meanwhile_is_not_printed_twice(store, monkeypatch, tmp_path) -> None:
+    import relance_tui.io.letters as letters
+    from relance_tui.config import OfficeSettings
+    from relance_tui.io.outputs import Protected
+    from relance_tui.io.plan_send import DocumentPlace
+    from relance_tui.store.agenda import agenda
+
+    office(store, monkeypatch)
+    looks = iter([None, "2026-12-02T10:00:00Z"])  # nothing printed at the first look; printed once claimed
+    monkeypatch.setattr(letters, "last_document", lambda *args: next(looks))
+    steps = [i for i in agenda(store, TODAY) if i.channel == "registered"]
+    printed = letters.print_letters(store, steps, office=OfficeSettings(name="Cabinet Dupuis"), agent="Marie",
+                                    today=TODAY, book=None, place=DocumentPlace(None, tmp_path / "d", Protected(), 8))
+    assert printed.pdf is None and printed.count == 0
+    assert "imprimée à l'instant sur un autre poste" in printed.waiting[0]
+    assert store.conn.execute("SELECT COUNT(*) FROM plan_steps WHERE status = 'claimed'").fetchone()[0] == 0

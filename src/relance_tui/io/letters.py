@@ -99,6 +99,15 @@ def _claimed(store: Store, steps: list[DebtorPlan], out: Printed, held: list[str
             out.waiting.append(f"{step.name} : en cours sur un autre poste")
             continue
         held.append(claimed[1])
+        if step.channel == "registered" and last_document(store.conn, step.debtor_id, template,
+                                                          step.state.due or today):
+            # printed by another run between the look above and this claim (it records the document before
+            # it lets the claim go): not twice
+            release_claim(store, claimed[1])
+            held.remove(claimed[1])
+            out.waiting.append(f"{step.name} : imprimée à l'instant sur un autre poste, en attente de son numéro "
+                               "de suivi")
+            continue
         try:
             items.append((step, document_data(store, step.debtor_id, template, office=office, today=today,
                                               agent=agent, invoice_ids=list(step.invoice_ids),
