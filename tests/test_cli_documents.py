@@ -173,8 +173,8 @@ def test_the_zip_joins_only_files_of_the_office_folder_and_says_the_others(store
 def test_a_registered_letter_another_run_printed_meanwhile_is_not_printed_twice(store, monkeypatch, tmp_path) -> None:
     import relance_tui.io.letters as letters
     from relance_tui.config import OfficeSettings
+    from relance_tui.io.documents import DocumentPlace
     from relance_tui.io.outputs import Protected
-    from relance_tui.io.plan_send import DocumentPlace
     from relance_tui.store.agenda import agenda
 
     office(store, monkeypatch)

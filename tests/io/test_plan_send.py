@@ -289,8 +289,8 @@ def test_an_email_step_attaches_the_document_its_plan_names(store, tmp_path) -> 
     import dataclasses
 
     from relance_tui.domain.plan import BUILTIN_PLANS, PlanBook
+    from relance_tui.io.documents import DocumentPlace
     from relance_tui.io.outputs import Protected
-    from relance_tui.io.plan_send import DocumentPlace
 
     plan = BUILTIN_PLANS["fr_b2b"]
     steps = tuple(dataclasses.replace(s, attach="statement") if s.key == "reminder" else s for s in plan.steps)

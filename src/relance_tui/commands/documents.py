@@ -10,19 +10,10 @@ import sys
 from relance_tui.commands.common import add_output_options, open_db, output_errors, parse_day, protected_paths
 from relance_tui.config import Settings
 from relance_tui.domain.text import clean
-from relance_tui.errors import RelanceError
 
 # The command line's words for the built-in documents (io/documents.DOCUMENT_KINDS)
 KIND_WORDS = {"lettre": "reminder_letter", "mise-en-demeure": "formal_notice", "releve": "statement",
               "echeancier": "payment_plan", "dossier": "litigation"}
-
-
-def office_templates(settings: Settings):  # noqa: ANN201 - the office's templates folder
-    return settings.paths.office_file.parent / "templates"
-
-
-def documents_folder(settings: Settings):  # noqa: ANN201 - where documents are kept, beside the base
-    return settings.paths.db.parent / "documents"
 
 
 def write_output(settings: Settings, store, pdf, output: str, force: bool) -> None:  # noqa: ANN001
@@ -35,6 +26,7 @@ def write_output(settings: Settings, store, pdf, output: str, force: bool) -> No
 
 def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.document_data import produce_document
+    from relance_tui.io.documents import DocumentPlace
     from relance_tui.store.purge import find_debtor
 
     kind = KIND_WORDS.get(args.kind, args.kind)
@@ -42,10 +34,7 @@ def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
     store = open_db(settings, write=True)
     debtor = find_debtor(store.conn, args.debtor)
     pdf, kept, data = produce_document(store, debtor.id, kind, office=settings.office, today=day,
-                                       agent=settings.agent_name, office_dir=office_templates(settings),
-                                       folder=documents_folder(settings),
-                                       protected=protected_paths(settings, store.path),
-                                       notice_days=settings.documents.notice_days)
+                                       agent=settings.agent_name, place=DocumentPlace.of(settings, store.path))
     for problem in pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
     if args.output and args.output.lower().endswith(".zip"):  # the file with its exhibits, for the lawyer
@@ -102,8 +91,8 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
     """The day's letters and formal notices of the agenda in one PDF (io/letters.py): simple letters recorded
     done (printed), registered ones left in the agenda until their tracking number is entered."""
     from relance_tui.commands.plan import plan_book
+    from relance_tui.io.documents import DocumentPlace
     from relance_tui.io.letters import print_letters
-    from relance_tui.io.plan_send import DocumentPlace
     from relance_tui.store.agenda import agenda
 
     day = parse_day(args.date, settings, "--date")

@@ -76,7 +76,8 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _send(store, items, settings: Settings, book, day):  # noqa: ANN001, ANN202
-    from relance_tui.io.plan_send import DocumentPlace, Mailer, send_plan_emails
+    from relance_tui.io.documents import DocumentPlace
+    from relance_tui.io.plan_send import Mailer, send_plan_emails
     from relance_tui.io.templates import Templates
 
     mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox,

@@ -12,7 +12,7 @@ from relance_tui.domain.money import format_cents
 from relance_tui.domain.penalties import PenaltyTerms, annual_rate
 from relance_tui.domain.text import clean
 from relance_tui.io.callscript import call_context, pick_contact
-from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, Pdf, keep_document, render_documents
+from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, DocumentPlace, Pdf, keep_document, render_documents
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
@@ -245,15 +245,14 @@ def _qr(office: Any, cents: int, reference: str) -> str:
 
 
 def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
-                     office_dir: Path | None, folder: Path, protected: Any, notice_days: int = FORMAL_NOTICE_DAYS,
-                     invoice_ids: list[int] | None = None,
+                     place: DocumentPlace, invoice_ids: list[int] | None = None,
                      registered: bool | None = None) -> tuple[Pdf, Path, dict[str, Any]]:
-    """One debtor's document made, kept in ``folder`` and recorded on its timeline with its SHA-256: the PDF,
+    """One debtor's document made, kept in ``place`` and recorded on its timeline with its SHA-256: the PDF,
     where it was kept, and the data it printed."""
     data = document_data(store, debtor_id, kind, office=office, today=today, agent=agent, invoice_ids=invoice_ids,
-                         notice_days=notice_days, registered=registered)
-    pdf = render_documents([(kind, data)], office_dir=office_dir)
-    kept = keep_document(pdf, folder, f"{today.isoformat()}-{kind}-{debtor_id}", protected)
+                         notice_days=place.notice_days, registered=registered)
+    pdf = render_documents([(kind, data)], office_dir=place.office_dir)
+    kept = keep_document(pdf, place.folder, f"{today.isoformat()}-{kind}-{debtor_id}", place.protected)
     record_document(store, debtor_id, kind, title=data["title"] or kind, path=str(kept), sha256=pdf.sha256,
                     invoice_ids=data["invoice_ids"], registered=data["registered"])
     return pdf, kept, data

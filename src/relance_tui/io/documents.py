@@ -40,6 +40,25 @@ LIB = "lib.typ"
 PICTURE_MAX_BYTES = 1_000_000  # an office's logo (SVG) handed to typst
 
 
+@dataclass(frozen=True)
+class DocumentPlace:
+    """Where documents are made from (the office's templates) and kept (io/document_data.produce_document,
+    io/letters.py, a plan email's attachment)."""
+
+    office_dir: Path | None  # the office's templates folder
+    folder: Path  # the documents kept, beside the base
+    protected: Any  # io/outputs.Protected
+    notice_days: int = 8
+
+    @classmethod
+    def of(cls, settings: Any, db: Path) -> DocumentPlace:
+        """The office's: its templates beside ``relance.toml``, its documents beside the base ``db``."""
+        from relance_tui.io.outputs import Protected
+
+        return cls(settings.paths.office_file.parent / "templates", db.parent / "documents",
+                   Protected.of_paths(settings.paths, db), settings.documents.notice_days)
+
+
 class DocumentError(RelanceError):
     """A document could not be produced (the built-in template itself failed: a bug, said plainly)."""
 

@@ -35,7 +35,7 @@ class Printed:
 
 def print_letters(store: Store, steps: Iterable[DebtorPlan], *, office: Any, agent: str, today: dt.date,
                   book: PlanBook | None, place: Any, write: Callable[[Pdf], None] | None = None) -> Printed:
-    """Print these agenda rows' letters (``place``: io/plan_send.DocumentPlace; ``write``: also write the PDF
+    """Print these agenda rows' letters (``place``: io/documents.DocumentPlace; ``write``: also write the PDF
     where the person said, before anything is recorded)."""
     steps = [s for s in steps if s.channel in ("letter", "registered")]
     out, held = Printed(), []  # held: the claims this run holds and has not settled yet

@@ -18,6 +18,7 @@ from relance_tui.domain.law import be_consumer_grace_end, be_consumer_indemnity
 from relance_tui.domain.plan import PlanBook
 from relance_tui.errors import MailError, RelanceError, StaleEdit
 from relance_tui.io.callscript import call_context, pick_contact
+from relance_tui.io.documents import DocumentPlace
 from relance_tui.io.mail import (
     build_message,
     header_line,
@@ -66,23 +67,6 @@ class Mailer:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     documents: DocumentPlace | None = None
-
-
-@dataclass(frozen=True)
-class DocumentPlace:
-    """Where a document attached to an email is made and kept (io/document_data.produce_document)."""
-
-    office_dir: Path | None  # the office's templates folder
-    folder: Path  # the documents kept, beside the base
-    protected: Any  # io/outputs.Protected
-    notice_days: int = 8
-
-    @classmethod
-    def of(cls, settings: Any, db: Path) -> DocumentPlace:
-        from relance_tui.io.outputs import Protected
-
-        return cls(settings.paths.office_file.parent / "templates", db.parent / "documents",
-                   Protected.of_paths(settings.paths, db), settings.documents.notice_days)
 
 
 def step_context(store: Store, item: DebtorPlan, *, agent: str, office: Any, today: dt.date) -> tuple[dict, str]:
@@ -168,11 +152,7 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
         msg = build_message(draft, sender=mailer.sender, now=now)
         via, where = _deliver(msg, mailer, item.debtor_id, now, sent_at)
     except (RelanceError, TemplateProblem, OSError) as exc:  # nothing left: the step goes back to the agenda
-        try:
-            release_claim(store, token)
-        except RelanceError:
-            pass  # the claim stays: the step shows as under way, never sent twice
-        return Sent(item.debtor_id, item.name, step.key, "failed", header_line(str(exc)))
+        return _not_sent(store, token, item.debtor_id, item.name, step.key, exc)
     try:
         record_step(store, item.debtor_id, step.key, today=today, claim=token, channel="email", book=book,
                     office_country=country,
@@ -182,22 +162,17 @@ def _send_one(store: Store, item: DebtorPlan, *, mailer: Mailer, templates: Temp
         # of the batch goes on
         return _sent_not_recorded(store, item.debtor_id, item.name, step.key, token, msg, draft, today, exc,
                                   plan=item.plan.key, invoice_ids=item.invoice_ids)
-    note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
-    where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
-    return Sent(item.debtor_id, item.name, step.key, "sent" if via == "smtp" else "outbox", where_said + note,
-                msg["Message-ID"])
+    return _sent(item.debtor_id, item.name, step.key, via, where, draft, msg, problems)
 
 
 def _attachment(store: Store, item: DebtorPlan, kind: str, mailer: Mailer, office: Any, agent: str,
                 today: dt.date) -> Path:
     from relance_tui.io.document_data import produce_document
 
-    place = mailer.documents
-    if place is None:
+    if mailer.documents is None:
         raise MailError(f"le plan joint « {kind} » à cet email, mais aucun dossier de documents n'est donné")
     _pdf, kept, _data = produce_document(store, item.debtor_id, kind, office=office, today=today, agent=agent,
-                                         office_dir=place.office_dir, folder=place.folder, protected=place.protected,
-                                         notice_days=place.notice_days, invoice_ids=list(item.invoice_ids),
+                                         place=mailer.documents, invoice_ids=list(item.invoice_ids),
                                          registered=False)  # joined to an email: never "recommandée"
     return kept
 
@@ -231,11 +206,7 @@ def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templ
         msg = build_message(draft, sender=mailer.sender, now=now)
         via, where = _deliver(msg, mailer, check.debtor_id, now, sent_at)
     except (RelanceError, TemplateProblem, OSError) as exc:  # nothing sent: proposed again in the agenda
-        try:
-            release_claim(store, token)
-        except RelanceError:
-            pass  # the claim stays: shown under way, never sent twice
-        return Sent(check.debtor_id, check.name, THANKS, "failed", header_line(str(exc)))
+        return _not_sent(store, token, check.debtor_id, check.name, THANKS, exc)
     try:
         record_thanks(store, check, token, today=today,
                       data={"to": draft.to, "subject": draft.subject, "message_id": msg["Message-ID"], "via": via,
@@ -243,10 +214,23 @@ def _send_thanks(store: Store, check: Check, *, mailer: Mailer, templates: Templ
     except Exception as exc:  # noqa: BLE001 - sent, not recorded: said, never sent again
         return _sent_not_recorded(store, check.debtor_id, check.name, THANKS, token, msg, draft, today, exc,
                                   plan="", invoice_ids=check.invoice_ids)
+    return _sent(check.debtor_id, check.name, THANKS, via, where, draft, msg, problems)
+
+
+def _not_sent(store: Store, token: str, debtor_id: int, name: str, step: str, exc: Exception) -> Sent:
+    """Nothing left: the claim let go, the step (the thank-you) back in the agenda to try again."""
+    try:
+        release_claim(store, token)
+    except RelanceError:
+        pass  # the claim stays: shown under way, never sent twice
+    return Sent(debtor_id, name, step, "failed", header_line(str(exc)))
+
+
+def _sent(debtor_id: int, name: str, step: str, via: str, where: str, draft: Any, msg: Any,
+          problems: list[str]) -> Sent:
     note = f" ; modèle du cabinet ignoré : {problems[0]}" if problems else ""
-    where_said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
-    return Sent(check.debtor_id, check.name, THANKS, "sent" if via == "smtp" else "outbox", where_said + note,
-                msg["Message-ID"])
+    said = f"envoyé à {draft.to}" if via == "smtp" else f"déposé dans la boîte d'envoi ({where})"
+    return Sent(debtor_id, name, step, "sent" if via == "smtp" else "outbox", said + note, msg["Message-ID"])
 
 
 def _sent_not_recorded(store: Store, debtor_id: int, name: str, step: str, token: str, msg: Any, draft: Any,

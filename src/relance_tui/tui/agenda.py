@@ -178,25 +178,33 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             self.app.push_screen(StepScreen(row))
 
     # -- doing ----------------------------------------------------------------------------------------
-    def action_send(self) -> None:
+    def _batch(self, channels: tuple[str, ...], *, none: str, refused: str, doing: str) -> list[AgendaRow]:
+        """The rows a batch (send, print) works on, the tab marked busy; [] when it cannot start, said."""
         if self.busy:
-            return
-        items = self.chosen("email")
+            return []
+        items = self.chosen(*channels)
         if not items:
-            self.relance.notify("Aucun email sélectionné (Espace sur une ligne « Email »).", severity="warning")
-            return
+            self.relance.notify(none, severity="warning")
+            return []
         if self.relance.store.readonly:
-            self.relance.notify(f"Envoi impossible. {self.relance.store.notice() or 'Base en lecture seule.'}",
+            self.relance.notify(f"{refused} impossible. {self.relance.store.notice() or 'Base en lecture seule.'}",
                                 severity="warning", markup=False)
-            return
+            return []
         self.busy = True
-        self.query_one("#agenda-status", Static).update(plain(f"Envoi de {len(items)} email(s)…"))
-        app = self.relance
-        self._send(app.store, items, app.settings, app.templates, app.today(), app.plan_book)
+        self.query_one("#agenda-status", Static).update(plain(doing.format(n=len(items))))
+        return items
+
+    def action_send(self) -> None:
+        items = self._batch(("email",), none="Aucun email sélectionné (Espace sur une ligne « Email »).",
+                            refused="Envoi", doing="Envoi de {n} email(s)…")
+        if items:
+            app = self.relance
+            self._send(app.store, items, app.settings, app.templates, app.today(), app.plan_book)
 
     @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
     def _send(self, store, items, settings, templates, today, book) -> None:  # noqa: ANN001
-        from relance_tui.io.plan_send import DocumentPlace, Mailer, send_plan_emails
+        from relance_tui.io.documents import DocumentPlace
+        from relance_tui.io.plan_send import Mailer, send_plan_emails
 
         mailer = Mailer(settings.smtp, settings.smtp.sender or settings.office.email, settings.paths.outbox,
                         documents=DocumentPlace.of(settings, store.path))
@@ -218,25 +226,17 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     def action_print_letters(self) -> None:
         """The selected letters and formal notices (the one under the cursor) made into one PDF to print."""
-        if self.busy:
-            return
-        items = self.chosen("letter", "registered")
-        if not items:
-            self.relance.notify("Aucun courrier sélectionné (Espace sur une ligne « Courrier »).", severity="warning")
-            return
-        if self.relance.store.readonly:
-            self.relance.notify(f"Impression impossible. {self.relance.store.notice() or 'Base en lecture seule.'}",
-                                severity="warning", markup=False)
-            return
-        self.busy = True
-        self.query_one("#agenda-status", Static).update(plain(f"Préparation de {len(items)} courrier(s)…"))
-        app = self.relance
-        self._print(app.store, items, app.settings, app.today(), app.plan_book)
+        items = self._batch(("letter", "registered"),
+                            none="Aucun courrier sélectionné (Espace sur une ligne « Courrier »).",
+                            refused="Impression", doing="Préparation de {n} courrier(s)…")
+        if items:
+            app = self.relance
+            self._print(app.store, items, app.settings, app.today(), app.plan_book)
 
     @work(thread=True, exclusive=True, group="agenda-send", exit_on_error=False)
     def _print(self, store, items, settings, today, book) -> None:  # noqa: ANN001
+        from relance_tui.io.documents import DocumentPlace
         from relance_tui.io.letters import print_letters
-        from relance_tui.io.plan_send import DocumentPlace
 
         try:
             printed = print_letters(store, items, office=settings.office, agent=settings.agent_name, today=today,

@@ -114,13 +114,11 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
     @work(thread=True, exclusive=True, group="document-make", exit_on_error=False)
     def _make(self, store, kind: str, settings, today) -> None:  # noqa: ANN001
         from relance_tui.io.document_data import produce_document
-        from relance_tui.io.outputs import Protected
+        from relance_tui.io.documents import DocumentPlace
 
         try:
-            pdf, kept, data = produce_document(
-                store, self.debtor_id, kind, office=settings.office, today=today, agent=settings.agent_name,
-                office_dir=settings.paths.office_file.parent / "templates", folder=store.path.parent / "documents",
-                protected=Protected.of_paths(settings.paths, store.path), notice_days=settings.documents.notice_days)
+            pdf, kept, data = produce_document(store, self.debtor_id, kind, office=settings.office, today=today,
+                                               agent=settings.agent_name, place=DocumentPlace.of(settings, store.path))
         except RelanceError as exc:
             self.post_message(self.Made(f"{DOCUMENT_KINDS[kind]} non produit(e) : {exc}", True))
             return
