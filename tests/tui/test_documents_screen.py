@@ -87,3 +87,46 @@ def test_documents_snapshot(snap_compare, make_app, demo_store, frozen_clock, si
         await settle(pilot, rounds=4)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+async def test_l_on_the_card_chooses_the_language_the_documents_are_written_in(make_app, demo_store):
+    debtor, name = claimable_debtor(demo_store)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_debtor_card(debtor)
+        await settle(pilot, rounds=4)
+        assert "courriers en français" in str(app.screen.query_one("#identity").render())
+        await pilot.press("l")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChoiceScreen"
+        await pilot.press("down", "enter")  # from French (current) to Dutch
+        await settle(pilot, rounds=4)
+        assert type(app.screen).__name__ == "DebtorScreen"
+        assert "courriers en néerlandais" in str(app.screen.query_one("#identity").render())
+        await pilot.press("d")
+        await settle(pilot, rounds=4)
+        text = str(app.screen.query_one("#doc-text").render())
+        assert text.startswith("Herinneringsbrief") and "Total restant dû : €\u00a0" in text  # a Dutch amount
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        await pilot.press("escape")  # Escape leaves the language as it is
+        await settle(pilot)
+    assert demo_store.conn.execute("SELECT language FROM debtors WHERE id = ?", [debtor]).fetchone()[0] == "nl"
+    notes = [r[0] for r in demo_store.conn.execute(
+        "SELECT notes FROM events WHERE debtor_id = ? AND outcome = 'language'", [debtor])]
+    assert notes == ["Langue des courriers : français → néerlandais"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_language_choice_snapshot(snap_compare, make_app, demo_store, frozen_clock, size):
+    debtor, _ = claimable_debtor(demo_store)
+
+    async def run(pilot):
+        await settle(pilot)
+        pilot.app.open_debtor_card(debtor)
+        await settle(pilot, rounds=4)
+        await pilot.press("l")
+        await settle(pilot, rounds=2)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)

@@ -25,7 +25,7 @@ def write_output(settings: Settings, store, pdf, output: str, force: bool) -> No
 
 
 def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.io.document_data import produce_document
+    from relance_tui.io.document_data import document_label, produce_document
     from relance_tui.io.documents import DocumentPlace
     from relance_tui.store.purge import find_debtor
 
@@ -39,11 +39,11 @@ def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
         print(clean(f"attention : {problem}"), file=sys.stderr)
     if args.output and args.output.lower().endswith(".zip"):  # the file with its exhibits, for the lawyer
         files = _write_zip(settings, store, pdf, kept, data, args.output, args.force)
-        print(clean(f"{data['title'] or kind} : {args.output} ({files} fichier(s) ; PDF SHA-256 {pdf.sha256})"))
+        print(clean(f"{document_label(data)} : {args.output} ({files} fichier(s) ; PDF SHA-256 {pdf.sha256})"))
         return 0
     if args.output:
         write_output(settings, store, pdf, args.output, args.force)
-    print(clean(f"{data['title'] or kind} : {args.output or kept} (SHA-256 {pdf.sha256})"))
+    print(clean(f"{document_label(data)} : {args.output or kept} (SHA-256 {pdf.sha256})"))
     return 0
 
 

@@ -97,6 +97,29 @@ CROSS_BORDER_COURT_STEP = "Injonction de payer européenne (règl. CE 1896/2006)
 LAW_NAMES = {"FR": "français", "BE": "belge"}
 
 
+# The last step as a Dutch or English letter names it (issue 16; French is the Regime's own text). The French
+# procedure keeps its French name beside the translation: it is the one the court knows.
+COURT_STEP_WORDS = {
+    "Injonction de payer": {
+        "nl": "betalingsbevel (Franse procedure « injonction de payer »)",
+        "en": "order for payment (French « injonction de payer » procedure)"},
+    "Recouvrement de dettes non contestées (art. 1394/20 C. jud.)": {
+        "nl": "invordering van onbetwiste geldschulden (art. 1394/20 Gerechtelijk Wetboek)",
+        "en": "recovery of uncontested debts (Belgian Judicial Code, art. 1394/20)"},
+    "Citation devant le juge de paix": {
+        "nl": "dagvaarding voor de vrederechter",
+        "en": "summons before the justice of the peace"},
+    CROSS_BORDER_COURT_STEP: {
+        "nl": "Europees betalingsbevel (Verordening (EG) nr. 1896/2006)",
+        "en": "European order for payment (Regulation (EC) No 1896/2006)"},
+}
+
+
+def court_step_in(court_step: str, lang: str) -> str:
+    """A regime's last step in ``lang`` ('fr', 'nl', 'en'); French, or a step with no translation, as is."""
+    return COURT_STEP_WORDS.get(court_step, {}).get(lang, court_step)
+
+
 def regime_for(country: str | None, segment: str, office_country: str = "FR") -> Regime:
     """The regime of a debtor from its country column and segment (see the module's docstring)."""
     if segment not in SEGMENTS:

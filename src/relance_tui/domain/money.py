@@ -26,6 +26,20 @@ def format_cents(cents: int, *, symbol: bool = True, sign: bool = False) -> str:
     return text
 
 
+def format_cents_in(cents: int, lang: str) -> str:
+    """An amount as a debtor's language writes it (domain/language.py): '1 234,56 €' (French), '€ 1.234,56'
+    (Dutch, as in Belgium and the Netherlands), '€1,234.56' (English)."""
+    if lang == "nl":
+        text = format_cents(abs(cents), symbol=False).replace(NBSP, ".")
+        return f"{'-' if cents < 0 else ''}€{NBSP}{text}"
+    if lang == "en":
+        if not isinstance(cents, int):
+            raise TypeError(f"amounts are integer cents, got {type(cents).__name__}")
+        units, rest = divmod(abs(cents), 100)
+        return f"{'-' if cents < 0 else ''}€{units:,}.{rest:02d}"
+    return format_cents(cents)
+
+
 def format_money(cents: int | None, *, symbol: bool) -> str:
     """An amount that may be unknown (a penalty whose rate nobody entered): '?' then, else ``format_cents``.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relance_tui.domain.calls import PHASES, call_goal
+from relance_tui.domain.language import language_of
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.script import Phase, Prompt
 from relance_tui.domain.text import key
@@ -131,6 +132,8 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
     return {
         "debtor": {"id": card.id, "name": card.name, "code": card.code, "siren": card.siren,
                    "segment": card.segment, "country": card.country or ""},
+        # what the debtor is written to in (emails, documents; the script itself stays in French)
+        "lang": language_of(card.language),
         # a consumer's contact who is not the debtor (a spouse...): the debt is named to the debtor alone
         "contact_is_debtor": contact_is_debtor(card, contact),
         # key: fr_b2b, fr_b2c, be_b2b or be_b2c (templates/call/*.txt.j2 choose their wording by it)
@@ -210,6 +213,7 @@ def email_context(base: dict, *, outcome: str, instalments=(), paid_date=None, p
             "instalments": [dataclasses.asdict(i) for i in instalments], "paid_date": paid_date,
             "paid_reference": paid_reference, "callback_at": callback_at,
             "dispute_label": DISPUTE_CATEGORIES.get(dispute_category or "", ""),
+            "dispute_category": dispute_category or "",  # the code: a Dutch or English email says it its own way
             "dispute_invoices": list(dispute_invoices), "attachments": list(attachments)}
 
 

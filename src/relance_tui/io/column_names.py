@@ -182,6 +182,12 @@ INVOICE_FIELDS: tuple[Field, ...] = (
     Field("postcode", "code postal", ("code postal", "cp", "postcode", "zip", "postal code")),
     Field("city", "ville", ("ville", "city", "localite", "plaats", "gemeente", "woonplaats")),
     Field("currency", "devise", ("devise", "currency", "monnaie", "valuta", "munt")),
+    # the language to write to the debtor in (issue 16): Odoo res.partner "Language" (lang, "fr_BE"), Dolibarr
+    # "Langue par défaut" (default_lang), Exact Online and Yuki's "Taal" (screen labels, to be confirmed)
+    Field("language", "langue", (
+        "langue", "langue du client", "langue client", "code langue", "langue par defaut", "langue de correspondance",
+        "language", "lang", "language code", "customer language", "partner language", "default language",
+        "taal", "taalcode", "taal klant", "correspondentietaal", "voertaal")),
 )
 
 PAYMENT_FIELDS: tuple[Field, ...] = (

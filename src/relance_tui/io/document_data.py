@@ -8,10 +8,22 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from relance_tui.domain.money import format_cents
+from relance_tui.domain.language import LANGUAGES, long_date, percent, short_date
+from relance_tui.domain.law import court_step_in
+from relance_tui.domain.money import format_cents, format_cents_in
 from relance_tui.domain.penalties import PenaltyTerms, annual_rate
 from relance_tui.domain.text import clean
 from relance_tui.io.callscript import call_context, pick_contact
+from relance_tui.io.document_words import (
+    ACT_LABELS,
+    CHANNEL_LABELS,
+    EVENT_KINDS_NL,
+    RATE_LABELS,
+    TITLES,
+    document_language,
+    line_label,
+    words,
+)
 from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, DocumentPlace, Pdf, keep_document, render_documents
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
@@ -19,25 +31,7 @@ from relance_tui.store.connection import Store
 from relance_tui.store.documents import account_lines, chronology, legal_acts_of, payment_plan, record_document
 from relance_tui.store.queries import load_rates
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 FORMAL_NOTICE_DAYS = 8  # the deadline a formal notice gives, by default ([documents] notice_days)
-# How each business regime's statutory rate is said (C. com. L441-10; loi du 2 août 2002, art. 5)
-RATE_LABELS = {"fr_b2b": "la Banque centrale européenne majoré de 10 points",
-               "be_b2b": "la Banque centrale européenne majoré de 8 points, arrondi au demi-point supérieur"}
-
-
-def long_date(day: dt.date) -> str:
-    """ "2 décembre 2026", "1er mars 2027"."""
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: dt.date | None) -> str:
-    return "" if day is None else f"{day:%d/%m/%Y}"
-
-
-def percent(bp: int) -> str:
-    return f"{bp // 100},{bp % 100:02d}\u00a0%"
 
 
 def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
@@ -62,36 +56,40 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     total = sum(i["due_cents"] for i in claimed) - credit
     values = [i["penalty_cents"] for i in claimed]
     penalties = None if any(v is None for v in values) else sum(values)
-    regime = context["regime"]
+    # the debtor's language (a litigation file: the court's, French or Dutch): every word and figure below in it
+    lang = document_language(kind, card.language)
+    regime = {**context["regime"], "court_step": court_step_in(context["regime"]["court_step"], lang)}
     data: dict[str, Any] = {
-        "kind": kind, "title": DOCUMENT_KINDS.get(kind, ""), "date": long_date(today), "agent": clean(agent),
-        "place": clean(getattr(office, "city", "")),
+        "kind": kind, "lang": lang, "title": TITLES[lang].get(kind, ""), "date": long_date(today, lang),
+        "agent": clean(agent), "place": clean(getattr(office, "city", "")),
         "registered": kind == "formal_notice" if registered is None else registered,  # by the plan step's channel
         "office": _office(office), "debtor": _debtor(card), "regime": regime,
-        "invoices": [_invoice(i) for i in claimed], "invoice_ids": [i["id"] for i in claimed],
-        "credit": format_cents(credit) if credit else "", "total_cents": total, "total": format_cents(total),
+        "invoices": [_invoice(i, lang) for i in claimed], "invoice_ids": [i["id"] for i in claimed],
+        "credit": format_cents_in(credit, lang) if credit else "", "total_cents": total, "total": format_cents_in(total, lang),
         "penalties_cents": penalties,
-        "penalties": "" if penalties is None or not penalties else format_cents(penalties),
-        "deadline": long_date(today + dt.timedelta(days=notice_days)),
+        "penalties": "" if penalties is None or not penalties else format_cents_in(penalties, lang),
+        "deadline": long_date(today + dt.timedelta(days=notice_days), lang),
         "partial_payments": any(i["due_cents"] < i["amount_cents"] for i in claimed),
         "reference": ", ".join(i["number"] for i in claimed)[:140],
-        "rate": _rate(card, regime["key"], today, rates),
+        "rate": _rate(card, regime["key"], today, rates, lang),
         "first_reminder": "", "grace_end": "",
     }
     reminded = [i for i in card.invoices if i.id in set(data["invoice_ids"]) and i.first_reminder]
     if reminded:  # the free reminder of the invoices this document claims (a Belgian consumer's)
         data["first_reminder"] = short_date(min(i.first_reminder for i in reminded))
         data["grace_end"] = short_date(max((i.grace_end for i in reminded if i.grace_end), default=None))
+    said = words(lang)
     if penalties is None:  # a missing rate or an undated payment: never a made-up figure on a letter
-        data["penalties"] = f"à calculer ({context['penalties_unknown']})" if context["penalties_unknown"] else ""
+        why = f" ({context['penalties_unknown']})" if lang == "fr" else ""  # the reason is in French
+        data["penalties"] = f"{said['to_compute']}{why}" if context["penalties_unknown"] else ""
     elif penalties and any(i.penalty_unconfirmed for i in card.invoices if i.id in set(data["invoice_ids"])):
         # a rate carried over from an earlier period: never stated as final
-        data["penalties"] = f"{format_cents(penalties)} à confirmer (taux de la période en cours non encore saisi)"
-        data["rate"]["value"] = f"{data['rate']['value']} à confirmer"
+        data["penalties"] = said["unconfirmed"].format(amount=format_cents_in(penalties, lang))
+        data["rate"]["value"] = f"{data['rate']['value']} {said['to_confirm']}"
     # waived by a supervisor (or nothing owed for the delay): the letter does not assert them
     data["penalties_claimed"] = penalties is None or penalties > 0
     if kind == "statement":
-        data.update(_statement(store, card, today, total if claimed else 0))
+        data.update(_statement(store, card, today, total if claimed else 0, lang))
     elif kind == "payment_plan":
         data.update(_payment_plan(store, card, data, context["invoices"]))
     elif kind == "litigation":
@@ -130,37 +128,39 @@ def _debtor(card: Any) -> dict[str, str]:
             "enterprise_number": clean(card.enterprise_number or ""), "code": clean(card.code or "")}
 
 
-def _invoice(row: dict) -> dict[str, Any]:
+def _invoice(row: dict, lang: str) -> dict[str, Any]:
     penalty = row["penalty_cents"]
     return {"number": clean(row["number"]), "issue": short_date(row["issue_date"]), "due": short_date(row["due_date"]),
-            "amount": format_cents(row["amount_cents"]), "balance": format_cents(row["due_cents"]),
-            "days_late": row["days_late"], "penalty": "à calculer" if penalty is None else format_cents(penalty)}
+            "amount": format_cents_in(row["amount_cents"], lang), "balance": format_cents_in(row["due_cents"], lang),
+            "days_late": row["days_late"],
+            "penalty": words(lang)["to_compute"] if penalty is None else format_cents_in(penalty, lang)}
 
 
-def _rate(card: Any, regime_key: str, today: dt.date, rates: Any) -> dict[str, str]:
+def _rate(card: Any, regime_key: str, today: dt.date, rates: Any, lang: str) -> dict[str, str]:
     """The yearly rate the penalties run at today, and how it is made (for the formal notice's wording)."""
-    if regime_key not in RATE_LABELS:
+    labels = RATE_LABELS[lang]
+    if regime_key not in labels:
         return {"label": "", "value": ""}
     terms = PenaltyTerms(segment="b2b", country=regime_key[:2].upper(), contract_rate_bp=card.contract_rate_bp)
     try:
         bp = annual_rate(today, terms, rates)
     except Exception:  # noqa: BLE001 - a missing rate (MissingRate): the letter says the rule, not a figure
-        return {"label": RATE_LABELS[regime_key], "value": "(taux à saisir)"}
-    label = "le taux fixé par nos conditions" if card.contract_rate_bp else RATE_LABELS[regime_key]
-    return {"label": label, "value": percent(bp)}
+        return {"label": labels[regime_key], "value": labels["missing"]}
+    label = labels["contract"] if card.contract_rate_bp else labels[regime_key]
+    return {"label": label, "value": percent(bp, lang)}
 
 
-def _statement(store: Store, card: Any, today: dt.date, owed: int) -> dict[str, Any]:
+def _statement(store: Store, card: Any, today: dt.date, owed: int, lang: str) -> dict[str, Any]:
     balance, lines = 0, []
     for line in account_lines(store.conn, card.id, today):
         balance += line.debit_cents - line.credit_cents
-        lines.append({"date": short_date(line.day), "label": clean(line.label),
-                      "debit": format_cents(line.debit_cents) if line.debit_cents else "",
-                      "credit": format_cents(line.credit_cents) if line.credit_cents else "",
-                      "balance": format_cents(balance)})
+        lines.append({"date": short_date(line.day), "label": line_label(line.kind, clean(line.reference), lang),
+                      "debit": format_cents_in(line.debit_cents, lang) if line.debit_cents else "",
+                      "credit": format_cents_in(line.credit_cents, lang) if line.credit_cents else "",
+                      "balance": format_cents_in(balance, lang)})
     # the code pays what is claimed (open invoices due, not contested, not time-barred), said when it differs
-    return {"lines": lines, "total": format_cents(balance), "total_cents": owed, "account_balance_cents": balance,
-            "owed_cents": owed, "to_pay": format_cents(owed) if owed != max(0, balance) else ""}
+    return {"lines": lines, "total": format_cents_in(balance, lang), "total_cents": owed, "account_balance_cents": balance,
+            "owed_cents": owed, "to_pay": format_cents_in(owed, lang) if owed != max(0, balance) else ""}
 
 
 def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[dict]) -> dict[str, Any]:
@@ -184,22 +184,17 @@ def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[d
         raise DocumentError(f"{clean(card.name)} : échéances de {format_cents(plan_total)} pour un solde de "
                             f"{format_cents(balance)} sur {', '.join(clean(i['number']) for i in covered)} : corrigez la "
                             "promesse avant de faire signer l'échéancier")
-    return {"instalments": [{"n": n, "due": short_date(i.due), "amount": format_cents(i.amount_cents)}
+    lang = data["lang"]
+    return {"instalments": [{"n": n, "due": short_date(i.due), "amount": format_cents_in(i.amount_cents, lang)}
                             for n, i in enumerate(pending, 1)],
             "reference": ", ".join(clean(i["number"]) for i in covered)[:140],
-            "invoices": [_invoice(i) for i in covered], "credit": "",
-            "total_cents": balance, "total": format_cents(balance), "plan_total": format_cents(plan_total),
-            "rest": format_cents(balance - plan_total) if plan_total < balance else "",
+            "invoices": [_invoice(i, lang) for i in covered], "credit": "",
+            "total_cents": balance, "total": format_cents_in(balance, lang), "plan_total": format_cents_in(plan_total, lang),
+            "rest": format_cents_in(balance - plan_total, lang) if plan_total < balance else "",
             "qr_cents": pending[0].amount_cents,  # the next instalment
-            "acknowledgement": "C. civ. art. 2240" if data["regime"]["country"] == "FR" else
-                               "art. 2248 de l'ancien Code civil",  # Belgium: acknowledgement interrupts too
+            # the law that makes the signed plan an acknowledgement (France: C. civ. 2240; Belgium: 2248)
+            "acknowledgement": words(lang)[f"acknowledgement_{'FR' if data['regime']['country'] == 'FR' else 'BE'}"],
             "registered": False}
-
-
-ACT_LABELS = {"formal_notice": "Mise en demeure", "first_reminder": "Premier rappel gratuit",
-              "acknowledgement": "Reconnaissance de dette"}
-CHANNEL_LABELS = {"registered": "lettre recommandée AR", "letter": "lettre simple", "email": "email",
-                  "hand": "remise en main propre", "": "—"}
 
 
 def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> dict[str, Any]:
@@ -211,27 +206,31 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
     from relance_tui.domain.instants import local
     from relance_tui.domain.vocabulary import EVENT_KINDS
 
+    lang = data["lang"]  # French or Dutch: a court's language (io/document_words.py)
+    said, act_labels, channels = words(lang), ACT_LABELS[lang], CHANNEL_LABELS[lang]
+    kinds = EVENT_KINDS_NL if lang == "nl" else EVENT_KINDS
     zone = ZoneInfo(getattr(office, "timezone", "Europe/Paris") or "Europe/Paris")
-    acts = [{"kind": ACT_LABELS.get(a.kind, a.kind), "day": short_date(a.day), "channel": CHANNEL_LABELS.get(a.channel,
-             a.channel), "tracking": clean(a.tracking), "invoices": ", ".join(clean(n) for n in a.invoices)}
+    acts = [{"kind": act_labels.get(a.kind, a.kind), "code": a.kind, "day": short_date(a.day),
+             "channel": channels.get(a.channel, a.channel), "tracking": clean(a.tracking),
+             "invoices": ", ".join(clean(n) for n in a.invoices)}
             for a in legal_acts_of(store.conn, card.id)]
-    contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": EVENT_KINDS.get(c.kind, c.kind),
+    contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": kinds.get(c.kind, c.kind),
                  "agent": clean(c.agent), "notes": clean(c.notes)[:300]} for c in chronology(store.conn, card.id)]
     penalties = data["penalties_cents"]
-    notice = next((a for a in reversed(acts) if a["kind"] == ACT_LABELS["formal_notice"]), None)
-    grounds = f"Factures impayées {data['reference']}" + (
-        f" ; mise en demeure du {notice['day']} ({notice['channel']}"
-        f"{', n° ' + notice['tracking'] if notice['tracking'] else ''}) restée sans effet" if notice else "")
+    notice = next((a for a in reversed(acts) if a["code"] == "formal_notice"), None)
+    grounds = said["grounds"].format(data["reference"]) + (said["grounds_notice"].format(
+        day=notice["day"], channel=notice["channel"],
+        tracking=said["tracking"].format(notice["tracking"]) if notice["tracking"] else "") if notice else "")
     return {"acts": acts, "contacts": contacts, "notice": notice or {}, "registered": False, "qr_cents": 0,
             "claim": {"principal": data["total"],
-                      "penalties": "à calculer" if penalties is None else format_cents(penalties),
-                      "total": f"{data['total']} hors pénalités (à calculer)" if penalties is None
-                               else format_cents(data["total_cents"] + penalties)},
+                      "penalties": said["to_compute"] if penalties is None else format_cents_in(penalties, lang),
+                      "total": said["without_penalties"].format(data["total"]) if penalties is None
+                               else format_cents_in(data["total_cents"] + penalties, lang)},
             "court_place": " ".join(p for p in (data["debtor"]["postcode"], data["debtor"]["city"]) if p) or "—",
             "grounds": grounds,
-            "exhibits": [f"Facture {i['number']} du {i['issue']}" for i in data["invoices"]]
-                        + ([f"Mise en demeure du {notice['day']} et preuve d'envoi"] if notice else [])
-                        + ["Chronologie des relances amiables (ci-après)"]}
+            "exhibits": [said["exhibit_invoice"].format(**i) for i in data["invoices"]]
+                        + ([said["exhibit_notice"].format(notice["day"])] if notice else [])
+                        + [said["exhibit_chronology"]]}
 
 
 def _qr(office: Any, cents: int, reference: str) -> str:
@@ -253,9 +252,16 @@ def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, to
                          notice_days=place.notice_days, registered=registered)
     pdf = render_documents([(kind, data)], office_dir=place.office_dir)
     kept = keep_document(pdf, place.folder, f"{today.isoformat()}-{kind}-{debtor_id}", place.protected)
-    record_document(store, debtor_id, kind, title=data["title"] or kind, path=str(kept), sha256=pdf.sha256,
+    record_document(store, debtor_id, kind, title=document_label(data), path=str(kept), sha256=pdf.sha256,
                     invoice_ids=data["invoice_ids"], registered=data["registered"])
     return pdf, kept, data
+
+
+def document_label(data: dict[str, Any]) -> str:
+    """What a document is, as the agents read it (the timeline, messages): in French, with the document's
+    language when it is another ("Mise en demeure en néerlandais")."""
+    name = DOCUMENT_KINDS.get(data["kind"], data["kind"])
+    return name if data["lang"] == "fr" else f"{name} en {LANGUAGES[data['lang']]}"
 
 
 def preview_lines(data: dict[str, Any]) -> list[str]:

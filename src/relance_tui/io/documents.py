@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relance_tui.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from relance_tui.domain.money import format_cents
 from relance_tui.errors import RelanceError
 
@@ -80,27 +81,41 @@ def document_exists(kind: str, office_dir: Path | None = None) -> bool:
     return kind in DOCUMENT_KINDS or (office_dir is not None and (office_dir / "documents" / f"{kind}.typ").is_file())
 
 
-def _main(kinds: list[str], office_dir: Path | None) -> bytes:
-    """The entry file: the page set-up, then each document in turn, a new page each. Only kind names checked
-    here (lower-case letters, digits, underscores) are written into it, never data."""
-    unknown = [k for k in kinds if not document_exists(k, office_dir)]
+def template_name(kind: str, lang: str, office_dir: Path | None = None) -> str:
+    """The template file of a document in a language: ``formal_notice.typ`` in French, ``nl/formal_notice.typ``
+    in Dutch. An office's own document written in French only is used for every language."""
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+        return f"{kind}.typ"
+    name = f"{lang}/{kind}.typ"
+    if (BUILTIN_DIR / name).is_file() or (office_dir is not None and (office_dir / "documents" / name).is_file()):
+        return name
+    return f"{kind}.typ"
+
+
+def _main(versions: list[tuple[str, str]], office_dir: Path | None) -> bytes:
+    """The entry file: the page set-up, then each document in turn, a new page each, in its language. Only
+    kind names checked here (lower-case letters, digits, underscores) and language codes are written into
+    it, never data."""
+    unknown = [k for k, _ in versions if not document_exists(k, office_dir)]
     if unknown:
         raise DocumentError(f"document inconnu : {unknown[0]!r} (documents : {', '.join(DOCUMENT_KINDS)}, ou un "
                             "modèle du cabinet dans templates/documents/)")
     lines = ['#import "lib.typ": page-setup', "#show: page-setup"]
-    lines += [f'#import "{k}.typ": document as doc-{k}' for k in kinds]
-    lines.append("#let kinds = (" + ", ".join(f'"{k}": doc-{k}' for k in kinds) + ",)")
+    lines += [f'#import "{template_name(k, lang, office_dir)}": document as doc-{k}-{lang}' for k, lang in versions]
+    lines.append("#let kinds = (" + ", ".join(f'"{k}-{lang}": doc-{k}-{lang}' for k, lang in versions) + ",)")
     lines.append('#for (i, item) in json("data.json").enumerate() {\n'
-                 "  if i > 0 { pagebreak() }\n  (kinds.at(item.kind))(item.data)\n}")
+                 "  if i > 0 { pagebreak() }\n"
+                 "  set text(lang: item.lang)\n"
+                 '  (kinds.at(item.kind + "-" + item.lang))(item.data)\n}')
     return "\n".join(lines).encode("utf-8")
 
 
-def _sources(kinds: list[str], office_dir: Path | None, *,
+def _sources(versions: list[tuple[str, str]], office_dir: Path | None, *,
              builtin_only: bool) -> tuple[dict[str, bytes] | None, list[Path]]:
     """The templates' files: the office's copies first (none with ``builtin_only``); None when a document
     has no built-in template to fall back on."""
     files, office_files = {}, []
-    for name in [LIB, *(f"{k}.typ" for k in kinds)]:
+    for name in [LIB, *dict.fromkeys(template_name(k, lang, office_dir) for k, lang in versions)]:
         own = None if builtin_only or office_dir is None else office_dir / "documents" / name
         if own is not None and own.is_file():
             files[name] = own.read_bytes()
@@ -119,15 +134,18 @@ def _sources(kinds: list[str], office_dir: Path | None, *,
 
 def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None = None,
                      timestamp: dt.datetime | None = None) -> Pdf:
-    """One PDF holding these documents in order: (kind, data) each, data from io/document_data.py."""
+    """One PDF holding these documents in order: (kind, data) each, data from io/document_data.py, each in its
+    language (``data["lang"]``, French when absent)."""
     if not items:
         raise DocumentError("aucun document à produire")
-    kinds = list(dict.fromkeys(kind for kind, _ in items))
-    data = json.dumps([{"kind": kind, "data": d} for kind, d in items], ensure_ascii=False).encode("utf-8")
-    main = _main(kinds, office_dir)
+    langs = [d.get("lang") if d.get("lang") in LANGUAGES else DEFAULT_LANGUAGE for _, d in items]
+    versions = list(dict.fromkeys(zip((kind for kind, _ in items), langs, strict=True)))
+    data = json.dumps([{"kind": kind, "lang": lang, "data": d} for (kind, d), lang in zip(items, langs, strict=True)],
+                      ensure_ascii=False).encode("utf-8")
+    main = _main(versions, office_dir)
     problems = []
     for builtin_only in (False, True):
-        files, office_files = _sources(kinds, office_dir, builtin_only=builtin_only)
+        files, office_files = _sources(versions, office_dir, builtin_only=builtin_only)
         if files is None:
             break  # the office's own document failed: said below
         try:
@@ -177,7 +195,7 @@ def keep_document(pdf: Pdf, folder: Path, name: str, protected: Any) -> Path:
 # (``relance doctor``) before a letter depends on it.
 _ONE = format_cents(100)
 SAMPLE = {
-    "kind": "", "title": "", "date": "1er janvier 2027", "agent": "Agent", "place": "Ville", "registered": True,
+    "kind": "", "lang": "fr", "title": "", "date": "1er janvier 2027", "agent": "Agent", "place": "Ville", "registered": True,
     "office": dict.fromkeys(("name", "address", "postcode", "city", "siren", "enterprise_number", "phone", "email",
                              "iban", "bic", "signature"), "x"),
     "debtor": dict.fromkeys(("name", "address", "postcode", "city", "siren", "enterprise_number", "code"), "x"),
@@ -192,7 +210,7 @@ SAMPLE = {
     "penalties_claimed": True,
     "instalments": [{"n": 1, "due": "01/02/2027", "amount": _ONE}], "plan_total": _ONE, "rest": "",
     "acknowledgement": "x",
-    "acts": [{"kind": "x", "day": "01/01/2027", "channel": "x", "tracking": "x", "invoices": "F-1"}],
+    "acts": [{"kind": "x", "code": "formal_notice", "day": "01/01/2027", "channel": "x", "tracking": "x", "invoices": "F-1"}],
     "contacts": [{"date": "01/01/2027 10:00", "kind": "Appel", "agent": "x", "notes": "x"}], "notice": {},
     "claim": {"principal": _ONE, "penalties": _ONE, "total": _ONE}, "court_place": "x", "grounds": "x",
     "exhibits": ["x"],
@@ -200,24 +218,32 @@ SAMPLE = {
 
 
 def check_office_documents(office_dir: Path) -> list[tuple[str, str | None]]:
-    """Each office document template (``documents/<name>.typ``, relative name, problem or None), compiled
-    with made-up data: the letterhead with every built-in document, a document with the letterhead."""
+    """Each office document template (``documents/<name>.typ`` in French, ``documents/<lang>/<name>.typ`` in
+    Dutch or English: relative name, problem or None), compiled with made-up data: the letterhead with every
+    built-in document, a document with the letterhead."""
     folder = office_dir / "documents"
     if not folder.is_dir():
         return []
     out: list[tuple[str, str | None]] = []
-    for path in sorted(folder.iterdir()):
-        name = f"documents/{path.name}"
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder)
+        name = f"documents/{relative}"
         kind = path.stem
-        if path.suffix != ".typ" or not (kind == "lib" or _NAME.fullmatch(kind)):
-            out.append((name, "ni lib.typ ni un document <nom>.typ : fichier ignoré"))
+        lang = relative.parts[0] if len(relative.parts) == 2 else DEFAULT_LANGUAGE
+        if path.suffix == ".svg" and len(relative.parts) == 1:
+            continue  # a picture (a logo) the templates may show
+        if (path.suffix != ".typ" or len(relative.parts) > 2 or lang not in LANGUAGES
+                or not (_NAME.fullmatch(kind) and (kind != "lib" or len(relative.parts) == 1))):
+            out.append((name, "ni lib.typ, ni un document <nom>.typ, ni <nl|en>/<nom>.typ : fichier ignoré"))
             continue
-        kinds = list(DOCUMENT_KINDS) if kind == "lib" else [kind]
+        # the letterhead serves every document in every language
+        versions = [(k, la) for la in LANGUAGES for k in DOCUMENT_KINDS] if kind == "lib" else [(kind, lang)]
         with tempfile.TemporaryDirectory() as alone:  # this file alone: a problem is its own
-            (Path(alone) / "documents").mkdir()
+            (Path(alone) / "documents" / relative).parent.mkdir(parents=True)
             try:
-                shutil.copyfile(path, Path(alone) / "documents" / path.name)
-                pdf = render_documents([(k, {**SAMPLE, "kind": k}) for k in kinds], office_dir=Path(alone))
+                shutil.copyfile(path, Path(alone) / "documents" / relative)
+                pdf = render_documents([(k, {**SAMPLE, "kind": k, "lang": la}) for k, la in versions],
+                                       office_dir=Path(alone))
             except (DocumentError, OSError) as exc:
                 out.append((name, str(exc)))
                 continue

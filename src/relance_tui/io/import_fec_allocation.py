@@ -259,11 +259,11 @@ class _Debtor:
             fingerprint = f"{aux}|{inv['issue']}|{inv['amount']}|{inv['paid']}"
             staged.append((inv["line"], number, aux, auxlib, nkey, "", "", inv["issue"], None, inv["amount"],
                            inv["paid"], paid_date, "", "", "", "", "", "", "EUR", fingerprint,
-                           pack_raw([aux, number]), f"C{aux}", "", "", "", None))
+                           pack_raw([aux, number]), f"C{aux}", "", "", "", None, ""))
         for number, (line, day, cents, origin) in self.credit_notes.items():
             staged.append((line, number, aux, auxlib, nkey, "", "", day, day, cents, None, None, "", "", "", "",
                            "", "", "EUR", f"{aux}|{day}|{cents}", pack_raw([aux, number]), f"C{aux}", origin,
-                           "", "", None))
+                           "", "", None, ""))
         return staged, payments
 
 

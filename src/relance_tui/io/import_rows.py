@@ -7,6 +7,7 @@ import datetime as dt
 from contextlib import suppress
 
 from relance_tui.domain.identifiers import bce_valid, format_bce, normalise_bce, siren_valid, siret_valid
+from relance_tui.domain.language import UnknownLanguage, parse_language
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import NumberFormat, parse_amount, parse_date
 from relance_tui.domain.text import key, name_key
@@ -125,7 +126,7 @@ class _InvoiceRow:
         width = len(fields)
         self.values = {name: fields[i].strip() for name, i in parser.pairs if i < width}
         self.problems: list[Problem] = []
-        self.siren = self.siret = self.country = self.bce = ""
+        self.siren = self.siret = self.country = self.bce = self.language = ""
         self.days: dict[str, dt.date | None] = {}
         self.payment: int | None = None
 
@@ -180,6 +181,12 @@ class _InvoiceRow:
                                     "nom de pays (France, Belgique, België, Belgium...)")
             else:
                 self.country = found
+        raw_language = self.get("language")
+        if raw_language:
+            try:
+                self.language = parse_language(raw_language)
+            except UnknownLanguage as exc:
+                self.bad("language", str(exc))
         raw_bce = self.get("enterprise_number")
         if raw_bce:
             try:
@@ -304,7 +311,7 @@ class _InvoiceRow:
                 get("phone"), get("contact"), get("address"),
                 get("postcode"), get("city"), currency[:3], fingerprint,
                 pack_raw(self.fields), debtor_key, origin, self.country, self.bce,
-                delivery.isoformat() if delivery else None)
+                delivery.isoformat() if delivery else None, self.language)
 
 
 class PaymentRowParser:

@@ -185,9 +185,11 @@ def invoice_files(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, 
 
 def make_draft(templates, context: dict, *, kind: str, debtor_id: int, to: str,  # noqa: ANN001
                files: list[tuple[int, str, Path | None, str | None]]) -> tuple[Draft, list[str]]:
-    """Render the ``email/<kind>.txt.j2`` template; returns the draft and template problems."""
+    """Render the ``email/<kind>.txt.j2`` template in the debtor's language (``lang`` in ``context``, from
+    io/callscript.call_context); returns the draft and template problems."""
     attachments = [f for _, _, f, _ in files if f is not None]
-    rendered = templates.render(f"email/{kind}.txt.j2", {**context, "attachments": [p.name for p in attachments]})
+    rendered = templates.render(f"email/{kind}.txt.j2", {**context, "attachments": [p.name for p in attachments]},
+                                lang=context.get("lang"))
     # both come from data (a contact's address, a debtor's name in the subject): one line each
     draft = Draft(debtor_id=debtor_id, kind=kind, to=header_line(to),
                   subject=header_line(str(rendered.meta.get("subject", "Relance"))),

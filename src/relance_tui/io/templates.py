@@ -36,7 +36,6 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
-from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,8 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from relance_tui.domain.money import format_money
+from relance_tui.domain.language import DEFAULT_LANGUAGE, language_of
+from relance_tui.domain.money import format_cents_in
 
 FRONT = "+++"
 BUILTIN_DIR = Path(str(files("relance_tui") / "templates"))
@@ -258,13 +258,30 @@ def render_capped(template: jinja2.Template, context: dict) -> str:
     return "".join(out)
 
 
+@jinja2.pass_context
+def _amount_filter(context: Any, cents: int | None) -> str:
+    """An amount as the email's language writes it (``lang`` in the context, French when absent); '?' when
+    unknown (a penalty whose rate nobody entered)."""
+    return "?" if cents is None else format_cents_in(cents, language_of(context.get("lang")))
+
+
+def localized(name: str, lang: str | None) -> str:
+    """The template of ``name`` in a language: ``email/reminder.txt.j2`` in Dutch is ``email/nl/reminder.txt.j2``;
+    French, the office's language, is the name itself."""
+    lang = language_of(lang)
+    if lang == DEFAULT_LANGUAGE:
+        return name
+    folder, _, file = name.rpartition("/")
+    return f"{folder}/{lang}/{file}" if folder else f"{lang}/{file}"
+
+
 def make_environment(directory: Path) -> jinja2.Environment:
     """The one environment every template renders in: sandboxed, strict about unknown variables."""
     env = _Sandbox(loader=jinja2.FileSystemLoader(str(directory)), autoescape=False,
                    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                    keep_trailing_newline=False)
     env.filters.update(CAPPED_FILTERS)
-    env.filters["euros"] = partial(format_money, symbol=True)
+    env.filters["euros"] = _amount_filter
     env.filters["date"] = _date
     return env
 
@@ -374,8 +391,11 @@ class Templates:
             raise TemplateProblem(path, line + body_line - 1 if line else None, _problem_text(exc)) from None
         return Rendered(meta, rendered.strip("\n") + "\n", path)
 
-    def render(self, name: str, context: dict) -> Rendered:
+    def render(self, name: str, context: dict, lang: str | None = None) -> Rendered:
+        """``name`` rendered, in ``lang`` (the debtor's, for an email: a template of each kind exists in French,
+        Dutch and English; the office's copy of that language first)."""
         check_plain(context)
+        name = localized(name, lang)
         problems = []
         if self.office_dir is not None and (self.office_dir / name).is_file():
             try:

@@ -122,6 +122,7 @@ class DebtorCard:
     allocations: list[CardAllocation] = field(default_factory=list)
     country: str | None = None  # the debtor's country column: with the segment, it chooses the law (domain/law)
     enterprise_number: str | None = None  # Belgian BCE/KBO number, ten digits
+    language: str = ""  # fr, nl, en: what emails and documents are written in ('' = French; domain/language.py)
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -184,11 +185,11 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     row = db.execute(
         "SELECT id, code, name, kind, segment, siren, siret, address, postcode, city, payment_terms_days, profile, "
         "account_manager, preferred_channel, notes, version, contract_rate_bp, formal_notice_date, country, "
-        "enterprise_number "
+        "enterprise_number, language "
         "FROM debtors WHERE id = ?", [debtor_id]).fetchone()
     if row is None:
         raise NotFound(f"débiteur n°{debtor_id} introuvable")
-    *ident, contract, notice, debtor_country, enterprise_number = row
+    *ident, contract, notice, debtor_country, enterprise_number, language = row
     contacts = [Contact(*c[:6], bool(c[6]), *c[7:]) for c in db.execute(
         "SELECT id, name, role, phone, phone2, email, can_release_payment, notes, version FROM contacts "
         "WHERE debtor_id = ? ORDER BY can_release_payment DESC, id", [debtor_id]).fetchall()]
@@ -230,7 +231,8 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
         "ORDER BY s.status = 'open' DESC, s.id DESC", [debtor_id]).fetchall()]
     return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
                       disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice,
-                      allocations=allocations, country=debtor_country, enterprise_number=enterprise_number)
+                      allocations=allocations, country=debtor_country, enterprise_number=enterprise_number,
+                      language=language)
 
 
 def invoice_attachments(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, str | None]]:
@@ -248,6 +250,30 @@ def add_note(store: Store, debtor_id: int, text: str) -> int:
         raise ValueError("note vide")
     return store.write(lambda db: append_event(db, at=store.now(), agent=store.agent, kind="note",
                                                 debtor_id=debtor_id, notes=text), what="ajout de la note")
+
+
+def set_language(store: Store, debtor_id: int, lang: str) -> bool:
+    """The language the debtor is written to ('fr', 'nl', 'en'; domain/language.py), an 'edit' event on its
+    timeline; False when it already was that language (nothing written)."""
+    from relance_tui.domain.language import LANGUAGES, language_of
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"langue inconnue : {lang!r} (fr, nl ou en)")
+
+    def write(db: Database) -> bool:
+        row = db.execute("SELECT language FROM debtors WHERE id = ?", [debtor_id]).fetchone()
+        if row is None:
+            raise NotFound(f"débiteur n°{debtor_id} introuvable")
+        if row[0] == lang:
+            return False
+        db.execute("UPDATE debtors SET language = ?, version = version + 1, updated_at = ?, updated_by = ? "
+                   "WHERE id = ?", [lang, store.now(), store.agent, debtor_id])
+        append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=debtor_id, outcome="language",
+                     notes=f"Langue des courriers : {LANGUAGES[language_of(row[0])]} → {LANGUAGES[lang]}",
+                     data={"changes": {"language": [row[0], lang]}})
+        return True
+
+    return store.write(write, what="choix de la langue")
 
 
 CONTACT_FIELDS = ("name", "role", "phone", "phone2", "email", "can_release_payment", "notes")

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class AccountLine:
     day: dt.date
-    label: str
+    kind: str  # invoice, credit_note, payment, reversal (a payment returned): io/document_words says it
+    reference: str  # the invoice's or credit note's number, the payment's reference
     debit_cents: int
     credit_cents: int
 
@@ -34,16 +35,16 @@ def account_lines(conn: Any, debtor_id: int, as_of: dt.date) -> list[AccountLine
             "AND status <> 'written_off' ORDER BY issue_date, id", [debtor_id, as_of.isoformat()]):
         day = dt.date.fromisoformat(issue)
         if cents >= 0:
-            lines.append(AccountLine(day, f"Facture {number}", cents, 0))
+            lines.append(AccountLine(day, "invoice", number, cents, 0))
         else:
-            lines.append(AccountLine(day, f"Avoir {number}", 0, -cents))
+            lines.append(AccountLine(day, "credit_note", number, 0, -cents))
     for day, cents, reference in conn.execute(
             "SELECT day, amount_cents, reference FROM payments WHERE debtor_id = ? AND day <= ? AND kind = 'payment' "
             "AND source <> 'allocation' AND (invoice_id IS NULL OR invoice_id NOT IN (SELECT id FROM invoices "
             "WHERE debtor_id = ? AND status = 'written_off')) ORDER BY day, id",
             [debtor_id, as_of.isoformat(), debtor_id]):
-        label = f"Règlement {reference}".strip() if cents > 0 else f"Rejet de règlement {reference}".strip()
-        lines.append(AccountLine(dt.date.fromisoformat(day), label, max(0, -cents), max(0, cents)))
+        lines.append(AccountLine(dt.date.fromisoformat(day), "payment" if cents > 0 else "reversal", reference or "",
+                                 max(0, -cents), max(0, cents)))
     return sorted(lines, key=lambda line: line.day)
 
 

@@ -106,13 +106,14 @@ def _check_rows(db: Database, common: dict) -> list[tuple[int, str, str]]:
             "ORDER BY s.line"):
         problems.append((line, "montant", f"montant {format_cents(amount)} inférieur à ce qui est déjà réglé "
                                           f"({format_cents(paid)}) sur la facture {number}"))
-    for column, label, what in (("country", "pays", "pays"),
-                                ("enterprise_number", "numéro d'entreprise (BCE/KBO)", "numéros d'entreprise")):
+    for column, label, what in (("country", "pays", "pays différents"), ("language", "langue", "langues différentes"),
+                                ("enterprise_number", "numéro d'entreprise (BCE/KBO)",
+                                 "numéros d'entreprise différents")):
         for line, name, values in db.execute(
                 f"SELECT MIN(line), MIN(debtor_name), group_concat(DISTINCT {column}) FROM temp.imp_invoices "
                 f"WHERE {column} <> '' GROUP BY COALESCE(debtor_id, debtor_key) "
                 f"HAVING COUNT(DISTINCT {column}) > 1 ORDER BY MIN(line)"):
-            problems.append((line, label, f"{what} différents pour le même client {name} "
+            problems.append((line, label, f"{what} pour le même client {name} "
                                           f"({', '.join(sorted(values.split(',')))})"))
     return problems
 
@@ -123,14 +124,15 @@ def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
     # office's country applies, domain/law.regime_for; migration 0009 made the old default 'FR' unknown too)
     c.debtors_created = db.execute(
         "INSERT INTO debtors (code, name, name_key, siren, siret, enterprise_number, country, address, postcode, "
-        "city, created_at, updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), "
+        "city, language, created_at, updated_at, updated_by) SELECT NULLIF(debtor_code, ''), MIN(debtor_name), "
         "MIN(name_key), NULLIF(MAX(siren), ''), NULLIF(MAX(siret), ''), NULLIF(MAX(enterprise_number), ''), "
         "COALESCE(NULLIF(MAX(country), ''), CASE WHEN MAX(enterprise_number) <> '' THEN 'BE' END, ''), "
-        "MAX(address), MAX(postcode), MAX(city), :at, :at, :agent "
+        "MAX(address), MAX(postcode), MAX(city), MAX(language), :at, :at, :agent "
         "FROM temp.imp_invoices WHERE debtor_id IS NULL GROUP BY debtor_key", common).rowcount
     if c.debtors_created:
         _resolve_debtors(db)
-    # fill in what the file knows and the card lacks (never overwrite an agent's data); the country is the
+    # fill in what the file knows and the card lacks (never overwrite an agent's data: a language set on the
+    # card stays, the file's fills an empty one); the country is the
     # accounts' (nothing else sets it): the one the file states, else Belgium when the debtor gets its first
     # Belgian enterprise number. A country that changes changes the law applied: it is on the timeline.
     db.execute(
@@ -147,15 +149,19 @@ def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
         "UPDATE debtors SET code = COALESCE(debtors.code, s.code), siren = COALESCE(debtors.siren, s.siren), "
         "siret = COALESCE(debtors.siret, s.siret), enterprise_number = COALESCE(debtors.enterprise_number, s.bce), "
         "country = COALESCE(s.country, CASE WHEN debtors.enterprise_number IS NULL AND s.bce IS NOT NULL "
-        "THEN 'BE' END, debtors.country), version = debtors.version + 1, updated_at = :at, updated_by = :agent "
+        "THEN 'BE' END, debtors.country), language = CASE WHEN debtors.language = '' THEN "
+        "COALESCE(s.language, '') ELSE debtors.language END, version = debtors.version + 1, updated_at = :at, "
+        "updated_by = :agent "
         "FROM (SELECT debtor_id, NULLIF(MAX(debtor_code), '') AS code, NULLIF(MAX(siren), '') AS siren, "
         "NULLIF(MAX(siret), '') AS siret, NULLIF(MAX(enterprise_number), '') AS bce, "
-        "NULLIF(MAX(country), '') AS country FROM temp.imp_invoices GROUP BY debtor_id) AS s "
+        "NULLIF(MAX(country), '') AS country, NULLIF(MAX(language), '') AS language "
+        "FROM temp.imp_invoices GROUP BY debtor_id) AS s "
         "WHERE debtors.id = s.debtor_id AND ((debtors.code IS NULL AND s.code IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM debtors o WHERE o.code = s.code)) "
         "OR (debtors.siren IS NULL AND s.siren IS NOT NULL) OR (debtors.siret IS NULL AND s.siret IS NOT NULL) "
         "OR (debtors.enterprise_number IS NULL AND s.bce IS NOT NULL) "
-        "OR (s.country IS NOT NULL AND s.country <> debtors.country))",
+        "OR (s.country IS NOT NULL AND s.country <> debtors.country) "
+        "OR (debtors.language = '' AND s.language IS NOT NULL))",
         common).rowcount
     c.contacts_created = db.execute(
         "INSERT INTO contacts (debtor_id, name, phone, email, created_at, updated_at, updated_by) "

@@ -485,7 +485,7 @@ BEGIN SELECT RAISE(ABORT, 'events is append-only: record a correcting event inst
 
 
 
-# 0010 and 0011 live in schema_later.py (this file would pass 500 lines); importing it registers them, in order
+# 0010 and on live in schema_later.py (this file would pass 500 lines); importing it registers them, in order
 from relance_tui.store import schema_later  # noqa: E402, F401
 
 if (tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES

@@ -49,3 +49,11 @@ CREATE INDEX plan_steps_claim ON plan_steps (claim);
 -- a debtor's calls since a day, for the plan's phone steps: a seek per debtor instead of all its events
 CREATE INDEX events_calls ON events (debtor_id, at) WHERE kind = 'call';
 """
+
+
+@migrations(name="0012_language")
+def m0012_language(db: Database) -> None:
+    """The language a debtor is written to (domain/language.py): 'fr', 'nl', 'en', or '' (the office's
+    language, French). Emails and documents follow it; imports fill it in, an agent may change it."""
+    db.execute("ALTER TABLE debtors ADD COLUMN language TEXT NOT NULL DEFAULT '' "
+               "CHECK (language IN ('', 'fr', 'nl', 'en'))")

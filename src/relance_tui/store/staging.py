@@ -47,7 +47,8 @@ CREATE TEMP TABLE IF NOT EXISTS imp_invoices (
     origin TEXT NOT NULL DEFAULT '',  -- a credit note: the number of the invoice it names, if any
     country TEXT NOT NULL DEFAULT '',  -- ISO code the file gives, '' when it says nothing
     enterprise_number TEXT NOT NULL DEFAULT '',  -- Belgian BCE/KBO number, ten digits, checked
-    delivery TEXT  -- delivery or performance date, where the export has one
+    delivery TEXT,  -- delivery or performance date, where the export has one
+    language TEXT NOT NULL DEFAULT ''  -- fr, nl or en as the file gives it (domain/language.py), '' when silent
 )
 """
 STAGING_PAYMENTS = """
@@ -67,7 +68,7 @@ CREATE TEMP TABLE IF NOT EXISTS imp_payments (
 INVOICE_COLUMNS = ("line", "number", "debtor_code", "debtor_name", "name_key", "siren", "siret", "issue", "due",
                    "amount", "paid", "paid_date", "email", "phone", "contact", "address", "postcode", "city",
                    "currency", "fingerprint", "raw", "debtor_key", "origin", "country", "enterprise_number",
-                   "delivery")
+                   "delivery", "language")
 PAYMENT_COLUMNS = ("line", "number", "debtor_code", "name_key", "day", "amount", "reference", "rule", "raw", "kind")
 
 

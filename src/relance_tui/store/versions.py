@@ -20,5 +20,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0009_law",
     "0010_write_receipts",
     "0011_plan",
+    "0012_language",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)

@@ -77,6 +77,7 @@ class DebtorScreen(LiveScreen):
         Binding("w", "waive", "Abandonner les pénalités", id="card.waive"),
         Binding("m", "act", "Mise en demeure, acte", id="card.act"),
         Binding("d", "documents", "Documents (PDF)", id="card.documents"),
+        Binding("l", "language", "Langue des courriers", id="card.language"),
     ]
 
     class Loaded(Message):
@@ -274,6 +275,35 @@ class DebtorScreen(LiveScreen):
 
         self.app.push_screen(DocumentScreen(self.debtor_id, self.card.name if self.card else ""),
                              lambda _result: self.load())
+
+    def action_language(self) -> None:
+        """The language the debtor's emails and documents are written in (French, Dutch, English)."""
+        from relance_tui.domain.language import LANGUAGES, language_of
+        from relance_tui.store.cards import set_language
+        from relance_tui.tui.dialogs import ChoiceScreen
+
+        if self.relance.store.readonly:
+            self.notify("Base en lecture seule.", severity="warning")
+            return
+        if self.card is None:
+            return
+        name = self.card.name
+
+        def chosen(lang: str | None) -> None:
+            if lang is None:
+                return
+            try:
+                changed = set_language(self.relance.store, self.debtor_id, lang)
+            except RelanceError as exc:
+                self.notify(line(str(exc)), severity="error")
+                return
+            if changed:
+                self.notify(line(f"{name} : courriers en {LANGUAGES[lang]}"))
+            self.load()
+
+        self.app.push_screen(ChoiceScreen(f"Langue des emails et documents pour {name} :",
+                                          {k: v.capitalize() for k, v in LANGUAGES.items()},
+                                          language_of(self.card.language)), chosen)
 
     def refresh_data(self) -> None:
         """Another agent changed something: reload the card."""

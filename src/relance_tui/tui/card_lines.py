@@ -11,6 +11,7 @@ from textual.content import Content
 
 from relance_tui.domain.identifiers import format_bce, format_siren
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.language import LANGUAGES, language_of
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.money import format_money
 from relance_tui.domain.priority import PROFILE_LABELS
@@ -166,8 +167,8 @@ def identity_lines(card: DebtorCard, settings: Settings) -> list[Content | str]:
     terms = f"{card.payment_terms_days} jours" if card.payment_terms_days is not None else \
         f"{settings.office.payment_terms_days} jours (défaut du cabinet)"
     ident.append(f"Profil : {PROFILE_LABELS[card.profile]} · délai de paiement : {terms} · canal préféré : "
-                 f"{CHANNELS[card.preferred_channel]} · suivi par : "
-                 f"{settings.display_name(card.account_manager) if card.account_manager else '—'}")
+                 f"{CHANNELS[card.preferred_channel]} · courriers en {LANGUAGES[language_of(card.language)]} · "
+                 f"suivi par : {settings.display_name(card.account_manager) if card.account_manager else '—'}")
     if card.notes:
         ident.append(f"Notes : {card.notes}")
     return ident

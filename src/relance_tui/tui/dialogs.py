@@ -1,5 +1,5 @@
 """Small dialogs: a yes/no question and the call frequency guard (calls and sessions), the objections heard
-during a call, an agent's login (sessions)."""
+during a call, an agent's login (sessions), a choice among a few (the language of a debtor's letters)."""
 
 from __future__ import annotations
 
@@ -154,6 +154,42 @@ class AgentScreen(Survives, ModalScreen[str | None]):
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         self.dismiss(clean(event.value).strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceScreen(Survives, ModalScreen[str | None]):
+    """One choice among a few, the current one highlighted: its key, or None (Escape)."""
+
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical { width: 60; max-width: 98%; height: auto; border: round $primary; background: $surface;
+                              padding: 1; }
+    ChoiceScreen OptionList { height: auto; max-height: 12; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="choice.cancel")]
+
+    def __init__(self, title: str, choices: dict[str, str], current: str | None = None) -> None:
+        super().__init__()
+        self.title_text, self.choices, self.current = title, choices, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text))
+            yield OptionList(*(Option(plain(label + (" (actuelle)" if key == self.current else "")), id=key)
+                               for key, label in self.choices.items()), id="choices")
+            yield Label("↑↓ choisir · Entrée valide · Échap annule")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in self.choices:
+            options.highlighted = list(self.choices).index(self.current)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

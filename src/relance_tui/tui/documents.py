@@ -113,7 +113,7 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="document-make", exit_on_error=False)
     def _make(self, store, kind: str, settings, today) -> None:  # noqa: ANN001
-        from relance_tui.io.document_data import produce_document
+        from relance_tui.io.document_data import document_label, produce_document
         from relance_tui.io.documents import DocumentPlace
 
         try:
@@ -123,7 +123,7 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
             self.post_message(self.Made(f"{DOCUMENT_KINDS[kind]} non produit(e) : {exc}", True))
             return
         note = f" (attention : {pdf.problems[0]})" if pdf.problems else ""
-        self.post_message(self.Made(f"{data['title']} : {kept}{note}", bool(pdf.problems)))
+        self.post_message(self.Made(f"{document_label(data)} : {kept}{note}", bool(pdf.problems)))
 
     def on_document_screen_made(self, message: Made) -> None:
         self.busy = False

@@ -1,0 +1,103 @@
+"""What a document says that is made in Python rather than in its template (io/document_data.py), in each
+language a debtor is written to (domain/language.py): titles, the way a rate is stated, the legal acts and
+how they were sent, the account's lines. The templates' own wording is in ``templates/documents/<lang>/``.
+
+A litigation file is read by a court, whose language is French or Dutch (Belgium: the language of the
+court's region, law of 15 June 1935 on the use of languages in judicial matters; France: French only), never
+English: an English-speaking debtor's file is in French (``LITIGATION_LANGUAGES``).
+"""
+
+from __future__ import annotations
+
+from relance_tui.domain.language import DEFAULT_LANGUAGE, language_of
+
+LITIGATION_LANGUAGES = ("fr", "nl")
+
+TITLES = {
+    "fr": {"reminder_letter": "Lettre de relance", "formal_notice": "Mise en demeure", "statement": "Relevé de compte",
+           "payment_plan": "Échéancier de paiement", "litigation": "Dossier contentieux"},
+    "nl": {"reminder_letter": "Herinneringsbrief", "formal_notice": "Ingebrekestelling",
+           "statement": "Rekeninguittreksel", "payment_plan": "Afbetalingsplan", "litigation": "Geschillendossier"},
+    "en": {"reminder_letter": "Reminder letter", "formal_notice": "Formal notice", "statement": "Statement of account",
+           "payment_plan": "Payment plan", "litigation": "Litigation file"},
+}
+
+# How each business regime's statutory rate is said, as the formal notice's sentence needs it ("au taux de
+# ...", "tegen de rentevoet ...", "at the rate ..."): C. com. L441-10; Belgian law of 2 August 2002, art. 5.
+RATE_LABELS = {
+    "fr": {"fr_b2b": "la Banque centrale européenne majoré de 10 points",
+           "be_b2b": "la Banque centrale européenne majoré de 8 points, arrondi au demi-point supérieur",
+           "contract": "le taux fixé par nos conditions", "missing": "(taux à saisir)"},
+    "nl": {"fr_b2b": "van de Europese Centrale Bank, verhoogd met 10 procentpunten",
+           "be_b2b": "van de Europese Centrale Bank, verhoogd met 8 procentpunten en afgerond tot het hogere halve "
+                     "procentpunt",
+           "contract": "bepaald in onze voorwaarden", "missing": "(rentevoet in te voeren)"},
+    "en": {"fr_b2b": "of the European Central Bank plus 10 percentage points",
+           "be_b2b": "of the European Central Bank plus 8 percentage points, rounded up to the next half point",
+           "contract": "set in our terms and conditions", "missing": "(rate to be entered)"},
+}
+
+WORDS = {
+    "fr": {"to_compute": "à calculer", "to_confirm": "à confirmer",
+           "unconfirmed": "{amount} à confirmer (taux de la période en cours non encore saisi)",
+           "acknowledgement_FR": "C. civ. art. 2240", "acknowledgement_BE": "art. 2248 de l'ancien Code civil",
+           "invoice": "Facture {0}", "credit_note": "Avoir {0}", "payment": "Règlement {0}",
+           "reversal": "Rejet de règlement {0}",
+           "grounds": "Factures impayées {0}", "grounds_notice": " ; mise en demeure du {day} ({channel}{tracking}) "
+                                                               "restée sans effet", "tracking": ", n° {0}",
+           "without_penalties": "{0} hors pénalités (à calculer)", "exhibit_invoice": "Facture {number} du {issue}",
+           "exhibit_notice": "Mise en demeure du {0} et preuve d'envoi",
+           "exhibit_chronology": "Chronologie des relances amiables (ci-après)"},
+    "nl": {"to_compute": "te berekenen", "to_confirm": "onder voorbehoud",
+           "unconfirmed": "{amount} onder voorbehoud (rentevoet van de lopende periode nog niet ingevoerd)",
+           "acknowledgement_FR": "art. 2240 van het Franse Burgerlijk Wetboek",
+           "acknowledgement_BE": "art. 2248 van het oud Burgerlijk Wetboek",
+           "invoice": "Factuur {0}", "credit_note": "Creditnota {0}", "payment": "Betaling {0}",
+           "reversal": "Teruggeboekte betaling {0}",
+           "grounds": "Onbetaalde facturen {0}", "grounds_notice": "; ingebrekestelling van {day} ({channel}{tracking}) "
+                                                                 "zonder gevolg gebleven", "tracking": ", nr. {0}",
+           "without_penalties": "{0} zonder interesten (te berekenen)",
+           "exhibit_invoice": "Factuur {number} van {issue}",
+           "exhibit_notice": "Ingebrekestelling van {0} en bewijs van verzending",
+           "exhibit_chronology": "Chronologie van de minnelijke invorderingspogingen (hierna)"},
+    "en": {"to_compute": "to be calculated", "to_confirm": "to be confirmed",
+           "unconfirmed": "{amount} to be confirmed (the current period's rate not yet entered)",
+           "acknowledgement_FR": "French Civil Code, art. 2240",
+           "acknowledgement_BE": "former Belgian Civil Code, art. 2248",
+           "invoice": "Invoice {0}", "credit_note": "Credit note {0}", "payment": "Payment {0}",
+           "reversal": "Payment returned {0}"},
+}
+
+ACT_LABELS = {
+    "fr": {"formal_notice": "Mise en demeure", "first_reminder": "Premier rappel gratuit",
+           "acknowledgement": "Reconnaissance de dette"},
+    "nl": {"formal_notice": "Ingebrekestelling", "first_reminder": "Eerste kosteloze herinnering",
+           "acknowledgement": "Schuldbekentenis"},
+}
+CHANNEL_LABELS = {
+    "fr": {"registered": "lettre recommandée AR", "letter": "lettre simple", "email": "email",
+           "hand": "remise en main propre", "": "—"},
+    "nl": {"registered": "aangetekende brief met ontvangstbewijs", "letter": "gewone brief", "email": "e-mail",
+           "hand": "persoonlijk overhandigd", "": "—"},
+}
+# The timeline's kinds of contact, as the Dutch litigation file's chronology lists them (French: the app's own
+# words, domain/vocabulary.EVENT_KINDS)
+EVENT_KINDS_NL = {"call": "Telefoon", "email": "E-mail", "letter": "Brief", "sms": "Sms", "note": "Notitie",
+                  "promise": "Belofte", "payment": "Betaling", "dispute": "Betwisting", "status": "Status"}
+
+
+def document_language(kind: str, lang: str | None) -> str:
+    """The language a document of ``kind`` is written in for a debtor written to in ``lang``."""
+    lang = language_of(lang)
+    if kind == "litigation" and lang not in LITIGATION_LANGUAGES:
+        return DEFAULT_LANGUAGE
+    return lang
+
+
+def words(lang: str) -> dict[str, str]:
+    return WORDS[language_of(lang)]
+
+
+def line_label(kind: str, reference: str, lang: str) -> str:
+    """A statement's line: 'Facture F-1', 'Creditnota A-2', 'Payment VIR 123' (a payment may have no reference)."""
+    return words(lang)[kind].format(reference).strip()

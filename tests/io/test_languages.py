@@ -1,0 +1,288 @@
+"""The debtor's language (issue 16, item 4): read from an export's language column, changed by an agent, and
+followed by every email and document: a Flemish debtor gets Dutch, an English-speaking one English, with the
+amounts and dates written as each language writes them and the same figures to the cent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from relance_tui.config import OfficeSettings
+from relance_tui.domain.language import UnknownLanguage, long_date, parse_language, percent
+from relance_tui.domain.money import format_cents_in as money
+from relance_tui.io.callscript import call_context, email_context, pick_contact
+from relance_tui.io.document_data import document_data, document_label, produce_document
+from relance_tui.io.documents import DocumentPlace, check_office_documents, render_documents
+from relance_tui.io.importer import ImportRefused
+from relance_tui.io.mail import make_draft
+from relance_tui.io.outputs import Protected
+from relance_tui.io.templates import Templates, check_office_templates
+from relance_tui.store.cards import debtor_card, set_language
+from relance_tui.store.queries import load_rates
+from tests.io.conftest import db_state
+from tests.io.test_documents import OFFICE, TODAY, debtor_with_invoices, enter_rates, flat, make, text_of
+
+pypdf = pytest.importorskip("pypdf")
+D = dt.date
+BE_OFFICE = OfficeSettings(name="Bureau Peeters", city="Gent", country="BE", enterprise_number="0403.170.701",
+                           iban="BE68539007547034")
+
+
+# -- the domain: reading a language cell, writing amounts and dates -------------------------------------------
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("fr", "fr"), ("FR", "fr"), ("fr_BE", "fr"), ("Français", "fr"), ("F", "fr"), ("french", "fr"),
+    ("nl", "nl"), ("nl-BE", "nl"), ("Néerlandais", "nl"), ("Nederlands", "nl"), ("N", "nl"), ("Vlaams", "nl"),
+    ("en_GB", "en"), ("English", "en"), ("anglais", "en"), ("E", "en"), ("", ""), ("  ", ""),
+])
+def test_a_language_cell_is_read_as_exports_write_it(cell, code) -> None:
+    assert parse_language(cell) == code
+
+
+def test_a_language_relance_does_not_write_is_refused_by_name() -> None:
+    with pytest.raises(UnknownLanguage, match=r"non prise en charge \(Deutsch, allemand\).*fr, nl ou en"):
+        parse_language("Deutsch")
+    with pytest.raises(UnknownLanguage, match=r"langue inconnue \(Klingon\) : attendu fr, nl ou en"):
+        parse_language("Klingon")
+
+
+def test_amounts_dates_and_rates_as_each_language_writes_them() -> None:
+    assert money(123_456, "fr") == "1\u00a0234,56\u00a0€"
+    assert money(123_456, "nl") == "€\u00a01.234,56" and money(-5, "nl") == "-€\u00a00,05"
+    assert money(123_456_789, "en") == "€1,234,567.89" and money(-100, "en") == "-€1.00"
+    assert long_date(D(2027, 3, 1), "fr") == "1er mars 2027" and long_date(D(2026, 12, 2), "fr") == "2 décembre 2026"
+    assert long_date(D(2027, 3, 1), "nl") == "1 maart 2027" and long_date(D(2027, 3, 1), "en") == "1 March 2027"
+    assert percent(1215, "fr") == "12,15\u00a0%" and percent(1215, "nl") == "12,15\u00a0%"
+    assert percent(1215, "en") == "12.15%" and percent(805, "en") == "8.05%"
+
+
+# -- imports: the column lands on the debtor; a bad cell refuses the file -----------------------------------
+
+HEAD = "N° facture;Client;Langue;Date facture;Date d'échéance;Montant TTC\n"
+
+
+def languages(store) -> dict[str, str]:
+    return dict(store.db.execute("SELECT name, language FROM debtors").fetchall())
+
+
+def test_an_export_s_language_column_lands_on_each_debtor(imp, store, write) -> None:
+    path = write("langues.csv", HEAD + "F1;Brouwerij De Smet;NL;01/09/2026;01/10/2026;100,00\n"
+                                       "F2;Acme Ltd;en_GB;01/09/2026;01/10/2026;200,00\n"
+                                       "F3;Crêperie Léon;Français;01/09/2026;01/10/2026;300,00\n"
+                                       "F4;Garage Weber;;01/09/2026;01/10/2026;400,00\n")
+    report = imp(path)
+    assert "Langue → langue" in report.detection.columns
+    assert languages(store) == {"Brouwerij De Smet": "nl", "Acme Ltd": "en", "Crêperie Léon": "fr",
+                                "Garage Weber": ""}
+
+
+def test_a_language_nobody_writes_refuses_the_whole_file_with_its_line(imp, store, write) -> None:
+    path = write("langues.csv", HEAD + "F1;Brouwerij De Smet;NL;01/09/2026;01/10/2026;100,00\n"
+                                       "F2;Weber GmbH;Deutsch;01/09/2026;01/10/2026;200,00\n")
+    before = db_state(store)
+    with pytest.raises(ImportRefused) as err:
+        imp(path)
+    assert db_state(store) == before
+    assert "langues.csv:3: langue: langue non prise en charge (Deutsch, allemand)" in str(err.value)
+
+
+def test_two_languages_for_one_debtor_refuse_the_file(imp, store, write) -> None:
+    path = write("langues.csv", HEAD + "F1;Brouwerij De Smet;NL;01/09/2026;01/10/2026;100,00\n"
+                                       "F2;Brouwerij De Smet;FR;01/09/2026;01/10/2026;200,00\n")
+    with pytest.raises(ImportRefused, match="langues différentes pour le même client Brouwerij De Smet"):
+        imp(path)
+
+
+def test_a_later_export_fills_an_empty_language_and_never_undoes_an_agent_s_choice(imp, store, write) -> None:
+    imp(write("a.csv", HEAD + "F1;Brouwerij De Smet;;01/09/2026;01/10/2026;100,00\n"
+                              "F2;Acme Ltd;;01/09/2026;01/10/2026;200,00\n"))
+    acme = store.db.execute("SELECT id FROM debtors WHERE name = 'Acme Ltd'").fetchone()[0]
+    assert set_language(store, acme, "en") is True
+    assert set_language(store, acme, "en") is False  # already: nothing written
+    imp(write("b.csv", HEAD + "F3;Brouwerij De Smet;nl;01/10/2026;01/11/2026;100,00\n"
+                              "F4;Acme Ltd;fr;01/10/2026;01/11/2026;200,00\n"))
+    assert languages(store) == {"Brouwerij De Smet": "nl", "Acme Ltd": "en"}
+    notes = [r[0] for r in store.db.execute("SELECT notes FROM events WHERE kind = 'edit' AND debtor_id = ?", [acme])]
+    assert notes == ["Langue des courriers : français → anglais"]
+
+
+# -- emails ----------------------------------------------------------------------------------------------------
+
+def reminder_context(store, debtor: int, office=OFFICE) -> dict:
+    card = debtor_card(store, debtor, as_of=TODAY, rates=load_rates(store), country=office.country)
+    context = call_context(card, agent="Marie Dubois", office=office, today=TODAY, contact=pick_contact(card))
+    listed = context["invoices"]
+    context.update(listed=listed, listed_total=sum(i["due_cents"] for i in listed), listed_credit=0, plan={})
+    return context
+
+
+def draft(store, debtor: int, kind: str = "reminder", office=OFFICE, templates=None, context=None):
+    context = context or reminder_context(store, debtor, office)
+    made, problems = make_draft(templates or Templates(None), context, kind=kind, debtor_id=debtor,
+                                to="compta@client.be", files=[])
+    assert problems == []
+    return made
+
+
+def test_a_flemish_debtor_s_reminder_is_in_dutch_with_dutch_amounts(store) -> None:
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    email = draft(store, d, office=BE_OFFICE)
+    assert email.subject == "Vervallen facturen — Brouwerij De Smet"
+    assert "FA-1 van 01/09/2026, vervallen op 01/10/2026: nog €\u00a01.000,00 verschuldigd" in email.body
+    assert "Totaal: €\u00a01.500,00." in email.body
+    assert "wet van 2 augustus 2002" in email.body and "IBAN BE68539007547034" in email.body
+    assert "Factures" not in email.body and "€ par facture" not in email.body
+
+
+def test_an_english_debtor_s_reminder_is_in_english_and_french_stays_french(store) -> None:
+    d, _ = debtor_with_invoices(store, "Acme Ltd")
+    set_language(store, d, "en")
+    email = draft(store, d)
+    assert email.subject == "Overdue invoices — Acme Ltd"
+    assert "FA-1 of 01/09/2026, due on 01/10/2026: €1,000.00 outstanding" in email.body
+    assert "French Commercial Code, art. L441-10" in email.body and "Total: €1,500.00." in email.body
+    other, _ = debtor_with_invoices(store, "Garage Dupont", prefix="FB")
+    french = draft(store, other)
+    assert french.subject == "Factures échues — Garage Dupont" and "Total : 1\u00a0500,00\u00a0€." in french.body
+
+
+def test_a_recap_after_a_dispute_names_the_reason_in_the_debtor_s_language_and_asks_no_agreement(store) -> None:
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    card = debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="BE")
+    base = call_context(card, agent="Marie", office=BE_OFFICE, today=TODAY, contact=None)
+    context = email_context(base, outcome="dispute", dispute_category="quality", dispute_invoices=["FA-1"])
+    body = draft(store, d, kind="recap", office=BE_OFFICE, context=context).body
+    assert "u betwist FA-1 (kwaliteit)" in body and "Voor vragen kunt u gewoon op dit bericht antwoorden." in body
+    assert "bevestigen" not in body
+    promise = email_context(base, outcome="promise")
+    assert "Gelieve deze afspraak te bevestigen" in draft(store, d, kind="recap", office=BE_OFFICE,
+                                                           context=promise).body
+    set_language(store, d, "fr")  # and in French, a dispute is no "accord" to confirm either
+    card = debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="BE")
+    base = call_context(card, agent="Marie", office=BE_OFFICE, today=TODAY, contact=None)
+    context = email_context(base, outcome="dispute", dispute_category="quality", dispute_invoices=["FA-1"])
+    body = draft(store, d, kind="recap", office=BE_OFFICE, context=context).body
+    assert "confirmer cet accord" not in body and "Pour toute question" in body
+
+
+def test_an_office_s_own_dutch_email_is_used_for_dutch_debtors_only(store, tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "email" / "nl").mkdir(parents=True)
+    (office_dir / "email" / "nl" / "reminder.txt.j2").write_text(
+        '+++\nsubject = "Herinnering {{ debtor.name }}"\n+++\nBeste klant, totaal {{ listed_total|euros }}.\n',
+        encoding="utf-8")
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    email = draft(store, d, office=BE_OFFICE, templates=Templates(office_dir))
+    assert email.subject == "Herinnering Brouwerij De Smet" and "totaal €\u00a01.500,00." in email.body
+    other, _ = debtor_with_invoices(store, "Garage Dupont", prefix="FB")
+    assert draft(store, other, templates=Templates(office_dir)).subject == "Factures échues — Garage Dupont"
+    assert dict(check_office_templates(office_dir)) == {"email/nl/reminder.txt.j2": None}
+
+
+# -- documents ------------------------------------------------------------------------------------------------
+
+def test_a_flemish_business_gets_its_formal_notice_in_dutch_to_the_cent(store) -> None:
+    enter_rates(store)
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    data, text = make(store, d, "formal_notice", office=BE_OFFICE)
+    words = flat(text)
+    for mention in ("INGEBREKESTELLING TOT BETALING", "Aangetekende brief met ontvangstbewijs", "Betreft:",
+                    "Gent, 23 november 2026", "wet van 2 augustus 2002 (art. 5 en 6)",
+                    "uiterlijk op 1 december 2026", "onbetwiste geldschulden",
+                    "Geachte heer, mevrouw,", "Totaal openstaand: € 1.500,00"):
+        assert mention in words, mention
+    assert "FA-1 01/09/2026 01/10/2026 € 1.000,00 € 1.000,00" in words
+    assert "MISE EN DEMEURE" not in words and "Madame" not in words and "Objet" not in words
+    # the same figures as in French: the language changes the words, never the amounts
+    set_language(store, d, "fr")
+    french, _ = make(store, d, "formal_notice", office=BE_OFFICE)
+    assert (data["total_cents"], data["penalties_cents"]) == (french["total_cents"], french["penalties_cents"])
+    assert data["lang"] == "nl" and french["lang"] == "fr"
+
+
+def test_an_english_statement_and_payment_plan_speak_english(store) -> None:
+    d, _ = debtor_with_invoices(store, "Acme Ltd")
+    set_language(store, d, "en")
+    from relance_tui.store.cards import record_payment
+
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, reference="VIR 77", today=TODAY)
+    _, text = make(store, d, "statement")
+    words = flat(text)
+    assert "Statement of account as of 23 November 2026" in words and "Dear Sir or Madam," in words
+    assert "Invoice FA-1" in words and "Payment VIR 77" in words and "Balance due: €1,300.00" in words
+    assert "IBAN: FR76 3000 6000 0112 3456 7890 189 — BIC: BNPAFRPP" in words and "Yours faithfully," in words
+
+
+def test_a_litigation_file_is_in_a_court_s_language(store) -> None:
+    d, _ = debtor_with_invoices(store, "Acme Ltd")
+    set_language(store, d, "en")
+    data, text = make(store, d, "litigation")
+    assert data["lang"] == "fr" and "Dossier contentieux" in text and "Litigation" not in text
+    nl, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE", prefix="NL")
+    set_language(store, nl, "nl")
+    data, text = make(store, nl, "litigation", office=BE_OFFICE)
+    words = flat(text)
+    assert data["lang"] == "nl" and "Geschillendossier" in words and "Onbetaalde facturen NL-1, NL-2" in words
+    assert "Factuur NL-1 van 01/09/2026" in words and "Dossier contentieux" not in words
+
+
+def test_one_print_run_mixes_languages_each_document_in_its_own(store) -> None:
+    fr, _ = debtor_with_invoices(store, "Garage Dupont")
+    nl, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE", prefix="NL")
+    set_language(store, nl, "nl")
+    items = [(kind, document_data(store, who, kind, office=OFFICE, today=TODAY, agent="Marie"))
+             for who in (fr, nl) for kind in ("reminder_letter", "formal_notice")]
+    words = flat(text_of(render_documents(items).data))
+    assert words.count("MISE EN DEMEURE") == 1 and words.count("INGEBREKESTELLING") == 1
+    assert "Facture impayée" not in words and "Factures impayées" in words and "Onbetaalde facturen" in words
+
+
+def test_the_timeline_says_which_language_a_document_was_made_in(store, tmp_path) -> None:
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    place = DocumentPlace(None, tmp_path / "documents", Protected(frozenset()))
+    _, kept, data = produce_document(store, d, "reminder_letter", office=BE_OFFICE, today=TODAY, agent="Marie",
+                                     place=place)
+    assert document_label(data) == "Lettre de relance en néerlandais"
+    notes = store.db.execute("SELECT notes FROM events WHERE kind = 'letter' AND debtor_id = ?", [d]).fetchone()[0]
+    assert notes == f"Lettre de relance en néerlandais produite : {kept}"
+
+
+def test_an_office_s_dutch_letter_is_checked_and_used(store, tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "documents" / "nl").mkdir(parents=True)
+    (office_dir / "documents" / "nl" / "reminder_letter.typ").write_text(
+        '#import "../lib.typ": letterhead\n#let document(d) = { letterhead(d); [Eigen brief: #d.total] }\n',
+        encoding="utf-8")
+    (office_dir / "documents" / "en" ).mkdir()
+    (office_dir / "documents" / "en" / "formal_notice.typ").write_text("#let document(d) = { oops( }\n",
+                                                                       encoding="utf-8")
+    (office_dir / "documents" / "de").mkdir()
+    (office_dir / "documents" / "de" / "statement.typ").write_text("#let document(d) = []\n", encoding="utf-8")
+    checked = dict(check_office_documents(office_dir))
+    assert checked["documents/nl/reminder_letter.typ"] is None
+    assert "typst" in checked["documents/en/formal_notice.typ"]
+    assert "fichier ignoré" in checked["documents/de/statement.typ"]
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    data = document_data(store, d, "reminder_letter", office=BE_OFFICE, today=TODAY, agent="Marie")
+    assert "Eigen brief: € 1.500,00" in flat(text_of(render_documents([("reminder_letter", data)],
+                                                                      office_dir=office_dir).data))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_hostile_name_prints_literally_in_every_language(store, lang) -> None:
+    hostile_name = '#set text(red)] *vet* $x$ <l> @ref #pagebreak() #{panic("x")}'
+    hostile, _ = debtor_with_invoices(store, hostile_name, country="BE")
+    set_language(store, hostile, lang)
+    for kind in ("reminder_letter", "formal_notice", "statement"):
+        data = document_data(store, hostile, kind, office=BE_OFFICE, today=TODAY, agent="Marie")
+        pdf = render_documents([(kind, data)]).data
+        assert "".join(hostile_name.split()) in "".join(text_of(pdf).split()), kind
+        assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1, kind
