@@ -220,4 +220,5 @@ def test_an_import_as_of_that_is_not_a_date_is_refused_naming_the_option(tmp_pat
     export.write_text("Client;Facture;Date;Echeance;Montant\nA;F-1;01/10/2026;31/10/2026;100,00\n", encoding="utf-8")
     code, out, err = run(capsys, "--db", str(db), "import", str(export), "--as-of", "2026-13-45")
     assert (code, out) == (1, "")
-    assert err == "relance : --as-of '2026-13-45' : date attendue AAAA-MM-JJ ou today\n"
+    assert err == ("relance : --as-of : date « 2026-13-45 » non reconnue (JJ/MM/AAAA, JJ/MM, aujourd'hui, hier, "
+                   "demain ou +N jours)\n")

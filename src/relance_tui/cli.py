@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from relance_tui import __version__
 from relance_tui.commands import base, documents, exports, importing, legal, plan, rates
+from relance_tui.commands.parser import EVERYWHERE, FrenchParser, add_everywhere
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
@@ -22,13 +23,14 @@ EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="relance",
         description="Relance des factures impayées par téléphone. Sans commande : ouvre l'application.",
     )
-    parser.add_argument("--version", action="version", version=f"relance {__version__}")
-    parser.add_argument("--db", help="fichier de la base (défaut : RELANCE_DB, sinon le dossier de données)")
-    parser.add_argument("--theme", help="thème de l'interface (relance-sombre, relance-clair, relance-contraste)")
+    parser.add_argument("--version", action="version", version=f"relance {__version__}",
+                        help="affiche la version et quitte")
+    for flags, keywords in EVERYWHERE:
+        parser.add_argument(*flags, **keywords)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
     base.add_parsers(sub)
     rates.add_parsers(sub)
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     legal.add_parsers(sub)
     plan.add_parsers(sub)
     documents.add_parsers(sub)
+    add_everywhere(parser)  # relance doctor --db F as well as relance --db F doctor
     return parser
 
 

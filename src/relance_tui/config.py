@@ -392,6 +392,36 @@ def read_toml(path: Path) -> dict[str, typing.Any]:
         raise ConfigError(f"{path}: illisible : {exc.strerror}") from None
 
 
+_USER_HEADER = re.compile(r"^\s*\[\s*user\s*\]\s*(#.*)?$")
+_ANY_HEADER = re.compile(r"^\s*\[")
+_THEME_LINE = re.compile(r"^\s*theme\s*=")
+
+
+def save_user_theme(path: Path, theme: str) -> None:
+    """Write ``theme`` in the agent's own settings (``[user] theme``), keeping every other line and comment
+    as it is; the file is made (private to the agent) when missing, replaced in one rename."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme):  # a theme's name: never TOML to escape
+        raise ValueError(f"nom de thème invalide : {theme!r}")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    line = f'theme = "{theme}"'
+    start = next((i for i, text in enumerate(lines) if _USER_HEADER.match(text)), None)
+    if start is None:
+        lines += ([""] if lines else []) + ["[user]", line]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
+        found = next((i for i in range(start + 1, end) if _THEME_LINE.match(lines[i])), None)
+        if found is None:
+            lines.insert(start + 1, line)
+        else:
+            lines[found] = line
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    os.replace(temporary, path)
+
+
 # -- loading ------------------------------------------------------------------
 def os_login() -> str:
     try:

@@ -109,4 +109,4 @@ def test_cli_export_promises(promises, demo_store, tmp_path, capsys):
 def test_cli_export_promises_bad_date(demo_store, capsys):
     code = cli.main(["--db", str(demo_store.path), "export", "promises", "--date", "23/13/2026"])
     err = capsys.readouterr().err
-    assert code != 0 and "--date '23/13/2026' : date attendue AAAA-MM-JJ ou today" in err
+    assert code != 0 and "--date : date « 23/13/2026 » non reconnue (JJ/MM/AAAA" in err

@@ -14,6 +14,7 @@ from relance_tui.commands.common import (
     office_today,
     open_app,
     open_db,
+    parse_day,
     protected_paths,
 )
 from relance_tui.config import OFFICE_TEMPLATE, Settings
@@ -59,7 +60,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"relance demo : la base {db} contient déjà des données ; rien n'a été modifié. "
               "Ajoutez --force pour la recréer (tout son contenu sera perdu).", file=sys.stderr)
         return 1
-    today = dt.date.fromisoformat(args.today) if args.today else None
+    today = parse_day(args.today, settings, "--today") if args.today else None
     report = build_demo(store, size=args.size, seed=args.seed, today=today, tz=settings.office.timezone,
                         progress=lambda msg: print(f"  {msg}...", file=sys.stderr))
     print(f"Démo « {report.size.name} » créée dans {db} en {report.seconds:.1f} s : {report.debtors} débiteurs, "
@@ -288,7 +289,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--size", choices=("small", "office", "large"), default="office",
                       help="small (40 débiteurs), office (600), large (20 000 débiteurs, 200 000 factures)")
     demo.add_argument("--seed", type=int, default=1, help="graine : même graine, mêmes données")
-    demo.add_argument("--today", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    demo.add_argument("--today", help="date de référence (défaut : aujourd'hui)")
     demo.add_argument("--force", action="store_true", help="recrée la base si elle contient déjà des données")
     demo.add_argument("--open", action="store_true", help="ouvre l'application sur la démo ensuite")
     demo.add_argument("--db", dest="db", default=argparse.SUPPRESS, help="fichier de la démo")

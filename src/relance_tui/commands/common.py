@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from relance_tui.config import Settings
+from relance_tui.domain.dates import parse_user_date
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
 
@@ -110,16 +111,18 @@ AS_OF_YEARS_AHEAD = 10
 
 
 def parse_day(text: str | None, settings: Settings, option: str, *, years_ahead: int | None = None) -> dt.date:
-    """A day on the command line (AAAA-MM-JJ or today); ``years_ahead``: at most 31 December of that many years
-    after this one, refused with the option named."""
-    if text in (None, "", "today", "aujourdhui", "aujourd'hui"):
-        return office_today(settings)
+    """A day on the command line, typed as in the app (JJ/MM/AAAA, AAAA-MM-JJ, aujourd'hui, hier...; "today"
+    too); ``years_ahead``: at most 31 December of that many years after this one, refused with the option
+    named."""
+    today = office_today(settings)
+    if text is None or text.strip().lower() in ("", "today"):
+        return today
     try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise RelanceError(f"{option} {text!r} : date attendue AAAA-MM-JJ ou today") from None
+        day = parse_user_date(text, today)
+    except ValueError as exc:
+        raise RelanceError(f"{option} : {exc}") from None
     if years_ahead is not None:
-        latest = dt.date(office_today(settings).year + years_ahead, 12, 31)
+        latest = dt.date(today.year + years_ahead, 12, 31)
         if day > latest:
             raise RelanceError(f"{option} {text} : date trop lointaine, au plus le {latest:%d/%m/%Y} "
                                f"({years_ahead} ans après cette année)")

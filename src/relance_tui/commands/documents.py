@@ -127,10 +127,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     doc.add_argument("kind", metavar="DOCUMENT", help="lettre, mise-en-demeure, releve, echeancier (de la promesse en "
                                                       "cours), dossier (contentieux), ou un modèle du cabinet")
     doc.add_argument("debtor", metavar="DEBITEUR", help="code du débiteur (ou #id)")
-    doc.add_argument("--date", help="date du document AAAA-MM-JJ (défaut : aujourd'hui)")
+    doc.add_argument("--date", help="date du document, JJ/MM/AAAA (défaut : aujourd'hui)")
     add_output_options(doc)
     letters = sub.add_parser("letters", help="les courriers du jour (agenda) en un seul PDF à imprimer")
-    letters.add_argument("--date", help="jour AAAA-MM-JJ (défaut : aujourd'hui)")
+    letters.add_argument("--date", help="jour, JJ/MM/AAAA (défaut : aujourd'hui)")
     letters.add_argument("-o", "--output", required=True, help="fichier PDF à écrire")
     letters.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
 

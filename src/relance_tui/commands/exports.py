@@ -9,8 +9,8 @@ import sys
 from relance_tui.commands.common import (
     AS_OF_YEARS_AHEAD,
     DEBTOR_HELP,
-    agent_login,
     add_output_options,
+    agent_login,
     open_db,
     output_errors,
     parse_day,
@@ -109,7 +109,7 @@ def _invoices_parser(export_sub: argparse._SubParsersAction) -> None:
     """export invoices."""
     exp_inv = export_sub.add_parser("invoices", help="factures avec jours de retard, pénalités et indemnité")
     exp_inv.add_argument("--open", action="store_true", help="seulement les factures restant dues")
-    exp_inv.add_argument("--as-of", help="date de calcul AAAA-MM-JJ (défaut : aujourd'hui)")
+    exp_inv.add_argument("--as-of", help="date de calcul, JJ/MM/AAAA (défaut : aujourd'hui)")
     exp_inv.add_argument("--format", choices=("csv",), default="csv")
     exp_inv.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
     add_output_options(exp_inv)
@@ -123,7 +123,7 @@ def _debtors_parser(export_sub: argparse._SubParsersAction) -> None:
                     "1-30, 31-60, 61-90, plus de 90 jours de retard, avoirs non imputés (en négatif), total dû net "
                     "des avoirs (la somme de la ligne), dont en litige, pénalités et indemnités exigibles, dernier "
                     "contact, prochaine action, chargé de recouvrement ; une ligne de total.")
-    exp_deb.add_argument("--as-of", help="date de la balance AAAA-MM-JJ : paiements et avoirs jusqu'à ce jour "
+    exp_deb.add_argument("--as-of", help="date de la balance, JJ/MM/AAAA : paiements et avoirs jusqu'à ce jour "
                                          "(défaut : aujourd'hui)")
     exp_deb.add_argument("--excel", action="store_true", help="pour Excel en français : ; virgule décimale, BOM")
     add_output_options(exp_deb)
@@ -132,7 +132,7 @@ def _debtors_parser(export_sub: argparse._SubParsersAction) -> None:
 def _promises_parser(export_sub: argparse._SubParsersAction) -> None:
     """export promises."""
     exp_pro = export_sub.add_parser("promises", help="les promesses de paiement obtenues un jour donné")
-    exp_pro.add_argument("--date", help="jour des appels AAAA-MM-JJ ou today (défaut : aujourd'hui)")
+    exp_pro.add_argument("--date", help="jour des appels, JJ/MM/AAAA (défaut : aujourd'hui)")
     exp_pro.add_argument("--agent", help="seulement les promesses de cet agent (identifiant ou nom affiché)")
     exp_pro.add_argument("--session", type=int, metavar="N",
                          help="les promesses d'une session partagée (ouverte ou close) au lieu d'un jour")

@@ -91,7 +91,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                      "(sauf --skip-invalid). Réimporter l'export du lendemain met à jour sans doublon.")
     imp.add_argument("file", help="fichier CSV, TSV ou FEC")
     imp.add_argument("--kind", choices=("invoices", "payments", "fec"), help="type de fichier (défaut : détecté)")
-    imp.add_argument("--as-of", help="date de l'export AAAA-MM-JJ (défaut : aujourd'hui)")
+    imp.add_argument("--as-of", help="date de l'export, JJ/MM/AAAA (défaut : aujourd'hui)")
     imp.add_argument("--full", action="store_true",
                      help="export complet : les factures ouvertes absentes du fichier sont considérées payées")
     imp.add_argument("--allow-mass-close", action="store_true",

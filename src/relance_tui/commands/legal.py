@@ -92,7 +92,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     act.add_argument("kind", metavar="ACTE", choices=("formal-notice", "first-reminder", "acknowledgement"),
                      help="formal-notice, first-reminder ou acknowledgement")
     act.add_argument("--debtor", required=True, metavar="CODE", help=DEBTOR_HELP)
-    act.add_argument("--date", metavar="AAAA-MM-JJ", help="date de l'acte (défaut : aujourd'hui ; jamais future)")
+    act.add_argument("--date", help="date de l'acte, JJ/MM/AAAA (défaut : aujourd'hui ; jamais future)")
     act.add_argument("--channel", choices=("registered", "letter", "email", "hand"),
                      help="recommandé, courrier, email ou remise en main propre (obligatoire sauf reconnaissance)")
     act.add_argument("--form", choices=("written-promise", "payment-plan"), help="reconnaissance : sa forme")

@@ -6,9 +6,10 @@ import argparse
 import datetime as dt
 import sys
 
-from relance_tui.commands.common import office_today, open_db, sentence
+from relance_tui.commands.common import office_today, open_db, parse_day, sentence
 from relance_tui.config import Settings
 from relance_tui.domain.text import clean
+from relance_tui.errors import RelanceError
 
 
 def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
@@ -20,9 +21,9 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     if args.rates_command == "set":
         kind = args.kind.replace("-", "_")
         try:
-            valid_from = dt.date.fromisoformat(args.valid_from)
-        except ValueError:
-            print(f"relance rates set : date {args.valid_from!r} invalide, attendu AAAA-MM-JJ.", file=sys.stderr)
+            valid_from = parse_day(args.valid_from, settings, "DATE")
+        except RelanceError as exc:
+            print(clean(f"relance rates set : {sentence(str(exc))}"), file=sys.stderr)
             return 2
         try:
             bp = parse_rate(args.rate)
@@ -65,6 +66,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     rset = rates_sub.add_parser("set", help="ajoute un taux en vigueur à partir d'une date")
     rset.add_argument("kind", metavar="TYPE", choices=("ecb", "legal-pro", "legal-private", "legal-be"),
                       help="ecb, legal-pro, legal-private ou legal-be")
-    rset.add_argument("valid_from", metavar="DATE", help="AAAA-MM-JJ")
+    rset.add_argument("valid_from", metavar="DATE", help="premier jour du taux, JJ/MM/AAAA")
     rset.add_argument("rate", metavar="TAUX", help="en pourcentage, ex. 2,15")
     rset.add_argument("--source", help="d'où vient ce taux (ex. JORF du 27/12/2026)")

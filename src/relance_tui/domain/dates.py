@@ -84,20 +84,23 @@ def next_business_day(
 
 def parse_user_date(text: str, today: dt.date) -> dt.date:
     """A date typed by an agent: 12/12/2026, 12/12/26, 12/12 (the next such day), 2026-12-12,
-    "demain", or "+N" (N days from today). ValueError with a French message otherwise."""
-    t = text.strip().lower()
+    "aujourd'hui", "hier", "demain", or "+N" (N days from today). ValueError with a French message otherwise."""
+    t = text.strip().lower().replace("\u2019", "'")
     if not t:
         raise ValueError("date manquante")
     if t in ("aujourd'hui", "auj", "aujourdhui"):
         return today
     try:
+        if t == "hier":
+            return today - dt.timedelta(days=1)
         if t == "demain":
             return today + dt.timedelta(days=1)
         if t.startswith("+") and t[1:].isascii() and t[1:].isdigit():
             return today + dt.timedelta(days=int(t[1:]))
     except OverflowError:  # past 31/12/9999 (or a count of days timedelta cannot hold)
         raise ValueError(f"date « {text.strip()} » hors limites (au plus le 31/12/9999)") from None
-    unknown = ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)")
+    unknown = ValueError(f"date « {text.strip()} » non reconnue (JJ/MM/AAAA, JJ/MM, aujourd'hui, hier, demain ou +N "
+                         "jours)")
     parts = t.replace(".", "/").split("/")
     try:
         if "-" in t:

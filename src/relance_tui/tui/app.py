@@ -387,7 +387,15 @@ class RelanceApp(Survives, LiveChanges, App):
         self.push_screen(ExportScreen(self.today()))
 
     def action_use_theme(self, name: str) -> None:
+        """The theme chosen in the palette, kept in the agent's own settings for the next start."""
+        from relance_tui.config import save_user_theme
+
         self.theme = name
+        try:
+            save_user_theme(self.settings.paths.user_file, name)
+        except OSError as exc:
+            self.notify(f"Thème appliqué, mais non enregistré ({self.settings.paths.user_file} : "
+                        f"{exc.strerror or exc}).", severity="warning", markup=False)
 
     @on(OverdueView.OpenDebtor)
     def open_debtor(self, message: OverdueView.OpenDebtor) -> None:
@@ -422,8 +430,17 @@ class RelanceApp(Survives, LiveChanges, App):
                 timeline.follow(row.debtor_id, row.debtor)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own commands are English ("Theme", "Keys", "Screenshot"): the palette has relance's, in
+        French, and quitting."""
         yield from palette_commands(self)
+        yield SystemCommand("Quitter relance", "Ctrl+Q", self.action_quit)
+
+    def action_command_palette(self) -> None:
+        """The command palette (Ctrl+P), its search field in French."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="Chercher une commande…", id="--command-palette"))
 
     # -- errors --------------------------------------------------------------------------------------
     # Every key and palette action passes here: a failing action is logged with

@@ -13,6 +13,7 @@ a minute, and start-up measured 7 ms less with one widget drawing the line.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -36,6 +37,7 @@ class TitleBar(Survives, Widget, can_focus=False):
     """
     COMPONENT_CLASSES = {"titlebar--clock", "titlebar--alert"}
     CLOCK_WIDTH = 10
+    _office_zone: dt.tzinfo | None = None
 
     def on_mount(self) -> None:
         for target in (self.app, self.screen):
@@ -49,9 +51,20 @@ class TitleBar(Survives, Widget, can_focus=False):
     def _retitle(self) -> None:
         self.refresh()
 
-    @staticmethod
-    def _minute() -> str:
-        return dt.datetime.now().strftime("%H:%M")
+    def _minute(self) -> str:
+        """The time in the office (its time zone, as the guard and the records: one clock), not the server's."""
+        return dt.datetime.now(self._zone).strftime("%H:%M")
+
+    @property
+    def _zone(self) -> dt.tzinfo | None:
+        if self._office_zone is None:
+            settings = getattr(self.app, "settings", None)
+            name = getattr(getattr(settings, "office", None), "timezone", "") or "Europe/Paris"
+            try:
+                self._office_zone = ZoneInfo(name)
+            except (ValueError, ZoneInfoNotFoundError):  # checked with the settings; never a crash here
+                self._office_zone = ZoneInfo("Europe/Paris")
+        return self._office_zone
 
     def _tick(self) -> None:
         if self._minute() != self._shown_minute:  # a repaint a minute, not a second
