@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from relance_tui.config import OFFICE_TEMPLATE, load_settings, resolve_paths
+from relance_tui.config import load_settings, resolve_paths
 from relance_tui.errors import ConfigError
+from relance_tui.settings_files import office_settings_text
 
 
 def paths_with(tmp_path: Path, office: str = "", user: str = ""):
@@ -40,7 +41,7 @@ def test_db_path_precedence(tmp_path):
 
 
 def test_the_commented_template_is_valid(tmp_path):
-    paths, env = paths_with(tmp_path, office=OFFICE_TEMPLATE)
+    paths, env = paths_with(tmp_path, office=office_settings_text())
     assert load_settings(paths, env).office.payment_terms_days == 30
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from relance_tui.config import OFFICE_TEMPLATE, load_settings
+from relance_tui.config import load_settings
 from relance_tui.errors import ConfigError
+from relance_tui.settings_files import office_settings_text
 from tests.test_config import paths_with
 
 
@@ -16,8 +17,8 @@ def test_default_caps_are_lower_for_a_consumer(tmp_path):
 
 def test_the_sample_office_file_documents_the_caps(tmp_path):
     for key in ("max_calls_30d_contact_b2c", "max_calls_30d_debtor_b2b", "max_calls_30d_debtor_b2c"):
-        assert f"\n{key} = " in OFFICE_TEMPLATE
-    paths, env = paths_with(tmp_path, office=OFFICE_TEMPLATE)
+        assert f"\n{key} = " in office_settings_text()
+    paths, env = paths_with(tmp_path, office=office_settings_text())
     assert load_settings(paths, env).calling.max_calls_30d_debtor_b2b == 6
 
 

@@ -392,36 +392,6 @@ def read_toml(path: Path) -> dict[str, typing.Any]:
         raise ConfigError(f"{path}: illisible : {exc.strerror}") from None
 
 
-_USER_HEADER = re.compile(r"^\s*\[\s*user\s*\]\s*(#.*)?$")
-_ANY_HEADER = re.compile(r"^\s*\[")
-_THEME_LINE = re.compile(r"^\s*theme\s*=")
-
-
-def save_user_theme(path: Path, theme: str) -> None:
-    """Write ``theme`` in the agent's own settings (``[user] theme``), keeping every other line and comment
-    as it is; the file is made (private to the agent) when missing, replaced in one rename."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme):  # a theme's name: never TOML to escape
-        raise ValueError(f"nom de thème invalide : {theme!r}")
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    line = f'theme = "{theme}"'
-    start = next((i for i, text in enumerate(lines) if _USER_HEADER.match(text)), None)
-    if start is None:
-        lines += ([""] if lines else []) + ["[user]", line]
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
-        found = next((i for i in range(start + 1, end) if _THEME_LINE.match(lines[i])), None)
-        if found is None:
-            lines.insert(start + 1, line)
-        else:
-            lines[found] = line
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-    os.replace(temporary, path)
-
-
 # -- loading ------------------------------------------------------------------
 def os_login() -> str:
     try:
@@ -462,66 +432,3 @@ def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Setting
             sections[name] = _string_map(data.get(name, {}), name, str(where))
     agent = clean(env.get("RELANCE_AGENT") or os_login())
     return Settings(paths=paths, agent=agent, **sections)
-
-
-OFFICE_TEMPLATE = """\
-# relance: settings shared by every agent of this office.
-# Each value can also come from an environment variable, e.g. RELANCE_OFFICE_NAME,
-# RELANCE_SMTP_PASSWORD, RELANCE_CALLING_MAX_CALLS_30D.
-
-[office]
-name = ""            # printed on letters and emails
-address = ""
-postcode = ""
-city = ""
-siren = ""
-enterprise_number = ""  # Belgian BCE number: required on the free first reminder to a Belgian consumer
-iban = ""
-bic = ""
-phone = ""
-email = ""
-signature = ""
-country = "FR"       # FR or BE: the law of business debtors, and of any debtor whose country is unknown
-timezone = "Europe/Paris"
-payment_terms_days = 30
-supervisors = []     # OS logins who may reorder and close sessions
-be_consumer_damage_clause = false  # our terms of sale charge consumers a damage clause (Belgium:
-                                   # at most 20 EUR to 2,000 EUR by the CDE XIX.4 scale, after the
-                                   # free reminder's 14 days); false: Belgian consumers owe interest only
-
-[agents]             # OS login = "Display name"
-# marie = "Marie Dupont"
-
-[calling]            # the guard before dialling: outside these, a call needs a reason (logged)
-hours = ["10:00-13:00", "14:00-20:00"]   # the debtor's local time (FR: Europe/Paris, BE: Europe/Brussels)
-days = [1, 2, 3, 4, 5]   # Monday = 1
-public_holidays = true  # no calls on the public holidays of the debtor's country
-max_calls_30d = 4       # calls in 30 days per contact of a business
-max_calls_30d_contact_b2c = 3   # per contact of a consumer (at most max_calls_30d)
-max_calls_30d_debtor_b2b = 6    # per business debtor, all its contacts together
-max_calls_30d_debtor_b2c = 3    # per consumer debtor (at most max_calls_30d_debtor_b2b); overriding
-                                # the guard for a consumer is for supervisors only
-
-# The call script, objection answers and emails are templates: copy one from the
-# package's templates/ folder to a templates/ folder next to this file to change it.
-
-[smtp]
-host = ""            # empty: emails are written as .eml files to the outbox folder
-port = 587
-security = "starttls"   # starttls, tls or none
-user = ""
-password = ""        # better: RELANCE_SMTP_PASSWORD
-sender = ""          # the From of follow-up emails (default: [office] email)
-
-[database]
-journal_mode = "auto"   # auto, wal, delete, or network (treat the path as a network share)
-lease_timeout = 30      # seconds: one machine writes at a time; a silent machine's turn is taken after this
-
-[documents]
-notice_days = 8      # the deadline a formal notice (mise en demeure) gives, in days from its date (1 to
-                     # 14: the court file is prepared 15 days after the notice)
-
-[privacy]            # personal data (GDPR): relance purge anonymises debtors that owe nothing
-# retention_years = 10  # years without activity before that, at least the longest limitation period that
-                        # may apply to a debtor of the office (FR 5 years, BE 10); left out: that period
-"""

@@ -67,6 +67,7 @@ MONDAY = D(2026, 11, 23)
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("aujourd'hui", MONDAY), ("auj", MONDAY), ("aujourdhui", MONDAY), (" Demain ", D(2026, 11, 24)),
+    ("hier", D(2026, 11, 22)), ("Aujourd\u2019hui", MONDAY),
     ("+0", MONDAY), ("+1", D(2026, 11, 24)),
     ("23/11", MONDAY), ("22/11", D(2027, 11, 22)),  # day and month: today, else the next such day
     ("12/12/99", D(2099, 12, 12)), ("1/2/2027", D(2027, 2, 1)), ("12/12/2026 ", D(2026, 12, 12)),
@@ -79,7 +80,7 @@ def test_a_typed_date_in_each_form_an_agent_uses(text, expected):
 def test_an_unreadable_date_names_the_forms_it_accepts(text):
     with pytest.raises(ValueError) as err:
         parse_user_date(text, MONDAY)
-    assert str(err.value) == f"date « {text} » non reconnue (JJ/MM/AAAA, JJ/MM, demain ou +N jours)"
+    assert str(err.value) == f"date « {text} » non reconnue (JJ/MM/AAAA, JJ/MM, aujourd'hui, hier, demain ou +N jours)"
 
 
 def test_a_missing_date_says_so():

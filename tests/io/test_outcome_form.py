@@ -69,7 +69,8 @@ def test_a_payment_already_sent_is_dated_today_unless_told():
     report = read("paid_already", paid_date="", paid_ref="  VIR-2026-118 ")
     assert report.paid_date == TODAY and report.paid_reference == "VIR-2026-118"
     assert read("paid_already", paid_date="20/11/2026").paid_date == dt.date(2026, 11, 20)
-    assert refused("paid_already", paid_date="hier").startswith("Date du paiement : ")
+    assert read("paid_already", paid_date="hier").paid_date == TODAY - dt.timedelta(days=1)
+    assert refused("paid_already", paid_date="avant-hier").startswith("Date du paiement : ")
     assert read("paid_already").instalments == ()
 
 

@@ -3,10 +3,12 @@ bar as in the records), the command palette in French, a theme chosen there kept
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 
-from relance_tui.config import load_settings, resolve_paths, save_user_theme
-from tests.tui.conftest import FIXED_NOW, settle
+from relance_tui.config import load_settings, resolve_paths
+from relance_tui.settings_files import save_user_theme
+from tests.tui.conftest import FIXED_NOW, TODAY, settle
 
 TEXTUAL_ENGLISH = {"Theme", "Keys", "Screenshot", "Quit", "Maximize", "Minimize"}
 
@@ -56,3 +58,76 @@ def test_saving_a_theme_makes_the_file_or_replaces_the_line(tmp_path) -> None:
     path.write_text("[keys]\n\"card.call\" = \"c\"\n")
     save_user_theme(path, "relance-sombre")
     assert path.read_text() == "[keys]\n\"card.call\" = \"c\"\n\n[user]\ntheme = \"relance-sombre\"\n"
+
+
+# -- an empty database opens on the welcome screen ----------------------------------------------------------
+
+@pytest.fixture
+def empty_app(store):
+    from relance_tui.tui.app import RelanceApp
+
+    def make():
+        return RelanceApp(store, load_settings(resolve_paths(store.path)), today=lambda: TODAY, live=False)
+    return make
+
+
+async def test_an_empty_base_opens_on_the_welcome_screen_and_i_imports(empty_app, store) -> None:
+    app = empty_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, rounds=4)
+        assert type(app.screen).__name__ == "WelcomeScreen"
+        text = str(app.screen.query_one("#welcome-text").render())
+        assert f"La base {store.path} est vide" in text and "relance demo --open" in text
+        await pilot.press("i")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ImportScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "WelcomeScreen"  # the list, empty: the welcome does not come back
+
+
+async def test_escape_leaves_the_welcome_for_the_empty_list_and_q_quits(empty_app) -> None:
+    app = empty_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, rounds=4)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.screen_stack[0]
+    app = empty_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, rounds=4)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.return_code == 0 and not app.is_running
+
+
+async def test_a_base_with_data_opens_on_the_list(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, rounds=4)
+        assert app.screen is app.screen_stack[0]
+
+
+@pytest.fixture
+def fixed_place_app():
+    """An empty base at a path that is the same on every machine (the welcome screen prints it)."""
+    import shutil
+    from pathlib import Path
+
+    from relance_tui.store import open_store
+    from relance_tui.tui.app import RelanceApp
+
+    place = Path("/tmp/relance-welcome-snapshot")
+    shutil.rmtree(place, ignore_errors=True)
+    store = open_store(place / "relance.db", agent="marie", create=True)
+    yield lambda: RelanceApp(store, load_settings(resolve_paths(store.path)), today=lambda: TODAY, live=False)
+    store.close()
+    shutil.rmtree(place, ignore_errors=True)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_welcome_snapshot(snap_compare, fixed_place_app, frozen_clock, size):
+    async def run(pilot):
+        await settle(pilot, rounds=4)
+
+    assert snap_compare(fixed_place_app(), terminal_size=size, run_before=run)

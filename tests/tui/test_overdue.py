@@ -197,3 +197,56 @@ async def test_no_text_field_blinks_once_focused(make_app):
         await settle(pilot)
         note = app.screen.query_one(Input)
         assert note.has_focus and note.cursor_blink is False
+
+
+# -- issue 17, items 2 and 3: widths, totals and sort arrows that say what is shown ---------------------------
+
+def test_the_debtor_and_the_amounts_get_their_width_first():
+    from relance_tui.tui.overdue import FULL_COLUMNS, columns_for, debtor_min, debtor_room
+
+    for width in range(80, 201, 5):
+        cols = columns_for(width)
+        keys = [c.key for c in cols]
+        assert keys[:2] == ["debtor", "number"] and {"late", "due", "penalties"} <= set(keys), width
+        assert debtor_room(cols, width) >= debtor_min(width), (width, debtor_room(cols, width))
+        assert keys == [c.key for c in FULL_COLUMNS if c.key in keys]  # dropped, never reordered
+    assert debtor_room(columns_for(100), 100) >= 24 and "holder" in [c.key for c in columns_for(100)]
+    assert [c.key for c in columns_for(200)] == [c.key for c in FULL_COLUMNS]  # wide: nothing given up
+
+
+async def test_the_aging_bar_shows_the_overdue_total_apart_at_every_width(make_app, demo_store):
+    from relance_tui.domain.money import format_compact
+
+    count, cents = demo_store.db.execute(
+        f"SELECT COUNT(*), SUM(amount_cents - paid_cents) FROM invoices WHERE {OUTSTANDING} AND due_date < ?",
+        [TODAY.isoformat()]).fetchone()
+    not_due = demo_store.db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING} AND due_date >= ?",
+                                    [TODAY.isoformat()]).fetchone()[0]
+    assert not_due > 0  # the demo has invoices not due yet: they must stay out of the total
+    for size in ((80, 24), (100, 30), (140, 30)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            bar = str(app.query_one("#aging").render())
+            assert bar.startswith(f"Échu {count} · {format_compact(cents)}"), (size, bar)
+            assert f"1 {'à éch.' if size[0] < 100 else 'à échoir'} {not_due}" in bar and len(bar) <= size[0] - 2
+
+
+async def test_sort_arrows_follow_the_order_shown_and_a_new_sort_starts_at_the_top(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        header = str(app.query_one("#overdue-header").render())
+        rows = visible_rows(overdue(app), 10)
+        assert "Retard▼" in header and rows[0].days_late >= rows[-1].days_late  # the longest delay first
+        await pilot.press("j")  # the delay, reversed: the shortest first, shown ▲
+        await settle(pilot)
+        rows = visible_rows(overdue(app), 10)
+        assert "Retard▲" in str(app.query_one("#overdue-header").render())
+        assert rows[0].days_late <= rows[-1].days_late
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        assert overdue(app).cursor == 3
+        await pilot.press("m")
+        await settle(pilot)
+        assert overdue(app).cursor == 0 and "Reste dû▼" in str(app.query_one("#overdue-header").render())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ from relance_tui.commands.common import (
     parse_day,
     protected_paths,
 )
-from relance_tui.config import OFFICE_TEMPLATE, Settings
+from relance_tui.config import Settings
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.text import clean
 from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError, SharedReadFailed
@@ -27,18 +29,65 @@ def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     return open_app(args, settings, Path(args.db).expanduser() if args.db else settings.paths.db)
 
 
+# relance init's options for the office's identity: (option, field of [office], what it is, asked when typing)
+INIT_FIELDS = (("--cabinet", "name", "nom du cabinet"), ("--adresse", "address", "adresse (rue)"),
+               ("--code-postal", "postcode", "code postal"), ("--ville", "city", "ville"),
+               ("--pays", "country", "pays du cabinet, FR ou BE"), ("--siren", "siren", "SIREN (France)"),
+               ("--numero-entreprise", "enterprise_number", "numéro d'entreprise BCE (Belgique)"),
+               ("--iban", "iban", "IBAN, imprimé sur les courriers"), ("--bic", "bic", "BIC"),
+               ("--telephone", "phone", "téléphone"), ("--email", "email", "email du cabinet"))
+
+
+def _office_values(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+    """The office's identity and this agent's display name, from the options, else asked (at a terminal), each
+    checked before anything is written: what is wrong is said with its option."""
+    from relance_tui.domain.identifiers import bce_valid, iban_valid, siren_valid
+
+    given = {field: clean(getattr(args, field) or "").strip() for _, field, _ in INIT_FIELDS}
+    agent_name = clean(args.nom_agent or "").strip()
+    ask = not args.no_input and sys.stdin.isatty() and sys.stdout.isatty() and not any(given.values())
+    if ask:
+        print("Réglages du cabinet (Entrée : laisser vide, à compléter plus tard dans relance.toml) :")
+        for _option, field, what in INIT_FIELDS:
+            given[field] = clean(input(f"  {what} : ")).strip()
+        agent_name = clean(input(f"  votre nom, tel que l'email et le script le disent ({settings.agent}) : ")).strip()
+    checks = {"country": (lambda v: v.upper() in ("FR", "BE"), "FR ou BE"),
+              "siren": (lambda v: siren_valid("".join(v.split())), "9 chiffres dont la clé de contrôle"),
+              "enterprise_number": (bce_valid, "10 chiffres (0123.456.749) dont la clé de contrôle"),
+              "iban": (iban_valid, "un IBAN valide, comme FR76 3000 6000 0112 3456 7890 189"),
+              "email": (lambda v: re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) is not None, "nom@domaine")}
+    options = {field: option for option, field, _ in INIT_FIELDS}
+    for field, (valid, expected) in checks.items():
+        if given[field] and not valid(given[field]):
+            raise RelanceError(f"{options[field]} {given[field]!r} : attendu {expected} ; rien n'a été créé")
+    given["country"] = given["country"].upper()
+    given["siren"] = "".join(given["siren"].split())
+    given["iban"] = " ".join(given["iban"].split()).upper()
+    return given, ({settings.agent: agent_name} if agent_name else {})
+
+
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.settings_files import office_settings_text
     from relance_tui.store.queries import counts
 
+    office = settings.paths.office_file
+    values, agents = _office_values(args, settings) if not office.exists() else ({}, {})
     existed = settings.paths.db.exists()
     store = open_db(settings, create=True)
     c = counts(store)
     print(f"Base {'déjà présente' if existed else 'créée'} : {store.path} "
           f"(schéma v{store.schema_version()}, {c.debtors} débiteurs, {c.invoices} factures)")
-    office = settings.paths.office_file
+    if not existed and args.db is None and not os.environ.get("RELANCE_DB"):
+        # no --db: the user's own data folder, not a shared one; said, with how to share it
+        print("  C'est le dossier de données de votre compte : pour une base commune à tous les agents, "
+              "relance init --db /srv/relance/relance.db, puis RELANCE_DB=/srv/relance/relance.db pour chacun "
+              "(README, « Setting up an office server »).")
     if not office.exists():
-        office.write_text(OFFICE_TEMPLATE, encoding="utf-8")
-        print(f"Réglages du cabinet à compléter : {office}")
+        office.write_text(office_settings_text(values, agents), encoding="utf-8")
+        missing = [label for field, label in (("name", "nom du cabinet"), ("iban", "IBAN")) if not values.get(field)]
+        print(f"Réglages du cabinet : {office}" + (f" (à compléter : {', '.join(missing)})" if missing else ""))
+    elif any(getattr(args, field) for _, field, _ in INIT_FIELDS) or args.nom_agent:
+        print(f"Réglages du cabinet déjà présents, inchangés : {office} (modifiez-les dans ce fichier)")
     return 0
 
 
@@ -283,7 +332,12 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """init, demo, doctor and backup."""
-    sub.add_parser("init", help="crée la base partagée et le fichier de réglages du cabinet")
+    init = sub.add_parser("init", help="crée la base partagée et le fichier de réglages du cabinet")
+    for option, field, what in INIT_FIELDS:
+        init.add_argument(option, dest=field, metavar="TEXTE" if field != "country" else "PAYS", help=what)
+    init.add_argument("--nom-agent", metavar="NOM", help="votre nom, tel que les emails et le script le disent "
+                                                         "(sinon : votre identifiant)")
+    init.add_argument("--no-input", action="store_true", help="ne pose aucune question (scripts)")
 
     demo = sub.add_parser("demo", help="remplit une base de démonstration réaliste (jamais la vraie base)")
     demo.add_argument("--size", choices=("small", "office", "large"), default="office",

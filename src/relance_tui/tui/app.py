@@ -34,12 +34,13 @@ from relance_tui.tui.help import HelpScreen, binding_ids
 from relance_tui.tui.keybar import KeyBar
 from relance_tui.tui.live import DataChanged, LiveChanges
 from relance_tui.tui.overdue import OverdueView
-from relance_tui.tui.palette import palette_commands
+from relance_tui.tui.palette import open_palette, palette_commands
 from relance_tui.tui.tabbar import TabBar
 from relance_tui.tui.survive import Reporter, Survives, details, one_line, survivable
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.titlebar import TitleBar
 from relance_tui.tui.virtual_table import VirtualTable
+from relance_tui.tui.welcome import check_empty
 
 if TYPE_CHECKING:  # imported where used: the first screen does without them
     from textual.notifications import SeverityLevel
@@ -202,6 +203,7 @@ class RelanceApp(Survives, LiveChanges, App):
             self.set_interval(LEASE_CHECK_SECONDS, self.check_lease)
         self.call_after_refresh(self.check_hosts, self._record_host)
         self.call_after_refresh(self.check_rates)
+        self.call_after_refresh(check_empty, self)  # an empty base: the welcome screen (tui/welcome.py)
         if self.settings.keys:
             self.call_after_refresh(self.check_keymap)
         if self._prefetch_agenda:
@@ -388,7 +390,7 @@ class RelanceApp(Survives, LiveChanges, App):
 
     def action_use_theme(self, name: str) -> None:
         """The theme chosen in the palette, kept in the agent's own settings for the next start."""
-        from relance_tui.config import save_user_theme
+        from relance_tui.settings_files import save_user_theme
 
         self.theme = name
         try:
@@ -430,17 +432,11 @@ class RelanceApp(Survives, LiveChanges, App):
                 timeline.follow(row.debtor_id, row.debtor)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands are English ("Theme", "Keys", "Screenshot"): the palette has relance's, in
-        French, and quitting."""
+        """relance's commands in French (tui/palette.py), in place of Textual's English ones."""
         yield from palette_commands(self)
-        yield SystemCommand("Quitter relance", "Ctrl+Q", self.action_quit)
 
     def action_command_palette(self) -> None:
-        """The command palette (Ctrl+P), its search field in French."""
-        from textual.command import CommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Chercher une commande…", id="--command-palette"))
+        open_palette(self)
 
     # -- errors --------------------------------------------------------------------------------------
     # Every key and palette action passes here: a failing action is logged with

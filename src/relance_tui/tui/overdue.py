@@ -108,17 +108,48 @@ class FilterHint(Survives, Static):
         await self.query_ancestor(OverdueView).action_focus_filter()
 
 
+# Every column at its widest; the debtor's takes what is left.
+FULL_COLUMNS = (Column("debtor", "Débiteur", 0), Column("number", "Facture", 14), Column("due_date", "Échéance", 10),
+                Column("late", "Retard", 6, "right"), Column("due", "Reste dû", 12, "right"),
+                Column("penalties", "Pénalités", 10, "right"), Column("contact", "Dernier contact", 22),
+                Column("action", "Action", 20), Column("holder", "Sur le dossier", 14))
+# How the secondary columns give way, in turn, until the debtor's name has its room: (column, its new
+# width, or None: dropped). The debtor, the invoice and the amounts (late, owed, penalties) never give way.
+GIVE_WAY = (("holder", 8, "Sur"), ("contact", 16, None), ("due_date", None, None), ("action", 16, None),
+            ("contact", None, None), ("holder", None, None), ("action", 14, None))
+SCROLLBAR = 1
+
+
+def sort_arrow(query: OverdueQuery) -> str:
+    """▼ when the column's values go down the list, ▲ when they go up. The delay ("Retard") is sorted by due
+    date: the oldest due date first is the longest delay first, shown ▼."""
+    going_down = query.descending != (query.sort == "late")
+    return "▼" if going_down else "▲"
+
+
+def debtor_min(width: int) -> int:
+    """The debtor column's least width: a name read whole in most lists ("Boulangerie Martin SARL")."""
+    return 24 if width >= 100 else 18
+
+
+def debtor_room(columns: Sequence[Column], width: int) -> int:
+    fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
+    return width - SCROLLBAR - fixed
+
+
 def columns_for(width: int) -> list[Column]:
-    cols = [Column("debtor", "Débiteur", 0), Column("number", "Facture", 14)]
-    if width >= 120:
-        cols.append(Column("due_date", "Échéance", 10))
-    cols += [Column("late", "Retard", 6, "right"), Column("due", "Reste dû", 12, "right"),
-             Column("penalties", "Pénalités", 10, "right")]
-    if width >= 100:
-        cols.append(Column("contact", "Dernier contact", 22 if width >= 120 else 16))
-    cols.append(Column("action", "Action", 20 if width >= 120 else 16 if width >= 100 else 14))
-    if width >= 100:
-        cols.append(Column("holder", "Sur le dossier", 14) if width >= 120 else Column("holder", "Sur", 8))
+    """The list's columns at this terminal width: the debtor and the amounts first (issue 17, item 2)."""
+    cols = list(FULL_COLUMNS)
+    for name, new_width, new_label in GIVE_WAY:
+        if debtor_room(cols, width) >= debtor_min(width):
+            break
+        i = next((i for i, c in enumerate(cols) if c.key == name), None)
+        if i is None:
+            continue
+        if new_width is None:
+            del cols[i]
+        else:
+            cols[i] = Column(name, new_label or cols[i].label, new_width, cols[i].align)
     return cols
 
 
@@ -228,7 +259,7 @@ class OverdueView(Survives, RelanceNode, Vertical):
 
     def _update_header(self) -> None:
         q = self.query_state
-        arrow = "▼" if q.descending else "▲"
+        arrow = sort_arrow(q)
         parts = []
         for column, width in zip(self.table.columns, self.table.widths(), strict=True):
             label = column.label + (arrow if column.key == q.sort else "")
@@ -319,7 +350,10 @@ class OverdueView(Survives, RelanceNode, Vertical):
         return lambda keys: read_rows(store, query, office, keys)
 
     def _update_aging(self) -> None:
-        parts = []
+        # first, at every width: what is overdue (échu), never mixed with what is not due yet (à échoir)
+        overdue = [b for b in self.buckets if b.bucket != Bucket.NOT_DUE]
+        parts: list = [(f"Échu {sum(b.count for b in overdue)} · {format_compact(sum(b.due_cents for b in overdue))}",
+                        "bold")]
         current = self.query_state.bucket
         wide = self.size.width >= 120
         for key, bucket in BUCKET_KEYS.items():
@@ -327,12 +361,12 @@ class OverdueView(Survives, RelanceNode, Vertical):
             if total is None:
                 continue
             label = "à échoir" if bucket == Bucket.NOT_DUE else bucket.label
+            if self.size.width < 100:  # 80 columns: the buckets' counts still fit after the overdue total
+                label = "à éch." if bucket == Bucket.NOT_DUE else label.removesuffix(" j")
             text = f"{key} {label} {total.count}" + (f" · {format_compact(total.due_cents)}" if wide else "")
             parts.append((text, "reverse") if bucket == current else text)
-        count = sum(b.count for b in self.buckets)
-        due = sum(b.due_cents for b in self.buckets)
-        parts.append(f"Σ {count} · {format_compact(due)}")
-        self.query_one("#aging", Static).update(Content("   ").join(styled(part) for part in parts))
+        gap = "   " if self.size.width >= 100 else "  "
+        self.query_one("#aging", Static).update(Content(gap).join(styled(part) for part in parts))
 
     def _update_status(self) -> None:
         q = self.query_state
@@ -342,7 +376,7 @@ class OverdueView(Survives, RelanceNode, Vertical):
             filters.append(q.bucket.label)
         if q.text.strip():
             filters.append(f"« {q.text.strip()} »")
-        sort = f"tri : {SORTS[q.sort][0].lower()} {'▼' if q.descending else '▲'}"
+        sort = f"tri : {SORTS[q.sort][0].lower()} {sort_arrow(q)}"
         shown = f"… {what}" if self._showing_partial else f"{len(self.table.keys)} {what}"
         legend = [UNCONFIRMED_KEY] if getattr(self.app, "rates_alert", "") else []
         self.query_one("#overdue-status", Static).update(  # the filter is typed text
@@ -386,7 +420,7 @@ class OverdueView(Survives, RelanceNode, Vertical):
         q = self.query_state
         descending = (not q.descending) if q.sort == key else SORT_DEFAULT_DESC[key]
         self.query_state = dataclasses.replace(q, sort=key, descending=descending)
-        self.reload()
+        self.reload(keep_cursor=False)  # a new order is read from its top
 
     def action_call(self) -> None:
         row = self.table.current_row

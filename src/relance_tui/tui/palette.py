@@ -44,3 +44,13 @@ def palette_commands(app: RelanceApp) -> Iterator[SystemCommand]:
                         lambda: timeline_action(app, "action_toggle_everyone"))
     for name in app.themes_available:
         yield SystemCommand(f"Thème relance : {name}", "Changer de thème", lambda name=name: app.action_use_theme(name))
+    # Textual's own commands are English ("Theme", "Keys", "Screenshot"): relance's themes are above
+    yield SystemCommand("Quitter relance", "Ctrl+Q", app.action_quit)
+
+
+def open_palette(app: RelanceApp) -> None:
+    """The command palette (Ctrl+P), its search field in French."""
+    from textual.command import CommandPalette
+
+    if app.use_command_palette and not CommandPalette.is_open(app):
+        app.push_screen(CommandPalette(placeholder="Chercher une commande…", id="--command-palette"))
