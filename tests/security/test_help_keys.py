@@ -24,7 +24,7 @@ async def test_help_shows_a_key_spec_holding_markup_as_it_is(demo_store):
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
         rows = [[str(value) for value in table.get_row_at(i)] for i in range(table.row_count)]
-        assert ["[/]", "app.refresh"] in [[row[1], row[3]] for row in rows]
+        assert ["[/]", "app.refresh"] in [[row[0].strip(), row[2]] for row in rows]
         warnings = [n.message for n in app._notifications]
         assert any("[bold]nope[/]" in message for message in warnings)
     assert app.return_code in (None, 0)

@@ -131,3 +131,58 @@ def test_welcome_snapshot(snap_compare, fixed_place_app, frozen_clock, size):
         await settle(pilot, rounds=4)
 
     assert snap_compare(fixed_place_app(), terminal_size=size, run_before=run)
+
+
+# -- French everywhere: every screen scanned for the English a library or a slip would put there -------------
+
+ENGLISH_WORDS = ("Search", "Theme", "slash", "question mark", "question_mark", "Keys", "Quit", "Loading",
+                 "Cancel", "Save", "Submit", "Close", "Yes", "Error", "Warning", "Screenshot", "Maximize",
+                 "command", "Filter", "Sort", "Invoice", "Debtor", "Total due", "Amount", "Due date", "Today")
+
+
+def screen_text(app) -> str:
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", t)).replace("\xa0", " ")
+                    for t in re.findall(r"<text[^>]*>(.*?)</text>", svg))
+
+
+def english_on(text: str) -> list[str]:
+    import re
+
+    return [w for w in ENGLISH_WORDS if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)]
+
+
+async def test_no_screen_speaks_english(make_app, demo_store) -> None:
+    debtor = demo_store.db.execute("SELECT debtor_id FROM invoices WHERE status = 'open' AND due_date < ? "
+                                   "ORDER BY due_date LIMIT 1", [TODAY.isoformat()]).fetchone()[0]
+    app = make_app()
+    seen = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seen["liste"] = screen_text(app)
+        for key, name in (("f3", "chronologie"), ("f4", "promesses"), ("f5", "session"), ("f6", "à faire")):
+            await pilot.press(key)
+            await settle(pilot, rounds=4)
+            seen[name] = screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.action_help()
+        await settle(pilot)
+        seen["aide"] = screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        seen["palette"] = screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_debtor_card(debtor)
+        await settle(pilot, rounds=4)
+        seen["fiche"] = screen_text(app)
+        await pilot.press("d")
+        await settle(pilot, rounds=4)
+        seen["documents"] = screen_text(app)
+    assert {name: english_on(text) for name, text in seen.items() if english_on(text)} == {}
+    assert len(seen) == 9 and all(len(text) > 200 for text in seen.values())

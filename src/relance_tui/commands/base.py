@@ -21,7 +21,7 @@ from relance_tui.commands.common import (
 )
 from relance_tui.config import Settings
 from relance_tui.domain.instants import to_iso
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count, decimal
 from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError, SharedReadFailed
 
 
@@ -112,7 +112,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     today = parse_day(args.today, settings, "--today") if args.today else None
     report = build_demo(store, size=args.size, seed=args.seed, today=today, tz=settings.office.timezone,
                         progress=lambda msg: print(f"  {msg}...", file=sys.stderr))
-    print(f"Démo « {report.size.name} » créée dans {db} en {report.seconds:.1f} s : {report.debtors} débiteurs, "
+    print(f"Démo « {report.size.name} » créée dans {db} en {decimal(report.seconds)} s : "
+          f"{count(report.debtors, 'débiteur')}, "
           f"{report.invoices} factures, {report.events} événements, {report.promises} promesses "
           f"(graine {report.seed}, au {report.today:%d/%m/%Y}).")
     store.close()

@@ -77,3 +77,24 @@ def name_key(name: str | None) -> str:
     words = key((name or "").replace(".", "")).split()
     kept = [w for w in words if w not in LEGAL_FORMS]
     return " ".join(kept or words)
+
+
+# -- French counts and decimals -------------------------------------------------------------------
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, in French: '0 facture', '1 facture', '2 factures', '1 234 débiteurs' (the plural
+    from 2; thousands set apart by a no-break space). ``plural``: when it is not ``singular`` + 's'
+    ('1 facture ouverte', '3 factures ouvertes': give the whole phrase)."""
+    words = singular if abs(n) < 2 else (plural or _plural_words(singular))
+    return f"{n:,}".replace(",", "\u00a0") + f" {words}"
+
+
+def _plural_words(phrase: str) -> str:
+    """'facture' -> 'factures', 'facture ouverte' -> 'factures ouvertes' (each word takes an s, unless it ends
+    in s, x or z: 'débiteur' -> 'débiteurs', 'prix' stays); a phrase with a little word ('de', 'à'...) needs
+    its plural given."""
+    return " ".join(w if w[-1:] in ("s", "x", "z") else w + "s" for w in phrase.split(" "))
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number in French: '1,1', '12,50' (a comma, never a point, in text)."""
+    return f"{value:.{digits}f}".replace(".", ",")

@@ -17,7 +17,7 @@ from relance_tui.domain.dunning import next_action
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
-from relance_tui.domain.text import fold
+from relance_tui.domain.text import count, fold
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES
 from relance_tui.store.acts import limitations
 from relance_tui.store.claims import holders
@@ -260,7 +260,7 @@ def fetch_rows(store: Store, query: OverdueQuery, keys: Sequence[int], rates: Ra
         pens = [x[6] for x in items]
         penalty_cents = None if any(p is None for p in pens) else sum(pens)
         disputed = all(x[7] in CONTESTED_STATUSES for x in items)
-        number = oldest[3] if len(items) == 1 and not query.per_debtor else f"{len(items)} facture(s)"
+        number = oldest[3] if len(items) == 1 and not query.per_debtor else count(len(items), "facture")
         status = oldest[7] if len(items) == 1 else ("disputed" if disputed else "open")
         label = action_label(oldest[4], query.as_of, promise_due=promises.get(debtor_id),
                              scheduled=scheduled.get(debtor_id), disputed=disputed, tz=tz, court_step=oldest[8],

@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Static
 
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.plan import CHANNELS
+from relance_tui.domain.text import count
 from relance_tui.errors import RelanceError
 from relance_tui.store.agenda import LIMITATION_GROUP, ORDER, PROMISE_GROUP, AgendaRow, Check, day_agenda
 from relance_tui.store.plan import DebtorPlan
@@ -148,7 +149,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     def _show_counts(self) -> None:
         parts = [f"{GROUP_SHORT[g]} {n}" for g, n in counts(self.items).items() if n] or ["rien"]  # fits 80 columns
         late = sum(1 for i in self.items if isinstance(i, DebtorPlan) and i.late_days > 0)  # steps not done on time
-        chosen = f"{len(self.selected)} sélectionné(s) · " if self.selected else ""  # first: seen at 80 columns
+        chosen = f"{count(len(self.selected), 'sélectionné')} · " if self.selected else ""  # first: seen at 80 columns
         self.query_one("#agenda-bar", Static).update(
             plain(f"{chosen}{len(self.items)} à faire : {' · '.join(parts)} · {late} en retard"))
         self.relance.set_tab_count("agenda", len(self.items))
@@ -217,9 +218,9 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         sent = [r for r in results if r.status in ("sent", "outbox")]
         failed = [r for r in results if r.failed]
         skipped = [r for r in results if r.status == "skipped"]
-        text = f"{len(sent)} email(s) envoyé(s)"
+        text = count(len(sent), "email envoyé", "emails envoyés")
         if skipped:  # a colleague, or the nightly run, sent them meanwhile: not twice
-            text += f", {len(skipped)} déjà envoyé(s) par un autre poste"
+            text += f", {count(len(skipped), 'déjà envoyé', 'déjà envoyés')} par un autre poste"
         if failed:
             text += f", {len(failed)} en échec : " + " ; ".join(f"{r.name} : {r.message}" for r in failed[:3])
         self.post_message(self.Finished(text, bool(failed)))
@@ -248,10 +249,10 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         if printed.pdf is None:
             text = "Aucun courrier produit" + (f" : {said[0]}" if said else "")
         else:
-            text = (f"{printed.count} courrier(s) à imprimer : {printed.kept}"
-                    + (f" ; {printed.registered} recommandé(s) : notez leur n° de suivi (f) une fois postés"
+            text = (f"{count(printed.count, 'courrier')} à imprimer : {printed.kept}"
+                    + (f" ; {count(printed.registered, 'recommandé')} : notez leur n° de suivi (f) une fois postés"
                        if printed.registered else "")
-                    + (f" ; {len(said)} non produit(s) : {said[0]}" if said else ""))
+                    + (f" ; {count(len(said), 'non produit', 'non produits')} : {said[0]}" if said else ""))
         self.post_message(self.Finished(text, bool(printed.failed)))
 
     # done by hand: what relance does not do itself (an email step is sent with e: marked done without being
@@ -285,7 +286,8 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
                 done += 1
             except Exception as exc:  # noqa: BLE001 - said per debtor; the others are recorded
                 failed.append(f"{item.name} : {exc}")
-        text = f"{done} étape(s) notée(s) faite(s)" + (f", {len(failed)} refusée(s) : {failed[0]}" if failed else "")
+        text = count(done, "étape notée faite", "étapes notées faites") + (
+            f", {count(len(failed), 'refusée')} : {failed[0]}" if failed else "")
         self.post_message(self.Finished(text, bool(failed)))
 
     def on_agenda_view_finished(self, message: Finished) -> None:
@@ -316,7 +318,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         except (RelanceError, ValueError) as exc:
             self.post_message(self.Finished(str(exc), True))
             return
-        self.post_message(self.Finished(f"Session n°{sid} ouverte : {len(items)} appel(s) (F5).", False))
+        self.post_message(self.Finished(f"Session n°{sid} ouverte : {count(len(items), 'appel')} (F5).", False))
 
 
 class StepScreen(Survives, RelanceNode, ModalScreen[None]):
@@ -363,7 +365,7 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
         step = item.state.next
         lines = [f"Plan : {item.plan.label} · prévue le {item.state.due:%d/%m/%Y}"
                  f"{f' · en retard de {item.state.late_days} j' if item.state.late_days > 0 else ''}",
-                 f"Solde : {format_cents(item.balance_cents)} · {len(item.invoice_ids)} facture(s)", ""]
+                 f"Solde : {format_cents(item.balance_cents)} · {count(len(item.invoice_ids), 'facture')}", ""]
         if step.channel == "email":
             try:
                 context, to = step_context(store, item, agent=settings.agent_name, office=settings.office,
@@ -416,7 +418,7 @@ class DoneScreen(Survives, ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         names = ", ".join(i.name for i in self.items[:3]) + ("…" if len(self.items) > 3 else "")
         with Vertical():
-            yield Label(plain(f"Noter fait aujourd'hui : {len(self.items)} étape(s) ({names})"))
+            yield Label(plain(f"Noter fait aujourd'hui : {count(len(self.items), 'étape')} ({names})"))
             yield Input(placeholder="Note (ex. posté ce matin)", id="done-note")
             yield Input(placeholder="N° de suivi du recommandé (facultatif)", id="done-tracking")
             yield Label(Content("Entrée valide · Échap annule"))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from relance_tui.domain.calls import CallingRules
 from relance_tui.domain.law import Regime
 from relance_tui.domain.money import format_money
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES, DISPUTE_CATEGORIES, PROMISE_STATUSES
 from relance_tui.io.callscript import NOT_THE_DEBTOR, contact_is_debtor, time_barred
 from relance_tui.store.cards import Contact, DebtorCard
@@ -62,7 +62,7 @@ def invoices_owed(card: DebtorCard) -> list[BriefLine]:
         out.append((clean(f"{i.number} du {i.issue_date:%d/%m/%y}, éch. {i.due_date:%d/%m/%y} ({late}) : "
                           f"{format_money(i.amount_cents - i.paid_cents, symbol=True)}{pen}"), *flag))
     if len(card.outstanding) > INVOICES_SHOWN:
-        out.append(f"… et {len(card.outstanding) - INVOICES_SHOWN} autre(s)")
+        out.append(f"… et {count(len(card.outstanding) - INVOICES_SHOWN, 'autre')}")
     pen = card.penalty_cents
     unconfirmed = " à confirmer" if any(i.penalty_unconfirmed for i in card.outstanding) else ""  # rate not entered
     out.append(((f"Total dû {format_money(card.due_cents, symbol=True)}", "bold"),
@@ -75,7 +75,7 @@ def invoices_owed(card: DebtorCard) -> list[BriefLine]:
     late = [i for i in card.paid_late if not i.waived]
     if late and card.segment == "b2b":
         out.append(f"Pénalités et indemnités sur factures réglées en retard : "
-                   f"{format_money(card.paid_late_penalty_cents, symbol=True)} ({len(late)} facture(s))")
+                   f"{format_money(card.paid_late_penalty_cents, symbol=True)} ({count(len(late), 'facture')})")
     return out
 
 

@@ -24,6 +24,7 @@ from relance_tui.domain.vocabulary import (
     PROMISE_STATUSES,
     invoice_status_label,
 )
+from relance_tui.domain.text import count
 from relance_tui.tui.overdue import limitation_mark
 from relance_tui.tui.plain import line, styled
 
@@ -70,7 +71,7 @@ def totals_lines(card: DebtorCard) -> list:
                         f" · pénalités et indemnités {format_money(pen, symbol=True)}"
                         f"{_unconfirmed(card.outstanding)} · total "
                         f"exigible {format_money(total + pen, symbol=True) if pen is not None else '?'} · "
-                        f"{len(card.outstanding)} facture(s) ouverte(s)")]
+                        f"{count(len(card.outstanding), 'facture ouverte')}")]
     if card.in_credit:
         out.append(styled((f"Créditeur : {format_money(card.credit_cents, symbol=True)} d'avoir non imputé", "bold"),
                           " (rien à relancer)"))
@@ -87,7 +88,7 @@ def totals_lines(card: DebtorCard) -> list:
         waived = sum(1 for i in late if i.waived)
         out.append(f"Pénalités et indemnités sur factures réglées en retard : {format_money(claim, symbol=True)}"
                    f"{_unconfirmed(late)} "
-                   f"({len(late)} facture(s){f', dont {waived} abandonnée(s)' if waived else ''})")
+                   f"({count(len(late), 'facture')}{', dont ' + count(waived, 'abandonnée') if waived else ''})")
     for i in card.undated_penalties:
         out.append(f"Pénalités de {i.number} non calculables : {i.penalty_unknown}")
     for missing in card.penalty_unconfirmed:  # the rate that settles the figure, and its command
@@ -121,7 +122,7 @@ def limitation_lines(card: DebtorCard, as_of, shown: int = 3) -> list[str]:  # n
     out = [f"{limitation_mark(i.limitation, as_of)} Prescription de {i.number} le {i.limitation:%d/%m/%Y} "
            f"({limitation_when(i.limitation, as_of)}) : {i.limitation_reason}" for i in near[:shown]]
     if len(near) > shown:
-        out.append(f"… et {len(near) - shown} autre(s) facture(s) dans les 90 j")
+        out.append(f"… et {count(len(near) - shown, 'autre facture')} dans les 90 j")
     if not near:
         first = owed[0]
         out.append(f"Prescription la plus proche : {first.number} le {first.limitation:%d/%m/%Y}, "
@@ -137,7 +138,7 @@ def limitation_notice(card: DebtorCard, as_of) -> str | None:  # noqa: ANN001 - 
     if not near:
         return None
     first = near[0]
-    more = f" ; {len(near) - 1} autre(s) facture(s) dans les 90 j" if len(near) > 1 else ""
+    more = f" ; {count(len(near) - 1, 'autre facture')} dans les 90 j" if len(near) > 1 else ""
     when = limitation_when(first.limitation, as_of)
     return f"Prescription : {first.number} le {first.limitation:%d/%m/%Y} ({when}){more}"
 

@@ -20,6 +20,7 @@ from relance_tui.domain.dates import Bucket
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import LIMITATION_WARN_DAYS
 from relance_tui.domain.money import format_compact, format_money
+from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, CONTESTED_STATUSES, EVENT_KINDS
 from relance_tui.store.overdue import (
     SORT_DEFAULT_DESC,
@@ -370,14 +371,14 @@ class OverdueView(Survives, RelanceNode, Vertical):
 
     def _update_status(self) -> None:
         q = self.query_state
-        what = "débiteurs" if q.per_debtor else "factures"
+        what = "débiteur" if q.per_debtor else "facture"
         filters = []
         if q.bucket is not None:
             filters.append(q.bucket.label)
         if q.text.strip():
             filters.append(f"« {q.text.strip()} »")
         sort = f"tri : {SORTS[q.sort][0].lower()} {sort_arrow(q)}"
-        shown = f"… {what}" if self._showing_partial else f"{len(self.table.keys)} {what}"
+        shown = f"… {what}s" if self._showing_partial else count(len(self.table.keys), what)
         legend = [UNCONFIRMED_KEY] if getattr(self.app, "rates_alert", "") else []
         self.query_one("#overdue-status", Static).update(  # the filter is typed text
             plain(" · ".join([shown, *filters, sort, f"au {q.as_of:%d/%m/%Y}", *legend])))

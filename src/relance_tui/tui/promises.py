@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
+from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.promise_export import export_promises
 from relance_tui.store.promises import (
@@ -25,7 +26,6 @@ from relance_tui.store.promises import (
     promises_made,
     promises_of_session,
 )
-
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.survive import Survives
@@ -129,7 +129,7 @@ class PromisesView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         self.query_one("#promises-bar", Static).update(Content("   ").join([*bar, "x exporter la journée"]))
         total = sum(p.amount_cents for p in message.lines)
         self.query_one("#promises-total", Static).update(
-            f"{VIEWS[self.view]} : {len(message.lines)} promesse(s), total {format_cents(total)}")
+            f"{VIEWS[self.view]} : {count(len(message.lines), 'promesse')}, total {format_cents(total)}")
 
     def action_view(self, view: str) -> None:
         self.view = view
@@ -261,7 +261,8 @@ class ExportScreen(Survives, ModalScreen[str | None]):
         if message.error:
             self.query_one("#export-error", Static).update(plain(f"Non exporté : {message.error}"))
             return
-        self.notify(f"{message.count} promesse(s), {format_cents(message.total)}, exportée(s) dans {message.path}",
+        self.notify(f"{count(message.count, 'promesse exportée', 'promesses exportées')}, "
+                    f"{format_cents(message.total)}, dans {message.path}",
                     timeout=8)
         self.dismiss(message.path)
 

@@ -19,7 +19,7 @@ from relance_tui.domain.instants import format_local
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import parse_amount
 from relance_tui.domain.priority import PROFILE_LABELS
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.domain.vocabulary import CALL_OUTCOMES
 from relance_tui.errors import RelanceError
 from relance_tui.store.queue import REASONS, QueueFilters, work_queue
@@ -408,7 +408,7 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
         if message.error:
             self.query_one("#new-session-status", Static).update(plain(f"Session non ouverte : {message.error}"))
             return
-        self.notify(f"Session ouverte : {message.count} débiteur(s) à appeler.", timeout=6)
+        self.notify(f"Session ouverte : {count(message.count, 'débiteur')} à appeler.", timeout=6)
         self.dismiss(message.session_id)
 
     def action_cancel(self) -> None:

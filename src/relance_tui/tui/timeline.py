@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from relance_tui.domain.instants import format_local
+from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
 from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
 from relance_tui.tui.base import RelanceNode
@@ -93,7 +94,8 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         scope = "tout le cabinet" if self.everyone or self.debtor_id is None else self.debtor_name or "débiteur"
         kind = EVENT_KINDS.get(self.kind, "") if self.kind else "tous types"
         self.query_one("#timeline-title", Static).update(plain(
-            f"Chronologie : {scope} · {kind} · {len(self.table.keys)} entrée(s)   (a : tous/débiteur, k : type)"))
+            f"Chronologie : {scope} · {kind} · {count(len(self.table.keys), 'entrée')}   "
+            "(a : tous/débiteur, k : type)"))
 
     def reload(self, *, keep_cursor: bool = True, force: bool = False) -> None:
         if not self.should_read(force):
