@@ -286,3 +286,29 @@ def test_a_hostile_name_prints_literally_in_every_language(store, lang) -> None:
         pdf = render_documents([(kind, data)]).data
         assert "".join(hostile_name.split()) in "".join(text_of(pdf).split()), kind
         assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1, kind
+
+
+def test_an_office_s_own_email_kind_in_french_only_still_reaches_a_dutch_debtor(tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "email").mkdir(parents=True)
+    (office_dir / "email" / "relance2.txt.j2").write_text('+++\nsubject = "Relance"\n+++\nSolde {{ 150000|euros }}.\n',
+                                                          encoding="utf-8")
+    rendered = Templates(office_dir).render("email/relance2.txt.j2", {"lang": "nl"}, lang="nl")
+    assert rendered.body == "Solde 1\u00a0500,00\u00a0€.\n"  # the French text, in French figures
+    assert rendered.problems == ["email/nl/relance2.txt.j2 : aucun modèle dans cette langue, modèle français utilisé"]
+
+
+def test_the_call_script_stays_french_for_a_dutch_debtor(store) -> None:
+    from relance_tui.io.callscript import load_script
+
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    phases, _, _ = load_script(Templates(None), reminder_context(store, d, BE_OFFICE))
+    text = " ".join(p.body for p in phases)
+    assert "1\u00a0500,00\u00a0€" in text and "€\u00a01.500,00" not in text
+
+
+def test_choosing_french_for_a_debtor_without_a_language_changes_nothing(store) -> None:
+    d, _ = debtor_with_invoices(store, "Garage Dupont")
+    assert set_language(store, d, "fr") is False
+    assert store.db.execute("SELECT language FROM debtors WHERE id = ?", [d]).fetchone()[0] == ""

@@ -184,8 +184,9 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
 def load_script(templates: Templates, context: dict) -> tuple[list[Phase], list[Objection], list[str]]:
     """The six phases and the objection answers, rendered; problems with office templates listed."""
     phases, problems = [], []
+    french = {**context, "lang": "fr"}  # the script is the agent's, in French: its amounts too (the debtor's: emails)
     for code, title in PHASES:
-        rendered = templates.render(f"call/{code}.txt.j2", context)
+        rendered = templates.render(f"call/{code}.txt.j2", french)
         problems += rendered.problems
         prompts = []
         for n, p in enumerate(rendered.meta.get("prompts", []), 1):
@@ -194,7 +195,7 @@ def load_script(templates: Templates, context: dict) -> tuple[list[Phase], list[
             except (KeyError, TypeError, ValueError):
                 problems.append(f"{rendered.source} : invite n°{n} sans « after » (secondes) ou « text »")
         phases.append(Phase(code, str(rendered.meta.get("title", title)), rendered.body, tuple(prompts)))
-    data, more = templates.load_data("call/objections.toml", context)
+    data, more = templates.load_data("call/objections.toml", french)
     problems += more
     objections = []
     for n, o in enumerate(data.get("objection", []), 1):

@@ -395,11 +395,19 @@ class Templates:
         """``name`` rendered, in ``lang`` (the debtor's, for an email: a template of each kind exists in French,
         Dutch and English; the office's copy of that language first)."""
         check_plain(context)
-        name = localized(name, lang)
         problems = []
+        wanted = localized(name, lang)
+        places = [d for d in (self.office_dir, BUILTIN_DIR) if d is not None]
+        if wanted != name and not any((d / wanted).is_file() for d in places):
+            # an office's own kind written in French only: the French text, its amounts written the French way
+            problems.append(f"{wanted} : aucun modèle dans cette langue, modèle français utilisé")
+            wanted, context = name, {**context, "lang": DEFAULT_LANGUAGE}
+        name = wanted
         if self.office_dir is not None and (self.office_dir / name).is_file():
             try:
-                return self._render_from(self.office_dir, name, context)
+                rendered = self._render_from(self.office_dir, name, context)
+                rendered.problems = problems + rendered.problems
+                return rendered
             except (TemplateProblem, OSError) as exc:
                 problems.append(f"{exc} — modèle intégré utilisé")
         rendered = self._render_from(BUILTIN_DIR, name, context)

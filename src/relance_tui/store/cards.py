@@ -264,7 +264,7 @@ def set_language(store: Store, debtor_id: int, lang: str) -> bool:
         row = db.execute("SELECT language FROM debtors WHERE id = ?", [debtor_id]).fetchone()
         if row is None:
             raise NotFound(f"débiteur n°{debtor_id} introuvable")
-        if row[0] == lang:
+        if language_of(row[0]) == lang:  # '' is French already: choosing French changes nothing
             return False
         db.execute("UPDATE debtors SET language = ?, version = version + 1, updated_at = ?, updated_by = ? "
                    "WHERE id = ?", [lang, store.now(), store.agent, debtor_id])
