@@ -257,13 +257,13 @@ def test_per_debtor_rows_add_up_their_invoices(office):
     rows = {r.key: r for r in fetch_rows(office.store, query, keys, RATES)}
     dupont, martin, evrard = (rows[office.debtor[k]] for k in ("dupont", "martin", "evrard"))
     assert (dupont.number, dupont.due_cents, dupont.penalty_cents) == (
-        "3 facture(s)", 100_000 + 150_000 + 300_000, PENALTY["FA-0002"] + PENALTY["FA-0003"])
+        "3 factures", 100_000 + 150_000 + 300_000, PENALTY["FA-0002"] + PENALTY["FA-0003"])
     assert (dupont.due_date, dupont.days_late, dupont.status) == (D(2026, 8, 24), 91, "open")  # its oldest
     assert (martin.number, martin.due_cents, martin.penalty_cents) == (
-        "4 facture(s)", 40_000 + 50_000 + 60_000 + 20_000, PENALTY["FB-0001"] + PENALTY["FB-0002"] + PENALTY["FB-0003"])
+        "4 factures", 40_000 + 50_000 + 60_000 + 20_000, PENALTY["FB-0001"] + PENALTY["FB-0002"] + PENALTY["FB-0003"])
     assert martin.status == "open"  # one disputed invoice among open ones
     # every invoice disputed or in litigation: the debtor is, and the dispute comes before the plan
-    assert (evrard.number, evrard.due_cents, evrard.penalty_cents) == ("2 facture(s)", 155_000, 0)
+    assert (evrard.number, evrard.due_cents, evrard.penalty_cents) == ("2 factures", 155_000, 0)
     assert (evrard.status, evrard.next_action, evrard.days_late) == ("disputed", "Litige à traiter", 61)
 
 
@@ -271,7 +271,7 @@ def test_per_debtor_rows_count_only_the_invoices_the_filter_keeps(office):
     query = OverdueQuery(AS_OF, per_debtor=True, bucket=Bucket.D1_30)
     rows = fetch_rows(office.store, query, list(matching_ids(office.store, query)), RATES)
     assert [(r.debtor, r.number, r.due_cents, r.days_late) for r in rows] == [
-        ("Garage Dupont", "1 facture(s)", 150_000, 30), ("Boulangerie Martin", "1 facture(s)", 40_000, 1)]
+        ("Garage Dupont", "1 facture", 150_000, 30), ("Boulangerie Martin", "1 facture", 40_000, 1)]
 
 
 def test_rows_name_the_last_contact_and_the_agent_on_the_debtor(office, store):

@@ -147,7 +147,7 @@ def test_the_card_and_the_brief_say_the_date_and_why():
                     invoice("FA-4", D(2028, 3, 1), "5 ans depuis la facture du 01/03/2023"))
     assert limitation_lines(far, TODAY) == [
         "Prescription la plus proche : FA-3 le 05/01/2028, 5 ans depuis la livraison du 05/01/2023"]
-    assert limitation_notice(card, TODAY) == ("Prescription : FA-2 le 20/12/2026 (dans 27 j) ; 1 autre(s) facture(s) "
+    assert limitation_notice(card, TODAY) == ("Prescription : FA-2 le 20/12/2026 (dans 27 j) ; 1 autre facture "
                                               "dans les 90 j")
     assert limitation_notice(card_with(invoice("FA-3", D(2028, 1, 5), "")), TODAY) is None  # far: no line
     barred = card_with(invoice("FA-9", D(2026, 6, 1), "5 ans depuis la facture du 01/06/2021"))

@@ -84,7 +84,7 @@ def test_the_invoices_owed_the_first_eight_with_their_flags_and_the_total():
     assert out[start + 4] == "FA-4 du 04/09/26, éch. 04/10/26 (30 j) : 100,00 € litige"
     assert out[start + 5] == "FA-5 du 05/09/26, éch. 05/10/26 (à échoir) : 100,00 €"
     assert out[start + 8] == "FA-8 du 08/09/26, éch. 08/10/26 (30 j) : 100,00 €"
-    assert out[start + 9] == "… et 2 autre(s)"
+    assert out[start + 9] == "… et 2 autres"
     assert out[start + 10] == "Total dû 975,00 € + pénalités 10,00 € = 985,00 €"
     lines = brief(card(*invoices))
     disputed = lines[lines.index((("Factures dues (10)", "bold"),)) + 4]

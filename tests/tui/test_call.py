@@ -6,6 +6,7 @@ import json
 import pytest
 from textual.widgets import Input, Label, Static
 
+from relance_tui.domain.text import count
 from relance_tui.errors import DatabaseBusy
 from relance_tui.store import open_store
 from relance_tui.store.claims import claim
@@ -309,7 +310,7 @@ async def test_call_from_the_list_then_promises_tab_and_export(make_app, demo_st
         await settle(pilot)
         view = app.query_one("#promises-view")
         assert [(p.debtor_id, p.amount_cents) for p in view.lines] == [(first.debtor_id, 123_45)]
-        assert "1 promesse(s), total 123,45" in text(view, "#promises-total").replace("\u00a0", " ")
+        assert "1 promesse, total 123,45" in text(view, "#promises-total").replace("\u00a0", " ")
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
@@ -454,7 +455,7 @@ async def test_promises_tab_lists_the_days_promises_and_enter_opens_the_debtor(m
         assert len(debtors) > table.size.height  # more than a screen: the table draws only what shows
         assert table.has_focus and len(table.keys) == len(debtors)
         assert "Débiteur" in text(view, "#promises-header") and "Montant" in text(view, "#promises-header")
-        assert f"{len(debtors)} promesse(s)" in text(view, "#promises-total")
+        assert count(len(debtors), "promesse") in text(view, "#promises-total")
         await pilot.press("end")
         await pilot.press("enter")
         await settle(pilot)

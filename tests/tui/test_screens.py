@@ -146,7 +146,7 @@ async def test_help_lists_every_key(make_app):
         await pilot.press("f1")
         await pilot.pause()
         table = app.screen.query_one("DataTable")
-        ids = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        ids = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert {"app.quit", "app.import", "overdue.filter", "overdue.per_debtor", "overdue.sort_due",
                 "overdue.bucket_5", "table.select", "timeline.kind", "card.note", "card.edit_contact"} <= ids
         await pilot.press("escape")
