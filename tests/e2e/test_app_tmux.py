@@ -77,7 +77,7 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
             session.send("Escape")
         session.wait_for(f"{name}  (professionnel (France))")  # back on the card
         session.send("Escape")
-        session.wait_for("factures · ")
+        session.wait_for(" · tri : retard")  # "1 facture" or "N factures", then the filter
         session.send("F4")  # the Promesses tab: today's promises and their total
         screen = session.wait_for(f"1 promesse, total {owed.replace(NBSP, ' ')}")
         assert name[:12] in screen  # cut to its column at 80 wide

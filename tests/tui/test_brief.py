@@ -102,7 +102,7 @@ def test_late_payments_are_claimed_from_a_business_only():
     paid_late = invoice(9, status="paid", paid=10_000, penalty=4_500, paid_late=True)
     out = [text(x) for x in brief(card(invoice(1), paid_late))]
     assert out[out.index("Total dû 100,00 € + pénalités 0,00 € = 100,00 €") + 1] == \
-        "Pénalités et indemnités sur factures réglées en retard : 45,00 € (1 facture(s))"
+        "Pénalités et indemnités sur factures réglées en retard : 45,00 € (1 facture)"
     consumer = [text(x) for x in brief(card(invoice(1), paid_late, segment="b2c"))]
     assert not any(x.startswith("Pénalités et indemnités") for x in consumer)
     waived = [text(x) for x in brief(card(invoice(1), replace(paid_late, waived=True)))]
