@@ -352,3 +352,30 @@ def test_a_regime_follows_the_law_of_its_country_unless_told_otherwise():
     other = Regime("BE", "b2b", "entreprise (Belgique), droit français", "Europe/Brussels", 5, "", "IPE", True,
                    law="FR")
     assert (other.law, other.key) == ("FR", "fr_b2b")
+
+
+# -- the court's language (issue 16: the litigation file) -----------------------------------------------------
+
+@pytest.mark.parametrize(("country", "postcode", "debtor_language", "court"), [
+    ("FR", "75002", "nl", "fr"),     # a French court speaks French, whatever the debtor reads
+    ("FR", "", "en", "fr"),
+    ("BE", "9000", "", "nl"),        # Gent: the Flemish region, even for a debtor written to in French
+    ("BE", "2000", "en", "nl"),      # Antwerpen
+    ("BE", "3999", "fr", "nl"),      # the last Limburg code
+    ("BE", "1500", "fr", "nl"),      # Halle: Flemish Brabant
+    ("BE", "8000", "fr", "nl"),      # Brugge
+    ("BE", "4000", "nl", "fr"),      # Liège: the Walloon region, even for a Dutch-speaking debtor
+    ("BE", "1300", "nl", "fr"),      # Wavre: Walloon Brabant
+    ("BE", "1499", "nl", "fr"),
+    ("BE", "7999", "nl", "fr"),
+    ("BE", "1000", "nl", "nl"),      # Brussels: the claimant chooses, the debtor's own language
+    ("BE", "1299", "fr", "fr"),
+    ("BE", "1050", "en", "fr"),      # Brussels, an English-speaking debtor: French (never English)
+    ("BE", "B-9000", "", "nl"),      # a postcode written with its country letter
+    ("BE", "", "nl", "nl"),          # no postcode: the debtor's language, French or Dutch
+    ("BE", "75002", "en", "fr"),     # not a Belgian postcode: likewise
+])
+def test_a_court_s_language_is_its_region_s(country, postcode, debtor_language, court) -> None:
+    from relance_tui.domain.law import court_language
+
+    assert court_language(country, postcode, debtor_language) == court

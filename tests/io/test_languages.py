@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from relance_tui.domain.language import UnknownLanguage, long_date, parse_langua
 from relance_tui.domain.money import format_cents_in as money
 from relance_tui.io.callscript import call_context, email_context, pick_contact
 from relance_tui.io.document_data import document_data, document_label, produce_document
+from relance_tui.io import documents
 from relance_tui.io.documents import DocumentPlace, check_office_documents, render_documents
 from relance_tui.io.importer import ImportRefused
 from relance_tui.io.mail import make_draft
@@ -204,6 +206,10 @@ def test_a_flemish_business_gets_its_formal_notice_in_dutch_to_the_cent(store) -
     french, _ = make(store, d, "formal_notice", office=BE_OFFICE)
     assert (data["total_cents"], data["penalties_cents"]) == (french["total_cents"], french["penalties_cents"])
     assert data["lang"] == "nl" and french["lang"] == "fr"
+    # and the letter prints those very figures, the Dutch way, to the cent
+    assert data["penalties_cents"] > 0
+    assert money(french["penalties_cents"], "nl").replace("\u00a0", " ") in words
+    assert money(french["total_cents"], "nl").replace("\u00a0", " ") in words
 
 
 def test_an_english_statement_and_payment_plan_speak_english(store) -> None:
@@ -312,3 +318,136 @@ def test_choosing_french_for_a_debtor_without_a_language_changes_nothing(store) 
     d, _ = debtor_with_invoices(store, "Garage Dupont")
     assert set_language(store, d, "fr") is False
     assert store.db.execute("SELECT language FROM debtors WHERE id = ?", [d]).fetchone()[0] == ""
+
+
+# -- a document's language, where the office's templates or the court decide it -----------------------------
+
+def test_a_litigation_file_follows_the_court_s_region_not_the_debtor_s_language(store) -> None:
+    walloon, _ = debtor_with_invoices(store, "Brouwerij Lambert", country="BE")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '4000', city = 'Liège' WHERE id = ?",
+                                      [walloon]))
+    set_language(store, walloon, "nl")
+    data, text = make(store, walloon, "litigation", office=BE_OFFICE)
+    assert data["lang"] == "fr" and "Dossier contentieux" in text and "Geschillendossier" not in text
+    assert document_label(data) == "Dossier contentieux"
+    # a French debtor who reads Dutch is sued before a French court: in French
+    french, _ = debtor_with_invoices(store, "Transports Vandamme", prefix="TV")
+    set_language(store, french, "nl")
+    data, _ = make(store, french, "litigation")
+    assert data["lang"] == "fr"
+    # a Flemish debtor's file, in Dutch, keeps every identifier the court may need
+    flemish, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE", prefix="NL")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '9000', city = 'Gent', "
+                                      "enterprise_number = '0403170701' WHERE id = ?", [flemish]))
+    data, text = make(store, flemish, "litigation", office=BE_OFFICE)
+    words = flat(text)
+    joined = "".join(words.replace("- ", "").split())  # typst hyphenates long words in narrow cells
+    assert data["lang"] == "nl" and "ondernemingsnummer0403170701—SIREN552100554" in joined
+    assert "Interestenenvergoedingen" in joined
+
+
+def test_an_office_letterhead_from_before_the_languages_keeps_the_french_letters_and_says_so(store, tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "documents").mkdir(parents=True)
+    builtin = (Path(documents.__file__).parent.parent / "templates" / "documents" / "lib.typ").read_text("utf-8")
+    # an office's copy of the letterhead as it was before the languages: no salutation, no words by language
+    old = builtin.replace("#let salutation(d) = [#w(d).salutation]\n", "").replace(
+        "#text(weight: \"bold\", size: 12pt)[#o.name]", "#text(weight: \"bold\", size: 12pt)[CABINET-MAISON #o.name]")
+    (office_dir / "documents" / "lib.typ").write_text(old, encoding="utf-8")
+    fr, _ = debtor_with_invoices(store, "Garage Dupont")
+    nl, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE", prefix="NL")
+    set_language(store, nl, "nl")
+    items = [(kind, document_data(store, who, kind, office=OFFICE, today=TODAY, agent="Marie"))
+             for who in (fr, nl) for kind in ("reminder_letter",)]
+    pdf = render_documents(items, office_dir=office_dir)
+    pages = [flat(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages]
+    assert "CABINET-MAISON" in pages[0] and "Madame, Monsieur," in pages[0]  # the office's letterhead kept
+    assert "CABINET-MAISON" not in pages[1] and "Geachte heer, mevrouw," in pages[1]  # the built-in one
+    assert len(pdf.problems) == 1 and "pour les documents en néerlandais et en anglais" in pdf.problems[0]
+    assert str(office_dir / "documents" / "lib.typ") in pdf.problems[0]
+    # relance doctor says it of the letterhead too
+    checked = dict(check_office_documents(office_dir))
+    assert "pour les documents en néerlandais et en anglais" in checked["documents/lib.typ"]
+
+
+def test_an_office_document_in_one_language_is_made_whole_in_that_language(store, tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "documents" / "nl").mkdir(parents=True)
+    (office_dir / "documents" / "rappel_special.typ").write_text(
+        '#let document(d) = [Rappel spécial : #d.total au #d.date]\n', encoding="utf-8")
+    (office_dir / "documents" / "nl" / "herinnering.typ").write_text(
+        '#let document(d) = [Bijzondere herinnering: #d.total op #d.date]\n', encoding="utf-8")
+    nl, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, nl, "nl")
+    fr, _ = debtor_with_invoices(store, "Garage Dupont", prefix="GD")
+    # French only, for a Dutch debtor: French words and French figures, and the timeline says French
+    data = document_data(store, nl, "rappel_special", office=BE_OFFICE, today=TODAY, agent="Marie",
+                         office_dir=office_dir)
+    assert (data["lang"], data["total"], data["date"]) == ("fr", money(150_000, "fr"), "23 novembre 2026")
+    assert document_label(data) == "rappel_special"
+    # Dutch only: a document all the same (not "unknown"), made in Dutch for a French debtor too
+    data = document_data(store, fr, "herinnering", office=OFFICE, today=TODAY, agent="Marie", office_dir=office_dir)
+    assert data["lang"] == "nl" and document_label(data) == "herinnering en néerlandais"
+    text = flat(text_of(render_documents([("herinnering", data)], office_dir=office_dir).data))
+    assert f"Bijzondere herinnering: {money(150_000, 'nl')} op 23 november 2026".replace("\u00a0", " ") in text
+
+
+def test_the_preview_of_a_dutch_letter_is_all_french_and_says_the_letter_is_dutch(store) -> None:
+    from relance_tui.io.document_data import preview_lines
+
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    lines = preview_lines(document_data(store, d, "formal_notice", office=BE_OFFICE, today=TODAY, agent="Marie",
+                                        in_french=True))
+    assert lines[0] == "(Document en néerlandais : aperçu en français)"
+    assert "Total restant dû : 1\u00a0500,00\u00a0€" in lines and "Gent, le 23 novembre 2026" in lines
+    assert not any("€ 1.500" in line or "november" in line for line in lines)
+
+
+def test_an_office_logo_in_a_language_folder_reaches_that_language_s_letters(store, tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "documents" / "nl").mkdir(parents=True)
+    (office_dir / "documents" / "nl" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+        encoding="utf-8")
+    (office_dir / "documents" / "nl" / "reminder_letter.typ").write_text(
+        '#let document(d) = { image("logo.svg", width: 1cm); [Met logo: #d.total] }\n', encoding="utf-8")
+    assert dict(check_office_documents(office_dir)) == {"documents/nl/reminder_letter.typ": None}
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    set_language(store, d, "nl")
+    data = document_data(store, d, "reminder_letter", office=BE_OFFICE, today=TODAY, agent="Marie",
+                         office_dir=office_dir)
+    pdf = render_documents([("reminder_letter", data)], office_dir=office_dir)
+    assert pdf.problems == [] and "Met logo: € 1.500,00" in flat(text_of(pdf.data))
+
+
+def test_a_later_export_corrects_a_language_an_earlier_one_set_and_says_so(imp, store, write) -> None:
+    imp(write("a.csv", HEAD + "F1;Brouwerij De Smet;nl;01/09/2026;01/10/2026;100,00\n"))
+    imp(write("b.csv", HEAD + "F2;Brouwerij De Smet;fr;01/10/2026;01/11/2026;100,00\n"))
+    assert languages(store) == {"Brouwerij De Smet": "fr"}
+    notes = [r[0] for r in store.db.execute("SELECT notes FROM events WHERE kind = 'edit' AND outcome = 'language'")]
+    assert notes == ["Langue des courriers : néerlandais → français, selon l'import de b.csv"]
+    imp(write("c.csv", HEAD + "F3;Brouwerij De Smet;;01/11/2026;01/12/2026;100,00\n"))  # says nothing: kept
+    assert languages(store) == {"Brouwerij De Smet": "fr"}
+
+
+def test_the_day_s_letters_mix_languages_and_the_timeline_names_each_one(store, tmp_path) -> None:
+    from relance_tui.io.letters import print_letters
+    from relance_tui.store.agenda import agenda
+
+    fr, _ = debtor_with_invoices(store, "Garage Dupont")
+    nl, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE", prefix="NL")
+    set_language(store, nl, "nl")
+    steps = [i for i in agenda(store, TODAY) if i.channel in ("letter", "registered")]
+    assert {s.debtor_id for s in steps} == {fr, nl}
+    printed = print_letters(store, steps, office=OFFICE, agent="Marie", today=TODAY, book=None,
+                            place=DocumentPlace(None, tmp_path / "documents", Protected(), 8))
+    assert printed.count == 2 and printed.failed == []
+    pages = [flat(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(printed.pdf.data)).pages]
+    by_debtor = {who: next(p for p in pages if name in p) for who, name in ((fr, "Garage Dupont"),
+                                                                           (nl, "Brouwerij De Smet"))}
+    assert "Madame, Monsieur," in by_debtor[fr] and "Geachte heer, mevrouw," in by_debtor[nl]
+    notes = dict(store.db.execute("SELECT debtor_id, notes FROM events WHERE outcome = 'document'"))
+    label = {s.debtor_id: s.label for s in steps}
+    assert notes[nl].startswith(f"{label[nl]} en néerlandais produit")
+    assert notes[fr].startswith(f"{label[fr]} produit") and "néerlandais" not in notes[fr]

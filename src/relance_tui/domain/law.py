@@ -276,3 +276,28 @@ def retention(regime: Regime) -> tuple[int, str]:
     """
     keys = {regime.key, f"{regime.country.lower()}_{regime.segment}"}
     return max(RETENTION[k] for k in keys)
+
+
+# The language a court reads (the litigation file, issue 16). France: French (ordonnance de Villers-Cotterêts,
+# 1539, art. 111). Belgium: the language of the region of the court, which for a debt is the defendant's
+# domicile's (C. jud. art. 624, 1°): law of 15 June 1935 on the use of languages in judicial matters, art. 1
+# (courts in the Walloon provinces: French), art. 2 (the Flemish ones: Dutch), art. 4 § 1 (Brussels: French
+# or Dutch at the claimant's choice for a defendant domiciled there: the debtor's own language is chosen).
+# The German-speaking courts (Eupen, art. 2bis) are not served: the file is made in French and needs a
+# translation there.
+BE_DUTCH_POSTCODES = ((1500, 3999), (8000, 9999))  # Flemish Brabant, Antwerp, Limburg, West and East Flanders
+BE_BRUSSELS_POSTCODES = (1000, 1299)
+
+
+def court_language(country: str, postcode: str, debtor_language: str) -> str:
+    """The language of the court that would hear a claim against this debtor: 'fr' or 'nl' (``country``: the
+    regime's, 'FR' or 'BE'; ``debtor_language``: the one the debtor is written to, '' for French)."""
+    if country != "BE":
+        return "fr"
+    digits = "".join(ch for ch in postcode if ch.isdigit())
+    code = int(digits) if len(digits) == 4 else None
+    if code is not None and any(lo <= code <= hi for lo, hi in BE_DUTCH_POSTCODES):
+        return "nl"
+    if code is None or BE_BRUSSELS_POSTCODES[0] <= code <= BE_BRUSSELS_POSTCODES[1]:
+        return "nl" if debtor_language == "nl" else "fr"  # Brussels, or no usable postcode: the debtor's
+    return "fr"  # the Walloon region (and the German-speaking one, see above)

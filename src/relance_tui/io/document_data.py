@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from relance_tui.domain.language import LANGUAGES, long_date, percent, short_date
+from relance_tui.domain.language import DEFAULT_LANGUAGE, LANGUAGES, long_date, percent, short_date
 from relance_tui.domain.law import court_step_in
 from relance_tui.domain.money import format_cents, format_cents_in
 from relance_tui.domain.penalties import PenaltyTerms, annual_rate
@@ -24,7 +24,15 @@ from relance_tui.io.document_words import (
     line_label,
     words,
 )
-from relance_tui.io.documents import DOCUMENT_KINDS, DocumentError, DocumentPlace, Pdf, keep_document, render_documents
+from relance_tui.io.documents import (
+    DOCUMENT_KINDS,
+    DocumentError,
+    DocumentPlace,
+    Pdf,
+    keep_document,
+    render_documents,
+    written_in,
+)
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
@@ -36,9 +44,12 @@ FORMAL_NOTICE_DAYS = 8  # the deadline a formal notice gives, by default ([docum
 
 def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today: dt.date, agent: str,
                   invoice_ids: list[int] | None = None, notice_days: int = FORMAL_NOTICE_DAYS,
-                  registered: bool | None = None) -> dict[str, Any]:
+                  registered: bool | None = None, office_dir: Path | None = None,
+                  in_french: bool = False) -> dict[str, Any]:
     """What the ``kind`` document of this debtor prints on ``today``; ``invoice_ids`` narrows the invoices
-    claimed to those (a plan step's), else all its claimable ones (owed and not time-barred)."""
+    claimed to those (a plan step's), else all its claimable ones (owed and not time-barred). ``office_dir``:
+    the office's templates (a document of its own may exist in fewer languages); ``in_french``: the same
+    document worded in French, for an agent's preview (``written_in`` still names its own language)."""
     rates = load_rates(store)
     card = debtor_card(store, debtor_id, as_of=today, rates=rates, country=getattr(office, "country", "FR"))
     context = call_context(card, agent=agent, office=office, today=today, contact=pick_contact(card))
@@ -56,11 +67,14 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     total = sum(i["due_cents"] for i in claimed) - credit
     values = [i["penalty_cents"] for i in claimed]
     penalties = None if any(v is None for v in values) else sum(values)
-    # the debtor's language (a litigation file: the court's, French or Dutch): every word and figure below in it
-    lang = document_language(kind, card.language)
+    # the debtor's language (a litigation file: the court's, French or Dutch; a document the office has in
+    # fewer languages: one it has): every word and figure below in it
+    written = written_in(kind, document_language(kind, card.language, country=context["regime"]["country"],
+                                                 postcode=card.postcode or ""), office_dir)
+    lang = DEFAULT_LANGUAGE if in_french else written
     regime = {**context["regime"], "court_step": court_step_in(context["regime"]["court_step"], lang)}
     data: dict[str, Any] = {
-        "kind": kind, "lang": lang, "title": TITLES[lang].get(kind, ""), "date": long_date(today, lang),
+        "kind": kind, "lang": lang, "written_in": written, "title": TITLES[lang].get(kind, ""), "date": long_date(today, lang),
         "agent": clean(agent), "place": clean(getattr(office, "city", "")),
         "registered": kind == "formal_notice" if registered is None else registered,  # by the plan step's channel
         "office": _office(office), "debtor": _debtor(card), "regime": regime,
@@ -249,7 +263,7 @@ def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, to
     """One debtor's document made, kept in ``place`` and recorded on its timeline with its SHA-256: the PDF,
     where it was kept, and the data it printed."""
     data = document_data(store, debtor_id, kind, office=office, today=today, agent=agent, invoice_ids=invoice_ids,
-                         notice_days=place.notice_days, registered=registered)
+                         notice_days=place.notice_days, registered=registered, office_dir=place.office_dir)
     pdf = render_documents([(kind, data)], office_dir=place.office_dir)
     kept = keep_document(pdf, place.folder, f"{today.isoformat()}-{kind}-{debtor_id}", place.protected)
     record_document(store, debtor_id, kind, title=document_label(data), path=str(kept), sha256=pdf.sha256,
@@ -260,14 +274,21 @@ def produce_document(store: Store, debtor_id: int, kind: str, *, office: Any, to
 def document_label(data: dict[str, Any]) -> str:
     """What a document is, as the agents read it (the timeline, messages): in French, with the document's
     language when it is another ("Mise en demeure en néerlandais")."""
-    name = DOCUMENT_KINDS.get(data["kind"], data["kind"])
-    return name if data["lang"] == "fr" else f"{name} en {LANGUAGES[data['lang']]}"
+    return in_language(DOCUMENT_KINDS.get(data["kind"], data["kind"]), data)
+
+
+def in_language(label: str, data: dict[str, Any]) -> str:
+    """``label`` with the document's language when it is not French: "Relance par courrier en néerlandais"."""
+    lang = data.get("written_in", data["lang"])
+    return label if lang == DEFAULT_LANGUAGE else f"{label} en {LANGUAGES[lang]}"
 
 
 def preview_lines(data: dict[str, Any]) -> list[str]:
     """What a document says, as plain lines for the terminal (the PDF has the layout)."""
     d = data
-    out = [d["title"] or d["kind"], f"{d['place'] + ', le ' if d['place'] else 'Le '}{d['date']}", "",
+    lang = d.get("written_in", d["lang"])
+    said = [] if lang == d["lang"] else [f"(Document en {LANGUAGES[lang]} : aperçu en français)", ""]
+    out = [*said, d["title"] or d["kind"], f"{d['place'] + ', le ' if d['place'] else 'Le '}{d['date']}", "",
            f"À : {d['debtor']['name']}"]
     out += [f"    {part}" for part in (d["debtor"]["address"], f"{d['debtor']['postcode']} {d['debtor']['city']}".strip())
             if part]

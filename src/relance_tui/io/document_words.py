@@ -2,22 +2,20 @@
 language a debtor is written to (domain/language.py): titles, the way a rate is stated, the legal acts and
 how they were sent, the account's lines. The templates' own wording is in ``templates/documents/<lang>/``.
 
-A litigation file is read by a court, whose language is French or Dutch (Belgium: the language of the
-court's region, law of 15 June 1935 on the use of languages in judicial matters; France: French only), never
-English: an English-speaking debtor's file is in French (``LITIGATION_LANGUAGES``).
+A litigation file is read by a court, whose language is French or Dutch, never English: the court's region's
+(domain/law.court_language), whatever language the debtor is written to.
 """
 
 from __future__ import annotations
 
-from relance_tui.domain.language import DEFAULT_LANGUAGE, language_of
-
-LITIGATION_LANGUAGES = ("fr", "nl")
+from relance_tui.domain.language import language_of
+from relance_tui.domain.law import court_language
 
 TITLES = {
     "fr": {"reminder_letter": "Lettre de relance", "formal_notice": "Mise en demeure", "statement": "Relevé de compte",
            "payment_plan": "Échéancier de paiement", "litigation": "Dossier contentieux"},
     "nl": {"reminder_letter": "Herinneringsbrief", "formal_notice": "Ingebrekestelling",
-           "statement": "Rekeninguittreksel", "payment_plan": "Afbetalingsplan", "litigation": "Geschillendossier"},
+           "statement": "Rekeningoverzicht", "payment_plan": "Afbetalingsplan", "litigation": "Geschillendossier"},
     "en": {"reminder_letter": "Reminder letter", "formal_notice": "Formal notice", "statement": "Statement of account",
            "payment_plan": "Payment plan", "litigation": "Litigation file"},
 }
@@ -86,12 +84,12 @@ EVENT_KINDS_NL = {"call": "Telefoon", "email": "E-mail", "letter": "Brief", "sms
                   "promise": "Belofte", "payment": "Betaling", "dispute": "Betwisting", "status": "Status"}
 
 
-def document_language(kind: str, lang: str | None) -> str:
-    """The language a document of ``kind`` is written in for a debtor written to in ``lang``."""
-    lang = language_of(lang)
-    if kind == "litigation" and lang not in LITIGATION_LANGUAGES:
-        return DEFAULT_LANGUAGE
-    return lang
+def document_language(kind: str, lang: str | None, *, country: str, postcode: str) -> str:
+    """The language a document of ``kind`` is written in for a debtor written to in ``lang`` (``country``: its
+    regime's; ``postcode``: its address's, which names a Belgian court's region)."""
+    if kind == "litigation":
+        return court_language(country, postcode, language_of(lang))
+    return language_of(lang)
 
 
 def words(lang: str) -> dict[str, str]:

@@ -74,22 +74,41 @@ class Pdf:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def document_exists(kind: str, office_dir: Path | None = None) -> bool:
-    """Whether ``kind`` names a document: a built-in one, or an office's own template."""
+def _languages_of(kind: str, office_dir: Path | None) -> list[str]:
+    """The languages ``kind`` has a template in, built-in or the office's, in LANGUAGES order."""
     if not _NAME.fullmatch(kind):
-        return False
-    return kind in DOCUMENT_KINDS or (office_dir is not None and (office_dir / "documents" / f"{kind}.typ").is_file())
+        return []
+    out = []
+    for lang in LANGUAGES:
+        name = _file_name(kind, lang)
+        if (BUILTIN_DIR / name).is_file() or (office_dir is not None and (office_dir / "documents" / name).is_file()):
+            out.append(lang)
+    return out
+
+
+def _file_name(kind: str, lang: str) -> str:
+    return f"{kind}.typ" if lang == DEFAULT_LANGUAGE else f"{lang}/{kind}.typ"
+
+
+def document_exists(kind: str, office_dir: Path | None = None) -> bool:
+    """Whether ``kind`` names a document: a built-in one, or an office's own template in any language."""
+    return kind in DOCUMENT_KINDS or bool(_languages_of(kind, office_dir))
+
+
+def written_in(kind: str, lang: str, office_dir: Path | None = None) -> str:
+    """The language a ``kind`` document for a debtor written to in ``lang`` is made in: that one when the
+    document has it, else French, else the first it has (an office's own document may exist in French only,
+    or in Dutch only). A whole document is in one language: never French wording around Dutch figures."""
+    have = _languages_of(kind, office_dir)
+    if lang in have:
+        return lang
+    return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in have or not have else have[0]
 
 
 def template_name(kind: str, lang: str, office_dir: Path | None = None) -> str:
     """The template file of a document in a language: ``formal_notice.typ`` in French, ``nl/formal_notice.typ``
-    in Dutch. An office's own document written in French only is used for every language."""
-    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
-        return f"{kind}.typ"
-    name = f"{lang}/{kind}.typ"
-    if (BUILTIN_DIR / name).is_file() or (office_dir is not None and (office_dir / "documents" / name).is_file()):
-        return name
-    return f"{kind}.typ"
+    in Dutch (the language the document is made in: ``written_in``)."""
+    return _file_name(kind, written_in(kind, lang, office_dir))
 
 
 def _main(versions: list[tuple[str, str]], office_dir: Path | None) -> bytes:
@@ -110,51 +129,74 @@ def _main(versions: list[tuple[str, str]], office_dir: Path | None) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+OWN_LIB = "relance-lib.typ"  # the built-in letterhead, beside an office's own one that knows French only
+
+
 def _sources(versions: list[tuple[str, str]], office_dir: Path | None, *,
-             builtin_only: bool) -> tuple[dict[str, bytes] | None, list[Path]]:
-    """The templates' files: the office's copies first (none with ``builtin_only``); None when a document
-    has no built-in template to fall back on."""
+             tier: str) -> tuple[dict[str, bytes] | None, list[Path]]:
+    """The templates' files and the office files among them, by ``tier``: "office" (the office's copies
+    first), "french" (the office's for the French documents; the built-in ones, with the built-in letterhead,
+    for the others: an office's ``lib.typ`` from before the languages has no Dutch or English words), or
+    "builtin". None when a document has no built-in template to fall back on."""
     files, office_files = {}, []
-    for name in [LIB, *dict.fromkeys(template_name(k, lang, office_dir) for k, lang in versions)]:
-        own = None if builtin_only or office_dir is None else office_dir / "documents" / name
+    names = [(LIB, DEFAULT_LANGUAGE), *dict.fromkeys((template_name(k, lang, office_dir), lang) for k, lang in versions)]
+    for name, lang in names:
+        use_office = tier == "office" or (tier == "french" and lang == DEFAULT_LANGUAGE)
+        own = office_dir / "documents" / name if use_office and office_dir is not None else None
         if own is not None and own.is_file():
             files[name] = own.read_bytes()
             office_files.append(own)
         elif (BUILTIN_DIR / name).is_file():
             files[name] = (BUILTIN_DIR / name).read_bytes()
+            if tier == "french" and lang != DEFAULT_LANGUAGE:  # our own template, our own letterhead
+                files[name] = files[name].replace(b'"../lib.typ"', f'"../{OWN_LIB}"'.encode())
+                files[OWN_LIB] = (BUILTIN_DIR / LIB).read_bytes()
         else:  # an office's own document, when its file failed: no built-in to fall back on
             return None, office_files
-    if not builtin_only and office_dir is not None and (office_dir / "documents").is_dir():
+    if tier != "builtin" and office_dir is not None and (office_dir / "documents").is_dir():
         # the office's pictures (a logo), SVG only: typst is handed text files, and reads nothing else
-        for picture in sorted((office_dir / "documents").glob("*.svg")):
-            if picture.is_file() and picture.stat().st_size <= PICTURE_MAX_BYTES:
-                files[picture.name] = picture.read_bytes()
+        for lang in ("", *LANGUAGES):
+            for picture in sorted((office_dir / "documents" / lang).glob("*.svg")):
+                if picture.is_file() and picture.stat().st_size <= PICTURE_MAX_BYTES:
+                    files[str(Path(lang, picture.name))] = picture.read_bytes()
     return files, office_files
 
 
 def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None = None,
                      timestamp: dt.datetime | None = None) -> Pdf:
     """One PDF holding these documents in order: (kind, data) each, data from io/document_data.py, each in its
-    language (``data["lang"]``, French when absent)."""
+    language (``data["lang"]``, French when absent; see ``written_in``).
+
+    An office template that fails is said (``Pdf.problems``) and the built-in one used: first the office's
+    templates kept for the French documents only (an office letterhead written before the languages), then
+    none."""
     if not items:
         raise DocumentError("aucun document à produire")
-    langs = [d.get("lang") if d.get("lang") in LANGUAGES else DEFAULT_LANGUAGE for _, d in items]
+    langs = [written_in(kind, d.get("lang") if d.get("lang") in LANGUAGES else DEFAULT_LANGUAGE, office_dir)
+             for kind, d in items]
     versions = list(dict.fromkeys(zip((kind for kind, _ in items), langs, strict=True)))
     data = json.dumps([{"kind": kind, "lang": lang, "data": d} for (kind, d), lang in zip(items, langs, strict=True)],
                       ensure_ascii=False).encode("utf-8")
     main = _main(versions, office_dir)
-    problems = []
-    for builtin_only in (False, True):
-        files, office_files = _sources(versions, office_dir, builtin_only=builtin_only)
+    tiers = ["office", "french", "builtin"] if any(lang != DEFAULT_LANGUAGE for _, lang in versions) \
+        else ["office", "builtin"]
+    failed: list[str] = []  # each tier's office files and typst's message
+    for tier in tiers:
+        files, office_files = _sources(versions, office_dir, tier=tier)
         if files is None:
-            break  # the office's own document failed: said below
+            continue  # an office's own document, in a tier that leaves it out: said below if none works
         try:
-            return Pdf(_compile({"main.typ": main, **files, "data.json": data}, timestamp), problems)
+            pdf = _compile({"main.typ": main, **files, "data.json": data}, timestamp)
         except DocumentError as exc:
             if not office_files:
                 raise
-            problems.append(f"modèle du cabinet ignoré ({', '.join(str(p) for p in office_files)}) : {exc}")
-    raise DocumentError(problems[-1])
+            failed.append(f"({', '.join(str(p) for p in office_files)}) : {exc}")
+            continue
+        if not failed:
+            return Pdf(pdf)
+        but = " pour les documents en néerlandais et en anglais" if tier == "french" else ""
+        return Pdf(pdf, [f"modèle du cabinet ignoré{but} {failed[0]}"])
+    raise DocumentError(f"modèle du cabinet {failed[0]}" if failed else "aucun modèle pour ce document")
 
 
 def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
@@ -225,12 +267,14 @@ def check_office_documents(office_dir: Path) -> list[tuple[str, str | None]]:
     if not folder.is_dir():
         return []
     out: list[tuple[str, str | None]] = []
+    pictures = [p.relative_to(folder) for lang in ("", *LANGUAGES) for p in sorted((folder / lang).glob("*.svg"))
+                if p.is_file() and p.stat().st_size <= PICTURE_MAX_BYTES]
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder)
         name = f"documents/{relative}"
         kind = path.stem
         lang = relative.parts[0] if len(relative.parts) == 2 else DEFAULT_LANGUAGE
-        if path.suffix == ".svg" and len(relative.parts) == 1:
+        if path.suffix == ".svg" and len(relative.parts) <= 2 and lang in LANGUAGES:
             continue  # a picture (a logo) the templates may show
         if (path.suffix != ".typ" or len(relative.parts) > 2 or lang not in LANGUAGES
                 or not (_NAME.fullmatch(kind) and (kind != "lib" or len(relative.parts) == 1))):
@@ -242,6 +286,9 @@ def check_office_documents(office_dir: Path) -> list[tuple[str, str | None]]:
             (Path(alone) / "documents" / relative).parent.mkdir(parents=True)
             try:
                 shutil.copyfile(path, Path(alone) / "documents" / relative)
+                for picture in pictures:  # the logos it may show
+                    (Path(alone) / "documents" / picture).parent.mkdir(exist_ok=True)
+                    shutil.copyfile(folder / picture, Path(alone) / "documents" / picture)
                 pdf = render_documents([(k, {**SAMPLE, "kind": k, "lang": la}) for k, la in versions],
                                        office_dir=Path(alone))
             except (DocumentError, OSError) as exc:

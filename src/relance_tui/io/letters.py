@@ -15,7 +15,7 @@ from typing import Any
 
 from relance_tui.domain.plan import PlanBook
 from relance_tui.errors import RelanceError
-from relance_tui.io.document_data import document_data
+from relance_tui.io.document_data import document_data, in_language
 from relance_tui.io.documents import DocumentError, Pdf, document_exists, keep_document, render_documents
 from relance_tui.store.connection import Store
 from relance_tui.store.documents import last_document, record_document
@@ -53,7 +53,7 @@ def print_letters(store: Store, steps: Iterable[DebtorPlan], *, office: Any, age
             write(pdf)
         out.pdf, out.kept, out.count = pdf, kept, len(items)
         for step, data, token in items:
-            record_document(store, step.debtor_id, step.state.next.template, title=step.label, path=str(kept),
+            record_document(store, step.debtor_id, step.state.next.template, title=in_language(step.label, data), path=str(kept),
                             sha256=pdf.sha256, invoice_ids=data["invoice_ids"],
                             registered=step.channel == "registered")
             if step.channel == "registered":
@@ -112,7 +112,8 @@ def _claimed(store: Store, steps: list[DebtorPlan], out: Printed, held: list[str
             items.append((step, document_data(store, step.debtor_id, template, office=office, today=today,
                                               agent=agent, invoice_ids=list(step.invoice_ids),
                                               notice_days=place.notice_days,
-                                              registered=step.channel == "registered"), claimed[1]))
+                                              registered=step.channel == "registered",
+                                              office_dir=place.office_dir), claimed[1]))
         except RelanceError as exc:
             release_claim(store, claimed[1])
             held.remove(claimed[1])

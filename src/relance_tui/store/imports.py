@@ -118,6 +118,32 @@ def _check_rows(db: Database, common: dict) -> list[tuple[int, str, str]]:
     return problems
 
 
+def _merge_languages(db: Database, common: dict) -> None:
+    """The language the file states for a known debtor (``temp.imp_languages``: debtor, new language), on its
+    timeline. A file corrects what a file said (or nothing said: French), never what an agent chose on the
+    card (store/cards.set_language: an 'edit' event with no source)."""
+    from relance_tui.domain.language import LANGUAGES
+
+    def name(column: str) -> str:
+        return f"CASE {column} " + " ".join(f"WHEN '{c}' THEN '{label}'" for c, label in LANGUAGES.items()) + " END"
+
+    db.execute("DROP TABLE IF EXISTS temp.imp_languages")
+    db.execute(
+        "CREATE TEMP TABLE imp_languages AS SELECT d.id AS debtor_id, d.language AS old, s.language AS language "
+        "FROM debtors d JOIN (SELECT debtor_id, MAX(language) AS language FROM temp.imp_invoices "
+        "WHERE debtor_id IS NOT NULL GROUP BY debtor_id HAVING MAX(language) <> '') AS s ON s.debtor_id = d.id "
+        "WHERE s.language <> COALESCE(NULLIF(d.language, ''), 'fr') AND COALESCE((SELECT "
+        "COALESCE(json_extract(e.data, '$.source'), 'agent') FROM events e WHERE e.debtor_id = d.id "
+        "AND e.kind = 'edit' AND e.outcome = 'language' ORDER BY e.id DESC LIMIT 1), 'import') = 'import'")
+    was = name("COALESCE(NULLIF(old, ''), 'fr')")
+    db.execute(
+        "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) "
+        "SELECT :at, debtor_id, 'edit', 'language', :agent, 'Langue des courriers : ' || "
+        f"{was} || ' → ' || {name('language')} || "
+        "', selon l''import de ' || :file, json_object('changes', json_object('language', json_array(old, "
+        "language)), 'source', 'import', 'file', :file) FROM temp.imp_languages ORDER BY debtor_id", common)
+
+
 def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
     """Debtors: match by code, then SIREN, then name; create the rest."""
     # a new debtor's country: the file's, else Belgium for a Belgian enterprise number, else '' (unknown: the
@@ -131,9 +157,8 @@ def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
         "FROM temp.imp_invoices WHERE debtor_id IS NULL GROUP BY debtor_key", common).rowcount
     if c.debtors_created:
         _resolve_debtors(db)
-    # fill in what the file knows and the card lacks (never overwrite an agent's data: a language set on the
-    # card stays, the file's fills an empty one); the country is the
-    # accounts' (nothing else sets it): the one the file states, else Belgium when the debtor gets its first
+    _merge_languages(db, common)
+    # fill in what the file knows and the card lacks; the country is the accounts' (nothing else sets it): the one the file states, else Belgium when the debtor gets its first
     # Belgian enterprise number. A country that changes changes the law applied: it is on the timeline.
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) "
@@ -149,19 +174,18 @@ def _merge_debtors(db: Database, common: dict, c: MergeCounts) -> None:
         "UPDATE debtors SET code = COALESCE(debtors.code, s.code), siren = COALESCE(debtors.siren, s.siren), "
         "siret = COALESCE(debtors.siret, s.siret), enterprise_number = COALESCE(debtors.enterprise_number, s.bce), "
         "country = COALESCE(s.country, CASE WHEN debtors.enterprise_number IS NULL AND s.bce IS NOT NULL "
-        "THEN 'BE' END, debtors.country), language = CASE WHEN debtors.language = '' THEN "
-        "COALESCE(s.language, '') ELSE debtors.language END, version = debtors.version + 1, updated_at = :at, "
+        "THEN 'BE' END, debtors.country), language = COALESCE(s.language, debtors.language), version = debtors.version + 1, updated_at = :at, "
         "updated_by = :agent "
         "FROM (SELECT debtor_id, NULLIF(MAX(debtor_code), '') AS code, NULLIF(MAX(siren), '') AS siren, "
         "NULLIF(MAX(siret), '') AS siret, NULLIF(MAX(enterprise_number), '') AS bce, "
-        "NULLIF(MAX(country), '') AS country, NULLIF(MAX(language), '') AS language "
-        "FROM temp.imp_invoices GROUP BY debtor_id) AS s "
+        "NULLIF(MAX(country), '') AS country, l.language FROM temp.imp_invoices "
+        "LEFT JOIN temp.imp_languages l USING (debtor_id) GROUP BY debtor_id) AS s "
         "WHERE debtors.id = s.debtor_id AND ((debtors.code IS NULL AND s.code IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM debtors o WHERE o.code = s.code)) "
         "OR (debtors.siren IS NULL AND s.siren IS NOT NULL) OR (debtors.siret IS NULL AND s.siret IS NOT NULL) "
         "OR (debtors.enterprise_number IS NULL AND s.bce IS NOT NULL) "
         "OR (s.country IS NOT NULL AND s.country <> debtors.country) "
-        "OR (debtors.language = '' AND s.language IS NOT NULL))",
+        "OR s.language IS NOT NULL)",
         common).rowcount
     c.contacts_created = db.execute(
         "INSERT INTO contacts (debtor_id, name, phone, email, created_at, updated_at, updated_by) "

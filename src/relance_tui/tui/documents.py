@@ -80,10 +80,12 @@ class DocumentScreen(Survives, RelanceNode, ModalScreen[None]):
     @work(thread=True, exclusive=True, group="document-preview", exit_on_error=False)
     def _preview(self, store, kind: str, settings, today) -> None:  # noqa: ANN001
         from relance_tui.io.document_data import document_data, preview_lines
+        from relance_tui.io.documents import DocumentPlace
 
         try:
             data = document_data(store, self.debtor_id, kind, office=settings.office, today=today,
-                                 agent=settings.agent_name, notice_days=settings.documents.notice_days)
+                                 agent=settings.agent_name, notice_days=settings.documents.notice_days,
+                                 office_dir=DocumentPlace.of(settings, store.path).office_dir, in_french=True)
         except RelanceError as exc:
             self.post_message(self.Shown(kind, f"{DOCUMENT_KINDS[kind]} impossible : {exc}", False))
             return
