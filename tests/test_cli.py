@@ -70,7 +70,7 @@ def test_doctor_names_key_identifiers_that_do_nothing(tmp_path, capsys, isolated
     with time_machine.travel(RATES_ENTERED, tick=False):
         code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0
-    assert "[keys] : 2 touche(s) redéfinie(s) ; identifiant(s) inconnu(s), sans effet : overdue.fitler" in out
+    assert "[keys] : 2 touches redéfinies ; identifiant inconnu, sans effet : overdue.fitler" in out
 
 
 def test_doctor_on_network_path_wants_rollback_journal(tmp_path, capsys, monkeypatch):

@@ -65,7 +65,7 @@ def test_the_day_s_letters_in_one_pdf_letters_done_registered_ones_waiting(store
     out = tmp_path / "courriers.pdf"
     code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o", str(out))
     assert code == 0, err
-    assert said.startswith(f"2 courrier(s) dans {out}") and "1 recommandé(s) à noter faits" in said
+    assert said.startswith(f"2 courriers dans {out}") and "1 recommandé à noter fait avec son numéro" in said
     pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages]
     assert len(pages) == 2
     assert "MISE EN DEMEURE" in pages[0] and "Garage Dupont" in pages[0]  # agenda order: late ones first
@@ -95,7 +95,7 @@ def test_a_plan_letter_naming_no_document_is_said_and_the_others_printed(store, 
     out = tmp_path / "l.pdf"
     code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o", str(out))
     assert code == 1 and "ÉCHEC Garage Dupont : aucun document « lettre_maison »" in err
-    assert said.startswith(f"1 courrier(s) dans {out}")  # Boulangerie Martin's formal notice all the same
+    assert said.startswith(f"1 courrier dans {out}")  # Boulangerie Martin's formal notice all the same
 
 
 def test_a_registered_letter_printed_is_not_printed_again_before_its_tracking_number(store, capsys, monkeypatch,
@@ -105,7 +105,7 @@ def test_a_registered_letter_printed_is_not_printed_again_before_its_tracking_nu
     notice = office(store, monkeypatch)
     code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
                           str(tmp_path / "a.pdf"))
-    assert code == 0 and said.startswith("1 courrier(s)"), err
+    assert code == 0 and said.startswith("1 courrier"), err
     code, said, _ = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
                         str(tmp_path / "b.pdf"))
     assert code == 0 and "Aucun courrier à imprimer ce jour." in said
@@ -128,7 +128,7 @@ def test_the_litigation_file_as_a_zip_holds_the_invoices_own_files(store, capsys
     code, said, err = run(capsys, "--db", str(store.path), "document", "dossier", "C001", "--date", TODAY.isoformat(),
                           "-o", str(out))
     assert code == 0, err
-    assert said.startswith(f"Dossier contentieux : {out} (2 fichier(s)")
+    assert said.startswith(f"Dossier contentieux : {out} (2 fichiers")
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
         assert names[0].endswith(".pdf") and "litigation" in names[0]
@@ -151,7 +151,7 @@ def test_a_claim_left_by_a_crash_is_taken_again_and_no_claim_outlives_a_run(stor
     store.conn.execute("UPDATE plan_steps SET at = '2026-01-01T00:00:00Z' WHERE status = 'claimed'")
     code, said, err = run(capsys, "--db", str(store.path), "letters", "--date", TODAY.isoformat(), "-o",
                           str(tmp_path / "l.pdf"))
-    assert code == 0 and said.startswith("2 courrier(s)"), (said, err)  # the letter and the formal notice
+    assert code == 0 and said.startswith("2 courriers"), (said, err)  # the letter and the formal notice
     # the simple letter done, the registered one waiting with no claim held
     assert store.conn.execute("SELECT COUNT(*) FROM plan_steps WHERE status = 'claimed'").fetchone()[0] == 0
 
@@ -165,7 +165,7 @@ def test_the_zip_joins_only_files_of_the_office_folder_and_says_the_others(store
                                       [str(store.path), d]))  # the base itself, as an invoice's "file"
     out = tmp_path / "dossier.zip"
     code, said, err = run(capsys, "--db", str(store.path), "document", "dossier", "C001", "-o", str(out))
-    assert code == 0 and "(1 fichier(s)" in said and "non joint" in err
+    assert code == 0 and "(1 fichier" in said and "non joint" in err
     with zipfile.ZipFile(out) as archive:
         assert [n for n in archive.namelist() if n.startswith("factures/")] == []
 

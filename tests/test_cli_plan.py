@@ -69,7 +69,7 @@ def test_plan_done_by_hand_then_show_then_set(store, capsys) -> None:
     code, out, err = run(capsys, "--db", str(store.path), "plan", "done", "C001", "formal_notice", "--date",
                          "2026-11-20", "--tracking", "1A00000000001")
     assert code == 0, err
-    assert "étape formal_notice du 20/11/2026 (1 facture(s))" in out
+    assert "étape formal_notice du 20/11/2026 (1 facture)" in out
     code, out, _ = run(capsys, "--db", str(store.path), "plan", "show", "C001", "--date", TODAY.isoformat())
     assert "plan « Professionnel (France) » (fr_b2b)" in out
     assert "fait le 20/11/2026 par marie" in out and "PROCHAINE ÉTAPE" in out

@@ -94,7 +94,7 @@ def test_public_holiday_and_weekend_warn():
 def test_four_calls_in_thirty_days_warn():
     assert call_warnings(at(MONDAY, 11), RULES, FR, 3) == []
     reasons = call_warnings(at(MONDAY, 11), RULES, FR, 4)
-    assert reasons == ["Déjà 4 appel(s) à ce contact en 30 jours (limite 4)."]
+    assert reasons == ["Déjà 4 appels à ce contact en 30 jours (limite 4)."]
 
 
 CAPS = CallingRules(RULES.hours, RULES.days, True, 4, max_calls_30d_contact_b2c=3, max_calls_30d_debtor_b2b=6,
@@ -105,16 +105,16 @@ def test_calls_are_capped_per_debtor_and_lower_for_a_consumer():
     # a business: 4 per contact, 6 for the debtor through all its contacts
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=5) == []
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 1, debtor_calls_30d=6) == [
-        "Déjà 6 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 6)."]
+        "Déjà 6 appels à ce débiteur en 30 jours, tous contacts confondus (limite 6)."]
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 4, debtor_calls_30d=4) == [
-        "Déjà 4 appel(s) à ce contact en 30 jours (limite 4)."]
+        "Déjà 4 appels à ce contact en 30 jours (limite 4)."]
     # a consumer: 3 calls stop it, per contact and for the debtor, where a business still goes ahead
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 2, debtor_calls_30d=2, consumer=True) == []
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=3, consumer=True) == [
-        "Déjà 3 appel(s) à ce contact en 30 jours (limite 3, particulier).",
-        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+        "Déjà 3 appels à ce contact en 30 jours (limite 3, particulier).",
+        "Déjà 3 appels à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 0, debtor_calls_30d=3, consumer=True) == [
-        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+        "Déjà 3 appels à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
     assert call_warnings(at(MONDAY, 11), CAPS, FR, 3, debtor_calls_30d=3) == []
     assert CAPS.debtor_caps == {"b2b": 6, "b2c": 3}
     # the defaults: a consumer's caps below a business's
@@ -152,7 +152,7 @@ def test_the_guard_uses_the_regimes_caps_and_calendar():
     be_consumer = regime_for("BE", "b2c", "FR")
     monday = dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     assert guard_warnings(monday, be_consumer, CAPS, BE, calls_30d=1, debtor_calls_30d=3) == [
-        "Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
+        "Déjà 3 appels à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier)."]
     assert guard_warnings(monday, regime_for("BE", "b2b", "FR"), CAPS, BE, calls_30d=1, debtor_calls_30d=3) == []
     # a debtor outside France and Belgium follows the office's country (domain/law.regime_for)
     assert guard_warnings(dt.datetime(2026, 7, 21, 8, 30, tzinfo=UTC), regime_for("DE", "b2b", "BE"), CAPS, BE,
@@ -268,8 +268,8 @@ def test_hours_until_midnight_are_written_24_00():
 def test_every_reason_not_to_call_is_given_together():
     # Saturday 21/11, 21:00, fourth call to the contact and sixth to the debtor
     assert call_warnings(at(dt.date(2026, 11, 21), 21), CAPS, FR, 4, debtor_calls_30d=6) == [
-        "Déjà 4 appel(s) à ce contact en 30 jours (limite 4).",
-        "Déjà 6 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 6).",
+        "Déjà 4 appels à ce contact en 30 jours (limite 4).",
+        "Déjà 6 appels à ce débiteur en 30 jours, tous contacts confondus (limite 6).",
         "Pas d'appel le samedi.",
         "Hors des heures d'appel (10:00-13:00, 14:00-20:00) : il est 21:00."]
 

@@ -90,7 +90,7 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
     subprocess.run([relance_command(), "--db", str(db), "export", "promises", "--format", "md", "-o", str(out)],
                    check=True, capture_output=True, env={**e2e_env, "PATH": "/usr/bin:/bin"})
     text = out.read_text(encoding="utf-8")
-    assert name in text and f"**Total : {owed}\u00a0€** (1 promesse(s))" in text
+    assert name in text and f"**Total : {owed}\u00a0€** (1 promesse)" in text
 
 
 def test_missing_database_message_in_a_terminal(tmp_path, e2e_env):

@@ -381,8 +381,8 @@ def test_a_time_barred_invoice_is_not_claimed_and_the_brief_says_so(demo_store, 
     assert number not in [i["number"] for i in context["invoices"]]
     negotiate, prepare = phases["negotiate"].body, phases["prepare"].body
     assert f"• Dû : {format_cents(owed)}" in negotiate
-    assert f"Prescrite(s), hors du montant demandé : {number}." in negotiate
-    assert f"Prescrite(s), hors du montant demandé : {number} ({format_cents(barred.amount_cents)}, prescrite " \
+    assert f"Prescrite, hors du montant demandé : {number}." in negotiate
+    assert f"Prescrite, hors du montant demandé : {number} ({format_cents(barred.amount_cents)}, prescrite " \
            "depuis le 11/01/2026)." in prepare
     assert "le client peut encore la régler de lui-même" in prepare
 

@@ -18,7 +18,7 @@ def test_import_prints_detection_then_summary(tmp_path, capsys):
                        "--as-of", "2026-11-23")
     assert code == 0
     assert out.index("Format : encodage Windows-1252, séparateur point-virgule") < out.index("Import terminé")
-    assert "3 nouvelle(s)" in out
+    assert "3 nouvelles" in out
 
 
 def test_refused_import_exit_code_and_lines(tmp_path, capsys):
@@ -43,7 +43,7 @@ def test_dry_run_and_map_options(tmp_path, capsys):
                        "--save-mapping", str(mapping))
     assert code == 0 and "Simulation" in out and "(imposé)" in out
     code, out, _ = run(capsys, "--db", str(db), "import", str(f), "--mapping", str(mapping))
-    assert code == 0 and "1 nouvelle(s)" in out
+    assert code == 0 and "1 nouvelle" in out
     code, _, err = run(capsys, "--db", str(db), "import", str(f), "--map", "amount")
     assert code == 2 and "attendu CHAMP=COLONNE" in err
 
@@ -80,7 +80,7 @@ def test_export_excel_variant_and_formula_injection(tmp_path, capsys):
     out_file = tmp_path / "out.csv"
     code, _, err = run(capsys, "--db", str(db), "export", "invoices", "--excel", "--as-of", "2026-11-23",
                        "-o", str(out_file))
-    assert code == 0 and "2 facture(s) exportée(s)" in err
+    assert code == 0 and "2 factures exportées" in err
     raw = out_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))

@@ -110,7 +110,7 @@ def test_waiver_dispute_agent_and_last_contact_reach_the_aged_balance(office, ca
     bm, hl = rows["BM"], rows["HL"]
     assert bm["Pénalités et indemnités"] == "42.43"  # FA-101's 97.92 waived: FA-102's 2.43 + 40 are left
     # every day charged falls in the second half of 2026, whose ECB rate the seeds do not hold (item 6)
-    assert bm["Remarque"] == ("pénalités et indemnité abandonnées sur 1 facture(s) ; pénalités à confirmer : "
+    assert bm["Remarque"] == ("pénalités et indemnité abandonnées sur 1 facture ; pénalités à confirmer : "
                               f"{ECB_H2_2026}")
     assert bm["Pénalités à confirmer"] == "oui"
     assert (bm["Chargé de recouvrement"], bm["Dernier contact"], bm["Type de contact"]) == \
@@ -136,8 +136,8 @@ def test_invoices_export_takes_its_figures_from_the_card_rules(office, capsys):
     fa301 = by_number["FA-2026-301"]
     assert (fa301["Jours de retard"], fa301["Pénalités de retard"], fa301["Indemnité forfaitaire"]) == ("", "", "")
     assert fa301["Remarque"].startswith("paiement sans date dans l'export")
-    assert rows[-1]["Remarque"] == ("hors pénalités non calculables (1 facture(s)) ; "
-                                    "pénalités à confirmer sur 3 facture(s)")
+    assert rows[-1]["Remarque"] == ("hors pénalités non calculables (1 facture) ; "
+                                    "pénalités à confirmer sur 3 factures")
     assert (rows[-1]["Reste dû"], rows[-1]["Pénalités de retard"], rows[-1]["Indemnité forfaitaire"]) == \
         ("2050.00", "69.44", "120.00")  # 3 indemnities: FA-101, FA-102, FA-302
 
@@ -160,7 +160,7 @@ def test_excel_variant_to_a_file_and_its_refusals(office, tmp_path, capsys):
     out_file = tmp_path / "balance.csv"
     code, _, err = run(capsys, "--db", str(office), "export", "debtors", "--excel", "--as-of", "2026-11-23",
                        "-o", str(out_file))
-    assert code == 0 and "3 débiteur(s) exporté(s)" in err
+    assert code == 0 and "3 débiteurs exportés" in err
     raw = out_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))

@@ -333,7 +333,7 @@ def test_cli_unplaced_column_exit_11_with_the_map_line_then_map_and_ignore(tmp_p
     assert 'ignore = ["Montant restant à encaisser"]' in mapping.read_text()
     assert cli.main(["--db", str(db), "import", str(f), "--mapping", str(mapping)]) == 0
     assert cli.main(["--db", str(db), "import", str(f), "--map", "remaining=Montant restant à encaisser"]) == 0
-    assert "1 modifiée(s)" in capsys.readouterr().out  # now 60 of 100 paid
+    assert "1 modifiée" in capsys.readouterr().out  # now 60 of 100 paid
 
 
 def test_an_invoice_whose_label_or_client_starts_with_total_is_an_invoice(imp, store, write):

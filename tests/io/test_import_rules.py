@@ -28,7 +28,7 @@ def seeded(imp, store):
 
 def test_missing_required_column(imp, seeded, write):
     report, message = refused(imp, seeded, write("f.csv", "N° facture;Client;Montant TTC\nFA-1;X;10,00\n"))
-    assert "f.csv:1: colonnes: colonne(s) obligatoire(s) absente(s) : date de facture" in message
+    assert "f.csv:1: colonnes: colonne obligatoire absente : date de facture" in message
     assert "en-têtes trouvés : N° facture, Client, Montant TTC" in message and "--map" in message
 
 
@@ -121,7 +121,7 @@ def test_fec_lettering_imbalance_is_not_skippable(imp, seeded, write):
 def test_fec_missing_columns(imp, seeded, write):
     _, message = refused(imp, seeded, write("fec.txt", "JournalCode\tEcritureNum\tCompteNum\tEcritureLet\n"
                                                         "VT\t1\t411\t\n"))
-    assert "FEC : colonne(s) obligatoire(s) absente(s) : EcritureDate, PieceRef, Debit/Credit" in message
+    assert "FEC : colonnes obligatoires absentes : EcritureDate, PieceRef, Debit/Credit" in message
 
 
 def test_invalid_siren(imp, seeded, write):
@@ -137,7 +137,7 @@ def test_at_most_fifty_problems_shown_with_a_count(imp, seeded, write):
     assert len(report.problems) == 120
     lines = message.splitlines()
     assert len([line for line in lines if line.startswith("f.csv:")]) == MAX_PROBLEMS_SHOWN
-    assert lines[-1] == "... et 70 autre(s) problème(s) (120 en tout)"
+    assert lines[-1] == "... et 70 autres problèmes (120 en tout)"
 
 
 def test_skip_invalid_imports_the_rest_and_writes_rejects(imp, store, write, tmp_path):

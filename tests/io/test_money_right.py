@@ -156,5 +156,5 @@ def test_the_call_script_mentions_penalties_on_invoices_paid_late_and_credit_not
     phases, _objections, problems = load_script(Templates(None), context)
     prepare = phases[0].body
     assert "Avoirs déjà déduits : avoir AV-1 imputé sur FA-2." in prepare
-    assert "réglées en retard : 49,99\u00a0€ (1 facture(s))" in prepare
+    assert "réglées en retard : 49,99\u00a0€ (1 facture)" in prepare
     assert problems == []

@@ -162,7 +162,7 @@ def test_the_balance_stated_and_the_indemnity_are_net_of_credit_notes(store, tmp
     assert [r.status for r in sent] == ["outbox"]
     text = body(email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(),
                                          policy=email.policy.default))
-    assert "Avoir(s) non encore imputé(s), déduit(s) : 500,00 €" in text
+    assert "Avoirs non encore imputés, déduits : 500,00 €" in text
     assert "Solde restant dû : 100,00 €" in text
     assert "une indemnité de 20,00 €" in text  # the scale on 100 €, not on 600 € (70 €): CDE XIX.4
 

@@ -90,7 +90,7 @@ def test_markdown_table_escapes_pipes_and_totals(promises, tmp_path):
     assert len(table) == 3
     cells = [c.strip() for c in table[0].strip("|").split(" | ")]
     assert cells[3] == "250,00\u00a0€" and cells[-1] == "confirmé \\| par mail"
-    assert "**Total : 2\u00a0250,00\u00a0€** (3 promesse(s))" in text
+    assert "**Total : 2\u00a0250,00\u00a0€** (3 promesses)" in text
 
 
 def test_cli_export_promises(promises, demo_store, tmp_path, capsys):
@@ -98,7 +98,7 @@ def test_cli_export_promises(promises, demo_store, tmp_path, capsys):
     code = cli.main(["--db", str(demo_store.path), "export", "promises", "--date", "2026-11-23", "--format", "md",
                      "-o", str(out)])
     err = capsys.readouterr().err.replace("\u00a0", " ")
-    assert code == 0 and "3 promesse(s) du 23/11/2026 (2 250,00 €)" in err
+    assert code == 0 and "3 promesses du 23/11/2026 (2 250,00 €)" in err
     assert out.read_text(encoding="utf-8").count("\n| ") == 4  # header + 3 rows
     code = cli.main(["--db", str(demo_store.path), "export", "promises", "--date", "2026-11-23", "--agent",
                      "karim", "--format", "csv"])

@@ -42,7 +42,7 @@ def test_invoices_export_marks_the_penalty_over_an_unentered_half_year_and_not_t
     assert (fa501["Pénalités de retard"], fa501["Pénalités à confirmer"]) == ("13.98", "non")
     assert (fa502["Pénalités de retard"], fa502["Pénalités à confirmer"]) == ("0.00", "non")
     total = rows[-1]
-    assert (total["Pénalités à confirmer"], total["Remarque"]) == ("oui", "pénalités à confirmer sur 1 facture(s)")
+    assert (total["Pénalités à confirmer"], total["Remarque"]) == ("oui", "pénalités à confirmer sur 1 facture")
 
 
 def test_debtors_export_marks_the_debtor_whose_penalties_rest_on_it(office, capsys):

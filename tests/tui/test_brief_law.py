@@ -56,6 +56,6 @@ def test_a_business_brief_names_the_contact_and_gives_no_such_warning():
 def test_the_brief_says_which_invoices_are_time_barred_and_not_to_claim_them():
     out = brief(JEAN, invoice(1, dt.date(2026, 11, 22)), invoice(2, TODAY), invoice(3, dt.date(2025, 3, 1)))
     # the limitation date is the last day to act: 22/11 is past on 23/11, today's is not
-    assert "Prescrite(s), hors du montant demandé : FA-1, FA-3. Ne les réclamez pas, aucune menace ; le client " \
+    assert "Prescrites, hors du montant demandé : FA-1, FA-3. Ne les réclamez pas, aucune menace ; le client " \
            "peut encore les régler de lui-même." in out
     assert not any(line.startswith("Prescrite(s)") for line in brief(JEAN, invoice(2, TODAY)))

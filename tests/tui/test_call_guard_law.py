@@ -94,7 +94,7 @@ async def test_a_consumers_third_call_in_30_days_stops_at_the_guard(make_app, de
         await settle(pilot)
         assert isinstance(app.screen, GuardScreen)
         assert text(app.screen, "#guard-reasons") == (
-            "• Déjà 3 appel(s) à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier).")
+            "• Déjà 3 appels à ce débiteur en 30 jours, tous contacts confondus (limite 3, particulier).")
 
 
 async def test_an_agent_cannot_override_the_guard_for_a_consumer(make_app, demo_store):

@@ -21,7 +21,7 @@ from relance_tui.commands.common import (
 )
 from relance_tui.config import Settings
 from relance_tui.domain.instants import to_iso
-from relance_tui.domain.text import clean, count, decimal
+from relance_tui.domain.text import agreed, clean, count, decimal
 from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError, SharedReadFailed
 
 
@@ -137,8 +137,9 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
         from relance_tui.tui.app import binding_ids
 
         unknown = sorted(set(settings.keys) - binding_ids())
-        print(f"    [keys] : {len(settings.keys)} touche(s) redéfinie(s)"
-              + (f" ; identifiant(s) inconnu(s), sans effet : {', '.join(unknown)}" if unknown else ""))
+        print(f"    [keys] : {count(len(settings.keys), 'touche redéfinie')}"
+              + (f" ; {agreed(len(unknown), 'identifiant inconnu')}, sans effet : {', '.join(unknown)}"
+                 if unknown else ""))
     print(f"  journal        : {paths.log_file}")
     print(f"  démo           : {paths.demo_db}")
     print(f"  boîte d'envoi  : {paths.outbox}")

@@ -9,7 +9,7 @@ import sys
 
 from relance_tui.commands.common import add_output_options, open_db, output_errors, parse_day, protected_paths
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import agreed, clean, count
 
 # The command line's words for the built-in documents (io/documents.DOCUMENT_KINDS)
 KIND_WORDS = {"lettre": "reminder_letter", "mise-en-demeure": "formal_notice", "releve": "statement",
@@ -39,7 +39,7 @@ def cmd_document(args: argparse.Namespace, settings: Settings) -> int:
         print(clean(f"attention : {problem}"), file=sys.stderr)
     if args.output and args.output.lower().endswith(".zip"):  # the file with its exhibits, for the lawyer
         files = _write_zip(settings, store, pdf, kept, data, args.output, args.force)
-        print(clean(f"{document_label(data)} : {args.output} ({files} fichier(s) ; PDF SHA-256 {pdf.sha256})"))
+        print(clean(f"{document_label(data)} : {args.output} ({count(files, 'fichier')} ; PDF SHA-256 {pdf.sha256})"))
         return 0
     if args.output:
         write_output(settings, store, pdf, args.output, args.force)
@@ -108,8 +108,10 @@ def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
         return _said(printed.failed, printed.waiting)
     for problem in printed.pdf.problems:
         print(clean(f"attention : {problem}"), file=sys.stderr)
-    print(clean(f"{printed.count} courrier(s) dans {args.output} (SHA-256 {printed.pdf.sha256}) ; "
-                f"{printed.registered} recommandé(s) à noter faits avec leur numéro de suivi une fois postés"))
+    print(clean(f"{count(printed.count, 'courrier')} dans {args.output} (SHA-256 {printed.pdf.sha256}) ; "
+                f"{count(printed.registered, 'recommandé')} à noter {agreed(printed.registered, 'fait')} avec "
+                f"{'leur' if printed.registered > 1 else 'son'} numéro de suivi une fois "
+                f"{agreed(printed.registered, 'posté')}"))
     return _said(printed.failed, printed.waiting)
 
 

@@ -17,7 +17,7 @@ from relance_tui.commands.common import (
     protected_paths,
 )
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.errors import RelanceError
 
 
@@ -34,14 +34,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with output_errors(args.output), open_output(args.output, excel=args.excel, overwrite=args.force,
                                                  protected=protected_paths(settings, store.path)) as out:
         if args.export_what == "debtors":
-            count = export_debtors(store, out, as_of=as_of, excel=args.excel, country=settings.office.country,
-                                   tz=settings.office.timezone, names=settings.display_name)
+            written = export_debtors(store, out, as_of=as_of, excel=args.excel, country=settings.office.country,
+                                     tz=settings.office.timezone, names=settings.display_name)
         else:
-            count = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
-                                    country=settings.office.country)
+            written = export_invoices(store, out, as_of=as_of, open_only=args.open, excel=args.excel,
+                                      country=settings.office.country)
     if args.output not in (None, "-"):
-        what = "débiteur(s) exporté(s)" if args.export_what == "debtors" else "facture(s) exportée(s)"
-        print(clean(f"{count} {what} dans {args.output}"), file=sys.stderr)
+        what = count(written, "débiteur exporté" if args.export_what == "debtors" else "facture exportée")
+        print(clean(f"{what} dans {args.output}"), file=sys.stderr)
     return 0
 
 
@@ -72,7 +72,8 @@ def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
         total = sum(p.amount_cents for p in lines)
         from relance_tui.domain.money import format_cents
 
-        print(clean(f"{len(lines)} promesse(s) du {day:%d/%m/%Y} ({format_cents(total)}) exportée(s) dans "
+        print(clean(f"{count(len(lines), 'promesse')} du {day:%d/%m/%Y} ({format_cents(total)}) "
+                    f"{'exportées' if len(lines) > 1 else 'exportée'} dans "
                     f"{args.output}"),
               file=sys.stderr)
     return 0
@@ -90,7 +91,8 @@ def cmd_export_person(args: argparse.Namespace, settings: Settings) -> int:
                       protected=protected_paths(settings, store.path), overwrite=args.force)
     if args.output not in (None, "-"):
         print(clean(f"Données du débiteur {record.debtor.get('code') or record.debtor['id']} "
-                    f"({len(record.tables['contacts'])} contact(s), {len(record.tables['events'])} événement(s)) "
+                    f"({count(len(record.tables['contacts']), 'contact')}, "
+                    f"{count(len(record.tables['events']), 'événement')}) "
                     f"écrites dans {args.output}"), file=sys.stderr)
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from relance_tui.commands.common import open_db, parse_day, protected_paths
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +76,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(clean(f"Note : ce même fichier (SHA-256 identique) a déjà été importé le {when} par {who} ; "
                     "rien n'a été dupliqué."))
     if report.problems:
-        print(f"{len(report.problems)} problème(s), lignes écartées :", file=sys.stderr)
+        print(f"{count(len(report.problems), 'problème')}, lignes écartées :", file=sys.stderr)
         for line in report.problem_lines():
             print(f"  {line}", file=sys.stderr)
     for line in report.summary_lines():

@@ -8,7 +8,7 @@ import sys
 
 from relance_tui.commands.common import DEBTOR_HELP, office_today, open_db, parse_day, sentence
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.errors import RelanceError
 
 
@@ -42,6 +42,11 @@ def cmd_act(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _counts(contacts: int, events: int, promises: int, disputes: int) -> str:
+    return (f"{count(contacts, 'contact')}, {count(events, 'événement')}, {count(promises, 'promesse')}, "
+            f"{count(disputes, 'litige')}")
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Anonymise the debtors that owe nothing and had no activity for the retention period (GDPR)."""
     from relance_tui.store.purge import RetentionTooShort, purge, purge_candidates, purge_counts
@@ -68,11 +73,10 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     for c in found:
         # names come from the shared database: printed as text, never as terminal codes
         print(clean(f"{c.code or '#' + str(c.debtor_id)}  {c.name}  dernière activité {c.last_activity:%d/%m/%Y} "
-                    f"({c.years} an{'s' if c.years > 1 else ''})  {c.contacts} contact(s), {c.events} événement(s), "
-                    f"{c.promises} promesse(s), {c.disputes} litige(s)"))
+                    f"({count(c.years, 'an')})  {_counts(c.contacts, c.events, c.promises, c.disputes)}"))
     n = purge_counts(found)
-    summary = (f"{n['debtors']} débiteur(s) ({rule}, rien de dû), {n['contacts']} contact(s), "
-               f"{n['events']} événement(s), {n['promises']} promesse(s), {n['disputes']} litige(s)")
+    summary = (f"{count(n['debtors'], 'débiteur')} ({rule}, rien de dû), "
+               f"{_counts(n['contacts'], n['events'], n['promises'], n['disputes'])}")
     if args.dry_run:
         print(f"Simulation : {summary} seraient anonymisés ; rien n'a été modifié.")
     else:

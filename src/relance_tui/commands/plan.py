@@ -17,7 +17,7 @@ from relance_tui.commands.common import (
     sentence,
 )
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import agreed, clean, count
 from relance_tui.errors import RelanceError
 
 
@@ -50,9 +50,9 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
     groups: dict[str, int] = {}
     for row in rows:
         groups[row.group] = groups.get(row.group, 0) + 1
-    for group, count in groups.items():
+    for group, n in groups.items():
         late = sum(1 for r in rows if r.group == group and r.late_days > 0)
-        print(f"  {group} : {count}{f' (dont {late} en retard)' if late else ''}")
+        print(f"  {group} : {n}{f' (dont {late} en retard)' if late else ''}")
     # sent by the nightly job: the plan's emails that need no agent (thank-yous are proposed, never automatic)
     # a step another run is sending now is skipped when its claim is refused; one a crash left is taken again
     automatic = [r for r in rows if isinstance(r, DebtorPlan) and r.channel == "email" and not r.state.next.approval]
@@ -63,13 +63,14 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
         verb = "seraient envoyés" if args.send else "à envoyer avec --send"
         print(f"Emails automatiques {verb} : {len(automatic)}")
         for item in automatic:
-            print(clean(f"  {item.name} : {item.next_label} ({len(item.invoice_ids)} facture(s))"))
+            print(clean(f"  {item.name} : {item.next_label} ({count(len(item.invoice_ids), 'facture')})"))
         return 0
     results = _send(store, automatic, settings, book, day)
     failed = [r for r in results if r.failed]
     done = [r for r in results if r.status in ("sent", "outbox")]
     skipped = [r for r in results if r.status == "skipped"]
-    print(f"Emails : {len(done)} envoyé(s), {len(skipped)} déjà faits ailleurs, {len(failed)} en échec")
+    print(f"Emails : {len(done)} {agreed(len(done), 'envoyé')}, {len(skipped)} déjà "
+          f"{agreed(len(skipped), 'fait')} ailleurs, {len(failed)} en échec")
     for r in failed:
         print(clean(f"  ÉCHEC {r.name} ({r.step}) : {sentence(r.message)}"), file=sys.stderr)
     return 1 if failed else 0
@@ -142,7 +143,7 @@ def cmd_plan_done(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:  # a legal act refused (a date before the due date...): what is wrong, in French
         raise RelanceError(sentence(str(exc))) from None
     print(clean(f"Enregistré pour {debtor.label} : étape {done.step} du {day:%d/%m/%Y} "
-                f"({len(done.invoice_ids)} facture(s))."))
+                f"({count(len(done.invoice_ids), 'facture')})."))
     return 0
 
 
@@ -193,7 +194,7 @@ def cmd_agenda(args: argparse.Namespace, settings: Settings) -> int:
         else:
             write_agenda_csv(items, out, excel=args.excel)
     if args.output not in (None, "-"):
-        print(clean(f"{len(items)} ligne(s) dans {args.output}"), file=sys.stderr)
+        print(clean(f"{count(len(items), 'ligne')} dans {args.output}"), file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.law import Regime
+from relance_tui.domain.text import count
 
 # The six steps of a collection call (seed 003), in order.
 PHASES: tuple[tuple[str, str], ...] = (
@@ -142,10 +143,10 @@ def call_warnings(now_local: dt.datetime, rules: CallingRules, calendar: OfficeC
     who = ", particulier" if consumer else ""
     contact_cap = rules.contact_cap(consumer)
     if calls_30d >= contact_cap:
-        reasons.append(f"Déjà {calls_30d} appel(s) à ce contact en 30 jours (limite {contact_cap}{who}).")
+        reasons.append(f"Déjà {count(calls_30d, 'appel')} à ce contact en 30 jours (limite {contact_cap}{who}).")
     debtor_cap = rules.debtor_cap(consumer)
     if debtor_calls_30d is not None and debtor_calls_30d >= debtor_cap:
-        reasons.append(f"Déjà {debtor_calls_30d} appel(s) à ce débiteur en 30 jours, tous contacts confondus "
+        reasons.append(f"Déjà {count(debtor_calls_30d, 'appel')} à ce débiteur en 30 jours, tous contacts confondus "
                        f"(limite {debtor_cap}{who}).")
     day = now_local.date()
     if day.isoweekday() not in rules.days:

@@ -126,7 +126,8 @@ def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
         raise PlanError(f"{where}, champ act : {step.act!r} inconnu (attendu : {', '.join(STEP_ACTS)})")
     unknown = set(step.stops) - set(STOPS)
     if unknown:
-        raise PlanError(f"{where}, champ stops : {', '.join(sorted(unknown))} inconnu(s) "
+        raise PlanError(f"{where}, champ stops : {', '.join(sorted(unknown))} "
+                        f"{'inconnus' if len(unknown) > 1 else 'inconnu'} "
                         f"(attendu : {', '.join(STOPS)})")
     if step.channel == "court":
         notices = [s for s in plan.steps[:i] if s.act == "formal_notice" and s.required]

@@ -84,8 +84,12 @@ def count(n: int, singular: str, plural: str | None = None) -> str:
     """A count and its noun, in French: '0 facture', '1 facture', '2 factures', '1 234 débiteurs' (the plural
     from 2; thousands set apart by a no-break space). ``plural``: when it is not ``singular`` + 's'
     ('1 facture ouverte', '3 factures ouvertes': give the whole phrase)."""
-    words = singular if abs(n) < 2 else (plural or _plural_words(singular))
-    return f"{n:,}".replace(",", "\u00a0") + f" {words}"
+    return f"{n:,}".replace(",", "\u00a0") + f" {agreed(n, singular, plural)}"
+
+
+def agreed(n: int, singular: str, plural: str | None = None) -> str:
+    """The words agreeing with a count, without it: 'créé' for 0 or 1, 'créés' from 2 (``count``'s rule)."""
+    return singular if abs(n) < 2 else (plural or _plural_words(singular))
 
 
 def _plural_words(phrase: str) -> str:

@@ -395,3 +395,9 @@ def origin_in_label(label: str, own_number: str) -> str:
         if rank < best_rank:
             best, best_rank = token, rank
     return best
+
+
+def absent_columns(missing: list[str]) -> str:
+    """'colonne obligatoire absente : X' or 'colonnes obligatoires absentes : X, Y'."""
+    what = "colonnes obligatoires absentes" if len(missing) > 1 else "colonne obligatoire absente"
+    return f"{what} : {', '.join(missing)}"

@@ -139,7 +139,8 @@ def _sources(versions: list[tuple[str, str]], office_dir: Path | None, *,
     for the others: an office's ``lib.typ`` from before the languages has no Dutch or English words), or
     "builtin". None when a document has no built-in template to fall back on."""
     files, office_files = {}, []
-    names = [(LIB, DEFAULT_LANGUAGE), *dict.fromkeys((template_name(k, lang, office_dir), lang) for k, lang in versions)]
+    names = [(LIB, DEFAULT_LANGUAGE),
+             *dict.fromkeys((template_name(k, lang, office_dir), lang) for k, lang in versions)]
     for name, lang in names:
         use_office = tier == "office" or (tier == "french" and lang == DEFAULT_LANGUAGE)
         own = office_dir / "documents" / name if use_office and office_dir is not None else None

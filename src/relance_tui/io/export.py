@@ -14,6 +14,7 @@ from typing import IO
 
 from relance_tui.domain.dates import BUCKET_LABELS, Bucket
 from relance_tui.domain.instants import local
+from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, invoice_status_label
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.store.connection import Store
@@ -83,8 +84,9 @@ def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bo
         for n, v in enumerate((inv.amount_cents, inv.paid_cents, inv.balance_cents, interest or 0, indemnity or 0,
                                owed)):
             totals[n] += v
-    note = " ; ".join(x for x in (f"hors pénalités non calculables ({unknown} facture(s))" if unknown else "",
-                                  f"pénalités {UNCONFIRMED} sur {unconfirmed} facture(s)" if unconfirmed else "") if x)
+    note = " ; ".join(x for x in (
+        f"hors pénalités non calculables ({count(unknown, 'facture')})" if unknown else "",
+        f"pénalités {UNCONFIRMED} sur {count(unconfirmed, 'facture')}" if unconfirmed else "") if x)
     sheet.row(("", f"Total ({len(invoices)} factures) au {as_of:%d/%m/%Y}", "", "", None, None, "",
                *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:]), _yes_no(bool(unconfirmed)),
                note))
@@ -110,7 +112,7 @@ def _penalty_remark(row: AgedDebtor) -> str:
             by_reason.setdefault(why, []).append(number)
         parts.extend(f"{', '.join(numbers)} : {why}" for why, numbers in by_reason.items())
     if row.waived:
-        parts.append(f"{WAIVED} sur {row.waived} facture(s)")
+        parts.append(f"{WAIVED} sur {count(row.waived, 'facture')}")
     if row.penalty_unconfirmed:
         parts.append(f"pénalités {UNCONFIRMED} : {' ; '.join(row.penalty_unconfirmed)}")
     return " ; ".join(parts)
@@ -140,7 +142,7 @@ def export_debtors(store: Store, out: IO[str], *, as_of: dt.date, excel: bool, c
                    None if pen is None else Money(pen), _yes_no(bool(r.penalty_unconfirmed)), _penalty_remark(r),
                    local(c.at, tz).date() if c else None, _contact_kind(c.kind, c.outcome) if c else "",
                    r.next_action, names(r.account_manager) if r.account_manager else ""))
-    note = f"hors pénalités non calculables ({unknown} débiteur(s))" if unknown else ""
+    note = f"hors pénalités non calculables ({count(unknown, 'débiteur')})" if unknown else ""
     sheet.row(("", f"Total ({len(rows)} débiteurs) au {as_of:%d/%m/%Y}", "", "",
                *(Money(sum(r.buckets[b] for r in rows)) for b in BUCKETS),
                Money(-sum(r.unapplied_credit_cents for r in rows)), Money(sum(r.net_cents for r in rows)),

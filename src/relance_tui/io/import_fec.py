@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import NumberFormat, detect_date_format, detect_number_format, parse_amount, parse_date
 from relance_tui.domain.text import key
-from relance_tui.io.columns import MappingProblem
+from relance_tui.io.columns import MappingProblem, absent_columns
 from relance_tui.io.import_report import Detection, ImportReport, Problem
 from relance_tui.io.textfile import TextFormat
 from relance_tui.store import fec as fec_store
@@ -193,7 +193,7 @@ def detect_fec(fmt: TextFormat, headers: list[str], sample: list[list[str]], hea
     """A FEC's number and date formats, from a sample of its rows; a required column missing refuses it."""
     missing = FecReader.missing_columns(headers)
     if missing:
-        raise MappingProblem(f"FEC : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
+        raise MappingProblem(f"FEC : {absent_columns(missing)}")
     lower = [h.strip().lower() for h in headers]
     amount_cols = [lower.index(c) for c in ("debit", "credit", "montant") if c in lower]
     numbers = detect_number_format(f[i] for f in sample for i in amount_cols if i < len(f))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relance_tui.domain.parsing import DATE_LABELS, NumberFormat
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import agreed, clean, count
 from relance_tui.errors import RelanceError
 from relance_tui.io.column_names import FIELD_LABELS
 from relance_tui.io.columns import ColumnMap, Unplaced
@@ -99,46 +99,57 @@ class ImportReport:
     def problem_lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
         lines = [p.format(self.label) for p in self.problems[:limit]]
         if len(self.problems) > limit:
-            lines.append(f"... et {len(self.problems) - limit} autre(s) problème(s) ({len(self.problems)} en tout)")
+            lines.append(f"... et {count(len(self.problems) - limit, 'autre problème', 'autres problèmes')} "
+                         f"({len(self.problems)} en tout)")
         return lines
 
     def problem_summary(self) -> str:
-        return (f"{self.label} : import refusé, rien n'a été importé ({len(self.problems)} problème(s)).\n"
+        return (f"{self.label} : import refusé, rien n'a été importé ({count(len(self.problems), 'problème')}).\n"
                 + "\n".join(self.problem_lines()))
 
     def summary_lines(self) -> list[str]:
         c = self.counts
         head = "Simulation (--dry-run) : rien n'a été écrit." if self.dry_run else "Import terminé."
-        kept = "sur des comptes clients (411)" if self.detection and self.detection.kind == "fec" else "valides"
-        out = [f"{head} {self.rows} ligne(s) lues, {self.valid} {kept}"
-               + (f", {self.duplicates} doublon(s) identique(s) ignoré(s)" if self.duplicates else "")
-               + (f", {self.rejected} rejetée(s) vers {clean(str(self.rejects_path))}" if self.rejected else "")
+        kept = "sur des comptes clients (411)" if self.detection and self.detection.kind == "fec" else agreed(self.valid, "valide")
+        out = [f"{head} {count(self.rows, 'ligne lue')}, {self.valid} {kept}"
+               + (f", {count(self.duplicates, 'doublon identique ignoré')}" if self.duplicates else "")
+               + (f", {self.rejected} {agreed(self.rejected, 'rejetée')} vers {clean(str(self.rejects_path))}"
+                  if self.rejected else "")
                + "."]
         if c:
-            out.append(f"Débiteurs : {c.debtors_created} créé(s), {c.debtors_updated} complété(s) ; "
+            out.append(f"Débiteurs : {c.debtors_created} {agreed(c.debtors_created, 'créé')}, "
+                       f"{c.debtors_updated} {agreed(c.debtors_updated, 'complété')} ; "
                        f"contacts créés : {c.contacts_created}")
-            out.append(f"Factures : {c.invoices_created} nouvelle(s) (dont {c.credit_notes} avoir(s)), "
-                       f"{c.invoices_updated} modifiée(s), {c.unchanged} inchangée(s), "
-                       f"{c.invoices_paid} soldée(s)" + (f", {c.closed_by_full} absente(s) de l'export complet "
-                                                         "considérée(s) payée(s)" if c.closed_by_full else ""))
+            gone = c.closed_by_full
+            out.append(f"Factures : {c.invoices_created} {agreed(c.invoices_created, 'nouvelle')} (dont "
+                       f"{count(c.credit_notes, 'avoir')}), "
+                       f"{c.invoices_updated} {agreed(c.invoices_updated, 'modifiée')}, "
+                       f"{c.unchanged} {agreed(c.unchanged, 'inchangée')}, "
+                       f"{c.invoices_paid} {agreed(c.invoices_paid, 'soldée')}"
+                       + (f", {gone} {agreed(gone, 'absente')} de l'export complet "
+                          f"{agreed(gone, 'considérée payée', 'considérées payées')}" if gone else ""))
             out.append(f"Paiements enregistrés : {c.payments_created}"
-                       + (f" ({c.payments_skipped} déjà connu(s))" if c.payments_skipped else "")
+                       + (f" ({c.payments_skipped} déjà {agreed(c.payments_skipped, 'connu')})"
+                          if c.payments_skipped else "")
                        + f" ; événements ajoutés à la chronologie : {c.events}")
         if self.notes:
             out.append(f"Remarques ({len(self.notes)}) :")
             out += [f"  {n}" for n in self.notes[:MAX_PROBLEMS_SHOWN]]
             if len(self.notes) > MAX_PROBLEMS_SHOWN:
-                out.append(f"  ... et {len(self.notes) - MAX_PROBLEMS_SHOWN} autre(s)")
+                more = len(self.notes) - MAX_PROBLEMS_SHOWN
+                out.append(f"  ... et {more} {agreed(more, 'autre')}")
         if self.opening_lines:
-            out.append(f"À-nouveaux : {self.opening_lines} ligne(s) d'ouverture reprises comme factures")
+            taken = count(self.opening_lines, "ligne d'ouverture reprise", "lignes d'ouverture reprises")
+            out.append(f"À-nouveaux : {taken} comme factures")
         if self.credit_notes_lettered:
-            out.append(f"Avoirs lettrés : {self.credit_notes_lettered} imputé(s) sur les factures lettrées avec eux")
+            lettered = self.credit_notes_lettered
+            out.append(f"Avoirs lettrés : {lettered} {agreed(lettered, 'imputé')} sur les factures lettrées avec eux")
         if self.allocation_rules:
             rules = ", ".join(f"{n} {r}" for r, n in sorted(self.allocation_rules.items()))
             out.append(f"Crédits non lettrés affectés : {rules}")
             out += [f"  {a}" for a in self.allocations[:20]]
             if len(self.allocations) > 20:
-                out.append(f"  ... et {len(self.allocations) - 20} autre(s)")
+                out.append(f"  ... et {len(self.allocations) - 20} {agreed(len(self.allocations) - 20, 'autre')}")
         return out
 
 

@@ -10,7 +10,7 @@ from relance_tui.domain.identifiers import bce_valid, format_bce, normalise_bce,
 from relance_tui.domain.language import UnknownLanguage, parse_language
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import NumberFormat, parse_amount, parse_date
-from relance_tui.domain.text import key, name_key
+from relance_tui.domain.text import count, key, name_key
 from relance_tui.io.column_names import INVOICE_LABELS, PAYMENT_LABELS
 from relance_tui.io.columns import ColumnMap, classify_doc_type, classify_status, country_code, origin_in_label
 from relance_tui.io.import_report import Detection, ImportReport, Problem
@@ -424,7 +424,7 @@ class CsvRows:
         payments in ``payments`` are the caller's to stage)."""
         if parser.paid_undated:
             self.report.notes.append(
-                f"{parser.paid_undated} facture(s) avec un montant réglé mais sans date de paiement : les "
+                f"{count(parser.paid_undated, 'facture')} avec un montant réglé mais sans date de paiement : les "
                 "pénalités de ces paiements ne se calculent qu'avec leur date (fichier de paiements ou FEC)")
         # a report's single grand total is checked against the rows read (not with one row per payment,
         # where the invoice amount repeats)

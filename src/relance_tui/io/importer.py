@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.parsing import detect_date_format, detect_number_format
-from relance_tui.domain.text import key
+from relance_tui.domain.text import count, key
 from relance_tui.io.column_names import FIELD_LABELS, INVOICE_LABELS, PAYMENT_LABELS
 from relance_tui.io.columns import (
     IGNORE,
@@ -32,6 +32,7 @@ from relance_tui.io.columns import (
     ColumnMap,
     MappingProblem,
     UnplacedColumns,
+    absent_columns,
     header_key,
     known_names,
     map_columns,
@@ -185,7 +186,7 @@ def _check_columns(kind: str, cmap: ColumnMap, headers: list[str], header_line: 
     missing = [labels[f] for f in required if f not in cmap.fields]
     if kind == "invoices" and "debtor_name" not in cmap.fields and "debtor_code" not in cmap.fields:
         missing.append("client (raison sociale ou code client)")
-    missing_text = (f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (en-têtes trouvés : "
+    missing_text = (f"{absent_columns(missing)} (en-têtes trouvés : "
                     f"{', '.join(h for h in headers if h.strip())}). Indiquez-les avec --map CHAMP=COLONNE.")
     problem = None
     if cmap.unplaced:
@@ -420,8 +421,8 @@ def _drop_duplicates(conn, parser, report: ImportReport, rejects: RejectsWriter 
     report.duplicates = staging.drop_exact_duplicates(conn)
     if isinstance(parser, InvoiceRowParser) and parser.per_payment and report.duplicates:
         # one row per payment: an invoice on several rows is one invoice, not a duplicate
-        report.notes.append(f"{report.duplicates} ligne(s) répétant une facture pour un autre de ses "
-                            "paiements : regroupées sur leur facture")
+        report.notes.append(f"{count(report.duplicates, 'ligne répétant', 'lignes répétant')} une facture pour un "
+                            "autre de ses paiements : regroupées sur leur facture")
         report.duplicates = 0
     for number, lines in staging.staged_duplicates(conn):
         message = (f"facture {number} présente plusieurs fois avec des données différentes "

@@ -131,7 +131,8 @@ def send_smtp(msg: EmailMessage, smtp) -> str:  # noqa: ANN001 - config.SmtpSett
     except (OSError, ssl.SSLError) as exc:
         raise MailError(f"serveur d'envoi {where} injoignable ({exc})") from None
     if refused:
-        raise MailError(f"destinataire(s) refusé(s) par {where} : {', '.join(refused)}")
+        raise MailError(f"{'destinataires refusés' if len(refused) > 1 else 'destinataire refusé'} par {where} : "
+                        f"{', '.join(refused)}")
     return where
 
 

@@ -8,7 +8,7 @@ from typing import IO
 
 from relance_tui.domain.instants import format_local, from_iso
 from relance_tui.domain.money import format_cents
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
 from relance_tui.io.csvout import Money, SheetWriter
 from relance_tui.io.outputs import Protected, check_output_target, open_output_file
@@ -27,7 +27,7 @@ def write_csv(lines: Sequence[PromiseLine], out: IO[str], *, tz: str, names: Cal
         sheet.row((p.debtor, p.contact, p.invoices, Money(p.amount_cents), p.due_date, p.instalment or "",
                    PROMISE_STATUSES[p.status], names(p.agent), format_local(p.created_at, tz, "%d/%m/%Y %H:%M"),
                    p.notes))
-    sheet.row(("Total", "", f"{len(lines)} promesse(s)", Money(sum(p.amount_cents for p in lines)), "", "", "",
+    sheet.row(("Total", "", count(len(lines), "promesse"), Money(sum(p.amount_cents for p in lines)), "", "", "",
                "", "", ""))
 
 
@@ -46,7 +46,7 @@ def write_markdown(lines: Sequence[PromiseLine], out: IO[str], *, day: dt.date, 
                  format_local(p.created_at, tz, "%H:%M"), p.notes)
         out.write("| " + " | ".join(_md_cell(str(c)) for c in cells) + " |\n")
     total = format_cents(sum(p.amount_cents for p in lines))
-    out.write(f"\n**Total : {total}** ({len(lines)} promesse(s))\n")
+    out.write(f"\n**Total : {total}** ({count(len(lines), 'promesse')})\n")
 
 
 def ics_bytes(lines: Sequence[PromiseLine], *, day: dt.date, tz: str, names: Callable[[str], str],

@@ -258,6 +258,14 @@ def render_capped(template: jinja2.Template, context: dict) -> str:
     return "".join(out)
 
 
+def _plural_filter(n: Any, singular: str, plural: str | None = None, bare: bool = False) -> str:
+    from relance_tui.domain.text import agreed, count
+
+    n = int(n) if isinstance(n, (int, float)) or str(n).lstrip("-").isdigit() else 0
+    return agreed(n, str(singular), None if plural is None else str(plural)) if bare else \
+        count(n, str(singular), None if plural is None else str(plural))
+
+
 @jinja2.pass_context
 def _amount_filter(context: Any, cents: int | None) -> str:
     """An amount as the email's language writes it (``lang`` in the context, French when absent); '?' when
@@ -283,6 +291,9 @@ def make_environment(directory: Path) -> jinja2.Environment:
     env.filters.update(CAPPED_FILTERS)
     env.filters["euros"] = _amount_filter
     env.filters["date"] = _date
+    # a count with its noun, agreeing: {{ n|plural("facture") }} -> "1 facture", "2 factures" (domain/text.count);
+    # {{ n|plural("facture", bare=true) }} -> the noun alone
+    env.filters["plural"] = _plural_filter
     return env
 
 

@@ -19,6 +19,7 @@ import time
 import weakref
 from pathlib import Path
 
+from relance_tui.domain.text import count
 from relance_tui.errors import (
     DatabaseBusy,
     DatabaseMissing,
@@ -273,6 +274,7 @@ def _check_readable_schema(store: Store) -> None:
     pending = store.check_schema()
     if pending:
         raise SchemaOutdated(
-            f"la base {store.path} doit d'abord être mise à jour ({len(pending)} migration(s)), ce qu'une commande "
-            "de lecture ne fait pas : ouvrez relance (ou lancez « relance init ») une fois, puis recommencez."
+            f"la base {store.path} doit d'abord être mise à jour ({count(len(pending), 'migration')}), ce "
+            "qu'une commande de lecture ne fait pas : ouvrez relance (ou lancez « relance init ») une fois, "
+            "puis recommencez."
         )

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from relance_tui.domain.instants import to_iso
 from relance_tui.domain.money import format_cents
+from relance_tui.domain.text import count
 from relance_tui.errors import (
     DatabaseBusy,
     NotARelanceDatabase,
@@ -468,7 +469,7 @@ class Store:
             return []
         if self.readonly:
             raise ReadOnlyDatabase(
-                f"la base {self.path} doit être mise à jour ({len(pending)} migration(s)) "
+                f"la base {self.path} doit être mise à jour ({count(len(pending), 'migration')}) "
                 "mais elle est en lecture seule pour vous : demandez à un collègue qui a les droits d'ouvrir relance."
             )
 

@@ -320,7 +320,8 @@ def _summarise(db: Database, common: dict, first_event: int) -> None:
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, direction, outcome, agent, notes, data) "
         "SELECT :at, s.debtor_id, 'import', NULL, 'sync', :agent, 'Import de ' || :file || ' : ' || "
-        "SUM(s.is_new) || ' nouvelle(s) facture(s), ' || SUM(1 - s.is_new) || ' modifiée(s)', "
+        "SUM(s.is_new) || CASE WHEN SUM(s.is_new) > 1 THEN ' nouvelles factures, ' ELSE ' nouvelle facture, ' END "
+        "|| SUM(1 - s.is_new) || CASE WHEN SUM(1 - s.is_new) > 1 THEN ' modifiées' ELSE ' modifiée' END, "
         "json_object('file', :file, 'sha256', :sha, 'new', json_group_array(CASE WHEN s.is_new THEN s.number END), "
         "'changed', json_group_array(CASE WHEN s.is_new = 0 THEN s.number END)) "
         "FROM temp.imp_invoices s WHERE s.is_new = 1 OR s.invoice_id IN (SELECT invoice_id FROM temp.imp_changes) "

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relance_tui.domain.law import regime_for, retention
+from relance_tui.domain.text import count
 from relance_tui.errors import NotFound, RelanceError
 from relance_tui.store.acts import limitations
 from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
@@ -168,15 +169,15 @@ def check_retention(conn: sqlite3.Connection, years: int | None, *, office_count
     for country, segment, n in conn.execute("SELECT country, segment, COUNT(*) FROM debtors GROUP BY 1, 2"):
         need, basis = retention(regime_for(country, segment, office_country))
         if years < need:
-            texts, count = short.get(need, ({}, 0))
-            short[need] = ({**texts, basis: None}, count + n)
+            texts, debtors = short.get(need, ({}, 0))
+            short[need] = ({**texts, basis: None}, debtors + n)
     if short:
         least = max(short)
-        texts, count = short[least]
+        texts, debtors = short[least]
         raise RetentionTooShort(
-            f"une conservation de {years} an{'s' if years > 1 else ''} est plus courte que la prescription de "
-            f"{least} ans ({' ; '.join(texts)}) qui peut s'appliquer à {count} débiteur(s) : leurs données "
-            f"peuvent servir en justice jusque-là (RGPD art. 17.3.e). Indiquez au moins {least} ans, ou aucune "
+            f"une conservation de {count(years, 'an')} est plus courte que la prescription de "
+            f"{least} ans ({' ; '.join(texts)}) qui peut s'appliquer à {count(debtors, 'débiteur')} : leurs "
+            f"données peuvent servir en justice jusque-là (RGPD art. 17.3.e). Indiquez au moins {least} ans, ou aucune "
             "durée (la prescription la plus longue de chaque débiteur)")
 
 
@@ -283,9 +284,10 @@ def purge(store: Store, *, today: dt.date, years: int | None = None, office_coun
         counts = purge_counts(found)
         event_id = append_event(
             db, at=at, agent=agent, kind="system", outcome=PURGE_OUTCOME,
-            notes=f"Anonymisation RGPD : {counts['debtors']} débiteur(s), {counts['contacts']} contact(s), "
-                  f"{counts['events']} événement(s), {counts['promises']} promesse(s), "
-                  f"{counts['disputes']} litige(s)",
+            notes=f"Anonymisation RGPD : {count(counts['debtors'], 'débiteur')}, "
+                  f"{count(counts['contacts'], 'contact')}, "
+                  f"{count(counts['events'], 'événement')}, {count(counts['promises'], 'promesse')}, "
+                  f"{count(counts['disputes'], 'litige')}",
             data={"purge_id": purge_id, "years": years, **counts, "debtor_ids": ids})
         return PurgeResult(purge_id, event_id, tuple(found))
 

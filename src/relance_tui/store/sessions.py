@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.instants import to_iso
+from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import REACHED_OUTCOMES
 from relance_tui.errors import NotFound, RelanceError
 from relance_tui.store.claims import LEASE_SECONDS, Holder, release
@@ -113,7 +114,8 @@ def create_session(store: Store, name: str, items: list[QueueItem], filters: Que
         db.execute("INSERT INTO session_members (session_id, agent, joined_at) VALUES (?, ?, ?)",
                    [sid, store.agent, at])
         append_event(db, at=at, agent=store.agent, kind="session", outcome="opened",
-                     notes=f"Session « {name} » ouverte : {len(items)} débiteur(s) à appeler",
+                     notes=f"Session « {name} » ouverte : "
+                           f"{count(len(items), 'débiteur à appeler', 'débiteurs à appeler')}",
                      data={"session_id": sid, "items": len(items)})
         return sid
 
@@ -286,7 +288,7 @@ def close_session(store: Store, session_id: int) -> None:
         done = db.execute("SELECT COUNT(*) FROM session_items WHERE session_id = ? AND status = 'done'",
                           [session_id]).fetchone()[0]
         append_event(db, at=at, agent=store.agent, kind="session", outcome="closed",
-                     notes=f"Session « {name} » close : {done} débiteur(s) traité(s)",
+                     notes=f"Session « {name} » close : {count(done, 'débiteur traité')}",
                      data={"session_id": session_id, "done": done})
 
     store.write(write, what="clôture de la session")

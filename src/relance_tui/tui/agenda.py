@@ -179,7 +179,8 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             self.app.push_screen(StepScreen(row))
 
     # -- doing ----------------------------------------------------------------------------------------
-    def _batch(self, channels: tuple[str, ...], *, none: str, refused: str, doing: str) -> list[AgendaRow]:
+    def _batch(self, channels: tuple[str, ...], *, none: str, refused: str, doing: str,
+               noun: str) -> list[AgendaRow]:
         """The rows a batch (send, print) works on, the tab marked busy; [] when it cannot start, said."""
         if self.busy:
             return []
@@ -192,12 +193,12 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
                                 severity="warning", markup=False)
             return []
         self.busy = True
-        self.query_one("#agenda-status", Static).update(plain(doing.format(n=len(items))))
+        self.query_one("#agenda-status", Static).update(plain(doing.format(n=count(len(items), noun))))
         return items
 
     def action_send(self) -> None:
         items = self._batch(("email",), none="Aucun email sélectionné (Espace sur une ligne « Email »).",
-                            refused="Envoi", doing="Envoi de {n} email(s)…")
+                            refused="Envoi", doing="Envoi de {n}…", noun="email")
         if items:
             app = self.relance
             self._send(app.store, items, app.settings, app.templates, app.today(), app.plan_book)
@@ -229,7 +230,7 @@ class AgendaView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         """The selected letters and formal notices (the one under the cursor) made into one PDF to print."""
         items = self._batch(("letter", "registered"),
                             none="Aucun courrier sélectionné (Espace sur une ligne « Courrier »).",
-                            refused="Impression", doing="Préparation de {n} courrier(s)…")
+                            refused="Impression", doing="Préparation de {n}…", noun="courrier")
         if items:
             app = self.relance
             self._print(app.store, items, app.settings, app.today(), app.plan_book)

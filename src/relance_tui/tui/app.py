@@ -213,7 +213,8 @@ class RelanceApp(Survives, LiveChanges, App):
         """A [keys] entry naming no key of the app does nothing: say so, and where."""
         unknown = sorted(set(self.settings.keys) - binding_ids())
         if unknown:
-            self.notify(f"[keys] de {self.settings.paths.user_file} : identifiant(s) inconnu(s) "
+            self.notify(f"[keys] de {self.settings.paths.user_file} : "
+                        f"{'identifiants inconnus' if len(unknown) > 1 else 'identifiant inconnu'} "
                         f"{', '.join(unknown)}, sans effet. La liste est dans l'aide (F1).",
                         severity="warning", timeout=20, markup=False)
 
