@@ -314,10 +314,15 @@ def test_the_call_script_stays_french_for_a_dutch_debtor(store) -> None:
     assert "1\u00a0500,00\u00a0€" in text and "€\u00a01.500,00" not in text
 
 
-def test_choosing_french_for_a_debtor_without_a_language_changes_nothing(store) -> None:
-    d, _ = debtor_with_invoices(store, "Garage Dupont")
-    assert set_language(store, d, "fr") is False
-    assert store.db.execute("SELECT language FROM debtors WHERE id = ?", [d]).fetchone()[0] == ""
+def test_french_chosen_for_a_debtor_without_a_language_is_kept_against_a_later_import(imp, store, write) -> None:
+    imp(write("a.csv", HEAD + "F1;Garage Dupont;;01/09/2026;01/10/2026;100,00\n"))
+    d = store.db.execute("SELECT id FROM debtors WHERE name = 'Garage Dupont'").fetchone()[0]
+    assert set_language(store, d, "fr") is True  # the agent's choice, written and on the timeline
+    assert set_language(store, d, "fr") is False  # already: nothing written
+    imp(write("b.csv", HEAD + "F2;Garage Dupont;nl;01/10/2026;01/11/2026;100,00\n"))
+    assert languages(store) == {"Garage Dupont": "fr"}
+    notes = [r[0] for r in store.db.execute("SELECT notes FROM events WHERE outcome = 'language'")]
+    assert notes == ["Langue des courriers : français, choisie sur la fiche"]
 
 
 # -- a document's language, where the office's templates or the court decide it -----------------------------
@@ -451,3 +456,58 @@ def test_the_day_s_letters_mix_languages_and_the_timeline_names_each_one(store, 
     label = {s.debtor_id: s.label for s in steps}
     assert notes[nl].startswith(f"{label[nl]} en néerlandais produit")
     assert notes[fr].startswith(f"{label[fr]} produit") and "néerlandais" not in notes[fr]
+
+
+def test_an_office_s_broken_translation_of_its_own_email_falls_back_to_its_french_one(tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "email" / "nl").mkdir(parents=True)
+    (office_dir / "email" / "relance_douce.txt.j2").write_text(
+        '+++\nsubject = "Rappel"\n+++\nSolde {{ 150000|euros }}.\n', encoding="utf-8")
+    (office_dir / "email" / "nl" / "relance_douce.txt.j2").write_text(
+        '+++\nsubject = "Herinnering"\n+++\nSaldo {{ 1/0 }}.\n', encoding="utf-8")
+    rendered = Templates(office_dir).render("email/relance_douce.txt.j2", {"lang": "nl"}, lang="nl")
+    assert rendered.body == "Solde 1\u00a0500,00\u00a0€.\n"  # the office's French text, in French figures
+    assert len(rendered.problems) == 1 and "nl/relance_douce.txt.j2" in rendered.problems[0]
+    assert "email/relance_douce.txt.j2 utilisé" in rendered.problems[0]
+
+
+def test_a_french_letter_put_in_a_fr_folder_is_said_to_be_ignored(tmp_path) -> None:
+    office_dir = tmp_path / "templates"
+    (office_dir / "documents" / "fr").mkdir(parents=True)
+    (office_dir / "documents" / "fr" / "reminder_letter.typ").write_text("#let document(d) = []\n", encoding="utf-8")
+    assert "fichier ignoré" in dict(check_office_documents(office_dir))["documents/fr/reminder_letter.typ"]
+
+
+def test_a_dutch_court_file_s_chronology_says_relance_s_own_notes_in_dutch(store, tmp_path) -> None:
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+
+    d, invoices = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '9000' WHERE id = ?", [d]))
+    place = DocumentPlace(None, tmp_path / "documents", Protected(frozenset()))
+    produce_document(store, d, "reminder_letter", office=BE_OFFICE, today=TODAY, agent="Marie", place=place)
+    save_call(store, CallReport(debtor_id=d, outcome="promise", started_at=dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC),
+                                duration_s=120, notes="Le gérant paiera fin du mois.", invoice_ids=tuple(invoices),
+                                instalments=(Instalment(D(2026, 12, 15), 123_456),)),
+              today=TODAY, calendar=OfficeCalendar("BE"))
+    data, _ = make(store, d, "litigation", office=BE_OFFICE)
+    notes = [c["notes"] for c in data["contacts"]]
+    assert "Verzending: Herinneringsbrief" in notes  # never "Lettre de relance ... produite : /chemin"
+    assert f"Betalingsbelofte van {money(123_456, 'nl')} tegen 15/12/2026" in notes
+    # the call: its outcome and figures in Dutch, then what the agent typed, as typed
+    assert f"Betalingsbelofte · {money(123_456, 'nl')} tegen 15/12/2026 · Le gérant paiera fin du mois." in notes
+    assert not any(str(tmp_path) in n or "Promesse" in n for n in notes)
+
+
+def test_a_payment_plan_cites_the_law_that_governs_the_debt_not_the_debtor_s_country(store) -> None:
+    from tests.io.test_documents import add_plan
+
+    # a Belgian business chased by a French office: French law (domain/law.regime_for), C. civ. art. 2240
+    d, (a, _b) = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    add_plan(store, d, a, [(D(2026, 12, 1), 40_000), (D(2027, 1, 4), 60_000)])
+    data, _ = make(store, d, "payment_plan")
+    assert data["regime"]["key"] == "fr_b2b" and "2240" in data["acknowledgement"]
+    set_language(store, d, "nl")
+    assert "art. 2240 van het Franse Burgerlijk Wetboek" == make(store, d, "payment_plan")[0]["acknowledgement"]
+    # the same debtor chased by a Belgian office: the old Belgian Civil Code, art. 2248
+    assert "2248" in make(store, d, "payment_plan", office=BE_OFFICE)[0]["acknowledgement"]

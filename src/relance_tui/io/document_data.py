@@ -16,8 +16,13 @@ from relance_tui.domain.text import clean
 from relance_tui.io.callscript import call_context, pick_contact
 from relance_tui.io.document_words import (
     ACT_LABELS,
+    CALL_OUTCOMES_IN,
     CHANNEL_LABELS,
+    CONTACT_NOTES,
+    DISPUTE_CATEGORIES_IN,
     EVENT_KINDS_NL,
+    INSTALMENT_WORDS,
+    PROMISE_STATUSES_IN,
     RATE_LABELS,
     TITLES,
     document_language,
@@ -207,7 +212,7 @@ def _payment_plan(store: Store, card: Any, data: dict[str, Any], claimed: list[d
             "rest": format_cents_in(balance - plan_total, lang) if plan_total < balance else "",
             "qr_cents": pending[0].amount_cents,  # the next instalment
             # the law that makes the signed plan an acknowledgement (France: C. civ. 2240; Belgium: 2248)
-            "acknowledgement": words(lang)[f"acknowledgement_{'FR' if data['regime']['country'] == 'FR' else 'BE'}"],
+            "acknowledgement": words(lang)[f"acknowledgement_{data['regime']['key'][:2].upper()}"],
             "registered": False}
 
 
@@ -229,7 +234,8 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
              "invoices": ", ".join(clean(n) for n in a.invoices)}
             for a in legal_acts_of(store.conn, card.id)]
     contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": kinds.get(c.kind, c.kind),
-                 "agent": clean(c.agent), "notes": clean(c.notes)[:300]} for c in chronology(store.conn, card.id)]
+                 "agent": clean(c.agent), "notes": clean(contact_note(c, lang))[:300]}
+                for c in chronology(store.conn, card.id)]
     penalties = data["penalties_cents"]
     notice = next((a for a in reversed(acts) if a["code"] == "formal_notice"), None)
     grounds = said["grounds"].format(data["reference"]) + (said["grounds_notice"].format(
@@ -245,6 +251,69 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
             "exhibits": [said["exhibit_invoice"].format(**i) for i in data["invoices"]]
                         + ([said["exhibit_notice"].format(notice["day"])] if notice else [])
                         + [said["exhibit_chronology"]]}
+
+
+def contact_note(contact: Any, lang: str) -> str:
+    """What a litigation file's chronology says of a contact: what relance itself wrote, said again in the
+    file's language from the event's data (a Dutch file never quotes "Promesse de 1 234,56 €", nor a document's
+    path on this server); what an agent typed, as typed."""
+    import json
+
+    try:
+        data = json.loads(contact.data) if contact.data else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    said = CONTACT_NOTES[lang]
+
+    def amount(key: str) -> str:
+        value = data.get(key)
+        return format_cents_in(value, lang) if isinstance(value, int) else "?"
+
+    kind, outcome = contact.kind, contact.outcome
+    if kind == "call" and lang in CALL_OUTCOMES_IN and outcome in CALL_OUTCOMES_IN[lang] and "phases" in data:
+        # a call relance recorded (store/calls.describe): its outcome and figures in the file's language, then
+        # what the agent typed (kept apart since; before, the whole French line stays)
+        if contact.notes and "notes" not in data and contact.notes != describe_outcome(outcome):
+            return contact.notes
+        parts = [CALL_OUTCOMES_IN[lang][outcome]]
+        parts += [INSTALMENT_WORDS[lang].format(amount=format_cents_in(i.get("amount_cents", 0), lang),
+                                                due=_day(str(i.get("due_date", ""))))
+                  for i in data.get("instalments", []) if isinstance(i, dict)]
+        if data.get("notes"):
+            parts.append(str(data["notes"]))
+        return " · ".join(parts)
+    if kind == "letter" and outcome == "document" and data.get("document"):
+        return said["document"].format(title=TITLES[lang].get(data["document"], str(data["document"])))
+    if kind == "promise" and outcome == "pending" and "amount_cents" in data:
+        return said["promise"].format(amount=amount("amount_cents"), due=_day(str(data.get("due_date", ""))))
+    if kind == "promise" and outcome in PROMISE_STATUSES_IN[lang] and "covered_cents" in data:
+        return said["promise_end"].format(status=PROMISE_STATUSES_IN[lang][outcome], amount=amount("covered_cents"))
+    if kind == "dispute" and outcome == "opened" and "category" in data:
+        category = DISPUTE_CATEGORIES_IN[lang].get(data["category"], str(data["category"]))
+        return said["dispute"].format(category=category)
+    if kind == "email" and data.get("subject"):
+        return said["email"].format(to=data.get("to", ""), subject=data["subject"])
+    if kind == "payment" and lang != "fr":  # the French notes are relance's own words already
+        number, credit = str(data.get("number", "?")), str(data.get("credit_number", "?"))
+        if outcome in ("paid", "partial"):
+            return said["payment"].format(amount=amount("amount_cents"), number=number)
+        if outcome == "credit":
+            return said["credit"].format(credit=credit, number=number, amount=amount("amount_cents"))
+        if outcome in ("reversed", "credit_released"):
+            return said["reversed"].format(number=number)
+    return contact.notes
+
+
+def _day(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) == 10 else iso
+
+
+def describe_outcome(outcome: str) -> str:
+    from relance_tui.domain.vocabulary import CALL_OUTCOMES
+
+    return CALL_OUTCOMES.get(outcome, outcome)
 
 
 def _qr(office: Any, cents: int, reference: str) -> str:

@@ -99,3 +99,49 @@ def words(lang: str) -> dict[str, str]:
 def line_label(kind: str, reference: str, lang: str) -> str:
     """A statement's line: 'Facture F-1', 'Creditnota A-2', 'Payment VIR 123' (a payment may have no reference)."""
     return words(lang)[kind].format(reference).strip()
+
+
+# What relance itself wrote on the timeline, said again in a litigation file's language from the event's data
+# (io/document_data.contact_note): the notes agents typed stay as they were typed.
+CONTACT_NOTES = {
+    "fr": {"document": "Envoi : {title}", "promise": "Promesse de {amount} pour le {due}",
+           "promise_end": "Promesse : {status} ({amount} reçus)", "dispute": "Litige ({category}) : relances suspendues",
+           "email": "Email à {to} : {subject}"},
+    "nl": {"document": "Verzending: {title}", "promise": "Betalingsbelofte van {amount} tegen {due}",
+           "promise_end": "Betalingsbelofte: {status} ({amount} ontvangen)",
+           "dispute": "Betwisting ({category}): invordering opgeschort",
+           "email": "E-mail aan {to}: {subject}", "payment": "Betaling van {amount} op factuur {number}",
+           "credit": "Creditnota {credit} verrekend met factuur {number}: {amount}",
+           "reversed": "Betaling of verrekening op factuur {number} geannuleerd"},
+    "en": {"document": "Sent: {title}", "promise": "Promise to pay {amount} by {due}",
+           "promise_end": "Promise to pay: {status} ({amount} received)",
+           "dispute": "Dispute ({category}): collection suspended", "email": "Email to {to}: {subject}",
+           "payment": "Payment of {amount} on invoice {number}",
+           "credit": "Credit note {credit} applied to invoice {number}: {amount}",
+           "reversed": "Payment or credit on invoice {number} cancelled"},
+}
+PROMISE_STATUSES_IN = {
+    "fr": {"kept": "tenue", "partly_kept": "partiellement tenue", "broken": "non tenue", "cancelled": "annulée"},
+    "nl": {"kept": "nagekomen", "partly_kept": "gedeeltelijk nagekomen", "broken": "niet nagekomen",
+           "cancelled": "geannuleerd"},
+    "en": {"kept": "kept", "partly_kept": "partly kept", "broken": "broken", "cancelled": "cancelled"},
+}
+DISPUTE_CATEGORIES_IN = {
+    "fr": {"not_received": "facture non reçue", "not_delivered": "non livré", "quality": "qualité", "price": "prix",
+           "other": "autre"},
+    "nl": {"not_received": "factuur niet ontvangen", "not_delivered": "niet geleverd", "quality": "kwaliteit",
+           "price": "prijs", "other": "andere"},
+    "en": {"not_received": "invoice not received", "not_delivered": "not delivered", "quality": "quality",
+           "price": "price", "other": "other"},
+}
+CALL_OUTCOMES_IN = {
+    "nl": {"promise": "Betalingsbelofte", "paid_already": "Betaling reeds verzonden", "dispute": "Betwisting",
+           "callback": "Terugbellen gevraagd", "voicemail": "Voicemail", "unreachable": "Onbereikbaar",
+           "wrong_number": "Verkeerd nummer", "refused": "Weigering", "not_received": "Factuur niet ontvangen",
+           "awaiting_approval": "Wacht op goedkeuring"},
+    "en": {"promise": "Promise to pay", "paid_already": "Payment already sent", "dispute": "Dispute",
+           "callback": "Callback requested", "voicemail": "Voicemail", "unreachable": "Unreachable",
+           "wrong_number": "Wrong number", "refused": "Refusal", "not_received": "Invoice not received",
+           "awaiting_approval": "Awaiting approval"},
+}
+INSTALMENT_WORDS = {"nl": "{amount} tegen {due}", "en": "{amount} by {due}"}

@@ -275,9 +275,13 @@ def check_office_documents(office_dir: Path) -> list[tuple[str, str | None]]:
         name = f"documents/{relative}"
         kind = path.stem
         lang = relative.parts[0] if len(relative.parts) == 2 else DEFAULT_LANGUAGE
-        if path.suffix == ".svg" and len(relative.parts) <= 2 and lang in LANGUAGES:
+        # French lives at the top (documents/<name>.typ), the other languages in their folder: a fr/ folder is
+        # read by nothing, and said so
+        placed = len(relative.parts) == 1 or (len(relative.parts) == 2 and lang in LANGUAGES
+                                              and lang != DEFAULT_LANGUAGE)
+        if path.suffix == ".svg" and placed:
             continue  # a picture (a logo) the templates may show
-        if (path.suffix != ".typ" or len(relative.parts) > 2 or lang not in LANGUAGES
+        if (path.suffix != ".typ" or not placed
                 or not (_NAME.fullmatch(kind) and (kind != "lib" or len(relative.parts) == 1))):
             out.append((name, "ni lib.typ, ni un document <nom>.typ, ni <nl|en>/<nom>.typ : fichier ignoré"))
             continue

@@ -406,24 +406,30 @@ class Templates:
         """``name`` rendered, in ``lang`` (the debtor's, for an email: a template of each kind exists in French,
         Dutch and English; the office's copy of that language first)."""
         check_plain(context)
-        problems = []
+        problems: list[str] = []
         wanted = localized(name, lang)
-        places = [d for d in (self.office_dir, BUILTIN_DIR) if d is not None]
-        if wanted != name and not any((d / wanted).is_file() for d in places):
-            # an office's own kind written in French only: the French text, its amounts written the French way
+        french = {**context, "lang": DEFAULT_LANGUAGE}
+        # the office's copy, then the built-in one; in another language, then (an office's own kind written in
+        # French only, or whose translation fails) the French text, its amounts written the French way
+        tries = [(d, wanted, context) for d in (self.office_dir, BUILTIN_DIR) if d is not None]
+        if wanted != name:
+            tries += [(d, name, french) for d in (self.office_dir, BUILTIN_DIR) if d is not None]
+        tries = [(d, n, c) for d, n, c in tries if (d / n).is_file()]
+        if wanted != name and not any(n == wanted for _, n, _ in tries):
             problems.append(f"{wanted} : aucun modèle dans cette langue, modèle français utilisé")
-            wanted, context = name, {**context, "lang": DEFAULT_LANGUAGE}
-        name = wanted
-        if self.office_dir is not None and (self.office_dir / name).is_file():
+        for i, (directory, candidate, ctx) in enumerate(tries):
             try:
-                rendered = self._render_from(self.office_dir, name, context)
-                rendered.problems = problems + rendered.problems
-                return rendered
+                rendered = self._render_from(directory, candidate, ctx)
             except (TemplateProblem, OSError) as exc:
-                problems.append(f"{exc} — modèle intégré utilisé")
-        rendered = self._render_from(BUILTIN_DIR, name, context)
-        rendered.problems = problems + rendered.problems
-        return rendered
+                if i == len(tries) - 1 or directory == BUILTIN_DIR:
+                    raise  # the built-in template itself: a bug, said as such
+                following = tries[i + 1]
+                instead = "modèle intégré utilisé" if following[0] == BUILTIN_DIR else f"{following[1]} utilisé"
+                problems.append(f"{exc} — {instead}")
+                continue
+            rendered.problems = problems + rendered.problems
+            return rendered
+        return self._render_from(BUILTIN_DIR, name, context)  # none at all: FileNotFoundError, as ever
 
     def load_data(self, name: str, context: dict) -> tuple[dict[str, Any], list[str]]:
         """A TOML data file (objection answers), its strings rendered; office copy first."""

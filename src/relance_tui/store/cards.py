@@ -254,7 +254,8 @@ def add_note(store: Store, debtor_id: int, text: str) -> int:
 
 def set_language(store: Store, debtor_id: int, lang: str) -> bool:
     """The language the debtor is written to ('fr', 'nl', 'en'; domain/language.py), an 'edit' event on its
-    timeline; False when it already was that language (nothing written)."""
+    timeline; False when it already was that language (nothing written). French chosen for a debtor with no
+    language is written too: an agent's choice, which a later import never undoes (store/imports.py)."""
     from relance_tui.domain.language import LANGUAGES, language_of
 
     if lang not in LANGUAGES:
@@ -264,12 +265,13 @@ def set_language(store: Store, debtor_id: int, lang: str) -> bool:
         row = db.execute("SELECT language FROM debtors WHERE id = ?", [debtor_id]).fetchone()
         if row is None:
             raise NotFound(f"débiteur n°{debtor_id} introuvable")
-        if language_of(row[0]) == lang:  # '' is French already: choosing French changes nothing
+        if row[0] == lang:
             return False
         db.execute("UPDATE debtors SET language = ?, version = version + 1, updated_at = ?, updated_by = ? "
                    "WHERE id = ?", [lang, store.now(), store.agent, debtor_id])
         append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=debtor_id, outcome="language",
-                     notes=f"Langue des courriers : {LANGUAGES[language_of(row[0])]} → {LANGUAGES[lang]}",
+                     notes=f"Langue des courriers : {LANGUAGES[language_of(row[0])]} → {LANGUAGES[lang]}"
+                     if row[0] or lang != "fr" else "Langue des courriers : français, choisie sur la fiche",
                      data={"changes": {"language": [row[0], lang]}})
         return True
 

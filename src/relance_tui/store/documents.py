@@ -119,6 +119,7 @@ class Contact:
     outcome: str
     agent: str
     notes: str
+    data: str = ""  # the event's JSON: what relance wrote the note from (io/document_data.contact_note)
 
 
 # What a court reads as an attempt to settle amicably: the contacts with the debtor, not imports or edits
@@ -128,7 +129,8 @@ AMICABLE_KINDS = ("call", "email", "letter", "sms", "note", "promise", "payment"
 def chronology(conn: Any, debtor_id: int, *, limit: int = 500) -> list[Contact]:
     """Every contact with the debtor, oldest first (the litigation file's proof of amicable attempts)."""
     marks = ", ".join("?" for _ in AMICABLE_KINDS)
-    rows = conn.execute(f"SELECT at, kind, COALESCE(direction, ''), COALESCE(outcome, ''), agent, notes FROM events "
+    rows = conn.execute(f"SELECT at, kind, COALESCE(direction, ''), COALESCE(outcome, ''), agent, notes, "
+                        f"COALESCE(data, '') FROM events "
                         f"WHERE debtor_id = ? AND kind IN ({marks}) ORDER BY at, id LIMIT ?",
                         [debtor_id, *AMICABLE_KINDS, limit]).fetchall()
     return [Contact(*r) for r in rows]
