@@ -358,6 +358,7 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
     def _build_preview(self, store, settings, templates, today) -> None:  # noqa: ANN001
         from relance_tui.io.mail import make_draft
         from relance_tui.io.plan_send import step_context
+        from relance_tui.io.templates import TemplateProblem
 
         item = self.item
         if isinstance(item, Check):  # a thank-you: the email as it will leave
@@ -375,7 +376,7 @@ class StepScreen(Survives, RelanceNode, ModalScreen[None]):
                                              to=to, files=[])
                 lines += [f"À : {draft.to or '(aucune adresse email)'}", f"Objet : {draft.subject}", "", draft.body,
                           *problems]
-            except RelanceError as exc:
+            except (RelanceError, TemplateProblem, OSError) as exc:  # a template missing or broken: said
                 lines.append(f"Aperçu impossible : {exc}")
         else:
             lines.append("À faire hors de relance (impression, dépôt), puis « f » pour le noter fait."
