@@ -111,6 +111,43 @@ async def test_timeline_follows_the_list_and_expands_an_entry(make_app, demo_sto
         assert notes in detail and "Appel" in detail
 
 
+async def test_the_office_feed_says_it_shows_the_latest_and_follows_the_newest(make_app, demo_store, monkeypatch):
+    import relance_tui.store.timeline as store_timeline
+    import relance_tui.tui.timeline as tui_timeline
+    from relance_tui.store.queries import append_event
+
+    for module in (store_timeline, tui_timeline):  # the demo's 2,401 events stand for an office's 45,000
+        monkeypatch.setattr(module, "EVERYONE_LIMIT", 1_000)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        timeline = app.query_one("#timeline-view")
+        total = demo_store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        assert total > 1_000 and len(timeline.table.keys) == 1_000
+        title = str(app.query_one("#timeline-title").render())
+        assert f"1\u00a0000 dernières entrées sur {total:,}".replace(",", "\u00a0") in title
+
+        def new_event(notes: str) -> int:
+            return demo_store.write(lambda db: append_event(db, at=demo_store.now(), agent="karim", kind="note",
+                                                            debtor_id=1, notes=notes))
+
+        # the cursor on the newest entry: it stays on the newest as others arrive above it
+        for n in range(3):
+            newest = new_event(f"arrivée {n}")
+            timeline.reload(force=True)
+            await settle(pilot)
+            assert timeline.table.current_key == newest and timeline.table.cursor == 0
+        # the cursor moved down to read an older entry: it stays on that entry
+        await pilot.press("down", "down")
+        reading = timeline.table.current_key
+        new_event("une de plus")
+        timeline.reload(force=True)
+        await settle(pilot)
+        assert timeline.table.current_key == reading and timeline.table.cursor == 3
+
+
 async def test_another_process_event_appears_live(demo_store, isolated_env):
     from relance_tui.config import load_settings, resolve_paths
     from relance_tui.tui.app import RelanceApp

@@ -34,6 +34,12 @@ def timeline_ids(store: Store, *, debtor_id: int | None, kind: str | None = None
                                                        params)))
 
 
+def timeline_total(store: Store, *, kind: str | None = None) -> int:
+    """How many events the office-wide feed has in all (it shows the latest ``EVERYONE_LIMIT``)."""
+    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    return store.conn.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
+
+
 def timeline_entries(store: Store, ids: Sequence[int]) -> list[TimelineEntry]:
     if not ids:
         return []

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.text import count
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, EVENT_KINDS, PROMISE_STATUSES
-from relance_tui.store.timeline import TimelineEntry, timeline_entries, timeline_ids
+from relance_tui.store.timeline import EVERYONE_LIMIT, TimelineEntry, timeline_entries, timeline_ids, timeline_total
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain
 from relance_tui.tui.survive import Survives
@@ -50,9 +50,9 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     class Loaded(Message):
         def __init__(self, generation: int, keys: Sequence[int], rows: dict[int, TimelineEntry],
-                     keep: int | None) -> None:
+                     keep: int | None, total: int) -> None:
             super().__init__()
-            self.generation, self.keys, self.rows, self.keep = generation, keys, rows, keep
+            self.generation, self.keys, self.rows, self.keep, self.total = generation, keys, rows, keep, total
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -61,6 +61,7 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         self.everyone = True
         self.kind: str | None = None
         self.generation = 0
+        self.total = 0  # the events the feed would list without its limit (the office's: the latest 5,000)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-title")
@@ -94,16 +95,25 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         scope = "tout le cabinet" if self.everyone or self.debtor_id is None else self.debtor_name or "débiteur"
         kind = EVENT_KINDS.get(self.kind, "") if self.kind else "tous types"
         self.query_one("#timeline-title", Static).update(plain(
-            f"Chronologie : {scope} · {kind} · {count(len(self.table.keys), 'entrée')}   "
+            f"Chronologie : {scope} · {kind} · {self._shown()}   "
             "(a : tous/débiteur, k : type)"))
+
+    def _shown(self) -> str:
+        shown = len(self.table.keys)
+        if self.total > shown:  # the office-wide feed: the latest ones
+            return f"{count(shown, 'dernière entrée', 'dernières entrées')} sur {self.total:,}".replace(",", "\u00a0")
+        return count(shown, "entrée")
 
     def reload(self, *, keep_cursor: bool = True, force: bool = False) -> None:
         if not self.should_read(force):
             return
         self.generation += 1
         debtor = None if self.everyone else self.debtor_id
-        self._load(self.generation, debtor, self.kind, self.table.current_key if keep_cursor else None,
-                   self.relance.store, self.everyone, max(40, self.table.size.height * 2))
+        keep = self.table.current_key if keep_cursor else None
+        if keep is not None and self.table.cursor == 0:
+            keep = None  # on the newest entry: it follows the newest, as events arrive above it
+        self._load(self.generation, debtor, self.kind, keep, self.relance.store, self.everyone,
+                   max(40, self.table.size.height * 2))
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def _load(self, generation: int, debtor_id: int | None, kind: str | None, keep: int | None, store,
@@ -114,11 +124,13 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
             keys = timeline_ids(store, debtor_id=debtor_id, kind=kind)
         first = list(keys[:height])
         rows = {e.event.id: e for e in timeline_entries(store, first)}
-        self.post_message(self.Loaded(generation, keys, rows, keep))
+        total = timeline_total(store, kind=kind) if debtor_id is None and len(keys) >= EVERYONE_LIMIT else len(keys)
+        self.post_message(self.Loaded(generation, keys, rows, keep, total))
 
     def on_timeline_view_loaded(self, message: Loaded) -> None:
         if message.generation == self.generation:
             store = self.relance.store
+            self.total = message.total
             self.table.set_keys(message.keys, message.rows, keep=message.keep,
                                 read_rows=lambda keys: {e.event.id: e for e in timeline_entries(store, keys)})
             self._title()
