@@ -108,6 +108,34 @@ async def test_a_base_with_data_opens_on_the_list(make_app) -> None:
         assert app.screen is app.screen_stack[0]
 
 
+async def test_a_tab_key_over_the_card_closes_it_and_over_a_call_says_to_finish_first(make_app, demo_store) -> None:
+    from relance_tui.tui.call import CallScreen
+    from relance_tui.tui.card import DebtorScreen
+    from relance_tui.tui.dialogs import GuardScreen
+
+    debtor = demo_store.db.execute("SELECT id FROM debtors ORDER BY id LIMIT 1").fetchone()[0]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, rounds=4)
+        app.open_debtor_card(debtor)
+        await settle(pilot, rounds=4)
+        assert isinstance(app.screen, DebtorScreen)
+        await pilot.press("f3")  # the card closes and the timeline shows: nothing changes unseen behind it
+        await settle(pilot, rounds=4)
+        assert app.screen is app.screen_stack[0] and app.query_one("#places").current == "chronologie"
+        app.open_call(debtor)
+        await settle(pilot, rounds=4)
+        if isinstance(app.screen, GuardScreen):  # the guard's warning first, when there is one: a reason
+            await pilot.press(*"appel de test pour les touches")
+            await pilot.press("enter")
+            await settle(pilot, rounds=4)
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press("f4")  # a call in progress is never closed by a tab key
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen) and app.query_one("#places").current == "chronologie"
+        assert any("Terminez d'abord" in str(n.message) for n in app._notifications)
+
+
 @pytest.fixture
 def fixed_place_app():
     """An empty base at a path that is the same on every machine (the welcome screen prints it)."""

@@ -346,7 +346,22 @@ class RelanceApp(Survives, LiveChanges, App):
         return self.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0].strip()))
 
     async def action_show_tab(self, tab: str) -> None:
-        """Show a tab: built the first time, brought up to date if it was left stale, focus inside it."""
+        """Show a tab: built the first time, brought up to date if it was left stale, focus inside it. Over a
+        debtor's card (or the help, an agenda step), the tab's key closes it first: the tab never changes
+        unseen behind a screen; over a call or a form, it says to finish there first."""
+        if len(self.screen_stack) > 1:
+            from relance_tui.tui.agenda import StepScreen
+            from relance_tui.tui.card import DebtorScreen
+            from relance_tui.tui.welcome import WelcomeScreen
+
+            above = self.screen_stack[1:]
+            if not all(isinstance(s, (DebtorScreen, HelpScreen, StepScreen, WelcomeScreen)) for s in above):
+                label = dict(TABS).get(tab, tab)
+                self.notify(f"Terminez d'abord ce qui est ouvert (Échap pour le fermer), puis {self._tab_key(tab)} "
+                            f"pour « {label} ».", timeout=5, markup=False)
+                return
+            for _ in above:
+                await self.pop_screen()
         if tab == "chronologie":
             await self._ensure_timeline()
         if tab == "promesses":
