@@ -5,7 +5,7 @@ import datetime as dt
 import json
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from relance_tui.store.queries import append_event
 from relance_tui.tui.call import CallScreen
@@ -133,6 +133,11 @@ async def test_a_supervisor_can_override_the_guard_for_a_consumer(make_app, demo
         assert isinstance(guard, GuardScreen)
         assert "Jour de l'Armistice (Belgique)" in text(guard, "#guard-reasons")
         assert not guard.query("#guard-refused")
+        assert "3 caractères au moins" in str(guard.query(Label)[1].render())  # the rule, said before typing
+        await pilot.press(*"ok", "enter")  # too short: refused, and said how short
+        await settle(pilot)
+        assert app.screen is guard and "Motif trop court (2 caractères sur 3 au moins)" in text(guard, "#guard-error")
+        await pilot.press("backspace", "backspace")
         await pilot.press(*"rappel demandé par le client", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen) and app.screen.started is not None

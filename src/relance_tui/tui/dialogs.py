@@ -38,6 +38,9 @@ class ConfirmScreen(Survives, ModalScreen[bool]):
         self.dismiss(yes)
 
 
+GUARD_REASON_MIN = 3  # characters, stated in the dialog: a word a supervisor can read later
+
+
 class GuardScreen(Survives, ModalScreen[str | None]):
     """The call frequency guard: why not to call now, and the reason to call anyway (logged)."""
 
@@ -62,8 +65,8 @@ class GuardScreen(Survives, ModalScreen[str | None]):
                 yield Static(plain(self.refused), id="guard-refused")
                 yield Label(f"Échap : {self.cancel}.")
                 return
-            yield Label("Pour appeler quand même, donnez le motif (il est consigné), puis Entrée. "
-                        f"Échap : {self.cancel}.")
+            yield Label(f"Pour appeler quand même, donnez le motif ({GUARD_REASON_MIN} caractères au moins ; il est "
+                        f"consigné), puis Entrée. Échap : {self.cancel}.")
             yield Input(placeholder="ex. le client a demandé à être rappelé à cette heure", id="guard-reason")
             yield Static("", id="guard-error")
 
@@ -76,8 +79,11 @@ class GuardScreen(Survives, ModalScreen[str | None]):
         if self.refused:  # no field to type in; kept as a second lock
             return
         reason = clean(event.value).strip()
-        if len(reason) < 3:
-            self.query_one("#guard-error", Static).update("Un motif est nécessaire pour appeler malgré l'alerte.")
+        if len(reason) < GUARD_REASON_MIN:
+            self.query_one("#guard-error", Static).update(
+                f"Un motif est nécessaire pour appeler malgré l'alerte ({GUARD_REASON_MIN} caractères au moins)."
+                if not reason else f"Motif trop court ({len(reason)} caractère{'s' if len(reason) > 1 else ''} sur "
+                f"{GUARD_REASON_MIN} au moins) : dites pourquoi vous appelez malgré l'alerte.")
             return
         self.dismiss(reason)
 
