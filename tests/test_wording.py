@@ -53,3 +53,22 @@ def test_an_import_report_agrees_with_its_counts() -> None:
     text = "\n".join(report.summary_lines())
     assert "1 ligne lue, 1 valide." in text and "Débiteurs : 1 créé, 0 complété" in text
     assert "Factures : 2 nouvelles (dont 1 avoir), 1 modifiée, 0 inchangée, 3 soldées" in text
+
+
+@pytest.mark.parametrize(("city", "said"), [("Rennes", "de Rennes"), ("Le Mans", "du Mans"), ("Orléans", "d'Orléans"),
+                                            ("Angers", "d'Angers"), ("Les Ulis", "des Ulis"), ("Liège", "de Liège"),
+                                            ("La Rochelle", "de La Rochelle"), ("Arlon", "d'Arlon")])
+def test_a_demo_town_is_named_as_the_french_write_it(city, said) -> None:
+    from relance_tui.demo import of_place
+
+    assert of_place(city) == said
+
+
+def test_no_demo_business_is_named_after_a_town_with_du(store) -> None:
+    from relance_tui.demo import CITIES, build_demo
+
+    build_demo(store, size="small", seed=1)
+    names = [r[0] for r in store.db.execute("SELECT name FROM debtors")]
+    towns = [c[0] for c in CITIES if not c[0].startswith("Le ")]
+    assert not [n for n in names for t in towns if f" du {t}" in n]
+    assert any(" de " in n or " d'" in n for n in names)

@@ -83,6 +83,18 @@ BE_CITIES = (
     ("Mons", "7000", "065"), ("Wavre", "1300", "010"), ("Tournai", "7500", "069"), ("Arlon", "6700", "063"),
 )
 BE_SHARE = 0.15
+
+
+def of_place(city: str) -> str:
+    """'de Rennes', "d'Orléans", 'du Mans', 'de La Rochelle', 'des Sables-d'Olonne': a town's name after « de »
+    as the French write it (the article of « Le Mans » joins it; a vowel or a mute h elides)."""
+    if city.startswith("Le "):
+        return f"du {city[3:]}"
+    if city.startswith("Les "):
+        return f"des {city[4:]}"
+    if city[:1].lower() in "aeiouyéèêàâîôûh":
+        return f"d'{city}"
+    return f"de {city}"
 STREETS = (
     "rue de la République", "avenue Jean Jaurès", "boulevard Victor Hugo", "rue Pasteur",
     "place de la Mairie", "rue du Général de Gaulle", "chemin des Vignes", "rue des Écoles",
@@ -220,7 +232,7 @@ class _Builder:
                 elif pattern < 0.7:
                     name = f"{rng.choice(BRANDS)} {last} et Fils"
                 elif pattern < 0.85:
-                    name = f"{rng.choice(ACTIVITIES)} du {city}"
+                    name = f"{rng.choice(ACTIVITIES)} {of_place(city)}"
                 else:
                     name = f"{last} {rng.choice(ACTIVITIES)}"
                 name = f"{name} {rng.choice(LEGAL_FORMS)}"
