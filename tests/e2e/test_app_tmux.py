@@ -70,7 +70,8 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         session.send("p")
         session.wait_for("Montant promis et date")
         session.wait_for(f"{owed.replace(NBSP, ' ')} ")  # the amount defaults to what is owed
-        session.type("+7")  # the date has the focus
+        session.send("Tab")  # from the amount (the first field) to the date
+        session.type("+7")
         session.send("C-s")
         seen, _ = session.wait_for_any("Email de suivi", "Appel enregistré")
         if seen == "Email de suivi":

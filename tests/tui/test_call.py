@@ -104,7 +104,8 @@ async def test_a_whole_call_phases_prompts_objection_promise(make_app, demo_stor
         assert isinstance(app.screen, OutcomeScreen)
         await pilot.press("p")
         await pilot.pause()
-        await pilot.press(*"12/12/2026")
+        assert app.screen.focused.id == "amount"  # the first field: what is owed, selected to type over
+        await pilot.press("tab", *"12/12/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, EmailScreen)
@@ -188,7 +189,7 @@ async def test_a_failed_save_keeps_the_form_and_says_why(make_app, demo_store, c
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("p")
-        await pilot.press(*"20/12/2026")
+        await pilot.press("tab", *"20/12/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
         form = app.screen
@@ -301,7 +302,7 @@ async def test_call_from_the_list_then_promises_tab_and_export(make_app, demo_st
         assert isinstance(app.screen, CallScreen) and app.screen.debtor_id == first.debtor_id
         await pilot.press("f", "p")
         app.screen.query_one("#amount", Input).value = "123,45"
-        await pilot.press(*"+5", "ctrl+s")
+        await pilot.press("tab", *"+5", "ctrl+s")
         await settle(pilot)
         if isinstance(app.screen, EmailScreen):
             await pilot.press("escape")
@@ -370,7 +371,7 @@ async def test_a_payment_entered_on_the_card_keeps_a_promise(make_app, demo_stor
         await open_call(app, pilot, debtor)
         await pilot.press("f", "p")
         app.screen.query_one("#amount", Input).value = "10,00"
-        await pilot.press(*"+3", "ctrl+s")
+        await pilot.press("tab", *"+3", "ctrl+s")
         await settle(pilot)
         await pilot.press("escape")  # no email
         await settle(pilot)

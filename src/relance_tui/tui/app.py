@@ -71,6 +71,8 @@ class RelanceApp(Survives, LiveChanges, App):
     TITLE = "relance"
     CSS = """
     #places { height: 1fr; }
+    /* a form's one-line fields have no border: the one that has the focus is shown by its colour */
+    Input.-textual-compact:focus { background-tint: $accent 40%; text-style: bold; }
     """
     # "Taux à saisir : BCE, légal FR 2e sem. 2026" while the period in force lacks a rate penalties need
     # (the title bar shows it; penalties over such a period are "à confirmer"); "" once they are entered

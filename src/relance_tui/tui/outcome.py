@@ -34,7 +34,7 @@ OUTCOME_KEYS = {"p": "promise", "d": "paid_already", "l": "dispute", "r": "callb
 # which parts of the outcome form each outcome needs
 OUTCOME_FIELDS = {"promise": ("promise",), "paid_already": ("paid",), "dispute": ("dispute",),
                   "callback": ("callback",)}
-FIRST_FIELD = {"promise": "#date", "paid_already": "#paid_date", "dispute": "#category", "callback": "#cb_date"}
+FIRST_FIELD = {"promise": "#amount", "paid_already": "#paid_date", "dispute": "#category", "callback": "#cb_date"}
 
 
 class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
