@@ -51,7 +51,7 @@ def test_csv_round_trip_with_total(promises, tmp_path):
         ("1000.00", "2026-12-05", "1/2", "Karim Benali"),
         ("1000.00", "2027-01-05", "2/2", "Karim Benali")]
     assert body[1][0] == "'=HYPERLINK(\"x\")"  # neutralised: a spreadsheet shows it as text
-    assert body[0][8] == "23/11/2026 09:05"  # call time in the office's time zone
+    assert body[0][8] == "2026-11-23 09:05"  # call time in the office's time zone, dates written one way (ISO)
     assert total[0] == "Total" and total[3] == "2250.00"
     assert body[0][2]  # invoice numbers
 
@@ -63,6 +63,7 @@ def test_excel_variant(promises, tmp_path):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][3] == "250,00" and rows[1][4] == "01/12/2026" and rows[-1][3] == "2250,00"
+    assert rows[1][8] == "23/11/2026 09:05"  # the call, written as the promised date is
 
 
 def test_ics_one_event_per_promised_date(promises, tmp_path):

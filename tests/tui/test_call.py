@@ -315,13 +315,28 @@ async def test_call_from_the_list_then_promises_tab_and_export(make_app, demo_st
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+t")  # csv -> the CSV a French Excel opens
+        assert app.screen.query_one(Input).value.endswith("-excel.csv")
+        sheet = tmp_path / "jour.csv"
+        app.screen.query_one(Input).value = str(sheet)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        await pilot.press("x")
+        await pilot.pause()
         out = tmp_path / "jour.md"
-        await pilot.press("ctrl+t", "ctrl+t")  # csv -> ics -> md
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # csv -> excel -> ics -> md
         app.screen.query_one(Input).value = str(out)
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
     assert "123,45" in out.read_text(encoding="utf-8") and out.read_text(encoding="utf-8").startswith("# Promesses")
+    rows = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Débiteur;Contact;Factures;Montant;Date promise") and ";123,45;" in rows[1]
+    import re
+
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", rows[1]) == []  # one way of writing dates: JJ/MM/AAAA
+    assert len(re.findall(r"\d{2}/\d{2}/\d{4}", rows[1])) == 2  # the date promised, the call's
 
 
 @pytest.mark.parametrize("phase", range(6))

@@ -23,10 +23,11 @@ def write_csv(lines: Sequence[PromiseLine], out: IO[str], *, tz: str, names: Cal
               excel: bool = False) -> None:
     sheet = SheetWriter(out, excel=excel)
     sheet.row(HEADER)
+    # one way of writing dates in one file: the sheet's (ISO for a plain CSV, JJ/MM/AAAA for Excel)
+    called = "%d/%m/%Y %H:%M" if excel else "%Y-%m-%d %H:%M"
     for p in lines:
         sheet.row((p.debtor, p.contact, p.invoices, Money(p.amount_cents), p.due_date, p.instalment or "",
-                   PROMISE_STATUSES[p.status], names(p.agent), format_local(p.created_at, tz, "%d/%m/%Y %H:%M"),
-                   p.notes))
+                   PROMISE_STATUSES[p.status], names(p.agent), format_local(p.created_at, tz, called), p.notes))
     sheet.row(("Total", "", count(len(lines), "promesse"), Money(sum(p.amount_cents for p in lines)), "", "", "",
                "", "", ""))
 

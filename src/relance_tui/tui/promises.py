@@ -154,7 +154,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="export.cancel"),
                 Binding("ctrl+t", "next_format", "Format suivant", id="export.format", priority=True)]
-    FORMATS = ("csv", "ics", "md")
+    FORMATS = ("csv", "excel", "ics", "md")  # excel: the CSV a French Excel opens (";", decimal comma)
 
     class Done(Message):
         def __init__(self, path: str, count: int, total: int, error: str | None) -> None:
@@ -169,7 +169,8 @@ class ExportScreen(Survives, ModalScreen[str | None]):
 
     def default_path(self) -> str:
         what = f"session-{self.session_id}" if self.session_id is not None else self.day.isoformat()
-        return str(Path.home() / f"promesses-{what}.{self.fmt}")
+        suffix = {"excel": "-excel.csv"}.get(self.fmt, f".{self.fmt}")
+        return str(Path.home() / f"promesses-{what}{suffix}")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -184,7 +185,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
         self._show_format()
 
     def _show_format(self) -> None:
-        names = {"csv": "CSV (tableur)", "ics": "ICS (agenda)", "md": "Markdown (mail)"}
+        names = {"csv": "CSV", "excel": "CSV pour Excel", "ics": "ICS (agenda)", "md": "Markdown (mail)"}
         self.query_one("#export-format", Static).update(Content("Format : ") + Content("   ").join(
             styled((names[f], "reverse") if f == self.fmt else names[f]) for f in self.FORMATS))
 
@@ -247,8 +248,8 @@ class ExportScreen(Survives, ModalScreen[str | None]):
             promises_made(store, self.day, tz=tz)
         try:
             # checked again as it is written: what the path designates may have changed meanwhile
-            export_promises(lines, path, fmt=fmt, day=self.day, tz=tz, names=names, protected=protected,
-                            overwrite=overwrite)
+            export_promises(lines, path, fmt="csv" if fmt == "excel" else fmt, excel=fmt == "excel", day=self.day,
+                            tz=tz, names=names, protected=protected, overwrite=overwrite)
         except RelanceError as exc:
             self.post_message(self.Done(path, 0, 0, str(exc)))
             return
