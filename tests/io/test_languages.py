@@ -511,3 +511,17 @@ def test_a_payment_plan_cites_the_law_that_governs_the_debt_not_the_debtor_s_cou
     assert "art. 2240 van het Franse Burgerlijk Wetboek" == make(store, d, "payment_plan")[0]["acknowledgement"]
     # the same debtor chased by a Belgian office: the old Belgian Civil Code, art. 2248
     assert "2248" in make(store, d, "payment_plan", office=BE_OFFICE)[0]["acknowledgement"]
+
+
+@pytest.mark.parametrize(("lang", "late", "coming"), [("fr", "échue le 01/10/2026", "à échéance du 15/12/2026"),
+                                                      ("nl", "vervallen op 01/10/2026", "te betalen op 15/12/2026")])
+def test_an_invoice_not_yet_due_is_never_called_overdue(store, lang, late, coming) -> None:
+    from tests.store.test_acts import add_invoice
+
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    add_invoice(store, d, "FA-3", D(2026, 11, 15), D(2026, 12, 15), 20_000)  # due in three weeks
+    set_language(store, d, lang)
+    body = draft(store, d, "invoice", office=BE_OFFICE).body
+    line = next(x for x in body.splitlines() if "FA-3" in x)
+    assert coming in line and late.split(" ")[0] not in line
+    assert late in next(x for x in body.splitlines() if "FA-1" in x)

@@ -267,7 +267,7 @@ async def open_email(app, pilot, debtor) -> EmailScreen:
     await pilot.press("f")
     await pilot.pause()
     await pilot.press("p")
-    await pilot.press(*"20/12/2026")
+    await pilot.press("tab", *"20/12/2026")
     await pilot.press("ctrl+s")
     await settle(pilot)
     assert isinstance(app.screen, EmailScreen), type(app.screen)
@@ -437,7 +437,7 @@ async def test_any_failure_of_the_outcome_save_resets_the_form_and_says_why(make
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("p")
-        await pilot.press(*"20/12/2026")
+        await pilot.press("tab", *"20/12/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
         form = app.screen

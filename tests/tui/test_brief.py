@@ -76,7 +76,7 @@ def test_the_invoices_owed_the_first_eight_with_their_flags_and_the_total():
     invoices = [invoice(n, penalty=1_000 if n == 2 else 0, paid=2_500 if n == 3 else 0,
                         status="disputed" if n == 4 else "open", days_late=0 if n == 5 else 30) for n in range(1, 11)]
     out = [text(x) for x in brief(card(*invoices))]
-    start = out.index("Factures dues (10)")
+    start = out.index("Factures ouvertes (10 dont 1 à échoir)")
     assert out[start - 1] == ""
     assert out[start + 1] == "FA-1 du 01/09/26, éch. 01/10/26 (30 j) : 100,00 €"
     assert out[start + 2] == "FA-2 du 02/09/26, éch. 02/10/26 (30 j) : 100,00 € +10,00 €"
@@ -87,7 +87,7 @@ def test_the_invoices_owed_the_first_eight_with_their_flags_and_the_total():
     assert out[start + 9] == "… et 2 autres"
     assert out[start + 10] == "Total dû 975,00 € + pénalités 10,00 € = 985,00 €"
     lines = brief(card(*invoices))
-    disputed = lines[lines.index((("Factures dues (10)", "bold"),)) + 4]
+    disputed = lines[lines.index((("Factures ouvertes (10 dont 1 à échoir)", "bold"),)) + 4]
     assert disputed[1:] == (" ", ("litige", "italic"))  # the flag is a style, not text spliced in markup
 
 
@@ -112,7 +112,7 @@ def test_late_payments_are_claimed_from_a_business_only():
 def test_a_near_limitation_date_is_said_in_bold_before_the_invoices():
     out = brief(card(invoice(1, limitation=dt.date(2027, 1, 2))))
     notice = (("Prescription : FA-1 le 02/01/2027 (dans 40 j)", "bold"),)
-    assert out.index(notice) == out.index((("Factures dues (1)", "bold"),)) - 2
+    assert out.index(notice) == out.index((("Factures ouvertes (1)", "bold"),)) - 2
     assert not any(text(x).startswith("Prescription") for x in brief(card(invoice(1))))
 
 

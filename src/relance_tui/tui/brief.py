@@ -54,7 +54,9 @@ def who_to_ask(card: DebtorCard, contact: Contact | None, regime: Regime) -> lis
 
 def invoices_owed(card: DebtorCard) -> list[BriefLine]:
     """The invoices owed (the first eight), the total with penalties, credit notes and late payments."""
-    out: list[BriefLine] = ["", heading(f"Factures dues ({len(card.outstanding)})")]
+    coming = sum(1 for i in card.outstanding if i.days_late <= 0)  # owed, not yet due: never said "échue"
+    out: list[BriefLine] = ["", heading(f"Factures ouvertes ({len(card.outstanding)}"
+                                       f"{f' dont {coming} à échoir' if coming else ''})")]
     for i in card.outstanding[:INVOICES_SHOWN]:
         late = f"{i.days_late} j" if i.days_late > 0 else "à échoir"
         pen = f" +{format_money(i.penalty_cents, symbol=True)}" if i.penalty_cents else ""
