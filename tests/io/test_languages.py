@@ -13,9 +13,9 @@ import pytest
 from relance_tui.config import OfficeSettings
 from relance_tui.domain.language import UnknownLanguage, long_date, parse_language, percent
 from relance_tui.domain.money import format_cents_in as money
+from relance_tui.io import documents
 from relance_tui.io.callscript import call_context, email_context, pick_contact
 from relance_tui.io.document_data import document_data, document_label, produce_document
-from relance_tui.io import documents
 from relance_tui.io.documents import DocumentPlace, check_office_documents, render_documents
 from relance_tui.io.importer import ImportRefused
 from relance_tui.io.mail import make_draft
