@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Set up relance on a small office server (run as root):
+#   - with --install, relance itself where every agent account can run it: a venv under /opt/relance
+#     made from the system Python (not one under /root, which agents cannot run: "bad interpreter:
+#     Permission denied"), linked as /usr/local/bin/relance;
 #   - a Unix group for the collections agents (each agent keeps their own account: the OS
 #     login is who they are in relance);
 #   - the office folder (--dir), root:group 2750: relance.toml (0640: supervisors, SMTP
@@ -12,9 +15,11 @@
 #   - optionally an SSH layout where members of the group get relance and nothing else
 #     (ForceCommand), in /etc/ssh/sshd_config.d/relance.conf.
 #
-# Usage: sudo scripts/office-setup.sh [--group relance] [--dir /srv/relance] [--data DIR/data]
-#            [--agents "marie karim"] [--create-users] [--supervisors "marie"]
-#            [--force-command] [--relance /usr/local/bin/relance] [--etc /etc] [--dry-run]
+# Usage: sudo scripts/office-setup.sh [--install [--source DIR] [--prefix /opt/relance]
+#            [--python /usr/bin/python3] [--bin-dir /usr/local/bin]] [--group relance]
+#            [--dir /srv/relance] [--data DIR/data] [--agents "marie karim"] [--create-users]
+#            [--supervisors "marie"] [--force-command] [--relance /usr/local/bin/relance] [--etc /etc]
+#            [--dry-run]
 # Safe to run again: it only adds what is missing and resets owners and modes. An office set
 # up by an earlier version (database and settings together in a 2770 folder, where any agent
 # could rename a file of their own over relance.toml) is moved to this layout: close relance
@@ -30,9 +35,14 @@ CREATE_USERS=0
 FORCE_COMMAND=0
 DRY_RUN=0
 ETC=/etc
-RELANCE="$(command -v relance || echo /usr/local/bin/relance)"
+RELANCE=""
+INSTALL=0
+SOURCE="$(cd "$(dirname "$0")/.." && pwd)"  # the checkout this script is part of
+PREFIX=/opt/relance
+PYTHON=/usr/bin/python3
+BIN_DIR=/usr/local/bin
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,6 +54,11 @@ while [ $# -gt 0 ]; do
         --create-users) CREATE_USERS=1; shift ;;
         --force-command) FORCE_COMMAND=1; shift ;;
         --relance) RELANCE="$2"; shift 2 ;;
+        --install) INSTALL=1; shift ;;
+        --source) SOURCE="$2"; shift 2 ;;
+        --prefix) PREFIX="${2%/}"; shift 2 ;;
+        --python) PYTHON="$2"; shift 2 ;;
+        --bin-dir) BIN_DIR="${2%/}"; shift 2 ;;
         --etc) ETC="$2"; shift 2 ;;
         --dry-run) DRY_RUN=1; shift ;;
         -h|--help) usage 0 ;;
@@ -51,6 +66,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 DIR="${DIR%/}"
+if [ -z "$RELANCE" ]; then
+    if [ "$INSTALL" = 1 ]; then RELANCE="$BIN_DIR/relance"; else RELANCE="$(command -v relance || echo /usr/local/bin/relance)"; fi
+fi
 DATA="${DATA:-$DIR/data}"
 DATA="${DATA%/}"
 DB="$DATA/relance.db"
@@ -102,6 +120,54 @@ for agent in $AGENTS; do
         exit 1
     fi
 done
+
+# -- relance itself, where every agent can run it (--install) ----------------------------------------
+closed_to_agents() {  # closed_to_agents PATH NEED (1: run, 5: read and run): the first place on PATH the
+    # agents cannot pass (a folder they cannot search, or the file without NEED), or nothing
+    local place="/" rest="${1#/}" mode group bits other grp
+    while :; do
+        mode="$(stat -Lc '%a' "$place" 2>/dev/null)" || { echo "$place"; return; }
+        group="$(stat -Lc '%G' "$place")"
+        if [ -z "$rest" ]; then bits="$2"; else bits=1; fi
+        other=$(( 8#$mode & bits )); grp=$(( (8#$mode >> 3) & bits ))
+        if [ "$other" != "$bits" ] && { [ "$group" != "$GROUP" ] || [ "$grp" != "$bits" ]; }; then
+            echo "$place"; return
+        fi
+        if [ -z "$rest" ]; then return; fi
+        place="${place%/}/${rest%%/*}"
+        if [ "${rest#*/}" = "$rest" ]; then rest=""; else rest="${rest#*/}"; fi
+    done
+}
+
+if [ "$INSTALL" = 1 ]; then
+    if ! "$PYTHON" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        echo "office-setup: $PYTHON is not a Python 3.11 or later with venv" \
+             "(Debian: apt-get install python3 python3-venv; or give another with --python)" >&2
+        exit 1
+    fi
+    real_python="$(readlink -f "$PYTHON")"
+    closed="$(closed_to_agents "$real_python" 1)"
+    if [ -n "$closed" ]; then
+        echo "office-setup: $PYTHON ($real_python) cannot be run by the agents ($closed is closed to them):" \
+             "a venv made from it fails for them with 'bad interpreter: Permission denied'. Use the system" \
+             "Python: --python /usr/bin/python3 (Debian: apt-get install python3-venv)" >&2
+        exit 1
+    fi
+    run "$PYTHON" -m venv "$PREFIX"
+    run "$PREFIX/bin/pip" install -q --upgrade "$SOURCE"
+    run chmod -R u=rwX,go=rX "$PREFIX"
+    run install -d -m 0755 "$BIN_DIR"
+    run ln -sfn "$PREFIX/bin/relance" "$BIN_DIR/relance"
+    if [ "$DRY_RUN" = 0 ]; then
+        closed="$(closed_to_agents "$PREFIX/bin/relance" 5)"
+        if [ -n "$closed" ]; then
+            echo "office-setup: $PREFIX/bin/relance is installed but the agents cannot run it ($closed is" \
+                 "closed to them): choose another --prefix, or open that folder (chmod o+x)" >&2
+            exit 1
+        fi
+        echo "office-setup: relance $("$RELANCE" --version 2>/dev/null | head -1) installed in $PREFIX, run as $RELANCE"
+    fi
+fi
 
 # -- the office folder: settings and templates, root's alone to change ----------------------------
 run install -d -m 2750 -o root -g "$GROUP" "$DIR"

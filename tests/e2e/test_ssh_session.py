@@ -18,6 +18,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -68,21 +69,22 @@ def office():
     _skip_unless_possible()
     base = Path(tempfile.mkdtemp(prefix="relance-ssh-", dir="/tmp"))
     base.chmod(0o755)
-    venv = base / "venv"
-    _run(SYSTEM_PYTHON, "-m", "venv", str(venv))
-    _run(str(venv / "bin" / "pip"), "install", "-q", str(ROOT), timeout=900)
-    relance = venv / "bin" / "relance"
     srv = base / "srv"
     today = time.strftime("%Y-%m-%d")
     srv.mkdir()
-    _run(str(relance), "demo", "--db", str(srv / "relance.db"), "--size", "small", "--seed", "3", "--today", today,
-         env={**os.environ, "RELANCE_AGENT": "setup"})
+    # the database made the old way, in the office folder (office-setup.sh moves it to data/), by the
+    # relance under test
+    _run(sys.executable, "-m", "relance_tui", "demo", "--db", str(srv / "relance.db"), "--size", "small", "--seed",
+         "3", "--today", today, env={**os.environ, "RELANCE_AGENT": "setup"})
     for user in AGENTS:
         subprocess.run(["userdel", "-r", user], capture_output=True)
-    # the database made the old way, in the office folder: office-setup.sh moves it to data/
-    _run("bash", str(ROOT / "scripts" / "office-setup.sh"), "--group", GROUP, "--dir", str(srv), "--agents",
-         " ".join(AGENTS), "--create-users", "--supervisors", AGENTS[0], "--relance", str(relance),
-         "--etc", str(base / "etc"), "--force-command")
+    # relance installed for every agent by the README's documented command (--install: a venv from the
+    # system Python), under this test's folder instead of /opt and /usr/local/bin
+    _run("bash", str(ROOT / "scripts" / "office-setup.sh"), "--install", "--python", SYSTEM_PYTHON,
+         "--prefix", str(base / "opt" / "relance"), "--bin-dir", str(base / "bin"), "--group", GROUP, "--dir",
+         str(srv), "--agents", " ".join(AGENTS), "--create-users", "--supervisors", AGENTS[0],
+         "--etc", str(base / "etc"), "--force-command", timeout=900)
+    relance = base / "bin" / "relance"
     env = _profile(base / "etc")
     db = Path(env["RELANCE_DB"])
     settings = Path(env.get("RELANCE_OFFICE_CONFIG", db.parent / "relance.toml"))

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -152,9 +153,12 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
     for name, problem in checked:
         print(f"    {name} : {problem or 'ok'}")
-    from relance_tui.store.access import check_access, check_settings_access
+    from relance_tui.store.access import check_access, check_runnable, check_settings_access
 
-    findings = check_access(paths.db) + check_settings_access(paths.office_file, office_templates, paths.db)
+    running = Path(sys.argv[0])  # the relance this doctor is: the one agents would run
+    program = running if running.name == "relance" and running.is_file() else Path(shutil.which("relance") or running)
+    findings = (check_access(paths.db) + check_settings_access(paths.office_file, office_templates, paths.db)
+                + check_runnable(paths.db, program, Path(sys.executable)))
     print("Droits d'accès :")
     for finding in findings:
         mark = {"ok": "ok", "warning": "attention", "problem": "PROBLÈME"}[finding.level]

@@ -223,3 +223,48 @@ def check_settings_access(office_file: Path, templates: Path, db: Path) -> list[
         out.append(Finding("ok", f"réglages et modèles : modifiables seulement par {_user(owner)}"
                                  + ("" if owner == 0 else " et root")))
     return out
+
+
+def _closed_to(path: Path, gid: int, need: int) -> Path | None:
+    """The first place on ``path`` a member of group ``gid`` (who owns none of it) cannot pass: a folder it
+    cannot search, or the file itself without the ``need`` bits (5: read and run, a script; 1: run); None
+    when every step is open."""
+    parts = [*reversed(path.parents), path]
+    for i, place in enumerate(parts):
+        try:
+            st = place.stat()
+        except OSError:
+            return place
+        bits = need if i == len(parts) - 1 else 1  # a folder: search
+        mode = stat.S_IMODE(st.st_mode)
+        if mode & bits != bits and not (st.st_gid == gid and (mode >> 3) & bits == bits):
+            return place
+    return None
+
+
+def check_runnable(db: Path, program: Path, interpreter: Path) -> list[Finding]:
+    """Whether the agents (the group of the database's folder) can run relance as installed: the program
+    and the Python it names, through every folder above them. A venv made from a Python only root can read
+    (pyenv under /root) runs for root and fails for every agent with "bad interpreter: Permission denied".
+    Nothing to check when the folder is the person's own (a laptop: nobody else runs it)."""
+    try:
+        gid = db.parent.stat().st_gid
+    except OSError:
+        return []
+    if gid == os.getgid():
+        return []
+    out: list[Finding] = []
+    for what, path, need in (("le programme relance", program, 5), ("son interpréteur Python", interpreter, 1)):
+        path = Path(os.path.abspath(path))
+        for place in dict.fromkeys((path, Path(os.path.realpath(path)))):  # a link, then where it leads
+            closed = _closed_to(place, gid, need)
+            if closed is not None:
+                out.append(Finding("problem", f"{what} {place} n'est pas accessible au groupe {_group(gid)} "
+                                              f"({closed} lui est fermé) : les agents verront « bad interpreter: "
+                                              "Permission denied ». Installez relance pour tous avec le Python du "
+                                              "système : sudo scripts/office-setup.sh --install"))
+                break
+    if not out:
+        out.append(Finding("ok", f"relance ({program}) et son Python ({os.path.realpath(interpreter)}) : "
+                                 f"exécutables par le groupe {_group(gid)}"))
+    return out
