@@ -73,6 +73,10 @@ class RelanceApp(Survives, LiveChanges, App):
     #places { height: 1fr; }
     /* a form's one-line fields have no border: the one that has the focus is shown by its colour */
     Input.-textual-compact:focus { background-tint: $accent 40%; text-style: bold; }
+    /* a dialog is never wider or taller than the screen, and its lines wrap inside its frame (an 80x24
+       terminal: tests/tui/test_dialogs_fit.py) */
+    ModalScreen > * { max-width: 100%; max-height: 100%; }
+    ModalScreen Label, ModalScreen Static { max-width: 100%; }
     """
     # "Taux à saisir : BCE, légal FR 2e sem. 2026" while the period in force lacks a rate penalties need
     # (the title bar shows it; penalties over such a period are "à confirmer"); "" once they are entered

@@ -219,13 +219,17 @@ class ContactScreen(Survives, ModalScreen[bool]):
     DEFAULT_CSS = """
     ContactScreen { align: center middle; }
     ContactScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 1; }
-    ContactScreen Input { margin: 0; }
+    ContactScreen .field { height: 1; margin: 0 0 1 0; }
+    ContactScreen .field Label { width: 17; }
+    ContactScreen .field Input { width: 1fr; }
+    #contact-release { margin: 0 0 1 0; }
     #contact-error { color: $error; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="contact.cancel"),
                 Binding("ctrl+s", "save", "Enregistrer", id="contact.save", priority=True)]
     FIELDS = (("name", "Nom"), ("role", "Rôle"), ("phone", "Téléphone"), ("phone2", "Autre téléphone"),
-              ("email", "Email"), ("notes", f"Notes. {SENSITIVE_DATA_HINT}"))
+              ("email", "Email"), ("notes", "Notes"))
+    HINTS = {"notes": SENSITIVE_DATA_HINT}
 
     def __init__(self, contact: Contact) -> None:
         super().__init__()
@@ -234,9 +238,13 @@ class ContactScreen(Survives, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Modifier le contact (version {self.contact.version}) — Ctrl+S enregistre, Échap annule")
-            for name, label in self.FIELDS:
-                yield Input(value=line(getattr(self.contact, name)), placeholder=label, id=f"contact-{name}")
-            yield Checkbox("Peut débloquer le paiement", self.contact.can_release_payment, id="contact-release")
+            for name, label in self.FIELDS:  # a label beside each field: it says what a filled one holds
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(value=line(getattr(self.contact, name)), placeholder=self.HINTS.get(name, label),
+                                id=f"contact-{name}", compact=True)
+            yield Checkbox("Peut débloquer le paiement", self.contact.can_release_payment, id="contact-release",
+                           compact=True)
             yield Static("", id="contact-error")
             with Horizontal():
                 yield Button("Enregistrer", id="contact-save", variant="primary")

@@ -52,7 +52,7 @@ class HelpScreen(Survives, ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # labels are plain text: "[keys]" is the section's name, not markup
-        table.add_columns(*(Text(label) for label in ("Touche", "Action", "Identifiant (pour [keys])")))
+        table.add_columns(*(Text(label) for label in ("Touche", "Action", "Identifiant [keys]")))
         keymap = getattr(self.app, "_keymap", {})
         for place, classes in help_sections():
             table.add_row(Text(place, style="bold"), "", "")
@@ -99,7 +99,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
         ("Chronologie", (TimelineView,)),
         ("Promesses", (PromisesView, ExportScreen)),
         ("Session", (SessionsView, NewSessionScreen, AgentScreen)),
-        ("À faire (plan de relance)", (AgendaView, StepScreen, DoneScreen)),
+        ("À faire (plan)", (AgendaView, StepScreen, DoneScreen)),
         ("Appel", (CallScreen,)),
         ("Issue de l'appel", (OutcomeScreen,)),
         ("Objections", (ObjectionScreen,)),
@@ -107,8 +107,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
         ("Email de suivi", (EmailScreen,)),
         ("Confirmation", (ConfirmScreen,)),
         ("Fiche débiteur", (DebtorScreen,)),
-        ("Note / contact / paiement / abandon / acte", (NoteScreen, ContactScreen, PaymentScreen, WaiverScreen,
-                                                         ActScreen)),
+        ("Formulaires de la fiche", (NoteScreen, ContactScreen, PaymentScreen, WaiverScreen, ActScreen)),
         ("Documents", (DocumentScreen,)),
         ("Langue des courriers", (ChoiceScreen,)),
         ("Import", (ImportScreen, ColumnsScreen)),

@@ -80,7 +80,7 @@ class ImportScreen(Survives, ModalScreen[bool]):
     #import-box { width: 90%; max-width: 110; height: 90%; border: round $primary; background: $surface;
                   padding: 0 1; }
     #import-title { text-style: bold; padding: 0 0 1 0; }
-    #import-options { height: auto; }
+    #import-options { height: auto; margin: 0 0 1 0; }
     #import-options Checkbox { width: auto; }
     #import-progress { margin: 1 0; }
     #import-log { height: 1fr; border: tall $panel; }
@@ -118,10 +118,10 @@ class ImportScreen(Survives, ModalScreen[bool]):
             yield Label("Importer un export comptable (CSV de factures, FEC, paiements)", id="import-title")
             yield Input(placeholder="Chemin du fichier, puis Entrée", id="import-path",
                         value=str(self.start_dir) + "/", select_on_focus=False)
-            with Horizontal(id="import-options"):
-                yield Checkbox("Simulation (rien n'est écrit)", id="import-dry-run")
-                yield Checkbox("Export complet (absentes = payées)", id="import-full")
-                yield Checkbox("Écarter les lignes invalides", id="import-skip")
+            with Vertical(id="import-options"):  # one a line, compact: all three on an 80-column screen
+                yield Checkbox("Simulation (rien n'est écrit)", id="import-dry-run", compact=True)
+                yield Checkbox("Export complet (absentes = payées)", id="import-full", compact=True)
+                yield Checkbox("Écarter les lignes invalides", id="import-skip", compact=True)
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Log(id="import-log", highlight=False)
             with Horizontal(id="import-buttons"):
