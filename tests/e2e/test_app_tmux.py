@@ -193,3 +193,80 @@ def test_a_formal_notice_from_the_card_as_an_agent_makes_it(tmp_path, e2e_env):
         data = json.loads(conn.execute("SELECT data FROM events WHERE debtor_id = ? AND outcome = 'document'",
                                        [debtor]).fetchone()[0])
     assert data["document"] == "formal_notice" and data["sha256"] == hashlib.sha256(kept.read_bytes()).hexdigest()
+
+
+def test_a_newcomer_s_first_hour_from_init_to_the_day_s_promises_for_excel(tmp_path, e2e_env):
+    """Issue 17: as a newcomer at an 80x24 terminal: `relance init` with the office's options, relance on the
+    empty base (the welcome screen), import a French CSV from there, call the first debtor, export the day's
+    promises for Excel."""
+    import datetime as dt
+
+    require_tmux()
+    office = tmp_path / "cabinet"
+    db = office / "relance.db"
+    env = {**e2e_env, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([relance_command(), "init", "--db", str(db), "--cabinet", "Cabinet Dupuis", "--ville", "Lyon",
+                           "--siren", "732 829 320", "--iban", "FR76 3000 6000 0112 3456 7890 189", "--telephone",
+                           "04 72 00 00 00", "--nom-agent", "Marie Dubois", "--no-input"],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    today = dt.date.today()
+    issued, due = today - dt.timedelta(days=75), today - dt.timedelta(days=45)
+    export = tmp_path / "factures.csv"
+    export.write_text(
+        "N° facture;Raison sociale;SIREN;Date facture;Date d'échéance;Montant TTC;Réglé;Téléphone;E-mail\n"
+        f"FA-101;Librairie de Rennes SARL;552 100 554;{issued:%d/%m/%Y};{due:%d/%m/%Y};1 234,56 €;0,00 €;"
+        "02 99 00 00 01;compta@librairie-rennes.fr\n"
+        f"FA-102;Garage d'Angers SAS;;{issued:%d/%m/%Y};{due:%d/%m/%Y};500,00 €;;02 41 00 00 02;\n",
+        encoding="utf-8")
+    sheet = tmp_path / "promesses.csv"
+    session = TmuxSession([relance_command(), "--db", str(db)], e2e_env, width=80, height=24)
+    try:
+        session.wait_for("Bienvenue dans relance", timeout=SESSION_DEADLINE_S)  # the empty base's first screen
+        session.send("i")
+        session.wait_for("Importer un export comptable")
+        session.send("C-u")
+        session.send("-l", str(export))
+        session.wait_for("factures.csv")
+        session.send("Enter")
+        session.wait_for("Factures : 2 nouvelles", timeout=60)  # the report's last lines (a small log)
+        session.send("Escape")
+        session.wait_for("2 factures · tri : retard")
+        session.send("a")  # call the first debtor of the list: the one most late, then the largest
+        seen, _ = session.wait_for_any("Appel 00:0", "Attention avant d'appeler")
+        if seen != "Appel 00:0":  # outside calling hours when the test runs: the reason is logged
+            session.type("essai de bout en bout")
+            session.send("Enter")
+            session.wait_for("Appel 00:0")
+        session.send("f")
+        session.wait_for("une touche, puis Ctrl+S")
+        session.send("p")
+        session.wait_for("Montant promis et date")
+        session.send("Tab")  # the amount (what is owed) first, then the date
+        session.type("+7")
+        session.send("C-s")
+        seen, _ = session.wait_for_any("Email de suivi", "Appel enregistré")
+        if seen == "Email de suivi":
+            session.send("Escape")
+        session.wait_for(" · tri : retard")
+        session.send("F4")
+        session.wait_for("1 promesse, total 1")
+        session.send("x")
+        session.wait_for("Exporter les promesses")
+        session.send("C-t")  # the CSV a French Excel opens
+        session.wait_for("-excel.csv")
+        session.send("C-u")
+        session.send("-l", str(sheet))
+        session.wait_for("promesses.csv")
+        session.send("Enter")
+        session.wait_for("1 promesse exportée")
+        session.send("q")
+        session.wait_for("EXITED=0")
+    finally:
+        session.close()
+    rows = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Débiteur;Contact;Factures;Montant;Date promise")
+    promised = today + dt.timedelta(days=7)
+    assert rows[1].startswith("Librairie de Rennes SARL;") and ";1234,56;" in rows[1]
+    assert f";{promised:%d/%m/%Y};" in rows[1] and "Marie Dubois" in rows[1]
+    assert rows[-1].startswith("Total;;1 promesse;1234,56")

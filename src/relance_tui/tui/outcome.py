@@ -127,7 +127,9 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
         self.query_one("#outcome-menu").display = False
         self.query_one("#outcome-title", Label).update(
             styled((CALL_OUTCOMES[outcome], "bold"), " — Ctrl+S enregistre · Échap change d'issue"))
-        self.query_one(FIRST_FIELD.get(outcome, "#notes")).focus()
+        # at once, not after the keys already typed (Widget.focus waits its turn): an agent who types p then
+        # Tab lands on the date
+        self.set_focus(self.query_one(FIRST_FIELD.get(outcome, "#notes")))
 
     def fields(self) -> dict:
         out = {name: clean(self.query_one(f"#{name}", Input).value) for name in

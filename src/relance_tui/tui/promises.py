@@ -195,6 +195,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
         self.fmt = self.FORMATS[(self.FORMATS.index(self.fmt) + 1) % len(self.FORMATS)]
         if field.value == old_default:
             field.value = self.default_path()
+            field.cursor_position = len(field.value)  # at its end, as after typing it
         self._show_format()
 
     @on(Input.Submitted)
