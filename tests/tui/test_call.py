@@ -362,6 +362,22 @@ def test_call_screen_snapshot_in_each_phase(snap_compare, make_app, demo_store, 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
 
 
+def test_call_screen_snapshot_at_80_columns(snap_compare, make_app, demo_store, frozen_clock):
+    """The call screen at the smallest terminal (issue 17: every screen at both sizes)."""
+    demo_store.clock = FakeClock(MONDAY_1030)
+
+    async def run(pilot):
+        await settle(pilot)
+        pilot.app.open_call(3)
+        await settle(pilot)
+        if isinstance(pilot.app.screen, GuardScreen):
+            await pilot.press(*"snapshot", "enter")
+            await settle(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
 def test_outcome_form_snapshot(snap_compare, make_app, demo_store, frozen_clock):
     demo_store.clock = FakeClock(MONDAY_1030)
 

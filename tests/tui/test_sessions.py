@@ -139,7 +139,7 @@ async def test_another_agents_call_updates_cells_in_place(make_app, demo_store, 
         view.reload()
         await settle(pilot)
         assert cleared == []  # the same rows: the changed cell is updated in place, the table is not rebuilt
-        assert str(table.get_cell(str(his), view._column_keys[4])) == "» karim"  # cells are Text, not markup
+        assert str(table.get_cell(str(his), view._column_keys[3])) == "» karim"  # cells are Text, not markup
         karim.close()
 
 
@@ -187,3 +187,20 @@ async def test_leaving_a_session_call_without_outcome_sends_the_debtor_to_the_en
         assert [i.debtor_id for i in view.items] == [items[1].debtor_id, items[2].debtor_id, items[0].debtor_id]
         assert all(i.holder is None for i in view.items)
     assert demo_store.db.execute("SELECT COUNT(*) FROM claims WHERE session_id = ?", [sid]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_tab_snapshot(snap_compare, make_app, demo_store, frozen_clock, size):
+    """The Session tab with a session just opened (issue 17: every screen at both sizes)."""
+    demo_store.clock = FakeClock(NOW)
+
+    async def run(pilot):
+        await show_sessions(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        pilot.app.screen.query_one("#new-session-name", Input).value = "Lundi matin"
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=5)
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)

@@ -47,7 +47,7 @@ from relance_tui.tui.survive import Survives
 class SessionsView(Survives, RelanceNode, Vertical):
     DEFAULT_CSS = """
     SessionsView { height: 1fr; }
-    #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    #session-title { height: auto; padding: 0 1; background: $panel; text-style: bold; }
     #session-table { height: 1fr; }
     #session-board { height: auto; max-height: 8; padding: 0 1; }
     """
@@ -109,7 +109,8 @@ class SessionsView(Survives, RelanceNode, Vertical):
                                       board(store, session_id)))
 
     SESSION_COLUMNS = ("Session", "Ouverte par", "Le", "À appeler", "Faits", "Agents", "État")
-    QUEUE_COLUMNS = ("#", "Débiteur", "Dû", "Motif", "Sur le dossier", "Issue")
+    # who is on a debtor right now before why it is in the queue: at 80 columns the reason is what scrolls off
+    QUEUE_COLUMNS = ("#", "Débiteur", "Dû", "Sur le dossier", "Issue", "Motif")
 
     def on_sessions_view_loaded(self, message: Loaded) -> None:
         if message.session_id != self.session_id:
@@ -140,8 +141,9 @@ class SessionsView(Survives, RelanceNode, Vertical):
             elif item.assigned_to:
                 who = f"réservé à {names(item.assigned_to)}"
             rows.append((str(item.debtor_id), (str(item.position) if item.status == "queued" else "✓", item.name,
-                                               format_cents(item.due_cents), REASONS.get(item.reason, item.reason),
-                                               who, CALL_OUTCOMES.get(item.outcome or "", ""))))
+                                               format_cents(item.due_cents), who,
+                                               CALL_OUTCOMES.get(item.outcome or "", ""),
+                                               REASONS.get(item.reason, item.reason))))
         self._show_rows(self.QUEUE_COLUMNS, rows)
         queued = sum(1 for i in message.items if i.status == "queued")
         state = "" if info is None or info.status == "open" else " · CLOSE"
