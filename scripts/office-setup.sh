@@ -153,13 +153,19 @@ if [ "$INSTALL" = 1 ]; then
              "Python: --python /usr/bin/python3 (Debian: apt-get install python3-venv)" >&2
         exit 1
     fi
-    run "$PYTHON" -m venv "$PREFIX"
+    if [ -e "$PREFIX/bin/python" ] && [ "$(readlink -f "$PREFIX/bin/python")" != "$real_python" ]; then
+        # made before from another Python (one under /root?): venv keeps a venv's links, so anew from this one
+        run "$PYTHON" -m venv --clear "$PREFIX"
+    else
+        run "$PYTHON" -m venv "$PREFIX"
+    fi
     run "$PREFIX/bin/pip" install -q --upgrade "$SOURCE"
     run chmod -R u=rwX,go=rX "$PREFIX"
     run install -d -m 0755 "$BIN_DIR"
     run ln -sfn "$PREFIX/bin/relance" "$BIN_DIR/relance"
     if [ "$DRY_RUN" = 0 ]; then
         closed="$(closed_to_agents "$PREFIX/bin/relance" 5)"
+        if [ -z "$closed" ]; then closed="$(closed_to_agents "$(readlink -f "$PREFIX/bin/python")" 1)"; fi
         if [ -n "$closed" ]; then
             echo "office-setup: $PREFIX/bin/relance is installed but the agents cannot run it ($closed is" \
                  "closed to them): choose another --prefix, or open that folder (chmod o+x)" >&2

@@ -72,3 +72,12 @@ def test_no_demo_business_is_named_after_a_town_with_du(store) -> None:
     towns = [c[0] for c in CITIES if not c[0].startswith("Le ")]
     assert not [n for n in names for t in towns if f" du {t}" in n]
     assert any(" de " in n or " d'" in n for n in names)
+
+
+@pytest.mark.parametrize(("value", "said"), [(1, "1 facture"), (2, "2 factures"), ("2", "2 factures"),
+                                             ("2.0", "2 factures"), (2.7, "2 factures"), (None, "0 facture"),
+                                             (float("inf"), "0 facture"), ("beaucoup", "0 facture")])
+def test_the_templates_plural_filter_counts_what_it_can_and_never_fails(tmp_path, value, said) -> None:
+    from relance_tui.io.templates import make_environment
+
+    assert make_environment(tmp_path).from_string("{{ n|plural('facture') }}").render(n=value) == said

@@ -492,7 +492,7 @@ def test_a_dutch_court_file_s_chronology_says_relance_s_own_notes_in_dutch(store
               today=TODAY, calendar=OfficeCalendar("BE"))
     data, _ = make(store, d, "litigation", office=BE_OFFICE)
     notes = [c["notes"] for c in data["contacts"]]
-    assert "Verzending: Herinneringsbrief" in notes  # never "Lettre de relance ... produite : /chemin"
+    assert "Document opgemaakt: Herinneringsbrief" in notes  # made, not said sent; never a path on the server
     assert f"Betalingsbelofte van {money(123_456, 'nl')} tegen 15/12/2026" in notes
     # the call: its outcome and figures in Dutch, then what the agent typed, as typed
     assert f"Betalingsbelofte · {money(123_456, 'nl')} tegen 15/12/2026 · Le gérant paiera fin du mois." in notes
@@ -525,3 +525,55 @@ def test_an_invoice_not_yet_due_is_never_called_overdue(store, lang, late, comin
     line = next(x for x in body.splitlines() if "FA-3" in x)
     assert coming in line and late.split(" ")[0] not in line
     assert late in next(x for x in body.splitlines() if "FA-1" in x)
+
+
+
+def test_a_court_file_says_no_more_and_no_less_than_the_timeline(store, tmp_path) -> None:
+    """The review's cases: a document produced is not 'sent', an email in the outbox is not sent, a promise
+    kept or broken keeps its amount and date, a dispute its invoices, a call without the agent's words its
+    figures in the file's language; a French file quotes the timeline without the server's paths."""
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.io.mail import deliver
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+    from relance_tui.store.promises import evaluate_promises
+
+    d, invoices = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '9000' WHERE id = ?", [d]))
+    at = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    save_call(store, CallReport(debtor_id=d, outcome="promise", started_at=at, duration_s=60,
+                                invoice_ids=tuple(invoices), instalments=(Instalment(D(2026, 11, 10), 40_000),)),
+              today=D(2026, 11, 2), calendar=OfficeCalendar("BE"))
+    evaluate_promises(store, TODAY, calendar=OfficeCalendar("BE"))  # nothing paid by the 10th: broken
+    save_call(store, CallReport(debtor_id=d, outcome="dispute", started_at=at, duration_s=60, dispute_category="price",
+                                invoice_ids=(invoices[1],)), today=TODAY, calendar=OfficeCalendar("BE"))
+    place = DocumentPlace(None, tmp_path / "documents", Protected(frozenset()))
+    _, kept, _ = produce_document(store, d, "statement", office=BE_OFFICE, today=TODAY, agent="Marie", place=place)
+    email = draft(store, d, office=BE_OFFICE)
+    from relance_tui.config import SmtpSettings
+
+    deliver(store, email, smtp=SmtpSettings(), sender="relance@bureau-peeters.be", outbox=tmp_path / "outbox")
+    data, _ = make(store, d, "litigation", office=BE_OFFICE)
+    notes = [c["notes"] for c in data["contacts"]]
+    four = money(40_000, "nl")
+    assert f"Betalingsbelofte · {four} tegen 10/11/2026" in notes  # the call, no agent words: all Dutch
+    assert f"Betalingsbelofte van {four} tegen 10/11/2026: niet nagekomen ({money(0, 'nl')} ontvangen)" in notes
+    assert "Betwisting (prijs) over FA-2: invordering opgeschort" in notes
+    assert "Document opgemaakt: Rekeningoverzicht" in notes
+    assert f"E-mail klaargezet voor compta@client.be, nog niet verzonden: {email.subject}" in notes
+    assert not any("Promesse" in n or "Litige" in n or str(tmp_path) in n for n in notes)
+    # in French: the timeline's own words, without the document's path
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '4000' WHERE id = ?", [d]))
+    french = [c["notes"] for c in make(store, d, "litigation", office=BE_OFFICE)[0]["contacts"]]
+    assert "Relevé de compte produit" in french and not any(str(kept) in n for n in french)
+
+
+def test_the_call_script_never_says_echue_of_an_invoice_not_yet_due(store) -> None:
+    from relance_tui.io.callscript import load_script
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-9", D(2026, 11, 15), D(2026, 12, 15), 20_000)  # due in three weeks
+    card = debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="FR")
+    context = call_context(card, agent="Marie", office=OFFICE, today=TODAY, contact=pick_contact(card))
+    prepare = load_script(Templates(None), context)[0][0].body
+    assert "FA-9 du 15/11/2026, à échéance du 15/12/2026." in prepare and "échue depuis" not in prepare

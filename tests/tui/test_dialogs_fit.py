@@ -190,11 +190,10 @@ async def test_the_help_shows_every_key_and_its_identifier_without_scrolling_sid
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("name", [n for n in DIALOGS if n not in ("import", "welcome", "outcome",
-                                                                  "documents", "choice")])
+@pytest.mark.parametrize("name", [n for n in DIALOGS if n not in ("welcome", "documents", "choice")])
 def test_dialog_snapshot(snap_compare, make_app, frozen_clock, name, size) -> None:
-    """Each dialog not already drawn by its screen's own tests (help, import, welcome, outcome, documents and
-    the language choice are), at both sizes."""
+    """Each dialog not already drawn at both sizes by its screen's own tests (the welcome, the documents and
+    the language choice are), at 80x24 and 100x30."""
 
     async def run(pilot):
         await _open(pilot.app, pilot, name)
@@ -219,3 +218,12 @@ def test_the_table_names_every_dialog_of_the_app() -> None:
              "OutcomeScreen", "ExportScreen", "NewSessionScreen", "StepScreen", "DoneScreen", "ColumnsScreen",
              "ImportScreen", "HelpScreen", "WelcomeScreen"}
     assert found == names, f"not covered: {sorted(found - names)}"
+
+
+@pytest.mark.parametrize(("name", "widest"), [("step", 100), ("import", 110), ("export", 84), ("columns", 100)])
+async def test_a_dialog_keeps_its_own_width_on_a_wide_terminal(make_app, name, widest) -> None:
+    """The fit-the-screen rule never lifts a dialog's own cap (the app's CSS outranks a widget's own)."""
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await _open(app, pilot, name)
+        assert _frame(screen).region.width <= widest

@@ -134,6 +134,12 @@ async def test_a_tab_key_over_the_card_closes_it_and_over_a_call_says_to_finish_
         await settle(pilot)
         assert isinstance(app.screen, CallScreen) and app.query_one("#places").current == "chronologie"
         assert any("Terminez d'abord" in str(n.message) for n in app._notifications)
+        from relance_tui.tui.palette import timeline_action
+
+        everyone = app.timeline_view.everyone
+        await timeline_action(app, "action_toggle_everyone")  # the palette's timeline command, over the call
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen) and app.timeline_view.everyone == everyone  # nothing unseen
 
 
 @pytest.fixture

@@ -41,7 +41,14 @@ from relance_tui.io.documents import (
 from relance_tui.io.epc import epc_payload, epc_svg
 from relance_tui.store.cards import debtor_card
 from relance_tui.store.connection import Store
-from relance_tui.store.documents import account_lines, chronology, legal_acts_of, payment_plan, record_document
+from relance_tui.store.documents import (
+    account_lines,
+    chronology,
+    legal_acts_of,
+    payment_plan,
+    promise_terms,
+    record_document,
+)
 from relance_tui.store.queries import load_rates
 
 FORMAL_NOTICE_DAYS = 8  # the deadline a formal notice gives, by default ([documents] notice_days)
@@ -229,12 +236,13 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
     said, act_labels, channels = words(lang), ACT_LABELS[lang], CHANNEL_LABELS[lang]
     kinds = EVENT_KINDS_NL if lang == "nl" else EVENT_KINDS
     zone = ZoneInfo(getattr(office, "timezone", "Europe/Paris") or "Europe/Paris")
+    promises = promise_terms(store.conn, card.id)
     acts = [{"kind": act_labels.get(a.kind, a.kind), "code": a.kind, "day": short_date(a.day),
              "channel": channels.get(a.channel, a.channel), "tracking": clean(a.tracking),
              "invoices": ", ".join(clean(n) for n in a.invoices)}
             for a in legal_acts_of(store.conn, card.id)]
     contacts = [{"date": f"{local(c.at, zone):%d/%m/%Y %H:%M}", "kind": kinds.get(c.kind, c.kind),
-                 "agent": clean(c.agent), "notes": clean(contact_note(c, lang))[:300]}
+                 "agent": clean(c.agent), "notes": clean(contact_note(c, lang, promises))[:300]}
                 for c in chronology(store.conn, card.id)]
     penalties = data["penalties_cents"]
     notice = next((a for a in reversed(acts) if a["code"] == "formal_notice"), None)
@@ -253,10 +261,12 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
                         + [said["exhibit_chronology"]]}
 
 
-def contact_note(contact: Any, lang: str) -> str:
-    """What a litigation file's chronology says of a contact: what relance itself wrote, said again in the
-    file's language from the event's data (a Dutch file never quotes "Promesse de 1 234,56 €", nor a document's
-    path on this server); what an agent typed, as typed."""
+def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, str]] | None = None) -> str:
+    """What a litigation file's chronology says of a contact. In French, the timeline's note, without a
+    document's path on this server. In Dutch or English, what relance itself wrote said again from the event's
+    data, no more and no less (a document produced is not said sent; a promise keeps its amount and date);
+    what an agent typed, as typed; a note the data cannot say again stays as written (``promises``: each
+    promise's amount, due date and instalment mark, by id)."""
     import json
 
     try:
@@ -265,42 +275,56 @@ def contact_note(contact: Any, lang: str) -> str:
         data = {}
     if not isinstance(data, dict):
         data = {}
+    kind, outcome = contact.kind, contact.outcome
+    if lang not in CONTACT_NOTES:  # French: relance's own words already
+        path = str(data.get("path", "")) if kind == "letter" and outcome == "document" else ""
+        return contact.notes[:-len(f" : {path}")] if path and contact.notes.endswith(f" : {path}") else contact.notes
     said = CONTACT_NOTES[lang]
 
-    def amount(key: str) -> str:
-        value = data.get(key)
+    def money(value: Any) -> str:
         return format_cents_in(value, lang) if isinstance(value, int) else "?"
 
-    kind, outcome = contact.kind, contact.outcome
-    if kind == "call" and lang in CALL_OUTCOMES_IN and outcome in CALL_OUTCOMES_IN[lang] and "phases" in data:
-        # a call relance recorded (store/calls.describe): its outcome and figures in the file's language, then
-        # what the agent typed (kept apart since; before, the whole French line stays)
-        if contact.notes and "notes" not in data and contact.notes != describe_outcome(outcome):
-            return contact.notes
+    if kind == "call" and outcome in CALL_OUTCOMES_IN[lang] and "notes" in data:
+        # recorded with the agent's words kept apart (store/calls.save_call): its outcome and figures, then them
         parts = [CALL_OUTCOMES_IN[lang][outcome]]
-        parts += [INSTALMENT_WORDS[lang].format(amount=format_cents_in(i.get("amount_cents", 0), lang),
-                                                due=_day(str(i.get("due_date", ""))))
+        parts += [INSTALMENT_WORDS[lang].format(amount=money(i.get("amount_cents")), due=_day(str(i.get("due_date"))))
                   for i in data.get("instalments", []) if isinstance(i, dict)]
-        if data.get("notes"):
+        paid = data.get("paid")
+        if isinstance(paid, dict):
+            parts.append(said["paid_already"].format(day=_day(str(paid.get("date", ""))))
+                         + (said["reference"].format(ref=paid["reference"]) if paid.get("reference") else ""))
+        if data["notes"]:
             parts.append(str(data["notes"]))
         return " · ".join(parts)
     if kind == "letter" and outcome == "document" and data.get("document"):
-        return said["document"].format(title=TITLES[lang].get(data["document"], str(data["document"])))
-    if kind == "promise" and outcome == "pending" and "amount_cents" in data:
-        return said["promise"].format(amount=amount("amount_cents"), due=_day(str(data.get("due_date", ""))))
-    if kind == "promise" and outcome in PROMISE_STATUSES_IN[lang] and "covered_cents" in data:
-        return said["promise_end"].format(status=PROMISE_STATUSES_IN[lang][outcome], amount=amount("covered_cents"))
-    if kind == "dispute" and outcome == "opened" and "category" in data:
+        return (said["document"].format(title=TITLES[lang].get(data["document"], str(data["document"])))
+                + (said["registered"] if data.get("registered") else ""))
+    promise = (promises or {}).get(data.get("promise_id")) if kind == "promise" else None
+    if promise is not None:
+        cents, due, instalment = promise
+        mark = said["instalment"].format(n=instalment) if instalment else ""
+        if outcome == "pending":
+            return said["promise"].format(amount=money(cents), due=_day(due)) + mark
+        if outcome in PROMISE_STATUSES_IN[lang]:
+            return said["promise_end"].format(amount=money(cents), due=_day(due), received=money(
+                data.get("covered_cents")), status=PROMISE_STATUSES_IN[lang][outcome]) + mark
+    if kind == "dispute" and outcome == "opened" and "category" in data and contact.invoices:
         category = DISPUTE_CATEGORIES_IN[lang].get(data["category"], str(data["category"]))
-        return said["dispute"].format(category=category)
-    if kind == "email" and data.get("subject"):
-        return said["email"].format(to=data.get("to", ""), subject=data["subject"])
-    if kind == "payment" and lang != "fr":  # the French notes are relance's own words already
-        number, credit = str(data.get("number", "?")), str(data.get("credit_number", "?"))
-        if outcome in ("paid", "partial"):
-            return said["payment"].format(amount=amount("amount_cents"), number=number)
-        if outcome == "credit":
-            return said["credit"].format(credit=credit, number=number, amount=amount("amount_cents"))
+        return said["dispute"].format(category=category, invoices=contact.invoices)
+    if kind == "email" and outcome in ("sent", "outbox") and data.get("subject"):
+        return said[outcome].format(to=data.get("to", ""), subject=data["subject"])
+    if kind == "payment":
+        number = str(data.get("number", "?"))
+        if outcome == "paid" and data.get("rule") == "full":
+            return said["full"].format(number=number)
+        if outcome in ("paid", "partial") and "amount_cents" in data:
+            return (said["payment"].format(amount=money(data["amount_cents"]), number=number)
+                    + (said["on"].format(day=_day(str(data["day"]))) if data.get("day") else "")
+                    + (said["reference"].format(ref=data["reference"]) if data.get("reference") else ""))
+        if outcome == "credit" and "amount_cents" in data:
+            return (said["credit"].format(credit=data.get("credit_number", "?"), number=number,
+                                          amount=money(data["amount_cents"]))
+                    + (said["on"].format(day=_day(str(data["day"]))) if data.get("day") else ""))
         if outcome in ("reversed", "credit_released"):
             return said["reversed"].format(number=number)
     return contact.notes
@@ -308,12 +332,6 @@ def contact_note(contact: Any, lang: str) -> str:
 
 def _day(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) == 10 else iso
-
-
-def describe_outcome(outcome: str) -> str:
-    from relance_tui.domain.vocabulary import CALL_OUTCOMES
-
-    return CALL_OUTCOMES.get(outcome, outcome)
 
 
 def _qr(office: Any, cents: int, reference: str) -> str:

@@ -425,7 +425,8 @@ class CsvRows:
         if parser.paid_undated:
             self.report.notes.append(
                 f"{count(parser.paid_undated, 'facture')} avec un montant réglé mais sans date de paiement : les "
-                "pénalités de ces paiements ne se calculent qu'avec leur date (fichier de paiements ou FEC)")
+                f"pénalités {'de ces paiements' if parser.paid_undated > 1 else 'de ce paiement'} ne se calculent "
+                "qu'avec leur date (fichier de paiements ou FEC)")
         # a report's single grand total is checked against the rows read (not with one row per payment,
         # where the invoice amount repeats)
         if len(self.totals) == 1 and self.totals[0][1] is not None and not parser.per_payment:

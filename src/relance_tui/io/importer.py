@@ -421,8 +421,9 @@ def _drop_duplicates(conn, parser, report: ImportReport, rejects: RejectsWriter 
     report.duplicates = staging.drop_exact_duplicates(conn)
     if isinstance(parser, InvoiceRowParser) and parser.per_payment and report.duplicates:
         # one row per payment: an invoice on several rows is one invoice, not a duplicate
+        one = report.duplicates < 2
         report.notes.append(f"{count(report.duplicates, 'ligne répétant', 'lignes répétant')} une facture pour un "
-                            "autre de ses paiements : regroupées sur leur facture")
+                            f"autre de ses paiements : {'regroupée sur sa' if one else 'regroupées sur leur'} facture")
         report.duplicates = 0
     for number, lines in staging.staged_duplicates(conn):
         message = (f"facture {number} présente plusieurs fois avec des données différentes "

@@ -120,8 +120,7 @@ def save_call(store: Store, report: CallReport, *, today: dt.date, calendar: Off
             data["guard_override"] = report.guard_override
         if report.session_id is not None:
             data["session_id"] = report.session_id
-        if report.notes.strip():  # the agent's own words, apart from what relance adds (a court file in Dutch)
-            data["notes"] = report.notes.strip()
+        data["notes"] = report.notes.strip()  # the agent's own words, apart from what relance adds (a Dutch court file)
         event_id = append_event(db, at=at, agent=agent, kind="call", debtor_id=report.debtor_id, direction="out",
                                 outcome=report.outcome, duration_s=report.duration_s, notes=describe(report),
                                 data=data, invoice_ids=report.invoice_ids)

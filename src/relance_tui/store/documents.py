@@ -120,6 +120,7 @@ class Contact:
     agent: str
     notes: str
     data: str = ""  # the event's JSON: what relance wrote the note from (io/document_data.contact_note)
+    invoices: str = ""  # the numbers of the invoices the event is about
 
 
 # What a court reads as an attempt to settle amicably: the contacts with the debtor, not imports or edits
@@ -130,7 +131,8 @@ def chronology(conn: Any, debtor_id: int, *, limit: int = 500) -> list[Contact]:
     """Every contact with the debtor, oldest first (the litigation file's proof of amicable attempts)."""
     marks = ", ".join("?" for _ in AMICABLE_KINDS)
     rows = conn.execute(f"SELECT at, kind, COALESCE(direction, ''), COALESCE(outcome, ''), agent, notes, "
-                        f"COALESCE(data, '') FROM events "
+                        f"COALESCE(data, ''), COALESCE((SELECT group_concat(i.number, ', ') FROM event_invoices ei "
+                        f"JOIN invoices i ON i.id = ei.invoice_id WHERE ei.event_id = events.id), '') FROM events "
                         f"WHERE debtor_id = ? AND kind IN ({marks}) ORDER BY at, id LIMIT ?",
                         [debtor_id, *AMICABLE_KINDS, limit]).fetchall()
     return [Contact(*r) for r in rows]
@@ -143,3 +145,10 @@ def last_document(conn: Any, debtor_id: int, kind: str, since: dt.date) -> str |
                        "AND json_extract(data, '$.document') = ? AND json_extract(data, '$.registered') AND at >= ?",
                        [debtor_id, kind, since.isoformat()]).fetchone()
     return row[0] if row else None
+
+
+def promise_terms(conn: Any, debtor_id: int) -> dict[int, tuple[int, str, str]]:
+    """Each promise of the debtor: amount, due date (ISO) and instalment mark ('2/3', or ''), by id (what a
+    litigation file's chronology says of a promise kept or broken)."""
+    return {r[0]: (r[1], r[2], r[3] or "") for r in conn.execute(
+        "SELECT id, amount_cents, due_date, instalments FROM promises WHERE debtor_id = ?", [debtor_id])}

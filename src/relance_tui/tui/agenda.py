@@ -409,7 +409,7 @@ class DoneScreen(Survives, ModalScreen[tuple[str, str] | None]):
 
     DEFAULT_CSS = """
     DoneScreen { align: center middle; }
-    DoneScreen > Vertical { width: 80; height: auto; border: round $primary; background: $surface; padding: 1; }
+    DoneScreen > Vertical { width: 80; max-width: 98%; height: auto; border: round $primary; background: $surface; padding: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="done.cancel")]
 

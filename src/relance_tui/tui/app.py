@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import os
@@ -36,6 +35,7 @@ from relance_tui.tui.live import DataChanged, LiveChanges
 from relance_tui.tui.overdue import OverdueView
 from relance_tui.tui.palette import open_palette, palette_commands
 from relance_tui.tui.tabbar import TabBar
+from relance_tui.tui.tabs import TABS, Tabs
 from relance_tui.tui.survive import Reporter, Survives, details, one_line, survivable
 from relance_tui.tui.themes import DEFAULT_THEME, check_theme, load_themes
 from relance_tui.tui.titlebar import TitleBar
@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # imported where used: the first screen does without them
 
     from relance_tui.domain.calendar import OfficeCalendar
     from relance_tui.domain.calls import CallingRules
-    from relance_tui.tui.timeline import TimelineView
 
 # DataChanged, HelpScreen and binding_ids live in tui/live.py and tui/help.py; the CLI and tests import them here
 __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
@@ -55,17 +54,13 @@ __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
 WATCHDOG_SECONDS = 5.0
 LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
 AGENDA_PREFETCH_S = 1.5  # after start-up, the À faire tab reads the day's plan steps in the background
-TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"),
-        ("agenda", "À faire"))
-TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
-              "session": "#session-table", "agenda": "#agenda-table"}
 
 
 class MainScreen(RelanceScreen):
     """The screen under the others (the tabs): its messages and callbacks survive their errors."""
 
 
-class RelanceApp(Survives, LiveChanges, App):
+class RelanceApp(Survives, LiveChanges, Tabs, App):
     """The collections desk: overdue list, timeline, debtor cards."""
 
     TITLE = "relance"
@@ -73,9 +68,10 @@ class RelanceApp(Survives, LiveChanges, App):
     #places { height: 1fr; }
     /* a form's one-line fields have no border: the one that has the focus is shown by its colour */
     Input.-textual-compact:focus { background-tint: $accent 40%; text-style: bold; }
-    /* a dialog is never wider or taller than the screen, and its lines wrap inside its frame (an 80x24
-       terminal: tests/tui/test_dialogs_fit.py) */
-    ModalScreen > * { max-width: 100%; max-height: 100%; }
+    /* a dialog is never taller than the screen, and its lines wrap inside its frame (an 80x24 terminal:
+       tests/tui/test_dialogs_fit.py); its width is its own (max-width 98% beside a fixed width: the app's CSS
+       would override a dialog's own cap on a wide terminal) */
+    ModalScreen > * { max-height: 100%; }
     ModalScreen Label, ModalScreen Static { max-width: 100%; }
     """
     # "Taux à saisir : BCE, légal FR 2e sem. 2026" while the period in force lacks a rate penalties need
@@ -296,96 +292,6 @@ class RelanceApp(Survives, LiveChanges, App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
-
-    @property
-    def timeline_view(self) -> TimelineView | None:
-        """The Chronologie tab's view, once the tab was shown."""
-        found = self.query("#timeline-view")
-        return found.first() if found else None
-
-    @property
-    def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
-        found = self.query("#promises-view")
-        return found.first() if found else None
-
-    @property
-    def agenda_view(self):  # noqa: ANN201 - tui.agenda.AgendaView, once the tab was shown
-        found = self.query("#agenda-view")
-        return found.first() if found else None
-
-    @property
-    def sessions_view(self):  # noqa: ANN201 - tui.sessions.SessionsView, once the tab was shown
-        found = self.query("#sessions-view")
-        return found.first() if found else None
-
-    async def _ensure_timeline(self) -> TimelineView:
-        if (view := self.timeline_view) is None:
-            from relance_tui.tui.timeline import TimelineView
-
-            view = TimelineView(id="timeline-view")
-            await self.query_one("#chronologie", Container).mount(view)
-            view.follow(*self._following)
-        return view
-
-    async def _ensure_sessions(self) -> None:
-        if self.sessions_view is None:
-            from relance_tui.tui.sessions import SessionsView  # on demand: keeps start-up short
-
-            await self.query_one("#session", Container).mount(SessionsView(id="sessions-view"))
-
-    async def _ensure_agenda(self) -> None:
-        if self.agenda_view is None:
-            from relance_tui.tui.agenda import AgendaView  # on demand: keeps start-up short
-
-            await self.query_one("#agenda", Container).mount(AgendaView(id="agenda-view"))
-
-    async def _ensure_promises(self) -> None:
-        if self.promises_view is None:
-            from relance_tui.tui.promises import PromisesView  # on demand: keeps start-up short
-
-            await self.query_one("#promesses", Container).mount(PromisesView(id="promises-view"))
-
-    def _tab_key(self, tab: str) -> str:
-        """The key that shows this tab, as remapped in the user's [keys]."""
-        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == f"show_tab('{tab}')")
-        keys = self.settings.keys.get(binding.id, binding.key) if binding.id else binding.key
-        return self.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0].strip()))
-
-    async def action_show_tab(self, tab: str) -> None:
-        """Show a tab: built the first time, brought up to date if it was left stale, focus inside it. Over a
-        debtor's card (or the help, an agenda step), the tab's key closes it first: the tab never changes
-        unseen behind a screen; over a call or a form, it says to finish there first."""
-        if len(self.screen_stack) > 1:
-            from relance_tui.tui.agenda import StepScreen
-            from relance_tui.tui.card import DebtorScreen
-            from relance_tui.tui.welcome import WelcomeScreen
-
-            above = self.screen_stack[1:]
-            if not all(isinstance(s, (DebtorScreen, HelpScreen, StepScreen, WelcomeScreen)) for s in above):
-                label = dict(TABS).get(tab, tab)
-                self.notify(f"Terminez d'abord ce qui est ouvert (Échap pour le fermer), puis {self._tab_key(tab)} "
-                            f"pour « {label} ».", timeout=5, markup=False)
-                return
-            for _ in above:
-                await self.pop_screen()
-        if tab == "chronologie":
-            await self._ensure_timeline()
-        if tab == "promesses":
-            await self._ensure_promises()
-        if tab == "session":
-            await self._ensure_sessions()
-        if tab == "agenda":
-            await self._ensure_agenda()
-        self.query_one("#places", ContentSwitcher).current = tab
-        self.query_one(TabBar).active = tab
-        view = {"chronologie": self.timeline_view, "promesses": self.promises_view,
-                "agenda": self.agenda_view}.get(tab)
-        if view is not None and view.stale:  # changes came while it was hidden
-            view.reload(force=True)
-        # focus moves into the tab shown (else the pane holding the focus comes back)
-        table = self.query_one(TAB_TABLES[tab])
-        if not table.has_focus and not (self.focused and self.focused.id == "filter" and tab == "impayes"):
-            table.focus()
 
     @on(TabBar.Chosen)
     async def tab_clicked(self, message: TabBar.Chosen) -> None:

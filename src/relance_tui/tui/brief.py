@@ -116,9 +116,10 @@ def call_brief(card: DebtorCard, contact: Contact | None, *, regime: Regime, rul
         out.append(((limitation, "bold"),))
     barred = time_barred(card, today)
     if barred:
+        it = "les" if len(barred) > 1 else "la"
         out.append(((f"{'Prescrites' if len(barred) > 1 else 'Prescrite'}, hors du montant demandé : "
-                     f"{', '.join(i.number for i in barred)}. Ne les "
-                     "réclamez pas, aucune menace ; le client peut encore les régler de lui-même.", "bold"),))
+                     f"{', '.join(i.number for i in barred)}. Ne {it} "
+                     f"réclamez pas, aucune menace ; le client peut encore {it} régler de lui-même.", "bold"),))
     out += invoices_owed(card)
     out += history(card, tz, names)
     out += ["", (("Objectif", "bold"), f" : {goal}")]

@@ -92,7 +92,7 @@ class WaiverScreen(Survives, ModalScreen[bool]):
 class NoteScreen(Survives, ModalScreen[str | None]):
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
-    NoteScreen > Vertical { width: 70; height: auto; border: round $primary; background: $surface; padding: 1; }
+    NoteScreen > Vertical { width: 70; max-width: 98%; height: auto; border: round $primary; background: $surface; padding: 1; }
     #note-hint { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="note.cancel")]
@@ -218,7 +218,7 @@ class PaymentScreen(Survives, ModalScreen[bool]):
 class ContactScreen(Survives, ModalScreen[bool]):
     DEFAULT_CSS = """
     ContactScreen { align: center middle; }
-    ContactScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 1; }
+    ContactScreen > Vertical { width: 76; max-width: 98%; height: auto; border: round $primary; background: $surface; padding: 1; }
     ContactScreen .field { height: 1; margin: 0 0 1 0; }
     ContactScreen .field Label { width: 17; }
     ContactScreen .field Input { width: 1fr; }

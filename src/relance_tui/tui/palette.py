@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 async def timeline_action(app: RelanceApp, action: str) -> None:
     """A palette command of the timeline: its tab first (built if it never was), then the action."""
     await app.action_show_tab("chronologie")
-    getattr(app.timeline_view, action)()
+    view = app.timeline_view
+    if view is None or app.query_one("#places").current != "chronologie" or len(app.screen_stack) > 1:
+        return  # refused over a call or a form (action_show_tab said why): nothing changes unseen
+    getattr(view, action)()
 
 
 def palette_commands(app: RelanceApp) -> Iterator[SystemCommand]:

@@ -149,7 +149,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
-    ExportScreen > Vertical { width: 84; height: auto; border: round $primary; background: $surface; padding: 1; }
+    ExportScreen > Vertical { width: 84; max-width: 98%; height: auto; border: round $primary; background: $surface; padding: 1; }
     #export-error { color: $error; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="export.cancel"),
