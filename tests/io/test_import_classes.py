@@ -287,7 +287,7 @@ def test_one_row_per_payment_is_one_invoice_with_dated_payments(imp, store):
     assert payments(store) == [
         ("FA2026-0021", "2026-02-20", 50000, "PAY2602-0004"), ("FA2026-0021", "2026-03-15", 70000, "PAY2603-0011"),
         ("FA2026-0022", "2026-04-01", 100000, "PAY2604-0002")]
-    assert report.duplicates == 0 and any("regroupées sur leur facture" in n for n in report.notes)
+    assert report.duplicates == 0 and any("regroupée sur sa facture" in n for n in report.notes)  # one line: one invoice
     # the same file again: nothing doubles
     again = imp("reglements_par_facture.csv", as_of=AS_OF)
     assert again.counts.payments_created == 0 and len(payments(store)) == 3

@@ -281,13 +281,13 @@ def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, st
         return contact.notes[:-len(f" : {path}")] if path and contact.notes.endswith(f" : {path}") else contact.notes
     said = CONTACT_NOTES[lang]
 
-    def money(value: Any) -> str:
+    def amount_in(value: Any) -> str:
         return format_cents_in(value, lang) if isinstance(value, int) else "?"
 
     if kind == "call" and outcome in CALL_OUTCOMES_IN[lang] and "notes" in data:
         # recorded with the agent's words kept apart (store/calls.save_call): its outcome and figures, then them
         parts = [CALL_OUTCOMES_IN[lang][outcome]]
-        parts += [INSTALMENT_WORDS[lang].format(amount=money(i.get("amount_cents")), due=_day(str(i.get("due_date"))))
+        parts += [INSTALMENT_WORDS[lang].format(amount=amount_in(i.get("amount_cents")), due=_day(str(i.get("due_date"))))
                   for i in data.get("instalments", []) if isinstance(i, dict)]
         paid = data.get("paid")
         if isinstance(paid, dict):
@@ -301,12 +301,12 @@ def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, st
                 + (said["registered"] if data.get("registered") else ""))
     promise = (promises or {}).get(data.get("promise_id")) if kind == "promise" else None
     if promise is not None:
-        cents, due, instalment = promise
+        promised, due, instalment = promise
         mark = said["instalment"].format(n=instalment) if instalment else ""
         if outcome == "pending":
-            return said["promise"].format(amount=money(cents), due=_day(due)) + mark
+            return said["promise"].format(amount=amount_in(promised), due=_day(due)) + mark
         if outcome in PROMISE_STATUSES_IN[lang]:
-            return said["promise_end"].format(amount=money(cents), due=_day(due), received=money(
+            return said["promise_end"].format(amount=amount_in(promised), due=_day(due), received=amount_in(
                 data.get("covered_cents")), status=PROMISE_STATUSES_IN[lang][outcome]) + mark
     if kind == "dispute" and outcome == "opened" and "category" in data and contact.invoices:
         category = DISPUTE_CATEGORIES_IN[lang].get(data["category"], str(data["category"]))
@@ -318,12 +318,12 @@ def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, st
         if outcome == "paid" and data.get("rule") == "full":
             return said["full"].format(number=number)
         if outcome in ("paid", "partial") and "amount_cents" in data:
-            return (said["payment"].format(amount=money(data["amount_cents"]), number=number)
+            return (said["payment"].format(amount=amount_in(data["amount_cents"]), number=number)
                     + (said["on"].format(day=_day(str(data["day"]))) if data.get("day") else "")
                     + (said["reference"].format(ref=data["reference"]) if data.get("reference") else ""))
         if outcome == "credit" and "amount_cents" in data:
             return (said["credit"].format(credit=data.get("credit_number", "?"), number=number,
-                                          amount=money(data["amount_cents"]))
+                                          amount=amount_in(data["amount_cents"]))
                     + (said["on"].format(day=_day(str(data["day"]))) if data.get("day") else ""))
         if outcome in ("reversed", "credit_released"):
             return said["reversed"].format(number=number)
