@@ -25,26 +25,26 @@ TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#
 class Tabs:
     """What RelanceApp does with its tabs; it provides BINDINGS, settings, _following and Textual's App."""
 
+    def _shown_view(self, selector: str):  # noqa: ANN202 - the view, once its tab was shown; None before
+        found = self.query(selector)
+        return found.first() if found else None
+
     @property
     def timeline_view(self) -> TimelineView | None:
         """The Chronologie tab's view, once the tab was shown."""
-        found = self.query("#timeline-view")
-        return found.first() if found else None
+        return self._shown_view("#timeline-view")
 
     @property
-    def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView, once the tab was shown
-        found = self.query("#promises-view")
-        return found.first() if found else None
+    def promises_view(self):  # noqa: ANN201 - tui.promises.PromisesView
+        return self._shown_view("#promises-view")
 
     @property
-    def agenda_view(self):  # noqa: ANN201 - tui.agenda.AgendaView, once the tab was shown
-        found = self.query("#agenda-view")
-        return found.first() if found else None
+    def agenda_view(self):  # noqa: ANN201 - tui.agenda.AgendaView
+        return self._shown_view("#agenda-view")
 
     @property
-    def sessions_view(self):  # noqa: ANN201 - tui.sessions.SessionsView, once the tab was shown
-        found = self.query("#sessions-view")
-        return found.first() if found else None
+    def sessions_view(self):  # noqa: ANN201 - tui.sessions.SessionsView
+        return self._shown_view("#sessions-view")
 
     async def _ensure_timeline(self) -> TimelineView:
         if (view := self.timeline_view) is None:
