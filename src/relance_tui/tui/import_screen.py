@@ -130,7 +130,7 @@ class ImportScreen(Survives, ModalScreen[bool]):
 
     def on_mount(self) -> None:
         path = self.query_one("#import-path", Input)
-        path.focus()
+        self.set_focus(path)  # at once (Widget.focus waits its turn): the path typed right after i lands in it
         path.action_end()
 
     @on(Input.Submitted, "#import-path")

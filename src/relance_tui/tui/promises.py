@@ -181,7 +181,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
             yield Static("", id="export-error")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))  # at once: what is typed right after x lands in the path
         self._show_format()
 
     def _show_format(self) -> None:
