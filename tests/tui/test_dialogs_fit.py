@@ -4,6 +4,8 @@ keeps it so. One rule for all: a dialog's frame is at most the screen, its lines
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.containers import ScrollableContainer
 from textual.screen import ModalScreen
@@ -120,7 +122,7 @@ def _dialogs():
         "step": lambda app: StepScreen(_step(app)),
         "done": lambda app: DoneScreen([_step(app)]),
         "columns": lambda app: ColumnsScreen(_unplaced()),
-        "import": lambda app: ImportScreen(),
+        "import": lambda app: ImportScreen(start_dir=Path("/srv/relance/exports")),  # the same in any checkout
         "help": lambda app: HelpScreen(),
         "welcome": lambda app: WelcomeScreen(app.store.path, app.settings.paths.office_file),
     }
@@ -191,9 +193,10 @@ async def test_the_help_shows_every_key_and_its_identifier_without_scrolling_sid
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", [n for n in DIALOGS if n not in ("welcome", "documents", "choice")])
-def test_dialog_snapshot(snap_compare, make_app, frozen_clock, name, size) -> None:
+def test_dialog_snapshot(snap_compare, make_app, frozen_clock, monkeypatch, name, size) -> None:
     """Each dialog not already drawn at both sizes by its screen's own tests (the welcome, the documents and
     the language choice are), at 80x24 and 100x30."""
+    monkeypatch.setenv("HOME", "/home/marie")  # the export's default path: the same on every machine
 
     async def run(pilot):
         await _open(pilot.app, pilot, name)
