@@ -577,3 +577,16 @@ def test_the_call_script_never_says_echue_of_an_invoice_not_yet_due(store) -> No
     context = call_context(card, agent="Marie", office=OFFICE, today=TODAY, contact=pick_contact(card))
     prepare = load_script(Templates(None), context)[0][0].body
     assert "FA-9 du 15/11/2026, à échéance du 15/12/2026." in prepare and "échue depuis" not in prepare
+
+
+
+@pytest.mark.parametrize("data", ['{"phases": [], "notes": "x", "instalments": 5}', '{"promise_id": [1]}', "[1, 2]",
+                                  "{", '{"document": {"a": 1}}'])
+def test_an_event_of_another_shape_is_quoted_as_written_never_a_failed_court_file(data) -> None:
+    from relance_tui.io.document_data import contact_note
+    from relance_tui.store.documents import Contact
+
+    for kind, outcome in (("call", "promise"), ("promise", "pending"), ("letter", "document")):
+        note = Contact("2026-11-02T10:00:00Z", kind, "out", outcome, "marie", "Note telle qu'écrite", data)
+        assert contact_note(note, "nl", {1: (100, "2026-11-10", "")}) in ("Note telle qu'écrite",
+                                                                       "Betalingsbelofte · x")

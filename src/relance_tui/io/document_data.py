@@ -275,6 +275,13 @@ def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, st
         data = {}
     if not isinstance(data, dict):
         data = {}
+    try:
+        return _said_again(contact, data, lang, promises or {})
+    except (TypeError, ValueError, KeyError, AttributeError):  # data of another shape: the note as written
+        return contact.notes
+
+
+def _said_again(contact: Any, data: dict, lang: str, promises: dict[int, tuple[int, str, str]]) -> str:
     kind, outcome = contact.kind, contact.outcome
     if lang not in CONTACT_NOTES:  # French: relance's own words already
         path = str(data.get("path", "")) if kind == "letter" and outcome == "document" else ""
@@ -299,7 +306,7 @@ def contact_note(contact: Any, lang: str, promises: dict[int, tuple[int, str, st
     if kind == "letter" and outcome == "document" and data.get("document"):
         return (said["document"].format(title=TITLES[lang].get(data["document"], str(data["document"])))
                 + (said["registered"] if data.get("registered") else ""))
-    promise = (promises or {}).get(data.get("promise_id")) if kind == "promise" else None
+    promise = promises.get(data.get("promise_id")) if kind == "promise" else None
     if promise is not None:
         promised, due, instalment = promise
         mark = said["instalment"].format(n=instalment) if instalment else ""
