@@ -362,17 +362,22 @@ def test_call_screen_snapshot_in_each_phase(snap_compare, make_app, demo_store, 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
 
 
+async def open_fixed_call(pilot) -> None:
+    """The snapshots' call: the demo's debtor 3, past the guard when the clock puts it up."""
+    await settle(pilot)
+    pilot.app.open_call(3)
+    await settle(pilot)
+    if isinstance(pilot.app.screen, GuardScreen):
+        await pilot.press(*"snapshot", "enter")
+        await settle(pilot)
+
+
 def test_call_screen_snapshot_at_80_columns(snap_compare, make_app, demo_store, frozen_clock):
     """The call screen at the smallest terminal (issue 17: every screen at both sizes)."""
     demo_store.clock = FakeClock(MONDAY_1030)
 
     async def run(pilot):
-        await settle(pilot)
-        pilot.app.open_call(3)
-        await settle(pilot)
-        if isinstance(pilot.app.screen, GuardScreen):
-            await pilot.press(*"snapshot", "enter")
-            await settle(pilot)
+        await open_fixed_call(pilot)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
@@ -382,12 +387,7 @@ def test_outcome_form_snapshot(snap_compare, make_app, demo_store, frozen_clock)
     demo_store.clock = FakeClock(MONDAY_1030)
 
     async def run(pilot):
-        await settle(pilot)
-        pilot.app.open_call(3)
-        await settle(pilot)
-        if isinstance(pilot.app.screen, GuardScreen):
-            await pilot.press(*"snapshot", "enter")
-            await settle(pilot)
+        await open_fixed_call(pilot)
         await pilot.press("f", "p")
         await pilot.pause()
 
