@@ -195,14 +195,17 @@ def test_a_formal_notice_from_the_card_as_an_agent_makes_it(tmp_path, e2e_env):
     assert data["document"] == "formal_notice" and data["sha256"] == hashlib.sha256(kept.read_bytes()).hexdigest()
 
 
-def retype(session: TmuxSession, text: str, shown: str) -> None:
-    """Replace a field's text with ``text`` and wait until ``shown`` (its end) is on screen. Keys sent while a
-    dialog is still taking the focus can land before it: typed again then (seen once on a loaded CI machine,
-    the field left empty)."""
+def retype(session: TmuxSession, text: str, shown: str, empty: str = "Chemin du fichier") -> None:
+    """Replace a field's text with ``text`` and wait until ``shown`` (its end) is on screen. The field is
+    emptied first and the text typed once ``empty`` (its placeholder) shows: Ctrl+U is a binding, run after
+    the keys typed right behind it reached the field (seen in CI: the path's first characters deleted with
+    the old text, the import looking for a relative path). Keys sent while a dialog is still taking the
+    focus can land before it: typed again then (seen once on a loaded CI machine, the field left empty)."""
     for attempt in range(3):
         session.send("C-u")
-        session.send("-l", text)
         try:
+            session.wait_for(empty, timeout=10)
+            session.send("-l", text)
             session.wait_for(shown, timeout=10)
             return
         except AssertionError:

@@ -177,7 +177,7 @@ class ExportScreen(Survives, ModalScreen[str | None]):
             what = f"de la session n°{self.session_id}" if self.session_id is not None else f"du {self.day:%d/%m/%Y}"
             yield Label(f"Exporter les promesses {what} — Entrée exporte, Ctrl+T change de format")
             yield Static("", id="export-format")
-            yield Input(value=self.default_path(), id="export-path")
+            yield Input(value=self.default_path(), placeholder="Chemin du fichier, puis Entrée", id="export-path")
             yield Static("", id="export-error")
 
     def on_mount(self) -> None:
