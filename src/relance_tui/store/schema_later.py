@@ -57,3 +57,19 @@ def m0012_language(db: Database) -> None:
     language, French). Emails and documents follow it; imports fill it in, an agent may change it."""
     db.execute("ALTER TABLE debtors ADD COLUMN language TEXT NOT NULL DEFAULT '' "
                "CHECK (language IN ('', 'fr', 'nl', 'en'))")
+
+
+@migrations(name="0013_aging_history")
+def m0013_aging_history(db: Database) -> None:
+    """The aged balance day by day, for the supervisor's charts (store/history.py): what was owed on each day
+    per group of debtors (account manager, '' for none; segment; country, '' for the office's), one column
+    per aging bucket of domain/dates.py. One row per group and day, amounts only: about 300 KB a year for
+    an office of 600 debtors and four agents. ``aging_days`` says which days were taken and how: 'live'
+    (that day, from the invoices as they stood) or 'rebuilt' (later, from invoices, payments and credit
+    notes); a live day is never replaced."""
+    db.execute("CREATE TABLE aging_history (day TEXT NOT NULL, agent TEXT NOT NULL, segment TEXT NOT NULL, "
+               "country TEXT NOT NULL, not_due INTEGER NOT NULL, late_1_30 INTEGER NOT NULL, "
+               "late_31_60 INTEGER NOT NULL, late_61_90 INTEGER NOT NULL, late_over_90 INTEGER NOT NULL, "
+               "PRIMARY KEY (day, agent, segment, country)) WITHOUT ROWID")
+    db.execute("CREATE TABLE aging_days (day TEXT PRIMARY KEY, source TEXT NOT NULL "
+               "CHECK (source IN ('live', 'rebuilt')), taken_at TEXT NOT NULL) WITHOUT ROWID")

@@ -21,5 +21,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0010_write_receipts",
     "0011_plan",
     "0012_language",
+    "0013_aging_history",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)

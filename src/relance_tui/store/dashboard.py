@@ -1,0 +1,203 @@
+"""The supervisor's figures for a period (issue 18): what the Tableau de bord tab and ``relance report`` show.
+
+One function, ``dashboard``, reads them all; both the tab and the report print what it returns, so their
+figures agree to the cent. Definitions (the tab's help says them too):
+- **owed, overdue, over 90 days**: the aged balance on the period's last day (store/history.py: the day's
+  snapshot, else the invoices as they stand when that day is today);
+- **DSO**: countback (domain/kpi.py) of the owed amount over the net sales by issue date;
+- **aging over time**: the aged balance at the end of each slice of the period (a day of a week, a week of
+  a month or a quarter, a month of twelve months), from the snapshots; a slice with none is left blank;
+- **collected**: money received (payments, not credit notes) dated in the slice; **promised**: promises
+  falling due in the slice, by what became of them (kept, partly kept, broken, still pending);
+- **promise-keeping rate**: promises due in the period that were kept, over those judged (kept, partly
+  kept, broken);
+- **disputes** opened and resolved in the period;
+- **per agent**: calls made in the period, the share where the debtor was reached
+  (domain/vocabulary.REACHED_OUTCOMES), promises obtained and their amount, the average length of the
+  timed calls, and **collected**: money received in the period from debtors the agent called in the
+  period, on or after the day of that agent's first call to them (two agents who called the same debtor
+  both count the payment: each agent's figure is "collected after my calls", not a share of the total).
+Days are the office's (``tz``): an event at 23:30 UTC in Paris belongs to the next day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from relance_tui.domain.dates import Bucket
+from relance_tui.domain.instants import local
+from relance_tui.domain.kpi import Dso, MonthSales, Period, Slice, countback_months, dso_countback, rate
+from relance_tui.domain.vocabulary import REACHED_OUTCOMES
+from relance_tui.store.conditions import codes_sql
+from relance_tui.store.connection import Store
+from relance_tui.store.history import aging_on, live_day
+from relance_tui.store.promises import day_bounds
+
+PROMISE_OUTCOMES = ("kept", "partly_kept", "broken", "pending")
+
+
+@dataclass
+class AgentFigures:
+    agent: str
+    calls: int = 0
+    reached: int = 0
+    timed: int = 0  # calls with a recorded length
+    seconds: int = 0
+    promises: int = 0
+    promised_cents: int = 0
+    collected_cents: int = 0
+
+    @property
+    def reached_rate(self) -> float | None:
+        return rate(self.reached, self.calls)
+
+    @property
+    def average_call_s(self) -> int | None:
+        return round(self.seconds / self.timed) if self.timed else None
+
+
+@dataclass
+class SliceFigures:
+    slice: Slice
+    aging: dict[Bucket, int] | None  # at the slice's end; None: no snapshot of that day
+    collected_cents: int = 0
+    promised: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROMISE_OUTCOMES, 0))
+
+    @property
+    def promised_cents(self) -> int:
+        return sum(self.promised.values())
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    owed_cents: int
+    overdue_cents: int
+    over_90_cents: int
+    dso: Dso
+    slices: list[SliceFigures]
+    promises_due: dict[str, int]  # outcome -> count, of the promises due in the period
+    disputes_opened: int
+    disputes_resolved: int
+    agents: list[AgentFigures]
+
+    @property
+    def over_90_share(self) -> float | None:
+        return rate(self.over_90_cents, self.overdue_cents)
+
+    @property
+    def keeping_rate(self) -> float | None:
+        judged = sum(self.promises_due[k] for k in ("kept", "partly_kept", "broken"))
+        return rate(self.promises_due["kept"], judged)
+
+    @property
+    def collected_cents(self) -> int:
+        return sum(s.collected_cents for s in self.slices)
+
+    @property
+    def promised_cents(self) -> int:
+        return sum(s.promised_cents for s in self.slices)
+
+    @property
+    def history_missing(self) -> int:
+        """Slices whose aged balance has no snapshot (``relance historique`` rebuilds them)."""
+        return sum(s.aging is None for s in self.slices)
+
+
+def dashboard(store: Store, period: Period, *, today: dt.date, tz: str) -> Dashboard:
+    slices = period.slices()
+    aging = aging_on(store, [s.end for s in slices])
+    if period.end == today and period.end not in aging:  # today not taken yet: the invoices as they stand
+        aging[today] = dict.fromkeys(Bucket, 0)
+        for owed in live_day(store, today).values():
+            for bucket, cents in owed.items():
+                aging[today][bucket] += cents
+    figures = [SliceFigures(s, aging.get(s.end)) for s in slices]
+    end_aging = aging.get(period.end) or dict.fromkeys(Bucket, 0)
+    owed = sum(end_aging.values())
+    overdue = owed - end_aging[Bucket.NOT_DUE]
+    _cash(store, period, figures)
+    promises_due = _promises(store, period, figures)
+    start_at, end_at = day_bounds(period.start, tz)[0], day_bounds(period.end, tz)[1]
+    opened, resolved = store.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM disputes WHERE created_at >= :s AND created_at < :e), "
+        "(SELECT COUNT(*) FROM disputes WHERE resolved_at >= :s AND resolved_at < :e)",
+        {"s": start_at, "e": end_at}).fetchone()
+    return Dashboard(period, owed, overdue, end_aging[Bucket.OVER_90], _dso(store, period.end, owed), figures,
+                     promises_due, opened, resolved, _agents(store, period, start_at, end_at, tz))
+
+
+def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
+    first = store.conn.execute("SELECT MIN(issue_date) FROM invoices").fetchone()[0]
+    if first is None or owed <= 0:
+        return dso_countback(owed, [])
+    windows = countback_months(as_of, dt.date.fromisoformat(first))
+    sales = dict(store.conn.execute(
+        "SELECT substr(issue_date, 1, 7), SUM(amount_cents) FROM invoices WHERE issue_date <= ? GROUP BY 1",
+        [as_of.isoformat()]).fetchall())
+    return dso_countback(owed, [MonthSales(s, e, sales.get(s.isoformat()[:7], 0)) for s, e in windows])
+
+
+def _slice_of(figures: list[SliceFigures], day: dt.date) -> SliceFigures | None:
+    for f in figures:
+        if f.slice.start <= day <= f.slice.end:
+            return f
+    return None
+
+
+def _cash(store: Store, period: Period, figures: list[SliceFigures]) -> None:
+    for day, cents in store.conn.execute(
+            "SELECT day, SUM(amount_cents) FROM payments WHERE kind = 'payment' AND day BETWEEN ? AND ? GROUP BY day",
+            [period.start.isoformat(), period.end.isoformat()]):
+        if (f := _slice_of(figures, dt.date.fromisoformat(day))) is not None:
+            f.collected_cents += cents
+
+
+def _promises(store: Store, period: Period, figures: list[SliceFigures]) -> dict[str, int]:
+    counts = dict.fromkeys(PROMISE_OUTCOMES, 0)
+    for due, status, n, cents in store.conn.execute(
+            "SELECT due_date, status, COUNT(*), SUM(amount_cents) FROM promises WHERE due_date BETWEEN ? AND ? "
+            f"AND status IN {codes_sql(PROMISE_OUTCOMES)} GROUP BY due_date, status",
+            [period.start.isoformat(), period.end.isoformat()]):
+        counts[status] += n
+        if (f := _slice_of(figures, dt.date.fromisoformat(due))) is not None:
+            f.promised[status] += cents
+    return counts
+
+
+def _agents(store: Store, period: Period, start_at: str, end_at: str, tz: str) -> list[AgentFigures]:
+    db = store.conn
+    agents: dict[str, AgentFigures] = {}
+
+    def of(agent: str) -> AgentFigures:
+        return agents.setdefault(agent, AgentFigures(agent))
+
+    for agent, calls, reached, timed, seconds in db.execute(
+            "SELECT agent, COUNT(*), SUM(outcome IN " + codes_sql(sorted(REACHED_OUTCOMES)) + "), "
+            "COUNT(duration_s), COALESCE(SUM(duration_s), 0) FROM events INDEXED BY events_at "
+            "WHERE at >= ? AND at < ? AND kind = 'call' GROUP BY agent", [start_at, end_at]):
+        a = of(agent)
+        a.calls, a.reached, a.timed, a.seconds = calls, reached, timed, seconds
+    for agent, n, cents in db.execute(
+            "SELECT agent, COUNT(*), SUM(amount_cents) FROM promises WHERE created_at >= ? AND created_at < ? "
+            "AND status <> 'cancelled' GROUP BY agent", [start_at, end_at]):
+        a = of(agent)
+        a.promises, a.promised_cents = n, cents
+    s, e = period.start.isoformat(), period.end.isoformat()
+    paid: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for debtor_id, day, cents in db.execute(
+            "SELECT debtor_id, day, SUM(amount_cents) FROM payments WHERE kind = 'payment' AND day BETWEEN ? AND ? "
+            "GROUP BY debtor_id, day", [s, e]):
+        paid[debtor_id].append((dt.date.fromisoformat(day), cents))
+    if paid:
+        zone = ZoneInfo(tz)
+        for agent, debtor_id, first_at in db.execute(
+                "SELECT agent, debtor_id, MIN(at) FROM events INDEXED BY events_at WHERE at >= ? AND at < ? "
+                "AND kind = 'call' AND debtor_id IN (SELECT debtor_id FROM payments WHERE kind = 'payment' "
+                "AND day BETWEEN ? AND ?) GROUP BY agent, debtor_id", [start_at, end_at, s, e]):
+            first_day = local(first_at, zone).date()
+            of(agent).collected_cents += sum(c for day, c in paid.get(debtor_id, ()) if day >= first_day)
+    return sorted(agents.values(), key=lambda a: (-a.calls, a.agent))

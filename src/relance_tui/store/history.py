@@ -1,0 +1,195 @@
+"""The aged balance day by day (tables ``aging_history`` and ``aging_days``, migration 0013).
+
+The supervisor's charts draw the past, and the invoices alone say only the present. So the aged balance is
+kept one day at a time:
+- **live**: ``take_today`` at the first start of each day (the app, in a worker) and at ``relance plan run``:
+  the outstanding invoices as they stand (store/conditions.OUTSTANDING_SQL), per bucket of days late
+  (domain/dates.BUCKET_BOUNDS), per debtor's account manager, segment and country. A live day is never
+  taken again nor replaced: it is what the office saw.
+- **rebuilt**: ``rebuild`` recomputes days that have no live row from invoices, payments and credit notes
+  (a new install has a past), as store/ledger.py states an invoice on a day: issued by then, less what
+  was received or applied by then, an invoice paid later open again. What the database no longer knows
+  is taken as it is today: the account manager and segment of each debtor, and an invoice written off or
+  disputed since counts as written off or disputed on every day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket, bucket_for
+from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
+from relance_tui.store.conditions import OUTSTANDING_SQL
+from relance_tui.store.connection import Store
+
+Group = tuple[str, str, str]  # agent ('' none), segment, country ('' the office's)
+Day = dict[Group, dict[Bucket, int]]  # what the group owed that day, per bucket (buckets with nothing: absent)
+# The column of each bucket in aging_history (migration 0013)
+COLUMNS = {Bucket.NOT_DUE: "not_due", Bucket.D1_30: "late_1_30", Bucket.D31_60: "late_31_60",
+           Bucket.D61_90: "late_61_90", Bucket.OVER_90: "late_over_90"}
+
+
+def _bucket_case(as_of: dt.date) -> tuple[str, list[str]]:
+    """An SQL CASE naming the bucket of ``due_date`` on ``as_of``, from BUCKET_BOUNDS (the list's own)."""
+    whens, params = [], []
+    for bucket, _low, high in BUCKET_BOUNDS:
+        if high is None:
+            return "CASE " + " ".join(whens) + f" ELSE '{bucket.value}' END", params
+        whens.append(f"WHEN due_date >= ? THEN '{bucket.value}'")
+        params.append((as_of - dt.timedelta(days=high)).isoformat())
+    raise AssertionError("the last bucket has no upper bound")
+
+
+def live_day(store: Store, day: dt.date) -> Day:
+    """The aged balance as the invoices stand now, as of ``day`` (invoices issued after it left out)."""
+    case, params = _bucket_case(day)
+    rows = store.conn.execute(
+        f"SELECT COALESCE(d.account_manager, ''), d.segment, d.country, i.bucket, SUM(i.due) FROM "
+        f"(SELECT {case} AS bucket, debtor_id, amount_cents - paid_cents AS due FROM invoices "
+        f"WHERE {OUTSTANDING_SQL} AND issue_date <= ?) i JOIN debtors d ON d.id = i.debtor_id "
+        "GROUP BY 1, 2, 3, 4", [*params, day.isoformat()])
+    out: Day = {}
+    for agent, segment, country, bucket, due in rows:
+        out.setdefault((agent, segment, country), {})[Bucket(bucket)] = due
+    return out
+
+
+def rebuilt_days(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, Day]:
+    """The aged balance of each day from ``start`` to ``end``, recomputed from the invoices and their
+    payments (this module's docstring). One pass: each invoice contributes a constant amount to one bucket
+    between its change days (issue, a payment undone before it, a bucket's first day)."""
+    db = store.conn
+    s, e = start.isoformat(), end.isoformat()
+    later: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)  # payments after start, per invoice
+    for invoice_id, day, cents in db.execute(
+            "SELECT invoice_id, day, SUM(amount_cents) FROM payments WHERE invoice_id IS NOT NULL AND day > ? "
+            "GROUP BY invoice_id, day", [s]):
+        later[invoice_id].append((dt.date.fromisoformat(day), cents))
+    statuses = tuple(OUTSTANDING_STATUSES) + ("paid",)
+    deltas: dict[dt.date, dict[tuple[Group, Bucket], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    stops = [high for _b, _low, high in BUCKET_BOUNDS if high is not None]
+    rows = db.execute(
+        "SELECT i.id, i.issue_date, i.due_date, i.status, i.amount_cents, i.paid_cents, "
+        "COALESCE(d.account_manager, ''), d.segment, d.country FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
+        f"WHERE i.amount_cents > 0 AND i.issue_date <= ? AND i.status IN ({', '.join('?' for _ in statuses)})",
+        [e, *statuses])
+    for inv_id, issue, due, status, amount, paid, agent, segment, country in rows:
+        pays = later.get(inv_id, ())
+        if status == "paid" and not pays:
+            continue  # paid before the first day: never owed in the range
+        first = max(start, dt.date.fromisoformat(issue))
+        due_day = dt.date.fromisoformat(due)
+        changes = {first}
+        changes.update(d for d, _ in pays if first < d <= end)
+        changes.update(c for c in (due_day + dt.timedelta(days=h + 1) for h in stops) if first < c <= end)
+        points = sorted(changes)
+        for n, day in enumerate(points):
+            undone = sum(c for d, c in pays if d > day)  # received or applied after the day
+            balance = amount - paid + undone
+            if balance <= 0 or (status == "paid" and not undone):
+                continue
+            key = ((agent, segment, country), bucket_for((day - due_day).days))
+            until = points[n + 1] if n + 1 < len(points) else end + dt.timedelta(days=1)
+            into, out = deltas[day][key], deltas[until][key]
+            into[0] += balance
+            into[1] += 1
+            out[0] -= balance
+            out[1] -= 1
+    out_days: dict[dt.date, Day] = {}
+    running: dict[tuple[Group, Bucket], list[int]] = defaultdict(lambda: [0, 0])  # cents, invoices
+    day = start
+    while day <= end:
+        for key, (cents, n) in deltas.get(day, {}).items():
+            running[key][0] += cents
+            running[key][1] += n
+        owed: Day = {}
+        for (group, bucket), (cents, n) in running.items():
+            if n:  # an invoice still in the bucket (its balance may not be 0)
+                owed.setdefault(group, {})[bucket] = cents
+        out_days[day] = owed
+        day += dt.timedelta(days=1)
+    return out_days
+
+
+def _write_day(db, day: dt.date, rows: Day, source: str, at: str) -> None:  # noqa: ANN001 - a Database
+    db.execute("DELETE FROM aging_history WHERE day = ?", [day.isoformat()])
+    db.conn.executemany(
+        f"INSERT INTO aging_history (day, agent, segment, country, {', '.join(COLUMNS.values())}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(day.isoformat(), *group, *(owed.get(b, 0) for b in COLUMNS)) for group, owed in sorted(rows.items())])
+    db.execute("INSERT OR REPLACE INTO aging_days (day, source, taken_at) VALUES (?, ?, ?)",
+               [day.isoformat(), source, at])
+
+
+def take_today(store: Store, today: dt.date) -> bool:
+    """Take the day's live snapshot unless it was taken already (by this agent or another): True when it
+    was taken now."""
+    if store.conn.execute("SELECT 1 FROM aging_days WHERE day = ? AND source = 'live'",
+                          [today.isoformat()]).fetchone():
+        return False
+    rows = live_day(store, today)
+
+    def write(db) -> bool:  # noqa: ANN001 - a Database
+        if db.execute("SELECT 1 FROM aging_days WHERE day = ? AND source = 'live'", [today.isoformat()]).fetchone():
+            return False  # another agent's first start of the day, meanwhile
+        _write_day(db, today, rows, "live", store.now())
+        return True
+
+    return store.write(write, what="instantané de la balance âgée")
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    days: int  # days (re)computed
+    kept: int  # days left as they were taken live
+
+
+def rebuild(store: Store, start: dt.date, end: dt.date) -> Rebuilt:
+    """Recompute the days from ``start`` to ``end`` that were not taken live (those are kept)."""
+    if end < start:
+        raise ValueError(f"période vide : du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
+    days = rebuilt_days(store, start, end)
+
+    def write(db) -> Rebuilt:  # noqa: ANN001 - a Database
+        live = {r[0] for r in db.execute("SELECT day FROM aging_days WHERE source = 'live' AND day BETWEEN ? AND ?",
+                                         [start.isoformat(), end.isoformat()])}
+        at = store.now()
+        done = 0
+        for day, rows in days.items():
+            if day.isoformat() not in live:
+                _write_day(db, day, rows, "rebuilt", at)
+                done += 1
+        return Rebuilt(done, len(live))
+
+    return store.write(write, what="reconstitution de l'historique")
+
+
+def missing_days(store: Store, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days from ``start`` to ``end`` that have no snapshot, live or rebuilt."""
+    have = {r[0] for r in store.conn.execute("SELECT day FROM aging_days WHERE day BETWEEN ? AND ?",
+                                             [start.isoformat(), end.isoformat()])}
+    out, day = [], start
+    while day <= end:
+        if day.isoformat() not in have:
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def aging_on(store: Store, days: list[dt.date], *, agent: str | None = None) -> dict[dt.date, dict[Bucket, int]]:
+    """The amount due per bucket on each of ``days`` that has a snapshot (of one account manager's debtors
+    when ``agent`` is given); a day without one is left out."""
+    if not days:
+        return {}
+    marks = ", ".join("?" for _ in days)
+    have = {r[0] for r in store.conn.execute(f"SELECT day FROM aging_days WHERE day IN ({marks})",
+                                             [d.isoformat() for d in days])}
+    out = {dt.date.fromisoformat(d): dict.fromkeys(Bucket, 0) for d in have}
+    sums = ", ".join(f"SUM({c})" for c in COLUMNS.values())
+    sql = (f"SELECT day, {sums} FROM aging_history WHERE day IN ({marks})"
+           + (" AND agent = ?" if agent is not None else "") + " GROUP BY day")
+    for day, *cents in store.conn.execute(sql, [d.isoformat() for d in days] + ([agent] if agent is not None else [])):
+        out[dt.date.fromisoformat(day)] = dict(zip(COLUMNS, cents, strict=True))
+    return out
