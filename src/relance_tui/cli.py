@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from relance_tui import __version__
-from relance_tui.commands import base, documents, exports, importing, legal, plan, rates
+from relance_tui.commands import base, documents, exports, importing, legal, plan, rates, report
 from relance_tui.commands.parser import EVERYWHERE, FrenchParser, add_everywhere
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.domain.text import clean
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     legal.add_parsers(sub)
     plan.add_parsers(sub)
     documents.add_parsers(sub)
+    report.add_parsers(sub)
     add_everywhere(parser)  # relance doctor --db F as well as relance --db F doctor
     return parser
 
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {None: base.cmd_app, "init": base.cmd_init, "demo": base.cmd_demo, "doctor": base.cmd_doctor,
             "backup": base.cmd_backup, "rates": rates.cmd_rates, "import": importing.cmd_import,
             "export": exports.cmd_export, "purge": legal.cmd_purge, "act": legal.cmd_act, "plan": plan.cmd_plan,
-            "agenda": plan.cmd_agenda, "document": documents.cmd_document, "letters": documents.cmd_letters}
+            "agenda": plan.cmd_agenda, "document": documents.cmd_document, "letters": documents.cmd_letters,
+            "report": report.cmd_report, "snapshots": report.cmd_snapshots}
 
 
 def private_umask() -> None:

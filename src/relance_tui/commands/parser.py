@@ -54,7 +54,7 @@ def french_plural(singular: str, plural: str, n: int) -> str:
 METAVARS = {"agent": "AGENT", "as_of": "DATE", "date": "DATE", "today": "DATE", "db": "BASE",
             "debtor": "DEBITEUR", "dest": "DESTINATION", "detail": "DETAIL", "encoding": "ENCODAGE",
             "file": "FICHIER", "mapping": "FICHIER", "rejects": "FICHIER", "save_mapping": "FICHIER",
-            "output": "FICHIER", "note": "TEXTE", "plan": "PLAN", "seed": "GRAINE", "separator": "SEPARATEUR",
+            "output": "FICHIER", "note": "TEXTE", "plan": "PLAN", "seed": "GRAINE", "separator": "SEPARATEUR", "since": "DATE", "to": "DATE",
             "source": "SOURCE", "step": "ETAPE", "theme": "THEME", "tracking": "NUMERO"}
 
 

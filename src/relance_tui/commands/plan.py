@@ -45,6 +45,10 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
         raise RelanceError(f"--send envoie aujourd'hui : --date {day:%d/%m/%Y} ne vaut qu'avec --dry-run "
                            "(voir ce qui aurait été envoyé ce jour-là)")
     store = open_db(settings, write=sending)
+    if sending:  # the nightly job keeps the day's aged balance too (store/history.py), if no agent did
+        from relance_tui.store.history import take_today
+
+        take_today(store, day)
     rows = day_agenda(store, day, book=book, office_country=settings.office.country)
     print(f"Agenda du {day:%d/%m/%Y} : {len(rows)} à faire")
     groups: dict[str, int] = {}

@@ -187,7 +187,7 @@ def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None =
         if files is None:
             continue  # an office's own document, in a tier that leaves it out: said below if none works
         try:
-            pdf = _compile({"main.typ": main, **files, "data.json": data}, timestamp)
+            pdf = compile_typst({"main.typ": main, **files, "data.json": data}, timestamp)
         except DocumentError as exc:
             if not office_files:
                 raise
@@ -200,7 +200,7 @@ def render_documents(items: list[tuple[str, dict]], *, office_dir: Path | None =
     raise DocumentError(f"modèle du cabinet {failed[0]}" if failed else "aucun modèle pour ce document")
 
 
-def _compile(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
+def compile_typst(files: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
     import typst  # on demand: 80 MB of engine, needed only when a document is made
 
     packages = [name for name, text in files.items() if name.endswith(".typ") and _PACKAGE.search(text)]

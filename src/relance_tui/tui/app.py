@@ -24,7 +24,7 @@ from textual.worker import WorkerFailed
 from relance_tui.config import Settings
 from relance_tui.errors import RelanceError
 from relance_tui.domain.text import clean
-from relance_tui.logs import log_unexpected, setup_logging
+from relance_tui.logs import log, log_unexpected, setup_logging
 from relance_tui.store import Store, open_store
 from relance_tui.store.figures import OfficeTerms, set_office_terms
 from relance_tui.store.watch import ChangeWatcher
@@ -54,6 +54,7 @@ __all__ = ["DataChanged", "HelpScreen", "RelanceApp", "binding_ids", "run_app"]
 WATCHDOG_SECONDS = 5.0
 LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
 AGENDA_PREFETCH_S = 1.5  # after start-up, the À faire tab reads the day's plan steps in the background
+HISTORY_SNAPSHOT_S = 3.0  # after start-up, the day's aged balance is kept (store/history.py), once a day
 
 
 class MainScreen(RelanceScreen):
@@ -88,11 +89,13 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
         Binding("f4", "show_tab('promesses')", "Promesses", id="app.tab_promises"),
         Binding("f5", "show_tab('session')", "Session", id="app.tab_session"),
         Binding("f6", "show_tab('agenda')", "À faire", id="app.tab_agenda"),
+        Binding("f7", "show_tab('bord')", "Tableau de bord", id="app.tab_dashboard"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today, live: bool = True,
-                 watch_terminal: bool = False, record_host: bool = False, prefetch_agenda: bool = False) -> None:
+                 watch_terminal: bool = False, record_host: bool = False, prefetch_agenda: bool = False,
+                 keep_history: bool = False) -> None:
         super().__init__()
         setup_logging(settings.paths.log_file)
         self.store = store
@@ -119,6 +122,7 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
         # the À faire tab built in the background once the list is up: its plans take a second or more on a
         # large base, and F6 then shows them at once (the run_app's choice; tests build it when they show it)
         self._prefetch_agenda = prefetch_agenda
+        self._keep_history = keep_history and not store.readonly
         self.reporter = Reporter()  # unexpected errors: logged, shown in one line (tui/survive.py)
 
     @cached_property
@@ -186,6 +190,7 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
             yield Container(id="promesses")  # start-up builds and paints less
             yield Container(id="session")
             yield Container(id="agenda")  # the day's steps of the dunning plan (tui/agenda.py)
+            yield Container(id="bord")  # the supervisor's figures (tui/dashboard.py)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -210,6 +215,21 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
             self.call_after_refresh(self.check_keymap)
         if self._prefetch_agenda:
             self.set_timer(AGENDA_PREFETCH_S, self._ensure_agenda)
+        if self._keep_history:
+            self.set_timer(HISTORY_SNAPSHOT_S, self.keep_history)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def keep_history(self) -> None:
+        """The day's aged balance, at the first start of the day by anyone (store/history.py): what the
+        Tableau de bord draws the past from. A failure (the base busy past the retries) is only logged: the
+        agent has nothing to do about it, and the day is taken at the next start, by ``relance snapshots
+        take``, or rebuilt when the tab is shown."""
+        from relance_tui.store.history import take_today
+
+        try:
+            take_today(self.store, self.today())
+        except RelanceError as exc:
+            log.warning("aged balance of the day not kept: %s", exc)
 
     def check_keymap(self) -> None:
         """A [keys] entry naming no key of the app does nothing: say so, and where."""
@@ -289,6 +309,8 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
             sessions.reload()
         if (agenda := self.agenda_view) is not None:
             agenda.reload()
+        if (board := self.dashboard_view) is not None:
+            board.reload()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -415,7 +437,8 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     # another machine writing this base (its lease): the app opens read-only and says so
     store = open_store(db, agent=settings.agent, journal_override=None if mode == "auto" else mode,
                        record_host=False, lease_timeout=settings.database.lease_timeout, when_leased="readonly")
-    app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True, prefetch_agenda=True)
+    app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True, prefetch_agenda=True,
+                     keep_history=True)
     try:
         app.run()
     finally:

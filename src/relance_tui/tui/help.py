@@ -16,7 +16,6 @@ from relance_tui.tui.plain import cell
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.virtual_table import VirtualTable
 
-
 # How a key is written for a person (Textual's names are English identifiers: "slash", "question_mark")
 KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Échap", "enter": "Entrée", "space": "Espace",
              "tab": "Tab", "backspace": "Retour arrière", "delete": "Suppr", "up": "↑", "down": "↓",
@@ -35,6 +34,11 @@ def key_name(keys: str) -> str:
                                        last[1:].isdigit() else last.replace("_", " "))
         out.append("+".join([*(MODIFIERS.get(m, m) for m in mods), name]))
     return ", ".join(out)
+
+
+# What a place's keys do not say, in a line or two under them
+NOTES = {"Tableau de bord": ("DSO : méthode countback (le dû rapproché des ventes des",
+                             "derniers mois, du plus récent au plus ancien ; voir l'onglet)")}
 
 
 class HelpScreen(Survives, ModalScreen[None]):
@@ -64,6 +68,8 @@ class HelpScreen(Survives, ModalScreen[None]):
                     # the user's own [keys] values among them: data, never markup
                     table.add_row(*(cell(value) for value in (f"  {key_name(keys)}", binding.description,
                                                               binding.id or "")))
+            for note in NOTES.get(place, ()):
+                table.add_row("", cell(note), "")
         table.focus()
 
     def action_close(self) -> None:
@@ -83,6 +89,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
     from relance_tui.tui.call import CallScreen
     from relance_tui.tui.card import DebtorScreen
     from relance_tui.tui.card_forms import ActScreen, ContactScreen, NoteScreen, PaymentScreen, WaiverScreen
+    from relance_tui.tui.dashboard import DashboardView
     from relance_tui.tui.dialogs import AgentScreen, ChoiceScreen, ConfirmScreen, GuardScreen, ObjectionScreen
     from relance_tui.tui.documents import DocumentScreen
     from relance_tui.tui.followup import EmailScreen
@@ -100,6 +107,7 @@ def help_sections() -> tuple[tuple[str, Iterable[type]], ...]:
         ("Promesses", (PromisesView, ExportScreen)),
         ("Session", (SessionsView, NewSessionScreen, AgentScreen)),
         ("À faire (plan)", (AgendaView, StepScreen, DoneScreen)),
+        ("Tableau de bord", (DashboardView,)),
         ("Appel", (CallScreen,)),
         ("Issue de l'appel", (OutcomeScreen,)),
         ("Objections", (ObjectionScreen,)),

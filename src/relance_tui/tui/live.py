@@ -91,6 +91,8 @@ class LiveChanges:
             sessions.reload()
         if (agenda := self.agenda_view) is not None:  # a step done, a payment: the plan moves
             agenda.reload()
+        if (board := self.dashboard_view) is not None:  # a call, a payment: the figures move
+            board.reload()
         overdue = self.query_one("#overdue-view", OverdueView)
         if not change.event_ids or change.kinds & INVOICE_KINDS:
             overdue.data_changed()  # amounts or statuses may have changed

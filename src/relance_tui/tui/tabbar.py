@@ -17,6 +17,10 @@ from textual.widget import Widget
 from relance_tui.tui.plain import line as safe
 from relance_tui.tui.survive import Survives
 
+# A tab's label where the whole line would not fit (80 columns): (the words, their short form); a count beside
+# the label stays
+SHORT = {"chronologie": ("Chronologie", "Chrono"), "bord": ("Tableau de bord", "Chiffres")}
+
 
 class TabBar(Survives, Widget, can_focus=False):
     DEFAULT_CSS = """
@@ -56,20 +60,29 @@ class TabBar(Survives, Widget, can_focus=False):
         return next(label for tab, label, _key in self.tabs if tab == self.active)
 
     def render(self) -> Text:
+        line = self._line(compact=False)
+        if line.cell_len > self.size.width > 0:  # 80 columns: the short labels, one space between tabs
+            line = self._line(compact=True)
+        return line
+
+    def _line(self, *, compact: bool) -> Text:
         active_style = self.get_component_rich_style("tabbar--active")
         key_style = self.get_component_rich_style("tabbar--key")
         line = Text(no_wrap=True, overflow="crop")
         self._spans = []
         for tab, label, key in self.tabs:
+            if compact:
+                label = label.replace(*SHORT[tab]) if tab in SHORT else label
             label, key = safe(label), safe(key)  # the key comes from the agent's [keys]
             start = line.cell_len
             if tab == self.active:
                 line.append(f" {key} {label} ", active_style)
             else:
                 line.append(f" {key}", key_style)
-                line.append(f" {label} ")
+                line.append(f" {label}" if compact else f" {label} ")
             self._spans.append((start, line.cell_len, tab))
-            line.append(" ")
+            if not compact:
+                line.append(" ")
         return line
 
     def on_click(self, event: events.Click) -> None:

@@ -1,4 +1,4 @@
-"""The app's tabs (F2-F6): each built the first time it is shown, brought up to date when it was left stale,
+"""The app's tabs (F2-F7): each built the first time it is shown, brought up to date when it was left stale,
 and never changed unseen behind a screen over it (a mixin of tui/app.RelanceApp)."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from relance_tui.tui.timeline import TimelineView
 
 TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"),
-        ("agenda", "À faire"))
+        ("agenda", "À faire"), ("bord", "Tableau de bord"))
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
-              "session": "#session-table", "agenda": "#agenda-table"}
+              "session": "#session-table", "agenda": "#agenda-table", "bord": "#dashboard-view"}
 
 
 class Tabs:
@@ -41,6 +41,10 @@ class Tabs:
     @property
     def agenda_view(self):  # noqa: ANN201 - tui.agenda.AgendaView
         return self._shown_view("#agenda-view")
+
+    @property
+    def dashboard_view(self):  # noqa: ANN201 - tui.dashboard.DashboardView
+        return self._shown_view("#dashboard-view")
 
     @property
     def sessions_view(self):  # noqa: ANN201 - tui.sessions.SessionsView
@@ -66,6 +70,12 @@ class Tabs:
             from relance_tui.tui.agenda import AgendaView  # on demand: keeps start-up short
 
             await self.query_one("#agenda", Container).mount(AgendaView(id="agenda-view"))
+
+    async def _ensure_dashboard(self) -> None:
+        if self.dashboard_view is None:
+            from relance_tui.tui.dashboard import DashboardView  # on demand: keeps start-up short
+
+            await self.query_one("#bord", Container).mount(DashboardView(id="dashboard-view"))
 
     async def _ensure_promises(self) -> None:
         if self.promises_view is None:
@@ -104,10 +114,12 @@ class Tabs:
             await self._ensure_sessions()
         if tab == "agenda":
             await self._ensure_agenda()
+        if tab == "bord":
+            await self._ensure_dashboard()
         self.query_one("#places", ContentSwitcher).current = tab
         self.query_one(TabBar).active = tab
         view = {"chronologie": self.timeline_view, "promesses": self.promises_view,
-                "agenda": self.agenda_view}.get(tab)
+                "agenda": self.agenda_view, "bord": self.dashboard_view}.get(tab)
         if view is not None and view.stale:  # changes came while it was hidden
             view.reload(force=True)
         # focus moves into the tab shown (else the pane holding the focus comes back)

@@ -1,0 +1,106 @@
+"""``relance report`` (the supervisor's figures for the office owner) and ``relance snapshots`` (the aged
+balance kept day by day: taken, rebuilt)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from relance_tui.commands.common import (
+    add_output_options,
+    office_today,
+    open_db,
+    output_errors,
+    parse_day,
+    protected_paths,
+)
+from relance_tui.config import Settings
+from relance_tui.domain.text import clean, count
+from relance_tui.errors import RelanceError
+
+# How far back a new install's history is rebuilt by default: the twelve months the tab draws, and the
+# month before the first (its end is the first bar's start).
+REBUILD_DAYS = 400
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.domain.kpi import period_of
+    from relance_tui.io.outputs import open_output_file
+    from relance_tui.io.report import FORMATS
+    from relance_tui.store.dashboard import dashboard
+
+    as_of = parse_day(args.as_of, settings, "--as-of")
+    today = office_today(settings)
+    if as_of > today:
+        raise RelanceError(f"--as-of {args.as_of} : date future ; un rapport porte sur ce qui s'est passé")
+    fmt = FORMATS[args.format]
+    if fmt.binary and args.output in (None, "-") and sys.stdout.isatty():
+        raise RelanceError("--format pdf : indiquez le fichier avec -o (un PDF ne s'affiche pas dans le terminal)")
+    store = open_db(settings)
+    board = dashboard(store, period_of(args.period, as_of), today=today, tz=settings.office.timezone)
+    text = fmt.write(board, office=settings.office.name or "relance", made_on=today, name=settings.display_name)
+    with output_errors(args.output):
+        if args.output in (None, "-"):
+            if fmt.binary:
+                sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text)
+        else:
+            with open_output_file(args.output, protected_paths(settings, store.path), overwrite=args.force,
+                                  binary=fmt.binary) as out:
+                out.write(text)
+    if args.output not in (None, "-"):
+        print(clean(f"Rapport « {board.period.label} » écrit dans {args.output}"), file=sys.stderr)
+    if board.history_missing:
+        print(f"Note : {count(board.history_missing, 'tranche')} sans historique de la balance âgée ; "
+              "« relance snapshots rebuild » le reconstitue.", file=sys.stderr)
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace, settings: Settings) -> int:
+    from relance_tui.store.history import rebuild, take_today
+
+    store = open_db(settings, write=True)
+    today = office_today(settings)
+    if args.snapshots_command == "take":
+        taken = take_today(store, today)
+        print(f"Balance âgée du {today:%d/%m/%Y} : {'enregistrée' if taken else 'déjà enregistrée ce jour'}.")
+        return 0
+    end = parse_day(args.to, settings, "--to")
+    start = parse_day(args.since, settings, "--since") if args.since else end - dt.timedelta(days=REBUILD_DAYS - 1)
+    if end > today:
+        raise RelanceError(f"--to {args.to} : date future ; l'historique s'arrête à aujourd'hui")
+    if start > end:
+        raise RelanceError(f"--since {start:%d/%m/%Y} après --to {end:%d/%m/%Y}")
+    done = rebuild(store, start, end)
+    print(f"Historique du {start:%d/%m/%Y} au {end:%d/%m/%Y} : {count(done.days, 'jour reconstitué', 'jours reconstitués')}"
+          + (f", {count(done.kept, 'jour pris le jour même gardé tel quel', 'jours pris le jour même gardés tels quels')}"
+             if done.kept else "") + ".")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser(
+        "report", help="le tableau de bord pour le responsable : DSO, balance âgée, encaissements, agents",
+        description="Les chiffres de l'onglet Tableau de bord pour une période qui finit au jour dit : dû, en "
+                    "retard, plus de 90 jours, DSO (méthode countback), balance âgée dans le temps, encaissé et "
+                    "promis, promesses tenues, litiges, résultats par agent.")
+    report.add_argument("--period", choices=("week", "month", "quarter", "year"), default="month",
+                        help="semaine, mois ou trimestre en cours, ou 12 derniers mois (défaut : month)")
+    report.add_argument("--as-of", help="dernier jour de la période, JJ/MM/AAAA (défaut : aujourd'hui)")
+    report.add_argument("--format", choices=("md", "html", "pdf"), default="md",
+                        help="md (Markdown), html (graphiques SVG intégrés), pdf (défaut : md)")
+    add_output_options(report)
+    snapshots = sub.add_parser("snapshots", help="la balance âgée jour par jour : enregistrer, reconstituer")
+    snap_sub = snapshots.add_subparsers(dest="snapshots_command", metavar="ACTION", required=True)
+    snap_sub.add_parser("take", help="enregistre la balance âgée du jour (l'application le fait à son premier "
+                                     "démarrage du jour)")
+    rebuild = snap_sub.add_parser(
+        "rebuild", help="reconstitue les jours passés à partir des factures, paiements et avoirs",
+        description="Recalcule la balance âgée des jours sans enregistrement (une nouvelle installation a ainsi "
+                    "un passé) ; un jour enregistré le jour même est gardé tel quel. Ce que la base ne sait plus "
+                    "est pris tel qu'aujourd'hui : le chargé de recouvrement de chaque débiteur, une facture "
+                    "passée en perte ou en litige depuis.")
+    rebuild.add_argument("--since", help=f"premier jour, JJ/MM/AAAA (défaut : {REBUILD_DAYS} jours avant --to)")
+    rebuild.add_argument("--to", help="dernier jour, JJ/MM/AAAA (défaut : aujourd'hui)")

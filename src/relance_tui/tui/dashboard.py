@@ -1,0 +1,189 @@
+"""The Tableau de bord tab (F7): the supervisor's figures for a period, as charts with their figures beside them.
+
+What it shows is ``store.dashboard.dashboard`` for the period (``p`` cycles: this week, this month, the last
+twelve months), drawn with io/report.py's bars and marks: the report (``relance report``) prints the same
+object, so both agree to the cent. Each chart part has its own mark as well as its colour, so the charts read
+in the high-contrast theme and without colour. The day's aged balance is kept by the app at its first start
+of the day (store/history.py); days nobody started the app (a weekend) are rebuilt when the tab is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from relance_tui.domain.dates import BUCKET_LABELS, Bucket
+from relance_tui.domain.kpi import TAB_PERIODS, period_of
+from relance_tui.domain.money import format_compact
+from relance_tui.domain.text import count
+from relance_tui.io.report import (
+    AGENT_HEADERS,
+    BUCKET_MARKS,
+    COLLECTED_MARK,
+    DSO_METHOD,
+    PROMISE_LABELS,
+    PROMISE_MARKS,
+    agent_rows,
+    bar_widths,
+    headline,
+    slice_total,
+)
+from relance_tui.store.dashboard import PROMISE_OUTCOMES, Dashboard
+from relance_tui.tui.base import RelanceNode
+from relance_tui.tui.plain import lines, styled
+from relance_tui.tui.survive import Survives
+from relance_tui.tui.tabview import ReadsWhenShown
+
+# The theme's colours of each part (its mark tells them apart where the theme has fewer colours)
+BUCKET_STYLES = {Bucket.NOT_DUE: "$success", Bucket.D1_30: "$secondary", Bucket.D31_60: "$warning",
+                 Bucket.D61_90: "$accent", Bucket.OVER_90: "$error"}
+PROMISE_STYLES = {"kept": "$success", "partly_kept": "$warning", "broken": "$error", "pending": "$foreground 50%"}
+COLLECTED_STYLE = "$primary"
+PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}  # what p cycles through, in short
+# History rebuilt when the tab is shown: the twelve months it draws and the month before
+HISTORY_DAYS = 400
+AGENT_WIDTHS = (14, 7, 7, 10, 14, 14, 11)
+
+
+def _bar(parts: list[tuple[str, str, int]], scale: int, width: int) -> Content:
+    """A stacked bar: (mark, style, value) parts, ``width`` cells for ``scale``, padded to ``width``."""
+    cells = bar_widths([v for *_, v in parts], scale, width)
+    drawn = [(mark * n, style) for (mark, style, _), n in zip(parts, cells, strict=True) if n]
+    return styled(*drawn, " " * (width - sum(cells)))
+
+
+def head_lines(board: Dashboard, width: int) -> list[Content]:
+    pairs = [styled(f"{label:<22}", (f"{value:>20}", "bold")) for label, value in headline(board)]
+    if width >= 86:  # two figures a line
+        return [Content("   ").join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)]
+    return pairs
+
+
+def aging_lines(board: Dashboard, width: int) -> list[Content]:
+    scale = max((slice_total(s.aging) for s in board.slices), default=0)
+    bar_w = max(10, width - 24)
+    out = [styled(("Balance âgée", "bold"), " à la fin de chaque tranche"),
+           styled(*[part for b in Bucket for part in ((BUCKET_MARKS[b], BUCKET_STYLES[b]), f" {BUCKET_LABELS[b]}  ")])]
+    for s in board.slices:
+        if s.aging is None:
+            out.append(styled(f"{s.slice.label:<11} ", ("pas d'historique", "dim")))
+            continue
+        bar = _bar([(BUCKET_MARKS[b], BUCKET_STYLES[b], s.aging[b]) for b in Bucket], scale, bar_w)
+        out.append(styled(f"{s.slice.label:<11} ", bar, f" {format_compact(slice_total(s.aging)):>10}"))
+    return out
+
+
+def cash_lines(board: Dashboard, width: int) -> list[Content]:
+    scale = max((max(s.collected_cents, s.promised_cents) for s in board.slices), default=0)
+    bar_w = max(6, (width - 11 - 2 * 10 - 4) // 2)
+    out = [styled(("Encaissé et promis", "bold"), " par tranche (promis : les échéances de la tranche)"),
+           styled((COLLECTED_MARK, COLLECTED_STYLE), " encaissé   promis : ",
+                  *[part for k in PROMISE_OUTCOMES
+                    for part in ((PROMISE_MARKS[k], PROMISE_STYLES[k]), f" {PROMISE_LABELS[k]}  ")])]
+    for s in board.slices:
+        collected = _bar([(COLLECTED_MARK, COLLECTED_STYLE, s.collected_cents)], scale, bar_w)
+        promised = _bar([(PROMISE_MARKS[k], PROMISE_STYLES[k], s.promised[k]) for k in PROMISE_OUTCOMES],
+                        scale, bar_w)
+        out.append(styled(f"{s.slice.label:<11} ", collected, f" {format_compact(s.collected_cents):>9}  ",
+                          promised, f" {format_compact(s.promised_cents):>9}"))
+    return out
+
+
+def agent_lines(board: Dashboard, name) -> list[Content]:  # noqa: ANN001 - settings.display_name
+    def row(cells) -> str:  # noqa: ANN001
+        first, *rest = cells
+        return f"{first[:AGENT_WIDTHS[0] - 1]:<{AGENT_WIDTHS[0]}}" + "".join(
+            f"{c:>{w}}" for c, w in zip(rest, AGENT_WIDTHS[1:], strict=True))
+
+    out = [styled(("Par agent", "bold"), " (appels de la période)"), styled((row(AGENT_HEADERS), "bold"))]
+    rows = agent_rows(board, name)
+    out += [styled(row(r)) for r in rows] if rows else [styled(("Aucun appel sur la période.", "dim"))]
+    return out
+
+
+class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
+    DEFAULT_CSS = """
+    DashboardView { height: 1fr; padding: 0 1; }
+    DashboardView > Static { width: 100%; margin: 0 0 1 0; }
+    #dashboard-title { background: $panel; margin: 0; }
+    """
+    BINDINGS = [Binding("p", "next_period", "Période", id="dashboard.period")]
+    can_focus = True
+
+    class Loaded(Message):
+        def __init__(self, kind: str, board: Dashboard) -> None:
+            super().__init__()
+            self.kind, self.board = kind, board
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.kind = "month"
+        self.board: Dashboard | None = None
+        self.history_checked: dt.date | None = None  # the day the missing history was last rebuilt
+
+    def compose(self) -> ComposeResult:
+        for part in ("title", "head", "aging", "cash", "agents", "method"):
+            yield Static("", id=f"dashboard-{part}")
+
+    def on_mount(self) -> None:
+        self.query_one("#dashboard-title", Static).update("Calcul des chiffres…")
+        self.reload(force=True)
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def reload(self, *, force: bool = False) -> None:
+        """Read the figures again now if the tab is on screen, else when it is shown next."""
+        if not self.should_read(force):
+            return
+        app = self.relance
+        today = app.today()
+        rebuild = not app.store.readonly and self.history_checked != today
+        self.history_checked = today
+        self._load(self.kind, app.store, today, app.settings.office.timezone, rebuild)
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _load(self, kind: str, store, today: dt.date, tz: str, rebuild: bool) -> None:
+        from relance_tui.store.dashboard import dashboard
+        from relance_tui.store.history import missing_days
+        from relance_tui.store.history import rebuild as rebuild_days
+
+        if rebuild and (missing := missing_days(store, today - dt.timedelta(days=HISTORY_DAYS), today)):
+            rebuild_days(store, missing[0], today)  # the days nobody started the app; live days are kept
+        self.post_message(self.Loaded(kind, dashboard(store, period_of(kind, today), today=today, tz=tz)))
+
+    def on_dashboard_view_loaded(self, message: Loaded) -> None:
+        if message.kind == self.kind:
+            self.board = message.board
+            self._show()
+
+    def _show(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        width = max(40, self.size.width - 2)
+        periods = Content("  ").join(styled((PERIOD_KEYS[k], "reverse" if k == self.kind else ""))
+                                     for k in TAB_PERIODS)
+        self.query_one("#dashboard-title", Static).update(styled(
+            (board.period.label, "bold"), "   p : ", periods))
+        self.query_one("#dashboard-head", Static).update(lines(head_lines(board, width)))
+        self.query_one("#dashboard-aging", Static).update(lines(aging_lines(board, width)))
+        self.query_one("#dashboard-cash", Static).update(lines(cash_lines(board, width)))
+        self.query_one("#dashboard-agents", Static).update(lines(agent_lines(board, self.relance.settings.display_name)))
+        method = [styled((DSO_METHOD, "dim"))]
+        if board.history_missing:
+            method.insert(0, styled((f"{count(board.history_missing, 'tranche')} sans historique de la balance "
+                                     "âgée (base en lecture seule ?) : « relance snapshots rebuild » le reconstitue.",
+                                     "$warning")))
+        self.query_one("#dashboard-method", Static).update(lines(method))
+
+    def action_next_period(self) -> None:
+        self.kind = TAB_PERIODS[(TAB_PERIODS.index(self.kind) + 1) % len(TAB_PERIODS)]
+        self.reload(force=True)
