@@ -1,3 +1,4 @@
+import re
 import sqlite3
 import subprocess
 
@@ -284,3 +285,36 @@ def test_a_newcomer_s_first_hour_from_init_to_the_day_s_promises_for_excel(tmp_p
     assert rows[1].startswith("Librairie de Rennes SARL;") and ";1234,56;" in rows[1]
     assert f";{promised:%d/%m/%Y};" in rows[1] and "Marie Dubois" in rows[1]
     assert rows[-1].startswith("Total;;1 promesse;1234,56")
+
+
+def test_the_supervisor_opens_the_dashboard_changes_period_and_reads_the_report_s_figures(tmp_path, e2e_env):
+    """Issue 18: F7 at 80x24 shows the month's figures (those ``relance report`` prints, to the cent), p goes
+    to the twelve months (their history rebuilt when the tab was first shown), then to the week."""
+    require_tmux()
+    db = tmp_path / "demo.db"
+    env = {**e2e_env, "PATH": "/usr/bin:/bin"}
+    subprocess.run([relance_command(), "demo", "--db", str(db), "--size", "small", "--seed", "7"], check=True,
+                   capture_output=True, env=env)
+    report = subprocess.run([relance_command(), "report", "--db", str(db), "--period", "month"], check=True,
+                            capture_output=True, text=True, env=env).stdout
+    owed = re.search(r"\| Dû \(tout l'encours\) \| ([^|]+) \|", report).group(1).strip()
+    dso = re.search(r"\| DSO \(countback\) \| ([^|]+) \|", report).group(1).strip()
+    session = TmuxSession([relance_command(), "--db", str(db)], e2e_env, width=80, height=24)
+    try:
+        session.wait_for("⏎ Ouvrir", timeout=SESSION_DEADLINE_S)
+        session.send("F7")
+        screen = session.wait_for("Balance âgée")
+        assert "Ce mois (du " in screen and owed in screen and dso in screen
+        assert "f7 Chiffres" in screen  # the tab line fits 80 columns
+        session.send("p")
+        screen = session.wait_for("12 derniers mois (du ")
+        months = re.findall(r"^\s*(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d\d ", screen, re.M)
+        assert len(months) >= 3 and "pas d'historique" not in screen  # rebuilt when the tab was first shown
+        session.send("p")
+        session.wait_for("Cette semaine (du ")
+        session.send("q")
+        session.wait_for("EXITED=0")
+    finally:
+        session.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM aging_days").fetchone()[0] >= 365

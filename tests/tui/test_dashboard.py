@@ -124,3 +124,18 @@ def test_dashboard_snapshot(snap_compare, make_app, frozen_clock, size, theme):
         await open_tab(pilot)
 
     assert snap_compare(make_app(theme=theme), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_no_chart_or_table_line_wraps(make_app, size):
+    """At 80 columns too, each line of the charts and of the agents' table holds on one screen line (a
+    wrapped bar or row reads as two)."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        view = await open_tab(pilot)
+        for _ in range(3):
+            await pilot.press("p")
+            await settle(pilot)
+            for part in ("title", "head", "aging", "cash", "agents"):
+                static = view.query_one(f"#dashboard-{part}")
+                assert static.size.height == len(str(static.render()).splitlines()), (view.kind, part)

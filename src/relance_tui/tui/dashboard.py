@@ -49,7 +49,7 @@ COLLECTED_STYLE = "$primary"
 PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}  # what p cycles through, in short
 # History rebuilt when the tab is shown: the twelve months it draws and the month before
 HISTORY_DAYS = 400
-AGENT_WIDTHS = (14, 7, 7, 10, 14, 14, 11)
+AGENT_WIDTHS = (13, 7, 7, 10, 13, 13, 11)  # 74: an 80-column terminal less padding and scrollbar
 
 
 def _bar(parts: list[tuple[str, str, int]], scale: int, width: int) -> Content:
