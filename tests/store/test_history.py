@@ -19,7 +19,15 @@ import pytest
 
 from relance_tui.domain.dates import Bucket
 from relance_tui.store.cards import record_payment
-from relance_tui.store.history import aging_on, live_day, missing_days, rebuild, rebuilt_days, take_today
+from relance_tui.store.history import (
+    aging_on,
+    fill_missing,
+    live_day,
+    missing_days,
+    rebuild,
+    rebuilt_days,
+    take_today,
+)
 
 D = dt.date
 DAY1, DAY2, DAY3 = D(2026, 10, 1), D(2026, 10, 20), D(2026, 11, 5)
@@ -154,3 +162,16 @@ def test_missing_days_are_the_days_without_any_snapshot(store, office):
 def test_an_empty_range_is_refused(store):
     with pytest.raises(ValueError, match="période vide"):
         rebuild(store, DAY2, DAY1)
+
+
+def test_filling_the_missing_days_writes_those_only(store, office):
+    take_today(store, D(2026, 10, 3))  # a live day in the middle
+    rebuild(store, D(2026, 10, 1), D(2026, 10, 1))
+    store.write(lambda db: db.execute("UPDATE aging_history SET not_due = 1 WHERE day = '2026-10-01'"))  # a mark
+    assert fill_missing(store, D(2026, 10, 6), days=6) == 3  # 02/10, 04/10, 05/10; today (06/10) left
+    assert missing_days(store, D(2026, 10, 1), D(2026, 10, 6)) == [D(2026, 10, 6)]
+    assert store.conn.execute("SELECT MAX(not_due) FROM aging_history WHERE day = '2026-10-01'").fetchone()[0] == 1
+    assert store.conn.execute("SELECT day, source FROM aging_days ORDER BY day").fetchall() == [
+        ("2026-10-01", "rebuilt"), ("2026-10-02", "rebuilt"), ("2026-10-03", "live"), ("2026-10-04", "rebuilt"),
+        ("2026-10-05", "rebuilt")]
+    assert fill_missing(store, D(2026, 10, 6), days=6) == 0

@@ -70,7 +70,8 @@ async def test_showing_the_tab_rebuilds_the_days_nobody_kept(make_app, demo_stor
     async with app.run_test(size=(100, 30)) as pilot:
         await open_tab(pilot)
         kept = demo_store.conn.execute("SELECT COUNT(*), MIN(day), MAX(day) FROM aging_days").fetchone()
-        assert kept == (401, (TODAY - dt.timedelta(days=400)).isoformat(), TODAY.isoformat())
+        # the 400 days before today; today's is the live snapshot, the app's to take at its start
+        assert kept == (399, (TODAY - dt.timedelta(days=399)).isoformat(), (TODAY - dt.timedelta(days=1)).isoformat())
         assert app.dashboard_view.board.history_missing == 0
         assert "sans historique" not in shown(app)
 

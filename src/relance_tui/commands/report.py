@@ -19,10 +19,6 @@ from relance_tui.config import Settings
 from relance_tui.domain.text import clean, count
 from relance_tui.errors import RelanceError
 
-# How far back a new install's history is rebuilt by default: the twelve months the tab draws, and the
-# month before the first (its end is the first bar's start).
-REBUILD_DAYS = 400
-
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.domain.kpi import period_of
@@ -59,7 +55,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_snapshots(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.store.history import rebuild, take_today
+    from relance_tui.store.history import HISTORY_DAYS, rebuild, take_today
 
     store = open_db(settings, write=True)
     today = office_today(settings)
@@ -68,7 +64,7 @@ def cmd_snapshots(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Balance âgée du {today:%d/%m/%Y} : {'enregistrée' if taken else 'déjà enregistrée ce jour'}.")
         return 0
     end = parse_day(args.to, settings, "--to")
-    start = parse_day(args.since, settings, "--since") if args.since else end - dt.timedelta(days=REBUILD_DAYS - 1)
+    start = parse_day(args.since, settings, "--since") if args.since else end - dt.timedelta(days=HISTORY_DAYS - 1)
     if end > today:
         raise RelanceError(f"--to {args.to} : date future ; l'historique s'arrête à aujourd'hui")
     if start > end:
@@ -102,5 +98,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                     "un passé) ; un jour enregistré le jour même est gardé tel quel. Ce que la base ne sait plus "
                     "est pris tel qu'aujourd'hui : le chargé de recouvrement de chaque débiteur, une facture "
                     "passée en perte ou en litige depuis.")
-    rebuild.add_argument("--since", help=f"premier jour, JJ/MM/AAAA (défaut : {REBUILD_DAYS} jours avant --to)")
+    rebuild.add_argument("--since", help="premier jour, JJ/MM/AAAA (défaut : 400 jours avant --to)")
     rebuild.add_argument("--to", help="dernier jour, JJ/MM/AAAA (défaut : aujourd'hui)")

@@ -25,10 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from relance_tui.domain.dates import Bucket
-from relance_tui.domain.instants import local
 from relance_tui.domain.kpi import Dso, MonthSales, Period, Slice, countback_months, dso_countback, rate
 from relance_tui.domain.vocabulary import REACHED_OUTCOMES
 from relance_tui.store.conditions import codes_sql
@@ -134,11 +132,15 @@ def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
     first = store.conn.execute("SELECT MIN(issue_date) FROM invoices").fetchone()[0]
     if first is None or owed <= 0:
         return dso_countback(owed, [])
-    windows = countback_months(as_of, dt.date.fromisoformat(first))
-    sales = dict(store.conn.execute(
-        "SELECT substr(issue_date, 1, 7), SUM(amount_cents) FROM invoices WHERE issue_date <= ? GROUP BY 1",
-        [as_of.isoformat()]).fetchall())
-    return dso_countback(owed, [MonthSales(s, e, sales.get(s.isoformat()[:7], 0)) for s, e in windows])
+    months, left = [], owed
+    for start, end in countback_months(as_of, dt.date.fromisoformat(first)):  # as far back as the balance goes
+        sales = store.conn.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM invoices INDEXED BY invoices_issued "
+                                   "WHERE issue_date BETWEEN ? AND ?", [start.isoformat(), end.isoformat()]).fetchone()[0]
+        months.append(MonthSales(start, end, sales))
+        left -= max(sales, 0)
+        if left <= 0:
+            break
+    return dso_countback(owed, months)
 
 
 def _slice_of(figures: list[SliceFigures], day: dt.date) -> SliceFigures | None:
@@ -175,29 +177,35 @@ def _agents(store: Store, period: Period, start_at: str, end_at: str, tz: str) -
     def of(agent: str) -> AgentFigures:
         return agents.setdefault(agent, AgentFigures(agent))
 
-    for agent, calls, reached, timed, seconds in db.execute(
-            "SELECT agent, COUNT(*), SUM(outcome IN " + codes_sql(sorted(REACHED_OUTCOMES)) + "), "
-            "COUNT(duration_s), COALESCE(SUM(duration_s), 0) FROM events INDEXED BY events_at "
-            "WHERE at >= ? AND at < ? AND kind = 'call' GROUP BY agent", [start_at, end_at]):
+    # one read of the period's calls, from the index that holds all it needs: per agent and debtor, the
+    # counts and the first call (from which a payment counts as collected after the agent's call)
+    first: dict[int, list[tuple[str, str]]] = defaultdict(list)  # debtor -> (agent, first call's instant)
+    for agent, debtor_id, first_at, calls, reached, timed, seconds in db.execute(
+            "SELECT agent, debtor_id, MIN(at), COUNT(*), SUM(outcome IN " + codes_sql(sorted(REACHED_OUTCOMES)) + "), "
+            "COUNT(duration_s), COALESCE(SUM(duration_s), 0) FROM events INDEXED BY events_call_times "
+            "WHERE kind = 'call' AND at >= ? AND at < ? GROUP BY agent, debtor_id", [start_at, end_at]):
         a = of(agent)
-        a.calls, a.reached, a.timed, a.seconds = calls, reached, timed, seconds
+        a.calls += calls
+        a.reached += reached
+        a.timed += timed
+        a.seconds += seconds
+        first[debtor_id].append((agent, first_at))
     for agent, n, cents in db.execute(
             "SELECT agent, COUNT(*), SUM(amount_cents) FROM promises WHERE created_at >= ? AND created_at < ? "
             "AND status <> 'cancelled' GROUP BY agent", [start_at, end_at]):
         a = of(agent)
         a.promises, a.promised_cents = n, cents
-    s, e = period.start.isoformat(), period.end.isoformat()
-    paid: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    # a payment counts for an agent whose first call came before the end of the payment's day (office time)
+    day_ends: dict[str, str] = {}
     for debtor_id, day, cents in db.execute(
             "SELECT debtor_id, day, SUM(amount_cents) FROM payments WHERE kind = 'payment' AND day BETWEEN ? AND ? "
-            "GROUP BY debtor_id, day", [s, e]):
-        paid[debtor_id].append((dt.date.fromisoformat(day), cents))
-    if paid:
-        zone = ZoneInfo(tz)
-        for agent, debtor_id, first_at in db.execute(
-                "SELECT agent, debtor_id, MIN(at) FROM events INDEXED BY events_at WHERE at >= ? AND at < ? "
-                "AND kind = 'call' AND debtor_id IN (SELECT debtor_id FROM payments WHERE kind = 'payment' "
-                "AND day BETWEEN ? AND ?) GROUP BY agent, debtor_id", [start_at, end_at, s, e]):
-            first_day = local(first_at, zone).date()
-            of(agent).collected_cents += sum(c for day, c in paid.get(debtor_id, ()) if day >= first_day)
+            "GROUP BY debtor_id, day", [period.start.isoformat(), period.end.isoformat()]):
+        callers = first.get(debtor_id)
+        if not callers:
+            continue
+        if (end := day_ends.get(day)) is None:
+            end = day_ends[day] = day_bounds(dt.date.fromisoformat(day), tz)[1]
+        for agent, first_at in callers:
+            if first_at < end:  # both UTC instants written the same way: text order is time order
+                agents[agent].collected_cents += cents
     return sorted(agents.values(), key=lambda a: (-a.calls, a.agent))

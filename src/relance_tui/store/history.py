@@ -16,12 +16,13 @@ kept one day at a time:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
-from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket, bucket_for
+from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
-from relance_tui.store.conditions import OUTSTANDING_SQL
+from relance_tui.store.conditions import OUTSTANDING_SQL, codes_sql
 from relance_tui.store.connection import Store
 
 Group = tuple[str, str, str]  # agent ('' none), segment, country ('' the office's)
@@ -59,58 +60,65 @@ def live_day(store: Store, day: dt.date) -> Day:
 def rebuilt_days(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, Day]:
     """The aged balance of each day from ``start`` to ``end``, recomputed from the invoices and their
     payments (this module's docstring). One pass: each invoice contributes a constant amount to one bucket
-    between its change days (issue, a payment undone before it, a bucket's first day)."""
+    between its change days (issue, a payment undone before it, a bucket's first day); days are counted as
+    day numbers (SQLite's julianday, whole), so the pass does no date arithmetic of its own."""
     db = store.conn
     s, e = start.isoformat(), end.isoformat()
-    later: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)  # payments after start, per invoice
+    first_n, last_n = _day_number(db, s), _day_number(db, e)
+    later: dict[int, list[tuple[int, int]]] = defaultdict(list)  # payments after start, per invoice, by day
     for invoice_id, day, cents in db.execute(
-            "SELECT invoice_id, day, SUM(amount_cents) FROM payments WHERE invoice_id IS NOT NULL AND day > ? "
-            "GROUP BY invoice_id, day", [s]):
-        later[invoice_id].append((dt.date.fromisoformat(day), cents))
-    statuses = tuple(OUTSTANDING_STATUSES) + ("paid",)
-    deltas: dict[dt.date, dict[tuple[Group, Bucket], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stops = [high for _b, _low, high in BUCKET_BOUNDS if high is not None]
+            "SELECT invoice_id, CAST(julianday(day) AS INTEGER), SUM(amount_cents) FROM payments "
+            "WHERE invoice_id IS NOT NULL AND day > ? GROUP BY invoice_id, day", [s]):
+        later[invoice_id].append((day, cents))
+    deltas: dict[int, dict[tuple[Group, int], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    stops = [high for _b, _low, high in BUCKET_BOUNDS if high is not None]  # 0, 30, 60, 90: a bucket's last day
+    # what can be owed on a day of the range: an invoice still outstanding, or one paid since the range began
     rows = db.execute(
-        "SELECT i.id, i.issue_date, i.due_date, i.status, i.amount_cents, i.paid_cents, "
-        "COALESCE(d.account_manager, ''), d.segment, d.country FROM invoices i JOIN debtors d ON d.id = i.debtor_id "
-        f"WHERE i.amount_cents > 0 AND i.issue_date <= ? AND i.status IN ({', '.join('?' for _ in statuses)})",
-        [e, *statuses])
-    for inv_id, issue, due, status, amount, paid, agent, segment, country in rows:
-        pays = later.get(inv_id, ())
-        if status == "paid" and not pays:
-            continue  # paid before the first day: never owed in the range
-        first = max(start, dt.date.fromisoformat(issue))
-        due_day = dt.date.fromisoformat(due)
-        changes = {first}
-        changes.update(d for d, _ in pays if first < d <= end)
-        changes.update(c for c in (due_day + dt.timedelta(days=h + 1) for h in stops) if first < c <= end)
-        points = sorted(changes)
+        "SELECT i.id, CAST(julianday(i.issue_date) AS INTEGER), CAST(julianday(i.due_date) AS INTEGER), i.status, "
+        "i.amount_cents - i.paid_cents, COALESCE(d.account_manager, ''), d.segment, d.country FROM invoices i "
+        "JOIN debtors d ON d.id = i.debtor_id "
+        f"WHERE i.amount_cents > 0 AND i.issue_date <= ? AND (i.status IN {codes_sql(OUTSTANDING_STATUSES)} OR "
+        "(i.status = 'paid' AND i.id IN (SELECT invoice_id FROM payments WHERE day > ? AND invoice_id IS NOT NULL)))",
+        [e, s])
+    for inv_id, issue, due, status, owed_now, agent, segment, country in rows:
+        group = (agent, segment, country)
+        first = max(first_n, issue)
+        pays = later.get(inv_id)
+        changes = [c for c in (due + h + 1 for h in stops) if first < c <= last_n]  # a bucket's first day
+        if pays:
+            changes = sorted({*changes, *(d for d, _ in pays if first < d <= last_n)})
+        elif owed_now <= 0 or status == "paid":
+            continue  # never owed in the range
+        points = [first, *changes]
         for n, day in enumerate(points):
-            undone = sum(c for d, c in pays if d > day)  # received or applied after the day
-            balance = amount - paid + undone
+            undone = sum(c for d, c in pays if d > day) if pays else 0  # received or applied after the day
+            balance = owed_now + undone
             if balance <= 0 or (status == "paid" and not undone):
                 continue
-            key = ((agent, segment, country), bucket_for((day - due_day).days))
-            until = points[n + 1] if n + 1 < len(points) else end + dt.timedelta(days=1)
+            key = (group, bisect_left(stops, day - due))  # the bucket's index in BUCKET_BOUNDS
+            until = points[n + 1] if n + 1 < len(points) else last_n + 1
             into, out = deltas[day][key], deltas[until][key]
             into[0] += balance
             into[1] += 1
             out[0] -= balance
             out[1] -= 1
+    buckets = [b for b, _low, _high in BUCKET_BOUNDS]
     out_days: dict[dt.date, Day] = {}
-    running: dict[tuple[Group, Bucket], list[int]] = defaultdict(lambda: [0, 0])  # cents, invoices
-    day = start
-    while day <= end:
-        for key, (cents, n) in deltas.get(day, {}).items():
+    running: dict[tuple[Group, int], list[int]] = defaultdict(lambda: [0, 0])  # cents, invoices
+    for offset in range(last_n - first_n + 1):
+        for key, (cents, n) in deltas.get(first_n + offset, {}).items():
             running[key][0] += cents
             running[key][1] += n
         owed: Day = {}
         for (group, bucket), (cents, n) in running.items():
             if n:  # an invoice still in the bucket (its balance may not be 0)
-                owed.setdefault(group, {})[bucket] = cents
-        out_days[day] = owed
-        day += dt.timedelta(days=1)
+                owed.setdefault(group, {})[buckets[bucket]] = cents
+        out_days[start + dt.timedelta(days=offset)] = owed
     return out_days
+
+
+def _day_number(db, day: str) -> int:  # noqa: ANN001 - a Database
+    return db.execute("SELECT CAST(julianday(?) AS INTEGER)", [day]).fetchone()[0]
 
 
 def _write_day(db, day: dt.date, rows: Day, source: str, at: str) -> None:  # noqa: ANN001 - a Database
@@ -146,24 +154,39 @@ class Rebuilt:
     kept: int  # days left as they were taken live
 
 
-def rebuild(store: Store, start: dt.date, end: dt.date) -> Rebuilt:
-    """Recompute the days from ``start`` to ``end`` that were not taken live (those are kept)."""
+def rebuild(store: Store, start: dt.date, end: dt.date, *, only_missing: bool = False) -> Rebuilt:
+    """Recompute the days from ``start`` to ``end`` that were not taken live (those are kept); with
+    ``only_missing``, only the days that have no snapshot at all (earlier rebuilt ones kept too)."""
     if end < start:
         raise ValueError(f"période vide : du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
     days = rebuilt_days(store, start, end)
 
     def write(db) -> Rebuilt:  # noqa: ANN001 - a Database
-        live = {r[0] for r in db.execute("SELECT day FROM aging_days WHERE source = 'live' AND day BETWEEN ? AND ?",
-                                         [start.isoformat(), end.isoformat()])}
+        kept = {r[0] for r in db.execute(
+            "SELECT day FROM aging_days WHERE day BETWEEN ? AND ?" + ("" if only_missing else " AND source = 'live'"),
+            [start.isoformat(), end.isoformat()])}
         at = store.now()
         done = 0
         for day, rows in days.items():
-            if day.isoformat() not in live:
+            if day.isoformat() not in kept:
                 _write_day(db, day, rows, "rebuilt", at)
                 done += 1
-        return Rebuilt(done, len(live))
+        return Rebuilt(done, len(kept))
 
     return store.write(write, what="reconstitution de l'historique")
+
+
+# The history kept complete behind the day: the twelve months the charts draw and the month before the first
+HISTORY_DAYS = 400
+
+
+def fill_missing(store: Store, today: dt.date, days: int = HISTORY_DAYS) -> int:
+    """Rebuild the days of the last ``days`` before today that have no snapshot (a new install's past, the
+    days nobody started the app: a weekend), in one pass; returns how many. Today is the live snapshot's."""
+    missing = missing_days(store, today - dt.timedelta(days=days - 1), today - dt.timedelta(days=1))
+    if not missing:
+        return 0
+    return rebuild(store, missing[0], missing[-1], only_missing=True).days
 
 
 def missing_days(store: Store, start: dt.date, end: dt.date) -> list[dt.date]:

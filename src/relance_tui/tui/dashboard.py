@@ -47,8 +47,6 @@ BUCKET_STYLES = {Bucket.NOT_DUE: "$success", Bucket.D1_30: "$secondary", Bucket.
 PROMISE_STYLES = {"kept": "$success", "partly_kept": "$warning", "broken": "$error", "pending": "$foreground 50%"}
 COLLECTED_STYLE = "$primary"
 PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}  # what p cycles through, in short
-# History rebuilt when the tab is shown: the twelve months it draws and the month before
-HISTORY_DAYS = 400
 AGENT_WIDTHS = (13, 7, 7, 10, 13, 13, 11)  # 74: an 80-column terminal less padding and scrollbar
 
 
@@ -152,11 +150,10 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _load(self, kind: str, store, today: dt.date, tz: str, rebuild: bool) -> None:
         from relance_tui.store.dashboard import dashboard
-        from relance_tui.store.history import missing_days
-        from relance_tui.store.history import rebuild as rebuild_days
+        from relance_tui.store.history import fill_missing
 
-        if rebuild and (missing := missing_days(store, today - dt.timedelta(days=HISTORY_DAYS), today)):
-            rebuild_days(store, missing[0], today)  # the days nobody started the app; live days are kept
+        if rebuild:  # the days nobody started the app (the app's own worker usually did it at start)
+            fill_missing(store, today)
         self.post_message(self.Loaded(kind, dashboard(store, period_of(kind, today), today=today, tz=tz)))
 
     def on_dashboard_view_loaded(self, message: Loaded) -> None:
