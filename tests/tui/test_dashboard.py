@@ -140,3 +140,25 @@ async def test_no_chart_or_table_line_wraps(make_app, size):
             for part in ("title", "head", "aging", "cash", "agents"):
                 static = view.query_one(f"#dashboard-{part}")
                 assert static.size.height == len(str(static.render()).splitlines()), (view.kind, part)
+
+
+async def test_the_agents_table_fills_in_after_the_charts_and_an_older_reading_is_dropped(make_app, demo_store):
+    from relance_tui.store.dashboard import AgentFigures
+    from relance_tui.tui.dashboard import DashboardView
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_tab(pilot)
+        board = dashboard(demo_store, period_of("week", TODAY), today=TODAY, tz="Europe/Paris", agents=False)
+        view.generation += 1
+        view.kind = "week"
+        view.post_message(DashboardView.Loaded(view.generation, board))
+        await pilot.pause()
+        assert "Cette semaine" in shown(app) and "Calcul en cours…" in shown(app)
+        view.post_message(DashboardView.AgentsLoaded(view.generation - 1, [AgentFigures("ancien", calls=9)]))
+        await pilot.pause()
+        assert "ancien" not in shown(app) and "Calcul en cours…" in shown(app)
+        view.post_message(DashboardView.AgentsLoaded(view.generation, [AgentFigures("zoe", calls=4, reached=1)]))
+        await pilot.pause()
+        row = next(li for li in shown(app).splitlines() if li.startswith("zoe"))
+        assert row.split()[:3] == ["zoe", "4", "25"] and "Calcul en cours" not in shown(app)

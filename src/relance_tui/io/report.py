@@ -78,9 +78,10 @@ def headline(board: Dashboard) -> list[tuple[str, str]]:
 
 
 def agent_rows(board: Dashboard, name: Callable[[str], str] = str) -> list[tuple[str, ...]]:
-    """One row per agent under AGENT_HEADERS, then the office's total."""
+    """One row per agent under AGENT_HEADERS (no total: two agents who called one debtor both count its
+    payment, so their collected amounts do not add up)."""
     rows = []
-    for a in board.agents:
+    for a in board.agents or ():
         average = a.average_call_s
         rows.append((clean(name(a.agent)), str(a.calls), percent(a.reached_rate), str(a.promises),
                      format_cents(a.promised_cents), format_cents(a.collected_cents),

@@ -80,7 +80,7 @@ class Dashboard:
     promises_due: dict[str, int]  # outcome -> count, of the promises due in the period
     disputes_opened: int
     disputes_resolved: int
-    agents: list[AgentFigures]
+    agents: list[AgentFigures] | None  # None: not read (the tab reads them after the rest: agent_figures)
 
     @property
     def over_90_share(self) -> float | None:
@@ -105,7 +105,9 @@ class Dashboard:
         return sum(s.aging is None for s in self.slices)
 
 
-def dashboard(store: Store, period: Period, *, today: dt.date, tz: str) -> Dashboard:
+def dashboard(store: Store, period: Period, *, today: dt.date, tz: str, agents: bool = True) -> Dashboard:
+    """The period's figures; ``agents=False`` leaves the per-agent figures out (``agent_figures`` reads them:
+    the longest read, a year of calls, which the tab shows after the rest)."""
     slices = period.slices()
     aging = aging_on(store, [s.end for s in slices])
     if period.end == today and period.end not in aging:  # today not taken yet: the invoices as they stand
@@ -125,7 +127,7 @@ def dashboard(store: Store, period: Period, *, today: dt.date, tz: str) -> Dashb
         "(SELECT COUNT(*) FROM disputes WHERE resolved_at >= :s AND resolved_at < :e)",
         {"s": start_at, "e": end_at}).fetchone()
     return Dashboard(period, owed, overdue, end_aging[Bucket.OVER_90], _dso(store, period.end, owed), figures,
-                     promises_due, opened, resolved, _agents(store, period, start_at, end_at, tz))
+                     promises_due, opened, resolved, agent_figures(store, period, tz) if agents else None)
 
 
 def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
@@ -170,7 +172,9 @@ def _promises(store: Store, period: Period, figures: list[SliceFigures]) -> dict
     return counts
 
 
-def _agents(store: Store, period: Period, start_at: str, end_at: str, tz: str) -> list[AgentFigures]:
+def agent_figures(store: Store, period: Period, tz: str) -> list[AgentFigures]:
+    """Per agent who called or obtained a promise in the period, most calls first (the module's docstring)."""
+    start_at, end_at = day_bounds(period.start, tz)[0], day_bounds(period.end, tz)[1]
     db = store.conn
     agents: dict[str, AgentFigures] = {}
 

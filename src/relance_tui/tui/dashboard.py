@@ -35,7 +35,7 @@ from relance_tui.io.report import (
     headline,
     slice_total,
 )
-from relance_tui.store.dashboard import PROMISE_OUTCOMES, Dashboard
+from relance_tui.store.dashboard import PROMISE_OUTCOMES, AgentFigures, Dashboard
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import lines, styled
 from relance_tui.tui.survive import Survives
@@ -101,6 +101,8 @@ def agent_lines(board: Dashboard, name) -> list[Content]:  # noqa: ANN001 - sett
             f"{c:>{w}}" for c, w in zip(rest, AGENT_WIDTHS[1:], strict=True))
 
     out = [styled(("Par agent", "bold"), " (appels de la période)"), styled((row(AGENT_HEADERS), "bold"))]
+    if board.agents is None:
+        return [*out, styled(("Calcul en cours…", "dim"))]
     rows = agent_rows(board, name)
     out += [styled(row(r)) for r in rows] if rows else [styled(("Aucun appel sur la période.", "dim"))]
     return out
@@ -116,13 +118,19 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
     can_focus = True
 
     class Loaded(Message):
-        def __init__(self, kind: str, board: Dashboard) -> None:
+        def __init__(self, generation: int, board: Dashboard) -> None:
             super().__init__()
-            self.kind, self.board = kind, board
+            self.generation, self.board = generation, board
+
+    class AgentsLoaded(Message):
+        def __init__(self, generation: int, agents: list[AgentFigures]) -> None:
+            super().__init__()
+            self.generation, self.agents = generation, agents
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.kind = "month"
+        self.generation = 0  # of the reading under way: what an older one posts is dropped
         self.board: Dashboard | None = None
         self.history_checked: dt.date | None = None  # the day the missing history was last rebuilt
 
@@ -145,20 +153,32 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         today = app.today()
         rebuild = not app.store.readonly and self.history_checked != today
         self.history_checked = today
-        self._load(self.kind, app.store, today, app.settings.office.timezone, rebuild)
+        self.generation += 1
+        self._load(self.generation, self.kind, app.store, today, app.settings.office.timezone, rebuild)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
-    def _load(self, kind: str, store, today: dt.date, tz: str, rebuild: bool) -> None:
-        from relance_tui.store.dashboard import dashboard
+    def _load(self, generation: int, kind: str, store, today: dt.date, tz: str, rebuild: bool) -> None:
+        from relance_tui.store.dashboard import agent_figures, dashboard
         from relance_tui.store.history import fill_missing
 
         if rebuild:  # the days nobody started the app (the app's own worker usually did it at start)
             fill_missing(store, today)
-        self.post_message(self.Loaded(kind, dashboard(store, period_of(kind, today), today=today, tz=tz)))
+        period = period_of(kind, today)
+        # the figures and charts first; then the agents, the longest read (a year of calls: 290,000 on the
+        # large demo), which fill their table when done
+        self.post_message(self.Loaded(generation, dashboard(store, period, today=today, tz=tz, agents=False)))
+        self.post_message(self.AgentsLoaded(generation, agent_figures(store, period, tz)))
 
     def on_dashboard_view_loaded(self, message: Loaded) -> None:
-        if message.kind == self.kind:
+        if message.generation == self.generation:
+            if self.board is not None and self.board.period == message.board.period:
+                message.board.agents = self.board.agents  # a refresh: the table stays until its new figures
             self.board = message.board
+            self._show()
+
+    def on_dashboard_view_agents_loaded(self, message: AgentsLoaded) -> None:
+        if message.generation == self.generation and self.board is not None:
+            self.board.agents = message.agents
             self._show()
 
     def _show(self) -> None:
