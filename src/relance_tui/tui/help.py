@@ -37,8 +37,7 @@ def key_name(keys: str) -> str:
 
 
 # What a place's keys do not say, in a line or two under them
-NOTES = {"Tableau de bord": ("DSO : méthode countback (le dû rapproché des ventes des",
-                             "derniers mois, du plus récent au plus ancien ; voir l'onglet)")}
+NOTES = {"Tableau de bord": ("DSO : méthode countback", "expliquée dans l'onglet")}  # 24 cells at most
 
 
 class HelpScreen(Survives, ModalScreen[None]):
