@@ -102,7 +102,7 @@ async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
         await pilot.press("enter")  # join the session under the cursor
         await settle(pilot)
         assert view.session_id == sid
-        view.table.move_cursor(row=2)
+        view.table.cursor = 2
         await pilot.press("plus")
         await settle(pilot)
         assert [i.debtor_id for i in view.items][:3] == [i.debtor_id for i in items]  # refused: not a supervisor
@@ -110,7 +110,7 @@ async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         view = await join_listed_session(pilot)
-        view.table.move_cursor(row=2)
+        view.table.cursor = 2
         await pilot.press("plus", "plus")
         await settle(pilot)
         assert view.items[0].debtor_id == items[2].debtor_id
@@ -123,23 +123,23 @@ async def test_supervisor_actions_need_the_role(make_app, demo_store, clock):
     assert demo_store.db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "closed"
 
 
-async def test_another_agents_call_updates_cells_in_place(make_app, demo_store, clock):
+async def test_another_agents_call_updates_the_row_and_the_cursor_stays(make_app, demo_store, clock):
     items = work_queue(demo_store, now=NOW, today=TODAY)[:4]
     sid = create_session(demo_store, "Test", items)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         view = await join_listed_session(pilot)
         table = view.table
-        cleared = []
-        original_clear = table.clear
-        table.clear = lambda *a, **kw: (cleared.append(1), original_clear(*a, **kw))[1]
+        table.cursor = 3
         karim = open_store(demo_store.path, agent="karim", clock=clock)
         join_session(karim, sid)
         his = next_debtor(karim, sid)
         view.reload()
         await settle(pilot)
-        assert cleared == []  # the same rows: the changed cell is updated in place, the table is not rebuilt
-        assert str(table.get_cell(str(his), view._column_keys[3])) == "» karim"  # cells are Text, not markup
+        assert table.current_key == items[3].debtor_id  # the agent's place in the queue is kept
+        assert table.rows[his]["who"] == "» karim"
+        drawn = table.render_line(table.keys.index(his) - table.scroll_offset.y).text
+        assert "» karim" in drawn and "[" not in drawn  # a cell is text, drawn as it is
         karim.close()
 
 

@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Select, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import Input, Label, Select, Static
 
 from relance_tui.domain.calls import format_clock
 from relance_tui.domain.dates import Bucket
@@ -40,14 +39,22 @@ from relance_tui.store.sessions import (
 )
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.dialogs import AgentScreen, ConfirmScreen
-from relance_tui.tui.plain import cell, plain
+from relance_tui.tui.plain import plain
 from relance_tui.tui.survive import Survives
+from relance_tui.tui.virtual_table import Column, VirtualTable
+
+
+class SessionTable(VirtualTable):
+    """The sessions, then a session's queue: Enter joins the session, or calls the debtor."""
+
+    BINDINGS = [Binding("enter", "select", "Rejoindre / appeler", id="table.select")]
 
 
 class SessionsView(Survives, RelanceNode, Vertical):
     DEFAULT_CSS = """
     SessionsView { height: 1fr; }
     #session-title { height: auto; padding: 0 1; background: $panel; text-style: bold; }
+    #session-header { height: 1; text-style: bold; background: $boost; }
     #session-table { height: 1fr; }
     #session-board { height: auto; max-height: 8; padding: 0 1; }
     """
@@ -80,17 +87,31 @@ class SessionsView(Survives, RelanceNode, Vertical):
         self.session_id: int | None = None
         self.sessions: list[SessionInfo] = []
         self.items: list[SessionItem] = []
-        self._columns: tuple[str, ...] = ()
-        self._column_keys: list = []
+        self.showing_sessions = True  # the list of sessions, else a session's queue
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#session-table", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#session-table", VirtualTable)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="session-title")
-        yield DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="session-header")
+        # drawn a screen at a time (the Line-API table): a DataTable measured every cell of a 10,000-debtor
+        # session (60,000) before showing any
+        yield SessionTable(session_columns(100), self.cells, id="session-table")
         yield Static("", id="session-board")
+
+    def cells(self, row: dict[str, str]) -> list[str]:
+        return [row.get(c.key, "") for c in self.table.columns]
+
+    def on_resize(self) -> None:
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        width = self.size.width
+        self.table.columns = session_columns(width) if self.showing_sessions else queue_columns(width)
+        self.query_one("#session-header", Static).update(self.table.header_text())
+        self.table.refresh()
 
     def on_mount(self) -> None:
         self.reload()
@@ -108,10 +129,6 @@ class SessionsView(Survives, RelanceNode, Vertical):
         self.post_message(self.Loaded(session_id, sessions, session_items(store, session_id, store.clock()),
                                       board(store, session_id)))
 
-    SESSION_COLUMNS = ("Session", "Ouverte par", "Le", "À appeler", "Faits", "Agents", "État")
-    # who is on a debtor right now before why it is in the queue: at 80 columns the reason is what scrolls off
-    QUEUE_COLUMNS = ("#", "Débiteur", "Dû", "Sur le dossier", "Issue", "Motif")
-
     def on_sessions_view_loaded(self, message: Loaded) -> None:
         if message.session_id != self.session_id:
             return
@@ -120,10 +137,11 @@ class SessionsView(Survives, RelanceNode, Vertical):
         names = settings.display_name
         tz = settings.office.timezone
         if self.session_id is None:
-            rows = [(str(s.id), (s.name, names(s.created_by), format_local(s.created_at, tz), str(s.queued),
-                                 str(s.done), ", ".join(names(m) for m in s.members),
-                                 "ouverte" if s.status == "open" else "close")) for s in message.sessions]
-            self._show_rows(self.SESSION_COLUMNS, rows)
+            rows = {s.id: {"name": s.name, "by": names(s.created_by), "at": format_local(s.created_at, tz),
+                           "queued": str(s.queued), "done": str(s.done),
+                           "members": ", ".join(names(m) for m in s.members),
+                           "state": "ouverte" if s.status == "open" else "close"} for s in message.sessions}
+            self._show_rows(True, rows)
             self.query_one("#session-title", Static).update(
                 "Sessions : Entrée rejoint la session choisie · o ouvre une nouvelle session depuis la file du jour")
             self.query_one("#session-board", Static).update(
@@ -131,7 +149,7 @@ class SessionsView(Survives, RelanceNode, Vertical):
             return
         self.items = message.items
         info = next((s for s in message.sessions if s.id == self.session_id), None)
-        rows = []
+        rows = {}
         for item in message.items:
             who = ""
             if item.status == "done":
@@ -140,11 +158,11 @@ class SessionsView(Survives, RelanceNode, Vertical):
                 who = f"» {names(item.holder.agent)}"
             elif item.assigned_to:
                 who = f"réservé à {names(item.assigned_to)}"
-            rows.append((str(item.debtor_id), (str(item.position) if item.status == "queued" else "✓", item.name,
-                                               format_cents(item.due_cents), who,
-                                               CALL_OUTCOMES.get(item.outcome or "", ""),
-                                               REASONS.get(item.reason, item.reason))))
-        self._show_rows(self.QUEUE_COLUMNS, rows)
+            rows[item.debtor_id] = {"pos": str(item.position) if item.status == "queued" else "✓", "name": item.name,
+                                    "due": format_cents(item.due_cents), "who": who,
+                                    "outcome": CALL_OUTCOMES.get(item.outcome or "", ""),
+                                    "reason": REASONS.get(item.reason, item.reason)}
+        self._show_rows(False, rows)
         queued = sum(1 for i in message.items if i.status == "queued")
         state = "" if info is None or info.status == "open" else " · CLOSE"
         self.query_one("#session-title", Static).update(plain(
@@ -152,40 +170,21 @@ class SessionsView(Survives, RelanceNode, Vertical):
             f"{len(message.items) - queued} faits · n : suivant · Entrée : ce débiteur · l : sessions"))
         self.query_one("#session-board", Static).update(plain(board_text(message.board, names)))
 
-    def _show_rows(self, columns: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]) -> None:
-        """Show these rows: only the cells that changed when the rows are the same ones, in the same order
-        (another agent's call changes a cell or two), else the table anew, the cursor on the same row.
-        Cells are data: plain text, never markup."""
-        rows = [(key, tuple(map(cell, values))) for key, values in rows]
+    def _show_rows(self, sessions: bool, rows: dict[int, dict[str, str]]) -> None:
+        """Show these rows (key: the session's or the debtor's id), the cursor kept on the same one when it
+        is still there (another agent's call changes a cell or two; a supervisor moves a row). Cells are
+        data: the table draws each as one safe line of text, never markup."""
+        if sessions != self.showing_sessions:
+            self.showing_sessions = sessions
+            self._set_columns()
         table = self.table
-        current = [k.value for k in table.rows]
-        if self._columns == columns and current == [key for key, _ in rows]:
-            for key, values in rows:
-                for column, value in zip(self._column_keys, values, strict=True):
-                    if table.get_cell(key, column) != value:
-                        table.update_cell(key, column, value)
-            return
-        keep, keep_key = table.cursor_row, self._selected_key()
-        table.clear(columns=True)
-        self._columns = columns
-        self._column_keys = table.add_columns(*columns)
-        for key, values in rows:
-            table.add_row(*values, key=key)
-        try:  # the cursor stays on the same debtor (or session) when rows move
-            table.move_cursor(row=table.get_row_index(str(keep_key)))
-        except RowDoesNotExist:  # gone from the table: stay at the same height
-            if 0 <= keep < table.row_count:
-                table.move_cursor(row=keep)
+        table.set_keys(list(rows), rows, keep=table.current_key)
 
     # -- actions --------------------------------------------------------------------------------
     def _selected_key(self) -> int | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return int(key) if key is not None else None
+        return self.table.current_key
 
-    @on(DataTable.RowSelected, "#session-table")
+    @on(VirtualTable.Selected, "#session-table")
     def row_selected(self) -> None:
         self.action_select()
 
@@ -325,6 +324,27 @@ class SessionsView(Survives, RelanceNode, Vertical):
                 self._supervise(close_session, sid)
 
         self.app.push_screen(ConfirmScreen("Clore la session ? Les débiteurs non appelés sont libérés."), answered)
+
+
+def session_columns(width: int) -> list[Column]:
+    """The sessions: their name first, who opened it and its members when the terminal is wide enough."""
+    cols = [Column("name", "Session", 0)]
+    if width >= 100:
+        cols.append(Column("by", "Ouverte par", 12))
+    cols += [Column("at", "Le", 16), Column("queued", "À appeler", 9, "right"), Column("done", "Faits", 6, "right")]
+    if width >= 100:
+        cols.append(Column("members", "Agents", 16))
+    return [*cols, Column("state", "État", 7)]
+
+
+def queue_columns(width: int) -> list[Column]:
+    """A session's queue: who is on a debtor right now before why it is in the queue (the reason goes
+    first at 80 columns)."""
+    cols = [Column("pos", "#", 4, "right"), Column("name", "Débiteur", 0), Column("due", "Dû", 13, "right"),
+            Column("who", "Sur le dossier", 16), Column("outcome", "Issue", 16)]
+    if width >= 100:
+        cols.append(Column("reason", "Motif", 20))
+    return cols
 
 
 def board_text(b: Board | None, names) -> str:  # noqa: ANN001
