@@ -257,10 +257,13 @@ def near_limitations(store: Store, today: dt.date, *, country: str = "FR", debto
         params += [segment, debtor_country, latest.isoformat()]
     if not clauses:
         return {}
+    # through the invoices' start of limitation (migration 0014): the few old enough, not every outstanding one
+    oldest = max(p for p in params[2::3])
     sql = ("SELECT i.id, i.debtor_id, i.number, i.issue_date, i.delivery_date, i.amount_cents, d.segment, d.country "
-           "FROM invoices i INDEXED BY invoices_outstanding JOIN debtors d ON d.id = i.debtor_id "
-           f"WHERE {OUTSTANDING_SQL} AND i.status = 'open' AND i.due_date < ? AND ({' OR '.join(clauses)})")
-    params = [today.isoformat(), *params]
+           "FROM invoices i INDEXED BY invoices_limitation_start JOIN debtors d ON d.id = i.debtor_id "
+           f"WHERE {OUTSTANDING_SQL} AND COALESCE(i.delivery_date, i.issue_date) <= ? AND i.status = 'open' "
+           f"AND i.due_date < ? AND ({' OR '.join(clauses)})")
+    params = [oldest, today.isoformat(), *params]
     wanted = None if debtor_ids is None else set(debtor_ids)
     rows = [r for r in store.conn.execute(sql, params).fetchall() if wanted is None or r[1] in wanted]
     lims = limitations(store.conn, [(r[0], dt.date.fromisoformat(r[3]), _date(r[4]), r[5],

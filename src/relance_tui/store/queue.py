@@ -69,9 +69,11 @@ WITH owed AS (
 )
 SELECT d.id, d.name, o.due, o.oldest, d.profile, d.account_manager, d.segment,
        n.kind, n.due_at,
-       (SELECT MAX(at) FROM events e INDEXED BY events_debtor WHERE e.debtor_id = d.id AND e.kind = 'call') AS last_call,
-       (SELECT COUNT(*) FROM events e INDEXED BY events_debtor WHERE e.debtor_id = d.id AND e.kind = 'call'
-            AND e.direction = 'out' AND e.at >= :since30) AS calls30,  -- as store/calls.calls_within counts
+       -- the calls through their own index (debtor, time; migration 0011): the last one is its last entry, the
+       -- month's a range of it (through every event of each debtor instead: 1.6 s for 15,000 debtors)
+       (SELECT MAX(at) FROM events e INDEXED BY events_calls WHERE e.debtor_id = d.id AND e.kind = 'call') AS last_call,
+       (SELECT COUNT(*) FROM events e INDEXED BY events_calls WHERE e.debtor_id = d.id AND e.kind = 'call'
+            AND e.at >= :since30 AND e.direction = 'out') AS calls30,  -- as store/calls.calls_within counts
        (SELECT COUNT(*) FROM promises p WHERE p.debtor_id = d.id AND p.status IN ('broken', 'partly_kept'))
            AS broken,
        (SELECT MAX(p.evaluated_at) FROM promises p WHERE p.debtor_id = d.id

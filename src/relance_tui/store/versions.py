@@ -22,5 +22,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0011_plan",
     "0012_language",
     "0013_aging_history",
+    "0014_limitation_start",
 )
 LATEST_VERSION = len(MIGRATION_NAMES)
