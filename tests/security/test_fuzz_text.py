@@ -227,7 +227,10 @@ async def test_a_thousand_hostile_names_through_import_screens_and_exports(tmp_p
         await settle(pilot)
         await pilot.press("end")
         await settle(pilot)
-        assert app.query_one("#session-table").row_count == COUNT
+        queue = app.query_one("#session-table", VirtualTable)
+        assert len(queue.keys) == COUNT
+        last = queue.rows[queue.current_key]["name"]
+        assert fit(line(last), 10)[:9].rstrip("…") in queue.render_line(queue.cursor - queue.scroll_offset.y).text
         assert app.return_code is None
     stream = "".join(terminal)
     assert "\x1b]52" not in stream and "\x1b[2J" not in stream and "\x9b" not in stream
