@@ -93,11 +93,14 @@ def test_plan_run_counts_and_lists_without_sending(store, capsys) -> None:
     assert store.conn.execute("SELECT COUNT(*) FROM plan_steps").fetchone()[0] == 0
 
 
-def test_the_nightly_run_keeps_the_day_s_aged_balance_once(store, capsys) -> None:
+def test_the_nightly_run_keeps_yesterday_s_aged_balance_once(store, capsys) -> None:
     d = add_debtor(store, "Boulangerie Martin")  # no email address: nothing is sent
     add_invoice(store, d, "FA-2", dt.date(2026, 8, 1), dt.date(2026, 9, 1), 50_000)
     for _ in range(2):
         code, _, _ = run(capsys, "--db", str(store.path), "plan", "run", "--send")
         assert code == 0
-    assert store.conn.execute("SELECT source FROM aging_days").fetchall() == [("live",)]
-    assert store.conn.execute("SELECT SUM(late_over_90) FROM aging_history").fetchone()[0] == 50_000
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert store.conn.execute("SELECT source FROM aging_days WHERE day = ?", [yesterday]).fetchall() == [("live",)]
+    assert store.conn.execute("SELECT late_over_90 FROM aging_history WHERE day = ?", [yesterday]).fetchall() == [
+        (50_000,)]
+    assert store.conn.execute("SELECT COUNT(*) FROM aging_days").fetchone()[0] == 399  # and the days before

@@ -101,3 +101,10 @@ def test_a_share_of_nothing_is_no_figure_and_percentages_round_half_up():
     assert rate(1, 4) == 0.25
     assert percent(rate(5, 8)) == "63\u00a0%"  # 62.5 % read as 63
     assert percent(rate(1, 3)) == "33\u00a0%"
+
+
+def test_dso_tenths_round_half_up():
+    from relance_tui.domain.kpi import Dso
+
+    assert Dso(Fraction(4825, 100), True).text() == "48,3 j"  # the float format would say 48,2
+    assert Dso(Fraction(4824, 100), True).text() == "48,2 j" and Dso(Fraction(0), True).text() == "0,0 j"

@@ -39,7 +39,10 @@ def test_demo_filter_open_debtor_in_tmux(tmp_path, e2e_env):
         # the first screenful: on a loaded machine the first start compiles bytecode and reads cold files
         session.wait_for("factures · tri : retard", timeout=SESSION_DEADLINE_S)
         session.wait_for("⏎ Ouvrir")
-        screen = session.wait_for("5 +90")  # the aging bar follows once the whole list is counted
+        session.wait_for("5 +90")  # the aging bar follows once the whole list is counted
+        # the tabs' whole labels: the layout of the pane's 100 columns (Textual may draw a first frame at 80x24
+        # before it reads the terminal's size; at 80 columns the tab line shortens its labels)
+        screen = session.wait_for("f3 Chronologie")
         for text in ("Impayés", "Chronologie", "Débiteur", "Reste dû", "Pénalités", "1 à éch", "5 +90", "Échu"):
             assert text in screen
         session.send("/")

@@ -50,7 +50,12 @@ class TmuxSession:
         self.deadline = self.started + deadline
         self.last_screen = ""
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"env {exports} TERM=xterm-256color {shlex.join(command)}; echo EXITED=$?; sleep 600"
+        # the app starts once the pane has the size the test reads (a detached session is made at tmux's default
+        # size and resized below), and reads that size from the terminal: COLUMNS and LINES, which the tmux
+        # server inherits from pytest (80 and 24 there), would win over it (every app ran at 80x24 until this)
+        wait = f'for i in $(seq 100); do [ "$(stty size)" = "{height} {width}" ] && break; sleep 0.05; done; '
+        shell = (f"{wait}env -u COLUMNS -u LINES {exports} TERM=xterm-256color {shlex.join(command)}; "
+                 "echo EXITED=$?; sleep 600")
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell)
         # detached sessions may follow another size; pin the one the test reads
         self._tmux("set-option", "-t", self.name, "window-size", "manual")

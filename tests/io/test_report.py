@@ -35,7 +35,7 @@ def test_markdown_gives_the_tab_s_figures_and_keeps_names_as_text(month):  # noq
     assert "| Litiges | 1 ouvert, 1 résolu |" in text
     # paul's line: the name escaped (no table cell, emphasis, link or heading made of it), then his figures
     assert ("| Zoé \\<script\\>alert(1)\\</script\\> \\| \\*gras\\* \\[lien\\](x) \\#titre | 3 | 33 % | 0 | 0,00 € "
-            "| 3 600,00 € | 1 min 00 |") in text
+            "| 3 600,00 € | 2 min 00 |") in text
     assert "| sem. 09/11 | 3 000,00 € | 3 000,00 € | 3 000,00 € | 0,00 € | 0,00 € | 0,00 € |" in text
     assert "countback" in text.split("## Méthode")[1]
 
@@ -71,11 +71,14 @@ def test_relance_report_writes_the_file_and_refuses_to_replace_one(month, capsys
     assert code != 0 and "date future" in err
 
 
-def test_relance_report_says_the_slices_without_history(month, capsys):  # noqa: F811
+def test_relance_report_computes_the_past_days_nobody_kept(month, capsys):  # noqa: F811
     code, out, err = run(capsys, "--db", str(month.path), "report", "--period", "week", "--as-of", "13/11/2026",
-                         "--format", "html")
-    assert code == 0 and out.startswith("<!DOCTYPE html>")
-    assert "5 tranches sans historique" in err and "relance snapshots rebuild" in err
+                         "--format", "md")
+    assert code == 0 and "balance âgée calculée pour 5 jours sans enregistrement" in err
+    # 13/11 as it closed: A1 2 000,00 left after its payment of 10/11, B1 1 500,00, C1 900,00
+    assert "| Dû (tout l'encours) | 4\u00a0400,00\u00a0€ |" in out
+    code, out, _ = run(capsys, "--db", str(month.path), "report", "--period", "week", "--as-of", "06/11/2026")
+    assert "| Dû (tout l'encours) | 7\u00a0400,00\u00a0€ |" in out  # before A's payment
 
 
 def test_relance_snapshots_rebuild_then_take(month, capsys):  # noqa: F811
@@ -84,13 +87,14 @@ def test_relance_snapshots_rebuild_then_take(month, capsys):  # noqa: F811
     assert code == 0 and "Historique du 01/11/2026 au 10/11/2026 : 10 jours reconstitués." in out
     assert month.conn.execute("SELECT COUNT(*) FROM aging_days WHERE source = 'rebuilt'").fetchone()[0] == 10
     code, out, _ = run(capsys, "--db", str(month.path), "snapshots", "take")
-    assert code == 0 and "enregistrée." in out
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert code == 0 and f"Balance âgée du {yesterday:%d/%m/%Y} à la clôture : enregistrée." in out
     code, out, _ = run(capsys, "--db", str(month.path), "snapshots", "take")
-    assert "déjà enregistrée ce jour" in out
+    assert "déjà enregistrée." in out
+    assert month.conn.execute("SELECT source FROM aging_days WHERE day = ?", [yesterday.isoformat()]).fetchone() == (
+        "live",)
     code, _, err = run(capsys, "--db", str(month.path), "snapshots", "rebuild", "--since", "10/11/2026",
                        "--to", "01/11/2026")
     assert code != 0 and "--since 10/11/2026 après --to 01/11/2026" in err
-    today = dt.date.today()
-    code, _, err = run(capsys, "--db", str(month.path), "snapshots", "rebuild", "--to",
-                       (today + dt.timedelta(days=3)).isoformat())
-    assert code != 0 and "date future" in err
+    code, _, err = run(capsys, "--db", str(month.path), "snapshots", "rebuild", "--to", dt.date.today().isoformat())
+    assert code != 0 and "l'historique s'arrête à hier" in err

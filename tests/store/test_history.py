@@ -1,6 +1,8 @@
-"""The aged balance day by day (store/history.py): taken live, rebuilt from the invoices, the same figures.
+"""The aged balance day by day (store/history.py): each day as it closed, kept the next morning or rebuilt later
+from the invoices, the same figures.
 
-A scripted office, its snapshots taken live on three days while it changes, then thrown away and rebuilt:
+A scripted office, each of three days closed (its balance read from the invoices as they stood at the end of
+the day, and kept the next morning) while it changes, then thrown away and rebuilt:
 
     debtor (manager, segment, country)   invoice  issued      due         amount    what happens
     Garage Dupont (marie, b2b, FR)        A1      01/08/2026  31/08/2026  10 000,00  4 000,00 paid 20/10
@@ -26,7 +28,7 @@ from relance_tui.store.history import (
     missing_days,
     rebuild,
     rebuilt_days,
-    take_today,
+    keep_yesterday,
 )
 
 D = dt.date
@@ -71,13 +73,20 @@ def office(store):
     return ids
 
 
-def live_script(store, ids) -> None:
-    """The office's three days, a live snapshot at the start of each."""
-    assert take_today(store, DAY1)
+def next_morning(day: D) -> D:
+    return day + dt.timedelta(days=1)
+
+
+def live_script(store, ids) -> dict[D, dict]:
+    """The office's three days; at the end of each, its aged balance as the invoices stand then (``live_day``,
+    an SQL reading of its own); the next morning, the day kept. Returns the balances read at the close."""
+    closes = {DAY1: live_day(store, DAY1)}
+    assert keep_yesterday(store, next_morning(DAY1))
     record_payment(store, ids["a"], day=DAY2, amount_cents=400_000, today=DAY2)  # A1, the oldest, takes it
     ids["A3"] = invoice(store, ids["a"], "A3", D(2026, 10, 18), D(2026, 11, 17), 120_000)
     store.write(lambda db: db.execute("UPDATE invoices SET status = 'disputed' WHERE id = ?", [ids["B1"]]))
-    assert take_today(store, DAY2)
+    closes[DAY2] = live_day(store, DAY2)
+    assert keep_yesterday(store, next_morning(DAY2))
     # a credit note of 200,00 applied to A3 on 01/11 (as store/credits.py records one), and A2 paid on 05/11
     note = invoice(store, ids["a"], "AV1", D(2026, 11, 1), D(2026, 11, 1), -20_000, paid=-20_000)
     at = store.now()
@@ -91,7 +100,9 @@ def live_script(store, ids) -> None:
     store.write(lambda db: db.execute(
         "INSERT INTO payments (debtor_id, invoice_id, day, amount_cents, source, created_at, created_by) "
         "VALUES (?, ?, ?, 500000, 'manual', ?, 'marie')", [ids["a"], ids["A2"], DAY3.isoformat(), at]))
-    assert take_today(store, DAY3)
+    closes[DAY3] = live_day(store, DAY3)
+    assert keep_yesterday(store, next_morning(DAY3))
+    return closes
 
 
 def test_a_live_snapshot_is_the_aged_balance_of_the_day_by_group_and_bucket(store, office):
@@ -110,7 +121,16 @@ def test_a_live_snapshot_is_the_aged_balance_of_the_day_by_group_and_bucket(stor
     assert aging_on(store, [DAY3], agent="marie")[DAY3][Bucket.OVER_90] == 0
 
 
-def test_snapshots_rebuilt_from_the_invoices_equal_those_taken_live(store, office):
+def test_each_day_kept_is_the_balance_read_from_the_invoices_at_its_close(store, office):
+    closes = live_script(store, office)
+    kept = {}
+    for day, group, segment, country, *cents in history_rows(store):
+        kept.setdefault(D.fromisoformat(day), {})[(group, segment, country)] = {
+            b: c for b, c in zip(Bucket, cents, strict=True) if c}
+    assert kept == closes
+
+
+def test_snapshots_rebuilt_from_the_invoices_equal_those_kept_live(store, office):
     live_script(store, office)
     taken = history_rows(store)
     store.write(lambda db: (db.execute("DELETE FROM aging_history"), db.execute("DELETE FROM aging_days")))
@@ -119,6 +139,14 @@ def test_snapshots_rebuilt_from_the_invoices_equal_those_taken_live(store, offic
     rebuilt = [r for r in history_rows(store) if r[0] in {d.isoformat() for d in (DAY1, DAY2, DAY3)}]
     # the disputed B1 and the account managers are today's on every day (the module says so): unchanged here
     assert rebuilt == taken
+
+
+def test_a_payment_made_after_a_day_is_not_in_that_day(store, office):
+    record_payment(store, office["a"], day=DAY2, amount_cents=400_000, today=DAY2)
+    assert live_day(store, DAY1)[MARIE][Bucket.D31_60] == 600_000  # the invoices as they stand now
+    assert rebuilt_days(store, DAY1, DAY1)[DAY1][MARIE][Bucket.D31_60] == 1_000_000  # as DAY1 closed
+    assert keep_yesterday(store, next_morning(DAY1))  # kept late (a machine off for weeks): as it closed still
+    assert aging_on(store, [DAY1])[DAY1][Bucket.D31_60] == 1_000_000
 
 
 def test_rebuilt_days_between_the_changes_follow_the_payments_and_the_buckets(store, office):
@@ -133,27 +161,26 @@ def test_rebuilt_days_between_the_changes_follow_the_payments_and_the_buckets(st
 
 
 def test_a_live_day_is_never_replaced_nor_taken_twice(store, office):
-    assert take_today(store, DAY1)
+    assert keep_yesterday(store, next_morning(DAY1))
     first = history_rows(store)
     invoice(store, office["a"], "LATE", D(2026, 9, 1), D(2026, 9, 2), 99_900)
-    assert not take_today(store, DAY1)
+    assert not keep_yesterday(store, next_morning(DAY1))
     assert rebuild(store, DAY1, DAY1).kept == 1
     assert history_rows(store) == first
     assert store.conn.execute("SELECT source FROM aging_days").fetchall() == [("live",)]
 
 
-def test_a_rebuilt_day_gives_way_to_the_live_snapshot(store, office):
+def test_a_rebuilt_day_gives_way_to_the_day_kept_live(store, office):
     rebuild(store, DAY1, DAY1)
     assert store.conn.execute("SELECT SUM(late_1_30) FROM aging_history").fetchone()[0] == 0
     invoice(store, office["a"], "LATE", D(2026, 9, 1), D(2026, 9, 2), 99_900)  # 29 days late on 01/10
-    assert take_today(store, DAY1)
-    assert live_day(store, DAY1)[MARIE][Bucket.D1_30] == 99_900
+    assert keep_yesterday(store, next_morning(DAY1))
     assert store.conn.execute("SELECT SUM(late_1_30) FROM aging_history").fetchone()[0] == 99_900
     assert store.conn.execute("SELECT source FROM aging_days").fetchall() == [("live",)]
 
 
 def test_missing_days_are_the_days_without_any_snapshot(store, office):
-    take_today(store, DAY1)
+    keep_yesterday(store, next_morning(DAY1))
     rebuild(store, D(2026, 10, 3), D(2026, 10, 4))
     assert missing_days(store, DAY1, D(2026, 10, 5)) == [D(2026, 10, 2), D(2026, 10, 5)]
     assert aging_on(store, [D(2026, 10, 2), DAY1]).keys() == {DAY1}
@@ -165,7 +192,7 @@ def test_an_empty_range_is_refused(store):
 
 
 def test_filling_the_missing_days_writes_those_only(store, office):
-    take_today(store, D(2026, 10, 3))  # a live day in the middle
+    keep_yesterday(store, D(2026, 10, 4))  # 03/10 kept live, in the middle
     rebuild(store, D(2026, 10, 1), D(2026, 10, 1))
     store.write(lambda db: db.execute("UPDATE aging_history SET not_due = 1 WHERE day = '2026-10-01'"))  # a mark
     assert fill_missing(store, D(2026, 10, 6), days=6) == 3  # 02/10, 04/10, 05/10; today (06/10) left

@@ -34,9 +34,6 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
     """The day's steps: counted by group; with --send, the automatic emails (no approval needed) sent."""
-    from relance_tui.store.agenda import day_agenda
-    from relance_tui.store.plan import DebtorPlan
-
     book = plan_book(settings)
     day = parse_day(args.date, settings, "--date")
     sending = args.send and not args.dry_run
@@ -45,10 +42,28 @@ def cmd_plan_run(args: argparse.Namespace, settings: Settings) -> int:
         raise RelanceError(f"--send envoie aujourd'hui : --date {day:%d/%m/%Y} ne vaut qu'avec --dry-run "
                            "(voir ce qui aurait été envoyé ce jour-là)")
     store = open_db(settings, write=sending)
-    if sending:  # the nightly job keeps the day's aged balance too (store/history.py), if no agent did
-        from relance_tui.store.history import take_today
+    try:
+        return _run(store, args, settings, book, day, sending)
+    finally:
+        if sending:  # the nightly job keeps yesterday's aged balance too, after its emails (store/history.py)
+            _keep_history(store, day)
 
-        take_today(store, day)
+
+def _keep_history(store, day) -> None:  # noqa: ANN001 - a Store, a date
+    from relance_tui.store.history import fill_missing, keep_yesterday
+
+    try:
+        keep_yesterday(store, day)
+        fill_missing(store, day)
+    except RelanceError as exc:  # a statistic: said, and the run's result stands
+        print(clean(f"relance : balance âgée de la veille non enregistrée ({exc}) ; "
+                    "« relance snapshots rebuild » la reconstitue."), file=sys.stderr)
+
+
+def _run(store, args: argparse.Namespace, settings: Settings, book, day, sending: bool) -> int:  # noqa: ANN001
+    from relance_tui.store.agenda import day_agenda
+    from relance_tui.store.plan import DebtorPlan
+
     rows = day_agenda(store, day, book=book, office_country=settings.office.country)
     print(f"Agenda du {day:%d/%m/%Y} : {len(rows)} à faire")
     groups: dict[str, int] = {}

@@ -48,31 +48,32 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
                 out.write(text)
     if args.output not in (None, "-"):
         print(clean(f"Rapport « {board.period.label} » écrit dans {args.output}"), file=sys.stderr)
-    if board.history_missing:
-        print(f"Note : {count(board.history_missing, 'tranche')} sans historique de la balance âgée ; "
-              "« relance snapshots rebuild » le reconstitue.", file=sys.stderr)
+    if board.computed_days:  # said, not a problem: those days were computed from the invoices for this report
+        print(f"Note : balance âgée calculée pour {count(board.computed_days, 'jour')} sans enregistrement ; "
+              "« relance snapshots rebuild » les garde.", file=sys.stderr)
     return 0
 
 
 def cmd_snapshots(args: argparse.Namespace, settings: Settings) -> int:
-    from relance_tui.store.history import HISTORY_DAYS, rebuild, take_today
+    from relance_tui.store.history import HISTORY_DAYS, keep_yesterday, rebuild
 
     store = open_db(settings, write=True)
     today = office_today(settings)
     if args.snapshots_command == "take":
-        taken = take_today(store, today)
-        print(f"Balance âgée du {today:%d/%m/%Y} : {'enregistrée' if taken else 'déjà enregistrée ce jour'}.")
+        taken = keep_yesterday(store, today)
+        day = today - dt.timedelta(days=1)
+        print(f"Balance âgée du {day:%d/%m/%Y} à la clôture : {'enregistrée' if taken else 'déjà enregistrée'}.")
         return 0
-    end = parse_day(args.to, settings, "--to")
+    end = parse_day(args.to, settings, "--to") if args.to else today - dt.timedelta(days=1)
     start = parse_day(args.since, settings, "--since") if args.since else end - dt.timedelta(days=HISTORY_DAYS - 1)
-    if end > today:
-        raise RelanceError(f"--to {args.to} : date future ; l'historique s'arrête à aujourd'hui")
+    if end >= today:
+        raise RelanceError(f"--to {args.to} : l'historique s'arrête à hier (une journée est gardée une fois close)")
     if start > end:
         raise RelanceError(f"--since {start:%d/%m/%Y} après --to {end:%d/%m/%Y}")
     done = rebuild(store, start, end)
-    print(f"Historique du {start:%d/%m/%Y} au {end:%d/%m/%Y} : {count(done.days, 'jour reconstitué', 'jours reconstitués')}"
-          + (f", {count(done.kept, 'jour pris le jour même gardé tel quel', 'jours pris le jour même gardés tels quels')}"
-             if done.kept else "") + ".")
+    kept = count(done.kept, "jour enregistré le lendemain gardé tel quel", "jours enregistrés le lendemain gardés tels quels")
+    print(f"Historique du {start:%d/%m/%Y} au {end:%d/%m/%Y} : "
+          f"{count(done.days, 'jour reconstitué', 'jours reconstitués')}{f', {kept}' if done.kept else ''}.")
     return 0
 
 
@@ -90,13 +91,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add_output_options(report)
     snapshots = sub.add_parser("snapshots", help="la balance âgée jour par jour : enregistrer, reconstituer")
     snap_sub = snapshots.add_subparsers(dest="snapshots_command", metavar="ACTION", required=True)
-    snap_sub.add_parser("take", help="enregistre la balance âgée du jour (l'application le fait à son premier "
-                                     "démarrage du jour)")
+    snap_sub.add_parser("take", help="enregistre la balance âgée de la veille, à sa clôture (l'application le fait "
+                                     "à son premier démarrage du jour)")
     rebuild = snap_sub.add_parser(
         "rebuild", help="reconstitue les jours passés à partir des factures, paiements et avoirs",
-        description="Recalcule la balance âgée des jours sans enregistrement (une nouvelle installation a ainsi "
-                    "un passé) ; un jour enregistré le jour même est gardé tel quel. Ce que la base ne sait plus "
+        description="Recalcule la balance âgée, à la clôture de chaque jour, des jours sans enregistrement (une "
+                    "nouvelle installation a ainsi un passé) ; un jour enregistré le lendemain matin est gardé tel quel. Ce que la base ne sait plus "
                     "est pris tel qu'aujourd'hui : le chargé de recouvrement de chaque débiteur, une facture "
                     "passée en perte ou en litige depuis.")
     rebuild.add_argument("--since", help="premier jour, JJ/MM/AAAA (défaut : 400 jours avant --to)")
-    rebuild.add_argument("--to", help="dernier jour, JJ/MM/AAAA (défaut : aujourd'hui)")
+    rebuild.add_argument("--to", help="dernier jour, JJ/MM/AAAA (défaut : hier)")

@@ -25,6 +25,8 @@ from dateutil.relativedelta import relativedelta
 # The periods a supervisor reads, by their key (the tab cycles through the first three; the report
 # takes all four).
 PERIODS = {"week": "Cette semaine", "month": "Ce mois", "year": "12 derniers mois", "quarter": "Ce trimestre"}
+# What one bar of a period's charts stands for (Period.slices)
+SLICE_NAMES = {"week": "jour", "month": "semaine", "quarter": "semaine", "year": "mois"}
 TAB_PERIODS = ("week", "month", "year")
 
 
@@ -62,9 +64,9 @@ class Period:
             elif self.kind == "year":
                 last = min(day + relativedelta(day=31), self.end)
                 label = f"{MONTHS[day.month - 1]} {day:%y}"
-            else:  # month, quarter: weeks from Monday
+            else:  # month, quarter: weeks from Monday (a period starting on a Sunday: that day alone, named)
                 last = min(day + dt.timedelta(days=6 - day.weekday()), self.end)
-                label = f"sem. {day:%d/%m}"
+                label = f"{WEEKDAYS[day.weekday()]} {day:%d/%m}" if last == day else f"sem. {day:%d/%m}"
             out.append(Slice(day, last, label))
             day = last + dt.timedelta(days=1)
         return out
@@ -122,9 +124,9 @@ class Dso:
     complete: bool  # False: the sales on record do not cover the balance, ``days`` is a floor
 
     def text(self) -> str:
-        """'48,5 j', '≥ 92,0 j' (the history ran out: at least that)."""
-        value = f"{float(self.days):.1f}".replace(".", ",")
-        return f"{'' if self.complete else '≥ '}{value} j"
+        """'48,5 j', '≥ 92,0 j' (the history ran out: at least that); tenths rounded half up (48,25 -> 48,3)."""
+        tenths = int(self.days * 10 + Fraction(1, 2))  # days >= 0: int() is the floor
+        return f"{'' if self.complete else '≥ '}{tenths // 10},{tenths % 10} j"
 
 
 def dso_countback(balance_cents: int, months: list[MonthSales]) -> Dso:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from relance_tui.domain.dates import BUCKET_LABELS, Bucket
-from relance_tui.domain.kpi import percent
+from relance_tui.domain.kpi import SLICE_NAMES, percent
 from relance_tui.domain.money import format_cents, format_compact
 from relance_tui.domain.text import clean, count
 from relance_tui.store.dashboard import PROMISE_OUTCOMES, Dashboard
@@ -34,7 +34,9 @@ BUCKET_COLOURS = {Bucket.NOT_DUE: "#8fbc8f", Bucket.D1_30: "#f0d264", Bucket.D31
 PROMISE_COLOURS = {"kept": "#2e8b57", "partly_kept": "#f0a030", "broken": "#b02020", "pending": "#b0b0b0"}
 COLLECTED_COLOUR = "#2060a0"
 
-AGENT_HEADERS = ("Agent", "Appels", "Joints", "Promesses", "Promis", "Encaissé", "Durée moy.")
+# "Obtenu": the amount of the promises the agent obtained in the period (the headline's "Échéances promises" are
+# the promises falling due in it, whoever obtained them)
+AGENT_HEADERS = ("Agent", "Appels", "Joints", "Promesses", "Obtenu", "Encaissé", "Durée moy.")
 DSO_METHOD = ("DSO par la méthode countback : le dû du dernier jour est rapproché des ventes nettes (factures "
               "moins avoirs, par date d'émission), du mois en cours puis des mois précédents, jusqu'à ce qu'un "
               "mois couvre le reste ; « ≥ » : l'historique des ventes ne couvre pas tout le dû.")
@@ -57,8 +59,14 @@ def bar_widths(values: Sequence[int], scale: int, width: int) -> list[int]:
     return cells
 
 
-def slice_total(aging: dict[Bucket, int] | None) -> int:
-    return sum(aging.values()) if aging else 0
+def slice_total(aging: dict[Bucket, int]) -> int:
+    return sum(aging.values())
+
+
+def aging_rows(board: Dashboard) -> list[tuple[str, ...]]:
+    """The aged balance at the end of each slice: its label, each bucket, the total."""
+    return [(s.slice.label, *(format_cents(s.aging[b]) for b in Bucket), format_cents(slice_total(s.aging)))
+            for s in board.slices]
 
 
 def headline(board: Dashboard) -> list[tuple[str, str]]:
@@ -70,9 +78,9 @@ def headline(board: Dashboard) -> list[tuple[str, str]]:
         ("dont plus de 90 jours", f"{format_cents(board.over_90_cents)} ({percent(board.over_90_share)})"),
         ("DSO (countback)", board.dso.text()),
         ("Encaissé sur la période", format_cents(board.collected_cents)),
-        ("Promis pour la période", format_cents(board.promised_cents)),
+        ("Échéances promises", format_cents(board.promised_cents)),
         ("Promesses tenues", f"{percent(board.keeping_rate)} ({board.promises_due['kept']} sur "
-                             f"{count(judged, 'jugée')})"),
+                             f"{count(judged, 'jugée')})" if judged else "— (aucune échue)"),
         ("Litiges", f"{count(board.disputes_opened, 'ouvert')}, {count(board.disputes_resolved, 'résolu')}"),
     ]
 
@@ -124,16 +132,13 @@ def to_markdown(board: Dashboard, *, office: str, made_on: dt.date, name: Callab
              f"{md(p.label)} · établi le {made_on:%d/%m/%Y}", "", "## Chiffres clés", ""]
     lines += _md_table(("Indicateur", "Valeur"), headline(board))
     scale = max((slice_total(s.aging) for s in board.slices), default=0)
-    lines += ["", "## Balance âgée", "", f"À la fin de chaque tranche. {aging_legend()}", "", "```text"]
+    unit = SLICE_NAMES[board.period.kind]
+    lines += ["", "## Balance âgée", "", f"À la fin de chaque {unit}. {aging_legend()}", "", "```text"]
     for s in board.slices:
-        bar = "(pas d'historique)" if s.aging is None else _text_bar(
-            [(BUCKET_MARKS[b], s.aging[b]) for b in Bucket], scale, 40)
-        lines.append(f"{s.slice.label:<11} {bar:<40} {format_compact(slice_total(s.aging)) if s.aging else ''}")
+        bar = _text_bar([(BUCKET_MARKS[b], s.aging[b]) for b in Bucket], scale, 40)
+        lines.append(f"{s.slice.label:<11} {bar:<40} {format_compact(slice_total(s.aging))}")
     lines += ["```", ""]
-    lines += _md_table(("Tranche", *(BUCKET_LABELS[b] for b in Bucket), "Total"),
-                       [(s.slice.label, *(("—",) * 6 if s.aging is None else (
-                           *(format_cents(s.aging[b]) for b in Bucket), format_cents(slice_total(s.aging)))))
-                        for s in board.slices])
+    lines += _md_table((unit.capitalize(), *(BUCKET_LABELS[b] for b in Bucket), "Total"), aging_rows(board))
     scale = max((max(s.collected_cents, s.promised_cents) for s in board.slices), default=0)
     lines += ["", "## Encaissé et promis", "", promise_legend(), "", "```text"]
     for s in board.slices:
@@ -142,15 +147,12 @@ def to_markdown(board: Dashboard, *, office: str, made_on: dt.date, name: Callab
         lines.append(f"{s.slice.label:<11} {collected:<24} {format_compact(s.collected_cents):>9}  "
                      f"{promised:<24} {format_compact(s.promised_cents):>9}")
     lines += ["```", ""]
-    lines += _md_table(("Tranche", "Encaissé", "Promis", *(PROMISE_LABELS[k] for k in PROMISE_OUTCOMES)),
+    lines += _md_table((unit.capitalize(), "Encaissé", "Promis", *(PROMISE_LABELS[k] for k in PROMISE_OUTCOMES)),
                        [(s.slice.label, format_cents(s.collected_cents), format_cents(s.promised_cents),
                          *(format_cents(s.promised[k]) for k in PROMISE_OUTCOMES)) for s in board.slices])
     lines += ["", "## Par agent", ""]
     lines += _md_table(AGENT_HEADERS, agent_rows(board, name)) if board.agents else ["Aucun appel sur la période."]
     lines += ["", "## Méthode", "", DSO_METHOD, "", COLLECTED_METHOD]
-    if board.history_missing:
-        lines += ["", f"{count(board.history_missing, 'tranche')} sans historique : `relance snapshots rebuild` "
-                      "le reconstitue à partir des factures et des paiements."]
     return "\n".join(lines) + "\n"
 
 
@@ -199,15 +201,13 @@ def to_html(board: Dashboard, *, office: str, made_on: dt.date, name: Callable[[
              f"<h1>Tableau de bord — {e(office)}</h1><p>{e(p.label)} · établi le {made_on:%d/%m/%Y}</p>",
              "<h2>Chiffres clés</h2>", _html_table(("Indicateur", "Valeur"), headline(board))]
     scale = max((slice_total(s.aging) for s in board.slices), default=0)
-    parts += ["<h2>Balance âgée</h2>", _legend([(BUCKET_LABELS[b], BUCKET_COLOURS[b]) for b in Bucket]),
-              _svg_bars([(s.slice.label, [] if s.aging is None else [
-                  (f"{BUCKET_LABELS[b]} : {format_cents(s.aging[b])}", BUCKET_COLOURS[b], s.aging[b]) for b in Bucket],
-                          format_cents(slice_total(s.aging)) if s.aging else "pas d'historique")
+    unit = SLICE_NAMES[board.period.kind]
+    parts += [f"<h2>Balance âgée, à la fin de chaque {unit}</h2>",
+              _legend([(BUCKET_LABELS[b], BUCKET_COLOURS[b]) for b in Bucket]),
+              _svg_bars([(s.slice.label, [(f"{BUCKET_LABELS[b]} : {format_cents(s.aging[b])}", BUCKET_COLOURS[b],
+                                           s.aging[b]) for b in Bucket], format_cents(slice_total(s.aging)))
                          for s in board.slices], scale),
-              _html_table(("Tranche", *(BUCKET_LABELS[b] for b in Bucket), "Total"),
-                          [(s.slice.label, *(("—",) * 6 if s.aging is None else (
-                              *(format_cents(s.aging[b]) for b in Bucket), format_cents(slice_total(s.aging)))))
-                           for s in board.slices])]
+              _html_table((unit.capitalize(), *(BUCKET_LABELS[b] for b in Bucket), "Total"), aging_rows(board))]
     scale = max((max(s.collected_cents, s.promised_cents) for s in board.slices), default=0)
     rows = []
     for s in board.slices:
@@ -219,16 +219,13 @@ def to_html(board: Dashboard, *, office: str, made_on: dt.date, name: Callable[[
               _legend([("encaissé", COLLECTED_COLOUR), *((f"promis {PROMISE_LABELS[k]}", PROMISE_COLOURS[k])
                                                          for k in PROMISE_OUTCOMES)]),
               _svg_bars(rows, scale),
-              _html_table(("Tranche", "Encaissé", "Promis", *(PROMISE_LABELS[k] for k in PROMISE_OUTCOMES)),
+              _html_table((unit.capitalize(), "Encaissé", "Promis", *(PROMISE_LABELS[k] for k in PROMISE_OUTCOMES)),
                           [(s.slice.label, format_cents(s.collected_cents), format_cents(s.promised_cents),
                             *(format_cents(s.promised[k]) for k in PROMISE_OUTCOMES)) for s in board.slices]),
               "<h2>Par agent</h2>",
               _html_table(AGENT_HEADERS, agent_rows(board, name)) if board.agents
               else "<p>Aucun appel sur la période.</p>",
               f"<h2>Méthode</h2><p>{e(DSO_METHOD)}</p><p>{e(COLLECTED_METHOD)}</p>"]
-    if board.history_missing:
-        parts.append(f"<p>{e(count(board.history_missing, 'tranche'))} sans historique : « relance snapshots "
-                     "rebuild » le reconstitue à partir des factures et des paiements.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -241,12 +238,13 @@ def report_data(board: Dashboard, *, office: str, made_on: dt.date, name: Callab
     cash_scale = max((max(s.collected_cents, s.promised_cents) for s in board.slices), default=0) or 1
     return {
         "office": clean(office), "period": board.period.label, "made_on": f"{made_on:%d/%m/%Y}",
+        "unit": SLICE_NAMES[board.period.kind],
         "headline": [[k, v] for k, v in headline(board)],
         "buckets": [[BUCKET_LABELS[b], BUCKET_COLOURS[b]] for b in Bucket],
         "promise_kinds": [["encaissé", COLLECTED_COLOUR], *([f"promis {PROMISE_LABELS[k]}", PROMISE_COLOURS[k]]
                                                            for k in PROMISE_OUTCOMES)],
-        "aging": [{"label": s.slice.label, "total": format_cents(slice_total(s.aging)) if s.aging else "—",
-                   "parts": [] if s.aging is None else [[s.aging[b] / aging_scale, BUCKET_COLOURS[b]] for b in Bucket]}
+        "aging": [{"label": s.slice.label, "total": format_cents(slice_total(s.aging)),
+                   "parts": [[s.aging[b] / aging_scale, BUCKET_COLOURS[b]] for b in Bucket]}
                   for s in board.slices],
         "cash": [{"label": s.slice.label, "collected": format_cents(s.collected_cents),
                   "promised": format_cents(s.promised_cents),

@@ -27,7 +27,7 @@ from relance_tui.domain.money import format_cents
 from relance_tui.domain.plan import PlanBook
 from relance_tui.domain.text import clean
 from relance_tui.errors import StaleEdit
-from relance_tui.store.conditions import OUTSTANDING_SQL, in_chunks
+from relance_tui.store.conditions import OUTSTANDING_SQL, RECEIVED_SQL, in_chunks
 from relance_tui.store.connection import Store
 from relance_tui.store.plan import GROUPS, DebtorPlan, debtor_plans, outstanding_by_debtor
 from relance_tui.store.queries import append_event
@@ -42,7 +42,6 @@ ORDER = [*dict.fromkeys(GROUPS.values()), PROMISE_GROUP, LIMITATION_GROUP]
 
 THANKS = "thanks"  # the plan_steps step of a thank-you email
 THANKS_WITHIN_DAYS = 14  # a payment older than this is not thanked any more
-RECEIVED_SQL = "amount_cents > 0 AND kind = 'payment' AND undated = 0"  # a payment the debtor made, that day
 CHASED_WITHIN_DAYS = 120  # a thank-you follows a chase: a step done or a call logged this long before the payment
 LIMITATION_WITHIN_DAYS = LIMITATION_WARN_DAYS[-1]
 

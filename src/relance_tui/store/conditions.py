@@ -40,3 +40,10 @@ def in_chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[tuple[list, st
 OUTSTANDING_STATUS_SQL = f"status IN {codes_sql(OUTSTANDING_STATUSES)}"
 # Still chased or still owed (domain/vocabulary.is_outstanding): a contested invoice stays in the balance.
 OUTSTANDING_SQL = f"{OUTSTANDING_STATUS_SQL} AND amount_cents > paid_cents"
+
+# Money the debtor paid, on the day it was paid (not a credit note applied; not an amount an export showed paid
+# with no date): a payment received, or its reversal (a cheque returned) as a negative amount. What "collected"
+# means in the supervisor's figures (store/dashboard.py).
+CASH_SQL = "kind = 'payment' AND undated = 0"
+# Money received on a day: CASH_SQL without the reversals (what a thank-you follows, store/agenda.py).
+RECEIVED_SQL = f"amount_cents > 0 AND {CASH_SQL}"

@@ -2,19 +2,20 @@
 
 One function, ``dashboard``, reads them all; both the tab and the report print what it returns, so their
 figures agree to the cent. Definitions (the tab's help says them too):
-- **owed, overdue, over 90 days**: the aged balance on the period's last day (store/history.py: the day's
-  snapshot, else the invoices as they stand when that day is today);
+- **owed, overdue, over 90 days**: the aged balance at the end of the period's last day (today: the invoices
+  as they stand; a past day: its snapshot, store/history.py, else computed from the invoices and payments);
 - **DSO**: countback (domain/kpi.py) of the owed amount over the net sales by issue date;
 - **aging over time**: the aged balance at the end of each slice of the period (a day of a week, a week of
-  a month or a quarter, a month of twelve months), from the snapshots; a slice with none is left blank;
-- **collected**: money received (payments, not credit notes) dated in the slice; **promised**: promises
+  a month or a quarter, a month of twelve months), the same way;
+- **collected**: money the debtors paid, dated in the slice (store/conditions.CASH_SQL: not credit notes,
+  not an amount an export showed paid without a date, a returned payment taken off); **promised**: promises
   falling due in the slice, by what became of them (kept, partly kept, broken, still pending);
 - **promise-keeping rate**: promises due in the period that were kept, over those judged (kept, partly
   kept, broken);
 - **disputes** opened and resolved in the period;
 - **per agent**: calls made in the period, the share where the debtor was reached
-  (domain/vocabulary.REACHED_OUTCOMES), promises obtained and their amount, the average length of the
-  timed calls, and **collected**: money received in the period from debtors the agent called in the
+  (domain/vocabulary.REACHED_OUTCOMES), promises obtained (one in instalments counts once) and their amount,
+  the average length of the calls with a length, and **collected**: money received in the period from debtors the agent called in the
   period, on or after the day of that agent's first call to them (two agents who called the same debtor
   both count the payment: each agent's figure is "collected after my calls", not a share of the total).
 Days are the office's (``tz``): an event at 23:30 UTC in Paris belongs to the next day.
@@ -29,9 +30,9 @@ from dataclasses import dataclass, field
 from relance_tui.domain.dates import Bucket
 from relance_tui.domain.kpi import Dso, MonthSales, Period, Slice, countback_months, dso_countback, rate
 from relance_tui.domain.vocabulary import REACHED_OUTCOMES
-from relance_tui.store.conditions import codes_sql
+from relance_tui.store.conditions import CASH_SQL, codes_sql
 from relance_tui.store.connection import Store
-from relance_tui.store.history import aging_on, live_day
+from relance_tui.store.history import aging_on, live_day, rebuilt_days, totals
 from relance_tui.store.promises import day_bounds
 
 PROMISE_OUTCOMES = ("kept", "partly_kept", "broken", "pending")
@@ -60,7 +61,7 @@ class AgentFigures:
 @dataclass
 class SliceFigures:
     slice: Slice
-    aging: dict[Bucket, int] | None  # at the slice's end; None: no snapshot of that day
+    aging: dict[Bucket, int]  # at the end of the slice's last day (today: as the invoices stand)
     collected_cents: int = 0
     promised: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROMISE_OUTCOMES, 0))
 
@@ -99,24 +100,24 @@ class Dashboard:
     def promised_cents(self) -> int:
         return sum(s.promised_cents for s in self.slices)
 
-    @property
-    def history_missing(self) -> int:
-        """Slices whose aged balance has no snapshot (``relance historique`` rebuilds them)."""
-        return sum(s.aging is None for s in self.slices)
+    computed_days: int = 0  # past days without a snapshot, computed for this reading (not kept)
 
 
 def dashboard(store: Store, period: Period, *, today: dt.date, tz: str, agents: bool = True) -> Dashboard:
     """The period's figures; ``agents=False`` leaves the per-agent figures out (``agent_figures`` reads them:
     the longest read, a year of calls, which the tab shows after the rest)."""
     slices = period.slices()
-    aging = aging_on(store, [s.end for s in slices])
-    if period.end == today and period.end not in aging:  # today not taken yet: the invoices as they stand
-        aging[today] = dict.fromkeys(Bucket, 0)
-        for owed in live_day(store, today).values():
-            for bucket, cents in owed.items():
-                aging[today][bucket] += cents
-    figures = [SliceFigures(s, aging.get(s.end)) for s in slices]
-    end_aging = aging.get(period.end) or dict.fromkeys(Bucket, 0)
+    aging = aging_on(store, [s.end for s in slices if s.end < today])
+    # today as the invoices stand (its day is kept once closed); a past day nobody kept (a read-only agent's
+    # base, an --as-of older than the history) computed from the invoices and payments, in one pass
+    if today in (s.end for s in slices):
+        aging[today] = totals(live_day(store, today))
+    missing = [s.end for s in slices if s.end not in aging]
+    if missing:
+        days = rebuilt_days(store, missing[0], missing[-1])
+        aging.update({day: totals(days[day]) for day in missing})
+    figures = [SliceFigures(s, aging[s.end]) for s in slices]
+    end_aging = aging[period.end]
     owed = sum(end_aging.values())
     overdue = owed - end_aging[Bucket.NOT_DUE]
     _cash(store, period, figures)
@@ -127,7 +128,8 @@ def dashboard(store: Store, period: Period, *, today: dt.date, tz: str, agents: 
         "(SELECT COUNT(*) FROM disputes WHERE resolved_at >= :s AND resolved_at < :e)",
         {"s": start_at, "e": end_at}).fetchone()
     return Dashboard(period, owed, overdue, end_aging[Bucket.OVER_90], _dso(store, period.end, owed), figures,
-                     promises_due, opened, resolved, agent_figures(store, period, tz) if agents else None)
+                     promises_due, opened, resolved, agent_figures(store, period, tz) if agents else None,
+                     len(missing))
 
 
 def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
@@ -154,7 +156,7 @@ def _slice_of(figures: list[SliceFigures], day: dt.date) -> SliceFigures | None:
 
 def _cash(store: Store, period: Period, figures: list[SliceFigures]) -> None:
     for day, cents in store.conn.execute(
-            "SELECT day, SUM(amount_cents) FROM payments WHERE kind = 'payment' AND day BETWEEN ? AND ? GROUP BY day",
+            f"SELECT day, SUM(amount_cents) FROM payments WHERE {CASH_SQL} AND day BETWEEN ? AND ? GROUP BY day",
             [period.start.isoformat(), period.end.isoformat()]):
         if (f := _slice_of(figures, dt.date.fromisoformat(day))) is not None:
             f.collected_cents += cents
@@ -186,7 +188,8 @@ def agent_figures(store: Store, period: Period, tz: str) -> list[AgentFigures]:
     first: dict[int, list[tuple[str, str]]] = defaultdict(list)  # debtor -> (agent, first call's instant)
     for agent, debtor_id, first_at, calls, reached, timed, seconds in db.execute(
             "SELECT agent, debtor_id, MIN(at), COUNT(*), SUM(outcome IN " + codes_sql(sorted(REACHED_OUTCOMES)) + "), "
-            "COUNT(duration_s), COALESCE(SUM(duration_s), 0) FROM events INDEXED BY events_call_times "
+            "COUNT(CASE WHEN duration_s > 0 THEN 1 END), COALESCE(SUM(duration_s), 0) "
+            "FROM events INDEXED BY events_call_times "
             "WHERE kind = 'call' AND at >= ? AND at < ? GROUP BY agent, debtor_id", [start_at, end_at]):
         a = of(agent)
         a.calls += calls
@@ -195,14 +198,16 @@ def agent_figures(store: Store, period: Period, tz: str) -> list[AgentFigures]:
         a.seconds += seconds
         first[debtor_id].append((agent, first_at))
     for agent, n, cents in db.execute(
-            "SELECT agent, COUNT(*), SUM(amount_cents) FROM promises WHERE created_at >= ? AND created_at < ? "
+            # a promise in instalments is one promise (a row per instalment, one call event)
+            "SELECT agent, COUNT(DISTINCT COALESCE(event_id, -id)), SUM(amount_cents) FROM promises "
+            "WHERE created_at >= ? AND created_at < ? "
             "AND status <> 'cancelled' GROUP BY agent", [start_at, end_at]):
         a = of(agent)
         a.promises, a.promised_cents = n, cents
     # a payment counts for an agent whose first call came before the end of the payment's day (office time)
     day_ends: dict[str, str] = {}
     for debtor_id, day, cents in db.execute(
-            "SELECT debtor_id, day, SUM(amount_cents) FROM payments WHERE kind = 'payment' AND day BETWEEN ? AND ? "
+            f"SELECT debtor_id, day, SUM(amount_cents) FROM payments WHERE {CASH_SQL} AND day BETWEEN ? AND ? "
             "GROUP BY debtor_id, day", [period.start.isoformat(), period.end.isoformat()]):
         callers = first.get(debtor_id)
         if not callers:

@@ -1,16 +1,17 @@
 """The aged balance day by day (tables ``aging_history`` and ``aging_days``, migration 0013).
 
 The supervisor's charts draw the past, and the invoices alone say only the present. So the aged balance is
-kept one day at a time:
-- **live**: ``take_today`` at the first start of each day (the app, in a worker) and at ``relance plan run``:
-  the outstanding invoices as they stand (store/conditions.OUTSTANDING_SQL), per bucket of days late
-  (domain/dates.BUCKET_BOUNDS), per debtor's account manager, segment and country. A live day is never
-  taken again nor replaced: it is what the office saw.
-- **rebuilt**: ``rebuild`` recomputes days that have no live row from invoices, payments and credit notes
-  (a new install has a past), as store/ledger.py states an invoice on a day: issued by then, less what
-  was received or applied by then, an invoice paid later open again. What the database no longer knows
-  is taken as it is today: the account manager and segment of each debtor, and an invoice written off or
-  disputed since counts as written off or disputed on every day.
+kept one day at a time, each day as it closed: what was owed at the end of it, per bucket of days late on
+that day (domain/dates.BUCKET_BOUNDS), per debtor's account manager, segment and country, as store/ledger.py
+states an invoice on a day: issued by then, less what was received or applied by then (payments dated that
+day included), an invoice paid later open again. Today is never kept (its figures are the invoices as they
+stand, ``live_day``):
+- **live**: ``keep_yesterday``, at the first start of each day (the app, in a worker) and at ``relance plan
+  run --send``, keeps the day before, with the account managers, segments and statuses as they stand that
+  morning. A live day is never taken again nor replaced: it is what the office saw.
+- **rebuilt**: ``rebuild`` computes the days without a live row (a new install's past, a weekend nobody
+  worked) the same way, later: what the database no longer knows is taken as it is then (each debtor's
+  account manager and segment; an invoice written off or disputed since counts as such on every day).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def _bucket_case(as_of: dt.date) -> tuple[str, list[str]]:
 
 
 def live_day(store: Store, day: dt.date) -> Day:
-    """The aged balance as the invoices stand now, as of ``day`` (invoices issued after it left out)."""
+    """The aged balance as the invoices stand now, counted in days late on ``day`` (invoices issued after it
+    left out): today's figures. On a past day it counts payments made since; ``rebuilt_days`` does not."""
     case, params = _bucket_case(day)
     rows = store.conn.execute(
         f"SELECT COALESCE(d.account_manager, ''), d.segment, d.country, i.bucket, SUM(i.due) FROM "
@@ -131,21 +133,22 @@ def _write_day(db, day: dt.date, rows: Day, source: str, at: str) -> None:  # no
                [day.isoformat(), source, at])
 
 
-def take_today(store: Store, today: dt.date) -> bool:
-    """Take the day's live snapshot unless it was taken already (by this agent or another): True when it
-    was taken now."""
+def keep_yesterday(store: Store, today: dt.date) -> bool:
+    """Keep the day before ``today`` as it closed, unless it was kept live already (by this agent or
+    another): True when it was kept now (a rebuilt row of that day is replaced)."""
+    day = today - dt.timedelta(days=1)
     if store.conn.execute("SELECT 1 FROM aging_days WHERE day = ? AND source = 'live'",
-                          [today.isoformat()]).fetchone():
+                          [day.isoformat()]).fetchone():
         return False
-    rows = live_day(store, today)
+    rows = rebuilt_days(store, day, day)[day]
 
     def write(db) -> bool:  # noqa: ANN001 - a Database
-        if db.execute("SELECT 1 FROM aging_days WHERE day = ? AND source = 'live'", [today.isoformat()]).fetchone():
+        if db.execute("SELECT 1 FROM aging_days WHERE day = ? AND source = 'live'", [day.isoformat()]).fetchone():
             return False  # another agent's first start of the day, meanwhile
-        _write_day(db, today, rows, "live", store.now())
+        _write_day(db, day, rows, "live", store.now())
         return True
 
-    return store.write(write, what="instantané de la balance âgée")
+    return store.write(write, what="balance âgée de la veille")
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ HISTORY_DAYS = 400
 
 def fill_missing(store: Store, today: dt.date, days: int = HISTORY_DAYS) -> int:
     """Rebuild the days of the last ``days`` before today that have no snapshot (a new install's past, the
-    days nobody started the app: a weekend), in one pass; returns how many. Today is the live snapshot's."""
+    days nobody started the app: a weekend), in one pass; returns how many. Today is never kept."""
     missing = missing_days(store, today - dt.timedelta(days=days - 1), today - dt.timedelta(days=1))
     if not missing:
         return 0
@@ -202,8 +205,8 @@ def missing_days(store: Store, start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def aging_on(store: Store, days: list[dt.date], *, agent: str | None = None) -> dict[dt.date, dict[Bucket, int]]:
-    """The amount due per bucket on each of ``days`` that has a snapshot (of one account manager's debtors
-    when ``agent`` is given); a day without one is left out."""
+    """The amount due per bucket at the end of each of ``days`` that was kept (of one account manager's
+    debtors when ``agent`` is given); a day without a snapshot is left out (``totals`` computes it)."""
     if not days:
         return {}
     marks = ", ".join("?" for _ in days)
@@ -215,4 +218,13 @@ def aging_on(store: Store, days: list[dt.date], *, agent: str | None = None) -> 
            + (" AND agent = ?" if agent is not None else "") + " GROUP BY day")
     for day, *cents in store.conn.execute(sql, [d.isoformat() for d in days] + ([agent] if agent is not None else [])):
         out[dt.date.fromisoformat(day)] = dict(zip(COLUMNS, cents, strict=True))
+    return out
+
+
+def totals(day: Day) -> dict[Bucket, int]:
+    """A day's aged balance summed over every group of debtors, every bucket present."""
+    out = dict.fromkeys(Bucket, 0)
+    for owed in day.values():
+        for bucket, cents in owed.items():
+            out[bucket] += cents
     return out

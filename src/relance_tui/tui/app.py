@@ -220,14 +220,14 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def keep_history(self) -> None:
-        """The day's aged balance, at the first start of the day by anyone, and the days before it that nobody
-        kept (store/history.py): what the Tableau de bord draws the past from. A failure (the base busy past the retries) is only logged: the
+        """Yesterday's aged balance as it closed, at the first start of the day by anyone, and the days before
+        it that nobody kept (store/history.py): what the Tableau de bord draws the past from. A failure (the base busy past the retries) is only logged: the
         agent has nothing to do about it, and the day is taken at the next start, by ``relance snapshots
         take``, or rebuilt when the tab is shown."""
-        from relance_tui.store.history import fill_missing, take_today
+        from relance_tui.store.history import fill_missing, keep_yesterday
 
         try:
-            take_today(self.store, self.today())
+            keep_yesterday(self.store, self.today())
             fill_missing(self.store, self.today())  # a new install's past, a weekend nobody worked
         except RelanceError as exc:
             log.warning("aged balance of the day not kept: %s", exc)

@@ -20,9 +20,9 @@ from textual.message import Message
 from textual.widgets import Static
 
 from relance_tui.domain.dates import BUCKET_LABELS, Bucket
-from relance_tui.domain.kpi import TAB_PERIODS, period_of
+from relance_tui.domain.kpi import SLICE_NAMES, TAB_PERIODS, period_of
 from relance_tui.domain.money import format_compact
-from relance_tui.domain.text import count
+from relance_tui.errors import RelanceError
 from relance_tui.io.report import (
     AGENT_HEADERS,
     BUCKET_MARKS,
@@ -35,11 +35,13 @@ from relance_tui.io.report import (
     headline,
     slice_total,
 )
+from relance_tui.logs import log
 from relance_tui.store.dashboard import PROMISE_OUTCOMES, AgentFigures, Dashboard
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import lines, styled
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
+from relance_tui.tui.virtual_table import fit
 
 # The theme's colours of each part (its mark tells them apart where the theme has fewer colours)
 BUCKET_STYLES = {Bucket.NOT_DUE: "$success", Bucket.D1_30: "$secondary", Bucket.D31_60: "$warning",
@@ -58,21 +60,18 @@ def _bar(parts: list[tuple[str, str, int]], scale: int, width: int) -> Content:
 
 
 def head_lines(board: Dashboard, width: int) -> list[Content]:
-    pairs = [styled(f"{label:<22}", (f"{value:>20}", "bold")) for label, value in headline(board)]
-    if width >= 86:  # two figures a line
-        return [Content("   ").join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)]
+    pairs = [styled(f"{label:<23}", (f"{value:>22}", "bold")) for label, value in headline(board)]
+    if width >= 93:  # two figures a line
+        return [Content("  ").join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)]
     return pairs
 
 
 def aging_lines(board: Dashboard, width: int) -> list[Content]:
     scale = max((slice_total(s.aging) for s in board.slices), default=0)
     bar_w = max(10, width - 24)
-    out = [styled(("Balance âgée", "bold"), " à la fin de chaque tranche"),
+    out = [styled(("Balance âgée", "bold"), f" à la fin de chaque {SLICE_NAMES[board.period.kind]}"),
            styled(*[part for b in Bucket for part in ((BUCKET_MARKS[b], BUCKET_STYLES[b]), f" {BUCKET_LABELS[b]}  ")])]
     for s in board.slices:
-        if s.aging is None:
-            out.append(styled(f"{s.slice.label:<11} ", ("pas d'historique", "dim")))
-            continue
         bar = _bar([(BUCKET_MARKS[b], BUCKET_STYLES[b], s.aging[b]) for b in Bucket], scale, bar_w)
         out.append(styled(f"{s.slice.label:<11} ", bar, f" {format_compact(slice_total(s.aging)):>10}"))
     return out
@@ -81,7 +80,8 @@ def aging_lines(board: Dashboard, width: int) -> list[Content]:
 def cash_lines(board: Dashboard, width: int) -> list[Content]:
     scale = max((max(s.collected_cents, s.promised_cents) for s in board.slices), default=0)
     bar_w = max(6, (width - 11 - 2 * 10 - 4) // 2)
-    out = [styled(("Encaissé et promis", "bold"), " par tranche (promis : les échéances de la tranche)"),
+    unit = SLICE_NAMES[board.period.kind]
+    out = [styled(("Encaissé et promis", "bold"), f" par {unit} (promis : les promesses qui y tombent)"),
            styled((COLLECTED_MARK, COLLECTED_STYLE), " encaissé   promis : ",
                   *[part for k in PROMISE_OUTCOMES
                     for part in ((PROMISE_MARKS[k], PROMISE_STYLES[k]), f" {PROMISE_LABELS[k]}  ")])]
@@ -97,8 +97,8 @@ def cash_lines(board: Dashboard, width: int) -> list[Content]:
 def agent_lines(board: Dashboard, name) -> list[Content]:  # noqa: ANN001 - settings.display_name
     def row(cells) -> str:  # noqa: ANN001
         first, *rest = cells
-        return f"{first[:AGENT_WIDTHS[0] - 1]:<{AGENT_WIDTHS[0]}}" + "".join(
-            f"{c:>{w}}" for c, w in zip(rest, AGENT_WIDTHS[1:], strict=True))
+        return fit(first, AGENT_WIDTHS[0] - 1) + " " + "".join(  # a name in screen cells (an emoji takes two)
+            fit(c, w, "right") for c, w in zip(rest, AGENT_WIDTHS[1:], strict=True))
 
     out = [styled(("Par agent", "bold"), " (appels de la période)"), styled((row(AGENT_HEADERS), "bold"))]
     if board.agents is None:
@@ -162,7 +162,10 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         from relance_tui.store.history import fill_missing
 
         if rebuild:  # the days nobody started the app (the app's own worker usually did it at start)
-            fill_missing(store, today)
+            try:
+                fill_missing(store, today)
+            except RelanceError as exc:  # the base busy past the retries: the days are computed for the figures
+                log.warning("aged balance history not rebuilt: %s", exc)
         period = period_of(kind, today)
         # the figures and charts first; then the agents, the longest read (a year of calls: 290,000 on the
         # large demo), which fill their table when done
@@ -194,12 +197,7 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         self.query_one("#dashboard-aging", Static).update(lines(aging_lines(board, width)))
         self.query_one("#dashboard-cash", Static).update(lines(cash_lines(board, width)))
         self.query_one("#dashboard-agents", Static).update(lines(agent_lines(board, self.relance.settings.display_name)))
-        method = [styled((DSO_METHOD, "dim"))]
-        if board.history_missing:
-            method.insert(0, styled((f"{count(board.history_missing, 'tranche')} sans historique de la balance "
-                                     "âgée (base en lecture seule ?) : « relance snapshots rebuild » le reconstitue.",
-                                     "$warning")))
-        self.query_one("#dashboard-method", Static).update(lines(method))
+        self.query_one("#dashboard-method", Static).update(styled((DSO_METHOD, "dim")))
 
     def action_next_period(self) -> None:
         self.kind = TAB_PERIODS[(TAB_PERIODS.index(self.kind) + 1) % len(TAB_PERIODS)]

@@ -338,12 +338,12 @@ def session_columns(width: int) -> list[Column]:
 
 
 def queue_columns(width: int) -> list[Column]:
-    """A session's queue: who is on a debtor right now before why it is in the queue (the reason goes
-    first at 80 columns)."""
-    cols = [Column("pos", "#", 4, "right"), Column("name", "Débiteur", 0), Column("due", "Dû", 13, "right"),
-            Column("who", "Sur le dossier", 16), Column("outcome", "Issue", 16)]
+    """A session's queue: who is on a debtor right now (or who called it: "fait par Marie Dubois") before why
+    it is in the queue (the reason is left out below 100 columns)."""
+    cols = [Column("pos", "#", 4, "right"), Column("name", "Débiteur", 0), Column("due", "Dû", 12, "right"),
+            Column("who", "Sur le dossier", 22), Column("outcome", "Issue", 14)]
     if width >= 100:
-        cols.append(Column("reason", "Motif", 20))
+        cols.append(Column("reason", "Motif", 18))
     return cols
 
 

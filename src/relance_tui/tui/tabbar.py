@@ -60,18 +60,20 @@ class TabBar(Survives, Widget, can_focus=False):
         return next(label for tab, label, _key in self.tabs if tab == self.active)
 
     def render(self) -> Text:
-        line = self._line(compact=False)
-        if line.cell_len > self.size.width > 0:  # 80 columns: the short labels, one space between tabs
-            line = self._line(compact=True)
+        """The tabs spaced out; where that does not fit, one space between them; at 80 columns, short labels."""
+        for spaced, short in ((True, False), (False, False), (False, True)):
+            line = self._line(spaced=spaced, short=short)
+            if line.cell_len <= self.size.width or self.size.width <= 0:
+                break
         return line
 
-    def _line(self, *, compact: bool) -> Text:
+    def _line(self, *, spaced: bool, short: bool) -> Text:
         active_style = self.get_component_rich_style("tabbar--active")
         key_style = self.get_component_rich_style("tabbar--key")
         line = Text(no_wrap=True, overflow="crop")
         self._spans = []
         for tab, label, key in self.tabs:
-            if compact:
+            if short:
                 label = label.replace(*SHORT[tab]) if tab in SHORT else label
             label, key = safe(label), safe(key)  # the key comes from the agent's [keys]
             start = line.cell_len
@@ -79,9 +81,9 @@ class TabBar(Survives, Widget, can_focus=False):
                 line.append(f" {key} {label} ", active_style)
             else:
                 line.append(f" {key}", key_style)
-                line.append(f" {label}" if compact else f" {label} ")
+                line.append(f" {label} " if spaced else f" {label}")
             self._spans.append((start, line.cell_len, tab))
-            if not compact:
+            if spaced:
                 line.append(" ")
         return line
 
