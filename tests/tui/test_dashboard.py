@@ -161,3 +161,25 @@ async def test_the_agents_table_fills_in_after_the_charts_and_an_older_reading_i
         await pilot.pause()
         row = next(li for li in shown(app).splitlines() if li.startswith("zoe"))
         assert row.split()[:3] == ["zoe", "4", "25"] and "Calcul en cours" not in shown(app)
+
+
+async def test_changes_re_read_the_twelve_months_at_most_every_thirty_seconds(make_app):
+    from relance_tui.tui import dashboard as tab
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_tab(pilot)
+        await pilot.press("p")  # twelve months: read at once
+        await settle(pilot)
+        read = view.generation
+        view.reload()  # another agent's change, just after
+        view.reload()
+        await settle(pilot)
+        assert view.generation == read and view._later is not None  # one reading later, not two now
+        view.read_at -= tab.YEAR_REFRESH_S  # the half-minute has passed
+        view._reload_later()
+        await settle(pilot)
+        assert view.generation == read + 1 and view._later is None
+        await pilot.press("p", "p", "p")  # a key reads at once
+        await settle(pilot)
+        assert view.generation == read + 4

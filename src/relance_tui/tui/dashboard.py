@@ -10,6 +10,7 @@ of the day (store/history.py); days nobody started the app (a weekend) are rebui
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from textual import work
 from textual.app import ComposeResult
@@ -48,7 +49,8 @@ BUCKET_STYLES = {Bucket.NOT_DUE: "$success", Bucket.D1_30: "$secondary", Bucket.
                  Bucket.D61_90: "$accent", Bucket.OVER_90: "$error"}
 PROMISE_STYLES = {"kept": "$success", "partly_kept": "$warning", "broken": "$error", "pending": "$foreground 50%"}
 COLLECTED_STYLE = "$primary"
-PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}  # what p cycles through, in short
+PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}
+YEAR_REFRESH_S = 30.0  # what p cycles through, in short
 AGENT_WIDTHS = (13, 7, 7, 10, 13, 13, 11)  # 74: an 80-column terminal less padding and scrollbar
 
 
@@ -133,6 +135,8 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         self.generation = 0  # of the reading under way: what an older one posts is dropped
         self.board: Dashboard | None = None
         self.history_checked: dt.date | None = None  # the day the missing history was last rebuilt
+        self.read_at = 0.0  # time.monotonic() of the last reading
+        self._later = None  # a timer for the reading a change asked for within YEAR_REFRESH_S
 
     def compose(self) -> ComposeResult:
         for part in ("title", "head", "aging", "cash", "agents", "method"):
@@ -146,15 +150,27 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         self._show()
 
     def reload(self, *, force: bool = False) -> None:
-        """Read the figures again now if the tab is on screen, else when it is shown next."""
+        """Read the figures again now if the tab is on screen, else when it is shown next. Another agent's change
+        re-reads the twelve months at most every YEAR_REFRESH_S seconds (their calls take 0.7 s to read on a
+        large base, and a busy desk changes something every few seconds); a key press reads at once."""
         if not self.should_read(force):
             return
+        waited = time.monotonic() - self.read_at
+        if not force and self.kind == "year" and waited < YEAR_REFRESH_S:
+            if self._later is None:
+                self._later = self.set_timer(YEAR_REFRESH_S - waited, self._reload_later)
+            return
+        self.read_at = time.monotonic()
         app = self.relance
         today = app.today()
         rebuild = not app.store.readonly and self.history_checked != today
         self.history_checked = today
         self.generation += 1
         self._load(self.generation, self.kind, app.store, today, app.settings.office.timezone, rebuild)
+
+    def _reload_later(self) -> None:
+        self._later = None
+        self.reload()
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _load(self, generation: int, kind: str, store, today: dt.date, tz: str, rebuild: bool) -> None:
