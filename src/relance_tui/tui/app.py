@@ -438,8 +438,13 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     # another machine writing this base (its lease): the app opens read-only and says so
     store = open_store(db, agent=settings.agent, journal_override=None if mode == "auto" else mode,
                        record_host=False, lease_timeout=settings.database.lease_timeout, when_leased="readonly")
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.office.timezone)
+    # the office's day, as the commands count it (commands/common.office_today): on a server kept in UTC, the
+    # machine's date is yesterday's until 1 or 2 in the morning in Paris
     app = RelanceApp(store, settings, theme=chosen, watch_terminal=True, record_host=True, prefetch_agenda=True,
-                     keep_history=True)
+                     keep_history=True, today=lambda: dt.datetime.now(zone).date())
     try:
         app.run()
     finally:
