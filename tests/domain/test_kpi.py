@@ -108,3 +108,11 @@ def test_dso_tenths_round_half_up():
 
     assert Dso(Fraction(4825, 100), True).text() == "48,3 j"  # the float format would say 48,2
     assert Dso(Fraction(4824, 100), True).text() == "48,2 j" and Dso(Fraction(0), True).text() == "0,0 j"
+
+
+def test_a_week_has_one_name_whatever_the_period_that_cuts_it():
+    quarter, month = period_of("quarter", AS_OF).slices(), period_of("month", AS_OF).slices()
+    assert (quarter[0].label, quarter[0].start, quarter[0].end) == ("sem. 28/09", D(2026, 10, 1), D(2026, 10, 4))
+    assert month[0].label == quarter[-1].label == "sem. 30/11"  # Tuesday 01/12 to Thursday 03/12
+    assert period_of("month", D(2026, 11, 20)).slices()[0].label == "dim. 01/11"  # a week of one day: that day
+    assert period_of("week", AS_OF).label == "Semaine (du 30/11/2026 au 03/12/2026)"

@@ -28,11 +28,11 @@ def test_markdown_gives_the_tab_s_figures_and_keeps_names_as_text(month):  # noq
     board = board_of(month)
     text = to_markdown(board, office="Cabinet | Dupuis", made_on=AS_OF, name=names).replace("\xa0", " ")
     assert text.startswith("# Tableau de bord — Cabinet \\| Dupuis\n")
-    assert "Ce mois (du 01/11/2026 au 20/11/2026) · établi le 20/11/2026" in text
+    assert "Mois (du 01/11/2026 au 20/11/2026) · établi le 20/11/2026" in text
     assert f"| Dû (tout l'encours) | {format_cents(board.owed_cents)} |".replace("\xa0", " ") in text
     assert "| DSO (countback) | 71,4 j |" in text
-    assert "| Promesses tenues | 50 % (1 sur 2 jugées) |" in text
-    assert "| Litiges | 1 ouvert, 1 résolu |" in text
+    assert "| Promesses tenues | 50 % sur 2 jugées |" in text
+    assert "| Litiges de la période | 1 ouvert, 1 résolu |" in text
     # paul's line: the name escaped (no table cell, emphasis, link or heading made of it), then his figures
     assert ("| Zoé \\<script\\>alert(1)\\</script\\> \\| \\*gras\\* \\[lien\\](x) \\#titre | 3 | 33 % | 0 | 0,00 € "
             "| 3 600,00 € | 2 min 00 |") in text
@@ -62,7 +62,7 @@ def test_relance_report_writes_the_file_and_refuses_to_replace_one(month, capsys
     base = ["--db", str(month.path), "report", "--period", "month", "--as-of", AS_OF.isoformat()]
     code, _, err = run(capsys, *base, "-o", str(out))
     assert code == 0 and "écrit dans" in err
-    assert "| Litiges | 1 ouvert, 1 résolu |" in out.read_text(encoding="utf-8")
+    assert "| Litiges de la période | 1 ouvert, 1 résolu |" in out.read_text(encoding="utf-8")
     code, _, err = run(capsys, *base, "-o", str(out))
     assert code != 0 and "--force" in err
     code, _, err = run(capsys, *base, "-o", str(month.path), "--force")
@@ -74,7 +74,7 @@ def test_relance_report_writes_the_file_and_refuses_to_replace_one(month, capsys
 def test_relance_report_computes_the_past_days_nobody_kept(month, capsys):  # noqa: F811
     code, out, err = run(capsys, "--db", str(month.path), "report", "--period", "week", "--as-of", "13/11/2026",
                          "--format", "md")
-    assert code == 0 and "balance âgée calculée pour 5 jours sans enregistrement" in err
+    assert code == 0 and "5 jours sans balance âgée gardée, calculés à partir des factures" in err
     # 13/11 as it closed: A1 2 000,00 left after its payment of 10/11, B1 1 500,00, C1 900,00
     assert "| Dû (tout l'encours) | 4\u00a0400,00\u00a0€ |" in out
     code, out, _ = run(capsys, "--db", str(month.path), "report", "--period", "week", "--as-of", "06/11/2026")
@@ -98,3 +98,9 @@ def test_relance_snapshots_rebuild_then_take(month, capsys):  # noqa: F811
     assert code != 0 and "--since 10/11/2026 après --to 01/11/2026" in err
     code, _, err = run(capsys, "--db", str(month.path), "snapshots", "rebuild", "--to", dt.date.today().isoformat())
     assert code != 0 and "l'historique s'arrête à hier" in err
+
+
+def test_a_report_before_any_invoice_says_so(month, capsys):  # noqa: F811
+    code, out, err = run(capsys, "--db", str(month.path), "report", "--as-of", "01/01/2020")
+    assert code == 0 and "aucune facture émise au 01/01/2020 : rien à compter" in err
+    assert "| Dû (tout l'encours) | 0,00\u00a0€ |" in out

@@ -16,7 +16,7 @@ from relance_tui.commands.common import (
     protected_paths,
 )
 from relance_tui.config import Settings
-from relance_tui.domain.text import clean, count
+from relance_tui.domain.text import agreed, clean, count
 from relance_tui.errors import RelanceError
 
 
@@ -48,9 +48,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
                 out.write(text)
     if args.output not in (None, "-"):
         print(clean(f"Rapport « {board.period.label} » écrit dans {args.output}"), file=sys.stderr)
-    if board.computed_days:  # said, not a problem: those days were computed from the invoices for this report
-        print(f"Note : balance âgée calculée pour {count(board.computed_days, 'jour')} sans enregistrement ; "
-              "« relance snapshots rebuild » les garde.", file=sys.stderr)
+    first = store.conn.execute("SELECT MIN(issue_date) FROM invoices").fetchone()[0]
+    if first is None or first > board.period.end.isoformat():
+        print(f"Note : aucune facture émise au {board.period.end:%d/%m/%Y} : rien à compter.", file=sys.stderr)
+    elif board.computed_days:  # said, not a problem: those days were computed from the invoices for this report
+        print(f"Note : {count(board.computed_days, 'jour')} sans balance âgée gardée, "
+              f"{agreed(board.computed_days, 'calculé')} à partir des factures et des paiements "
+              "(« relance snapshots rebuild » les garde).", file=sys.stderr)
     return 0
 
 
@@ -84,7 +88,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                     "retard, plus de 90 jours, DSO (méthode countback), balance âgée dans le temps, encaissé et "
                     "promis, promesses tenues, litiges, résultats par agent.")
     report.add_argument("--period", choices=("week", "month", "quarter", "year"), default="month",
-                        help="semaine, mois ou trimestre en cours, ou 12 derniers mois (défaut : month)")
+                        help="la semaine, le mois ou le trimestre qui finit au jour dit, ou les 12 mois qui y finissent "
+                             "(défaut : month)")
     report.add_argument("--as-of", help="dernier jour de la période, JJ/MM/AAAA (défaut : aujourd'hui)")
     report.add_argument("--format", choices=("md", "html", "pdf"), default="md",
                         help="md (Markdown), html (graphiques SVG intégrés), pdf (défaut : md)")

@@ -23,8 +23,8 @@ from fractions import Fraction
 from dateutil.relativedelta import relativedelta
 
 # The periods a supervisor reads, by their key (the tab cycles through the first three; the report
-# takes all four).
-PERIODS = {"week": "Cette semaine", "month": "Ce mois", "year": "12 derniers mois", "quarter": "Ce trimestre"}
+# takes all four); each ends on the day the figures are as of, today or a day of the past.
+PERIODS = {"week": "Semaine", "month": "Mois", "year": "12 mois", "quarter": "Trimestre"}
 # What one bar of a period's charts stands for (Period.slices)
 SLICE_NAMES = {"week": "jour", "month": "semaine", "quarter": "semaine", "year": "mois"}
 TAB_PERIODS = ("week", "month", "year")
@@ -64,9 +64,11 @@ class Period:
             elif self.kind == "year":
                 last = min(day + relativedelta(day=31), self.end)
                 label = f"{MONTHS[day.month - 1]} {day:%y}"
-            else:  # month, quarter: weeks from Monday (a period starting on a Sunday: that day alone, named)
+            else:  # month, quarter: weeks from Monday, named by their Monday (the same week, the same name, whatever
+                # the period); a week of which the period holds one day only is named by that day
                 last = min(day + dt.timedelta(days=6 - day.weekday()), self.end)
-                label = f"{WEEKDAYS[day.weekday()]} {day:%d/%m}" if last == day else f"sem. {day:%d/%m}"
+                monday = day - dt.timedelta(days=day.weekday())
+                label = f"{WEEKDAYS[day.weekday()]} {day:%d/%m}" if last == day else f"sem. {monday:%d/%m}"
             out.append(Slice(day, last, label))
             day = last + dt.timedelta(days=1)
         return out

@@ -41,8 +41,8 @@ DSO_METHOD = ("DSO par la méthode countback : le dû du dernier jour est rappro
               "moins avoirs, par date d'émission), du mois en cours puis des mois précédents, jusqu'à ce qu'un "
               "mois couvre le reste ; « ≥ » : l'historique des ventes ne couvre pas tout le dû.")
 COLLECTED_METHOD = ("Encaissé par agent : paiements reçus sur la période de débiteurs que l'agent a appelés sur "
-                    "la période, à partir du jour de son premier appel (deux agents qui ont appelé le même "
-                    "débiteur comptent chacun le paiement).")
+                    "la période, à partir du jour de son premier appel ; deux agents qui ont appelé le même "
+                    "débiteur comptent chacun le paiement : la colonne ne s'additionne pas.")
 
 
 def bar_widths(values: Sequence[int], scale: int, width: int) -> list[int]:
@@ -77,11 +77,11 @@ def headline(board: Dashboard) -> list[tuple[str, str]]:
         ("En retard", format_cents(board.overdue_cents)),
         ("dont plus de 90 jours", f"{format_cents(board.over_90_cents)} ({percent(board.over_90_share)})"),
         ("DSO (countback)", board.dso.text()),
-        ("Encaissé sur la période", format_cents(board.collected_cents)),
+        ("Encaissé (période)", format_cents(board.collected_cents)),
         ("Échéances promises", format_cents(board.promised_cents)),
-        ("Promesses tenues", f"{percent(board.keeping_rate)} ({board.promises_due['kept']} sur "
-                             f"{count(judged, 'jugée')})" if judged else "— (aucune échue)"),
-        ("Litiges", f"{count(board.disputes_opened, 'ouvert')}, {count(board.disputes_resolved, 'résolu')}"),
+        ("Promesses tenues", f"{percent(board.keeping_rate)} sur {count(judged, 'jugée')}" if judged
+         else "— (aucune échue)"),
+        ("Litiges de la période", f"{count(board.disputes_opened, 'ouvert')}, {count(board.disputes_resolved, 'résolu')}"),
     ]
 
 

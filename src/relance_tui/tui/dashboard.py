@@ -28,6 +28,7 @@ from relance_tui.io.report import (
     AGENT_HEADERS,
     BUCKET_MARKS,
     COLLECTED_MARK,
+    COLLECTED_METHOD,
     DSO_METHOD,
     PROMISE_LABELS,
     PROMISE_MARKS,
@@ -51,7 +52,8 @@ PROMISE_STYLES = {"kept": "$success", "partly_kept": "$warning", "broken": "$err
 COLLECTED_STYLE = "$primary"
 PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}
 YEAR_REFRESH_S = 30.0  # what p cycles through, in short
-AGENT_WIDTHS = (13, 7, 7, 10, 13, 13, 11)  # 74: an 80-column terminal less padding and scrollbar
+# Appels, Joints, Promesses, Obtenu, Encaissé, Durée moy. ("12 345 678,90 €": 15)
+FIGURE_WIDTHS = (6, 6, 9, 15, 15, 10)
 
 
 def _bar(parts: list[tuple[str, str, int]], scale: int, width: int) -> Content:
@@ -62,8 +64,8 @@ def _bar(parts: list[tuple[str, str, int]], scale: int, width: int) -> Content:
 
 
 def head_lines(board: Dashboard, width: int) -> list[Content]:
-    pairs = [styled(f"{label:<23}", (f"{value:>22}", "bold")) for label, value in headline(board)]
-    if width >= 93:  # two figures a line
+    pairs = [styled(f"{label:<22}", (f"{value:>24}", "bold")) for label, value in headline(board)]
+    if width >= 94:  # two figures a line
         return [Content("  ").join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)]
     return pairs
 
@@ -96,11 +98,15 @@ def cash_lines(board: Dashboard, width: int) -> list[Content]:
     return out
 
 
-def agent_lines(board: Dashboard, name) -> list[Content]:  # noqa: ANN001 - settings.display_name
+def agent_lines(board: Dashboard, name, width: int = 74) -> list[Content]:  # noqa: ANN001 - settings.display_name
+    """The agents' table: the figures' columns of FIGURE_WIDTHS (each after a space), the name in what is left
+    (at least 8 cells: 74 in all at 80 columns)."""
+    first_width = max(8, min(30, width - sum(FIGURE_WIDTHS) - len(FIGURE_WIDTHS)))
+
     def row(cells) -> str:  # noqa: ANN001
         first, *rest = cells
-        return fit(first, AGENT_WIDTHS[0] - 1) + " " + "".join(  # a name in screen cells (an emoji takes two)
-            fit(c, w, "right") for c, w in zip(rest, AGENT_WIDTHS[1:], strict=True))
+        return fit(first, first_width) + "".join(  # a name in screen cells (an emoji takes two)
+            " " + fit(c, w, "right") for c, w in zip(rest, FIGURE_WIDTHS, strict=True))
 
     out = [styled(("Par agent", "bold"), " (appels de la période)"), styled((row(AGENT_HEADERS), "bold"))]
     if board.agents is None:
@@ -212,8 +218,9 @@ class DashboardView(Survives, RelanceNode, ReadsWhenShown, VerticalScroll):
         self.query_one("#dashboard-head", Static).update(lines(head_lines(board, width)))
         self.query_one("#dashboard-aging", Static).update(lines(aging_lines(board, width)))
         self.query_one("#dashboard-cash", Static).update(lines(cash_lines(board, width)))
-        self.query_one("#dashboard-agents", Static).update(lines(agent_lines(board, self.relance.settings.display_name)))
-        self.query_one("#dashboard-method", Static).update(styled((DSO_METHOD, "dim")))
+        self.query_one("#dashboard-agents", Static).update(
+            lines(agent_lines(board, self.relance.settings.display_name, width)))
+        self.query_one("#dashboard-method", Static).update(styled((f"{COLLECTED_METHOD}\n{DSO_METHOD}", "dim")))
 
     def action_next_period(self) -> None:
         self.kind = TAB_PERIODS[(TAB_PERIODS.index(self.kind) + 1) % len(TAB_PERIODS)]
