@@ -24,7 +24,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.domain.kpi import period_of
     from relance_tui.io.outputs import open_output_file
     from relance_tui.io.report import FORMATS
-    from relance_tui.store.dashboard import dashboard
+    from relance_tui.store.dashboard import dashboard, first_issue
 
     as_of = parse_day(args.as_of, settings, "--as-of")
     today = office_today(settings)
@@ -48,8 +48,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
                 out.write(text)
     if args.output not in (None, "-"):
         print(clean(f"Rapport « {board.period.label} » écrit dans {args.output}"), file=sys.stderr)
-    first = store.conn.execute("SELECT MIN(issue_date) FROM invoices").fetchone()[0]
-    if first is None or first > board.period.end.isoformat():
+    first = first_issue(store)
+    if first is None or first > board.period.end:
         print(f"Note : aucune facture émise au {board.period.end:%d/%m/%Y} : rien à compter.", file=sys.stderr)
     elif board.computed_days:  # said, not a problem: those days were computed from the invoices for this report
         print(f"Note : {count(board.computed_days, 'jour')} sans balance âgée gardée, "

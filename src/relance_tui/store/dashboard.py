@@ -132,12 +132,18 @@ def dashboard(store: Store, period: Period, *, today: dt.date, tz: str, agents: 
                      len(missing))
 
 
-def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
+def first_issue(store: Store) -> dt.date | None:
+    """The day the oldest invoice was issued (no sales before it), None on an empty base."""
     first = store.conn.execute("SELECT MIN(issue_date) FROM invoices").fetchone()[0]
+    return dt.date.fromisoformat(first) if first else None
+
+
+def _dso(store: Store, as_of: dt.date, owed: int) -> Dso:
+    first = first_issue(store)
     if first is None or owed <= 0:
         return dso_countback(owed, [])
     months, left = [], owed
-    for start, end in countback_months(as_of, dt.date.fromisoformat(first)):  # as far back as the balance goes
+    for start, end in countback_months(as_of, first):  # as far back as the balance goes
         sales = store.conn.execute("SELECT COALESCE(SUM(amount_cents), 0) FROM invoices INDEXED BY invoices_issued "
                                    "WHERE issue_date BETWEEN ? AND ?", [start.isoformat(), end.isoformat()]).fetchone()[0]
         months.append(MonthSales(start, end, sales))
