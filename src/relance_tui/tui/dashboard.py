@@ -3,8 +3,9 @@
 What it shows is ``store.dashboard.dashboard`` for the period (``p`` cycles: this week, this month, the last
 twelve months), drawn with io/report.py's bars and marks: the report (``relance report``) prints the same
 object, so both agree to the cent. Each chart part has its own mark as well as its colour, so the charts read
-in the high-contrast theme and without colour. The day's aged balance is kept by the app at its first start
-of the day (store/history.py); days nobody started the app (a weekend) are rebuilt when the tab is shown.
+in the high-contrast theme and without colour. Today is the invoices as they stand; the past, the aged balance
+kept as each day closed (store/history.py: yesterday's at the app's first start of the day, the days nobody
+kept rebuilt then, or when the tab is shown).
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ BUCKET_STYLES = {Bucket.NOT_DUE: "$success", Bucket.D1_30: "$secondary", Bucket.
                  Bucket.D61_90: "$accent", Bucket.OVER_90: "$error"}
 PROMISE_STYLES = {"kept": "$success", "partly_kept": "$warning", "broken": "$error", "pending": "$foreground 50%"}
 COLLECTED_STYLE = "$primary"
-PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}
-YEAR_REFRESH_S = 30.0  # what p cycles through, in short
+PERIOD_KEYS = {"week": "semaine", "month": "mois", "year": "12 mois"}  # what p cycles through, in short
+YEAR_REFRESH_S = 30.0  # another agent's change re-reads the twelve months at most this often
 # Appels, Joints, Promesses, Obtenu, Encaissé, Durée moy. ("12 345 678,90 €": 15)
 FIGURE_WIDTHS = (6, 6, 9, 15, 15, 10)
 
@@ -100,7 +101,7 @@ def cash_lines(board: Dashboard, width: int) -> list[Content]:
 
 def agent_lines(board: Dashboard, name, width: int = 74) -> list[Content]:  # noqa: ANN001 - settings.display_name
     """The agents' table: the figures' columns of FIGURE_WIDTHS (each after a space), the name in what is left
-    (at least 8 cells: 74 in all at 80 columns)."""
+    (at least 8 cells: 76 in all at 80 columns, less the padding and the scrollbar)."""
     first_width = max(8, min(30, width - sum(FIGURE_WIDTHS) - len(FIGURE_WIDTHS)))
 
     def row(cells) -> str:  # noqa: ANN001
