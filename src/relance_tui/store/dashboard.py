@@ -32,7 +32,8 @@ from relance_tui.domain.kpi import Dso, MonthSales, Period, Slice, countback_mon
 from relance_tui.domain.vocabulary import REACHED_OUTCOMES
 from relance_tui.store.conditions import CASH_SQL, codes_sql
 from relance_tui.store.connection import Store
-from relance_tui.store.history import aging_on, live_day, rebuilt_days, totals
+from relance_tui.store.history import aging_on, rebuilt_days, totals
+from relance_tui.store.overdue import aging_summary
 from relance_tui.store.promises import day_bounds
 
 PROMISE_OUTCOMES = ("kept", "partly_kept", "broken", "pending")
@@ -110,8 +111,8 @@ def dashboard(store: Store, period: Period, *, today: dt.date, tz: str, agents: 
     aging = aging_on(store, [s.end for s in slices if s.end < today])
     # today as the invoices stand (its day is kept once closed); a past day nobody kept (a read-only agent's
     # base, an --as-of older than the history) computed from the invoices and payments, in one pass
-    if today in (s.end for s in slices):
-        aging[today] = totals(live_day(store, today))
+    if today in (s.end for s in slices):  # the overdue list's own aging bar (8 ms through its index)
+        aging[today] = {t.bucket: t.due_cents for t in aging_summary(store, today)}
     missing = [s.end for s in slices if s.end not in aging]
     if missing:
         days = rebuilt_days(store, missing[0], missing[-1])
