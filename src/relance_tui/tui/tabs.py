@@ -4,6 +4,7 @@ and never changed unseen behind a screen over it (a mixin of tui/app.RelanceApp)
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 TABS = (("impayes", "Impayés"), ("chronologie", "Chronologie"), ("promesses", "Promesses"), ("session", "Session"),
         ("agenda", "À faire"), ("bord", "Tableau de bord"))
+# The views built when their tab is first shown: tab -> (module, class, the view's id); the timeline has its own
+# (it follows the list's cursor from its first build)
+LAZY_VIEWS = {"promesses": ("relance_tui.tui.promises", "PromisesView", "promises-view"),
+              "session": ("relance_tui.tui.sessions", "SessionsView", "sessions-view"),
+              "agenda": ("relance_tui.tui.agenda", "AgendaView", "agenda-view"),
+              "bord": ("relance_tui.tui.dashboard", "DashboardView", "dashboard-view")}
 TAB_TABLES = {"impayes": "#overdue", "chronologie": "#timeline", "promesses": "#promises-table",
               "session": "#session-table", "agenda": "#agenda-table", "bord": "#dashboard-view"}
 
@@ -59,29 +66,17 @@ class Tabs:
             view.follow(*self._following)
         return view
 
-    async def _ensure_sessions(self) -> None:
-        if self.sessions_view is None:
-            from relance_tui.tui.sessions import SessionsView  # on demand: keeps start-up short
-
-            await self.query_one("#session", Container).mount(SessionsView(id="sessions-view"))
+    async def _ensure_view(self, tab: str) -> None:
+        """Build a tab's view the first time it is shown (imported then: start-up builds and loads less)."""
+        if tab not in LAZY_VIEWS or self._shown_view(f"#{LAZY_VIEWS[tab][2]}") is not None:
+            return
+        module, name, view_id = LAZY_VIEWS[tab]
+        view_class = getattr(importlib.import_module(module), name)
+        await self.query_one(f"#{tab}", Container).mount(view_class(id=view_id))
 
     async def _ensure_agenda(self) -> None:
-        if self.agenda_view is None:
-            from relance_tui.tui.agenda import AgendaView  # on demand: keeps start-up short
-
-            await self.query_one("#agenda", Container).mount(AgendaView(id="agenda-view"))
-
-    async def _ensure_dashboard(self) -> None:
-        if self.dashboard_view is None:
-            from relance_tui.tui.dashboard import DashboardView  # on demand: keeps start-up short
-
-            await self.query_one("#bord", Container).mount(DashboardView(id="dashboard-view"))
-
-    async def _ensure_promises(self) -> None:
-        if self.promises_view is None:
-            from relance_tui.tui.promises import PromisesView  # on demand: keeps start-up short
-
-            await self.query_one("#promesses", Container).mount(PromisesView(id="promises-view"))
+        """The À faire tab, read in the background a moment after start-up (RelanceApp.on_mount)."""
+        await self._ensure_view("agenda")
 
     def _tab_key(self, tab: str) -> str:
         """The key that shows this tab, as remapped in the user's [keys]."""
@@ -108,14 +103,7 @@ class Tabs:
                 await self.pop_screen()
         if tab == "chronologie":
             await self._ensure_timeline()
-        if tab == "promesses":
-            await self._ensure_promises()
-        if tab == "session":
-            await self._ensure_sessions()
-        if tab == "agenda":
-            await self._ensure_agenda()
-        if tab == "bord":
-            await self._ensure_dashboard()
+        await self._ensure_view(tab)
         self.query_one("#places", ContentSwitcher).current = tab
         self.query_one(TabBar).active = tab
         view = {"chronologie": self.timeline_view, "promesses": self.promises_view,
