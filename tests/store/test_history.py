@@ -21,14 +21,14 @@ import pytest
 
 from relance_tui.domain.dates import Bucket
 from relance_tui.store.cards import record_payment
+from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.history import (
     aging_on,
     fill_missing,
-    live_day,
+    keep_yesterday,
     missing_days,
     rebuild,
     rebuilt_days,
-    keep_yesterday,
 )
 
 D = dt.date
@@ -54,6 +54,22 @@ def invoice(store, debtor_id: int, number: str, issue: D, due: D, cents: int, st
     return add(store, "INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, paid_cents, status, "
                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [number, debtor_id, issue.isoformat(), due.isoformat(), cents, paid, status, at, at])
+
+
+def live_day(store, day: D) -> dict:
+    """The aged balance per group as the invoices stand now, counted in days late on ``day``: an SQL reading of
+    the test's own, against which the pass of store/history.rebuilt_days is checked."""
+    case = ("CASE WHEN due_date >= :d0 THEN 'not_due' WHEN due_date >= :d30 THEN '1-30' WHEN due_date >= :d60 "
+            "THEN '31-60' WHEN due_date >= :d90 THEN '61-90' ELSE '90+' END")
+    params = {f"d{n}": (day - dt.timedelta(days=n)).isoformat() for n in (0, 30, 60, 90)} | {"day": day.isoformat()}
+    out: dict = {}
+    for agent, segment, country, bucket, due in store.conn.execute(
+            f"SELECT COALESCE(d.account_manager, ''), d.segment, d.country, i.bucket, SUM(i.due) FROM "
+            f"(SELECT {case} AS bucket, debtor_id, amount_cents - paid_cents AS due FROM invoices "
+            f"WHERE {OUTSTANDING_SQL} AND issue_date <= :day) i JOIN debtors d ON d.id = i.debtor_id "
+            "GROUP BY 1, 2, 3, 4", params):
+        out.setdefault((agent, segment, country), {})[Bucket(bucket)] = due
+    return out
 
 
 def history_rows(store) -> list[tuple]:

@@ -5,7 +5,7 @@ kept one day at a time, each day as it closed: what was owed at the end of it, p
 that day (domain/dates.BUCKET_BOUNDS), per debtor's account manager, segment and country, as store/ledger.py
 states an invoice on a day: issued by then, less what was received or applied by then (payments dated that
 day included), an invoice paid later open again. Today is never kept (its figures are the invoices as they
-stand, ``live_day``):
+stand: store/dashboard.py reads the overdue list's own aging bar):
 - **live**: ``keep_yesterday``, at the first start of each day (the app, in a worker) and at ``relance plan
   run --send``, keeps the day before, with the account managers, segments and statuses as they stand that
   morning. A live day is never taken again nor replaced: it is what the office saw.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from relance_tui.domain.dates import BUCKET_BOUNDS, Bucket
 from relance_tui.domain.vocabulary import OUTSTANDING_STATUSES
-from relance_tui.store.conditions import OUTSTANDING_SQL, codes_sql
+from relance_tui.store.conditions import codes_sql
 from relance_tui.store.connection import Store
 
 Group = tuple[str, str, str]  # agent ('' none), segment, country ('' the office's)
@@ -31,32 +31,6 @@ Day = dict[Group, dict[Bucket, int]]  # what the group owed that day, per bucket
 # The column of each bucket in aging_history (migration 0013)
 COLUMNS = {Bucket.NOT_DUE: "not_due", Bucket.D1_30: "late_1_30", Bucket.D31_60: "late_31_60",
            Bucket.D61_90: "late_61_90", Bucket.OVER_90: "late_over_90"}
-
-
-def _bucket_case(as_of: dt.date) -> tuple[str, list[str]]:
-    """An SQL CASE naming the bucket of ``due_date`` on ``as_of``, from BUCKET_BOUNDS (the list's own)."""
-    whens, params = [], []
-    for bucket, _low, high in BUCKET_BOUNDS:
-        if high is None:
-            return "CASE " + " ".join(whens) + f" ELSE '{bucket.value}' END", params
-        whens.append(f"WHEN due_date >= ? THEN '{bucket.value}'")
-        params.append((as_of - dt.timedelta(days=high)).isoformat())
-    raise AssertionError("the last bucket has no upper bound")
-
-
-def live_day(store: Store, day: dt.date) -> Day:
-    """The aged balance as the invoices stand now, counted in days late on ``day`` (invoices issued after it
-    left out): today's figures. On a past day it counts payments made since; ``rebuilt_days`` does not."""
-    case, params = _bucket_case(day)
-    rows = store.conn.execute(
-        f"SELECT COALESCE(d.account_manager, ''), d.segment, d.country, i.bucket, SUM(i.due) FROM "
-        f"(SELECT {case} AS bucket, debtor_id, amount_cents - paid_cents AS due FROM invoices "
-        f"WHERE {OUTSTANDING_SQL} AND issue_date <= ?) i JOIN debtors d ON d.id = i.debtor_id "
-        "GROUP BY 1, 2, 3, 4", [*params, day.isoformat()])
-    out: Day = {}
-    for agent, segment, country, bucket, due in rows:
-        out.setdefault((agent, segment, country), {})[Bucket(bucket)] = due
-    return out
 
 
 def rebuilt_days(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, Day]:
