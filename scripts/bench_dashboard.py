@@ -14,16 +14,14 @@ min / median / max of the runs, in ms.
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_common import EXE, ROOT, bench_env, make_demo, spread
 
 _PAINT_CHILD = r"""
 import asyncio, sys, time
@@ -82,16 +80,12 @@ asyncio.run(main())
 """
 
 
-def spread(values: list[float]) -> str:
-    return f"{min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
-
 
 def history_bytes(exe: Path, env: dict[str, str]) -> tuple[int, int]:
     """Bytes a year of history adds to an office demo (600 debtors), measured on a vacuumed file; and its rows."""
     folder = Path(tempfile.mkdtemp(prefix="relance-bench-history-"))
     db = folder / "office.db"
-    subprocess.run([str(exe), "demo", "--db", str(db), "--size", "office", "--seed", "1"], check=True,
-                   capture_output=True, env=env)
+    make_demo(db, env, "office", quiet=True)
     with sqlite3.connect(db) as conn:
         conn.execute("VACUUM")
     before = db.stat().st_size
@@ -108,12 +102,12 @@ def main() -> int:
     parser.add_argument("--db", type=Path, help="a large demo database (default: built in a temporary folder)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    exe = Path(sys.executable).parent / "relance"
-    env = {**os.environ, "RELANCE_AGENT": "bench", "PYTHONPATH": str(ROOT / "src")}
+    exe = EXE
+    env = bench_env()
     db = args.db
     if db is None:
         db = Path(tempfile.mkdtemp(prefix="relance-bench-dashboard-")) / "large.db"
-        subprocess.run([str(exe), "demo", "--db", str(db), "--size", "large", "--seed", "1"], check=True, env=env)
+        make_demo(db, env)
     env["RELANCE_DATA_DIR"] = str(db.parent / "data")
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM aging_history")

@@ -12,15 +12,13 @@ Goals: the run under 2 s; the tab no slower than the list. Each figure: min / me
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_common import EXE, ROOT, bench_env, make_demo, spread
 
 _PAINT_CHILD = r"""
 import asyncio, sys, time
@@ -64,21 +62,18 @@ asyncio.run(main())
 """
 
 
-def spread(values: list[float]) -> str:
-    return f"{min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="a large demo database (default: built in a temporary folder)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    exe = Path(sys.executable).parent / "relance"
-    env = {**os.environ, "RELANCE_AGENT": "bench", "PYTHONPATH": str(ROOT / "src")}
+    exe = EXE
+    env = bench_env()
     db = args.db
     if db is None:
         db = Path(tempfile.mkdtemp(prefix="relance-bench-plan-")) / "large.db"
-        subprocess.run([str(exe), "demo", "--db", str(db), "--size", "large", "--seed", "1"], check=True, env=env)
+        make_demo(db, env)
     env["RELANCE_DATA_DIR"] = str(db.parent / "data")
     counts = subprocess.run([str(exe), "--db", str(db), "plan", "run", "--dry-run", "--send"], check=True,
                             capture_output=True, text=True, env=env).stdout.splitlines()[0]

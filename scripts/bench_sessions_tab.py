@@ -12,16 +12,13 @@ Goals: the queue under 300 ms, the session's first rows under 100 ms. Each figur
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_common import ROOT, bench_env, make_demo, spread
 
 _QUEUE_CHILD = r"""
 import datetime as dt, sys, time
@@ -79,21 +76,17 @@ asyncio.run(main())
 """
 
 
-def spread(values: list[float]) -> str:
-    return f"{min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="a large demo database, copied (default: one built first)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    exe = Path(sys.executable).parent / "relance"
-    env = {**os.environ, "RELANCE_AGENT": "bench", "PYTHONPATH": str(ROOT / "src")}
+    env = bench_env()
     folder = Path(tempfile.mkdtemp(prefix="relance-bench-sessions-"))
     db = folder / "large.db"
     if args.db is None:
-        subprocess.run([str(exe), "demo", "--db", str(db), "--size", "large", "--seed", "1"], check=True, env=env)
+        make_demo(db, env)
     else:
         shutil.copyfile(args.db, db)
     env["RELANCE_DATA_DIR"] = str(folder / "data")
