@@ -147,6 +147,17 @@ def agent_session(office, user: str) -> TmuxSession:
     return TmuxSession(command, {}, width=110, height=32)
 
 
+def agents_logs(last: int = 40) -> str:
+    """The end of each agent's relance log (platformdirs' log folder in their home): what a failure on a
+    screen was, said in CI's output rather than lost with the accounts."""
+    parts = []
+    for user in AGENTS:
+        for log in sorted(Path(f"/home/{user}/.local/state/relance").rglob("*.log")):
+            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[-last:]
+            parts.append(f"--- {log} ---\n" + "\n".join(lines))
+    return "\n".join(parts) or "(no agent log)"
+
+
 def take_next_and_log_voicemail(session: TmuxSession) -> None:
     session.send("n")
     seen, _ = session.wait_for_any("Appel 00:0", "Attention avant d'appeler", "Plus personne", timeout=30)
@@ -189,6 +200,8 @@ def test_two_agents_over_ssh_share_one_session(office):
         for s in (a, b):
             s.send("q")
             s.wait_for("EXITED=", timeout=20)
+    except AssertionError as failed:
+        raise AssertionError(f"{failed}\nthe agents' logs:\n{agents_logs()}") from None
     finally:
         a.close()
         b.close()

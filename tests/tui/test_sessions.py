@@ -204,3 +204,60 @@ def test_session_tab_snapshot(snap_compare, make_app, demo_store, frozen_clock, 
         await pilot.pause(0.1)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("failure", ["bug", "busy"])
+async def test_a_session_that_cannot_be_built_says_why_on_the_form_and_can_be_tried_again(
+        make_app, demo_store, clock, monkeypatch, failure):
+    """Whatever stops the queue being built (a base locked past the retries, a bug), the form says so and
+    Ctrl+S tries again: never "Construction de la file…" for ever, and never two sessions for one Ctrl+S."""
+    import relance_tui.tui.sessions as sessions_tui
+    from relance_tui.errors import DatabaseBusy
+
+    def broken(*args, **kwargs):
+        raise (RuntimeError("boom") if failure == "bug" else DatabaseBusy("la base est restée verrouillée"))
+
+    real = sessions_tui.work_queue
+    monkeypatch.setattr(sessions_tui, "work_queue", broken)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_sessions(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewSessionScreen)
+        said = text(form, "#new-session-status")
+        assert said.startswith("Session non ouverte : ") and "Ctrl+S pour réessayer" in said
+        assert ("erreur inattendue (RuntimeError : boom)" if failure == "bug" else "restée verrouillée") in said
+        monkeypatch.setattr(sessions_tui, "work_queue", real)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NewSessionScreen)
+    assert demo_store.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
+
+
+async def test_ctrl_s_pressed_twice_while_the_queue_is_built_opens_one_session(make_app, demo_store, clock,
+                                                                              monkeypatch):
+    import time
+
+    import relance_tui.tui.sessions as sessions_tui
+
+    real = sessions_tui.work_queue
+
+    def slow(*args, **kwargs):  # a large office: the second Ctrl+S comes while the first one's queue is built
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sessions_tui, "work_queue", slow)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_sessions(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("ctrl+s", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # back on the Session tab: the form's key no longer applies
+        await settle(pilot)
+    assert demo_store.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1

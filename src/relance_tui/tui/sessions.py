@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from relance_tui.domain.calls import format_clock
 from relance_tui.domain.dates import Bucket
@@ -40,7 +41,7 @@ from relance_tui.store.sessions import (
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.dialogs import AgentScreen, ConfirmScreen
 from relance_tui.tui.plain import plain
-from relance_tui.tui.survive import Survives
+from relance_tui.tui.survive import Survives, logged_failure
 from relance_tui.tui.virtual_table import Column, VirtualTable
 
 
@@ -394,7 +395,11 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#new-session-name", Input).focus()
 
+    building = False  # a build under way: a second Ctrl+S would open a second session
+
     def action_create(self) -> None:
+        if self.building:
+            return
         status = self.query_one("#new-session-status", Static)
         min_text = self.query_one("#new-session-min", Input).value.strip()
         try:
@@ -409,6 +414,7 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
                                or None,
                                profile=None if profile.is_blank() else profile.value)
         status.update("Construction de la file…")
+        self.building = True
         app = self.app
         self._build(app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
                     app.settings.office.timezone, app.calling_rules.debtor_caps, app.settings.office.country)
@@ -416,22 +422,36 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
     def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, caps: dict,
                country: str) -> None:
-        # the office's country: the law (and limitation period) of a debtor outside FR and BE
-        items = work_queue(store, now=store.clock(), today=today, tz=tz, country=country, filters=filters,
-                           debtor_caps=caps)
+        items: list = []
         try:
+            # the office's country: the law (and limitation period) of a debtor outside FR and BE
+            items = work_queue(store, now=store.clock(), today=today, tz=tz, country=country, filters=filters,
+                               debtor_caps=caps)
             sid = create_session(store, name, items, filters)
         except (RelanceError, ValueError) as exc:
             self.post_message(self.Built(None, len(items), str(exc)))
             return
         self.post_message(self.Built(sid, len(items), None))
 
+    def _not_built(self, error: str) -> None:
+        self.building = False
+        self.query_one("#new-session-status", Static).update(
+            plain(f"Session non ouverte : {error}. Ctrl+S pour réessayer, Échap pour annuler."))
+
     def on_new_session_screen_built(self, message: Built) -> None:
         if message.error:
-            self.query_one("#new-session-status", Static).update(plain(f"Session non ouverte : {message.error}"))
+            self._not_built(message.error)
             return
         self.notify(f"Session ouverte : {count(message.count, 'débiteur')} à appeler.", timeout=6)
         self.dismiss(message.session_id)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Anything else that makes the build fail (a bug, a damaged file): logged and said on the form, which
+        can be tried again; never "Construction de la file…" for ever."""
+        if event.worker.group != "new-session" or event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        event.prevent_default()  # said here, on the form, rather than in a notification (Survives)
+        self._not_built(logged_failure(event.worker.error, "ouverture d'une session"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
