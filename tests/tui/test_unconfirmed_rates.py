@@ -112,11 +112,11 @@ async def test_the_card_marks_the_penalty_to_confirm_and_names_the_rate_and_its_
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DebtorScreen)
-        invoices = screen.query_one("#invoices")
-        column = [str(c.label) for c in invoices.columns.values()].index("Pénalités")
+        invoices = screen.invoice_table
+        column = [c.label for c in invoices.columns].index("Pénalités")
 
         def penalty(inv_id: int) -> str:
-            return str(invoices.get_row(str(inv_id))[column]).replace("\u00a0", " ")
+            return str(invoices.cells(invoices.rows[inv_id])[column]).replace("\u00a0", " ")
 
         assert penalty(fa402) == "≈101,58 €"
         assert penalty(fa401) == "79,28 €"  # paid late in the first half: every rate was entered

@@ -36,6 +36,25 @@ CONTACT_COLUMNS = ("Nom", "Rôle", "Téléphone", "Autre tél.", "Email", "Débl
 NO_CONTACT = "(aucun contact : demandez qui peut débloquer le paiement)"
 INVOICE_COLUMNS = ("Facture", "Émise", "Échéance", "Montant", "Réglé", "Reste dû", "Retard", "Pénalités", "Statut",
                    "Prescription")
+# Each column of the Invoices table (in INVOICE_COLUMNS' order): its width, its alignment, and its rank: a narrow
+# card shows the columns of the best ranks that fit, in this order (what a caller reads out first: the number,
+# what is left to pay and how late; then the due date, the status and the penalties). The number takes the room
+# left. "Réglé" is the amount less what is left, "Émise" the due date less the terms: the first to go.
+INVOICE_LAYOUT = ((14, "left", 1), (10, "left", 10), (10, "left", 4), (12, "right", 7), (12, "right", 9),
+                  (12, "right", 2), (6, "right", 3), (14, "right", 6), (15, "left", 5), (12, "left", 8))
+
+
+def invoice_columns(width: int) -> list[int]:
+    """The indexes (in INVOICE_COLUMNS) of the columns a table ``width`` cells wide shows, in their order."""
+    shown: set[int] = set()
+    used = -1  # n columns take n - 1 separating spaces
+    for index in sorted(range(len(INVOICE_LAYOUT)), key=lambda n: INVOICE_LAYOUT[n][2]):
+        need = INVOICE_LAYOUT[index][0] + 1
+        if shown and used + need > width:
+            break  # never a lesser column in the room a better one could not take
+        shown.add(index)
+        used += need
+    return sorted(shown)
 
 
 def invoice_status(i) -> str:  # noqa: ANN001 - a CardInvoice
