@@ -222,3 +222,15 @@ def test_an_import_as_of_that_is_not_a_date_is_refused_naming_the_option(tmp_pat
     assert (code, out) == (1, "")
     assert err == ("relance : --as-of : date « 2026-13-45 » non reconnue (JJ/MM/AAAA, JJ/MM, aujourd'hui, hier, "
                    "demain ou +N jours)\n")
+
+
+def test_a_command_that_ends_well_leaves_no_log_and_one_that_fails_leaves_its_line(tmp_path, capsys, isolated_env):
+    db = tmp_path / "r.db"
+    log = isolated_env / "log" / "relance.log"
+    assert run(capsys, "init", "--db", str(db))[0] == 0
+    assert run(capsys, "--db", str(db), "export", "promises", "--date", "2026-11-23")[0] == 0
+    assert not log.exists()  # nothing to say: the file is not even opened
+    code, _, err = run(capsys, "--db", str(db), "export", "promises", "--date", "la semaine des quatre jeudis")
+    assert code == 1 and "--date" in err
+    assert log.read_text(encoding="utf-8").splitlines()[-1].endswith(
+        f"INFO relance: exit 1: relance --db {db} export promises --date la semaine des quatre jeudis")

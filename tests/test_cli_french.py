@@ -109,3 +109,25 @@ def test_an_export_and_a_rate_take_french_dates_end_to_end(tmp_path, capsys) -> 
     assert code == 0 and "au 01/01/2027" in out, err
     code, _, err = run(capsys, "--db", str(db), "rates", "set", "ecb", "32/01/2027", "2,15")
     assert code == 2 and "DATE : date « 32/01/2027 » non reconnue" in err
+
+
+def test_a_command_asked_for_gets_the_parser_it_would_get_among_all_of_them() -> None:
+    """build_parser builds only the command typed (7 ms of every start): its pages, and the top's, are the same."""
+    whole = {p.prog: p.format_help() for p in every_parser(cli.build_parser(cli.ALL))}
+    for command in (c for c in cli.COMMANDS if c is not None):
+        pages = {p.prog: p.format_help() for p in every_parser(cli.build_parser(command))}
+        assert pages["relance"] == whole["relance"]
+        mine = {prog: text for prog, text in pages.items() if prog.split()[1:2] == [command]}
+        assert mine and mine == {prog: text for prog, text in whole.items() if prog.split()[1:2] == [command]}
+        # the others are named, with their help, and nothing more
+        others = [p for p in every_parser(cli.build_parser(command)) if p.prog.split()[1:2] not in ([], [command])]
+        assert others and {a.dest for p in others for a in p._actions} == {"help", "db", "theme"}
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    ([], None), (["--db", "export"], None), (["--db=x.db", "--theme", "doctor"], None),
+    (["--db", "x.db", "export", "promises"], "export"), (["export", "--db", "x.db"], "export"),
+    (["--version"], None), (["exprt"], cli.ALL), (["--dbx", "doctor"], cli.ALL), (["-h", "plan"], "plan"),
+])
+def test_the_command_is_read_as_the_parser_reads_it(argv, command) -> None:
+    assert cli.command_of(argv) == command

@@ -31,11 +31,14 @@ def shutdown_opened() -> None:
         _OPENED.pop().shutdown()
 
 
-def open_db(settings: Settings, *, write: bool = False, create: bool = False, db: Path | None = None):
+def open_db(settings: Settings, *, write: bool = False, create: bool = False, db: Path | None = None,
+            figures: bool = True):
     """The database, for reading only unless the command writes (``write``/``create``).
 
     A command that only reads never creates, migrates or writes the file, and does not record its host
-    (which would take the write lock): the app and the writing commands do that.
+    (which would take the write lock): the app and the writing commands do that. ``figures``: the command
+    prints penalties or next steps, which follow the office's terms and plans (a command that prints neither,
+    the day's promises, is spared reading plans.toml and importing what computes them).
     """
     from relance_tui.store import open_store
 
@@ -47,6 +50,8 @@ def open_db(settings: Settings, *, write: bool = False, create: bool = False, db
     for line in (store.host_warning(), store.notice()):
         if line:
             print(clean(line), file=sys.stderr)  # host names and agents come from the shared database
+    if not figures:
+        return store
     from relance_tui.store.figures import OfficeTerms, set_office_terms
 
     # every figure a command prints follows the office's terms of sale (relance.toml)

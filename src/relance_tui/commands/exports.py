@@ -48,12 +48,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export_promises(args: argparse.Namespace, settings: Settings) -> int:
     from relance_tui.io.promise_export import export_promises
     from relance_tui.store.promises import promises_made, promises_of_session
-    from relance_tui.store.sessions import session_created_at
 
     day = parse_day(args.date, settings, "--date")
-    store = open_db(settings)
+    store = open_db(settings, figures=False)  # promises as they were made: no penalty, no next step
     agent = agent_login(settings, args.agent) if args.agent else None
     if args.session is not None:
+        from relance_tui.store.sessions import session_created_at
+
         created_at = session_created_at(store, args.session)
         if created_at is None:
             raise RelanceError(f"--session {args.session} : aucune session de ce numéro (voir l'onglet Session)")

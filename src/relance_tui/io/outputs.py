@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -179,7 +178,8 @@ def _temp_beside(real: Path) -> tuple[Path, int]:
     """A new empty file next to ``real`` (same filesystem, so the final rename is atomic), umask applied,
     and the descriptor that created it: write through that, never by name."""
     for _ in range(100):
-        tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
+        # os.urandom, not secrets: the name need only be unlikely, and secrets costs every export 5 ms (hashlib)
+        tmp = real.with_name(f".{real.name}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
         except FileExistsError:

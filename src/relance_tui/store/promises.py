@@ -7,19 +7,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from relance_tui.domain.calendar import OfficeCalendar
-from relance_tui.domain.calls import NextStep
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.instants import local, to_iso
 from relance_tui.domain.money import format_cents
 from relance_tui.domain.promises import PromiseState, Verdict, evaluate, grace_end
 from relance_tui.domain.vocabulary import PROMISE_STATUSES
-from relance_tui.store.calls import set_next_action
 from relance_tui.store.connection import Store
-from relance_tui.store.queries import append_event
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from relance_tui.domain.calendar import OfficeCalendar
 
 
 def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar, tz: str = "Europe/Paris",
@@ -29,6 +27,11 @@ def evaluate_promises(store: Store, today: dt.date, *, calendar: OfficeCalendar,
     Each change is an event in the debtor's timeline; a broken promise brings the debtor back the
     next business day after its grace.
     """
+    # here, not at the top: the day's export (a command that only reads) need not import the calls' rules
+    from relance_tui.domain.calls import NextStep
+    from relance_tui.store.calls import set_next_action
+    from relance_tui.store.queries import append_event
+
     zone = ZoneInfo(tz)
     db = store.conn
     # reading and judging take no lock; only the changes are written, in one short transaction
