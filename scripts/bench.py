@@ -365,6 +365,7 @@ Bare().run(headless=True, size=(100, 30))
 _FIRST_PAINT_CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
+import relance_tui.launch  # first, as the relance command starts (relance_tui/launch.py: the collector off)
 # The real command line (settings, logging, opening and checking the database, the app), run
 # headless at 100x30.
 from textual.app import App

@@ -1,3 +1,3 @@
-from relance_tui.cli import run
+from relance_tui.launch import run
 
 run()

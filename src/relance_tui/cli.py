@@ -13,6 +13,7 @@ from relance_tui.commands.parser import EVERYWHERE, FrenchParser, add_everywhere
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
+from relance_tui.launch import collector_on
 from relance_tui.logs import log, log_unexpected, setup_logging
 
 EXIT_UNEXPECTED = 70
@@ -132,6 +133,8 @@ def _main(argv: list[str]) -> int:
             settings = load_settings(paths)
         except PermissionError as exc:  # a folder on the way is closed to this account
             raise _settings_unreachable(exc, paths) from None
+        if args.command is not None:  # a command: the collector on before its work (the app: once painted)
+            collector_on()
         return COMMANDS[args.command](args, settings)
     except RelanceError as exc:
         # names files and quotes data: printed as text, never as terminal codes

@@ -274,3 +274,29 @@ async def test_promises_past_their_grace_are_judged_once_the_list_is_shown(make_
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert pending() < before
+
+
+async def test_the_collector_off_for_the_start_is_on_again_once_the_list_is_painted(make_app):
+    """relance_tui/launch.py turns the garbage collector off while the app starts: on for good afterwards."""
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert overdue(app).rows  # the first rows are on screen
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_command_started_as_relance_turns_the_collector_on_before_its_work(tmp_path):
+    code = ("import relance_tui.launch, gc, sys; assert not gc.isenabled(); "
+            "from relance_tui import cli; "
+            "cli.collector_on = lambda on=cli.collector_on: (print('OFF' if not gc.isenabled() else 'ON'), on()); "
+            "code = cli.main(['--db', sys.argv[1], 'init']); print('ON' if gc.isenabled() else 'OFF'); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "r.db")], capture_output=True, text=True,
+                          env={**os.environ, "RELANCE_AGENT": "marie"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:1] == ["OFF"] and done.stdout.split()[-1] == "ON"

@@ -431,7 +431,8 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     """Open the database, then the app; errors opening it are the CLI's to print."""
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     # Everything imported so far lives as long as the process: keep the cyclic garbage collector
-    # from walking it again and again (one full pass measured 21 ms during start-up).
+    # from walking it again and again (one full pass measured 21 ms during start-up). Started by the
+    # ``relance`` command, the collector is off until the list's first rows are painted (launch.py).
     gc.freeze()
     chosen = check_theme(theme or settings.user.theme or DEFAULT_THEME, load_themes())
     mode = settings.database.journal_mode
