@@ -26,21 +26,11 @@ from bench_common import EXE, ROOT, bench_env, make_demo
 
 DAY = "2026-11-23"
 
-# what relance runs (store/promises.py, _LINE_SQL and promises_made), with the day's bounds in UTC
+# the query relance runs (store/promises.py: _LINE_SQL and promises_made's condition), given by the parent
 _BASELINE = r"""
 import csv, sqlite3, sys
 conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-rows = conn.execute('''
-SELECT p.id, p.debtor_id, d.name,
-       COALESCE((SELECT c.name FROM contacts c WHERE c.id = json_extract(e.data, '$.contact_id')),
-                (SELECT c.name FROM contacts c WHERE c.debtor_id = p.debtor_id
-                 ORDER BY c.can_release_payment DESC, c.id LIMIT 1), ''),
-       COALESCE((SELECT group_concat(number, ', ') FROM (SELECT i.number FROM promise_invoices pi
-                 JOIN invoices i ON i.id = pi.invoice_id WHERE pi.promise_id = p.id ORDER BY i.number)), ''),
-       p.amount_cents, p.due_date, p.status, p.agent, p.created_at, p.notes, p.instalments
-FROM promises p JOIN debtors d ON d.id = p.debtor_id LEFT JOIN events e ON e.id = p.event_id
-WHERE p.created_at >= ? AND p.created_at < ? AND p.status <> 'cancelled' ORDER BY p.created_at, p.id''',
-    sys.argv[2:4]).fetchall()
+rows = conn.execute(sys.argv[2], sys.argv[3:5]).fetchall()
 out = csv.writer(sys.stdout, delimiter=";")
 out.writerow(["id", "debtor_id", "name", "contact", "invoices", "amount", "due", "status", "agent", "at", "notes",
               "instalments"])
@@ -69,11 +59,12 @@ def main() -> int:
         shutil.copyfile(args.db, db)
     env["RELANCE_DATA_DIR"] = str(folder / "data")
     sys.path.insert(0, str(ROOT / "src"))
-    from relance_tui.store.promises import day_bounds
+    from relance_tui.store.promises import _LINE_SQL, day_bounds
 
     start, end = day_bounds(dt.date.fromisoformat(DAY), "Europe/Paris")
+    sql = f"{_LINE_SQL} WHERE p.created_at >= ? AND p.created_at < ? AND p.status <> 'cancelled' ORDER BY p.created_at, p.id"
     relance = [str(EXE), "--db", str(db), "export", "promises", "--date", DAY, "--format", "csv"]
-    baseline = [sys.executable, "-c", _BASELINE, str(db), start, end]
+    baseline = [sys.executable, "-c", _BASELINE, str(db), sql, start, end]
     for argv in (relance, baseline):  # warm the page cache and the bytecode
         wall(argv, env)
     ours, base = [], []

@@ -234,3 +234,15 @@ def test_a_command_that_ends_well_leaves_no_log_and_one_that_fails_leaves_its_li
     assert code == 1 and "--date" in err
     assert log.read_text(encoding="utf-8").splitlines()[-1].endswith(
         f"INFO relance: exit 1: relance --db {db} export promises --date la semaine des quatre jeudis")
+
+
+def test_a_session_ended_by_the_ssh_link_going_leaves_its_line(tmp_path, capsys, isolated_env, monkeypatch):
+    """SIGHUP (cli._end_on_signal) ends the command with SystemExit(129): logged on its way out."""
+    def hung_up(args, settings):
+        raise SystemExit(129)
+
+    monkeypatch.setitem(cli.COMMANDS, "doctor", hung_up)
+    with pytest.raises(SystemExit):
+        cli.main(["--db", str(tmp_path / "r.db"), "doctor"])
+    log = isolated_env / "log" / "relance.log"
+    assert log.read_text(encoding="utf-8").splitlines()[-1].endswith(f"exit 129: relance --db {tmp_path / 'r.db'} doctor")

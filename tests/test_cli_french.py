@@ -126,8 +126,12 @@ def test_a_command_asked_for_gets_the_parser_it_would_get_among_all_of_them() ->
 
 @pytest.mark.parametrize(("argv", "command"), [
     ([], None), (["--db", "export"], None), (["--db=x.db", "--theme", "doctor"], None),
-    (["--db", "x.db", "export", "promises"], "export"), (["export", "--db", "x.db"], "export"),
+    (["--db", "x.db", "export", "promises"], "export"), (["export", "--db", "x.db", "invoices"], "export"),
+    (["--theme=relance-clair", "plan", "list"], "plan"), (["--db", "doctor", "doctor"], "doctor"),
     (["--version"], None), (["exprt"], cli.ALL), (["--dbx", "doctor"], cli.ALL), (["-h", "plan"], "plan"),
 ])
 def test_the_command_is_read_as_the_parser_reads_it(argv, command) -> None:
     assert cli.command_of(argv) == command
+    if command not in (cli.ALL, None) and "-h" not in argv:  # what the whole parser makes of the same words
+        assert cli.build_parser(cli.ALL).parse_known_args(argv)[0].command == command
+        assert cli.build_parser(command).parse_known_args(argv)[0].command == command

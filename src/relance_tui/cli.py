@@ -13,7 +13,7 @@ from relance_tui.commands.parser import EVERYWHERE, FrenchParser, add_everywhere
 from relance_tui.config import load_settings, resolve_paths
 from relance_tui.domain.text import clean
 from relance_tui.errors import RelanceError
-from relance_tui.launch import collector_on
+from relance_tui.gcpause import resume as collector_on
 from relance_tui.logs import log, log_unexpected, setup_logging
 
 EXIT_UNEXPECTED = 70
@@ -115,7 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     that did not end well leaves a line in the log (one that did leaves nothing: the log file is not even
     opened, which spares every command the import of logging.handlers)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    code = _main(argv)
+    try:
+        code = _main(argv)
+    except SystemExit as exc:
+        if isinstance(exc.code, int) and exc.code >= 128:  # SIGHUP or SIGTERM (_end_on_signal): the SSH link gone
+            log.info("exit %d: relance %s", exc.code, " ".join(argv))
+        raise
     if code:
         log.info("exit %d: relance %s", code, " ".join(argv))
     return code

@@ -19,20 +19,21 @@ class _FirstRecordHandler(logging.Handler):
         super().__init__()
         self.path = path
         self._file: logging.Handler | None = None
-        self._unusable = False
+        self.unusable = False  # its last opening failed
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._file is None:
-            if self._unusable:
-                return
             import logging.handlers
 
             try:
                 self._file = logging.handlers.RotatingFileHandler(self.path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                                   encoding="utf-8")
             except OSError:
-                self._unusable = True  # the folder was writable when the process started; the log is best effort
+                # writable when the process started, no longer: said by log_unexpected (no file to point to);
+                # tried again at the next record (a full disk freed, a folder put back)
+                self.unusable = True
                 return
+            self.unusable = False
             self._file.setFormatter(self.formatter)
         self._file.emit(record)
 
@@ -53,9 +54,9 @@ def setup_logging(log_file: Path) -> Path | None:
         return log_file
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(log_file if log_file.exists() else log_file.parent, os.W_OK):
+        if not os.access(log_file if log_file.exists() else log_file.parent, os.W_OK):
+            return None
+    except OSError:  # a folder on the way closed to this account
         return None
     handler = _FirstRecordHandler(log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
@@ -69,5 +70,8 @@ def setup_logging(log_file: Path) -> Path | None:
 
 
 def log_unexpected(exc: BaseException, context: str) -> Path | None:
+    """Log ``exc`` with its traceback; the file it went to, or None when it could not be written (then the
+    agent is not sent to a file that does not have it)."""
     log.error("%s: %s", context, exc, exc_info=(type(exc), exc, exc.__traceback__))
-    return _configured
+    handler = next((h for h in log.handlers if isinstance(h, _FirstRecordHandler)), None)
+    return None if handler is None or handler.unusable else _configured

@@ -276,11 +276,13 @@ async def test_promises_past_their_grace_are_judged_once_the_list_is_shown(make_
         assert pending() < before
 
 
-async def test_the_collector_off_for_the_start_is_on_again_once_the_list_is_painted(make_app):
-    """relance_tui/launch.py turns the garbage collector off while the app starts: on for good afterwards."""
+async def test_the_collector_paused_for_the_start_is_on_again_once_the_list_is_loaded(make_app):
+    """relance_tui/launch.py pauses the garbage collector while the app starts: on for good afterwards."""
     import gc
 
-    gc.disable()
+    from relance_tui import gcpause
+
+    gcpause.pause()
     try:
         app = make_app()
         async with app.run_test(size=(100, 30)) as pilot:
@@ -288,11 +290,41 @@ async def test_the_collector_off_for_the_start_is_on_again_once_the_list_is_pain
             assert overdue(app).rows  # the first rows are on screen
             assert gc.isenabled()
     finally:
+        gcpause.resume()
         gc.enable()
 
 
+async def test_the_collector_is_on_again_a_few_seconds_after_start_even_when_the_list_never_loads(
+        make_app, monkeypatch):
+    import gc
+
+    from relance_tui import gcpause
+    from relance_tui.tui import app as app_module
+    from relance_tui.tui.overdue import OverdueView
+
+    monkeypatch.setattr(app_module, "GC_RESUME_S", 0.3)
+    monkeypatch.setattr(OverdueView, "_load", lambda *args, **kwargs: None)  # a base that never answers
+    gcpause.pause()
+    try:
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause(0.1)
+            assert not gc.isenabled()
+            await pilot.pause(0.5)
+            assert gc.isenabled()
+    finally:
+        gcpause.resume()
+        gc.enable()
+
+
+def test_importing_the_command_line_leaves_the_collector_alone():
+    code = "import gc, relance_tui.cli, relance_tui.launch; print(gc.isenabled())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
+
+
 def test_a_command_started_as_relance_turns_the_collector_on_before_its_work(tmp_path):
-    code = ("import relance_tui.launch, gc, sys; assert not gc.isenabled(); "
+    code = ("import gc, sys; from relance_tui import gcpause; gcpause.pause(); assert not gc.isenabled(); "
             "from relance_tui import cli; "
             "cli.collector_on = lambda on=cli.collector_on: (print('OFF' if not gc.isenabled() else 'ON'), on()); "
             "code = cli.main(['--db', sys.argv[1], 'init']); print('ON' if gc.isenabled() else 'OFF'); sys.exit(code)")

@@ -55,6 +55,7 @@ WATCHDOG_SECONDS = 5.0
 LEASE_CHECK_SECONDS = 2.0  # how soon the agent learns another machine took the write lease
 AGENDA_PREFETCH_S = 1.5  # after start-up, the À faire tab reads the day's plan steps in the background
 HISTORY_SNAPSHOT_S = 3.0  # after start-up, the day's aged balance is kept (store/history.py), once a day
+GC_RESUME_S = 5.0  # the collector paused for the start-up is on again by then, list loaded or not (gcpause.py)
 
 
 class MainScreen(RelanceScreen):
@@ -217,6 +218,9 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
             self.set_timer(AGENDA_PREFETCH_S, self._ensure_agenda)
         if self._keep_history:
             self.set_timer(HISTORY_SNAPSHOT_S, self.keep_history)
+        from relance_tui.gcpause import resume
+
+        self.set_timer(GC_RESUME_S, resume)  # when the list never loads (a damaged base): on all the same
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def keep_history(self) -> None:
@@ -432,7 +436,7 @@ def run_app(settings: Settings, *, db: Path, theme: str | None = None) -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     # Everything imported so far lives as long as the process: keep the cyclic garbage collector
     # from walking it again and again (one full pass measured 21 ms during start-up). Started by the
-    # ``relance`` command, the collector is off until the list's first rows are painted (launch.py).
+    # ``relance`` command, the collector is paused until the list is loaded (relance_tui/gcpause.py).
     gc.freeze()
     chosen = check_theme(theme or settings.user.theme or DEFAULT_THEME, load_themes())
     mode = settings.database.journal_mode

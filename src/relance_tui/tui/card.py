@@ -30,11 +30,13 @@ from relance_tui.tui.card_lines import (
     INVOICE_COLUMNS,
     INVOICE_LAYOUT,
     NO_CONTACT,
+    PRESCRIPTION,
     contact_values,
     event_line,
     identity_lines,
     invoice_columns,
     invoice_values,
+    invoice_widths,
     limitation_lines,
     limitation_notice,
     plan_lines,
@@ -75,7 +77,8 @@ class InvoiceTable(VirtualTable):
     DEFAULT_CSS = """
     InvoiceTable { height: 1; }
     """
-    BINDINGS = [Binding("enter", "select", "", show=False, id="table.select")]  # nothing to open on a card
+    # nothing to open from a card's invoice: Enter does nothing and is not offered in the key bar
+    BINDINGS = [Binding("enter", "select", "Ouvrir", show=False, id="table.select")]
 
     class Resized(Message):
         """The table's width changed (the card's, or its scroll bar came): its columns are chosen again."""
@@ -113,6 +116,7 @@ class DebtorScreen(LiveScreen):
         self.debtor_id = debtor_id
         self.card: DebtorCard | None = None
         self._as_of = None  # the day the card was read for (its lateness and penalties)
+        self._invoice_widths = {n: layout[0] for n, layout in enumerate(INVOICE_LAYOUT)}
 
     def compose(self) -> ComposeResult:
         # the card is read while the screen is built: on a customer with 1,500 invoices it is the longer of the two
@@ -143,8 +147,9 @@ class DebtorScreen(LiveScreen):
         return self.query_one("#invoices", InvoiceTable)
 
     def _invoice_cells(self, invoice) -> list[str]:  # noqa: ANN001 - a CardInvoice
-        values = invoice_values(invoice, self._as_of)
-        return [values[int(c.key)] for c in self.invoice_table.columns]
+        columns = self.invoice_table.columns
+        values = invoice_values(invoice, self._as_of, marked=not any(c.key == str(PRESCRIPTION) for c in columns))
+        return [values[int(c.key)] for c in columns]
 
     def on_invoice_table_resized(self) -> None:
         self._set_invoice_columns()
@@ -153,9 +158,14 @@ class DebtorScreen(LiveScreen):
         """The columns the card's width allows (tui/card_lines.invoice_columns), the number taking the room left."""
         table = self.invoice_table
         width = table.scrollable_content_region.width or self.size.width - 4
-        table.columns = [Column(str(n), INVOICE_COLUMNS[n], 0 if n == 0 else INVOICE_LAYOUT[n][0],
-                                INVOICE_LAYOUT[n][1]) for n in invoice_columns(width)]
-        self.query_one("#invoices-header", Static).update(plain(table.header_text()))
+        widths = self._invoice_widths
+        table.columns = [Column(str(n), INVOICE_COLUMNS[n], 0 if n == 0 else widths[n], INVOICE_LAYOUT[n][1])
+                         for n in invoice_columns(width, widths)]
+        header = self.query_one("#invoices-header", Static)
+        if self.card is not None and not self.card.invoices:
+            header.update("Aucune facture.")
+        else:
+            header.update(plain(table.header_text()))
         table.refresh()
 
     def load(self) -> None:
@@ -208,11 +218,15 @@ class DebtorScreen(LiveScreen):
         if 0 <= keep < contacts.row_count:
             contacts.move_cursor(row=keep)
         self._as_of = today
+        self._invoice_widths = invoice_widths(card.invoices)
         invoices = self.invoice_table
+        invoices.display = bool(card.invoices)
         invoices.styles.height = max(1, min(len(card.invoices), INVOICE_ROWS))
         invoices.set_keys([i.id for i in card.invoices], {i.id: i for i in card.invoices},
                           keep=invoices.current_key)
         self._set_invoice_columns()
+        # and again once laid out: a scroll bar that comes with more invoices narrows the table without resizing it
+        self.call_after_refresh(self._set_invoice_columns)
         self.query_one("#totals", Static).update(lines(totals_lines(card) + limitation_lines(card, today)))
         self.query_one("#promises", Static).update(plain("\n".join(said_lines(card, settings))
                                                          or "Aucune promesse, aucun litige."))

@@ -38,18 +38,41 @@ INVOICE_COLUMNS = ("Facture", "Émise", "Échéance", "Montant", "Réglé", "Res
                    "Prescription")
 # Each column of the Invoices table (in INVOICE_COLUMNS' order): its width, its alignment, and its rank: a narrow
 # card shows the columns of the best ranks that fit, in this order (what a caller reads out first: the number,
-# what is left to pay and how late; then the due date, the status and the penalties). The number takes the room
-# left. "Réglé" is the amount less what is left, "Émise" the due date less the terms: the first to go.
-INVOICE_LAYOUT = ((14, "left", 1), (10, "left", 10), (10, "left", 4), (12, "right", 7), (12, "right", 9),
-                  (12, "right", 2), (6, "right", 3), (14, "right", 6), (15, "left", 5), (12, "left", 8))
+# what is left to pay and how late; then the due date, the status, the penalties and the limitation date). The
+# number takes the room left; the amounts' widths are those of the card's own figures (invoice_widths).
+# "Réglé" is the amount less what is left, "Émise" the due date less the terms: the first to go.
+INVOICE_LAYOUT = ((14, "left", 1), (10, "left", 10), (10, "left", 4), (12, "right", 8), (12, "right", 9),
+                  (12, "right", 2), (6, "right", 3), (14, "right", 6), (15, "left", 5), (12, "left", 7))
+PRESCRIPTION = INVOICE_COLUMNS.index("Prescription")
 
 
-def invoice_columns(width: int) -> list[int]:
+def _money_width(label: str, values: list[int], *, extra: int = 0) -> int:
+    """The cells a column of these amounts needs: its longest figure (the largest, or the most negative)."""
+    if not values:
+        return len(label)
+    widest = max(len(format_money(v, symbol=True)) for v in (min(values), max(values)))
+    return max(len(label), widest + extra)
+
+
+def invoice_widths(invoices) -> dict[int, int]:  # noqa: ANN001 - CardInvoices
+    """Each column's width for these invoices: an amount is never cut ("1 234 567,8…" reads as another number)."""
+    widths = {n: layout[0] for n, layout in enumerate(INVOICE_LAYOUT)}
+    for n, field in ((3, "amount_cents"), (4, "paid_cents"), (5, "balance_cents")):
+        widths[n] = _money_width(INVOICE_COLUMNS[n], [getattr(i, field) for i in invoices])
+    penalties = _money_width(INVOICE_COLUMNS[7], [i.penalty_cents or 0 for i in invoices], extra=len(UNCONFIRMED_MARK))
+    words = [len(w) for w, present in (("non calculable", any(i.penalty_unknown for i in invoices)),
+                                       ("abandonnées", any(i.waived for i in invoices))) if present]
+    widths[7] = max([penalties, *words])
+    return widths
+
+
+def invoice_columns(width: int, widths: dict[int, int] | None = None) -> list[int]:
     """The indexes (in INVOICE_COLUMNS) of the columns a table ``width`` cells wide shows, in their order."""
+    widths = widths or {n: layout[0] for n, layout in enumerate(INVOICE_LAYOUT)}
     shown: set[int] = set()
     used = -1  # n columns take n - 1 separating spaces
     for index in sorted(range(len(INVOICE_LAYOUT)), key=lambda n: INVOICE_LAYOUT[n][2]):
-        need = INVOICE_LAYOUT[index][0] + 1
+        need = widths[index] + 1
         if shown and used + need > width:
             break  # never a lesser column in the room a better one could not take
         shown.add(index)
@@ -133,7 +156,8 @@ def limitation_when(day, as_of) -> str:  # noqa: ANN001 - dates
 
 def limitation_lines(card: DebtorCard, as_of, shown: int = 3) -> list[str]:  # noqa: ANN001 - a date
     """When the invoices owed become time-barred and what each date counts from: every one within 90 days of
-    it or past it (``shown`` at most), else the nearest alone. The Prescription column has every date."""
+    it or past it (``shown`` at most), else the nearest alone. The Prescription column has every date (on a
+    card too narrow for it, the days late carry the mark of a date near)."""
     owed = sorted(card.outstanding, key=lambda i: (i.limitation, i.number))
     if not owed:
         return []
@@ -199,11 +223,15 @@ def contact_values(c: Contact) -> tuple[str, ...]:
     return (c.name, c.role, c.phone, c.phone2, c.email, "oui" if c.can_release_payment else "")
 
 
-def invoice_values(i, as_of: dt.date) -> tuple[str, ...]:  # noqa: ANN001 - a CardInvoice
-    """A row of the Invoices table (INVOICE_COLUMNS)."""
+def invoice_values(i, as_of: dt.date, *, marked: bool = False) -> tuple[str, ...]:  # noqa: ANN001 - a CardInvoice
+    """A row of the Invoices table (INVOICE_COLUMNS). ``marked``: the card is too narrow for the Prescription
+    column, so the days late carry its mark when the date is near, as in the list ("⚠ 412")."""
+    late = str(i.days_late) if i.days_late > 0 and i.status != "paid" else ""
+    if marked and not i.is_credit_note and i.balance_cents > 0 and i.status != "paid":  # as limitation_cell
+        mark = limitation_mark(i.limitation, as_of)
+        late = f"{mark} {late}".strip() if mark else late
     return (i.number, f"{i.issue_date:%d/%m/%Y}", f"{i.due_date:%d/%m/%Y}", format_money(i.amount_cents, symbol=True),
-            format_money(i.paid_cents, symbol=True), format_money(i.balance_cents, symbol=True),
-            str(i.days_late) if i.days_late > 0 and i.status != "paid" else "",
+            format_money(i.paid_cents, symbol=True), format_money(i.balance_cents, symbol=True), late,
             invoice_penalty(i), invoice_status(i), limitation_cell(i, as_of))
 
 

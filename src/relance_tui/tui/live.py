@@ -58,10 +58,10 @@ class LiveChanges:
 
     def on_overdue_view_loaded(self, message: OverdueView.Loaded) -> None:
         """Promises are judged once the list is on screen: start-up paints first. So is the garbage collector
-        turned on again (relance_tui/launch.py)."""
-        from relance_tui.launch import collector_on
+        turned on again (relance_tui/gcpause.py)."""
+        from relance_tui.gcpause import resume
 
-        self.call_after_refresh(collector_on)
+        self.call_after_refresh(resume)
         if not message.partial and not self._promises_checked:
             self._promises_checked = True
             if not self.store.readonly:

@@ -413,11 +413,12 @@ class NewSessionScreen(Survives, ModalScreen[int | None]):
                                account_manager=clean(self.query_one("#new-session-manager", Input).value).strip()
                                or None,
                                profile=None if profile.is_blank() else profile.value)
-        status.update("Construction de la file…")
-        self.building = True
         app = self.app
-        self._build(app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
-                    app.settings.office.timezone, app.calling_rules.debtor_caps, app.settings.office.country)
+        args = (app.store, clean(self.query_one("#new-session-name", Input).value), filters, app.today(),
+                app.settings.office.timezone, app.calling_rules.debtor_caps, app.settings.office.country)
+        status.update("Construction de la file…")
+        self.building = True  # after what could fail above: never a form stuck refusing Ctrl+S
+        self._build(*args)
 
     @work(thread=True, exclusive=True, group="new-session", exit_on_error=False)
     def _build(self, store, name: str, filters: QueueFilters, today: dt.date, tz: str, caps: dict,
