@@ -4,8 +4,12 @@ one row per payment; and a column the importer cannot place stops the import wit
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relance_tui.io.columns import INVOICE_FIELDS, PAYMENT_FIELDS, map_columns
+from relance_tui.domain.text import key
+from relance_tui.io.import_rows import TOTAL_WORDS, _may_be_total, is_total_row
 from relance_tui.io.importer import ImportRefused, InvoiceRowParser, detect
 from relance_tui.store.staging import INVOICE_COLUMNS
 from tests.io.conftest import FIXTURES, db_state, invoices
@@ -345,3 +349,17 @@ def test_an_invoice_whose_label_or_client_starts_with_total_is_an_invoice(imp, s
     report = imp(write("t.csv", text), as_of=AS_OF)
     assert set(invoices(store)) == {"F-1", "F-2", "F-3"}
     assert sum("ligne de total" in n for n in report.notes) == 1
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" *-(:\t0123456789abcdefghijklmnopqrstuvwxyzÀÉÈàéèŒœß汉²—TSGARE")),
+               max_size=14) | st.sampled_from([
+                   prefix + word.upper() + suffix for word in TOTAL_WORDS
+                   for prefix in ("", "  ", "** ", "(", "汉 ", "— ") for suffix in ("", " 2025", " :")]))
+def test_the_quick_look_at_a_cell_never_misses_a_totals_line(cell):
+    """A 200,000-row import folds only the cells that may be a total (io/import_rows._may_be_total): every cell
+    that folds to a word of TOTAL_WORDS is still looked at."""
+    folded = key(cell)
+    is_total = bool(folded) and any(folded == w or folded.startswith(w + " ") for w in TOTAL_WORDS)
+    assert not is_total or _may_be_total(cell)
+    assert bool(is_total_row([cell])) == is_total
