@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance_tui.io.columns import INVOICE_FIELDS, PAYMENT_FIELDS, map_columns
 from relance_tui.domain.text import key
+from relance_tui.io.columns import INVOICE_FIELDS, PAYMENT_FIELDS, map_columns
 from relance_tui.io.import_rows import TOTAL_WORDS, _may_be_total, is_total_row
 from relance_tui.io.importer import ImportRefused, InvoiceRowParser, detect
 from relance_tui.store.staging import INVOICE_COLUMNS

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from textual import events
 from textual.widgets import Input, Label, Static
 
 from relance_tui.domain.text import count
@@ -492,3 +493,29 @@ async def test_promises_tab_lists_the_days_promises_and_enter_opens_the_debtor(m
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DebtorScreen) and app.screen.debtor_id == view.lines[-1].debtor_id
+
+
+async def test_the_date_typed_right_behind_tab_lands_in_the_date_not_over_the_amount(make_app, demo_store, clock,
+                                                                                    debtor):
+    """Keys typed fast (a paste, a terminal's burst): Tab, then the date. Tab must move the focus before the
+    characters behind it reach a field (a priority binding): they once replaced the amount."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_call(app, pilot, debtor)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, OutcomeScreen) and form.focused.id == "amount"
+        owed = form.query_one("#amount", Input).value
+        # all at once, as a terminal delivers them (the Pilot's press waits for each key's handling)
+        for key, character in (("tab", None), ("plus", "+"), ("7", "7")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert form.query_one("#date", Input).value == "+7"
+        assert form.query_one("#amount", Input).value == owed
+        for key in ("shift+tab", "9"):  # and back
+            app.post_message(events.Key(key, "9" if key == "9" else None))
+        await settle(pilot)
+        assert form.focused.id == "amount" and form.query_one("#date", Input).value == "+7"

@@ -54,7 +54,13 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
     #outcome-error { color: $error; height: auto; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Enregistrer", id="outcome.save", priority=True),
-                Binding("escape", "back", "Retour", id="outcome.back")]
+                Binding("escape", "back", "Retour", id="outcome.back"),
+                # as keys arrive, before the next ones reach a field: a non-priority Tab goes to the focused field
+                # first and comes back up to the app after the characters typed right behind it, which then land
+                # in the field being left (the date typed over the amount)
+                Binding("tab", "app.focus_next", "Champ suivant", show=False, priority=True, id="outcome.next_field"),
+                Binding("shift+tab", "app.focus_previous", "Champ précédent", show=False, priority=True,
+                        id="outcome.previous_field")]
 
     class Done(Message):
         def __init__(self, report: CallReport | None, saved: SavedCall | None, error: str | None) -> None:
@@ -108,7 +114,9 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
     def on_mount(self) -> None:
         menu = self.query_one("#outcome-menu", OptionList)
         menu.highlighted = 0
-        menu.focus()
+        # at once (Widget.focus waits its turn): an agent who typed f then p before the form showed would
+        # have that late focus come back to the hidden menu after p, and Tab type the date over the amount
+        self.set_focus(menu)
 
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
         if self.outcome is None and event.character in OUTCOME_KEYS:
@@ -192,4 +200,4 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
             styled(("Issue de l'appel", "bold"), " — une touche, puis Ctrl+S pour enregistrer"))
         menu = self.query_one("#outcome-menu", OptionList)
         menu.display = True
-        menu.focus()
+        self.set_focus(menu)  # at once, as on_mount: the next key typed goes to the menu
