@@ -140,6 +140,7 @@ class DebtorScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).add_columns(*CONTACT_COLUMNS)
+        self._set_invoice_columns()  # the invoices' header drawn while the card is read, as the contacts' is
         self._start_plan()
 
     @property
