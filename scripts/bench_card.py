@@ -16,10 +16,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from bench_common import ROOT, bench_env, make_demo, spread
+from bench_common import ROOT, bench_env, large_copy, spread
 
 _CARD_CHILD = r"""
 import asyncio, sys, time
@@ -67,13 +66,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     env = bench_env()
-    folder = Path(tempfile.mkdtemp(prefix="relance-bench-card-"))
-    db = folder / "large.db"
-    if args.db is None:
-        make_demo(db, env)
-    else:
-        shutil.copyfile(args.db, db)
-    env["RELANCE_DATA_DIR"] = str(folder / "data")
+    folder, db = large_copy(args.db, env, "relance-bench-card-")
     with sqlite3.connect(db) as conn:
         big, many = conn.execute("SELECT debtor_id, COUNT(*) n FROM invoices GROUP BY debtor_id "
                                  "ORDER BY n DESC LIMIT 1").fetchone()

@@ -18,11 +18,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench_common import EXE, ROOT, bench_env, make_demo
+from bench_common import EXE, ROOT, bench_env, large_copy
 
 DAY = "2026-11-23"
 
@@ -51,13 +50,7 @@ def main() -> int:
     args = parser.parse_args()
     env = bench_env()
     env.pop("PYTHONPATH")  # the installed command, as agents run it
-    folder = Path(tempfile.mkdtemp(prefix="relance-bench-cli-"))
-    db = folder / "large.db"
-    if args.db is None:
-        make_demo(db, {**env, "PYTHONPATH": str(ROOT / "src")})
-    else:
-        shutil.copyfile(args.db, db)
-    env["RELANCE_DATA_DIR"] = str(folder / "data")
+    folder, db = large_copy(args.db, env, "relance-bench-cli-")
     sys.path.insert(0, str(ROOT / "src"))
     from relance_tui.store.promises import _LINE_SQL, day_bounds
 

@@ -29,3 +29,19 @@ def make_demo(db: Path, env: dict[str, str], size: str = "large", *, quiet: bool
 def spread(values: list[float]) -> str:
     """min / median / max of a figure's runs, in whole units."""
     return f"{min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
+
+
+def large_copy(given: Path | None, env: dict[str, str], prefix: str) -> tuple[Path, Path]:
+    """A private folder and, in it, a copy of the large demo ``given`` (built there when None): the benchmark's
+    own file, and the commands' data folder inside it (``env`` gains RELANCE_DATA_DIR). Returns (folder, db)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    db = folder / "large.db"
+    if given is None:
+        make_demo(db, {**env, "PYTHONPATH": str(ROOT / "src")})
+    else:
+        shutil.copyfile(given, db)
+    env["RELANCE_DATA_DIR"] = str(folder / "data")
+    return folder, db

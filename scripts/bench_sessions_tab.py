@@ -15,10 +15,9 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from bench_common import ROOT, bench_env, make_demo, spread
+from bench_common import ROOT, bench_env, large_copy, spread
 
 _QUEUE_CHILD = r"""
 import datetime as dt, sys, time
@@ -83,13 +82,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     env = bench_env()
-    folder = Path(tempfile.mkdtemp(prefix="relance-bench-sessions-"))
-    db = folder / "large.db"
-    if args.db is None:
-        make_demo(db, env)
-    else:
-        shutil.copyfile(args.db, db)
-    env["RELANCE_DATA_DIR"] = str(folder / "data")
+    folder, db = large_copy(args.db, env, "relance-bench-sessions-")
     sys.path.insert(0, str(ROOT / "src"))
     import datetime as dt
 

@@ -88,6 +88,15 @@ def b2b_debtor(store) -> int:
     return store.db.execute("SELECT MIN(id) FROM debtors WHERE segment = 'b2b' AND country = 'FR'").fetchone()[0]
 
 
+async def open_card(pilot, debtor: int) -> DebtorScreen:
+    """The list on screen, then ``debtor``'s card, read and laid out."""
+    await settle(pilot)
+    pilot.app.open_debtor_card(debtor)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DebtorScreen)
+    return pilot.app.screen
+
+
 def header_of(screen) -> list[str]:
     text = str(screen.query_one("#invoices-header").render())
     return [name for name in INVOICE_COLUMNS if name in text]
@@ -99,11 +108,7 @@ async def test_a_card_with_six_hundred_invoices_lists_them_all_and_m_takes_the_o
     many_invoices(demo_store, debtor, 600)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_debtor_card(debtor)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DebtorScreen)
+        screen = await open_card(pilot, debtor)
         table = screen.invoice_table
         assert len(table.keys) == len(screen.card.invoices) >= 600
         assert table.size.height == 11  # eleven at a time; the rest scroll
@@ -130,10 +135,7 @@ async def test_the_columns_follow_the_terminal_and_a_narrow_card_marks_a_limitat
     add_invoices(demo_store, debtor, [("FX-OLD", "2021-12-20", "2022-01-19", 123_456_789_00)])
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        app.open_debtor_card(debtor)
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_card(pilot, debtor)
         table = screen.invoice_table
         old = next(i for i in screen.card.invoices if i.number == "FX-OLD")
 
@@ -159,9 +161,6 @@ async def test_a_debtor_without_invoices_says_so(make_app, demo_store):
     debtor = demo_store.db.execute("SELECT id FROM debtors WHERE code = 'NEW1'").fetchone()[0]
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_debtor_card(debtor)
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_card(pilot, debtor)
         assert str(screen.query_one("#invoices-header").render()) == "Aucune facture."
         assert not screen.invoice_table.display
