@@ -421,6 +421,32 @@ async def test_a_payment_entered_on_the_card_keeps_a_promise(make_app, demo_stor
         assert "Promesse de 10,00\u00a0€ pour le 26/11/2026 : Tenue" in text(card, "#promises")
 
 
+async def test_every_form_moves_on_tab_before_the_keys_behind_it_the_payment_dialog(make_app, demo_store, clock,
+                                                                                   debtor):
+    """The same race on another form (Tab is the app's priority binding, not one form's): the payment's date typed
+    right behind Tab lands in the date, the amount kept."""
+    from relance_tui.tui.card import DebtorScreen, PaymentScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_debtor_card(debtor)
+        await settle(pilot)
+        assert isinstance(app.screen, DebtorScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PaymentScreen)
+        form.query_one("#payment-amount", Input).focus()
+        await pilot.pause()
+        owed = form.query_one("#payment-amount", Input).value
+        for key, character in (("tab", None), ("plus", "+"), ("3", "3"), ("tab", None), ("v", "v")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert form.query_one("#payment-date", Input).value == "+3"
+        assert form.query_one("#payment-reference", Input).value == "v"
+        assert form.query_one("#payment-amount", Input).value == owed
+
+
 async def test_switching_contact_mid_call_runs_the_guard_for_that_contact(make_app, demo_store, clock):
     from relance_tui.store.cards import debtor_card
     from relance_tui.store.queries import append_event, load_rates

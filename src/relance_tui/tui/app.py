@@ -91,6 +91,11 @@ class RelanceApp(Survives, LiveChanges, Tabs, App):
         Binding("f5", "show_tab('session')", "Session", id="app.tab_session"),
         Binding("f6", "show_tab('agenda')", "À faire", id="app.tab_agenda"),
         Binding("f7", "show_tab('bord')", "Tableau de bord", id="app.tab_dashboard"),
+        # Tab and Shift+Tab acted on as the keys arrive, on every screen and form: a non-priority Tab goes to the
+        # focused field first and comes back up after the characters typed right behind it, which then land in
+        # the field being left (a date typed over a promise's amount, seen in the tmux drive)
+        Binding("tab", "focus_next", "Champ suivant", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "focus_previous", "Champ précédent", show=False, priority=True, id="app.previous_field"),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, theme: str | None = None,

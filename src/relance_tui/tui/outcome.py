@@ -54,13 +54,7 @@ class OutcomeScreen(Survives, ModalScreen[tuple[CallReport, SavedCall] | None]):
     #outcome-error { color: $error; height: auto; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Enregistrer", id="outcome.save", priority=True),
-                Binding("escape", "back", "Retour", id="outcome.back"),
-                # as keys arrive, before the next ones reach a field: a non-priority Tab goes to the focused field
-                # first and comes back up to the app after the characters typed right behind it, which then land
-                # in the field being left (the date typed over the amount)
-                Binding("tab", "app.focus_next", "Champ suivant", show=False, priority=True, id="outcome.next_field"),
-                Binding("shift+tab", "app.focus_previous", "Champ précédent", show=False, priority=True,
-                        id="outcome.previous_field")]
+                Binding("escape", "back", "Retour", id="outcome.back")]  # Tab: the app's, as keys arrive
 
     class Done(Message):
         def __init__(self, report: CallReport | None, saved: SavedCall | None, error: str | None) -> None:
