@@ -139,6 +139,23 @@ def test_a_flemish_debtor_s_reminder_is_in_dutch_with_dutch_amounts(store) -> No
     assert "Factures" not in email.body and "€ par facture" not in email.body
 
 
+def test_a_flemish_address_with_no_language_chosen_gets_dutch_until_an_agent_chooses(store) -> None:
+    """No language column in the export: the address says Flanders, so Dutch (email and document); Brussels and
+    Wallonia stay French; French chosen on the card wins over the region."""
+    d, _ = debtor_with_invoices(store, "Brouwerij De Smet", country="BE")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '9000', city = 'Gent' WHERE id = ?", [d]))
+    assert debtor_card(store, d, as_of=TODAY, rates=load_rates(store)).language == ""
+    assert draft(store, d, office=BE_OFFICE).subject == "Vervallen facturen — Brouwerij De Smet"
+    data, text = make(store, d, "reminder_letter", office=BE_OFFICE)
+    assert data["lang"] == "nl" and data["total"] == money(150_000, "nl") and "1.500,00" in text
+    assert "Met vriendelijke groeten" in text
+    liege, _ = debtor_with_invoices(store, "Brasserie Lejeune", country="BE", prefix="FB")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '4000', city = 'Liège' WHERE id = ?", [liege]))
+    assert draft(store, liege, office=BE_OFFICE).subject.startswith("Factures échues")
+    set_language(store, d, "fr")
+    assert draft(store, d, office=BE_OFFICE).subject == "Factures échues — Brouwerij De Smet"
+
+
 def test_an_english_debtor_s_reminder_is_in_english_and_french_stays_french(store) -> None:
     d, _ = debtor_with_invoices(store, "Acme Ltd")
     set_language(store, d, "en")
@@ -564,7 +581,8 @@ def test_a_court_file_says_no_more_and_no_less_than_the_timeline(store, tmp_path
     # in French: the timeline's own words, without the document's path
     store.write(lambda db: db.execute("UPDATE debtors SET postcode = '4000' WHERE id = ?", [d]))
     french = [c["notes"] for c in make(store, d, "litigation", office=BE_OFFICE)[0]["contacts"]]
-    assert "Relevé de compte produit" in french and not any(str(kept) in n for n in french)
+    # (the statement was made in Dutch: the address was in Ghent, no language chosen)
+    assert "Relevé de compte en néerlandais produit" in french and not any(str(kept) in n for n in french)
 
 
 def test_the_call_script_never_says_echue_of_an_invoice_not_yet_due(store) -> None:

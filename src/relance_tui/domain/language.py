@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from relance_tui.domain.law import in_flanders
 from relance_tui.domain.money import NBSP
 from relance_tui.domain.text import key
 
@@ -63,6 +64,15 @@ def parse_language(text: str) -> str:
 def language_of(column: str | None) -> str:
     """The language to write in for a debtor's column value ('' or anything unknown: French)."""
     return column if column in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def debtor_language(column: str | None, *, country: str | None, postcode: str) -> str:
+    """The language a debtor is written to: its column's when an import or an agent set it; else Dutch for a
+    Belgian address in Flanders (the region's language: a Flemish debtor gets Dutch), French otherwise (Brussels,
+    Wallonia, France: French, which an agent may change on the card)."""
+    if column in LANGUAGES:
+        return column
+    return "nl" if (country or "").upper() == "BE" and in_flanders(postcode) else DEFAULT_LANGUAGE
 
 
 MONTHS = {

@@ -289,14 +289,25 @@ BE_DUTCH_POSTCODES = ((1500, 3999), (8000, 9999))  # Flemish Brabant, Antwerp, L
 BE_BRUSSELS_POSTCODES = (1000, 1299)
 
 
+def be_postcode(postcode: str) -> int | None:
+    """A Belgian postcode's number (four digits, 'B-9000' too), None when it is not one."""
+    digits = "".join(ch for ch in postcode if ch.isdigit())
+    return int(digits) if len(digits) == 4 else None
+
+
+def in_flanders(postcode: str) -> bool:
+    """A Belgian address in the Flemish region (by its postcode; Brussels is not)."""
+    code = be_postcode(postcode)
+    return code is not None and any(lo <= code <= hi for lo, hi in BE_DUTCH_POSTCODES)
+
+
 def court_language(country: str, postcode: str, debtor_language: str) -> str:
     """The language of the court that would hear a claim against this debtor: 'fr' or 'nl' (``country``: the
     regime's, 'FR' or 'BE'; ``debtor_language``: the one the debtor is written to, '' for French)."""
     if country != "BE":
         return "fr"
-    digits = "".join(ch for ch in postcode if ch.isdigit())
-    code = int(digits) if len(digits) == 4 else None
-    if code is not None and any(lo <= code <= hi for lo, hi in BE_DUTCH_POSTCODES):
+    code = be_postcode(postcode)
+    if in_flanders(postcode):
         return "nl"
     if code is None or BE_BRUSSELS_POSTCODES[0] <= code <= BE_BRUSSELS_POSTCODES[1]:
         return "nl" if debtor_language == "nl" else "fr"  # Brussels, or no usable postcode: the debtor's

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from relance_tui.domain.calls import PHASES, call_goal
-from relance_tui.domain.language import language_of
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.script import Phase, Prompt
 from relance_tui.domain.text import key
@@ -133,7 +132,7 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
         "debtor": {"id": card.id, "name": card.name, "code": card.code, "siren": card.siren,
                    "segment": card.segment, "country": card.country or ""},
         # what the debtor is written to in (emails, documents; the script itself stays in French)
-        "lang": language_of(card.language),
+        "lang": card.writes_in,
         # a consumer's contact who is not the debtor (a spouse...): the debt is named to the debtor alone
         "contact_is_debtor": contact_is_debtor(card, contact),
         # key: fr_b2b, fr_b2c, be_b2b or be_b2c (templates/call/*.txt.j2 choose their wording by it)

@@ -81,7 +81,7 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     penalties = None if any(v is None for v in values) else sum(values)
     # the debtor's language (a litigation file: the court's, French or Dutch; a document the office has in
     # fewer languages: one it has): every word and figure below in it
-    written = written_in(kind, document_language(kind, card.language, country=context["regime"]["country"],
+    written = written_in(kind, document_language(kind, card.writes_in, country=context["regime"]["country"],
                                                  postcode=card.postcode or ""), office_dir)
     lang = DEFAULT_LANGUAGE if in_french else written
     regime = {**context["regime"], "court_step": court_step_in(context["regime"]["court_step"], lang)}

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from relance_tui.domain.language import debtor_language
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.penalties import Rates
 from relance_tui.domain.vocabulary import CONTESTED_STATUSES, is_outstanding
@@ -122,7 +123,12 @@ class DebtorCard:
     allocations: list[CardAllocation] = field(default_factory=list)
     country: str | None = None  # the debtor's country column: with the segment, it chooses the law (domain/law)
     enterprise_number: str | None = None  # Belgian BCE/KBO number, ten digits
-    language: str = ""  # fr, nl, en: what emails and documents are written in ('' = French; domain/language.py)
+    language: str = ""  # fr, nl, en: the column ('' = none chosen: see writes_in)
+
+    @property
+    def writes_in(self) -> str:
+        """What its emails and documents are written in: the column's language, else its region's."""
+        return debtor_language(self.language, country=self.country, postcode=self.postcode)
 
     @property
     def outstanding(self) -> list[CardInvoice]:

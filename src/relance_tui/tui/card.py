@@ -343,7 +343,7 @@ class DebtorScreen(LiveScreen):
 
     def action_language(self) -> None:
         """The language the debtor's emails and documents are written in (French, Dutch, English)."""
-        from relance_tui.domain.language import LANGUAGES, language_of
+        from relance_tui.domain.language import LANGUAGES
         from relance_tui.store.cards import set_language
         from relance_tui.tui.dialogs import ChoiceScreen
 
@@ -368,7 +368,7 @@ class DebtorScreen(LiveScreen):
 
         self.app.push_screen(ChoiceScreen(f"Langue des emails et documents pour {name} :",
                                           {k: v.capitalize() for k, v in LANGUAGES.items()},
-                                          language_of(self.card.language)), chosen)
+                                          self.card.writes_in), chosen)
 
     def refresh_data(self) -> None:
         """Another agent changed something: reload the card."""

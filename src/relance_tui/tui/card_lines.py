@@ -11,7 +11,7 @@ from textual.content import Content
 
 from relance_tui.domain.identifiers import format_bce, format_siren
 from relance_tui.domain.instants import format_local
-from relance_tui.domain.language import LANGUAGES, language_of
+from relance_tui.domain.language import LANGUAGES
 from relance_tui.domain.law import regime_for
 from relance_tui.domain.money import format_money
 from relance_tui.domain.priority import PROFILE_LABELS
@@ -194,6 +194,11 @@ def event_line(event, tz: str, names) -> str:
 
 
 
+
+def _by_region(card: DebtorCard) -> str:
+    """Said when the language comes from the address, not from a choice (an import's column, the card's l)."""
+    return " (adresse en Flandre)" if not card.language and card.writes_in != "fr" else ""
+
 def identity_lines(card: DebtorCard, settings: Settings) -> list[Content | str]:
     """Who the debtor is: name and the law its invoices follow, identifiers, address, profile and terms, notes."""
     ident: list[Content | str] = [
@@ -211,7 +216,7 @@ def identity_lines(card: DebtorCard, settings: Settings) -> list[Content | str]:
     terms = f"{card.payment_terms_days} jours" if card.payment_terms_days is not None else \
         f"{settings.office.payment_terms_days} jours (défaut du cabinet)"
     ident.append(f"Profil : {PROFILE_LABELS[card.profile]} · délai de paiement : {terms} · canal préféré : "
-                 f"{CHANNELS[card.preferred_channel]} · courriers en {LANGUAGES[language_of(card.language)]} · "
+                 f"{CHANNELS[card.preferred_channel]} · courriers en {LANGUAGES[card.writes_in]}{_by_region(card)} · "
                  f"suivi par : {settings.display_name(card.account_manager) if card.account_manager else '—'}")
     if card.notes:
         ident.append(f"Notes : {card.notes}")
