@@ -82,6 +82,26 @@ def test_totals_say_creditor_and_each_credit_note_applied():
     card = DebtorCard(7, "BM", "Boulangerie Martin", "company", "b2b", None, None, "", "", "", None, "normal", None,
                       "phone", "", 1, [], [inv, note], [], [], allocations=[CardAllocation("AV-1", "FA-1",
                                                                                            "2026-03-10", 30000)])
-    text = "\n".join(str(x) for x in totals_lines(card))
+    text = "\n".join(str(x) for x in totals_lines(card, d))
     assert "Créditeur : 150,00" in text
     assert "avoir AV-1 imputé sur FA-1 (300,00\u00a0€ au 10/03/2026)" in text
+
+
+def test_the_total_claimable_today_leaves_out_an_invoice_not_yet_due():
+    """'Total exigible' is what may be asked today: an invoice due later is owed but not claimable, said apart."""
+    import datetime as dt
+
+    from relance_tui.store.cards import CardInvoice, DebtorCard
+
+    today = dt.date(2026, 12, 3)
+    late = CardInvoice(1, "FA-1", dt.date(2026, 10, 1), dt.date(2026, 11, 1), 100_000, 20_000, "open", 32, 4_250,
+                       today)
+    due_today = CardInvoice(2, "FA-2", dt.date(2026, 11, 3), today, 10_000, 0, "open", 0, 0, today)
+    coming = CardInvoice(3, "FA-3", dt.date(2026, 11, 24), dt.date(2026, 12, 24), 50_000, 0, "open", 0, 0, today)
+    card = DebtorCard(7, "BM", "Boulangerie Martin", "company", "b2b", None, None, "", "", "", None, "normal", None,
+                      "phone", "", 1, [], [late, due_today, coming], [], [])
+    text = "\n".join(str(x) for x in totals_lines(card, today))
+    # owed: 800 + 100 + 500; claimable: 800 + 100 + 42.50 of penalties
+    assert "Reste dû 1\u00a0400,00\u00a0€ (dont à échoir 500,00\u00a0€)" in text
+    assert "total exigible 942,50\u00a0€" in text and "3 factures ouvertes" in text
+    assert "à échoir" not in "\n".join(str(x) for x in totals_lines(card, dt.date(2026, 12, 24)))

@@ -228,7 +228,7 @@ class DebtorScreen(LiveScreen):
         self._set_invoice_columns()
         # and again once laid out: a scroll bar that comes with more invoices narrows the table without resizing it
         self.call_after_refresh(self._set_invoice_columns)
-        self.query_one("#totals", Static).update(lines(totals_lines(card) + limitation_lines(card, today)))
+        self.query_one("#totals", Static).update(lines(totals_lines(card, today) + limitation_lines(card, today)))
         self.query_one("#promises", Static).update(plain("\n".join(said_lines(card, settings))
                                                          or "Aucune promesse, aucun litige."))
         self.query_one("#recent", Static).update(plain("\n".join(

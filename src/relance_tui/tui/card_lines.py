@@ -106,13 +106,17 @@ def _unconfirmed(invoices) -> str:  # noqa: ANN001 - CardInvoices
     return f" {UNCONFIRMED}" if any(i.penalty_unconfirmed for i in invoices) else ""
 
 
-def totals_lines(card: DebtorCard) -> list:
-    """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late."""
+def totals_lines(card: DebtorCard, today: dt.date) -> list:
+    """What the debtor owes, net of credit notes, and the penalties still claimable on invoices paid late.
+    "Total exigible" is what may be asked today: the invoices already due (on or before ``today``) and the
+    penalties; an invoice not yet due is said apart ("dont à échoir"), never claimed."""
     total, pen = card.due_cents, card.penalty_cents
+    coming = sum(i.amount_cents - i.paid_cents for i in card.outstanding if i.due_date > today)
     out: list = [styled((f"Reste dû {format_money(total, symbol=True)}", "bold"),
+                        f"{f' (dont à échoir {format_money(coming, symbol=True)})' if coming else ''}"
                         f" · pénalités et indemnités {format_money(pen, symbol=True)}"
                         f"{_unconfirmed(card.outstanding)} · total "
-                        f"exigible {format_money(total + pen, symbol=True) if pen is not None else '?'} · "
+                        f"exigible {format_money(total - coming + pen, symbol=True) if pen is not None else '?'} · "
                         f"{count(len(card.outstanding), 'facture ouverte')}")]
     if card.in_credit:
         out.append(styled((f"Créditeur : {format_money(card.credit_cents, symbol=True)} d'avoir non imputé", "bold"),
@@ -213,8 +217,8 @@ def identity_lines(card: DebtorCard, settings: Settings) -> list[Content | str]:
     address = " ".join(x for x in (card.address.replace("\n", ", "), card.postcode, card.city) if x)
     if address:
         ident.append(address)
-    terms = f"{card.payment_terms_days} jours" if card.payment_terms_days is not None else \
-        f"{settings.office.payment_terms_days} jours (défaut du cabinet)"
+    terms = count(card.payment_terms_days, "jour") if card.payment_terms_days is not None else \
+        f"{count(settings.office.payment_terms_days, 'jour')} (défaut du cabinet)"
     ident.append(f"Profil : {PROFILE_LABELS[card.profile]} · délai de paiement : {terms} · canal préféré : "
                  f"{CHANNELS[card.preferred_channel]} · courriers en {LANGUAGES[card.writes_in]}{_by_region(card)} · "
                  f"suivi par : {settings.display_name(card.account_manager) if card.account_manager else '—'}")
