@@ -68,6 +68,7 @@ def test_init_never_rewrites_existing_settings(tmp_path, capsys) -> None:
 def test_init_without_db_says_the_base_is_this_account_s_own(capsys, isolated_env) -> None:
     code, out, _ = run(capsys, "init", "--no-input")
     assert code == 0 and f"Base créée : {isolated_env / 'data' / 'relance.db'}" in out
+    assert ", 0 débiteur, 0 facture)\n" in out  # a count agrees with its noun, 0 too
     assert "C'est le dossier de données de votre compte" in out and "relance init --db /srv/relance/relance.db" in out
 
 

@@ -1,11 +1,14 @@
 """Wording rules that hold across the code (issue 17, item 4): a count agrees with its noun ('1 facture',
-'2 factures', domain/text.count and agreed), never the '(s)' of a form letter."""
+'2 factures', domain/text.count and agreed), never the '(s)' of a form letter nor a plural written after a
+number ('{n} factures' says '1 factures')."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,67 @@ def test_the_scan_sees_a_hedged_plural(tmp_path) -> None:  # the rule above can 
     sample = tmp_path / "m.py"
     sample.write_text('x = f"{n} facture(s) créée(s)"\n# commentaire : facture(s)\n', encoding="utf-8")
     assert [text for _, text in _strings(sample) if HEDGED_PLURAL.search(text)] == ['f"{n} facture(s) créée(s)"']
+
+
+# Nouns that, right after a number, say the plural whatever the number: f"{n} factures" prints "1 factures".
+PLURAL_NOUNS = ("factures", "débiteurs", "promesses", "appels", "emails", "e-mails", "mails", "courriels", "lignes",
+                "courriers", "lettres", "documents", "étapes", "agents", "sessions", "invoices", "relances",
+                "paiements", "événements", "contacts", "dossiers", "fichiers", "colonnes", "erreurs", "avoirs",
+                "litiges", "rappels", "versements", "échéances", "écritures", "modèles", "machines", "jours", "ans",
+                "années", "semaines", "heures", "minutes", "secondes")
+AFTER_A_PLACEHOLDER = re.compile(r"^ (?:" + "|".join(map(re.escape, PLURAL_NOUNS)) + r")\b")
+AFTER_A_TEMPLATE_VALUE = re.compile(r"\}\} (?:" + "|".join(map(re.escape, PLURAL_NOUNS)) + r")\b")
+# (file under src/relance_tui, the placeholder and what follows it) -> why the number is never 0 or 1 there
+COUNTED_BY_HAND = {
+    ("io/import_fec.py", "{len(headers)} colonnes"):
+        "detect_fec is reached only once FecReader.missing_columns found none of FEC_REQUIRED's six missing",
+    ("commands/base.py", "{len(writers)} machines"): "said only when several machines wrote (len(writers) > 1)",
+}
+
+
+def _plurals_after_a_placeholder(source: str) -> list[tuple[int, str]]:
+    """(line, '{placeholder} noun') of every f-string where a placeholder is followed by a space and a plural
+    noun, in the order of the source; read from the syntax tree, so an f-string written in pieces over several
+    lines is seen whole."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for value, text in pairwise(node.values):
+                if (isinstance(value, ast.FormattedValue) and isinstance(text, ast.Constant)
+                        and isinstance(text.value, str) and (m := AFTER_A_PLACEHOLDER.match(text.value))):
+                    found.append(((node.lineno, node.col_offset), f"{{{ast.unparse(value.value)}}}{m.group(0)}"))
+    return [(at[0], text) for at, text in sorted(found, key=lambda hit: hit[0])]
+
+
+def _counted_by_hand(name: str, source: str) -> list[str]:
+    return [f"{name}:{line}: {text}" for line, text in _plurals_after_a_placeholder(source)
+            if (name, text) not in COUNTED_BY_HAND]
+
+
+def test_no_message_writes_a_plural_after_a_number() -> None:
+    found = [hit for path in sorted(SRC.rglob("*.py"))
+             for hit in _counted_by_hand(path.relative_to(SRC).as_posix(), path.read_text(encoding="utf-8"))]
+    found += [f"{path.relative_to(SRC)}: {m.group(0)}" for path in sorted((SRC / "templates").rglob("*"))
+              if path.is_file() and path.suffix in (".j2", ".typ", ".toml", ".txt")
+              for m in AFTER_A_TEMPLATE_VALUE.finditer(path.read_text(encoding="utf-8"))]
+    assert found == [], "use domain/text.count(n, 'facture'), or add the line to COUNTED_BY_HAND with its reason"
+
+
+def test_the_plural_scan_sees_a_number_before_a_plural_noun() -> None:  # the rule above can fail
+    old = (  # lines as they were in commands/base.py and io/export.py
+        'print(f"Base créée : {path} "\n'
+        '      f"(schéma v{store.schema_version()}, {c.debtors} débiteurs, {c.invoices} factures)")\n'
+        'sheet.row(("", f"Total ({len(invoices)} factures) au {as_of:%d/%m/%Y}", ""))\n'
+        'x = f"{n:,} jours, {m} e-mails"\n')
+    assert [text for _, text in _plurals_after_a_placeholder(old)] == [
+        "{c.debtors} débiteurs", "{c.invoices} factures", "{len(invoices)} factures", "{n} jours", "{m} e-mails"]
+    fixed = ('x = f"{count(c.debtors, \'débiteur\')}, {n} facture, {n} factures_csv, {n} facturesque, {path} "\n'
+             'y = f"{n} {nouns}, {n}factures, une liste de factures {n}" + " factures"\n')
+    assert _plurals_after_a_placeholder(fixed) == []
+    assert _counted_by_hand("io/import_fec.py", 'f"{len(headers)} colonnes FEC"') == []
+    assert _counted_by_hand("io/importer.py", 'f"{len(headers)} colonnes FEC"') != []
+    assert AFTER_A_TEMPLATE_VALUE.search("{{ n }} factures") and not AFTER_A_TEMPLATE_VALUE.search(
+        "{{ n|plural('facture') }} ouvertes")
 
 
 @pytest.mark.parametrize(("n", "words"), [(0, "0 facture exportée"), (1, "1 facture exportée"),

@@ -51,6 +51,8 @@ def test_dry_run_and_map_options(tmp_path, capsys):
 def test_export_invoices_parsed_back_with_penalties(tmp_path, capsys):
     db = tmp_path / "r.db"
     run(capsys, "--db", str(db), "init")
+    _, out, _ = run(capsys, "--db", str(db), "export", "invoices", "--as-of", "2026-11-23")
+    assert list(csv.DictReader(io.StringIO(out)))[-1]["Client"] == "Total (0 facture) au 23/11/2026"  # not "0 factures"
     run(capsys, "--db", str(db), "import", str(FIXTURES / "fec_tab.txt"), "--as-of", "2026-11-23")
     code, out, _ = run(capsys, "--db", str(db), "export", "invoices", "--as-of", "2026-11-23")
     assert code == 0

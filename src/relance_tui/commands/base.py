@@ -77,7 +77,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     store = open_db(settings, create=True)
     c = counts(store)
     print(f"Base {'déjà présente' if existed else 'créée'} : {store.path} "
-          f"(schéma v{store.schema_version()}, {c.debtors} débiteurs, {c.invoices} factures)")
+          f"(schéma v{store.schema_version()}, {count(c.debtors, 'débiteur')}, {count(c.invoices, 'facture')})")
     if not existed and args.db is None and not os.environ.get("RELANCE_DB"):
         # no --db: the user's own data folder, not a shared one; said, with how to share it
         print("  C'est le dossier de données de votre compte : pour une base commune à tous les agents, "
@@ -115,7 +115,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                         progress=lambda msg: print(f"  {msg}...", file=sys.stderr))
     print(f"Démo « {report.size.name} » créée dans {db} en {decimal(report.seconds)} s : "
           f"{count(report.debtors, 'débiteur')}, "
-          f"{report.invoices} factures, {report.events} événements, {report.promises} promesses "
+          f"{count(report.invoices, 'facture')}, {count(report.events, 'événement')}, "
+          f"{count(report.promises, 'promesse')} "
           f"(graine {report.seed}, au {report.today:%d/%m/%Y}).")
     store.close()
     if args.open:
@@ -215,8 +216,9 @@ def _doctor_database(settings: Settings, db: Path, network: bool, writers: set[s
         print(clean(f"Intégrité : base illisible ({exc})"))
         _damage_advice(db, network or len(writers) > 1)
         return None
-    print(f"Contenu : {c.debtors} débiteurs, {c.contacts} contacts, {c.invoices} factures "
-          f"({c.open_invoices} ouvertes), {c.payments} paiements, {c.events} événements, {c.promises} promesses")
+    print(f"Contenu : {count(c.debtors, 'débiteur')}, {count(c.contacts, 'contact')}, {count(c.invoices, 'facture')} "
+          f"({count(c.open_invoices, 'ouverte')}), {count(c.payments, 'paiement')}, "
+          f"{count(c.events, 'événement')}, {count(c.promises, 'promesse')}")
     print("Machines ayant écrit dans la base :")
     since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=WRITERS_DAYS)
     for h in hosts:

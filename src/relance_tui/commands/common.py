@@ -12,7 +12,7 @@ from pathlib import Path
 
 from relance_tui.config import Settings
 from relance_tui.domain.dates import parse_user_date
-from relance_tui.domain.text import clean
+from relance_tui.domain.text import clean, count
 from relance_tui.errors import RelanceError
 
 
@@ -130,7 +130,7 @@ def parse_day(text: str | None, settings: Settings, option: str, *, years_ahead:
         latest = dt.date(today.year + years_ahead, 12, 31)
         if day > latest:
             raise RelanceError(f"{option} {text} : date trop lointaine, au plus le {latest:%d/%m/%Y} "
-                               f"({years_ahead} ans après cette année)")
+                               f"({count(years_ahead, 'an')} après cette année)")
     return day
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from relance_tui.domain.calendar import OfficeCalendar
 from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.law import be_consumer_grace_end
+from relance_tui.domain.text import count
 
 CHANNELS = {
     "email": "Email",
@@ -115,7 +116,7 @@ def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
     if step.anchor == "previous" and i == 0:
         raise PlanError(f"{where}, champ anchor : la première étape ne peut pas compter depuis la précédente")
     if step.anchor == "previous" and step.offset < 0:
-        raise PlanError(f"{where}, champ offset : {step.offset} jours après l'étape précédente (attendu >= 0)")
+        raise PlanError(f"{where}, champ offset : {count(step.offset, 'jour')} après l'étape précédente (attendu >= 0)")
     if not -60 <= step.offset <= 365:
         raise PlanError(f"{where}, champ offset : {step.offset} (attendu entre -60 et 365 jours)")
     if step.channel in ("email", "letter", "registered") and not step.template:
@@ -138,7 +139,7 @@ def _check_step(plan: Plan, i: int, step: PlanStep, seen: set[str]) -> None:
             raise PlanError(f"{where}, champ anchor : le dossier contentieux compte depuis la mise en demeure "
                             "(anchor = \"previous\", juste après elle), pour laisser courir son délai")
         if step.offset < COURT_MIN_DAYS:
-            raise PlanError(f"{where}, champ offset : {step.offset} jours après la mise en demeure ; au moins "
+            raise PlanError(f"{where}, champ offset : {count(step.offset, 'jour')} après la mise en demeure ; au moins "
                             f"{COURT_MIN_DAYS}, le délai qu'elle laisse au débiteur")
     if (step.act == "formal_notice" or step.channel == "court") and not (step.costs and step.required):
         raise PlanError(f"{where} : une mise en demeure ou un dossier contentieux est obligatoire et payant "

@@ -87,7 +87,7 @@ def export_invoices(store: Store, out: IO[str], *, as_of: dt.date, open_only: bo
     note = " ; ".join(x for x in (
         f"hors pénalités non calculables ({count(unknown, 'facture')})" if unknown else "",
         f"pénalités {UNCONFIRMED} sur {count(unconfirmed, 'facture')}" if unconfirmed else "") if x)
-    sheet.row(("", f"Total ({len(invoices)} factures) au {as_of:%d/%m/%Y}", "", "", None, None, "",
+    sheet.row(("", f"Total ({count(len(invoices), 'facture')}) au {as_of:%d/%m/%Y}", "", "", None, None, "",
                *(Money(t) for t in totals[:3]), "", *(Money(t) for t in totals[3:]), _yes_no(bool(unconfirmed)),
                note))
     return len(invoices)
@@ -143,7 +143,7 @@ def export_debtors(store: Store, out: IO[str], *, as_of: dt.date, excel: bool, c
                    local(c.at, tz).date() if c else None, _contact_kind(c.kind, c.outcome) if c else "",
                    r.next_action, names(r.account_manager) if r.account_manager else ""))
     note = f"hors pénalités non calculables ({count(unknown, 'débiteur')})" if unknown else ""
-    sheet.row(("", f"Total ({len(rows)} débiteurs) au {as_of:%d/%m/%Y}", "", "",
+    sheet.row(("", f"Total ({count(len(rows), 'débiteur')}) au {as_of:%d/%m/%Y}", "", "",
                *(Money(sum(r.buckets[b] for r in rows)) for b in BUCKETS),
                Money(-sum(r.unapplied_credit_cents for r in rows)), Money(sum(r.net_cents for r in rows)),
                Money(sum(r.disputed_cents for r in rows)),

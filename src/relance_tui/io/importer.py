@@ -136,8 +136,8 @@ def detect(path: Path, *, kind: str | None = None, forced_map: dict[str, str] | 
     at = _find_header(head, {**forced_map, **{IGNORE: "\n".join(ignore)}})
     header_line, headers = head[at]
     if len(headers) > MAX_COLUMNS:
-        raise FileProblem(f"ligne {header_line} : {len(headers)} colonnes (au plus {MAX_COLUMNS}) : ce n'est pas "
-                          "un export CSV ou FEC ordinaire")
+        raise FileProblem(f"ligne {header_line} : {count(len(headers), 'colonne')} (au plus {MAX_COLUMNS}) : "
+                          "ce n'est pas un export CSV ou FEC ordinaire")
     after = [f for _, f in head[at + 1:]]
     sample = [f for f in (*after, *(f for _, f in islice(rows, max(0, SAMPLE_ROWS - len(after)))))
               if not is_total_row(f)]

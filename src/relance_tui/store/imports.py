@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relance_tui.domain.money import format_cents
+from relance_tui.domain.text import count
 from relance_tui.store.conditions import OUTSTANDING_SQL
 from relance_tui.store.credits import fit_undated, reallocate, release
 from relance_tui.store.search import refresh_search
@@ -286,7 +287,7 @@ def _close_missing(db: Database, common: dict, c: MergeCounts, touched: set[int]
     outstanding = db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING_SQL}").fetchone()[0]
     if max_full_share is not None and missing > 20 and missing > max_full_share * outstanding:
         c.problems.append((0, "--full", (
-            f"{missing} des {outstanding} factures ouvertes sont absentes de ce fichier : est-ce bien "
+            f"{missing} des {count(outstanding, 'facture ouverte')} sont absentes de ce fichier : est-ce bien "
             "l'export complet ? Rien n'a été importé. Si c'est voulu, relancez avec --full --allow-mass-close")))
         return False
     db.execute("DROP TABLE IF EXISTS temp.imp_gone")

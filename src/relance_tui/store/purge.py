@@ -176,9 +176,9 @@ def check_retention(conn: sqlite3.Connection, years: int | None, *, office_count
         texts, debtors = short[least]
         raise RetentionTooShort(
             f"une conservation de {count(years, 'an')} est plus courte que la prescription de "
-            f"{least} ans ({' ; '.join(texts)}) qui peut s'appliquer à {count(debtors, 'débiteur')} : leurs "
-            f"données peuvent servir en justice jusque-là (RGPD art. 17.3.e). Indiquez au moins {least} ans, ou aucune "
-            "durée (la prescription la plus longue de chaque débiteur)")
+            f"{count(least, 'an')} ({' ; '.join(texts)}) qui peut s'appliquer à {count(debtors, 'débiteur')} : leurs "
+            f"données peuvent servir en justice jusque-là (RGPD art. 17.3.e). Indiquez au moins {count(least, 'an')}, "
+            "ou aucune durée (la prescription la plus longue de chaque débiteur)")
 
 
 def _penalties_due(store: Store, debtor_ids: list[int], *, today: dt.date, office_country: str) -> set[int]:
