@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import sys
 
+import pytest
+
 from relance_tui import cli
 from relance_tui.config import load_settings, resolve_paths
 
@@ -72,15 +74,55 @@ def test_init_without_db_says_the_base_is_this_account_s_own(capsys, isolated_en
     assert "C'est le dossier de données de votre compte" in out and "relance init --db /srv/relance/relance.db" in out
 
 
-def test_init_at_a_terminal_asks_for_what_it_was_not_told(tmp_path, capsys, monkeypatch) -> None:
-    answers = iter(["Cabinet Martin", "", "", "Nantes", "FR", "", "", "", "", "", "", "Paul Martin"])
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
-    monkeypatch.setattr(sys, "stdin", io.StringIO())
+def at_a_terminal(monkeypatch, typed: str = "") -> None:
+    """relance init at a terminal where ``typed`` is what the agent types (input() reads it), then Ctrl+D."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+
+
+def test_init_at_a_terminal_asks_for_what_it_was_not_told(tmp_path, capsys, monkeypatch) -> None:
+    answers = iter(["Cabinet Martin", "", "", "Nantes", "FR", "", "", "", "", "", "Paul Martin"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    at_a_terminal(monkeypatch)
     db = tmp_path / "relance.db"
     assert run(capsys, "init", "--db", str(db))[0] == 0
     settings = load_settings(resolve_paths(db))
     assert (settings.office.name, settings.office.city, settings.agent_name) == ("Cabinet Martin", "Nantes",
                                                                                  "Paul Martin")
     assert next(answers, None) is None  # every question asked, in order
+
+
+def test_ctrl_d_at_a_question_stops_init_and_creates_nothing(tmp_path, capsys, monkeypatch) -> None:
+    db = tmp_path / "srv" / "relance.db"
+    for typed in ("", "Cabinet Martin\n3 rue des Lilas\n", "Cabinet Martin\n\n\nNantes\nFR\n\n\n\n\n\n"):
+        at_a_terminal(monkeypatch, typed)  # the end of what is typed: Ctrl+D, at the first, third or last question
+        code, out, err = run(capsys, "init", "--db", str(db))
+        assert code == 2, err  # the CLI's usage code, as every refusal of what was given
+        assert "relance : init : questions interrompues (fin de saisie, Ctrl+D) ; rien n'a été créé." in err
+        assert "inattendue" not in err and "EOFError" not in err and "Base créée" not in out
+        assert not (tmp_path / "srv").exists()  # no base, no relance.toml, not even their folder
+
+
+@pytest.mark.parametrize(("country", "asked", "never"), [("FR", "SIREN", "numéro d'entreprise"),
+                                                         ("", "SIREN", "numéro d'entreprise"),  # Entrée: FR
+                                                         ("be", "numéro d'entreprise", "SIREN")])
+def test_init_asks_only_the_identifier_of_the_office_s_country(tmp_path, capsys, monkeypatch, country, asked,
+                                                              never) -> None:
+    identifier = {"SIREN": "732829320", "numéro d'entreprise": "0403.170.701"}[asked]
+    at_a_terminal(monkeypatch, f"Cabinet Martin\n\n\n\n{country}\n{identifier}\n\n\n\n\nPaul Martin\n")
+    db = tmp_path / "relance.db"
+    code, out, err = run(capsys, "init", "--db", str(db))
+    assert code == 0, err
+    assert f"  {asked}" in out and never not in out
+    office = load_settings(resolve_paths(db)).office
+    assert (office.country, office.siren or office.enterprise_number) == (country.upper() or "FR", identifier)
+    assert load_settings(resolve_paths(db)).agent_name == "Paul Martin"  # every answer read in its place
+
+
+def test_a_country_other_than_fr_or_be_is_asked_again(tmp_path, capsys, monkeypatch) -> None:
+    at_a_terminal(monkeypatch, "\n\n\n\nDE\nBE\n\n\n\n\n\n\n")
+    db = tmp_path / "relance.db"
+    code, out, err = run(capsys, "init", "--db", str(db))
+    assert code == 0 and "  attendu FR ou BE (Entrée : FR) : " in out, err
+    assert load_settings(resolve_paths(db)).office.country == "BE"

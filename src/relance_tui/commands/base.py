@@ -37,6 +37,33 @@ INIT_FIELDS = (("--cabinet", "name", "nom du cabinet"), ("--adresse", "address",
                ("--numero-entreprise", "enterprise_number", "numéro d'entreprise BCE (Belgique)"),
                ("--iban", "iban", "IBAN, imprimé sur les courriers"), ("--bic", "bic", "BIC"),
                ("--telephone", "phone", "téléphone"), ("--email", "email", "email du cabinet"))
+# the identifiers asked at a terminal for one country only (the office's, FR when left empty)
+IDENTIFIER_COUNTRY = {"siren": "FR", "enterprise_number": "BE"}
+
+
+class InitAbandoned(RelanceError):
+    """relance init's questions left with Ctrl+D (end of input): nothing made."""
+
+    exit_code = 2  # usage: the command was not given what it needs
+
+
+def _ask(question: str) -> str:
+    """One answer typed at the terminal; the end of input (Ctrl+D) stops relance init before anything is made."""
+    try:
+        return clean(input(question)).strip()
+    except EOFError:
+        print()  # the terminal's cursor is still after the question
+        raise InitAbandoned("init : questions interrompues (fin de saisie, Ctrl+D) ; rien n'a été créé. "
+                            "Relancez relance init pour y répondre, ou donnez les réglages en options "
+                            "(relance init --help)") from None
+
+
+def _ask_country(what: str) -> str:
+    """The office's country, asked until it is FR or BE (Entrée: FR)."""
+    answer = _ask(f"  {what} (Entrée : FR) : ").upper() or "FR"
+    while answer not in ("FR", "BE"):
+        answer = _ask("  attendu FR ou BE (Entrée : FR) : ").upper() or "FR"
+    return answer
 
 
 def _office_values(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
@@ -49,9 +76,12 @@ def _office_values(args: argparse.Namespace, settings: Settings) -> tuple[dict[s
     ask = not args.no_input and sys.stdin.isatty() and sys.stdout.isatty() and not any(given.values())
     if ask:
         print("Réglages du cabinet (Entrée : laisser vide, à compléter plus tard dans relance.toml) :")
-        for _option, field, what in INIT_FIELDS:
-            given[field] = clean(input(f"  {what} : ")).strip()
-        agent_name = clean(input(f"  votre nom, tel que l'email et le script le disent ({settings.agent}) : ")).strip()
+        for _option, field, what in INIT_FIELDS:  # the country comes before the identifiers
+            if field == "country":
+                given[field] = _ask_country(what)
+            elif IDENTIFIER_COUNTRY.get(field, given["country"]) == given["country"]:  # not the other country's
+                given[field] = _ask(f"  {what} : ")
+        agent_name = _ask(f"  votre nom, tel que l'email et le script le disent ({settings.agent}) : ")
     checks = {"country": (lambda v: v.upper() in ("FR", "BE"), "FR ou BE"),
               "siren": (lambda v: siren_valid("".join(v.split())), "9 chiffres dont la clé de contrôle"),
               "enterprise_number": (bce_valid, "10 chiffres (0123.456.749) dont la clé de contrôle"),
