@@ -3,6 +3,9 @@ bar as in the records), the command palette in French, a theme chosen there kept
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import time_machine
 
@@ -78,6 +81,13 @@ async def test_an_empty_base_opens_on_the_welcome_screen_and_i_imports(empty_app
         assert type(app.screen).__name__ == "WelcomeScreen"
         text = str(app.screen.query_one("#welcome-text").render())
         assert f"La base {store.path} est vide" in text and "relance demo --open" in text
+        # the README section named for the first steps is one of its headings, and the one that has them
+        # (relance init), not "Quick start" (install, demo and tests)
+        [named] = re.findall(r"README, « ([^»]+) »", text)
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+        heading = re.search(rf"^#+ {re.escape(named)}\n", readme, re.M)
+        assert heading, f"no heading {named!r} in README.md"
+        assert "relance init" in re.split(r"^#+ ", readme[heading.end():], flags=re.M)[0]  # to the next heading
         await pilot.press("i")
         await settle(pilot)
         assert type(app.screen).__name__ == "ImportScreen"

@@ -26,7 +26,7 @@ def welcome_lines(db: str, office_file: str, readonly: bool) -> list[str]:
                   "     relance montre ce qu'il a compris des colonnes avant d'importer.", ""]
     lines += ["Pour essayer sur des données fictives : quittez (q), puis lancez",
               "     relance demo --open   (une base à part, jamais celle-ci).", "",
-              "Premiers pas (README, « Quick start ») :",
+              "Premiers pas (README, « Starting for real ») :",
               "  1. compléter les réglages du cabinet (nom, adresse, SIREN, IBAN) :",
               f"     {office_file}",
               "  2. saisir les taux du semestre : relance rates set ecb JJ/MM/AAAA TAUX",
