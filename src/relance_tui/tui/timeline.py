@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,10 +35,61 @@ def outcome_label(entry: TimelineEntry) -> str:
     return ""
 
 
+# Every column at its widest; the detail (the event's text) takes what is left.
+FULL_COLUMNS = (Column("at", "Date", 16), Column("kind", "Type", 9), Column("outcome", "Résultat", 16),
+                Column("agent", "Agent", 12), Column("debtor", "Débiteur", 18), Column("notes", "Détail", 0))
+# How the secondary columns give way, in turn, until the detail has its room (issue 17: the text a reader
+# needs is never cut to a few letters): (column, its new width, or None: dropped). A dropped outcome leads
+# the detail ("Injoignable · [0:40] …"); the date, the type, the debtor and the detail never go.
+GIVE_WAY = (("agent", 8), ("outcome", None), ("agent", None), ("debtor", 14))
+SCROLLBAR = 2  # the table's vertical scrollbar (Textual's default width)
+HINT = "(a : tous/débiteur, k : type)"
+
+
+def detail_min(width: int) -> int:
+    """The detail column's least width: most of a note or a call's summary read in the list."""
+    return 40 if width >= 100 else 30
+
+
+def detail_room(columns: Sequence[Column], width: int) -> int:
+    fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
+    return width - SCROLLBAR - fixed
+
+
+def columns_for(width: int) -> list[Column]:
+    """The timeline's columns at this width: the detail first (issue 17, as the overdue list's debtor)."""
+    cols = list(FULL_COLUMNS)
+    for name, new_width in GIVE_WAY:
+        if detail_room(cols, width) >= detail_min(width):
+            break
+        i = next((i for i, c in enumerate(cols) if c.key == name), None)
+        if i is None:
+            continue
+        if new_width is None:
+            del cols[i]
+        else:
+            cols[i] = Column(name, cols[i].label, new_width, cols[i].align)
+    return cols
+
+
+def wrap_parts(parts: Sequence[str], width: int) -> str:
+    """``parts`` on as few lines of ``width`` cells as they take, each whole on its line: joined by " · ", the last
+    one (the keys' hint) by three spaces. Textual breaks a line at any space, a no-break one too: "sur 45" at the
+    end of a line and "006" on the next. A part wider than the line is left to the widget to wrap."""
+    lines = [parts[0]]
+    for n, part in enumerate(parts[1:], 1):
+        gap = "   " if n == len(parts) - 1 else " · "
+        if width > 0 and cell_len(lines[-1] + gap + part) > width:
+            lines.append(part)
+        else:
+            lines[-1] += gap + part
+    return "\n".join(lines)
+
+
 class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     TimelineView { height: 1fr; }
-    #timeline-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    #timeline-title { height: auto; max-height: 4; padding: 0 1; background: $panel; text-style: bold; }
     #timeline-header { height: 1; text-style: bold; background: $boost; }
     #timeline-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel; }
     """
@@ -45,8 +97,6 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
         Binding("k", "next_kind", "Type", id="timeline.kind"),
         Binding("a", "toggle_everyone", "Tous / débiteur", id="timeline.everyone"),
     ]
-    COLUMNS = (Column("at", "Date", 16), Column("kind", "Type", 9), Column("outcome", "Résultat", 16),
-               Column("agent", "Agent", 12), Column("debtor", "Débiteur", 18), Column("notes", "Détail", 0))
 
     class Loaded(Message):
         def __init__(self, generation: int, keys: Sequence[int], rows: dict[int, TimelineEntry],
@@ -65,8 +115,8 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-title")
-        yield Static(" ".join(c.label.ljust(c.width) for c in self.COLUMNS), id="timeline-header")
-        yield VirtualTable(self.COLUMNS, self.cells, id="timeline")
+        yield Static("", id="timeline-header")
+        yield VirtualTable(columns_for(100), self.cells, id="timeline")
         yield Static("Entrée : afficher l'entrée en entier", id="timeline-detail")
 
     @property
@@ -76,11 +126,23 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     def cells(self, entry: TimelineEntry) -> list[str]:
         e = entry.event
         tz = self.relance.settings.office.timezone
+        columns = self.table.columns
         notes = e.notes  # the table makes every cell one safe line
         if e.duration_s:
             notes = f"[{e.duration_s // 60}:{e.duration_s % 60:02d}] {notes}"
-        return [format_local(e.at, tz), EVENT_KINDS.get(e.kind, e.kind), outcome_label(entry),
-                self.relance.settings.display_name(e.agent), entry.debtor or "—", notes]
+        outcome = outcome_label(entry)
+        if outcome and not any(c.key == "outcome" for c in columns):
+            notes = f"{outcome} · {notes}" if notes else outcome  # narrow screens: the outcome leads the text
+        values = {"at": format_local(e.at, tz), "kind": EVENT_KINDS.get(e.kind, e.kind), "outcome": outcome,
+                  "agent": self.relance.settings.display_name(e.agent), "debtor": entry.debtor or "—",
+                  "notes": notes}
+        return [values[c.key] for c in columns]
+
+    def on_resize(self) -> None:
+        self.table.columns = columns_for(self.size.width)
+        self.query_one("#timeline-header", Static).update(plain(self.table.header_text()))
+        self.table.refresh()
+        self._title()
 
     def follow(self, debtor_id: int | None, name: str = "") -> None:
         """The debtor under the cursor of the overdue list."""
@@ -94,9 +156,9 @@ class TimelineView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     def _title(self) -> None:
         scope = "tout le cabinet" if self.everyone or self.debtor_id is None else self.debtor_name or "débiteur"
         kind = EVENT_KINDS.get(self.kind, "") if self.kind else "tous types"
-        self.query_one("#timeline-title", Static).update(plain(
-            f"Chronologie : {scope} · {kind} · {self._shown()}   "
-            "(a : tous/débiteur, k : type)"))
+        title = self.query_one("#timeline-title", Static)
+        width = title.content_region.width or self.size.width - 2  # its padding
+        title.update(plain(wrap_parts((f"Chronologie : {scope}", kind, self._shown(), HINT), width)))
 
     def _shown(self) -> str:
         shown = len(self.table.keys)
