@@ -85,7 +85,7 @@ def test_a_failure_is_said_per_debtor_and_the_step_stays_in_the_agenda(store, tm
     sent = email.message_from_bytes(next((tmp_path / "outbox").iterdir()).read_bytes(), policy=email.policy.default)
     text = body(sent)
     assert sent["Subject"] == "Facture échue — Garage Dupont"
-    assert "FA-1 du 01/11/2026, échue le 18/11/2026 : 1 000,00 € restant dus" in text
+    assert "FA-1 du 01/11/2026, échue le 18/11/2026 : 1 000,00 € restant dû\n" in text and "restant dus" not in text
     assert "indemnité forfaitaire pour frais de recouvrement de 40 € par facture (C. com. art. L441-10)" in text
     event = store.conn.execute("SELECT kind, data FROM events WHERE debtor_id = ? AND kind = 'email'", [ok]).fetchone()
     assert '"plan_step": "reminder"' in event[1] and sent["Message-ID"] in event[1]

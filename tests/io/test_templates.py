@@ -92,6 +92,8 @@ def test_recap_email_names_the_promise(context):
     assert rendered.meta["subject"].startswith("Suite à notre appel")
     assert "250,00\u00a0€ au plus tard le 12/12/2026" in rendered.body
     assert "IBAN FR76 3000" in rendered.body and "Marie Dubois" in rendered.body
+    invoices = [line for line in rendered.body.splitlines() if line.startswith("• ") and " du " in line]
+    assert invoices and all(line.endswith("\u00a0€ restant dû") for line in invoices)  # never "restant dus"
 
 
 def test_doctor_lists_office_templates_and_their_problems(demo_store, capsys):

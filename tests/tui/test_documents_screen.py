@@ -34,6 +34,7 @@ async def test_d_on_the_card_previews_each_document_and_g_makes_the_pdf(make_app
         assert type(screen).__name__ == "DocumentScreen"
         text = str(screen.query_one("#doc-text").render())
         assert text.startswith("Lettre de relance") and f"À : {name}" in text and "Total restant dû : " in text
+        assert "\u00a0€ restant dû\n" in text and "restant dus" not in text  # each invoice's line
         await pilot.press("2")
         await settle(pilot, rounds=4)
         text = str(screen.query_one("#doc-text").render())

@@ -405,7 +405,7 @@ def preview_lines(data: dict[str, Any]) -> list[str]:
         out.append(f"Solde dû : {d['total']}")
     else:
         out += [f"{i['number']:<16} du {i['issue']}, {'échue le' if i['days_late'] > 0 else 'à échéance du'} "
-                f"{i['due']} : {i['balance']} restant dus" for i in d["invoices"]]
+                f"{i['due']} : {i['balance']} restant dû" for i in d["invoices"]]
         if d["credit"]:
             out.append(f"Avoirs non encore imputés, déduits : {d['credit']}")
         out.append(f"Total restant dû : {d['total']}")
