@@ -19,6 +19,8 @@ pypdf = pytest.importorskip("pypdf")
 def office(store, monkeypatch):
     monkeypatch.setenv("RELANCE_OFFICE_NAME", "Cabinet Dupuis")
     monkeypatch.setenv("RELANCE_OFFICE_CITY", "Lyon")
+    monkeypatch.setenv("RELANCE_OFFICE_ADDRESS", "3 rue des Lilas")
+    monkeypatch.setenv("RELANCE_OFFICE_SIREN", "732829320")
     monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR76 3000 6000 0112 3456 7890 189")
     d = add_debtor(store, "Garage Dupont")
     add_invoice(store, d, "FA-1", TODAY.replace(month=8, day=1), TODAY.replace(month=9, day=1), 100_000)

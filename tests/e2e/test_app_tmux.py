@@ -167,7 +167,8 @@ def test_a_formal_notice_from_the_card_as_an_agent_makes_it(tmp_path, e2e_env):
             "ORDER BY d.id LIMIT 1").fetchone()
     session = TmuxSession([relance_command(), "--db", str(db)],
                           {**e2e_env, "RELANCE_OFFICE_NAME": "Cabinet Dupuis",
-                           "RELANCE_OFFICE_IBAN": "FR7630006000011234567890189"})
+                           "RELANCE_OFFICE_ADDRESS": "3 rue des Lilas", "RELANCE_OFFICE_CITY": "Lyon",
+                           "RELANCE_OFFICE_SIREN": "732829320", "RELANCE_OFFICE_IBAN": "FR7630006000011234567890189"})
     try:
         session.wait_for("factures · tri : retard", timeout=SESSION_DEADLINE_S)
         session.wait_for("⏎ Ouvrir")

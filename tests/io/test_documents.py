@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -61,6 +62,27 @@ def enter_rates(store) -> None:
     set_rate(store, "legal_private", D(2026, 7, 1), 667)
 
 
+def test_a_formal_notice_or_a_court_file_is_refused_until_the_office_s_identity_is_set(store) -> None:
+    """A formal notice and a litigation file identify the creditor (name, address, SIREN, or a Belgian office's
+    enterprise number): refused with the settings to fill in, never printed with a blank creditor."""
+    d, _ = debtor_with_invoices(store)
+    bare = OfficeSettings(name="Cabinet Dupuis")
+    for kind in ("formal_notice", "litigation"):
+        with pytest.raises(DocumentError, match=r"identité du cabinet incomplète \(adresse, ville, SIREN\) : "
+                                                r"renseignez address, city, siren dans la section \[office\]"):
+            make(store, d, kind, office=bare)
+    with pytest.raises(DocumentError, match=r"\(numéro d'entreprise\) : renseignez enterprise_number"):
+        make(store, d, "formal_notice", office=replace(OFFICE, country="BE", enterprise_number=""))
+    make(store, d, "reminder_letter", office=bare)  # a simple letter needs the office's name alone
+    with pytest.raises(DocumentError, match=r"Lettre de relance : identité du cabinet incomplète \(nom\)"):
+        make(store, d, "reminder_letter", office=OfficeSettings())
+    # a Belgian consumer's reminder states the creditor's enterprise number (CDE XIX.2 §1)
+    consumer, _ = debtor_with_invoices(store, "Luc Peeters", segment="b2c", country="BE", prefix="FB")
+    with pytest.raises(DocumentError, match="enterprise_number"):
+        make(store, consumer, "reminder_letter")
+    assert make(store, consumer, "reminder_letter", office=replace(OFFICE, enterprise_number="0403.170.701"))[0]
+
+
 def test_a_formal_notice_to_a_french_business_says_all_the_law_asks_to_the_cent(store) -> None:
     enter_rates(store)
     d, _ = debtor_with_invoices(store)
@@ -98,8 +120,8 @@ def test_a_french_consumer_is_owed_legal_interest_from_the_notice_never_the_40_e
 
 
 def test_a_belgian_consumer_s_notice_names_the_free_reminder_and_its_14_days(store) -> None:
-    office = OfficeSettings(name="Bureau Peeters", city="Bruxelles", country="BE", enterprise_number="0403.170.701",
-                            iban="BE68539007547034")
+    office = OfficeSettings(name="Bureau Peeters", address="Rue Neuve 1", city="Bruxelles", country="BE",
+                            enterprise_number="0403.170.701", iban="BE68539007547034")
     d, _ = debtor_with_invoices(store, "Luc Peeters", segment="b2c", country="BE")
     # no free reminder yet: no formal notice (nothing may be threatened before its 14 days, CDE XIX.2)
     with pytest.raises(DocumentError, match="envoyez d'abord le premier rappel gratuit"):
@@ -277,7 +299,12 @@ def test_the_litigation_file_holds_the_claim_the_notice_and_its_proof_and_every_
     words = flat(text)
     assert words.startswith("Dossier contentieux Garage Dupont — établi le 23 novembre 2026")
     # 1,500 EUR owed; FA-1: 1000 x 12.15 % x 53 / 365 = 17.64, FA-2: 500 x 12.15 % x 39 / 365 = 6.49, + 2 x 40
-    assert "Principal restant dû 1 500,00 €" in words and "Pénalités, intérêts et indemnités à ce jour 104,13 €" in words
+    assert "Principal restant dû 1 500,00 €" in words and "Intérêts de retard à ce jour 24,13 €" in words
+    assert "Indemnités forfaitaires pour frais de recouvrement 80,00 €" in words  # interest and indemnities apart
+    # the court form's page: each part, from when interest runs and at what rate
+    assert ("Intérêts de retard 24,13 € au 23 novembre 2026, courant du lendemain de l'échéance de chaque facture "
+            "(C. com. art. L441-10), au taux annuel de 12,15 %") in words
+    assert "Indemnités forfaitaires 80,00 €" in words
     assert "Total de la créance au 23 novembre 2026 1 604,13 €" in words
     assert "Mise en demeure 02/11/2026 lettre recommandée AR 1A 234 567 8901 2 FA-1, FA-2" in words
     assert "Chronologie des démarches amiables" in words and "10/10/2026" in words  # the call
@@ -353,8 +380,8 @@ def test_every_document_from_the_demo_base_states_the_card_s_figures(demo_store)
         due = [i for i in context["invoices"] if i["status"] == "open" and i["due_date"] <= TODAY]
         expected = sum(i["due_cents"] for i in due) - min(context["unapplied_credit"] or 0, sum(i["due_cents"] for i in due))
         for kind in ("reminder_letter", "formal_notice", "statement", "litigation"):
-            try:
-                data, text = make(demo_store, debtor, kind)
+            try:  # (a Belgian consumer's reminder states the creditor's enterprise number: CDE XIX.2 §1)
+                data, text = make(demo_store, debtor, kind, office=replace(OFFICE, enterprise_number="0403.170.701"))
             except DocumentError as exc:  # a Belgian consumer without its free reminder's 14 days: said why
                 assert key == "be_b2c" and kind == "formal_notice" and "premier rappel gratuit" in str(exc)
                 continue

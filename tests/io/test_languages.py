@@ -28,8 +28,8 @@ from tests.io.test_documents import OFFICE, TODAY, debtor_with_invoices, enter_r
 
 pypdf = pytest.importorskip("pypdf")
 D = dt.date
-BE_OFFICE = OfficeSettings(name="Bureau Peeters", city="Gent", country="BE", enterprise_number="0403.170.701",
-                           iban="BE68539007547034")
+BE_OFFICE = OfficeSettings(name="Bureau Peeters", address="Veldstraat 1", city="Gent", country="BE",
+                           enterprise_number="0403.170.701", iban="BE68539007547034")
 
 
 # -- the domain: reading a language cell, writing amounts and dates -------------------------------------------
@@ -365,7 +365,8 @@ def test_a_litigation_file_follows_the_court_s_region_not_the_debtor_s_language(
     words = flat(text)
     joined = "".join(words.replace("- ", "").split())  # typst hyphenates long words in narrow cells
     assert data["lang"] == "nl" and "ondernemingsnummer0403170701—SIREN552100554" in joined
-    assert "Interestenenvergoedingen" in joined
+    assert "Nalatigheidsinterestenopvandaag" in joined and "Forfaitaireinvorderingsvergoedingen" in joined
+    assert "lopendvanafdedagnadevervaldagvanelkefactuur(wetvan2augustus2002,art.5)" in joined
 
 
 def test_an_office_letterhead_from_before_the_languages_keeps_the_french_letters_and_says_so(store, tmp_path) -> None:

@@ -30,6 +30,13 @@ def make_app(demo_store):
     return make
 
 
+def office_identity(monkeypatch) -> None:
+    """The office's identity a formal notice and a litigation file need (io/document_data._check_creditor)."""
+    for key, value in (("NAME", "Cabinet Dupuis"), ("ADDRESS", "3 rue des Lilas"), ("POSTCODE", "69003"),
+                       ("CITY", "Lyon"), ("SIREN", "732829320"), ("IBAN", "FR7630006000011234567890189")):
+        monkeypatch.setenv(f"RELANCE_OFFICE_{key}", value)
+
+
 async def settle(pilot, rounds: int = 3):
     """Let workers finish and their messages land (they may start more workers)."""
     for _ in range(rounds):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from relance_tui.store.agenda import agenda, day_agenda
-from tests.tui.conftest import TODAY, settle
+from tests.tui.conftest import TODAY, office_identity, settle
 from tests.tui.test_screens import SIZES
 
 
@@ -199,7 +199,9 @@ async def test_a_promise_to_check_opens_the_card_and_joins_a_calling_session(mak
     assert session_debtor == debtor
 
 
-async def test_p_prints_the_selected_letters_into_one_pdf_and_the_letter_leaves_the_agenda(make_app, demo_store):
+async def test_p_prints_the_selected_letters_into_one_pdf_and_the_letter_leaves_the_agenda(make_app, demo_store,
+                                                                                         monkeypatch):
+    office_identity(monkeypatch)
     rows = agenda(demo_store, TODAY)
     letter = next(i for i in rows if i.channel == "letter")
     notice = next(i for i in rows if i.channel == "registered")

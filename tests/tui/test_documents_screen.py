@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.tui.conftest import TODAY, settle
+from tests.tui.conftest import TODAY, office_identity, settle
 from tests.tui.test_screens import SIZES
 
 
@@ -20,8 +20,7 @@ def claimable_debtor(store) -> tuple[int, str]:
 
 
 async def test_d_on_the_card_previews_each_document_and_g_makes_the_pdf(make_app, demo_store, monkeypatch):
-    monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR7630006000011234567890189")
-    monkeypatch.setenv("RELANCE_OFFICE_NAME", "Cabinet Dupuis")
+    office_identity(monkeypatch)
     debtor, name = claimable_debtor(demo_store)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -54,7 +53,8 @@ async def test_d_on_the_card_previews_each_document_and_g_makes_the_pdf(make_app
     assert data["document"] == "formal_notice" and data["sha256"] == hashlib.sha256(kept[0].read_bytes()).hexdigest()
 
 
-async def test_a_debtor_owing_nothing_gets_a_statement_but_no_letter(make_app, demo_store):
+async def test_a_debtor_owing_nothing_gets_a_statement_but_no_letter(make_app, demo_store, monkeypatch):
+    office_identity(monkeypatch)
     debtor = demo_store.conn.execute(
         "SELECT d.id FROM debtors d WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.debtor_id = d.id "
         "AND i.status IN ('open', 'disputed', 'litigation') AND i.amount_cents > i.paid_cents) LIMIT 1").fetchone()[0]
@@ -76,8 +76,7 @@ async def test_a_debtor_owing_nothing_gets_a_statement_but_no_letter(make_app, d
 
 @pytest.mark.parametrize("size", SIZES)
 def test_documents_snapshot(snap_compare, make_app, demo_store, frozen_clock, size, monkeypatch):
-    monkeypatch.setenv("RELANCE_OFFICE_IBAN", "FR7630006000011234567890189")
-    monkeypatch.setenv("RELANCE_OFFICE_NAME", "Cabinet Dupuis")
+    office_identity(monkeypatch)
     debtor, _ = claimable_debtor(demo_store)
 
     async def run(pilot):
@@ -90,7 +89,8 @@ def test_documents_snapshot(snap_compare, make_app, demo_store, frozen_clock, si
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
 
 
-async def test_l_on_the_card_chooses_the_language_the_documents_are_written_in(make_app, demo_store):
+async def test_l_on_the_card_chooses_the_language_the_documents_are_written_in(make_app, demo_store, monkeypatch):
+    office_identity(monkeypatch)
     debtor, name = claimable_debtor(demo_store)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

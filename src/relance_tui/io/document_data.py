@@ -70,6 +70,7 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     claimed = [i for i in context["invoices"] if (wanted is None or i["id"] in wanted)
                and i["status"] == "open" and i["due_date"] <= today]
     regime_key = context["regime"]["key"]
+    _check_creditor(office, kind, regime_key)
     if kind == "formal_notice" and regime_key == "be_b2c":
         claimed = _after_be_grace(card, claimed, today)
     if kind not in ("statement", "payment_plan") and not claimed:  # a plan names its own invoices (below)
@@ -122,6 +123,30 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
         data.update(_litigation(store, card, data, office))
     data["qr"] = _qr(office, data.pop("qr_cents", data["total_cents"]), data["reference"])
     return data
+
+
+# What a document must say of the creditor, by kind: every letter names who writes it; a formal notice and a
+# litigation file identify the creditor fully (name, address, SIREN or Belgian enterprise number), as a court
+# asks of a claimant (issue 16: "creditor and debtor identity").
+CREDITOR_FIELDS = {"name": "nom", "address": "adresse", "city": "ville", "siren": "SIREN",
+                   "enterprise_number": "numéro d'entreprise"}
+LEGAL_KINDS = ("formal_notice", "litigation")
+
+
+def _check_creditor(office: Any, kind: str, regime_key: str) -> None:
+    """Refused, naming the settings to fill in, when the office's identity a document needs is not set."""
+    needed = ["name"]
+    if kind in LEGAL_KINDS:
+        ident = "enterprise_number" if getattr(office, "country", "FR") == "BE" else "siren"
+        needed += ["address", "city", ident]
+    if kind == "reminder_letter" and regime_key == "be_b2c":
+        # the free first reminder to a Belgian consumer states the creditor's enterprise number (CDE XIX.2 §1)
+        needed.append("enterprise_number")
+    missing = [k for k in dict.fromkeys(needed) if not str(getattr(office, k, "") or "").strip()]
+    if missing:
+        raise DocumentError(
+            f"{DOCUMENT_KINDS[kind]} : identité du cabinet incomplète ({', '.join(CREDITOR_FIELDS[k] for k in missing)}"
+            f") : renseignez {', '.join(k for k in missing)} dans la section [office] de relance.toml")
 
 
 def _after_be_grace(card: Any, claimed: list[dict], today: dt.date) -> list[dict]:
@@ -245,6 +270,9 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
                  "agent": clean(c.agent), "notes": clean(contact_note(c, lang, promises))[:300]}
                 for c in chronology(store.conn, card.id)]
     penalties = data["penalties_cents"]
+    # the claim's parts, as a court form asks them: interest to date apart from the fixed indemnities
+    parts = [i.indemnity_cents for i in card.invoices if i.id in set(data["invoice_ids"])]
+    indemnities = None if penalties is None or any(v is None for v in parts) else sum(parts)
     notice = next((a for a in reversed(acts) if a["code"] == "formal_notice"), None)
     grounds = said["grounds"].format(data["reference"]) + (said["grounds_notice"].format(
         day=notice["day"], channel=notice["channel"],
@@ -252,6 +280,11 @@ def _litigation(store: Store, card: Any, data: dict[str, Any], office: Any) -> d
     return {"acts": acts, "contacts": contacts, "notice": notice or {}, "registered": False, "qr_cents": 0,
             "claim": {"principal": data["total"],
                       "penalties": said["to_compute"] if penalties is None else format_cents_in(penalties, lang),
+                      "interest": said["to_compute"] if indemnities is None
+                                  else format_cents_in(penalties - indemnities, lang),
+                      "indemnities": said["to_compute"] if indemnities is None else format_cents_in(indemnities, lang),
+                      "interest_from": said[f"interest_from_{data['regime']['key']}"],
+                      "rate": data["rate"]["value"],  # a business's statutory or contract rate ('' for a consumer)
                       "total": said["without_penalties"].format(data["total"]) if penalties is None
                                else format_cents_in(data["total_cents"] + penalties, lang)},
             "court_place": " ".join(p for p in (data["debtor"]["postcode"], data["debtor"]["city"]) if p) or "—",

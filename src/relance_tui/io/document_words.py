@@ -45,7 +45,12 @@ WORDS = {
                                                                "restée sans effet", "tracking": ", n° {0}",
            "without_penalties": "{0} hors pénalités (à calculer)", "exhibit_invoice": "Facture {number} du {issue}",
            "exhibit_notice": "Mise en demeure du {0} et preuve d'envoi",
-           "exhibit_chronology": "Chronologie des relances amiables (ci-après)"},
+           "exhibit_chronology": "Chronologie des relances amiables (ci-après)",
+           # from when interest runs, by regime (domain/penalties.compute_penalty)
+           "interest_from_fr_b2b": "du lendemain de l'échéance de chaque facture (C. com. art. L441-10)",
+           "interest_from_be_b2b": "du lendemain de l'échéance de chaque facture (loi du 2 août 2002, art. 5)",
+           "interest_from_fr_b2c": "de la mise en demeure (C. civ. art. 1344-1)",
+           "interest_from_be_b2c": "de la fin des 14 jours suivant le premier rappel gratuit (CDE art. XIX.2)"},
     "nl": {"to_compute": "te berekenen", "to_confirm": "onder voorbehoud",
            "unconfirmed": "{amount} onder voorbehoud (rentevoet van de lopende periode nog niet ingevoerd)",
            "acknowledgement_FR": "art. 2240 van het Franse Burgerlijk Wetboek",
@@ -57,7 +62,13 @@ WORDS = {
            "without_penalties": "{0} zonder interesten (te berekenen)",
            "exhibit_invoice": "Factuur {number} van {issue}",
            "exhibit_notice": "Ingebrekestelling van {0} en bewijs van verzending",
-           "exhibit_chronology": "Chronologie van de minnelijke invorderingspogingen (hierna)"},
+           "exhibit_chronology": "Chronologie van de minnelijke invorderingspogingen (hierna)",
+           "interest_from_fr_b2b": "vanaf de dag na de vervaldag van elke factuur (Frans Wetboek van Koophandel, "
+                                   "art. L441-10)",
+           "interest_from_be_b2b": "vanaf de dag na de vervaldag van elke factuur (wet van 2 augustus 2002, art. 5)",
+           "interest_from_fr_b2c": "vanaf de ingebrekestelling (Frans Burgerlijk Wetboek, art. 1344-1)",
+           "interest_from_be_b2c": "vanaf het einde van de 14 dagen na de eerste kosteloze herinnering (WER art. "
+                                   "XIX.2)"},
     "en": {"to_compute": "to be calculated", "to_confirm": "to be confirmed",
            "unconfirmed": "{amount} to be confirmed (the current period's rate not yet entered)",
            "acknowledgement_FR": "French Civil Code, art. 2240",

@@ -255,7 +255,8 @@ SAMPLE = {
     "acknowledgement": "x",
     "acts": [{"kind": "x", "code": "formal_notice", "day": "01/01/2027", "channel": "x", "tracking": "x", "invoices": "F-1"}],
     "contacts": [{"date": "01/01/2027 10:00", "kind": "Appel", "agent": "x", "notes": "x"}], "notice": {},
-    "claim": {"principal": _ONE, "penalties": _ONE, "total": _ONE}, "court_place": "x", "grounds": "x",
+    "claim": {"principal": _ONE, "penalties": _ONE, "interest": _ONE, "indemnities": _ONE, "interest_from": "x",
+              "rate": "x", "total": _ONE}, "court_place": "x", "grounds": "x",
     "exhibits": ["x"],
 }
 

@@ -59,6 +59,7 @@ class CardInvoice(InvoiceAmounts):
     formal_notice: dt.date | None = None  # the formal notice recorded on it (Figures.formal_notice)
     first_reminder: dt.date | None = None  # a Belgian consumer's free first reminder recorded on it
     grace_end: dt.date | None = None  # the last of the 14 days after that reminder: nothing may be charged
+    indemnity_cents: int | None = None  # the fixed indemnity within penalty_cents (the rest is interest)
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,8 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
                                     penalty_unconfirmed=fig.unconfirmed,
                                     paid_late=fig.penalty.days_late > 0 if fig.penalty and status == "paid" else False,
                                     limitation_reason=lims[inv_id].reason, formal_notice=fig.formal_notice,
-                                    first_reminder=fig.first_reminder, grace_end=fig.grace_end))
+                                    first_reminder=fig.first_reminder, grace_end=fig.grace_end,
+                                    indemnity_cents=fig.indemnity_cents))
     allocations = [CardAllocation(*a) for a in db.execute(
         "SELECT c.number, i.number, p.day, p.amount_cents FROM payments p JOIN invoices c ON c.id = p.credit_note_id "
         "JOIN invoices i ON i.id = p.invoice_id WHERE p.debtor_id = ? AND p.kind = 'credit' ORDER BY p.day, p.id",

@@ -73,6 +73,13 @@ class Figures:
             return 0
         return None if self.penalty is None else self.penalty.total_cents
 
+    @property
+    def indemnity_cents(self) -> int | None:
+        """The fixed indemnity (a Belgian consumer's damage clause) within ``penalty_cents``; the rest is interest."""
+        if self.waived:
+            return 0
+        return None if self.penalty is None else self.penalty.indemnity_cents
+
 
 def reductions(store: Store, invoice_ids: Iterable[int], *, as_of: dt.date | None = None) -> dict[int, list[Payment]]:
     """Payments and applied credit notes of these invoices, by day (up to ``as_of`` when given)."""
