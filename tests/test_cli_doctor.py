@@ -74,3 +74,20 @@ def test_doctor_on_a_damaged_file_says_restore_the_backup_and_how(tmp_path: Path
     assert "Dommages probables dus à des accès simultanés à travers le partage réseau" in out
     assert "restaurez la dernière sauvegarde" in out and f"mv {db} {db}.abime" in out and "cp SAUVEGARDE.db" in out
     assert "\n  1. Fermez relance sur tous les postes.\n" in out  # one step a line
+
+
+def test_doctor_says_which_office_settings_a_formal_notice_still_needs(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Before the first formal notice is refused for them (io/document_data.missing_creditor_fields)."""
+    db = tmp_path / "relance.db"
+    run(capsys, "--db", str(db), "init")
+    monkeypatch.setenv("RELANCE_OFFICE_NAME", "Cabinet Dupuis")
+    monkeypatch.setenv("RELANCE_OFFICE_CITY", "Lyon")
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        _, out, _ = run(capsys, "--db", str(db), "doctor")
+    assert ("[attention] identité du cabinet incomplète pour les mises en demeure et dossiers contentieux "
+            "(adresse, SIREN) : renseignez address, siren dans [office]") in out
+    monkeypatch.setenv("RELANCE_OFFICE_ADDRESS", "3 rue des Lilas")
+    monkeypatch.setenv("RELANCE_OFFICE_SIREN", "732829320")
+    with time_machine.travel(RATES_ENTERED, tick=False):
+        _, out, _ = run(capsys, "--db", str(db), "doctor")
+    assert "identité du cabinet incomplète" not in out

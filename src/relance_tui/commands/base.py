@@ -184,6 +184,12 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  modèles cabinet : {office_templates}{'' if checked else ' (aucun : modèles intégrés)'}")
     for name, problem in checked:
         print(f"    {name} : {problem or 'ok'}")
+    from relance_tui.io.document_data import CREDITOR_FIELDS, missing_creditor_fields
+
+    unset = missing_creditor_fields(settings.office, "formal_notice")
+    if unset:  # said before the first formal notice is refused for it
+        print(f"  [attention] identité du cabinet incomplète pour les mises en demeure et dossiers contentieux "
+              f"({', '.join(CREDITOR_FIELDS[k] for k in unset)}) : renseignez {', '.join(unset)} dans [office]")
     from relance_tui.store.access import check_access, check_runnable, check_settings_access
 
     running = Path(sys.argv[0])  # the relance this doctor is: the one agents would run

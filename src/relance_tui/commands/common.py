@@ -92,9 +92,10 @@ def output_errors(output: str | None) -> Iterator[None]:
         raise write_error(output or "la sortie standard", exc) from None
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
-    """-o/--output and --force, as every export has them."""
-    parser.add_argument("-o", "--output", help="fichier de sortie (défaut : la sortie standard)")
+def add_output_options(parser: argparse.ArgumentParser,
+                       default: str = "la sortie standard") -> None:
+    """-o/--output and --force, as every export has them (``default``: what happens without -o)."""
+    parser.add_argument("-o", "--output", help=f"fichier de sortie (défaut : {default})")
     parser.add_argument("--force", action="store_true", help="remplace le fichier de sortie s'il existe déjà")
 
 

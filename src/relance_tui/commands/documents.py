@@ -130,7 +130,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                                       "cours), dossier (contentieux), ou un modèle du cabinet")
     doc.add_argument("debtor", metavar="DEBITEUR", help="code du débiteur (ou #id)")
     doc.add_argument("--date", help="date du document, JJ/MM/AAAA (défaut : aujourd'hui)")
-    add_output_options(doc)
+    add_output_options(doc, "gardé dans le dossier documents, chemin affiché")
     letters = sub.add_parser("letters", help="les courriers du jour (agenda) en un seul PDF à imprimer")
     letters.add_argument("--date", help="jour, JJ/MM/AAAA (défaut : aujourd'hui)")
     letters.add_argument("-o", "--output", required=True, help="fichier PDF à écrire")

@@ -133,8 +133,8 @@ CREDITOR_FIELDS = {"name": "nom", "address": "adresse", "city": "ville", "siren"
 LEGAL_KINDS = ("formal_notice", "litigation")
 
 
-def _check_creditor(office: Any, kind: str, regime_key: str) -> None:
-    """Refused, naming the settings to fill in, when the office's identity a document needs is not set."""
+def missing_creditor_fields(office: Any, kind: str, regime_key: str = "") -> list[str]:
+    """The [office] settings a ``kind`` document needs and that are empty (``relance doctor`` says them too)."""
     needed = ["name"]
     if kind in LEGAL_KINDS:
         ident = "enterprise_number" if getattr(office, "country", "FR") == "BE" else "siren"
@@ -142,7 +142,12 @@ def _check_creditor(office: Any, kind: str, regime_key: str) -> None:
     if kind == "reminder_letter" and regime_key == "be_b2c":
         # the free first reminder to a Belgian consumer states the creditor's enterprise number (CDE XIX.2 §1)
         needed.append("enterprise_number")
-    missing = [k for k in dict.fromkeys(needed) if not str(getattr(office, k, "") or "").strip()]
+    return [k for k in dict.fromkeys(needed) if not str(getattr(office, k, "") or "").strip()]
+
+
+def _check_creditor(office: Any, kind: str, regime_key: str) -> None:
+    """Refused, naming the settings to fill in, when the office's identity a document needs is not set."""
+    missing = missing_creditor_fields(office, kind, regime_key)
     if missing:
         raise DocumentError(
             f"{DOCUMENT_KINDS[kind]} : identité du cabinet incomplète ({', '.join(CREDITOR_FIELDS[k] for k in missing)}"
