@@ -61,9 +61,7 @@ async def _open_tab(app, pilot, key: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="the promises' bar (tui/promises.py, #promises-bar) is one line: its 'x exporter la "
-                        "journée' is cut at 80 and 100 columns")) if k == "f4" else k for k in TABS])
+@pytest.mark.parametrize("key", TABS)
 async def test_every_tab_shows_its_lines_whole(make_app, monkeypatch, key, size) -> None:
     _big_feed(monkeypatch)
     app = make_app()

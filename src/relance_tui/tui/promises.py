@@ -52,7 +52,7 @@ def columns_for(width: int) -> list[Column]:
 class PromisesView(Survives, RelanceNode, ReadsWhenShown, Vertical):
     DEFAULT_CSS = """
     PromisesView { height: 1fr; }
-    #promises-bar { height: 1; padding: 0 1; background: $panel; }
+    #promises-bar { height: auto; padding: 0 1; background: $panel; }  /* wraps at 80 columns, never cut */
     #promises-header { height: 1; text-style: bold; background: $boost; }
     #promises-total { height: 1; padding: 0 1; text-style: bold; }
     #promises-table { height: 1fr; }
