@@ -114,7 +114,9 @@ def debtor_plans(conn: Any, today: dt.date, *, book: PlanBook | None = None, off
         debtors.update((r[0], r[1:]) for r in conn.execute(
             f"SELECT id, name, segment, country, plan, profile FROM debtors WHERE id IN ({marks})", part))
         promises.update((r[0], dt.date.fromisoformat(r[1])) for r in conn.execute(
-            "SELECT debtor_id, MIN(due_date) FROM promises WHERE status = 'pending' "
+            # by debtor, as the overdue list reads them: left to itself SQLite walks every pending promise of
+            # the office (7 ms of a filter keystroke's 20 on the large demo, for a screen's 32 debtors)
+            "SELECT debtor_id, MIN(due_date) FROM promises INDEXED BY promises_debtor WHERE status = 'pending' "
             f"AND debtor_id IN ({marks}) GROUP BY debtor_id", part))
     barred = _time_barred(conn, invoices, debtors, today, office_country, near, near_days)
     levels = {d: _level(rows, today, barred) for d, rows in invoices.items()}
