@@ -304,7 +304,7 @@ def test_the_supervisor_opens_the_dashboard_changes_period_and_reads_the_report_
     report = subprocess.run([relance_command(), "report", "--db", str(db), "--period", "month"], check=True,
                             capture_output=True, text=True, env=env).stdout
     owed = re.search(r"\| Dû \(tout l'encours\) \| ([^|]+) \|", report).group(1).strip()
-    dso = re.search(r"\| DSO \(countback\) \| ([^|]+) \|", report).group(1).strip()
+    dso = re.search(r"\| DSO \(par épuisement\) \| ([^|]+) \|", report).group(1).strip()
     session = TmuxSession([relance_command(), "--db", str(db)], e2e_env, width=80, height=24)
     try:
         session.wait_for("⏎ Ouvrir", timeout=SESSION_DEADLINE_S)

@@ -30,14 +30,14 @@ def test_markdown_gives_the_tab_s_figures_and_keeps_names_as_text(month):  # noq
     assert text.startswith("# Tableau de bord — Cabinet \\| Dupuis\n")
     assert "Mois (du 01/11/2026 au 20/11/2026) · établi le 20/11/2026" in text
     assert f"| Dû (tout l'encours) | {format_cents(board.owed_cents)} |".replace("\xa0", " ") in text
-    assert "| DSO (countback) | 71,4 j |" in text
+    assert "| DSO (par épuisement) | 71,4 j |" in text
     assert "| Promesses tenues | 50 % sur 2 jugées |" in text
     assert "| Litiges de la période | 1 ouvert, 1 résolu |" in text
     # paul's line: the name escaped (no table cell, emphasis, link or heading made of it), then his figures
     assert ("| Zoé \\<script\\>alert(1)\\</script\\> \\| \\*gras\\* \\[lien\\](x) \\#titre | 3 | 33 % | 0 | 0,00 € "
             "| 3 600,00 € | 2 min 00 |") in text
     assert "| sem. 09/11 | 3 000,00 € | 3 000,00 € | 3 000,00 € | 0,00 € | 0,00 € | 0,00 € |" in text
-    assert "countback" in text.split("## Méthode")[1]
+    assert "DSO par épuisement du chiffre d'affaires" in text.split("## Méthode")[1]
 
 
 def test_html_escapes_every_name_and_draws_bars_to_scale(month):  # noqa: F811

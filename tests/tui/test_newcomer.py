@@ -181,7 +181,8 @@ def test_welcome_snapshot(snap_compare, fixed_place_app, frozen_clock, size):
 
 ENGLISH_WORDS = ("Search", "Theme", "slash", "question mark", "question_mark", "Keys", "Quit", "Loading",
                  "Cancel", "Save", "Submit", "Close", "Yes", "Error", "Warning", "Screenshot", "Maximize",
-                 "command", "Filter", "Sort", "Invoice", "Debtor", "Total due", "Amount", "Due date", "Today")
+                 "command", "Filter", "Sort", "Invoice", "Debtor", "Total due", "Amount", "Due date", "Today",
+                 "countback")
 
 
 def screen_text(app) -> str:
@@ -199,15 +200,20 @@ def english_on(text: str) -> list[str]:
     return [w for w in ENGLISH_WORDS if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)]
 
 
-async def test_no_screen_speaks_english(make_app, demo_store) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_no_screen_speaks_english(make_app, demo_store, size) -> None:
+    from relance_tui.tui.call import CallScreen
+    from relance_tui.tui.dialogs import GuardScreen
+
     debtor = demo_store.db.execute("SELECT debtor_id FROM invoices WHERE status = 'open' AND due_date < ? "
                                    "ORDER BY due_date LIMIT 1", [TODAY.isoformat()]).fetchone()[0]
     app = make_app()
     seen = {}
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         seen["liste"] = screen_text(app)
-        for key, name in (("f3", "chronologie"), ("f4", "promesses"), ("f5", "session"), ("f6", "à faire")):
+        for key, name in (("f3", "chronologie"), ("f4", "promesses"), ("f5", "session"), ("f6", "à faire"),
+                          ("f7", "tableau de bord")):
             await pilot.press(key)
             await settle(pilot, rounds=4)
             seen[name] = screen_text(app)
@@ -228,5 +234,42 @@ async def test_no_screen_speaks_english(make_app, demo_store) -> None:
         await pilot.press("d")
         await settle(pilot, rounds=4)
         seen["documents"] = screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_call(debtor)
+        await settle(pilot, rounds=4)
+        if isinstance(app.screen, GuardScreen):  # the guard's warning first, when there is one: scanned too
+            seen["garde-fou"] = screen_text(app)
+            await pilot.press(*"appel de test")
+            await pilot.press("enter")
+            await settle(pilot, rounds=4)
+        assert isinstance(app.screen, CallScreen)
+        seen["appel"] = screen_text(app)
     assert {name: english_on(text) for name, text in seen.items() if english_on(text)} == {}
-    assert len(seen) == 9 and all(len(text) > 200 for text in seen.values())
+    assert len(seen) >= 11 and all(len(text) > 200 for text in seen.values())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_no_dialog_speaks_english(make_app, monkeypatch, size) -> None:
+    """The dialogs that tests/tui/test_dialogs_fit.py opens (its table: every ModalScreen of the app, the
+    welcome screen among them), each scanned on top of the list."""
+    from tests.tui.test_dialogs_fit import DIALOGS, _dialogs
+
+    monkeypatch.setenv("HOME", "/home/marie")
+    app = make_app()
+    seen = {}
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, rounds=4)
+        base = app.screen
+        for name in DIALOGS:
+            screen = _dialogs()[name](app)
+            app.push_screen(screen)
+            await settle(pilot, rounds=4)
+            await pilot.pause(0.05)
+            assert app.screen is screen, f"{name}: {type(app.screen).__name__} on top"
+            seen[name] = screen_text(app)
+            while app.screen is not base:
+                app.pop_screen()
+            await settle(pilot)
+    assert len(seen) == len(DIALOGS) == 22 and all(len(text) > 200 for text in seen.values())  # 21 classes
+    assert {name: english_on(text) for name, text in seen.items() if english_on(text)} == {}

@@ -37,8 +37,8 @@ COLLECTED_COLOUR = "#2060a0"
 # "Obtenu": the amount of the promises the agent obtained in the period (the headline's "Échéances promises" are
 # the promises falling due in it, whoever obtained them)
 AGENT_HEADERS = ("Agent", "Appels", "Joints", "Promesses", "Obtenu", "Encaissé", "Durée moy.")
-DSO_METHOD = ("DSO par la méthode countback : le dû du dernier jour est rapproché des ventes nettes (factures "
-              "moins avoirs, par date d'émission), du mois en cours puis des mois précédents, jusqu'à ce qu'un "
+DSO_METHOD = ("DSO par épuisement du chiffre d'affaires : le dû du dernier jour est rapproché des ventes nettes "
+              "(factures moins avoirs, par date d'émission), du mois en cours puis des mois précédents, jusqu'à ce qu'un "
               "mois couvre le reste ; « ≥ » : l'historique des ventes ne couvre pas tout le dû.")
 COLLECTED_METHOD = ("Encaissé par agent : paiements reçus sur la période de débiteurs que l'agent a appelés sur "
                     "la période, à partir du jour de son premier appel ; deux agents qui ont appelé le même "
@@ -76,7 +76,7 @@ def headline(board: Dashboard) -> list[tuple[str, str]]:
         ("Dû (tout l'encours)", format_cents(board.owed_cents)),
         ("En retard", format_cents(board.overdue_cents)),
         ("dont plus de 90 jours", f"{format_cents(board.over_90_cents)} ({percent(board.over_90_share)})"),
-        ("DSO (countback)", board.dso.text()),
+        ("DSO (par épuisement)", board.dso.text()),
         ("Encaissé (période)", format_cents(board.collected_cents)),
         ("Échéances promises", format_cents(board.promised_cents)),
         ("Promesses tenues", f"{percent(board.keeping_rate)} sur {count(judged, 'jugée')}" if judged

@@ -37,7 +37,7 @@ def key_name(keys: str) -> str:
 
 
 # What a place's keys do not say, in a line or two under them
-NOTES = {"Tableau de bord": ("DSO : méthode countback", "expliquée dans l'onglet")}  # 24 cells at most
+NOTES = {"Tableau de bord": ("DSO : par épuisement", "expliqué dans l'onglet")}  # 24 cells at most
 
 
 class HelpScreen(Survives, ModalScreen[None]):
