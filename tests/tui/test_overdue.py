@@ -1,3 +1,5 @@
+import datetime as dt
+
 from relance_tui.domain.dates import Bucket, bucket_for
 from tests.conftest import TODAY
 from tests.tui.conftest import overdue, settle, visible_rows
@@ -230,6 +232,32 @@ async def test_the_aging_bar_shows_the_overdue_total_apart_at_every_width(make_a
             bar = str(app.query_one("#aging").render())
             assert bar.startswith(f"Échu {count} · {format_compact(cents)}"), (size, bar)
             assert f"1 {'à éch.' if size[0] < 100 else 'à échoir'} {not_due}" in bar and len(bar) <= size[0] - 2
+
+
+async def test_the_aging_bar_groups_thousands_as_the_status_line_does(make_app, demo_store):
+    """'Échu 1 063', as the status line says '1 081 factures' (a no-break space), never 'Échu 1063'."""
+    debtor = demo_store.db.execute("SELECT MIN(id) FROM debtors").fetchone()[0]
+    stamp = "2026-01-05T09:00:00Z"
+    demo_store.db.conn.executemany(  # a thousand more invoices over 90 days late
+        "INSERT INTO invoices (debtor_id, number, issue_date, due_date, amount_cents, paid_cents, status, created_at, "
+        "updated_at) VALUES (?, ?, '2025-01-05', '2025-02-04', 10000, 0, 'open', ?, ?)",
+        [(debtor, f"FX-{k:05d}", stamp, stamp) for k in range(1000)])
+    overdue_count, over_90 = demo_store.db.execute(
+        f"SELECT COUNT(*), SUM(due_date < ?) FROM invoices WHERE {OUTSTANDING} AND due_date < ?",
+        [(TODAY - dt.timedelta(days=90)).isoformat(), TODAY.isoformat()]).fetchone()
+    listed = demo_store.db.execute(f"SELECT COUNT(*) FROM invoices WHERE {OUTSTANDING}").fetchone()[0]
+    assert 1000 < over_90 < overdue_count < 10_000
+    grouped = {n: f"{n // 1000}\u00a0{n % 1000:03d}" for n in (overdue_count, over_90, listed)}
+    for size in ((80, 24), (100, 30)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, rounds=5)
+            bar = str(app.query_one("#aging").render())
+            status = str(app.query_one("#overdue-status").render())
+            assert status.startswith(f"{grouped[listed]} factures"), (size, status)
+            assert bar.startswith(f"Échu {grouped[overdue_count]} · "), (size, bar)
+            assert f"5 +90{'' if size[0] < 100 else ' j'} {grouped[over_90]}" in bar, (size, bar)
+            assert len(bar) <= size[0] - 2, (size, bar)
 
 
 async def test_sort_arrows_follow_the_order_shown_and_a_new_sort_starts_at_the_top(make_app):

@@ -80,11 +80,17 @@ def name_key(name: str | None) -> str:
 
 
 # -- French counts and decimals -------------------------------------------------------------------
+def number(n: int) -> str:
+    """A whole number as counts are shown in French: '1 935', the thousands set apart by a no-break space (never
+    split over two lines), as in ``count`` and the amounts (domain/money.py)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """A count and its noun, in French: '0 facture', '1 facture', '2 factures', '1 234 débiteurs' (the plural
     from 2; thousands set apart by a no-break space). ``plural``: when it is not ``singular`` + 's'
     ('1 facture ouverte', '3 factures ouvertes': give the whole phrase)."""
-    return f"{n:,}".replace(",", "\u00a0") + f" {agreed(n, singular, plural)}"
+    return f"{number(n)} {agreed(n, singular, plural)}"
 
 
 def agreed(n: int, singular: str, plural: str | None = None) -> str:

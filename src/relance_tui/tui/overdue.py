@@ -20,7 +20,7 @@ from relance_tui.domain.dates import Bucket
 from relance_tui.domain.instants import format_local
 from relance_tui.domain.law import LIMITATION_WARN_DAYS
 from relance_tui.domain.money import format_compact, format_money
-from relance_tui.domain.text import count
+from relance_tui.domain.text import count, number
 from relance_tui.domain.vocabulary import CALL_OUTCOMES, CONTESTED_STATUSES, EVENT_KINDS
 from relance_tui.store.overdue import (
     SORT_DEFAULT_DESC,
@@ -353,8 +353,8 @@ class OverdueView(Survives, RelanceNode, Vertical):
     def _update_aging(self) -> None:
         # first, at every width: what is overdue (échu), never mixed with what is not due yet (à échoir)
         overdue = [b for b in self.buckets if b.bucket != Bucket.NOT_DUE]
-        parts: list = [(f"Échu {sum(b.count for b in overdue)} · {format_compact(sum(b.due_cents for b in overdue))}",
-                        "bold")]
+        parts: list = [(f"Échu {number(sum(b.count for b in overdue))} · "
+                        f"{format_compact(sum(b.due_cents for b in overdue))}", "bold")]
         current = self.query_state.bucket
         wide = self.size.width >= 120
         for key, bucket in BUCKET_KEYS.items():
@@ -364,9 +364,13 @@ class OverdueView(Survives, RelanceNode, Vertical):
             label = "à échoir" if bucket == Bucket.NOT_DUE else bucket.label
             if self.size.width < 100:  # 80 columns: the buckets' counts still fit after the overdue total
                 label = "à éch." if bucket == Bucket.NOT_DUE else label.removesuffix(" j")
-            text = f"{key} {label} {total.count}" + (f" · {format_compact(total.due_cents)}" if wide else "")
+            text = f"{key} {label} {number(total.count)}" + (f" · {format_compact(total.due_cents)}" if wide else "")
             parts.append((text, "reverse") if bucket == current else text)
-        gap = "   " if self.size.width >= 100 else "  "
+        # the widest gap that keeps the bar on its line (thousands grouped, '1 935', take a cell more each)
+        room = self.size.width - 2  # the bar's padding
+        length = sum(len(part if isinstance(part, str) else part[0]) for part in parts)
+        gaps = ("   ", "  ", " ") if self.size.width >= 100 else ("  ", " ")
+        gap = next((g for g in gaps if length + len(g) * (len(parts) - 1) <= room), gaps[-1])
         self.query_one("#aging", Static).update(Content(gap).join(styled(part) for part in parts))
 
     def _update_status(self) -> None:
