@@ -91,3 +91,26 @@ def test_doctor_says_which_office_settings_a_formal_notice_still_needs(tmp_path:
     with time_machine.travel(RATES_ENTERED, tick=False):
         _, out, _ = run(capsys, "--db", str(db), "doctor")
     assert "identité du cabinet incomplète" not in out
+
+
+def test_doctor_gives_its_times_in_the_office_s_time_zone_as_the_app_does(tmp_path: Path, capsys) -> None:
+    """One clock (#17): the lease, its log and the machines at the office's time (Paris: UTC+2 in May), never the
+    UTC text the files keep ('2026-05-15T09:00:00Z')."""
+    from relance_tui.domain.instants import format_local
+
+    db = tmp_path / "relance.db"
+    with time_machine.travel(RATES_ENTERED, tick=False):  # 09:00 UTC on 15 May 2026
+        run(capsys, "--db", str(db), "init")  # this machine's first and last sight
+        holder = HostLease(db, agent="paul", hostname="portable-paul")
+        holder.acquire()  # the lease since then, its heartbeat and the log's line
+        _, out, _ = run(capsys, "--db", str(db), "doctor")
+        holder.release()
+    office = format_local(RATES_ENTERED, "Europe/Paris", "%d/%m/%Y %H:%M:%S")
+    assert office == "15/05/2026 11:00:00"
+    assert "Heures           : celles du cabinet (Europe/Paris)" in out
+    assert f"depuis le {office}, dernier signe de vie {office} (actif)" in out
+    [logged] = [line for line in out.split("Derniers passages de main :\n")[1].splitlines()
+                if line.startswith("    ") and "portable-paul" in line]
+    assert logged.startswith(f"    {office} portable-paul (") and logged.endswith("prend la main"), logged
+    assert f"(cette machine) : vue du {office} au {office}, dernier agent marie" in out
+    assert "2026-05-15T09:00" not in out and "09:00:00" not in out

@@ -21,7 +21,7 @@ from relance_tui.commands.common import (
     protected_paths,
 )
 from relance_tui.config import Settings
-from relance_tui.domain.instants import to_iso
+from relance_tui.domain.instants import format_local, to_iso
 from relance_tui.domain.text import agreed, clean, count, decimal
 from relance_tui.errors import DatabaseUnreadable, NotARelanceDatabase, RelanceError, SharedReadFailed
 
@@ -161,6 +161,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     paths = settings.paths
     print(f"relance {__version__} ; SQLite {sqlite3.sqlite_version} ; Python {sys.version.split()[0]}")
     print(f"Agent            : {settings.agent} ({settings.agent_name})")
+    print(f"Heures           : celles du cabinet ({settings.office.timezone})")
     print("Fichiers :")
     print(f"  base           : {paths.db}")
     print(f"  réglages cabinet : {paths.office_file}{'' if paths.office_file.exists() else ' (absent)'}")
@@ -203,7 +204,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     choice = choose_journal(paths.db, override=journal_override(settings))
     print(f"Système de fichiers : {choice.fs_type}")
     print(f"Mode de journal voulu : {choice.mode} ({choice.reason})")
-    writers = _doctor_lease(paths.db, settings.database.lease_timeout)
+    writers = _doctor_lease(paths.db, settings.database.lease_timeout, settings.office.timezone)
     found = _doctor_database(settings, paths.db, choice.network, writers)
     if found is None:  # damaged: said, with what to do
         return 1
@@ -257,18 +258,30 @@ def _doctor_database(settings: Settings, db: Path, network: bool, writers: set[s
           f"{count(c.events, 'événement')}, {count(c.promises, 'promesse')}")
     print("Machines ayant écrit dans la base :")
     since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=WRITERS_DAYS)
+    tz = settings.office.timezone
     for h in hosts:
         mark = " (cette machine)" if h.hostname == store.hostname else ""
         # host names and logins come from the shared database: printed as text, never as terminal codes
-        print(clean(f"  {h.hostname}{mark} : vue du {h.first_seen} au {h.last_seen}, dernier agent {h.last_agent}"))
+        print(clean(f"  {h.hostname}{mark} : vue du {office_time(h.first_seen, tz)} au {office_time(h.last_seen, tz)}, "
+                    f"dernier agent {h.last_agent}"))
         if h.last_seen >= to_iso(since):
             writers.add(h.hostname)
     return store, hosts, c
 
 
-def _doctor_lease(db: Path, timeout: float) -> set[str]:
-    """Which machine holds the write lease (store/lease.py) and which took or gave it lately; returns the
-    machines the log shows taking it within ``WRITERS_DAYS``. Only reads the lease and its log."""
+def office_time(stamp: str, tz: str) -> str:
+    """An instant as the base, the lease and its log keep it (UTC, ISO 8601) in the office's time zone, as the app
+    shows it (the title bar's clock, the timeline); text that is no instant is left as it is."""
+    try:
+        return format_local(stamp, tz, "%d/%m/%Y %H:%M:%S")
+    except (ValueError, TypeError):
+        return stamp
+
+
+def _doctor_lease(db: Path, timeout: float, tz: str) -> set[str]:
+    """Which machine holds the write lease (store/lease.py) and which took or gave it lately, at the office's
+    times; returns the machines the log shows taking it within ``WRITERS_DAYS``. Only reads the lease and its
+    log."""
     from relance_tui.domain.instants import from_iso
     from relance_tui.store.lease import read_lease, read_log
 
@@ -282,15 +295,16 @@ def _doctor_lease(db: Path, timeout: float) -> set[str]:
     else:
         age = info.age(now)
         alive = "actif" if age <= timeout else f"sans signe de vie depuis {age:.0f} s, repris au prochain démarrage"
-        print(clean(f"Bail d'écriture : {info.host} (agent {info.agent}, pid {info.pid}) depuis {info.since}, "
-                    f"dernier signe de vie {info.beat[:19]} ({alive})"))
+        print(clean(f"Bail d'écriture : {info.host} (agent {info.agent}, pid {info.pid}) depuis le "
+                    f"{office_time(info.since, tz)}, dernier signe de vie {office_time(info.beat, tz)} ({alive})"))
     took: set[str] = set()
     since = now - dt.timedelta(days=WRITERS_DAYS)
     lines = read_log(db)
     if lines:
         print("  Derniers passages de main :")
     for line in lines[-10:]:
-        print(clean(f"    {line}"))
+        stamp, _, rest = line.partition(" ")
+        print(clean(f"    {office_time(stamp, tz)} {rest}"))
     for line in read_log(db, last=500):
         stamp, _, rest = line.partition(" ")
         try:
