@@ -38,7 +38,10 @@ be_consumer_damage_clause = false  # nos conditions générales prévoient une c
                                    # consommateurs (Belgique : au plus 20 à 2 000 EUR selon le barème du
                                    # CDE XIX.4, après les 14 jours du rappel gratuit) ; false : intérêts seuls
 
-[agents]             # identifiant (login) = "Nom affiché" : l'email et le script signent de ce nom
+[agents]             # le nom de chaque agent, une ligne par agent : identifiant (login) = "Prénom Nom".
+                     # Le script d'appel (« je m'appelle … ») et les emails le présentent par ce nom ; sans
+                     # ligne, par son identifiant (relance doctor le signale à l'agent). Un agent peut aussi
+                     # donner le sien pour lui seul : display_name dans la section [user] de son config.toml.
 $agents
 [calling]            # le garde-fou avant d'appeler : en dehors de ces plages, un appel demande un motif (noté)
 hours = ["10:00-13:00", "14:00-20:00"]   # heure locale du débiteur (FR : Europe/Paris, BE : Europe/Brussels)
@@ -90,7 +93,7 @@ def office_settings_text(values: dict[str, str] | None = None, agents: dict[str,
     fields["country"] = toml_string(country)
     fields["timezone"] = toml_string("Europe/Brussels" if country == "BE" else "Europe/Paris")
     lines = [f"{toml_string(login)} = {toml_string(name)}" for login, name in (agents or {}).items()]
-    fields["agents"] = "\n".join(lines) + "\n" if lines else '# marie = "Marie Dupont"\n'
+    fields["agents"] = "\n".join(lines) + "\n" if lines else '# marie = "Marie Dupont"\n# karim = "Karim Benali"\n'
     return OFFICE_TEMPLATE.substitute(fields)
 
 
