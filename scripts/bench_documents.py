@@ -9,7 +9,8 @@ Three figures, each the min / median / max of the runs, each run a fresh process
 is the process's own, ru_maxrss):
 - data: reading the 500 letters' figures from the base (io/document_data.document_data, the same for both);
 - typst: the 500 letters compiled into one PDF (io/documents.render_documents);
-- fpdf2: the same letters (same data: letterhead, invoice table, totals, payment lines) drawn with fpdf2.
+- fpdf2: the same letters (same data: letterhead, invoice table, totals, payment lines and the same EPC QR code,
+  the SVG segno drew for typst, placed from memory) drawn with fpdf2.
 No goal is named by the issue beyond the comparison; docs/benchmarks.md records the run. fpdf2 needs a
 Unicode font file for the euro sign (its core fonts are Latin-1): DejaVu Sans from /usr/share/fonts (Debian's
 fonts-dejavu-core); typst embeds its own.
@@ -58,7 +59,9 @@ t1 = time.perf_counter()
 if engine == "typst":
     data = render_documents(items).data
 else:
+    import io, warnings
     from fpdf import FPDF
+    warnings.filterwarnings("ignore", message=".*viewBox")  # segno's SVG gives its size, not a viewBox
     pdf = FPDF(format="A4")
     pdf.set_margins(22, 20, 22)
     # fpdf2's core fonts are Latin-1 (no euro sign): a Unicode font from the system, as an office would need
@@ -90,8 +93,19 @@ else:
         pdf.set_font("dejavu", "B", 10)
         pdf.cell(0, 6, f"Total restant dû : {d['total']}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("dejavu", "", 10)
-        pdf.multi_cell(0, 5, f"IBAN : {d['office']['iban']} ; référence : {d['reference']}", new_x="LMARGIN",
+        # how to pay, as the typst letter lays it out: the lines on the left, the EPC QR code 2.8 cm wide on the
+        # right (the very SVG segno drew for typst, d["qr"], read from memory)
+        top, qr_mm = pdf.get_y() + 4, 28
+        pdf.set_y(top)
+        lines = [f"IBAN : {d['office']['iban']} — BIC : {d['office']['bic']}",
+                 f"Référence à indiquer : {d['reference']}"]
+        if d["qr"]:
+            lines.append("Scannez le code avec l'application de votre banque : le virement est prérempli.")
+        pdf.multi_cell(pdf.epw - qr_mm - 6, 5, "\n".join(["Règlement par virement", *lines]), new_x="LMARGIN",
                        new_y="NEXT")
+        if d["qr"]:
+            pdf.image(io.BytesIO(d["qr"].encode("utf-8")), x=pdf.w - pdf.r_margin - qr_mm, y=top, w=qr_mm)
+            pdf.set_y(max(pdf.get_y(), top + qr_mm) + 4)
         pdf.multi_cell(0, 5, "Nous vous prions d'agréer nos salutations distinguées.", new_x="LMARGIN", new_y="NEXT")
     data = bytes(pdf.output())
 t2 = time.perf_counter()
