@@ -716,8 +716,6 @@ def test_the_demo_s_belgian_consumer_is_put_on_notice_once_its_free_reminder_s_1
     assert "40 € par facture" not in words and "L441-10" not in words and "indemnité forfaitaire" not in words
 
 
-@pytest.mark.xfail(strict=True, reason="io/document_data.document_data states the earliest free reminder of the "
-                   "claimed invoices with the latest end of their 14 days, as if that one reminder had opened them")
 def test_the_demo_s_belgian_consumer_s_notice_pairs_each_free_reminder_with_its_own_14_days(demo_store) -> None:
     d, claim = be_consumer_claim(demo_store)
     words = flat(make(demo_store, d, "formal_notice", office=replace(BE_OFFICE, name="Cabinet Dupuis"))[1])

@@ -609,3 +609,17 @@ def test_an_event_of_another_shape_is_quoted_as_written_never_a_failed_court_fil
         note = Contact("2026-11-02T10:00:00Z", kind, "out", outcome, "marie", "Note telle qu'écrite", data)
         assert contact_note(note, "nl", {1: (100, "2026-11-10", "")}) in ("Note telle qu'écrite",
                                                                        "Betalingsbelofte · x")
+
+
+def test_a_payment_the_event_names_no_invoice_of_is_said_without_a_made_up_number() -> None:
+    """A payment event names its invoice in its data or by the invoices it links; with neither, the Dutch
+    chronology says the payment alone (it printed 'op factuur ?')."""
+    from relance_tui.io.document_data import contact_note
+    from relance_tui.store.documents import Contact
+
+    data = '{"amount_cents": 6273, "day": "2026-10-02"}'
+    bare = Contact("2026-10-02T10:00:00Z", "payment", "in", "paid", "import", "Paiement 62,73 €", data)
+    assert contact_note(bare, "nl") == f"Betaling van {money(6273, 'nl')} op 02/10/2026"
+    linked = Contact("2026-10-02T10:00:00Z", "payment", "in", "paid", "import", "Paiement", data, "FA-7")
+    assert contact_note(linked, "nl") == f"Betaling van {money(6273, 'nl')} op factuur FA-7 op 02/10/2026"
+    assert contact_note(bare, "en") == f"Payment of {money(6273, 'en')} on 02/10/2026"

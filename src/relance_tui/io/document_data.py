@@ -103,8 +103,11 @@ def document_data(store: Store, debtor_id: int, kind: str, *, office: Any, today
     }
     reminded = [i for i in card.invoices if i.id in set(data["invoice_ids"]) and i.first_reminder]
     if reminded:  # the free reminder of the invoices this document claims (a Belgian consumer's)
-        data["first_reminder"] = short_date(min(i.first_reminder for i in reminded))
-        data["grace_end"] = short_date(max((i.grace_end for i in reminded if i.grace_end), default=None))
+        # the latest one, with the end of its own 14 days: the earlier reminders' days ended before it (an
+        # earliest reminder beside the latest end said a reminder had opened days it had not)
+        last = max(reminded, key=lambda i: (i.first_reminder, i.grace_end or dt.date.min))
+        data["first_reminder"] = short_date(last.first_reminder)
+        data["grace_end"] = short_date(last.grace_end) if last.grace_end else ""
     said = words(lang)
     if penalties is None:  # a missing rate or an undated payment: never a made-up figure on a letter
         why = f" ({context['penalties_unknown']})" if lang == "fr" else ""  # the reason is in French
@@ -359,11 +362,12 @@ def _said_again(contact: Any, data: dict, lang: str, promises: dict[int, tuple[i
     if kind == "email" and outcome in ("sent", "outbox") and data.get("subject"):
         return said[outcome].format(to=data.get("to", ""), subject=data["subject"])
     if kind == "payment":
-        number = str(data.get("number", "?"))
+        number = str(data.get("number") or contact.invoices or "?")  # the event names its invoice, or its data
         if outcome == "paid" and data.get("rule") == "full":
             return said["full"].format(number=number)
         if outcome in ("paid", "partial") and "amount_cents" in data:
-            return (said["payment"].format(amount=amount_in(data["amount_cents"]), number=number)
+            head = said["payment"] if number != "?" else said["payment_any"]  # never "on invoice ?"
+            return (head.format(amount=amount_in(data["amount_cents"]), number=number)
                     + (said["on"].format(day=_day(str(data["day"]))) if data.get("day") else "")
                     + (said["reference"].format(ref=data["reference"]) if data.get("reference") else ""))
         if outcome == "credit" and "amount_cents" in data:
