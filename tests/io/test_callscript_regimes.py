@@ -405,3 +405,23 @@ def test_when_every_invoice_is_time_barred_nothing_is_threatened(demo_store, deb
     said = phases["negotiate"].body
     assert context["total_due"] == 0 and "Factures prescrites : rien à exiger" in context["goal"]
     assert "mise en demeure" not in said and "injonction" not in said and "Sans accord" not in said
+
+
+@pytest.mark.parametrize(("country", "segment"), [("FR", "b2b"), ("BE", "b2b"), ("FR", "b2c"), ("BE", "b2c")])
+def test_an_invoice_not_yet_due_is_never_in_the_amount_asked_for(demo_store, debtor, country, segment):
+    """'Dû' in the negotiation is what may be asked today; an invoice due later is said apart, not claimed."""
+    from tests.store.test_acts import add_invoice
+
+    set_regime(demo_store, debtor, country, segment)
+    before, _, _ = script(demo_store, debtor, country, segment)
+    add_invoice(demo_store, debtor, "FA-FUTURE", TODAY - dt.timedelta(days=5), TODAY + dt.timedelta(days=25),
+                123_456)
+    context, phases, _ = script(demo_store, debtor, country, segment)
+    assert context["total_due"] == before["total_due"] + 123_456  # owed
+    assert context["total_exigible"] == before["total_exigible"] and context["coming_cents"] == 123_456
+    if context["total_claimable"] is not None:
+        assert context["total_claimable"] == context["total_exigible"] + context["total_penalties"]
+    negotiate = phases["negotiate"].body
+    assert f"• Dû : {format_cents(context['total_exigible'])} (+ {format_cents(123_456)} à échoir à partir du " \
+           f"{TODAY + dt.timedelta(days=25):%d/%m/%Y} : pas encore exigible, ne le réclamez pas)" in negotiate
+    assert format_cents(before["total_due"] + 123_456) not in negotiate

@@ -74,8 +74,12 @@ def test_a_formal_notice_or_a_court_file_is_refused_until_the_office_s_identity_
     with pytest.raises(DocumentError, match=r"\(numéro d'entreprise\) : renseignez enterprise_number"):
         make(store, d, "formal_notice", office=replace(OFFICE, country="BE", enterprise_number=""))
     make(store, d, "reminder_letter", office=bare)  # a simple letter needs the office's name alone
-    with pytest.raises(DocumentError, match=r"Lettre de relance : identité du cabinet incomplète \(nom\)"):
+    with pytest.raises(DocumentError) as caught:
         make(store, d, "reminder_letter", office=OfficeSettings())
+    assert str(caught.value) == ("identité du cabinet incomplète (nom) : renseignez name dans la section [office] "
+                                 "de relance.toml")
+    with pytest.raises(DocumentError, match=r"^identité du cabinet incomplète \(nom\)"):  # an office's own kind
+        make(store, d, "relance_amiable", office=OfficeSettings())
     # a Belgian consumer's reminder states the creditor's enterprise number (CDE XIX.2 §1)
     consumer, _ = debtor_with_invoices(store, "Luc Peeters", segment="b2c", country="BE", prefix="FB")
     with pytest.raises(DocumentError, match="enterprise_number"):

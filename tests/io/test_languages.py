@@ -108,6 +108,20 @@ def test_a_later_export_fills_an_empty_language_and_never_undoes_an_agent_s_choi
     assert languages(store) == {"Brouwerij De Smet": "nl", "Acme Ltd": "en"}
     notes = [r[0] for r in store.db.execute("SELECT notes FROM events WHERE kind = 'edit' AND debtor_id = ?", [acme])]
     assert notes == ["Langue des courriers : français → anglais"]
+    smet = store.db.execute("SELECT id FROM debtors WHERE name = 'Brouwerij De Smet'").fetchone()[0]
+    assert [r[0] for r in store.db.execute("SELECT notes FROM events WHERE kind = 'edit' AND debtor_id = ?",
+                                           [smet])] == ["Langue des courriers : néerlandais, selon l'import de b.csv"]
+
+
+def test_an_export_saying_french_is_kept_for_a_debtor_with_none_chosen(imp, store, write) -> None:
+    """French from a file is a choice like any other: it wins over a Flemish address's Dutch default."""
+    imp(write("a.csv", HEAD + "F1;Brouwerij De Smet;;01/09/2026;01/10/2026;100,00\n"))
+    smet = store.db.execute("SELECT id FROM debtors WHERE name = 'Brouwerij De Smet'").fetchone()[0]
+    store.write(lambda db: db.execute("UPDATE debtors SET country = 'BE', postcode = '9000' WHERE id = ?", [smet]))
+    assert debtor_card(store, smet, as_of=TODAY, rates=load_rates(store)).writes_in == "nl"
+    imp(write("b.csv", HEAD + "F2;Brouwerij De Smet;Français;01/10/2026;01/11/2026;100,00\n"))
+    assert languages(store) == {"Brouwerij De Smet": "fr"}
+    assert debtor_card(store, smet, as_of=TODAY, rates=load_rates(store)).writes_in == "fr"
 
 
 # -- emails ----------------------------------------------------------------------------------------------------
@@ -154,6 +168,22 @@ def test_a_flemish_address_with_no_language_chosen_gets_dutch_until_an_agent_cho
     assert draft(store, liege, office=BE_OFFICE).subject.startswith("Factures échues")
     set_language(store, d, "fr")
     assert draft(store, d, office=BE_OFFICE).subject == "Factures échues — Brouwerij De Smet"
+
+
+def test_a_debtor_with_no_country_lives_where_the_office_is_and_the_note_says_the_language_before(store) -> None:
+    """A Belgian office's debtor with no country column and a Ghent address: Dutch (it lives in Belgium, as the
+    law chosen for it says); confirming Dutch on the card writes the choice without claiming it was French."""
+    d, _ = debtor_with_invoices(store, "Brouwerij Peeters", country="")
+    store.write(lambda db: db.execute("UPDATE debtors SET country = '', postcode = '9000', city = 'Gent' "
+                                      "WHERE id = ?", [d]))
+    assert debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="BE").writes_in == "nl"
+    assert debtor_card(store, d, as_of=TODAY, rates=load_rates(store), country="FR").writes_in == "fr"
+    assert set_language(store, d, "nl", office_country="BE")
+    assert set_language(store, d, "en", office_country="BE")
+    notes = [n for (n,) in store.conn.execute(
+        "SELECT notes FROM events WHERE debtor_id = ? AND outcome = 'language' ORDER BY id", [d])]
+    assert notes == ["Langue des courriers : néerlandais, choisie sur la fiche",
+                     "Langue des courriers : néerlandais → anglais"]
 
 
 def test_an_english_debtor_s_reminder_is_in_english_and_french_stays_french(store) -> None:

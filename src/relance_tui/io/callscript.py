@@ -118,6 +118,9 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
     oldest = min(invoices or barred_rows, key=lambda i: i["due_date"]) if invoices or barred_rows else {
         "number": "—", "issue_date": today, "due_date": today, "days_late": 0, "due_cents": 0}
     total_due = sum(i["due_cents"] for i in invoices)
+    # what may be asked for today: an invoice not yet due is owed but not exigible (said apart, never claimed)
+    coming = [i for i in invoices if i["due_date"] > today]
+    exigible = total_due - sum(i["due_cents"] for i in coming)
     # unknown (a missing rate, an undated payment) stays None: the script says so, it never becomes 0
     values = [i.penalty_cents for i in claimed]
     penalties = None if any(v is None for v in values) else sum(values)
@@ -153,7 +156,10 @@ def call_context(card: DebtorCard, *, agent: str, office: Any, today: dt.date,
         "total_due": total_due,
         "total_penalties": penalties,  # None: not computable (penalties_unknown says why)
         "penalties_unknown": unknown,
-        "total_claimable": None if penalties is None else total_due + penalties,
+        "total_exigible": exigible,  # the invoices already due (on or before today)
+        "coming_cents": total_due - exigible,  # ... and those not yet due, with the first of their due dates
+        "coming_first": min((i["due_date"] for i in coming), default=None),
+        "total_claimable": None if penalties is None else exigible + penalties,
         # the penalties rest on a rate carried over from an earlier period (none entered for the period in
         # force): the figure is "à confirmer", never to be stated as final; unconfirmed_rates names each rate
         # and the command that enters it

@@ -153,7 +153,9 @@ def _check_creditor(office: Any, kind: str, regime_key: str) -> None:
     missing = missing_creditor_fields(office, kind, regime_key)
     if missing:
         raise DocumentError(
-            f"{DOCUMENT_KINDS[kind]} : identité du cabinet incomplète ({', '.join(CREDITOR_FIELDS[k] for k in missing)}"
+            # (the screens and the print run say which document and which debtor around it; an office's own
+            # document kinds too)
+            f"identité du cabinet incomplète ({', '.join(CREDITOR_FIELDS[k] for k in missing)}"
             f") : renseignez {', '.join(k for k in missing)} dans la section [office] de relance.toml")
 
 

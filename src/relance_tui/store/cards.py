@@ -125,11 +125,12 @@ class DebtorCard:
     country: str | None = None  # the debtor's country column: with the segment, it chooses the law (domain/law)
     enterprise_number: str | None = None  # Belgian BCE/KBO number, ten digits
     language: str = ""  # fr, nl, en: the column ('' = none chosen: see writes_in)
+    office_country: str = "FR"  # the office's: a debtor with no country column is taken to live there
 
     @property
     def writes_in(self) -> str:
         """What its emails and documents are written in: the column's language, else its region's."""
-        return debtor_language(self.language, country=self.country, postcode=self.postcode)
+        return debtor_language(self.language, country=self.country or self.office_country, postcode=self.postcode)
 
     @property
     def outstanding(self) -> list[CardInvoice]:
@@ -240,7 +241,7 @@ def debtor_card(store: Store, debtor_id: int, *, as_of: dt.date, rates: Rates, c
     return DebtorCard(*ident, contacts=contacts, invoices=invoices, promises=promises, recent=events,
                       disputes=disputes, contract_rate_bp=contract, formal_notice_date=notice,
                       allocations=allocations, country=debtor_country, enterprise_number=enterprise_number,
-                      language=language)
+                      language=language, office_country=country)
 
 
 def invoice_attachments(store: Store, invoice_ids: list[int]) -> list[tuple[int, str, str | None]]:
@@ -260,26 +261,29 @@ def add_note(store: Store, debtor_id: int, text: str) -> int:
                                                 debtor_id=debtor_id, notes=text), what="ajout de la note")
 
 
-def set_language(store: Store, debtor_id: int, lang: str) -> bool:
+def set_language(store: Store, debtor_id: int, lang: str, *, office_country: str = "FR") -> bool:
     """The language the debtor is written to ('fr', 'nl', 'en'; domain/language.py), an 'edit' event on its
-    timeline; False when it already was that language (nothing written). French chosen for a debtor with no
-    language is written too: an agent's choice, which a later import never undoes (store/imports.py)."""
-    from relance_tui.domain.language import LANGUAGES, language_of
+    timeline; False when it already was that language (nothing written). A language chosen for a debtor with
+    none is written too, its region's included: an agent's choice, which a later import never undoes
+    (store/imports.py). The note says the language the debtor was written to before (its region's when none
+    was chosen; ``office_country``: where a debtor with no country column lives)."""
+    from relance_tui.domain.language import LANGUAGES
 
     if lang not in LANGUAGES:
         raise ValueError(f"langue inconnue : {lang!r} (fr, nl ou en)")
 
     def write(db: Database) -> bool:
-        row = db.execute("SELECT language FROM debtors WHERE id = ?", [debtor_id]).fetchone()
+        row = db.execute("SELECT language, country, postcode FROM debtors WHERE id = ?", [debtor_id]).fetchone()
         if row is None:
             raise NotFound(f"débiteur n°{debtor_id} introuvable")
         if row[0] == lang:
             return False
+        before = debtor_language(row[0], country=row[1] or office_country, postcode=row[2] or "")
         db.execute("UPDATE debtors SET language = ?, version = version + 1, updated_at = ?, updated_by = ? "
                    "WHERE id = ?", [lang, store.now(), store.agent, debtor_id])
         append_event(db, at=store.now(), agent=store.agent, kind="edit", debtor_id=debtor_id, outcome="language",
-                     notes=f"Langue des courriers : {LANGUAGES[language_of(row[0])]} → {LANGUAGES[lang]}"
-                     if row[0] or lang != "fr" else "Langue des courriers : français, choisie sur la fiche",
+                     notes=f"Langue des courriers : {LANGUAGES[before]} → {LANGUAGES[lang]}" if before != lang
+                     else f"Langue des courriers : {LANGUAGES[lang]}, choisie sur la fiche",
                      data={"changes": {"language": [row[0], lang]}})
         return True
 

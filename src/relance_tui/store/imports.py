@@ -121,8 +121,8 @@ def _check_rows(db: Database, common: dict) -> list[tuple[int, str, str]]:
 
 def _merge_languages(db: Database, common: dict) -> None:
     """The language the file states for a known debtor (``temp.imp_languages``: debtor, new language), on its
-    timeline. A file corrects what a file said (or nothing said: French), never what an agent chose on the
-    card (store/cards.set_language: an 'edit' event with no source)."""
+    timeline. A file corrects what a file said (or sets what nothing said, French included), never what an agent
+    chose on the card (store/cards.set_language: an 'edit' event with no source)."""
     from relance_tui.domain.language import LANGUAGES
 
     def name(column: str) -> str:
@@ -133,14 +133,16 @@ def _merge_languages(db: Database, common: dict) -> None:
         "CREATE TEMP TABLE imp_languages AS SELECT d.id AS debtor_id, d.language AS old, s.language AS language "
         "FROM debtors d JOIN (SELECT debtor_id, MAX(language) AS language FROM temp.imp_invoices "
         "WHERE debtor_id IS NOT NULL GROUP BY debtor_id HAVING MAX(language) <> '') AS s ON s.debtor_id = d.id "
-        "WHERE s.language <> COALESCE(NULLIF(d.language, ''), 'fr') AND COALESCE((SELECT "
+        "WHERE s.language <> COALESCE(d.language, '') AND COALESCE((SELECT "
         "COALESCE(json_extract(e.data, '$.source'), 'agent') FROM events e WHERE e.debtor_id = d.id "
         "AND e.kind = 'edit' AND e.outcome = 'language' ORDER BY e.id DESC LIMIT 1), 'import') = 'import'")
-    was = name("COALESCE(NULLIF(old, ''), 'fr')")
+    # none chosen before: the file's language, said without a "before" (a debtor with none was written to in
+    # its region's, French or Dutch: domain/language.debtor_language); an explicit French is kept too
+    was = f"CASE WHEN COALESCE(old, '') = '' THEN '' ELSE {name('old')} || ' → ' END"
     db.execute(
         "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) "
         "SELECT :at, debtor_id, 'edit', 'language', :agent, 'Langue des courriers : ' || "
-        f"{was} || ' → ' || {name('language')} || "
+        f"{was} || {name('language')} || "
         "', selon l''import de ' || :file, json_object('changes', json_object('language', json_array(old, "
         "language)), 'source', 'import', 'file', :file) FROM temp.imp_languages ORDER BY debtor_id", common)
 

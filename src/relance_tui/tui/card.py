@@ -358,7 +358,8 @@ class DebtorScreen(LiveScreen):
             if lang is None:
                 return
             try:
-                changed = set_language(self.relance.store, self.debtor_id, lang)
+                changed = set_language(self.relance.store, self.debtor_id, lang,
+                                       office_country=self.relance.settings.office.country)
             except RelanceError as exc:
                 self.notify(line(str(exc)), severity="error")
                 return
