@@ -204,7 +204,8 @@ async def test_no_text_field_blinks_once_focused(make_app):
 # -- issue 17, items 2 and 3: widths, totals and sort arrows that say what is shown ---------------------------
 
 def test_the_debtor_and_the_amounts_get_their_width_first():
-    from relance_tui.tui.overdue import FULL_COLUMNS, columns_for, debtor_min, debtor_room
+    from relance_tui.tui.overdue import FULL_COLUMNS, columns_for, debtor_min
+    from relance_tui.tui.virtual_table import room_left as debtor_room
 
     for width in range(80, 201, 5):
         cols = columns_for(width)

@@ -71,7 +71,8 @@ async def test_every_tab_shows_its_lines_whole(make_app, monkeypatch, key, size)
 
 
 def test_the_detail_of_the_timeline_gets_its_width_first() -> None:
-    from relance_tui.tui.timeline import FULL_COLUMNS, columns_for, detail_min, detail_room
+    from relance_tui.tui.timeline import FULL_COLUMNS, columns_for, detail_min
+    from relance_tui.tui.virtual_table import room_left as detail_room
 
     for width in range(80, 201, 5):
         cols = columns_for(width)

@@ -36,7 +36,7 @@ from relance_tui.store.queries import load_rates
 from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain, styled
 from relance_tui.tui.survive import Survives
-from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable
+from relance_tui.tui.virtual_table import Column, RowReader, VirtualTable, give_way
 
 if TYPE_CHECKING:
     from relance_tui.config import OfficeSettings
@@ -117,8 +117,7 @@ FULL_COLUMNS = (Column("debtor", "Débiteur", 0), Column("number", "Facture", 14
 # How the secondary columns give way, in turn, until the debtor's name has its room: (column, its new
 # width, or None: dropped). The debtor, the invoice and the amounts (late, owed, penalties) never give way.
 GIVE_WAY = (("holder", 8, "Sur"), ("contact", 16, None), ("due_date", None, None), ("action", 16, None),
-            ("contact", None, None), ("holder", None, None), ("action", 14, None))
-SCROLLBAR = 1
+            ("contact", None, None), ("holder", None, None), ("action", 14, None), ("action", 13, None))
 
 
 def sort_arrow(query: OverdueQuery) -> str:
@@ -133,25 +132,9 @@ def debtor_min(width: int) -> int:
     return 24 if width >= 100 else 18
 
 
-def debtor_room(columns: Sequence[Column], width: int) -> int:
-    fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
-    return width - SCROLLBAR - fixed
-
-
 def columns_for(width: int) -> list[Column]:
     """The list's columns at this terminal width: the debtor and the amounts first (issue 17, item 2)."""
-    cols = list(FULL_COLUMNS)
-    for name, new_width, new_label in GIVE_WAY:
-        if debtor_room(cols, width) >= debtor_min(width):
-            break
-        i = next((i for i, c in enumerate(cols) if c.key == name), None)
-        if i is None:
-            continue
-        if new_width is None:
-            del cols[i]
-        else:
-            cols[i] = Column(name, new_label or cols[i].label, new_width, cols[i].align)
-    return cols
+    return give_way(FULL_COLUMNS, GIVE_WAY, debtor_min(width), width)
 
 
 class OverdueView(Survives, RelanceNode, Vertical):

@@ -21,7 +21,7 @@ from relance_tui.tui.base import RelanceNode
 from relance_tui.tui.plain import plain
 from relance_tui.tui.survive import Survives
 from relance_tui.tui.tabview import ReadsWhenShown
-from relance_tui.tui.virtual_table import Column, VirtualTable
+from relance_tui.tui.virtual_table import Column, VirtualTable, give_way
 
 KIND_CYCLE = (None, "call", "email", "letter", "promise", "payment", "dispute", "note", "import", "edit")
 
@@ -42,7 +42,6 @@ FULL_COLUMNS = (Column("at", "Date", 16), Column("kind", "Type", 9), Column("out
 # needs is never cut to a few letters): (column, its new width, or None: dropped). A dropped outcome leads
 # the detail ("Injoignable · [0:40] …"); the date, the type, the debtor and the detail never go.
 GIVE_WAY = (("agent", 8), ("outcome", None), ("agent", None), ("debtor", 14))
-SCROLLBAR = 2  # the table's vertical scrollbar (Textual's default width)
 HINT = "(a : tous/débiteur, k : type)"
 
 
@@ -51,25 +50,9 @@ def detail_min(width: int) -> int:
     return 40 if width >= 100 else 30
 
 
-def detail_room(columns: Sequence[Column], width: int) -> int:
-    fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
-    return width - SCROLLBAR - fixed
-
-
 def columns_for(width: int) -> list[Column]:
     """The timeline's columns at this width: the detail first (issue 17, as the overdue list's debtor)."""
-    cols = list(FULL_COLUMNS)
-    for name, new_width in GIVE_WAY:
-        if detail_room(cols, width) >= detail_min(width):
-            break
-        i = next((i for i, c in enumerate(cols) if c.key == name), None)
-        if i is None:
-            continue
-        if new_width is None:
-            del cols[i]
-        else:
-            cols[i] = Column(name, cols[i].label, new_width, cols[i].align)
-    return cols
+    return give_way(FULL_COLUMNS, GIVE_WAY, detail_min(width), width)
 
 
 def wrap_parts(parts: Sequence[str], width: int) -> str:

@@ -47,6 +47,34 @@ def fit(text: str, width: int, align: str = "left") -> str:
     return padding + text if align == "right" else text + padding
 
 
+SCROLLBAR = 2  # the table's vertical scrollbar: Textual's default width, the cells a column never gets
+
+
+def room_left(columns: Sequence[Column], width: int) -> int:
+    """The cells the flexible column (width 0) gets in a table ``width`` wide, beside the scrollbar."""
+    fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
+    return width - SCROLLBAR - fixed
+
+
+def give_way(full: Sequence[Column], steps: Sequence[tuple], least: int, width: int) -> list[Column]:
+    """The columns at ``width``: the secondary ones narrow or drop in the order of ``steps`` until the flexible
+    column (the one a reader needs: the overdue list's debtor, the timeline's detail) has ``least`` cells
+    (issue 17: it is never cut to a few letters while others keep their room). A step is (key, its new width
+    or None: dropped[, its new label])."""
+    cols = list(full)
+    for name, new_width, *label in steps:
+        if room_left(cols, width) >= least:
+            break
+        i = next((i for i, c in enumerate(cols) if c.key == name), None)
+        if i is None:
+            continue
+        if new_width is None:
+            del cols[i]
+        else:
+            cols[i] = Column(name, (label[0] if label else None) or cols[i].label, new_width, cols[i].align)
+    return cols
+
+
 class VirtualTable(Survives, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; overflow-x: hidden; }
