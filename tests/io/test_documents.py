@@ -307,7 +307,8 @@ def test_the_litigation_file_holds_the_claim_the_notice_and_its_proof_and_every_
     assert "Indemnités forfaitaires pour frais de recouvrement 80,00 €" in words  # interest and indemnities apart
     # the court form's page: each part, from when interest runs and at what rate
     assert ("Intérêts de retard 24,13 € au 23 novembre 2026, courant du lendemain de l'échéance de chaque facture "
-            "(C. com. art. L441-10), au taux annuel de 12,15 %") in words
+            "(C. com. art. L441-10), au taux de la Banque centrale européenne majoré de 10 points, soit 12,15 % l'an "
+            "à ce jour") in words  # the rate in force today: the interest ran at each half-year's own rate
     assert "Indemnités forfaitaires 80,00 €" in words
     assert "Total de la créance au 23 novembre 2026 1 604,13 €" in words
     assert "Mise en demeure 02/11/2026 lettre recommandée AR 1A 234 567 8901 2 FA-1, FA-2" in words
@@ -510,7 +511,8 @@ def test_the_demo_s_litigation_file_gives_principal_interest_and_indemnities_to_
     # the court form's page, the same parts
     in_order(words, [f"Montant en principal {euros(principal)}",
                      f"Intérêts de retard {euros(interests)} au 23 novembre 2026, courant du lendemain de "
-                     "l'échéance de chaque facture (C. com. art. L441-10), au taux annuel de 12,15 %",
+                     "l'échéance de chaque facture (C. com. art. L441-10), au taux de la Banque centrale européenne "
+                     "majoré de 10 points, soit 12,15 % l'an à ce jour",
                      f"Indemnités forfaitaires {euros(indemnities)}", f"Total réclamé {euros(total)}"])
     assert data["total_cents"] == principal and data["penalties_cents"] == interests + indemnities
 

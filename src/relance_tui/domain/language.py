@@ -1,7 +1,8 @@
 """The language a debtor is written to (issue 16): French, Dutch or English.
 
-Emails and documents follow the debtor's ``language`` column (a Flemish debtor gets Dutch); the screens and
-the call script stay in French, the agents' language. An empty column means the office's language, French.
+Emails and documents follow the debtor's ``language`` column; the screens and the call script stay in French,
+the agents' language. An empty column means the debtor's region's: Dutch for a Belgian address in Flanders (a
+Flemish debtor gets Dutch), French elsewhere (``debtor_language``).
 This module says which languages there are, reads one from what an export writes (``parse_language``), and
 writes amounts and dates the way each language writes them.
 """

@@ -1,7 +1,7 @@
 """Documents as PDF (issue 16): the reminder letter, the formal notice, the statement of account.
 
 The engine is typst (the ``typst`` package: offline, its own embedded fonts, one compile per batch; the day's
-500 letters with their QR codes in about 1.5 s here, docs/benchmarks.md "Issue 16"). Each document is a typst template under
+500 letters with their QR codes compiled in 1.5 to 2.8 s here, docs/benchmarks.md "Issue 16"). Each document is a typst template under
 ``templates/documents/`` (an office may put its own copy of any of them, or of the shared ``lib.typ``
 letterhead, in ``<office>/templates/documents/``). The data goes in as a JSON file the template reads
 (``json("data.json")``), never spliced into the template's text: a debtor named ``#set text(red)`` or ``*``

@@ -75,7 +75,8 @@ class Figures:
 
     @property
     def indemnity_cents(self) -> int | None:
-        """The fixed indemnity (a Belgian consumer's damage clause) within ``penalty_cents``; the rest is interest."""
+        """The indemnity within ``penalty_cents`` (a business's 40 EUR per invoice, a Belgian consumer's damage
+        clause); the rest is interest."""
         if self.waived:
             return 0
         return None if self.penalty is None else self.penalty.indemnity_cents
