@@ -165,11 +165,11 @@ def test_an_unreadable_mapping_file_is_refused_with_its_path(tmp_path) -> None:
 
 
 def test_a_mapping_file_written_reads_back_the_same_with_quotes_and_backslashes(tmp_path) -> None:
-    headers = ['N° "pièce"', "Tiers\\Client", "HT", "Montant"]
-    cmap = map_columns(headers, INVOICE_FIELDS, {"number": "1", "debtor_name": "2", "amount": "4"}, ["HT"])
+    headers = ['N° "pièce"', "Tiers\\Client", "HT", "Montant", "TVA"]
+    cmap = map_columns(headers, INVOICE_FIELDS, {"number": "1", "debtor_name": "2", "amount": "4"}, ["HT", "TVA"])
     text = mapping_file_text(cmap)
     assert text == ('# relance: which column of the export holds which field\n'
-                    'ignore = ["HT"]\n'
+                    'ignore = ["HT", "TVA"]\n'
                     '[columns]\n'
                     'amount = "Montant"\n'
                     'debtor_name = "Tiers\\\\Client"\n'
@@ -177,7 +177,7 @@ def test_a_mapping_file_written_reads_back_the_same_with_quotes_and_backslashes(
     path = tmp_path / "map.toml"
     path.write_text(text, encoding="utf-8")
     assert load_mapping_file(path) == {"amount": "Montant", "debtor_name": "Tiers\\Client", "number": 'N° "pièce"',
-                                       IGNORE: "HT"}
+                                       IGNORE: "HT\nTVA"}
     bare = map_columns(["N°", "Client"], INVOICE_FIELDS, {"number": "N°", "debtor_name": "Client"})
     assert "ignore" not in mapping_file_text(bare)
 
@@ -272,10 +272,23 @@ def test_a_document_type_cell(cell, kind) -> None:
     ("Credit note for invoice #INV-77", "CN-1", "INV-77"),
     ("Remise commerciale", "AV-2", ""),
     ("Avoir AV-3", "AV-3", ""),  # its own number is never its origin
+    # a number after an invoice word wins over one after "avoir", wherever each stands
+    ("Avoir AV-1 sur facture FA-2", "CN-5", "FA-2"),
+    ("Avoir AV-1 / Fact.: FA-7", "CN-5", "FA-7"),
+    ("Facture FA-3 (avoir pour FA-4)", "AV-1", "FA-3"),
+    ("Avoir AV-1 pour FA-4", "CN-5", "AV-1"),  # neither after an invoice word: the first
+    ("Factuur: 2026-17-", "CN-5", "2026-17"),  # cut of its trailing separators
     ("", "AV-4", ""),
 ])
 def test_a_credit_note_s_label_names_the_invoice_it_credits(label, own, origin) -> None:
     assert origin_in_label(label, own) == origin
+
+
+def test_a_column_name_is_quoted_in_a_hint_unless_it_is_one_word() -> None:
+    from relance_tui.io.columns import _quoted
+
+    assert [_quoted(c) for c in ("Montant", "Date_relance-2", "-", "_", "Montant réglé", "N°")] == [
+        "Montant", "Date_relance-2", '"-"', '"_"', '"Montant réglé"', '"N°"']
 
 
 def test_absent_required_columns_agree_in_number() -> None:
