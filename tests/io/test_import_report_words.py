@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from relance_tui.domain.parsing import NumberFormat
+from relance_tui.io.column_names import FIELD_LABELS
 from relance_tui.io.import_report import (
     MAX_PROBLEMS_SHOWN,
     Detection,
@@ -63,7 +64,10 @@ def test_what_the_file_was_found_to_be_line_by_line() -> None:
     assert lines[1] == "Format : encodage Windows-1252, séparateur point-virgule"
     assert lines[2] == "En-tête : ligne 3 (les lignes de titre au-dessus sont ignorées)"
     assert lines[3].startswith("Nombres : décimales : virgule, milliers : ")
-    assert lines[4].startswith("Dates : ") and "JJ/MM/AAAA" in lines[4] and ", " in lines[4] and "AAAA-MM-JJ" in lines[4]
+    assert lines[4] == f"Dates : {FIELD_LABELS['issue_date']} JJ/MM/AAAA, {FIELD_LABELS['due_date']} AAAA-MM-JJ"
+    assert FIELD_LABELS["issue_date"] != "issue_date"  # the label, not the field's code
+    other = Detection("invoices", TextFormat("utf-8", ";"), dates={"x_date": "YYYYMMDD"}, header_line=2).lines()
+    assert other[2:] == ["En-tête : ligne 2 (les lignes de titre au-dessus sont ignorées)", "Dates : x_date AAAAMMJJ"]
     assert lines[5:] == ["Colonnes : N° → numéro", "Colonnes ignorées : HT, TVA"]
     bare = Detection("fec", TextFormat("utf-8", "\t")).lines()
     assert bare == ["Type : FEC (écritures comptables)", "Format : encodage UTF-8, séparateur tabulation"]
@@ -104,7 +108,8 @@ def test_a_run_with_little_to_say_says_it_in_the_singular_and_leaves_out_what_di
     assert lines[3] == "Paiements enregistrés : 1 (1 déjà connu) ; événements ajoutés à la chronologie : 1"
     none = ImportReport(Path("f.csv"), rows=0, valid=0, counts=MergeCounts()).summary_lines()
     assert none[0] == "Import terminé. 0 ligne lue, 0 valide."
-    assert "absente" not in none[2] and none[3] == "Paiements enregistrés : 0 ; événements ajoutés à la chronologie : 0"
+    assert none[2] == "Factures : 0 nouvelle (dont 0 avoir), 0 modifiée, 0 inchangée, 0 soldée"
+    assert none[3] == "Paiements enregistrés : 0 ; événements ajoutés à la chronologie : 0"
     assert ImportReport(Path("f.csv"), rows=2, valid=2).summary_lines() == ["Import terminé. 2 lignes lues, 2 valides."]
 
 
@@ -132,20 +137,24 @@ def test_notes_opening_lines_lettered_credit_notes_and_allocations_are_said_with
     assert few[3] == "À-nouveaux : 1 ligne d'ouverture reprise comme factures"
     assert few[4] == "Avoirs lettrés : 2 imputés sur les factures lettrées avec eux"
     assert few[-1] == "  ... et 1 autre" and few.count("  c") == 20
+    two_more = ImportReport(Path("f.csv"), allocation_rules={"x": 22}, allocations=["c"] * 22).summary_lines()
+    assert two_more[-1] == "  ... et 2 autres"
+    twenty = ImportReport(Path("f.csv"), allocation_rules={"x": 20}, allocations=["c"] * 20).summary_lines()
+    assert twenty[-1] == "  c" and twenty.count("  c") == 20  # all shown: no "... et 0 autre"
     assert not any(line.startswith("  ... et") for line in ImportReport(Path("f.csv"), notes=["a"] * 50).summary_lines())
 
 
 def test_the_rejects_file_lists_each_row_by_line_with_its_reason(tmp_path) -> None:
     path = tmp_path / "f.rejets.csv"
     writer = RejectsWriter(path, ["N°", "Montant"], ";")
-    writer.add(9, ["F9", "abc"], "montant : pas un montant")
-    writer.add(3, ["F3", ""], "montant : vide")
+    writer.add(9, ["A9", "abc"], "montant : pas un montant")  # by line, whatever the cells
+    writer.add(3, ["Z3", ""], "montant : vide")
     writer.write()
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens it in UTF-8
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-    assert rows == [["ligne", "N°", "Montant", "motif du rejet"], ["3", "F3", "", "montant : vide"],
-                    ["9", "F9", "abc", "montant : pas un montant"]]
+    assert rows == [["ligne", "N°", "Montant", "motif du rejet"], ["3", "Z3", "", "montant : vide"],
+                    ["9", "A9", "abc", "montant : pas un montant"]]
     with pytest.raises(Exception, match="existe"):  # an existing file only when the person said so
         RejectsWriter(path, ["N°"], ";").write()
     again = RejectsWriter(path, ["N°"], ",", overwrite=True)
