@@ -55,6 +55,16 @@ async def open_call(app, pilot, debtor) -> CallScreen:
     return app.screen
 
 
+async def choose_outcome(app, pilot, key: str):
+    """f on the call screen, then the outcome's key: the outcome form (OutcomeScreen) open on its fields."""
+    await pilot.press("f")
+    await pilot.pause()
+    assert isinstance(app.screen, OutcomeScreen)
+    await pilot.press(key)
+    await pilot.pause()
+    return app.screen
+
+
 def last_call(store, debtor):
     row = store.db.execute("SELECT outcome, duration_s, data, notes FROM events WHERE kind = 'call' AND debtor_id = ? "
                            "ORDER BY id DESC LIMIT 1", [debtor]).fetchone()
@@ -100,11 +110,7 @@ async def test_a_whole_call_phases_prompts_objection_promise(make_app, demo_stor
         assert call.phase_index == 4 and call.reached == ["prepare", "introduce", "listen", "negotiate", "conclude"]
         clock.advance(30)
         # the outcome: p for a promise, then the date; the amount defaults to what is owed
-        await pilot.press("f")
-        await pilot.pause()
-        assert isinstance(app.screen, OutcomeScreen)
-        await pilot.press("p")
-        await pilot.pause()
+        await choose_outcome(app, pilot, "p")
         assert app.screen.focused.id == "amount"  # the first field: what is owed, selected to type over
         await pilot.press("tab", *"12/12/2026")
         await pilot.press("ctrl+s")
@@ -149,10 +155,7 @@ async def test_each_outcome_is_saved_with_its_next_action(make_app, demo_store, 
     async with app.run_test(size=(100, 30)) as pilot:
         await open_call(app, pilot, debtor)
         clock.advance(95)
-        await pilot.press("f")
-        await pilot.pause()
-        await pilot.press(key)
-        await pilot.pause()
+        await choose_outcome(app, pilot, key)
         for item in typed:
             await pilot.press(*([item] if item == "tab" else item))
         if outcome == "dispute":
@@ -187,9 +190,7 @@ async def test_a_failed_save_keeps_the_form_and_says_why(make_app, demo_store, c
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_call(app, pilot, debtor)
-        await pilot.press("f")
-        await pilot.pause()
-        await pilot.press("p")
+        await choose_outcome(app, pilot, "p")
         await pilot.press("tab", *"20/12/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -528,11 +529,7 @@ async def test_the_date_typed_right_behind_tab_lands_in_the_date_not_over_the_am
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_call(app, pilot, debtor)
-        await pilot.press("f")
-        await pilot.pause()
-        await pilot.press("p")
-        await pilot.pause()
-        form = app.screen
+        form = await choose_outcome(app, pilot, "p")
         assert isinstance(form, OutcomeScreen) and form.focused.id == "amount"
         owed = form.query_one("#amount", Input).value
         # all at once, as a terminal delivers them (the Pilot's press waits for each key's handling)
