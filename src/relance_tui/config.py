@@ -146,6 +146,11 @@ class Settings:
     def agent_name(self) -> str:
         return self.user.display_name or self.agents.get(self.agent) or self.agent
 
+    @property
+    def agent_named(self) -> bool:
+        """This agent has a name of its own ([user] display_name or [agents]); else it is introduced by its login."""
+        return bool(self.user.display_name or self.agents.get(self.agent))
+
     def display_name(self, login: str) -> str:
         if login == self.agent and self.user.display_name:
             return self.user.display_name

@@ -161,7 +161,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     paths = settings.paths
     print(f"relance {__version__} ; SQLite {sqlite3.sqlite_version} ; Python {sys.version.split()[0]}")
     print(f"Agent            : {settings.agent} ({settings.agent_name})")
-    if not (settings.user.display_name or settings.agents.get(settings.agent)):  # Settings.agent_name's sources
+    if not settings.agent_named:
         print(clean(f"  [attention] aucun nom affiché pour l'agent {settings.agent} : les appels et emails le "
                     "présenteront par son identifiant ; ajoutez-le dans [agents] de relance.toml"))
     print(f"Heures           : celles du cabinet ({settings.office.timezone})")
