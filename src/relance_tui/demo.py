@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from relance_tui.domain.dates import Bucket, bucket_for
+from relance_tui.domain.dunning import PROMISE_GRACE_DAYS
 from relance_tui.domain.identifiers import luhn_check_digit
 from relance_tui.domain.text import fold, name_key
 from relance_tui.store.connection import Store
@@ -44,7 +45,6 @@ SIZES = {
 }
 
 AGENTS = {"marie": "Marie Lefort", "karim": "Karim Benali", "sophie": "Sophie Garnier", "lucas": "Lucas Moreau"}
-PROMISE_GRACE_DAYS = 3
 HISTORY_DAYS = 540
 
 FIRST_NAMES = (

@@ -363,3 +363,16 @@ def test_the_quick_look_at_a_cell_never_misses_a_totals_line(cell):
     is_total = bool(folded) and any(folded == w or folded.startswith(w + " ") for w in TOTAL_WORDS)
     assert not is_total or _may_be_total(cell)
     assert bool(is_total_row([cell])) == is_total
+
+
+def test_skip_invalid_sets_aside_every_payment_row_of_an_invoice_whose_paid_figure_disagrees(imp, store, write):
+    text = (FIXTURES / "reglements_par_facture.csv").read_text().replace("15/03/2026;700,00", "15/03/2026;600,00")
+    report = imp(write("p.csv", text), as_of=AS_OF, skip_invalid=True)
+    assert "FA2026-0021" not in invoices(store) and "FA2026-0022" in invoices(store)
+    with open(report.rejects_path, encoding="utf-8-sig", newline="") as fh:
+        rows = [line.rstrip("\r\n").split(";") for line in fh][1:]
+    assert [r[1] for r in rows] == ["FA2026-0021", "FA2026-0021"]  # both of its payment rows, nothing else
+    reason = ("montant réglé: facture FA2026-0021 : réglé 1\u00a0200,00\u00a0€ selon le fichier, "
+              "mais ses paiements font 1\u00a0100,00\u00a0€")
+    assert [r[-1] for r in rows] == [reason, reason]
+    assert report.rejected == 2

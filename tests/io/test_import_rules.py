@@ -247,3 +247,16 @@ def test_debtors_matched_by_siren_then_name(imp, store, write):
                        "FA-9;CREPERIE LEON;732829320;15/05/2026;10,00\n"
                        "FA-10;Societe Generale d'Entretien SARL;;15/05/2026;10,00\n"))
     assert store.db.execute("SELECT COUNT(*) FROM debtors").fetchone()[0] == 2
+
+
+def test_skip_invalid_sets_aside_every_row_of_a_number_given_twice_with_different_data(imp, store, write, tmp_path):
+    path = write("f.csv", HEAD + GOOD + "FA-3;Y;15/01/2026;14/02/2026;7,00;0\n"
+                 + "FA-1;Garage Martin;15/01/2026;14/02/2026;120,00;0\n")
+    report = imp(path, skip_invalid=True)
+    assert set(invoices(store)) == {"FA-3"}  # neither FA-1 is taken: the file does not say which is right
+    assert report.rejected == 2
+    with open(report.rejects_path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    reason = "facture FA-1 présente plusieurs fois avec des données différentes (lignes 2, 4)"
+    assert [(r[0], r[1], r[5], r[-1]) for r in rows[1:]] == [("2", "FA-1", "100,00", reason),
+                                                              ("4", "FA-1", "120,00", reason)]

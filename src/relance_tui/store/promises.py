@@ -150,7 +150,7 @@ def promises_due(store: Store, day: dt.date) -> list[PromiseLine]:
 
 def promises_broken(store: Store, today: dt.date, *, days: int = 30) -> list[PromiseLine]:
     """Promises found broken or partly kept in the last ``days`` days (grace ended since)."""
-    since = (today - dt.timedelta(days=days + 3)).isoformat()
+    since = (today - dt.timedelta(days=days + PROMISE_GRACE_DAYS)).isoformat()
     return _lines(store, "p.status IN ('broken', 'partly_kept') AND p.due_date >= ?", [since])
 
 
