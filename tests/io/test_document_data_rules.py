@@ -482,3 +482,220 @@ def test_a_french_chronology_is_the_timeline_s_note_without_the_document_s_path_
     assert contact_note(note("letter", "document", {"path": path}, notes=f"{path} : fait"), "fr") == f"{path} : fait"
     assert contact_note(note("letter", "document", {}, notes="Relevé : "), "fr") == "Relevé : "
     assert contact_note(note("promise", "pending", {"promise_id": 7}), "fr", PROMISES) == "Note telle qu'écrite"
+
+
+# --- a Belgian consumer's formal notice waits for the 14 days of the free first reminder (_after_be_grace) -------
+
+BE_OFFICE_KW = dict(name="Bureau Peeters", address="Rue Neuve 1", postcode="1000", city="Bruxelles", country="BE",
+                    enterprise_number="0403.170.701", iban="BE68539007547034")
+TODAY = D(2026, 11, 23)
+
+
+def be_consumer(store, name: str) -> tuple[int, list[int]]:
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    d = add_debtor(store, name, segment="b2c", country="BE")
+    return d, [add_invoice(store, d, f"{name[:2].upper()}-{n}", D(2026, 9, n), D(2026, 10, n), 10_000 * n)
+               for n in (1, 2, 3)]
+
+
+def test_a_belgian_consumer_is_put_on_notice_only_for_invoices_whose_14_days_ended_before_today(store) -> None:
+    """CDE XIX.2: a first reminder emailed on 2 Nov ends its 14 days on 16 Nov: that invoice may be claimed on the
+    23rd; one emailed on 9 Nov ends them on the 23rd itself: not yet; one never reminded: not at all."""
+    from relance_tui.config import OfficeSettings
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.acts import record_act
+
+    office = OfficeSettings(**BE_OFFICE_KW)
+    d, (a, b, _c) = be_consumer(store, "Luc Peeters")
+    record_act(store, d, "first_reminder", D(2026, 11, 2), "email", [a], today=TODAY)
+    record_act(store, d, "first_reminder", D(2026, 11, 9), "email", [b], today=TODAY)
+    data = document_data(store, d, "formal_notice", office=office, today=TODAY, agent="Marie")
+    assert data["invoice_ids"] == [a] and data["total_cents"] == 10_000
+    assert (data["first_reminder"], data["grace_end"]) == ("02/11/2026", "16/11/2026")
+
+
+def test_a_belgian_consumer_s_notice_before_the_14_days_end_is_refused_saying_until_when(store) -> None:
+    """The 14 days of a free reminder still run on their last day (23 Nov): refused, naming the earliest last day
+    among the invoices' reminders (23 Nov, not 26 Nov); no reminder at all: refused, saying to send one first."""
+    import pytest
+
+    from relance_tui.config import OfficeSettings
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.documents import DocumentError
+    from relance_tui.store.acts import record_act
+
+    office = OfficeSettings(**BE_OFFICE_KW)
+    d, (a, b, _c) = be_consumer(store, "Luc Peeters")
+    with pytest.raises(DocumentError) as caught:
+        document_data(store, d, "formal_notice", office=office, today=TODAY, agent="Marie")
+    assert str(caught.value) == ("Luc Peeters : pas de mise en demeure avant la fin du délai du premier rappel gratuit"
+                                 " : envoyez d'abord le premier rappel gratuit (CDE art. XIX.2), puis attendez ses 14 "
+                                 "jours")
+    record_act(store, d, "first_reminder", D(2026, 11, 12), "email", [b], today=TODAY)  # ends 26 Nov
+    record_act(store, d, "first_reminder", D(2026, 11, 9), "email", [a], today=TODAY)  # ends 23 Nov: today
+    with pytest.raises(DocumentError) as caught:
+        document_data(store, d, "formal_notice", office=office, today=TODAY, agent="Marie")
+    assert str(caught.value) == ("Luc Peeters : pas de mise en demeure avant la fin du délai du premier rappel gratuit"
+                                 " : délai de 14 jours en cours jusqu'au 23/11/2026")
+
+
+# --- what a letter claims, and its figures (document_data) ----------------------------------------------------
+
+def french_business(store) -> tuple[int, list[int]]:
+    """A French business owing FA-1 (1,000 EUR, due 1 Oct: 53 days late on 23 Nov), FA-2 (500 EUR, due 15 Oct:
+    39 days late), FA-3 (200 EUR, due today), FA-4 (300 EUR, due tomorrow) and holding a 50 EUR credit note."""
+    from relance_tui.store.queries import set_rate
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    set_rate(store, "ecb", D(2026, 7, 1), 215)  # 2.15 %: 12.15 % a year for a French business (L441-10)
+    set_rate(store, "legal_pro", D(2026, 7, 1), 262)
+    d = add_debtor(store, "Garage\x07 Dupont")
+    return d, [add_invoice(store, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 100_000),
+               add_invoice(store, d, "FA-2", D(2026, 9, 15), D(2026, 10, 15), 50_000),
+               add_invoice(store, d, "FA-3", D(2026, 11, 1), D(2026, 11, 23), 20_000),
+               add_invoice(store, d, "FA-4", D(2026, 11, 1), D(2026, 11, 24), 30_000),
+               add_invoice(store, d, "AV-1", D(2026, 11, 2), D(2026, 11, 2), -5_000)]
+
+
+def office():
+    from relance_tui.config import OfficeSettings
+
+    return OfficeSettings(name="Cabinet Dupuis", address="3 rue des Lilas", postcode="69003", city="Lyon",
+                          siren="732829320", iban="FR7630006000011234567890189", bic="BNPAFRPP", country="FR")
+
+
+def test_a_letter_claims_every_invoice_due_by_today_less_the_credit_note_with_each_penalty_to_the_cent(store) -> None:
+    """Claimed: FA-1, FA-2 and FA-3 (due today), not FA-4 (due tomorrow): 1,700 EUR, less the 50 EUR credit note,
+    1,650 EUR. Penalties at 12.15 %: FA-1 1000 x 0.1215 x 53 / 365 = 17.64 + 40 = 57.64; FA-2 500 x 0.1215 x 39
+    / 365 = 6.49 + 40 = 46.49; FA-3, not late yet, 0.00 (no 40 EUR before a day late): 104.13 in all."""
+    from relance_tui.io.document_data import document_data
+
+    d, (a, b, c, _e, _f) = french_business(store)
+    data = document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="Marie\x1b Dubois")
+    data.pop("qr"), data.pop("office")
+    assert data.pop("regime")["court_step"] == "Injonction de payer"
+    assert data == {
+        "kind": "reminder_letter", "lang": "fr", "written_in": "fr", "title": "Lettre de relance",
+        "date": "23 novembre 2026", "agent": "Marie Dubois", "place": "Lyon", "registered": False,
+        "debtor": {"name": "Garage Dupont", "address": "", "postcode": "", "city": "", "siren": "",
+                   "enterprise_number": "", "code": ""},
+        "invoices": [
+            {"number": "FA-1", "issue": "01/09/2026", "due": "01/10/2026", "amount": euros("1 000,00 €"),
+             "balance": euros("1 000,00 €"), "days_late": 53, "penalty": euros("57,64 €")},
+            {"number": "FA-2", "issue": "15/09/2026", "due": "15/10/2026", "amount": euros("500,00 €"),
+             "balance": euros("500,00 €"), "days_late": 39, "penalty": euros("46,49 €")},
+            {"number": "FA-3", "issue": "01/11/2026", "due": "23/11/2026", "amount": euros("200,00 €"),
+             "balance": euros("200,00 €"), "days_late": 0, "penalty": euros("0,00 €")}],
+        "invoice_ids": [a, b, c], "credit": euros("50,00 €"), "total_cents": 165_000, "total": euros("1 650,00 €"),
+        "penalties_cents": 10_413, "penalties": euros("104,13 €"), "deadline": "1er décembre 2026",
+        "partial_payments": False, "reference": "FA-1, FA-2, FA-3",
+        "rate": {"label": "la Banque centrale européenne majoré de 10 points", "value": euros("12,15 %")},
+        "first_reminder": "", "grace_end": "", "penalties_claimed": True}
+
+
+def test_a_plan_step_s_letter_claims_its_own_invoices_only_those_due_and_the_credit_up_to_them(store) -> None:
+    """A plan step names FA-2 and FA-4: FA-4 is not due, so FA-2 alone, 500 EUR less the 50 EUR credit: 450 EUR,
+    paid by the QR code; its penalty alone, 46.49. A credit larger than the claim stops at the claim."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.epc import epc_payload, epc_svg
+    from tests.store.test_acts import add_invoice
+
+    d, (_a, b, _c, e, _f) = french_business(store)
+    data = document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="M", invoice_ids=[b, e])
+    assert (data["invoice_ids"], data["total_cents"], data["credit"]) == ([b], 45_000, euros("50,00 €"))
+    assert (data["penalties_cents"], data["reference"]) == (4_649, "FA-2")
+    assert data["qr"] == epc_svg(epc_payload(name="Cabinet Dupuis", iban="FR7630006000011234567890189",
+                                             amount_cents=45_000, text="FA-2", bic="BNPAFRPP"))
+    add_invoice(store, d, "AV-2", D(2026, 11, 3), D(2026, 11, 3), -60_000)  # 650 EUR of credit now
+    data = document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="M", invoice_ids=[b])
+    assert (data["credit"], data["total_cents"], data["total"], data["qr"]) == (euros("500,00 €"), 0,
+                                                                                euros("0,00 €"), "")
+
+
+def test_a_letter_without_any_credit_says_none_and_deducts_nothing(store) -> None:
+    from relance_tui.io.document_data import document_data
+
+    d, (a, *_rest) = french_business(store)
+    store.write(lambda db: db.execute("DELETE FROM invoices WHERE number = 'AV-1'"))
+    data = document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="M", invoice_ids=[a])
+    assert (data["credit"], data["total_cents"], data["total"]) == ("", 100_000, euros("1 000,00 €"))
+
+
+def test_a_formal_notice_is_registered_unless_its_plan_step_says_otherwise_and_gives_the_office_s_deadline(
+        store) -> None:
+    """Registered with receipt by default; a plan step's channel decides otherwise; the deadline is today plus
+    the office's notice days (8 by default: 1 December; 15: 8 December); a part payment is said."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.cards import record_payment
+
+    d, (a, *_rest) = french_business(store)
+    kw = dict(office=office(), today=TODAY, agent="M")
+    assert document_data(store, d, "formal_notice", **kw)["registered"] is True
+    assert document_data(store, d, "formal_notice", registered=False, **kw)["registered"] is False
+    assert document_data(store, d, "reminder_letter", registered=True, **kw)["registered"] is True
+    assert document_data(store, d, "formal_notice", notice_days=15, **kw)["deadline"] == "8 décembre 2026"
+    assert document_data(store, d, "formal_notice", **kw)["partial_payments"] is False
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, today=TODAY)  # on FA-1, the oldest
+    assert document_data(store, d, "formal_notice", **kw)["partial_payments"] is True
+
+
+def test_a_letter_with_nothing_to_claim_is_refused_naming_the_debtor(store) -> None:
+    import pytest
+
+    from relance_tui.io.document_data import document_data
+    from relance_tui.io.documents import DocumentError
+    from tests.store.test_acts import add_debtor
+
+    d = add_debtor(store, "Garage Dupont")
+    with pytest.raises(DocumentError) as caught:
+        document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="M")
+    assert str(caught.value) == ("Garage Dupont : aucune facture à réclamer (réglées, contestées, pas encore échues "
+                                 "ou prescrites)")
+
+
+def test_the_payment_reference_is_the_invoice_numbers_cut_at_140_characters(store) -> None:
+    """The EPC QR code's unstructured text holds 140 characters: the reference is cut there."""
+    from relance_tui.io.document_data import document_data
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    d = add_debtor(store, "Garage Dupont")
+    for n in range(1, 13):
+        add_invoice(store, d, f"FACTURE-2026-{n:04d}", D(2026, 9, 1), D(2026, 10, 1), 1_000)
+    reference = document_data(store, d, "reminder_letter", office=office(), today=TODAY, agent="M")["reference"]
+    numbers = ", ".join(f"FACTURE-2026-{n:04d}" for n in range(1, 13))  # 12 x 17 + 11 x 2 = 226 characters
+    assert reference == numbers[:140] and len(reference) == 140
+
+
+def test_penalties_resting_on_a_missing_rate_are_to_be_computed_with_the_reason_in_french_only(store) -> None:
+    """No ECB rate for the second half of 2026: no figure, 'à calculer' and why (the reason is French text: a
+    Dutch letter says 'te berekenen' alone); the rate is one to enter; the penalties are still claimed."""
+    from relance_tui.io.document_data import document_data
+
+    d, (a, b, *_rest) = french_business(store)
+    store.write(lambda db: db.execute("DELETE FROM rates WHERE kind = 'ecb'"))
+    data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M")
+    assert data["penalties_cents"] is None and data["penalties_claimed"] is True
+    assert data["penalties"] == ("à calculer (aucun taux de refinancement BCE connu au 01/07/2026 (ajoutez-le avec : "
+                                 "relance rates set ecb AAAA-MM-JJ TAUX))")
+    assert data["rate"]["value"] == "(taux à saisir)"
+    assert [i["penalty"] for i in data["invoices"]] == ["à calculer", "à calculer", euros("0,00 €")]
+    store.write(lambda db: db.execute("UPDATE debtors SET language = 'nl' WHERE id = ?", [d]))
+    data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M")
+    assert (data["penalties"], data["rate"]["value"]) == ("te berekenen", "(rentevoet in te voeren)")
+
+
+def test_penalties_on_a_rate_carried_over_are_to_be_confirmed_and_waived_ones_are_not_claimed(store) -> None:
+    """The ECB rate of the second half not entered but the first half's known: the figure stands, 'à confirmer'
+    beside it and beside the rate; penalties waived by a supervisor: nothing said, nothing claimed."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.cards import waive_penalties
+
+    d, (a, b, *_rest) = french_business(store)
+    store.write(lambda db: db.execute("DELETE FROM rates WHERE kind = 'ecb' AND valid_from = '2026-07-01'"))
+    data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M", invoice_ids=[a, b])
+    assert data["penalties"] == f"{euros('104,13 €')} à confirmer (taux de la période en cours non encore saisi)"
+    assert data["rate"]["value"] == f"{euros('12,15 %')} à confirmer"
+    waive_penalties(store, d, [a, b], reason="geste commercial")
+    data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M", invoice_ids=[a, b])
+    assert (data["penalties_cents"], data["penalties"], data["penalties_claimed"]) == (0, "", False)
