@@ -21,6 +21,12 @@ MAX_WIDTH = 10_000  # widest field or precision of a %, format, center... (a lin
 MAX_POWER_BITS = 4096  # biggest integer ** may build, in bits (1233 digits)
 PLAIN = (str, int, float, bool, type(None), dt.date, dt.time)  # dt.datetime is a dt.date
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+)?)?")
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines cuts, as indent and wordwrap do
+
+
+def _lines(text: str) -> int:
+    """At most how many lines Jinja's indent and wordwrap cut ``text`` into (str.splitlines, not just "\\n")."""
+    return sum(map(text.count, _LINE_BREAKS)) + 1
 
 
 def _refuse_longer(size: float, what: str) -> None:
@@ -69,7 +75,7 @@ def _indent(value: Any, width: int | str = 4, first: bool = False, blank: bool =
     text = str(value)
     pad = len(width) if isinstance(width, str) else width
     _refuse_wide(pad, "indent")
-    _refuse_longer(len(text) + pad * (text.count("\n") + 1), "indent")
+    _refuse_longer(len(text) + pad * _lines(text), "indent")
     return _capped(jinja_filters.do_indent(text, width, first, blank), "indent")
 
 
@@ -81,7 +87,7 @@ def _format(value: Any, *args: Any, **kwargs: Any) -> str:
 def _wordwrap(environment: Any, s: str, width: int = 79, break_long_words: bool = True,
               wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
     text = str(s)
-    breaks = len(text) // max(int(width), 1) + text.count("\n") + 1
+    breaks = len(text) // max(int(width), 1) + _lines(text)
     _refuse_longer(len(text) + breaks * len(wrapstring or "\n"), "wordwrap")
     return _capped(jinja_filters.do_wordwrap(environment, s, width, break_long_words, wrapstring,
                                              break_on_hyphens), "wordwrap")
