@@ -699,3 +699,103 @@ def test_penalties_on_a_rate_carried_over_are_to_be_confirmed_and_waived_ones_ar
     waive_penalties(store, d, [a, b], reason="geste commercial")
     data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M", invoice_ids=[a, b])
     assert (data["penalties_cents"], data["penalties"], data["penalties_claimed"]) == (0, "", False)
+
+
+# --- the statement of account (_statement) --------------------------------------------------------------------
+
+def test_a_statement_lists_every_line_with_its_running_balance_and_says_what_to_pay_when_it_differs(store) -> None:
+    """2,000 EUR invoiced, a 50 EUR credit note and a 200 EUR payment: 1,750 EUR on the account; to pay now, the
+    invoices due (FA-4 is due tomorrow, 300 EUR): 1,450 EUR, said since it differs from the balance."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.cards import record_payment
+
+    d, _ = french_business(store)
+    record_payment(store, d, day=D(2026, 11, 2), amount_cents=20_000, reference="VIR 77", today=TODAY)
+    data = document_data(store, d, "statement", office=office(), today=TODAY, agent="M")
+    assert data["lines"] == [
+        {"date": "01/09/2026", "label": "Facture FA-1", "debit": euros("1 000,00 €"), "credit": "",
+         "balance": euros("1 000,00 €")},
+        {"date": "15/09/2026", "label": "Facture FA-2", "debit": euros("500,00 €"), "credit": "",
+         "balance": euros("1 500,00 €")},
+        {"date": "01/11/2026", "label": "Facture FA-3", "debit": euros("200,00 €"), "credit": "",
+         "balance": euros("1 700,00 €")},
+        {"date": "01/11/2026", "label": "Facture FA-4", "debit": euros("300,00 €"), "credit": "",
+         "balance": euros("2 000,00 €")},
+        {"date": "02/11/2026", "label": "Avoir AV-1", "debit": "", "credit": euros("50,00 €"),
+         "balance": euros("1 950,00 €")},
+        {"date": "02/11/2026", "label": "Règlement VIR 77", "debit": "", "credit": euros("200,00 €"),
+         "balance": euros("1 750,00 €")}]
+    assert (data["total"], data["account_balance_cents"], data["owed_cents"], data["total_cents"], data["to_pay"]) \
+        == (euros("1 750,00 €"), 175_000, 145_000, 145_000, euros("1 450,00 €"))
+    store.write(lambda db: db.execute("UPDATE debtors SET language = 'en' WHERE id = ?", [d]))
+    last = document_data(store, d, "statement", office=office(), today=TODAY, agent="M")["lines"][-1]
+    assert last == {"date": "02/11/2026", "label": "Payment VIR 77", "debit": "", "credit": "€200.00",
+                    "balance": "€1,750.00"}
+
+
+def test_a_statement_whose_balance_is_what_is_due_or_a_credit_says_no_separate_amount_to_pay(store) -> None:
+    from relance_tui.io.document_data import document_data
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    d = add_debtor(store, "Garage Dupont")
+    add_invoice(store, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 100_000)
+    data = document_data(store, d, "statement", office=office(), today=TODAY, agent="M")
+    assert (data["total"], data["owed_cents"], data["to_pay"]) == (euros("1 000,00 €"), 100_000, "")
+    # a credit note alone: the account owes the debtor 50 EUR; nothing is to be paid, and nothing else said
+    c = add_debtor(store, "Boulangerie Martin")
+    add_invoice(store, c, "AV-1", D(2026, 11, 2), D(2026, 11, 2), -5_000)
+    data = document_data(store, c, "statement", office=office(), today=TODAY, agent="M")
+    assert (data["total"], data["account_balance_cents"], data["owed_cents"], data["to_pay"], data["qr"]) == (
+        euros("-50,00 €"), -5_000, 0, "", "")
+
+
+# --- the litigation file (_litigation) ------------------------------------------------------------------------
+
+def test_a_litigation_file_gives_the_claim_s_parts_the_notice_and_its_proof_and_the_court_s_place(store) -> None:
+    """FA-1 and FA-2: 1,500 EUR less the 50 EUR credit, 1,450 EUR; interest 17.64 + 6.49 = 24.13 EUR apart from the
+    2 x 40 EUR indemnities, 104.13 EUR; 1,554.13 EUR in all. The formal notice of 2 Nov, its tracking number, in
+    the grounds and the exhibits; the court of the debtor's postcode and city; no QR code, not registered."""
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.plan_steps import record_step
+    from tests.store.test_agenda import log_call
+
+    d, ids = french_business(store)
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '75002', city = 'Paris' WHERE id = ?", [d]))
+    log_call(store, d, D(2026, 10, 10))
+    record_step(store, d, "formal_notice", today=D(2026, 11, 2), tracking="1A 234")
+    data = document_data(store, d, "litigation", office=office(), today=TODAY, agent="M", invoice_ids=ids[:2])
+    notice = {"kind": "Mise en demeure", "code": "formal_notice", "day": "02/11/2026",
+              "channel": "lettre recommandée AR", "tracking": "1A 234", "invoices": "FA-1, FA-2"}
+    assert data["acts"] == [notice] and data["notice"] == notice
+    assert data["claim"] == {"principal": euros("1 450,00 €"), "penalties": euros("104,13 €"),
+                             "interest": euros("24,13 €"), "indemnities": euros("80,00 €"),
+                             "interest_from": "du lendemain de l'échéance de chaque facture (C. com. art. L441-10)",
+                             "rate": euros("12,15 %"), "total": euros("1 554,13 €")}
+    assert data["court_place"] == "75002 Paris"
+    assert data["grounds"] == ("Factures impayées FA-1, FA-2 ; mise en demeure du 02/11/2026 (lettre recommandée AR, "
+                               "n° 1A 234) restée sans effet")
+    assert data["exhibits"] == ["Facture FA-1 du 01/09/2026", "Facture FA-2 du 15/09/2026",
+                                "Mise en demeure du 02/11/2026 et preuve d'envoi",
+                                "Chronologie des relances amiables (ci-après)"]
+    assert (data["registered"], data["qr"], data["total_cents"]) == (False, "", 145_000)
+    assert [(c["kind"], c["agent"]) for c in data["contacts"]] == [("Appel", "marie"), ("Courrier", "marie")]
+    assert data["contacts"][0]["date"].startswith("10/10/2026 ")
+    assert data["contacts"][1]["notes"] == ("Mise en demeure (lettre recommandée AR) du 02/11/2026 : FA-1, FA-2 — "
+                                            "n° de suivi 1A 234")
+
+
+def test_a_litigation_file_without_notice_or_rate_says_so_and_claims_no_made_up_figure(store) -> None:
+    """No formal notice: the grounds are the invoices alone, no notice among the exhibits; no ECB rate: every
+    part of the penalties 'à calculer', the total the principal 'hors pénalités'; no address: '—'."""
+    from relance_tui.io.document_data import document_data
+
+    d, ids = french_business(store)
+    store.write(lambda db: db.execute("DELETE FROM rates WHERE kind = 'ecb'"))
+    data = document_data(store, d, "litigation", office=office(), today=TODAY, agent="M", invoice_ids=ids[:1])
+    assert (data["acts"], data["notice"], data["court_place"]) == ([], {}, "—")
+    assert data["grounds"] == "Factures impayées FA-1"
+    assert data["exhibits"] == ["Facture FA-1 du 01/09/2026", "Chronologie des relances amiables (ci-après)"]
+    assert data["claim"] == {"principal": euros("950,00 €"), "penalties": "à calculer", "interest": "à calculer",
+                             "indemnities": "à calculer",
+                             "interest_from": "du lendemain de l'échéance de chaque facture (C. com. art. L441-10)",
+                             "rate": "(taux à saisir)", "total": f"{euros('950,00 €')} hors pénalités (à calculer)"}
