@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Mutation testing of domain/, store/ and io/ with mutmut 3: do the tests notice when the code is changed?
-# A developer tool, slow (minutes per module, about an hour for the three layers): not part of .ci/run.
+# A developer tool, slow (minutes per module; store/ and io/ whole take more than ten hours on a 2-core machine,
+# hence --sample): not part of .ci/run.
 #
-# Usage: scripts/mutation.sh [-j N] [--report] [TARGET ...]
+# Usage: scripts/mutation.sh [-j N] [--report] [--sample N [--seed S]] [TARGET ...]
 #   TARGET   domain, store, io (the default: all three), or one module: domain/dates, store/queue.py,
 #            relance_tui.io.csvout
 #   -j N     mutmut's --max-children (default 1: the machine is shared; 2 on an idle 2-core machine)
 #   --report only print the scores of the last run, without running mutmut
+#   --sample N  run N mutants drawn at random (seed S, default 1) among the targets' and report the score
+#            of the sample with its 95 % interval: store/ and io/ whole take more than ten hours here
+#            (scripts/mutation_sample.py draws them; --report --sample reads the last sample's names)
 #
 # mutmut's settings are in pyproject.toml ([tool.mutmut]); it works in mutants/ (ignored by git and by
 # pytest). The score of a layer or module is killed / total, where killed counts the mutants a test failed
@@ -21,13 +25,17 @@ MUTMUT=${MUTMUT:-.venv/bin/mutmut}
 PYTHON=${PYTHON:-.venv/bin/python}
 jobs=1
 report_only=0
+sample=0
+seed=1
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         -j) jobs="$2"; shift 2 ;;
         -j*) jobs="${1#-j}"; shift ;;
         --report) report_only=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --sample) sample="$2"; shift 2 ;;
+        --seed) seed="$2"; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -54,7 +62,17 @@ for t in "${targets[@]}"; do
     prefixes+=("$module")
 done
 
-if [ "$report_only" = 0 ]; then
+sample_file=""
+if [ "$sample" != 0 ]; then
+    sample_file=mutants/sample.txt
+    if [ "$report_only" = 0 ]; then
+        "$PYTHON" scripts/mutation_sample.py --size "$sample" --seed "$seed" --jobs "$jobs" \
+            --out "$sample_file" "${prefixes[@]}"
+        # named mutants are run again even when an older run has their result
+        xargs -a "$sample_file" "$MUTMUT" run --max-children "$jobs"
+    fi
+    [ -s "$sample_file" ] || { echo "no sample drawn yet (run with --sample N first)" >&2; exit 2; }
+elif [ "$report_only" = 0 ]; then
     patterns=()
     for p in "${prefixes[@]}"; do patterns+=("$p.*"); done
     # named patterns make mutmut run their mutants again rather than keep results of an older run
@@ -62,7 +80,7 @@ if [ "$report_only" = 0 ]; then
 fi
 
 # (the report reads mutmut's results itself: its own stdin is this here-document)
-MUTMUT="$MUTMUT" "$PYTHON" - "${prefixes[@]}" <<'PY'
+MUTMUT="$MUTMUT" SAMPLE="$sample_file" "$PYTHON" - "${prefixes[@]}" <<'PY'
 """Read `mutmut results --all true` ("    name: status" lines) and print the score per layer and module."""
 
 import os
@@ -116,6 +134,10 @@ for line in results.splitlines():
         status[name] = state
 wanted = {n: s for n, s in status.items()
           if any(module_of(n) == p or module_of(n).startswith(p + ".") for p in prefixes)}
+sample = os.environ.get("SAMPLE")
+if sample:  # the score of a random sample: only its mutants count, with the margin of a sample
+    drawn = set(Path(sample).read_text(encoding="utf-8").split())
+    wanted = {n: s for n, s in wanted.items() if n in drawn}
 # a run stopped before its end: the mutants it never ran are counted apart, not as survivors
 unchecked = sorted(n for n, s in wanted.items() if s == "not checked")
 wanted = {n: s for n, s in wanted.items() if s != "not checked"}
@@ -134,9 +156,20 @@ def score(names: list[str]) -> tuple[int, int, int]:
     return detected + equivalent, len(names), equivalent
 
 
+def wilson(killed: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % interval of a share measured on a random sample (Wilson's, sound near 0 and 100 %)."""
+    p = killed / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * ((p * (1 - p) + z * z / (4 * total)) / total) ** 0.5 / (1 + z * z / total)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
 def line(label: str, names: list[str]) -> str:
     killed, total, equivalent = score(names)
     note = f" ({equivalent} of them equivalent)" if equivalent else ""
+    if sample:
+        low, high = wilson(killed, total)
+        note = f"  [95 %: {low:.1f} to {high:.1f}]" + note
     return f"{label:<40} {killed:>5} / {total:<5} {100 * killed / total:6.1f} %{note}"
 
 
