@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from relance_tui.domain.instants import to_iso
-from relance_tui.store import open_store
-from relance_tui.store.access import _closed_to
+from relance_tui.store import access, open_store
+from relance_tui.store.access import Finding, _closed_to, check_runnable
 from tests.helpers import FakeClock, remove_tree, world_readable_dir
 
 
@@ -88,6 +90,79 @@ def test_the_group_s_bits_must_hold_what_is_needed(tree):
 def test_what_is_not_there_is_the_place_named(tree):
     assert _closed_to(tree / "absent" / "relance", other_gid(tree), 1) == tree / "absent"
     assert _closed_to(tree / "absent", other_gid(tree), 1) == tree / "absent"
+
+
+# -- check_runnable: can the agents (the group of the base's folder) run relance as installed? ---------------------------
+ADVICE = ("les agents verront « bad interpreter: Permission denied ». Installez relance pour tous avec le Python du "
+          "système : sudo scripts/office-setup.sh --install")
+
+
+@pytest.fixture
+def agents(tree, monkeypatch):
+    """The base's folder, of a group named "agents" that is not this process's own group."""
+    data = place(tree / "donnees", 0o770, folder=True)
+    gid = own_gid(data)
+    monkeypatch.setattr(access.os, "getgid", lambda: gid + 1)
+
+    def getgrgid(wanted: int) -> SimpleNamespace:
+        if wanted != gid:
+            raise KeyError(wanted)
+        return SimpleNamespace(gr_name="agents")
+
+    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
+    return data / "relance.db"
+
+
+def install(tree: Path, program_mode: int, python_mode: int, python_folder_mode: int = 0o755) -> tuple[Path, Path]:
+    """relance in tree/bin, its Python a link in tree/bin to the real one in tree/python/bin."""
+    bin_ = place(tree / "bin", 0o755, folder=True)
+    program = place(bin_ / "relance", program_mode)
+    real = place(place(tree / "python", python_folder_mode, folder=True) / "python3.11", python_mode)
+    link = bin_ / "python3"
+    link.symlink_to(real)
+    return program, link
+
+
+def test_an_install_the_group_can_run_through_its_own_bits_is_ok(tree, agents):
+    program, python = install(tree, 0o750, 0o750)  # nothing for the other accounts
+    assert check_runnable(agents, program, python) == [
+        Finding("ok", f"relance ({program}) et son Python ({tree}/python/python3.11) : exécutables par le groupe "
+                      "agents")]
+
+
+def test_a_program_the_group_cannot_read_and_a_python_behind_a_closed_folder_are_both_said(tree, agents):
+    program, python = install(tree, 0o710, 0o755, python_folder_mode=0o700)
+    real = tree / "python" / "python3.11"
+    assert check_runnable(agents, program, python) == [
+        Finding("problem", f"le programme relance {program} n'est pas accessible au groupe agents ({program} lui "
+                           f"est fermé) : {ADVICE}"),
+        # the link itself opens (its folder is open, it leads to a file open to all); where it leads does not
+        Finding("problem", f"son interpréteur Python {real} n'est pas accessible au groupe agents ({tree}/python lui "
+                           f"est fermé) : {ADVICE}")]
+
+
+def test_a_python_the_group_may_run_without_reading_it_is_enough(tree, agents):
+    program, python = install(tree, 0o750, 0o710)
+    assert [f.level for f in check_runnable(agents, program, python)] == ["ok"]
+
+
+def test_a_python_the_group_may_not_run_is_said(tree, agents):
+    program, python = install(tree, 0o750, 0o740)
+    assert check_runnable(agents, program, python) == [  # the link (read through) is named first: one is enough
+        Finding("problem", f"son interpréteur Python {python} n'est pas accessible au groupe agents ({python} lui "
+                           f"est fermé) : {ADVICE}")]
+
+
+def test_a_base_in_a_folder_of_one_s_own_group_is_not_checked(tree):
+    program, python = install(tree, 0o700, 0o700)  # closed to every group: not asked
+    data = place(tree / "donnees", 0o770, folder=True)
+    assert own_gid(data) == os.getgid()
+    assert check_runnable(data / "relance.db", program, python) == []
+
+
+def test_a_base_whose_folder_is_not_there_is_not_checked(tree, agents):
+    program, python = install(tree, 0o700, 0o700)
+    assert check_runnable(tree / "absent" / "relance.db", program, python) == []
 
 
 # -- Store.other_hosts: the other machines seen lately -----------------------------------------------------------------
