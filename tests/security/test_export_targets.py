@@ -4,6 +4,7 @@ person says so; a device or a FIFO is written in place, never renamed over."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -579,3 +580,25 @@ async def test_app_import_never_writes_rejects_into_the_templates(office, tmp_pa
         assert not isinstance(app.screen, ImportScreen)  # the dialog closes: the import is over
     store.close()
     assert sorted(p.name for p in call.iterdir()) == before
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_disk_or_quota_says_so_and_that_nothing_was_replaced(code):
+    from relance_tui.errors import DiskFull
+    from relance_tui.io.outputs import write_error
+
+    error = write_error("/srv/relance/promesses.csv", OSError(code, os.strerror(code)))
+    assert isinstance(error, DiskFull)
+    assert str(error) == ("disque plein : impossible d'écrire /srv/relance/promesses.csv ; rien n'a été remplacé. "
+                          "Libérez de la place, puis recommencez.")
+
+
+def test_another_write_failure_names_the_file_and_the_system_s_reason():
+    from relance_tui.errors import DiskFull, RelanceError
+    from relance_tui.io.outputs import write_error
+
+    error = write_error("promesses.csv", OSError(errno.EACCES, "Permission denied"))
+    assert type(error) is RelanceError and not isinstance(error, DiskFull)
+    assert str(error) == "impossible d'écrire promesses.csv (Permission denied)"
+    no_reason = write_error("p.csv", OSError("le partage a disparu"))
+    assert str(no_reason) == "impossible d'écrire p.csv (le partage a disparu)"
