@@ -257,6 +257,8 @@ def test_a_legal_document_needs_the_address_city_and_siren_or_a_belgian_office_s
                                                        siren="732829320"), kind) == []
     assert missing_creditor_fields(SimpleNamespace(name="X", country="BE", address="Rue Neuve 1", city="Bruxelles",
                                                    siren="732829320"), "formal_notice") == ["enterprise_number"]
+    # and the name first, as every document needs it
+    assert missing_creditor_fields(SimpleNamespace(), "litigation") == ["name", "address", "city", "siren"]
 
 
 def test_a_belgian_consumer_s_reminder_letter_needs_the_creditor_s_enterprise_number_and_nothing_else_does() -> None:
@@ -443,6 +445,8 @@ SAID_AGAIN = [
     (note("payment", "reversed", "[1, 2]", invoices="FA-1"), "Betaling of verrekening op factuur FA-1 geannuleerd"),
     (note("payment", "reversed", "{", invoices="FA-1"), "Betaling of verrekening op factuur FA-1 geannuleerd"),
     (note("payment", "reversed", None, invoices="FA-1"), "Betaling of verrekening op factuur FA-1 geannuleerd"),
+    # words kept apart make a call's note only: an email whose data holds "notes" is still an email
+    (note("email", "sent", {"to": "a@b.be", "subject": "S", "notes": "x"}), "E-mail verzonden aan a@b.be: S"),
 ]
 
 
@@ -451,6 +455,11 @@ def test_a_dutch_chronology_says_each_of_relance_s_own_notes_from_its_data_and_k
 
     for contact, expected in SAID_AGAIN:
         assert contact_note(contact, "nl", PROMISES) == expected, contact
+    # an event whose data is NULL in the base: no data, never an error
+    from relance_tui.store.documents import Contact
+
+    bare = Contact("2026-11-02T10:00:00Z", "payment", "in", "reversed", "import", "Rejet", None, "FA-1")
+    assert contact_note(bare, "nl") == "Betaling of verrekening op factuur FA-1 geannuleerd"
 
 
 def test_an_english_chronology_writes_amounts_and_words_the_english_way() -> None:
@@ -728,9 +737,12 @@ def test_a_statement_lists_every_line_with_its_running_balance_and_says_what_to_
     assert (data["total"], data["account_balance_cents"], data["owed_cents"], data["total_cents"], data["to_pay"]) \
         == (euros("1 750,00 €"), 175_000, 145_000, 145_000, euros("1 450,00 €"))
     store.write(lambda db: db.execute("UPDATE debtors SET language = 'en' WHERE id = ?", [d]))
-    last = document_data(store, d, "statement", office=office(), today=TODAY, agent="M")["lines"][-1]
-    assert last == {"date": "02/11/2026", "label": "Payment VIR 77", "debit": "", "credit": "€200.00",
-                    "balance": "€1,750.00"}
+    data = document_data(store, d, "statement", office=office(), today=TODAY, agent="M")
+    assert data["lines"][0] == {"date": "01/09/2026", "label": "Invoice FA-1", "debit": "€1,000.00", "credit": "",
+                                "balance": "€1,000.00"}
+    assert data["lines"][-1] == {"date": "02/11/2026", "label": "Payment VIR 77", "debit": "", "credit": "€200.00",
+                                 "balance": "€1,750.00"}
+    assert (data["total"], data["to_pay"]) == ("€1,750.00", "€1,450.00")
 
 
 def test_a_statement_whose_balance_is_what_is_due_or_a_credit_says_no_separate_amount_to_pay(store) -> None:
@@ -779,7 +791,19 @@ def test_a_litigation_file_gives_the_claim_s_parts_the_notice_and_its_proof_and_
                                 "Chronologie des relances amiables (ci-après)"]
     assert (data["registered"], data["qr"], data["total_cents"]) == (False, "", 145_000)
     assert [(c["kind"], c["agent"]) for c in data["contacts"]] == [("Appel", "marie"), ("Courrier", "marie")]
-    assert data["contacts"][0]["date"].startswith("10/10/2026 ")
+    assert data["contacts"][0]["date"] == "10/10/2026 11:00"  # 09:00 UTC, in the office's time (Paris, summer)
+    # an office elsewhere dates each contact in its own time zone; none set: Paris
+    from dataclasses import replace
+
+    there = document_data(store, d, "litigation", office=replace(office(), timezone="America/Martinique"),
+                          today=TODAY, agent="M", invoice_ids=ids[:2])
+    assert there["contacts"][0]["date"] == "10/10/2026 05:00"
+    unset = document_data(store, d, "litigation", office=replace(office(), timezone=""), today=TODAY, agent="M",
+                          invoice_ids=ids[:2])
+    assert unset["contacts"][0]["date"] == "10/10/2026 11:00"
+    # a plan step sending the file by registered letter: the file itself is never a registered letter
+    assert document_data(store, d, "litigation", office=office(), today=TODAY, agent="M", invoice_ids=ids[:2],
+                         registered=True)["registered"] is False
     assert data["contacts"][1]["notes"] == ("Mise en demeure (lettre recommandée AR) du 02/11/2026 : FA-1, FA-2 — "
                                             "n° de suivi 1A 234")
 
@@ -799,3 +823,45 @@ def test_a_litigation_file_without_notice_or_rate_says_so_and_claims_no_made_up_
                              "indemnities": "à calculer",
                              "interest_from": "du lendemain de l'échéance de chaque facture (C. com. art. L441-10)",
                              "rate": "(taux à saisir)", "total": f"{euros('950,00 €')} hors pénalités (à calculer)"}
+
+
+def test_a_flemish_court_s_file_is_in_dutch_its_figures_to_the_cent_and_relance_s_notes_said_again(store) -> None:
+    """A Belgian business in Ghent (postcode 9000: a Dutch-speaking court), chased by a Belgian office: the file is
+    in Dutch. FA-1, 1,000 EUR due 1 Oct, 53 days late at 2.15 + 8 = 10.15 %, rounded up to 10.50 %: 1000 x 0.105 x
+    53 / 365 = 15.25 EUR of interest, + 40 EUR = 55.25 EUR, 1,055.25 EUR in all. A notice sent without a tracking
+    number says none; each note at most 300 characters."""
+    from relance_tui.config import OfficeSettings
+    from relance_tui.domain.calendar import OfficeCalendar
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.acts import record_act
+    from relance_tui.store.calls import CallReport, Instalment, save_call
+    from relance_tui.store.queries import set_rate
+    from tests.store.test_acts import add_debtor, add_invoice
+
+    set_rate(store, "ecb", D(2026, 7, 1), 215)
+    d = add_debtor(store, "Brouwerij De Smet", country="BE")
+    store.write(lambda db: db.execute("UPDATE debtors SET postcode = '9000', city = 'Gent' WHERE id = ?", [d]))
+    a = add_invoice(store, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 100_000)
+    save_call(store, CallReport(debtor_id=d, outcome="promise", started_at=dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC),
+                                duration_s=60, notes="x" * 400, invoice_ids=(a,),
+                                instalments=(Instalment(D(2026, 12, 15), 40_000),)),
+              today=D(2026, 11, 2), calendar=OfficeCalendar("BE"))
+    record_act(store, d, "formal_notice", D(2026, 11, 3), "registered", today=TODAY, office_country="BE")
+    data = document_data(store, d, "litigation", office=OfficeSettings(**BE_OFFICE_KW), today=TODAY, agent="M")
+    assert data["lang"] == "nl" and data["court_place"] == "9000 Gent"
+    assert data["claim"] == {"principal": f"€{NBSP}1.000,00", "penalties": f"€{NBSP}55,25",
+                             "interest": f"€{NBSP}15,25", "indemnities": f"€{NBSP}40,00",
+                             "interest_from": "vanaf de dag na de vervaldag van elke factuur (wet van 2 augustus "
+                                              "2002, art. 5)",
+                             "rate": f"10,50{NBSP}%", "total": f"€{NBSP}1.055,25"}
+    assert data["acts"] == [{"kind": "Ingebrekestelling", "code": "formal_notice", "day": "03/11/2026",
+                             "channel": "aangetekende brief met ontvangstbewijs", "tracking": "", "invoices": "FA-1"}]
+    assert data["grounds"] == ("Onbetaalde facturen FA-1; ingebrekestelling van 03/11/2026 (aangetekende brief met "
+                               "ontvangstbewijs) zonder gevolg gebleven")
+    assert data["exhibits"] == ["Factuur FA-1 van 01/09/2026", "Ingebrekestelling van 03/11/2026 en bewijs van "
+                                "verzending", "Chronologie van de minnelijke invorderingspogingen (hierna)"]
+    call, promise, letter = data["contacts"]
+    head = f"Betalingsbelofte · €{NBSP}400,00 tegen 15/12/2026 · "
+    assert (call["kind"], call["notes"]) == ("Telefoon", head + "x" * (300 - len(head)))
+    assert (promise["kind"], promise["notes"]) == ("Belofte", f"Betalingsbelofte van €{NBSP}400,00 tegen 15/12/2026")
+    assert letter["kind"] == "Brief"
