@@ -849,6 +849,8 @@ def test_a_flemish_court_s_file_is_in_dutch_its_figures_to_the_cent_and_relance_
     record_act(store, d, "formal_notice", D(2026, 11, 3), "registered", today=TODAY, office_country="BE")
     data = document_data(store, d, "litigation", office=OfficeSettings(**BE_OFFICE_KW), today=TODAY, agent="M")
     assert data["lang"] == "nl" and data["court_place"] == "9000 Gent"
+    # the court step named in the court's language (Judicial Code art. 1394/20: uncontested debts)
+    assert data["regime"]["court_step"] == "invordering van onbetwiste geldschulden (art. 1394/20 Gerechtelijk Wetboek)"
     assert data["claim"] == {"principal": f"€{NBSP}1.000,00", "penalties": f"€{NBSP}55,25",
                              "interest": f"€{NBSP}15,25", "indemnities": f"€{NBSP}40,00",
                              "interest_from": "vanaf de dag na de vervaldag van elke factuur (wet van 2 augustus "
