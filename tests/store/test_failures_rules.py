@@ -214,3 +214,21 @@ def test_closed_rows_hand_out_nothing_more(patient):
     rows.close()
     assert rows.fetchone() is None
     assert rows.fetchmany(2) == [] and rows.fetchall() == [] and list(rows) == []
+
+
+def test_rows_are_handed_out_one_by_one_in_order_then_none(patient):
+    rows = patient.execute(FIVE)
+    assert rows.fetchone() == (1,)
+    assert rows.fetchone() == (2,)
+    assert list(rows) == [(3,), (4,), (5,)]  # iterating goes on from there, to the last row
+    assert rows.fetchone() is None
+    assert list(patient.execute(FIVE)) == [(1,), (2,), (3,), (4,), (5,)]
+
+
+def test_rows_keep_what_their_cursor_said(patient):
+    rows = patient.execute(FIVE)
+    assert rows.description == (("i", None, None, None, None, None, None),) and rows.rowcount == -1
+    patient.execute("CREATE TABLE t (x)")
+    patient.execute("INSERT INTO t VALUES (7)")
+    written = patient.execute("INSERT INTO t VALUES (8)")
+    assert written.rowcount == 1 and written.lastrowid == 2 and written.description is None
