@@ -13,6 +13,7 @@ import pytest
 from relance_tui.domain.instants import to_iso
 from relance_tui.store import access, open_store
 from relance_tui.store.access import Finding, _closed_to, check_runnable
+from relance_tui.store.hosts import other_hosts
 from tests.helpers import FakeClock, remove_tree, world_readable_dir
 
 
@@ -165,7 +166,7 @@ def test_a_base_whose_folder_is_not_there_is_not_checked(tree, agents):
     assert check_runnable(tree / "absent" / "relance.db", program, python) == []
 
 
-# -- Store.other_hosts: the other machines seen lately -----------------------------------------------------------------
+# -- hosts.other_hosts: the other machines seen lately -----------------------------------------------------------------
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
 
 
@@ -177,9 +178,9 @@ def test_other_hosts_are_those_seen_within_the_days_asked(db_path):
             store.write(lambda db, host=host, seen=seen: db.execute(
                 "INSERT INTO hosts (hostname, first_seen, last_seen, last_agent, last_pid) "
                 "VALUES (?, ?, ?, 'karim', 1)", [host, seen, seen]))
-        assert [h.hostname for h in store.other_hosts()] == ["poste-compta"]  # 14 days by default
-        assert [h.hostname for h in store.other_hosts(3)] == []
-        assert [h.hostname for h in store.other_hosts(within_days=30)] == ["poste-compta", "poste-accueil"]
-        assert store.hostname not in [h.hostname for h in store.other_hosts(30)]  # this machine is not another
+        assert [h.hostname for h in other_hosts(store)] == ["poste-compta"]  # 14 days by default
+        assert [h.hostname for h in other_hosts(store, 3)] == []
+        assert [h.hostname for h in other_hosts(store, within_days=30)] == ["poste-compta", "poste-accueil"]
+        assert store.hostname not in [h.hostname for h in other_hosts(store, 30)]  # this machine is not another
     finally:
         store.close()

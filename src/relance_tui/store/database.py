@@ -47,7 +47,7 @@ from relance_tui.store.failures import (
     is_retryable_io,
 )
 from relance_tui.store.fs import JournalChoice
-from relance_tui.store.hosts import HOST_WARNING_DAYS, HostSeen
+from relance_tui.store.hosts import HostSeen
 from relance_tui.store.patient import SHARED_READ_RETRY_S, PatientConnection  # noqa: F401 - re-exported
 from relance_tui.store.snapshot import needs_snapshot, snapshot_notice, take_snapshot
 from relance_tui.store.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
@@ -491,9 +491,6 @@ class Store:
 
     def hosts(self) -> list[HostSeen]:
         return _hosts.hosts(self)
-
-    def other_hosts(self, within_days: int = HOST_WARNING_DAYS) -> list[HostSeen]:
-        return _hosts.other_hosts(self, within_days)
 
     def host_warning(self) -> str | None:
         return _hosts.host_warning(self)
