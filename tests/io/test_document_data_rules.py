@@ -867,3 +867,32 @@ def test_a_flemish_court_s_file_is_in_dutch_its_figures_to_the_cent_and_relance_
     assert (call["kind"], call["notes"]) == ("Telefoon", head + "x" * (300 - len(head)))
     assert (promise["kind"], promise["notes"]) == ("Belofte", f"Betalingsbelofte van €{NBSP}400,00 tegen 15/12/2026")
     assert letter["kind"] == "Brief"
+
+
+def test_of_two_free_reminders_the_notice_names_the_latest_ending_one_with_its_own_end(store) -> None:
+    """Both reminders on Monday 2 Nov: FB-1 emailed (14 days from the day after, 3-16 Nov), FB-2 posted (14 days
+    from the third business day after posting, Thursday 5 Nov: 5-18 Nov). The notice names the reminder whose
+    days ended last, with its own end: 02/11/2026 and 18/11/2026."""
+    from relance_tui.config import OfficeSettings
+    from relance_tui.io.document_data import document_data
+    from relance_tui.store.acts import record_act
+
+    d, (a, b, _c) = be_consumer(store, "Luc Peeters")
+    record_act(store, d, "first_reminder", D(2026, 11, 2), "email", [a], today=TODAY)
+    record_act(store, d, "first_reminder", D(2026, 11, 2), "letter", [b], today=TODAY)
+    data = document_data(store, d, "formal_notice", office=OfficeSettings(**BE_OFFICE_KW), today=TODAY, agent="M")
+    assert (data["invoice_ids"], data["first_reminder"], data["grace_end"]) == ([a, b], "02/11/2026", "18/11/2026")
+
+
+def test_a_dutch_notice_writes_its_dates_and_every_amount_the_dutch_way(store) -> None:
+    """The French business of the tests above, written to in Dutch: the same figures (1,650 EUR after the 50 EUR
+    credit, 104.13 EUR of penalties), '€ 1.650,00', '23 november 2026', deadline '1 december 2026'."""
+    from relance_tui.io.document_data import document_data
+
+    d, _ = french_business(store)
+    store.write(lambda db: db.execute("UPDATE debtors SET language = 'nl' WHERE id = ?", [d]))
+    data = document_data(store, d, "formal_notice", office=office(), today=TODAY, agent="M")
+    assert {k: data[k] for k in ("title", "date", "deadline", "credit", "penalties", "total")} == {
+        "title": "Ingebrekestelling", "date": "23 november 2026", "deadline": "1 december 2026",
+        "credit": f"€{NBSP}50,00", "penalties": f"€{NBSP}104,13", "total": f"€{NBSP}1.650,00"}
+    assert data["invoices"][0]["amount"] == f"€{NBSP}1.000,00"
