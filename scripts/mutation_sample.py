@@ -2,7 +2,8 @@
 
 All the mutants of store/ and io/ take more than ten hours on a 2-core machine (each runs the tests that reach
 its function, hundreds for the store's plumbing); a sample of a few hundred, drawn at random with a fixed seed,
-estimates the share killed with a known margin (the report gives its 95 % interval).
+estimates the share killed with a known margin (the report gives its 95 % interval). The draw is by a hash of
+each mutant's name and the seed, so the same seed draws the same mutants before and after a change elsewhere.
 
 Usage (from the project root, by scripts/mutation.sh): python scripts/mutation_sample.py --size N --seed S
     [--jobs J] --out FILE PREFIX ...   where PREFIX is relance_tui.store, relance_tui.io.columns...
@@ -13,8 +14,8 @@ writes the sample's names to FILE, one a line, sorted.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import random
 import re
 import sys
 from pathlib import Path
@@ -57,7 +58,9 @@ def main() -> None:
     names = mutant_names(args.prefixes)
     if not names:
         sys.exit("mutation_sample: no mutant in " + ", ".join(args.prefixes))
-    sample = names if args.size >= len(names) else random.Random(args.seed).sample(names, args.size)
+    # each mutant's place in the draw is a hash of its name and the seed: a mutant drawn once is drawn again
+    # after other modules changed (their mutants renumbered), so two runs of one seed compare like for like
+    sample = sorted(names, key=lambda name: hashlib.sha256(f"{args.seed}:{name}".encode()).digest())[:args.size]
     print(f"mutation_sample: {len(sample)} of {len(names)} mutants (seed {args.seed})", file=sys.stderr)
     args.out.write_text("".join(f"{name}\n" for name in sorted(sample)), encoding="utf-8")
 
