@@ -347,6 +347,12 @@ def test_data_from_the_built_in_copy_without_an_office_one(office, builtin):
     assert Templates(None).load_data("call/data.toml", {"n": 1}) == ({"label": "intégré 1"}, [])
 
 
+def test_a_data_file_s_strings_may_include_a_file_of_its_folder(office, builtin):
+    write(builtin / "call" / "data.toml", 'label = "intégré"\n')
+    write(office / "call" / "part.txt.j2", "morceau {{ n }}")
+    write(office / "call" / "data.toml", "label = '{% include \"call/part.txt.j2\" %} !'\n")
+    assert Templates(office).load_data("call/data.toml", {"n": 1}) == ({"label": "morceau 1 !"}, [])
+
 @pytest.mark.parametrize(("text", "problem"), [
     ('a = 1\nb = = 2\n', ", ligne 2 : TOML invalide (Invalid value (at line 2, column 5))"),
     ('a = """x\n', " : TOML invalide (Unterminated string (at end of document))"),
@@ -390,7 +396,7 @@ def test_doctor_check_says_each_office_file(office, builtin):
     write(builtin / "call" / "b.txt.j2", "x")
     write(builtin / "call" / "c.toml", "x = 1")
     write(builtin / "email" / "z.txt.j2", "x")
-    write(office / "call" / "a.txt.j2", '+++\ntitle = "{{ contact.name }}"\nafter = 30\n+++\n{{ x[0] }} {{ x.y }}\n')
+    write(office / "call" / "a.txt.j2", '+++\ntitle = "{{ contact.name }}"\nafter = 30\n+++\n{{ x[0] }} {{ x[k] }} {{ x.y }}\n')
     write(office / "call" / "b.txt.j2", "+++\n+++\nBonjour\n{{ x.__class__ }}\n")
     write(office / "call" / "c.toml", '[[o]]\ncode = "x"\nanswers = ["ok", "{{ y._z }}"]\n')
     write(office / "call" / "extra.txt.j2", "rien\n")
