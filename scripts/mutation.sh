@@ -11,6 +11,9 @@
 #   --sample N  run N mutants drawn at random (seed S, default 1) among the targets' and report the score
 #            of the sample with its 95 % interval: store/ and io/ whole take more than ten hours here
 #            (scripts/mutation_sample.py draws them; --report --sample reads the last sample's names)
+#   --again  with --sample, in a workspace that ran the same sample before: run only the drawn mutants no
+#            test killed then (and those of changed modules, which mutmut made anew); a killed mutant stays
+#            killed when tests were only added. Not after a test was changed or removed: run it whole.
 #
 # mutmut's settings are in pyproject.toml ([tool.mutmut]); it works in mutants/ (ignored by git and by
 # pytest). The score of a layer or module is killed / total, where killed counts the mutants a test failed
@@ -27,6 +30,7 @@ jobs=1
 report_only=0
 sample=0
 seed=1
+again=0
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
         --report) report_only=1; shift ;;
         --sample) sample="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --again) again=1; shift ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -68,8 +73,19 @@ if [ "$sample" != 0 ]; then
     if [ "$report_only" = 0 ]; then
         "$PYTHON" scripts/mutation_sample.py --size "$sample" --seed "$seed" --jobs "$jobs" \
             --out "$sample_file" "${prefixes[@]}"
+        to_run="$sample_file"
+        if [ "$again" = 1 ]; then
+            to_run=mutants/sample-again.txt
+            # the drawn mutants whose last result is not a kill (or that have none: made anew)
+            "$MUTMUT" results --all true 2>/dev/null | "$PYTHON" -c '
+import sys
+drawn = set(open(sys.argv[1], encoding="utf-8").read().split())
+done = {n for n, _, s in (line.strip().rpartition(": ") for line in sys.stdin) if s in ("killed", "timeout")}
+print("\n".join(sorted(drawn - done)))' "$sample_file" > "$to_run"
+            echo "running again $(grep -c . "$to_run") of the sample's $(grep -c . "$sample_file") mutants"
+        fi
         # named mutants are run again even when an older run has their result
-        xargs -a "$sample_file" "$MUTMUT" run --max-children "$jobs"
+        [ ! -s "$to_run" ] || xargs -a "$to_run" "$MUTMUT" run --max-children "$jobs"
     fi
     [ -s "$sample_file" ] || { echo "no sample drawn yet (run with --sample N first)" >&2; exit 2; }
 elif [ "$report_only" = 0 ]; then
