@@ -3,7 +3,7 @@
 # A developer tool, slow (minutes per module; store/ and io/ whole take more than ten hours on a 2-core machine,
 # hence --sample): not part of .ci/run.
 #
-# Usage: scripts/mutation.sh [-j N] [--report] [--sample N [--seed S]] [TARGET ...]
+# Usage: scripts/mutation.sh [-j N] [--report] [--sample N [--seed S] [--again]] [TARGET ...]
 #   TARGET   domain, store, io (the default: all three), or one module: domain/dates, store/queue.py,
 #            relance_tui.io.csvout
 #   -j N     mutmut's --max-children (default 1: the machine is shared; 2 on an idle 2-core machine)
@@ -13,7 +13,8 @@
 #            (scripts/mutation_sample.py draws them; --report --sample reads the last sample's names)
 #   --again  with --sample, in a workspace that ran the same sample before: run only the drawn mutants no
 #            test killed then (and those of changed modules, which mutmut made anew); a killed mutant stays
-#            killed when tests were only added. Not after a test was changed or removed: run it whole.
+#            killed when tests were only added. Not after a test was changed or removed, nor after
+#            [tool.mutmut]'s test selection changed (mutmut then forgets every result): run it whole.
 #
 # mutmut's settings are in pyproject.toml ([tool.mutmut]); it works in mutants/ (ignored by git and by
 # pytest). The score of a layer or module is killed / total, where killed counts the mutants a test failed
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
         --sample) sample="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --again) again=1; shift ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -80,12 +81,14 @@ if [ "$sample" != 0 ]; then
             "$MUTMUT" results --all true 2>/dev/null | "$PYTHON" -c '
 import sys
 drawn = set(open(sys.argv[1], encoding="utf-8").read().split())
-done = {n for n, _, s in (line.strip().rpartition(": ") for line in sys.stdin) if s in ("killed", "timeout")}
-print("\n".join(sorted(drawn - done)))' "$sample_file" > "$to_run"
+detected = ("killed", "timeout", "caught by type check", "segfault")  # as the report counts them
+done = {n for n, _, s in (line.strip().rpartition(": ") for line in sys.stdin) if s in detected}
+sys.stdout.write("".join(f"{n}\n" for n in sorted(drawn - done)))' "$sample_file" > "$to_run"
             echo "running again $(grep -c . "$to_run") of the sample's $(grep -c . "$sample_file") mutants"
         fi
         # named mutants are run again even when an older run has their result
-        [ ! -s "$to_run" ] || xargs -a "$to_run" "$MUTMUT" run --max-children "$jobs"
+        # (-r: nothing left to run must not become a run of every mutant)
+        [ ! -s "$to_run" ] || xargs -r -a "$to_run" "$MUTMUT" run --max-children "$jobs"
     fi
     [ -s "$sample_file" ] || { echo "no sample drawn yet (run with --sample N first)" >&2; exit 2; }
 elif [ "$report_only" = 0 ]; then

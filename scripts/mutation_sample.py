@@ -3,7 +3,8 @@
 All the mutants of store/ and io/ take more than ten hours on a 2-core machine (each runs the tests that reach
 its function, hundreds for the store's plumbing); a sample of a few hundred, drawn at random with a fixed seed,
 estimates the share killed with a known margin (the report gives its 95 % interval). The draw is by a hash of
-each mutant's name and the seed, so the same seed draws the same mutants before and after a change elsewhere.
+each mutant's name and the seed, so the same seed draws mostly the same mutants before and after a change
+elsewhere (the N first by hash: a module's mutants renumbered move only the draw's margin).
 
 Usage (from the project root, by scripts/mutation.sh): python scripts/mutation_sample.py --size N --seed S
     [--jobs J] --out FILE PREFIX ...   where PREFIX is relance_tui.store, relance_tui.io.columns...
@@ -58,8 +59,8 @@ def main() -> None:
     names = mutant_names(args.prefixes)
     if not names:
         sys.exit("mutation_sample: no mutant in " + ", ".join(args.prefixes))
-    # each mutant's place in the draw is a hash of its name and the seed: a mutant drawn once is drawn again
-    # after other modules changed (their mutants renumbered), so two runs of one seed compare like for like
+    # each mutant's place in the draw is a hash of its name and the seed: after other modules changed (their
+    # mutants renumbered) the same seed draws mostly the same mutants, only the margin of the N first moving
     sample = sorted(names, key=lambda name: hashlib.sha256(f"{args.seed}:{name}".encode()).digest())[:args.size]
     print(f"mutation_sample: {len(sample)} of {len(names)} mutants (seed {args.seed})", file=sys.stderr)
     args.out.write_text("".join(f"{name}\n" for name in sorted(sample)), encoding="utf-8")

@@ -462,6 +462,16 @@ def test_a_dutch_chronology_says_each_of_relance_s_own_notes_from_its_data_and_k
     assert contact_note(bare, "nl") == "Betaling of verrekening op factuur FA-1 geannuleerd"
 
 
+def test_a_call_recorded_without_its_words_apart_keeps_its_note_as_written() -> None:
+    from relance_tui.io.document_data import contact_note
+
+    # the demo's calls and those recorded before save_call kept the agent's words apart have no data "notes"
+    for data in ({"instalments": []}, None, {"outcome": "voicemail"}):
+        assert contact_note(note("call", "promise", data, notes="Rappel demandé"), "nl") == "Rappel demandé"
+        assert contact_note(note("call", "no_answer", data, notes="Pas de réponse"), "en") == "Pas de réponse"
+    assert contact_note(note("call", "unknown_outcome", {"notes": "x"}, notes="Autre issue"), "nl") == "Autre issue"
+
+
 def test_an_english_chronology_writes_amounts_and_words_the_english_way() -> None:
     from relance_tui.io.document_data import contact_note
 

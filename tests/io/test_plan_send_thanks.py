@@ -3,13 +3,14 @@ outcome says, and what stays proposed (issue 15's agenda; issue 14's survivors).
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 
 from relance_tui.config import OfficeSettings, SmtpSettings
 from relance_tui.io.plan_send import Mailer, Sent, send_plan_emails, thanks_context
 from relance_tui.io.templates import Templates
-from relance_tui.store.agenda import THANKS, thanks_due
+from relance_tui.store.agenda import THANKS, claim_thanks, thanks_due
 from tests.conftest import TODAY
 from tests.store.test_acts import add_invoice
 from tests.store.test_agenda import chased_and_paid
@@ -60,7 +61,7 @@ def test_thanks_context_states_the_payment_that_settled_and_the_address(store):
     [row] = thanks_due(store.conn, TODAY)
     context, to = thanks_context(store, row, agent="Marie Lefort", office=OFFICE, today=TODAY)
     assert to == "compta@dupont.fr"
-    assert context["payment"] == {"day": row.due, "amount_cents": 100_000}
+    assert context["payment"] == {"day": dt.date(2026, 11, 20), "amount_cents": 100_000}  # chased_and_paid's
     assert context["agent"] == "Marie Lefort" and context["contact"]["name"] == "Service comptable"
 
 
@@ -93,11 +94,21 @@ def test_a_thank_you_claimed_elsewhere_is_skipped_with_why(store, tmp_path):
     d, _ = chased_and_paid(store)
     contact(store, d, "Service comptable", "compta@dupont.fr")
     [row] = thanks_due(store.conn, TODAY)
+    assert claim_thanks(store, row)  # another post is sending it right now
+    [skipped] = send(store, [row], tmp_path)
+    assert (skipped.debtor_id, skipped.name, skipped.step, skipped.status) == (d, "Garage Dupont", THANKS, "skipped")
+    assert skipped.message == "déjà envoyé ou en cours d'envoi par un autre poste"
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").rglob("*.eml"))
+
+
+def test_a_thank_you_sent_is_not_sent_again_from_a_screen_read_before(store, tmp_path):
+    d, _ = chased_and_paid(store)
+    contact(store, d, "Service comptable", "compta@dupont.fr")
+    [row] = thanks_due(store.conn, TODAY)
     [first] = send(store, [row], tmp_path)
     [again] = send(store, [row], tmp_path)  # the same row from a screen read before the first sent it
-    assert first.status == "outbox"
-    assert (again.debtor_id, again.name, again.step, again.status) == (d, "Garage Dupont", THANKS, "skipped")
-    assert again.message == "déjà envoyé ou en cours d'envoi par un autre poste"
+    assert (first.status, again.status) == ("outbox", "skipped")
+    assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 1
 
 
 def test_a_debtor_who_owes_again_gets_no_thank_you(store, tmp_path):

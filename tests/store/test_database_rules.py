@@ -30,8 +30,10 @@ def test_a_setting_not_stored_yet_is_its_default(store):
 
 def test_a_commit_that_never_lands_is_said_with_the_error_it_met(db_path: Path):
     open_store(db_path, agent="marie", create=True).shutdown()
-    store = FlakyStore(db_path, agent="marie", journal=open_store(db_path, agent="marie", readonly=True).journal,
-                       retry_bound_s=0.05)
+    probe = open_store(db_path, agent="marie", readonly=True)
+    journal = probe.journal
+    probe.shutdown()
+    store = FlakyStore(db_path, agent="marie", journal=journal, retry_bound_s=0.05)
     store.enable_receipts()
     FlakyCommit.plan = ["before"] * 100  # every COMMIT fails before it reaches the file
     try:

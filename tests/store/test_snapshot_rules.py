@@ -108,9 +108,12 @@ def test_a_file_that_cannot_be_read_needs_no_copy(tmp_path, monkeypatch):
 def test_the_store_asks_about_its_own_file(tmp_path, monkeypatch):
     db = make_base(tmp_path / "cabinet" / "relance.db", "WAL")
     store = Store(db, agent="karim", journal=choose_journal(db), readonly=True)
-    assert store._needs_snapshot() is False
-    no_write_right_on(db.parent, monkeypatch)
-    assert store._needs_snapshot() is True
+    try:
+        assert store._needs_snapshot() is False
+        no_write_right_on(db.parent, monkeypatch)
+        assert store._needs_snapshot() is True
+    finally:
+        store.close()
 
 
 # -- no_room and check_room: a copy the temporary folder has no room for ---------------------------------------------
@@ -121,10 +124,11 @@ AFTER = (". Personne n'a la base ouverte et vous ne pouvez pas écrire dans /srv
 
 
 def test_no_room_gives_the_megabytes_to_copy_rounded_up_and_those_free_rounded_down():
-    refused = no_room(DB, "/var/tmp", size=3_000_000, free=7_000_005)
+    refused = no_room(DB, "/var/tmp", size=3_000_001, free=7_000_005)
     assert isinstance(refused, DiskFull)
     assert str(refused) == ("lecture de /srv/cabinet/relance.db impossible : disque plein dans le dossier temporaire "
                             "/var/tmp (4 Mo à copier, 7 Mo libres)" + AFTER)
+    assert "(3 Mo à copier, 2 Mo libres)" in str(no_room(DB, "/var/tmp", size=3_000_000, free=2_999_999))
 
 
 def test_no_room_without_both_figures_gives_none():
@@ -192,8 +196,11 @@ def test_a_store_reading_its_copy_says_so(store, tmp_path, monkeypatch, paris):
     monkeypatch.setattr(snapshot.tempfile, "tempdir", str(temp))
     reader = Store(store.path, agent="karim", journal=store.journal, readonly=True,
                    clock=lambda: dt.datetime(2026, 11, 23, 8, 5, tzinfo=dt.timezone.utc))
-    assert reader.notice() is None  # the live base: nothing to say
-    reader._take_snapshot()
-    assert reader.notice() == (
-        f"Lecture seule : personne n'a la base ouverte et vous ne pouvez pas écrire dans {store.path.parent} ; "
-        "vous voyez la base telle qu'elle était le 23/11/2026 09:05.")
+    try:
+        assert reader.notice() is None  # the live base: nothing to say
+        reader._take_snapshot()
+        assert reader.notice() == (
+            f"Lecture seule : personne n'a la base ouverte et vous ne pouvez pas écrire dans {store.path.parent} ; "
+            "vous voyez la base telle qu'elle était le 23/11/2026 09:05.")
+    finally:
+        reader.shutdown()

@@ -87,7 +87,8 @@ def copy_size(path: Path) -> int:
 
 
 def no_room(path: Path, temp: str, size: int | None = None, free: int | None = None) -> DiskFull:
-    figures = f" ({size // 1_000_000 + 1} Mo à copier, {free // 1_000_000} Mo libres)" if size is not None \
+    # what the copy needs rounded up, what is free rounded down: the figures never understate the shortfall
+    figures = f" ({-(-size // 1_000_000)} Mo à copier, {free // 1_000_000} Mo libres)" if size is not None \
         and free is not None else ""
     return DiskFull(f"lecture de {path} impossible : disque plein dans le dossier temporaire {temp}"
                     f"{figures}. Personne n'a la base ouverte et vous ne pouvez pas écrire dans "
