@@ -483,3 +483,143 @@ def test_waived_penalties_show_as_waived_and_count_nothing(office) -> None:
     waive_penalties(office, d, [fa1], reason="geste commercial")
     (inv,) = card_of(office, d).invoices
     assert (inv.waived, inv.penalty_cents) == (True, 0)
+
+
+# -- a payment entered by hand -----------------------------------------------------------------------------
+def test_a_payment_entered_by_hand_pays_the_oldest_due_first_and_says_so(office) -> None:
+    d = add_debtor(office)
+    fa2 = add_invoice(office, d, "FA-2", D(2026, 9, 1), D(2026, 10, 15), 500_00)
+    fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00, paid=100_00)
+    add_invoice(office, d, "FA-3", D(2026, 9, 1), D(2026, 11, 1), 100_00)
+    office.clock.advance(60)
+    # 200 € finish FA-1 (300 - 100 paid), the other 300 € go on FA-2; FA-3 is not reached
+    assert record_payment(office, d, day=D(2026, 11, 2), amount_cents=500_00, reference="  VIR 42 ",
+                          today=TODAY) == 2
+    assert office.conn.execute("SELECT invoice_id, day, amount_cents, reference, source, kind, undated, created_at, "
+                               "created_by FROM payments ORDER BY id").fetchall() == [
+        (fa1, "2026-11-02", 200_00, "VIR 42", "manual", "payment", 0, "2026-11-23T09:31:00Z", "marie"),
+        (fa2, "2026-11-02", 300_00, "VIR 42", "manual", "payment", 0, "2026-11-23T09:31:00Z", "marie")]
+    assert office.conn.execute("SELECT number, paid_cents, status, paid_date FROM invoices ORDER BY number"
+                               ).fetchall() == [("FA-1", 300_00, "paid", "2026-11-02"),
+                                                ("FA-2", 300_00, "open", None), ("FA-3", 0, "open", None)]
+    assert [(e[0], e[1], e[2], e[3]) for e in events(office, d, "payment")] == [
+        ("2026-11-23T09:31:00Z", "marie", "paid",
+         "Paiement de 200,00\u00a0€ (VIR 42) du 02/11/2026 sur la facture FA-1, saisi par marie"),
+        ("2026-11-23T09:31:00Z", "marie", "partial",
+         "Paiement de 300,00\u00a0€ (VIR 42) du 02/11/2026 sur la facture FA-2, saisi par marie")]
+
+
+def test_a_payment_of_exactly_what_is_owed_settles_every_invoice(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00, paid=100_00)
+    add_invoice(office, d, "FA-2", D(2026, 9, 1), D(2026, 10, 2), 1)
+    assert record_payment(office, d, day=TODAY, amount_cents=200_01, today=TODAY) == 2
+    assert office.conn.execute("SELECT number, paid_cents, status FROM invoices ORDER BY number").fetchall() == [
+        ("FA-1", 300_00, "paid"), ("FA-2", 1, "paid")]
+
+
+def test_a_payment_over_what_is_owed_is_refused_with_both_amounts(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00, paid=200_00)
+    assert refused(record_payment, office, d, day=TODAY, amount_cents=800_01, today=TODAY) == (
+        "paiement de 800,01\u00a0€ supérieur au reste dû (800,00\u00a0€)")
+    assert office.conn.execute("SELECT COUNT(*) FROM payments").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("cents", [0, -100_00])
+def test_a_payment_must_be_positive(office, cents) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    assert refused(record_payment, office, d, day=TODAY, amount_cents=cents, today=TODAY) == (
+        "le montant doit être positif")
+
+
+def test_a_payment_of_one_cent_is_taken(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    assert record_payment(office, d, day=TODAY, amount_cents=1, today=TODAY) == 1
+    assert office.conn.execute("SELECT paid_cents FROM invoices").fetchone() == (1,)
+
+
+def test_a_payment_dated_tomorrow_is_refused_one_dated_today_is_not(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    assert refused(record_payment, office, d, day=D(2026, 11, 24), amount_cents=100_00, today=TODAY) == (
+        "date du paiement dans le futur (24/11/2026)")
+    assert record_payment(office, d, day=TODAY, amount_cents=100_00, today=TODAY) == 1
+    # with no today given, the date is not checked
+    assert record_payment(office, d, day=D(2026, 11, 24), amount_cents=100_00) == 1
+
+
+def test_a_read_only_post_is_told_it_cannot_record_the_payment(office, db_path) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    assert read_only_refusal(db_path, record_payment, d, day=TODAY, amount_cents=100_00, today=TODAY).startswith(
+        "enregistrement du paiement impossible")
+
+
+def test_money_paid_goes_before_the_credit_notes_which_are_set_again_on_what_is_left(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    add_invoice(office, d, "FA-2", D(2026, 9, 1), D(2026, 10, 2), 300_00)
+    add_invoice(office, d, "AV-1", D(2026, 10, 15), D(2026, 10, 15), -200_00)
+    record_payment(office, d, day=D(2026, 10, 20), amount_cents=100_00, today=TODAY)
+    # AV-1 went on the oldest, FA-1; the payment of 300 € now pays FA-1 in money, and AV-1 moves to FA-2
+    assert [(a.invoice_number, a.cents) for a in card_of(office, d).allocations] == [("FA-1", 200_00)]
+    office.clock.advance(60)
+    record_payment(office, d, day=D(2026, 11, 2), amount_cents=200_00, today=TODAY)
+    card = card_of(office, d)
+    assert [(a.invoice_number, a.cents) for a in card.allocations] == [("FA-2", 200_00)]
+    assert [(i.number, i.paid_cents, i.status) for i in card.invoices] == [
+        ("FA-1", 300_00, "paid"), ("FA-2", 200_00, "open"), ("AV-1", -200_00, "paid")]
+    assert office.conn.execute("SELECT created_by, created_at FROM payments WHERE source = 'allocation'"
+                               ).fetchall() == [("marie", "2026-11-23T09:31:00Z")]
+
+
+# -- penalties waived ------------------------------------------------------------------------------------
+def test_waived_penalties_are_recorded_with_the_reason_and_named_on_the_timeline(office) -> None:
+    d = add_debtor(office)
+    fa2 = add_invoice(office, d, "FA-2", D(2026, 9, 1), D(2026, 10, 15), 500_00)
+    fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    office.clock.advance(60)
+    assert waive_penalties(office, d, [fa2, fa1], reason="  geste\tcommercial ") == 2
+    ((at, agent, outcome, notes, data),) = events(office, d, "status")
+    assert (at, agent, outcome) == ("2026-11-23T09:31:00Z", "marie", "waiver")
+    assert notes == "Pénalités et indemnité abandonnées sur FA-1, FA-2 : geste commercial"
+    assert json.loads(data) == {"invoice_ids": [fa1, fa2], "reason": "geste commercial"}
+    event = office.conn.execute("SELECT id FROM events WHERE outcome = 'waiver'").fetchone()[0]
+    assert office.conn.execute("SELECT invoice_id FROM event_invoices WHERE event_id = ? ORDER BY invoice_id",
+                               [event]).fetchall() == [(min(fa1, fa2),), (max(fa1, fa2),)]
+    assert office.conn.execute("SELECT invoice_id, debtor_id, reason, agent, at, event_id FROM penalty_waivers "
+                               "ORDER BY invoice_id").fetchall() == sorted([
+        (fa1, d, "geste commercial", "marie", "2026-11-23T09:31:00Z", event),
+        (fa2, d, "geste commercial", "marie", "2026-11-23T09:31:00Z", event)])
+
+
+def test_only_the_debtor_s_invoices_not_yet_waived_are_waived_never_a_credit_note(office) -> None:
+    d = add_debtor(office)
+    fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    fa2 = add_invoice(office, d, "FA-2", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    av = add_invoice(office, d, "AV-1", D(2026, 10, 15), D(2026, 10, 15), -50_00)
+    theirs = add_invoice(office, add_debtor(office, "Boulangerie Martin"), "FB-1", D(2026, 9, 1), D(2026, 10, 1),
+                         300_00)
+    assert waive_penalties(office, d, [fa1], reason="geste") == 1
+    assert waive_penalties(office, d, [fa1, fa2, av, theirs], reason="accord") == 1
+    assert waive_penalties(office, d, [fa1, fa2, av, theirs], reason="accord") == 0  # nothing left: nothing written
+    assert [e[3] for e in events(office, d, "status")] == [
+        "Pénalités et indemnité abandonnées sur FA-1 : geste", "Pénalités et indemnité abandonnées sur FA-2 : accord"]
+
+
+def test_a_waiver_needs_a_reason_of_three_characters(office) -> None:
+    d = add_debtor(office)
+    fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    assert refused(waive_penalties, office, d, [fa1], reason=" ok  ") == (
+        "indiquez la raison de l'abandon des pénalités (3 caractères au moins)")
+    assert waive_penalties(office, d, [fa1], reason=" oui ") == 1
+
+
+def test_a_read_only_post_is_told_it_cannot_waive_penalties(office, db_path) -> None:
+    d = add_debtor(office)
+    fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    assert read_only_refusal(db_path, waive_penalties, d, [fa1], reason="geste").startswith(
+        "abandon des pénalités impossible")
