@@ -12,7 +12,8 @@
 #            of the sample with its 95 % interval: store/ and io/ whole take more than ten hours here
 #            (scripts/mutation_sample.py draws them; --report --sample reads the last sample's names)
 #   --again  with --sample, in a workspace that ran the same sample before: run only the drawn mutants no
-#            test killed then (and those of changed modules, which mutmut made anew); a killed mutant stays
+#            test killed then (and those of changed modules, which mutmut made anew, and the timeouts, which a
+#            loaded machine can give a survivor); a killed mutant stays
 #            killed when tests were only added. Not after a test was changed or removed, nor after
 #            [tool.mutmut]'s test selection changed (mutmut then forgets every result): run it whole.
 #
@@ -41,7 +42,7 @@ while [ $# -gt 0 ]; do
         --sample) sample="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --again) again=1; shift ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -77,11 +78,12 @@ if [ "$sample" != 0 ]; then
         to_run="$sample_file"
         if [ "$again" = 1 ]; then
             to_run=mutants/sample-again.txt
-            # the drawn mutants whose last result is not a kill (or that have none: made anew)
+            # the drawn mutants whose last result is not a kill (or that have none: made anew); a timeout is run
+            # again too: on a loaded machine a survivor can overrun mutmut's wall-clock limit
             "$MUTMUT" results --all true 2>/dev/null | "$PYTHON" -c '
 import sys
 drawn = set(open(sys.argv[1], encoding="utf-8").read().split())
-detected = ("killed", "timeout", "caught by type check", "segfault")  # as the report counts them
+detected = ("killed", "caught by type check", "segfault")  # as the report counts them, less timeouts
 done = {n for n, _, s in (line.strip().rpartition(": ") for line in sys.stdin) if s in detected}
 sys.stdout.write("".join(f"{n}\n" for n in sorted(drawn - done)))' "$sample_file" > "$to_run"
             echo "running again $(grep -c . "$to_run") of the sample's $(grep -c . "$sample_file") mutants"
