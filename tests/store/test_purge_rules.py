@@ -1,0 +1,197 @@
+"""Rules of the GDPR module pinned one by one (store/purge.py): a debtor named on the command line, the
+retention refused in words, what an event keeps of its details, what the right of access reads (issue 14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from relance_tui.errors import NotFound, RelanceError
+from relance_tui.store.purge import (
+    RetentionTooShort,
+    _without_text,
+    check_retention,
+    find_debtor,
+    person_record,
+    retention_years,
+    years_before,
+)
+from relance_tui.store.queries import append_event
+
+AT = "2014-01-01T08:00:00Z"
+
+
+def add_debtors(store, *rows: tuple[int, str | None, str, str, str]) -> None:
+    """(id, code, name, segment, country) each."""
+    store.write(lambda db: db.conn.executemany(
+        "INSERT INTO debtors (id, code, name, segment, country, postcode, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, '75011', ?, ?)", [(*r, AT, AT) for r in rows]))
+
+
+# -- a debtor named on the command line -------------------------------------------------------------------
+@pytest.fixture
+def named(store):
+    """Debtor 2 'Garage Dupont' (code 0012), 12 'Boulangerie Martin' (code 411), 13 'Traiteur Blanc' (code 12),
+    14 'Menuiserie Roux' (no code), 411 'Brasserie Peeters' (code 411A)."""
+    add_debtors(store, (2, "0012", "Garage Dupont", "b2b", "FR"), (12, "411", "Boulangerie Martin", "b2b", "FR"),
+                (13, "12", "Traiteur Blanc", "b2b", "FR"), (14, None, "Menuiserie Roux", "b2b", "FR"),
+                (411, "411A", "Brasserie Peeters", "b2b", "FR"))
+    return store.conn
+
+
+def found(conn, ref: str) -> tuple[int, str, str, str]:
+    d = find_debtor(conn, ref)
+    return d.id, d.code, d.name, d.label
+
+
+def refusal(conn, ref: str) -> str:
+    with pytest.raises(RelanceError) as caught:
+        find_debtor(conn, ref)
+    return f"{type(caught.value).__name__}: {caught.value}"
+
+
+def test_a_debtor_is_found_by_its_code_first(named) -> None:
+    assert found(named, " 0012 ") == (2, "0012", "Garage Dupont", "0012 (Garage Dupont)")
+    assert found(named, "411A") == (411, "411A", "Brasserie Peeters", "411A (Brasserie Peeters)")
+    # '411' is debtor 12's code and debtor 411's internal id: refused below; '0012' is only ever a code
+
+
+def test_a_number_without_a_leading_zero_is_also_an_internal_id(named) -> None:
+    assert found(named, "14") == (14, "", "Menuiserie Roux", "#14 (Menuiserie Roux)")
+    assert found(named, "2") == (2, "0012", "Garage Dupont", "0012 (Garage Dupont)")
+
+
+def test_the_internal_id_is_named_by_a_hash_or_id_colon(named) -> None:
+    assert found(named, "#12")[:3] == (12, "411", "Boulangerie Martin")
+    assert found(named, "id:12")[:3] == (12, "411", "Boulangerie Martin")
+    assert found(named, "ID: 13")[:3] == (13, "12", "Traiteur Blanc")
+    assert found(named, "# 411")[:3] == (411, "411A", "Brasserie Peeters")
+
+
+def test_the_code_is_named_by_code_colon(named) -> None:
+    assert found(named, "code:12")[:3] == (13, "12", "Traiteur Blanc")
+    assert found(named, "CODE: 411")[:3] == (12, "411", "Boulangerie Martin")
+
+
+def test_a_text_that_is_one_debtor_s_code_and_another_s_id_is_refused_saying_how_to_choose(named) -> None:
+    assert refusal(named, "12") == (
+        "RelanceError: --debtor 12 désigne deux débiteurs : le code de 12 (Traiteur Blanc) et le numéro interne de "
+        "411 (Boulangerie Martin). Précisez --debtor code:12 pour le code, ou --debtor id:12 (ou '#12') pour le "
+        "numéro interne")
+
+
+def test_a_code_that_is_its_own_debtor_s_id_is_no_ambiguity(store) -> None:
+    add_debtors(store, (7, "7", "Garage Dupont", "b2b", "FR"))
+    assert found(store.conn, "7")[:2] == (7, "7")
+
+
+def test_a_debtor_not_found_is_said_with_how_to_name_one(named) -> None:
+    assert refusal(named, "Dupont") == (
+        "NotFound: débiteur 'Dupont' introuvable (indiquez son code, ou id:N pour son numéro interne)")
+    assert refusal(named, "") == (
+        "NotFound: débiteur '' introuvable (indiquez son code, ou id:N pour son numéro interne)")
+    assert refusal(named, "0099") == (
+        "NotFound: débiteur '0099' introuvable (indiquez son code, ou id:N pour son numéro interne)")
+    assert refusal(named, "#99") == "NotFound: débiteur n°99 introuvable (numéro interne)"
+    assert refusal(named, "id:099") == "NotFound: débiteur n°99 introuvable (numéro interne)"
+    assert refusal(named, "code:411B") == "NotFound: débiteur de code '411B' introuvable"
+    assert refusal(named, "code: ") == "NotFound: débiteur de code '' introuvable"
+
+
+@pytest.mark.parametrize("ref", ["#", "#12a", "id:", "id:douze", "#\u0661\u0662", "#-12"])
+def test_after_a_hash_or_id_colon_only_digits_are_taken(named, ref) -> None:
+    assert refusal(named, ref) == (
+        f"RelanceError: débiteur {ref!r} : après # ou id: attendu le numéro interne (des chiffres)")
+
+
+# -- the retention ----------------------------------------------------------------------------------------
+def test_a_year_before_the_29th_of_february_is_the_28th() -> None:
+    assert years_before(dt.date(2024, 2, 29), 1) == dt.date(2023, 2, 28)
+    assert years_before(dt.date(2024, 2, 29), 4) == dt.date(2020, 2, 29)
+    assert years_before(dt.date(2026, 11, 23), 10) == dt.date(2016, 11, 23)
+
+
+def test_a_debtor_s_retention_is_the_setting_else_its_longest_limitation_period() -> None:
+    assert retention_years("BE", "b2c", years=12, office_country="FR") == 12
+    assert retention_years("FR", "b2c", years=None, office_country="FR") == 5
+    assert retention_years("BE", "b2c", years=None, office_country="FR") == 10
+    assert retention_years("", "b2b", years=None, office_country="BE") == 10  # no country: the office's law
+    assert retention_years("", "b2b", years=None, office_country="FR") == 5
+
+
+def test_a_retention_too_short_names_the_longest_period_its_texts_and_how_many_debtors(store) -> None:
+    add_debtors(store, (1, "A", "Brasserie Peeters", "b2b", "BE"), (2, "B", "Jan Peeters", "b2c", "BE"),
+                (3, "C", "Jef Peeters", "b2c", "BE"), (4, "D", "Garage Dupont", "b2b", "FR"))
+    with pytest.raises(RetentionTooShort) as caught:
+        check_retention(store.conn, 6)
+    assert str(caught.value) == (
+        "une conservation de 6 ans est plus courte que la prescription de 10 ans (C. civ. (ancien) art. 2262bis §1 "
+        "(10 ans) ; C. civ. (ancien) art. 2262bis §1 (10 ans ; 1 an seulement pour des marchandises, art. 2272)) "
+        "qui peut s'appliquer à 3 débiteurs : leurs données peuvent servir en justice jusque-là (RGPD art. 17.3.e). "
+        "Indiquez au moins 10 ans, ou aucune durée (la prescription la plus longue de chaque débiteur)")
+    with pytest.raises(RetentionTooShort) as caught:
+        check_retention(store.conn, 1)
+    assert str(caught.value).startswith("une conservation de 1 an est plus courte que la prescription de 10 ans")
+    check_retention(store.conn, 10)  # exactly the longest period: accepted
+    check_retention(store.conn, None)
+
+
+def test_a_debtor_with_no_country_counts_with_the_office_s_law(store) -> None:
+    add_debtors(store, (1, "A", "Garage Dupont", "b2b", ""))
+    check_retention(store.conn, 5)  # French office: five years
+    with pytest.raises(RetentionTooShort, match=r"^une conservation de 5 ans .* de 10 ans .* à 1 débiteur : "):
+        check_retention(store.conn, 5, office_country="BE")
+
+
+# -- what an event keeps of its details -----------------------------------------------------------------
+def test_an_event_keeps_its_figures_and_lists_of_ids_and_loses_every_text() -> None:
+    data = json.dumps({"invoice_ids": [3, 1], "amount_cents": 12000, "late": False, "rate": 0.5, "none": None,
+                       "to": "jean@exemple.fr", "changes": {"phone": ["01", "02"]}, "names": ["Jean", 1],
+                       "flags": [True], "échéance": 5})
+    assert json.loads(_without_text(data)) == {"invoice_ids": [3, 1], "amount_cents": 12000, "late": False,
+                                               "rate": 0.5, "none": None, "échéance": 5}
+    assert _without_text(data) == ('{"amount_cents": 12000, "invoice_ids": [3, 1], "late": false, "none": null, '
+                                   '"rate": 0.5, "échéance": 5}')  # sorted, as written
+
+
+@pytest.mark.parametrize("data", [None, "", "pas du json", "[1, 2]", '"texte"', '{"to": "jean@exemple.fr"}', "{}"])
+def test_an_event_with_nothing_left_keeps_no_details(data) -> None:
+    assert _without_text(data) is None
+
+
+# -- the right of access ------------------------------------------------------------------------------------
+def test_the_record_holds_the_debtor_s_every_column_but_the_folded_copies(store) -> None:
+    add_debtors(store, (1, "0001", "Garage Dupont", "b2b", "FR"))
+    record = person_record(store, 1)
+    columns = [c[1] for c in store.conn.execute("PRAGMA table_info(debtors)")]
+    assert list(record.debtor) == [c for c in columns if c not in ("name_key", "search")]
+    assert (record.debtor["code"], record.debtor["postcode"], record.debtor["name"]) == ("0001", "75011",
+                                                                                         "Garage Dupont")
+
+
+def test_the_record_reads_the_details_as_written_and_texts_as_texts(store) -> None:
+    add_debtors(store, (1, "0001", "Garage Dupont", "b2b", "FR"))
+    store.write(lambda db: append_event(db, at=AT, agent="marie", kind="note", debtor_id=1, notes="12",
+                                        data={"to": "jean@exemple.fr"}))
+    store.write(lambda db: db.execute("INSERT INTO events (at, debtor_id, kind, agent, notes, data) "
+                                      "VALUES (?, 1, 'note', 'marie', '', 'pas du json')", [AT]))
+    first, second = person_record(store, 1).tables["events"]
+    assert (first["notes"], first["data"], first["invoice_ids"]) == ("12", {"to": "jean@exemple.fr"}, [])
+    assert second["data"] == "pas du json"  # kept as stored
+
+
+def test_the_record_can_be_read_inside_a_transaction(store) -> None:
+    add_debtors(store, (1, "0001", "Garage Dupont", "b2b", "FR"))
+    record = store.write(lambda db: person_record(store, 1))
+    assert record.debtor["name"] == "Garage Dupont" and set(record.tables) == {
+        "contacts", "invoices", "payments", "promises", "disputes", "events", "legal_acts", "penalty_waivers",
+        "next_actions", "session_items"}
+    assert not store.conn.in_transaction
+
+
+def test_no_record_for_an_unknown_debtor(store) -> None:
+    with pytest.raises(NotFound, match=r"^débiteur n°99 introuvable$"):
+        person_record(store, 99)
+    assert not store.conn.in_transaction
