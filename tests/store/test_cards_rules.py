@@ -366,11 +366,12 @@ def test_invoices_come_by_due_date_then_as_entered(office) -> None:
     assert [i.number for i in card_of(office, d).invoices] == ["FA-2", "FA-1", "FA-3"]
 
 
-def test_a_cent_due_yesterday_is_a_day_late_a_credit_note_never_is(office) -> None:
+def test_a_cent_due_yesterday_is_a_day_late_a_credit_note_or_an_invoice_of_nothing_never_is(office) -> None:
     d = add_debtor(office)
     add_invoice(office, d, "FA-1", D(2026, 11, 1), D(2026, 11, 22), 1)
     add_invoice(office, d, "AV-1", D(2026, 10, 1), D(2026, 10, 1), -50_00)
-    assert {i.number: i.days_late for i in card_of(office, d).invoices} == {"AV-1": 0, "FA-1": 1}
+    add_invoice(office, d, "FA-0", D(2026, 10, 1), D(2026, 10, 1), 0)
+    assert {i.number: i.days_late for i in card_of(office, d).invoices} == {"AV-1": 0, "FA-0": 0, "FA-1": 1}
 
 
 def test_a_written_off_invoice_carries_no_penalty(office) -> None:

@@ -15,6 +15,7 @@ from relance_tui.store.purge import (
     check_retention,
     find_debtor,
     person_record,
+    purge,
     retention_years,
     years_before,
 )
@@ -195,3 +196,77 @@ def test_no_record_for_an_unknown_debtor(store) -> None:
     with pytest.raises(NotFound, match=r"^débiteur n°99 introuvable$"):
         person_record(store, 99)
     assert not store.conn.in_transaction
+
+
+# -- a purge's own record ---------------------------------------------------------------------------------
+def test_a_purge_says_on_each_timeline_and_office_wide_what_went_with_who_and_when(store) -> None:
+    from tests.helpers import FakeClock
+    from tests.store.test_purge import build_office
+
+    store.clock = FakeClock(dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone.utc))
+    ids = build_office(store)
+    result = purge(store, today=dt.date(2026, 11, 23))
+    old, pers = ids["OLD"], ids["PERS"]
+    assert (result.purge_id, [c.debtor_id for c in result.debtors]) == (1, [old, pers])
+    assert result.counts == {"debtors": 2, "contacts": 2, "events": 2, "promises": 1, "disputes": 1}
+    q = store.conn.execute
+    assert q("SELECT id, at, agent, years, debtors, status, unfinished FROM purges").fetchall() == [
+        (1, "2026-11-23T09:30:00Z", "marie", 0, 2, "done", None)]
+    rows = q("SELECT id, at, agent, kind, outcome, debtor_id, notes, data FROM events WHERE outcome = 'purge' "
+             "ORDER BY id").fetchall()
+    notes = "Données personnelles anonymisées (RGPD, conservation 5 ans après la dernière activité)"
+    assert [r[1:7] for r in rows] == [
+        ("2026-11-23T09:30:00Z", "marie", "system", "purge", old, notes),
+        ("2026-11-23T09:30:00Z", "marie", "system", "purge", pers, notes),
+        ("2026-11-23T09:30:00Z", "marie", "system", "purge", None,
+         "Anonymisation RGPD : 2 débiteurs, 2 contacts, 2 événements, 1 promesse, 1 litige")]
+    assert [json.loads(r[7]) for r in rows] == [
+        {"purge_id": 1, "years": 5, "contacts": 1, "events": 1, "promises": 1, "disputes": 1},
+        {"purge_id": 1, "years": 5, "contacts": 1, "events": 1, "promises": 0, "disputes": 0},
+        {"purge_id": 1, "years": None, "debtors": 2, "contacts": 2, "events": 2, "promises": 1, "disputes": 1,
+         "debtor_ids": [old, pers]}]
+    assert result.event_id == rows[2][0]
+    # every row anonymised is stamped: a form left open on it is refused instead of writing the old values back
+    for table, where in (("contacts", "debtor_id"), ("debtors", "id"), ("promises", "debtor_id"),
+                         ("disputes", "debtor_id")):
+        assert q(f"SELECT DISTINCT version, updated_at, updated_by FROM {table} WHERE {where} = ?",
+                 [old]).fetchall() == [(2, "2026-11-23T09:30:00Z", "marie")], table
+
+
+def test_a_purge_with_a_retention_given_records_it(store) -> None:
+    from tests.store.test_purge import build_office
+
+    ids = build_office(store)
+    result = purge(store, today=dt.date(2026, 11, 23), years=11)
+    assert [(c.debtor_id, c.years) for c in result.debtors] == [(ids["OLD"], 11)]
+    assert store.conn.execute("SELECT years, debtors FROM purges").fetchall() == [(11, 1)]
+    data = [json.loads(d) for (d,) in store.conn.execute(
+        "SELECT data FROM events WHERE outcome = 'purge' ORDER BY id")]
+    assert [d["years"] for d in data] == [11, 11]
+    assert store.conn.execute("SELECT notes FROM events WHERE outcome = 'purge' AND debtor_id IS NULL").fetchone() == (
+        "Anonymisation RGPD : 1 débiteur, 1 contact, 1 événement, 1 promesse, 1 litige",)
+
+
+def test_a_purge_under_a_belgian_office_keeps_a_debtor_with_no_country_ten_years(store) -> None:
+    from tests.store.test_purge import add_debtor
+
+    add_debtor(store, "X", country="", issued="2015-03-01")  # paid 31/03/2015
+    today = dt.date(2026, 11, 23)
+    assert [c.years for c in purge(store, today=today, office_country="BE").debtors] == [10]
+    assert store.conn.execute("SELECT name FROM contacts").fetchone() == ("Contact anonymisé",)
+    add_debtor(store, "Y", country="", issued="2017-03-01")  # paid 31/03/2017: within ten years
+    assert purge(store, today=today, office_country="BE").debtors == ()
+    assert [c.years for c in purge(store, today=today).debtors] == [5]
+
+
+def test_a_read_only_post_is_told_it_cannot_purge(store, db_path) -> None:
+    from relance_tui.errors import ReadOnlyDatabase
+    from relance_tui.store import open_store
+    from relance_tui.store.purge import purge as run
+
+    reader = open_store(db_path, agent="karim", readonly=True)
+    try:
+        with pytest.raises(ReadOnlyDatabase, match=r"^anonymisation des données personnelles impossible"):
+            run(reader, today=dt.date(2026, 11, 23))
+    finally:
+        reader.close()
