@@ -575,6 +575,26 @@ def test_money_paid_goes_before_the_credit_notes_which_are_set_again_on_what_is_
         ("FA-1", 300_00, "paid"), ("FA-2", 200_00, "open"), ("AV-1", -200_00, "paid")]
     assert office.conn.execute("SELECT created_by, created_at FROM payments WHERE source = 'allocation'"
                                ).fetchall() == [("marie", "2026-11-23T09:31:00Z")]
+    # the timeline says the credit note moved: taken off FA-1, set on FA-2
+    assert [(e[0], e[2], e[3]) for e in events(office, d, "payment") if e[0] == "2026-11-23T09:31:00Z"
+            and e[2] != "paid"] == [
+        ("2026-11-23T09:31:00Z", "credit", "Avoir AV-1 imputé sur FA-2 : 200,00\u00a0€ au 15/10/2026 "
+                                           "(plus ancienne facture ouverte)"),
+        ("2026-11-23T09:31:00Z", "credit_released", "Imputation de l'avoir AV-1 sur FA-1 (200,00\u00a0€) retirée : "
+                                                    "la comptabilité l'a lettré, ou la facture est réglée autrement")]
+
+
+def test_money_paying_what_a_credit_note_covered_leaves_the_credit_note_to_refund(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    av = add_invoice(office, d, "AV-1", D(2026, 10, 15), D(2026, 10, 15), -100_00)
+    record_payment(office, d, day=D(2026, 10, 20), amount_cents=50_00, today=TODAY)  # AV-1 set on FA-1
+    office.clock.advance(60)
+    record_payment(office, d, day=D(2026, 11, 2), amount_cents=250_00, today=TODAY)  # all of FA-1 in money
+    card = card_of(office, d)
+    assert (card.due_cents, card.credit_cents, card.in_credit, card.allocations) == (0, 100_00, True, [])
+    assert office.conn.execute("SELECT paid_cents, credited_cents, status, updated_at, updated_by FROM invoices "
+                               "WHERE id = ?", [av]).fetchone() == (0, 0, "open", "2026-11-23T09:31:00Z", "marie")
 
 
 # -- penalties waived ------------------------------------------------------------------------------------
@@ -624,3 +644,26 @@ def test_a_read_only_post_is_told_it_cannot_waive_penalties(office, db_path) -> 
     fa1 = add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
     assert read_only_refusal(db_path, waive_penalties, d, [fa1], reason="geste").startswith(
         "abandon des pénalités impossible")
+
+
+def test_a_payment_without_a_reference_is_said_so(office) -> None:
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    record_payment(office, d, day=D(2026, 11, 2), amount_cents=100_00, today=TODAY)
+    assert office.conn.execute("SELECT reference FROM payments").fetchall() == [("",)]
+    assert [e[3] for e in events(office, d, "payment")] == [
+        "Paiement de 100,00\u00a0€ (sans référence) du 02/11/2026 sur la facture FA-1, saisi par marie"]
+
+
+def test_a_payment_leaves_the_other_debtors_credit_notes_where_they_were(office) -> None:
+    other = add_debtor(office, "Boulangerie Martin")
+    add_invoice(office, other, "FB-1", D(2026, 9, 1), D(2026, 10, 1), 300_00)
+    add_invoice(office, other, "AB-1", D(2026, 10, 15), D(2026, 10, 15), -100_00)
+    record_payment(office, other, day=D(2026, 10, 20), amount_cents=50_00, today=TODAY)
+    before = office.conn.execute("SELECT * FROM payments WHERE debtor_id = ? ORDER BY id", [other]).fetchall()
+    d = add_debtor(office)
+    add_invoice(office, d, "FA-1", D(2026, 9, 1), D(2026, 10, 1), 1_000_00)
+    office.clock.advance(60)
+    record_payment(office, d, day=D(2026, 11, 2), amount_cents=100_00, today=TODAY)
+    assert office.conn.execute("SELECT * FROM payments WHERE debtor_id = ? ORDER BY id", [other]).fetchall() == before
+    assert len(before) == 2  # the money and the credit note set on FB-1
