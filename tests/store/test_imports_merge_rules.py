@@ -479,3 +479,41 @@ def test_the_import_event_says_who_imported_which_file_and_its_counts_and_is_fou
                        "Import de échéancier.csv par marie")
     assert row[6] == ('{"file": "échéancier.csv", "invoices_created": 2, "kind": "invoices", "rows": 3, '
                       '"sha256": "' + "ab" * 32 + '"}')
+
+
+def test_a_known_debtor_s_country_and_language_from_a_file_are_said_on_its_timeline(store):
+    merge(store, [inv(2, "FA-1", debtor="Sans Rien"), inv(3, "FA-2", debtor="Brugge BV", language="fr")])
+    c = merge(store, [inv(2, "FA-3", debtor="Sans Rien", enterprise_number="0123456749"),
+                      inv(3, "FA-4", debtor="Brugge BV", language="nl")], label="odoo.csv")
+    assert c.problems == [] and c.debtors_updated == 2 and c.payments_skipped == 0
+    assert debtor(store, "Sans Rien")[3:5] == ("0123456749", "BE")
+    assert debtor(store, "Brugge BV")[8] == "nl"
+    assert [(name, outcome, notes) for name, outcome, notes, _ in events(store, kind="edit")] == [
+        ("Brugge BV", "language", "Langue des courriers : français → néerlandais, selon l'import de odoo.csv"),
+        ("Sans Rien", "country", "Pays du débiteur : inconnu → BE, selon l'import de odoo.csv")]
+
+
+def test_a_known_credit_note_the_export_says_used_in_full_is_settled(store):
+    merge(store, [inv(3, "AV-1", -1_000, debtor="Dupond", origin="FA-9", issue="2026-02-01", due="2026-02-01")])
+    assert invoice(store, "AV-1")[3] == "open"  # nothing owed to apply it to
+    c = merge(store, [inv(2, "AV-1", -1_500, debtor="Dupond", paid=-1_500, origin="FA-9", issue="2026-02-01",
+                          due="2026-02-01")])
+    assert c.problems == [] and c.invoices_updated == 1 and c.payments_created == 0
+    assert invoice(store, "AV-1") == (-1_500, -1_500, 0, "paid", None)
+
+
+def test_a_file_corrects_the_language_a_file_set_but_never_the_one_an_agent_chose(store):
+    merge(store, [inv(2, "FA-1", debtor="Brugge BV"), inv(3, "FA-2", debtor="Dupond")])
+    merge(store, [inv(2, "FA-3", debtor="Brugge BV", language="nl"), inv(3, "FA-4", debtor="Dupond", language="nl")],
+          label="un.csv")
+    # an agent chooses French for Dupond on the card: an 'edit' event with no source
+    dupond = q(store, "SELECT id FROM debtors WHERE name = 'Dupond'")[0][0]
+    store.write(lambda db: (db.execute("UPDATE debtors SET language = 'fr' WHERE id = ?", [dupond]), db.execute(
+        "INSERT INTO events (at, debtor_id, kind, outcome, agent, notes, data) VALUES (?, ?, 'edit', 'language', "
+        "'paul', 'Langue des courriers : français', ?)", [AT, dupond, json.dumps({"changes": {"language": ["nl", "fr"]}})])))
+    c = merge(store, [inv(2, "FA-5", debtor="Brugge BV", language="en"), inv(3, "FA-6", debtor="Dupond", language="en")],
+              label="deux.csv")
+    assert c.problems == []
+    assert (debtor(store, "Brugge BV")[8], debtor(store, "Dupond")[8]) == ("en", "fr")
+    assert [(name, notes) for name, _, notes, _ in events(store, kind="edit")][-1] == (
+        "Brugge BV", "Langue des courriers : néerlandais → anglais, selon l'import de deux.csv")
