@@ -270,3 +270,15 @@ def test_a_read_only_post_is_told_it_cannot_purge(store, db_path) -> None:
             run(reader, today=dt.date(2026, 11, 23))
     finally:
         reader.close()
+
+
+# -- who is anonymised ---------------------------------------------------------------------------------------
+def test_a_consumer_who_paid_late_but_was_never_put_on_notice_owes_no_penalty_and_goes(store) -> None:
+    """A French consumer's interest runs from the formal notice: with none, a payment a month late owes
+    nothing, and nothing keeps the debtor once its retention has run."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    add_debtor(store, "CONSO", kind="person", segment="b2c", issued="2015-03-01", paid_on="2015-04-30")
+    add_debtor(store, "PRO", issued="2015-03-01", paid_on="2015-04-30", delivery="2022-06-30")  # 40 € owed
+    assert [(c.code, c.years) for c in purge_candidates(store, today=dt.date(2026, 11, 23))] == [("CONSO", 5)]
