@@ -282,3 +282,20 @@ def test_a_consumer_who_paid_late_but_was_never_put_on_notice_owes_no_penalty_an
     add_debtor(store, "CONSO", kind="person", segment="b2c", issued="2015-03-01", paid_on="2015-04-30")
     add_debtor(store, "PRO", issued="2015-03-01", paid_on="2015-04-30", delivery="2022-06-30")  # 40 € owed
     assert [(c.code, c.years) for c in purge_candidates(store, today=dt.date(2026, 11, 23))] == [("CONSO", 5)]
+
+
+def test_a_second_purge_keeps_the_record_of_the_first(store) -> None:
+    from tests.store.test_purge import add_debtor
+
+    debtor = add_debtor(store, "A")
+    purge(store, today=dt.date(2026, 11, 23))
+    store.write(lambda db: append_event(db, at="2027-01-04T09:00:00Z", agent="marie", kind="note", debtor_id=debtor,
+                                        notes="Nouvelle commande de M. Jean"))
+    purge(store, today=dt.date(2040, 1, 1))
+    assert [(n, d and json.loads(d)) for n, d in store.conn.execute(
+        "SELECT notes, data FROM events WHERE debtor_id = ? ORDER BY id", [debtor])] == [
+        ("Données personnelles anonymisées (RGPD, conservation 5 ans après la dernière activité)",
+         {"purge_id": 1, "years": 5, "contacts": 1, "events": 0, "promises": 0, "disputes": 0}),
+        ("", None),  # the note: its text goes
+        ("Données personnelles anonymisées (RGPD, conservation 5 ans après la dernière activité)",
+         {"purge_id": 2, "years": 5, "contacts": 1, "events": 1, "promises": 0, "disputes": 0})]
