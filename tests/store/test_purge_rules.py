@@ -299,3 +299,37 @@ def test_a_second_purge_keeps_the_record_of_the_first(store) -> None:
         ("", None),  # the note: its text goes
         ("Données personnelles anonymisées (RGPD, conservation 5 ans après la dernière activité)",
          {"purge_id": 2, "years": 5, "contacts": 1, "events": 1, "promises": 0, "disputes": 0})]
+
+
+def test_each_invoice_paid_late_is_looked_at_on_its_own(store) -> None:
+    """Two invoices paid late, one time-barred, one whose delivery in 2022 keeps its penalties claimable: kept."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    add_debtor(store, "A", issued="2015-03-01", paid_on="2015-06-30")
+    debtor = add_debtor(store, "B", issued="2015-03-01", paid_on="2015-06-30")
+    store.write(lambda db: db.execute(
+        "INSERT INTO invoices (number, debtor_id, issue_date, due_date, delivery_date, amount_cents, paid_cents, "
+        "status, paid_date, created_at, updated_at) VALUES ('FA-B2', ?, '2015-03-01', '2015-03-31', '2022-06-30', "
+        "50000, 50000, 'paid', '2015-06-30', ?, ?)", [debtor, AT, AT]))
+    assert [c.code for c in purge_candidates(store, today=dt.date(2026, 11, 23))] == ["A"]
+
+
+def test_penalties_are_looked_at_for_every_debtor_however_many(store) -> None:
+    """More debtors than one query takes (900): the one still owed penalties, read in the first batch, is kept."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    add_debtor(store, "A0", issued="2015-03-01", paid_on="2015-06-30", delivery="2022-06-30")  # claimable
+
+    def others(db):
+        for n in range(1, 901):
+            d = db.execute("INSERT INTO debtors (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                           [f"B{n:03}", f"Client {n}", AT, AT]).lastrowid
+            db.execute("INSERT INTO invoices (number, debtor_id, issue_date, due_date, amount_cents, paid_cents, "
+                       "status, paid_date, created_at, updated_at) VALUES (?, ?, '2015-03-01', '2015-03-31', 10000, "
+                       "10000, 'paid', '2015-03-31', ?, ?)", [f"FB-{n}", d, AT, AT])
+
+    store.write(others)
+    codes = [c.code for c in purge_candidates(store, today=dt.date(2026, 11, 23))]
+    assert len(codes) == 900 and "A0" not in codes
