@@ -176,3 +176,27 @@ def test_per_debtor_a_penalty_on_a_carried_over_rate_marks_the_debtor_s_row_unco
                                          first_half_only)}
     assert rows[office.debtor["dupont"]].penalty_unconfirmed is True  # its business invoices read the ECB rate
     assert rows[office.debtor["evrard"]].penalty_unconfirmed is False  # a consumer's read none
+
+
+def test_a_belgian_office_applies_belgian_business_law_to_its_business_debtors(office):
+    fd1, = fetch_rows(office.store, OverdueQuery(AS_OF), [office.invoice["FD-0001"]], RATES, country="BE")
+    # ECB 2,00 % + 8 points = 10 %: 800,00 x 10 % x 10 / 365 = 2,1918 -> 2,19, plus 40 EUR (in France 12 %: 2,63)
+    assert fd1.penalty_cents == 219 + 4_000
+    # ten years from the invoice of 14/10/2026 (old C. civ. art. 2262bis), five in France
+    assert fd1.limitation == D(2036, 10, 14)
+
+
+def test_a_belgian_office_names_the_belgian_court_step_for_a_belgian_business(office):
+    from relance_tui.store.plan_steps import record_step
+
+    _set(office, "debtors", "dupont", country="BE")  # FA-0003 91 days late: its formal notice is due
+    record_step(office.store, office.debtor["dupont"], "formal_notice", today=AS_OF)
+    fa3, = fetch_rows(office.store, OverdueQuery(AS_OF), [office.invoice["FA-0003"]], RATES, country="BE")
+    # the formal notice recorded today: the court file 15 days later, by the Belgian procedure between businesses
+    assert fa3.next_action == (
+        "Dossier contentieux : Recouvrement de dettes non contestées (art. 1394/20 C. jud.) le 08/12/2026")
+
+
+def test_an_invoice_written_off_since_the_list_was_read_shows_no_penalty(office):
+    _set(office, "invoices", "FA-0003", status="written_off")
+    assert _rows(office, ["FA-0003"])["FA-0003"].penalty_cents == 0
