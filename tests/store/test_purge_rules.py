@@ -333,3 +333,29 @@ def test_penalties_are_looked_at_for_every_debtor_however_many(store) -> None:
     store.write(others)
     codes = [c.code for c in purge_candidates(store, today=dt.date(2026, 11, 23))]
     assert len(codes) == 900 and "A0" not in codes
+
+
+def test_claimable_penalties_end_with_the_debtor_s_own_limitation_period(store) -> None:
+    """A Belgian consumer of a French office, reminded for free then paid late: penalties owed under Belgian
+    law, time-barred one year after the delivery (not the French consumer's two); a Belgian office's business
+    debtor with no country: ten years (not the French five)."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    conso = add_debtor(store, "BECONSO", kind="person", segment="b2c", country="BE", issued="2010-01-01",
+                       paid_on="2010-06-30", delivery="2024-03-01")
+    invoice = store.conn.execute("SELECT id FROM invoices WHERE debtor_id = ?", [conso]).fetchone()[0]
+    store.write(lambda db: db.execute("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, agent, at) "
+                                      "VALUES (?, ?, 'first_reminder', '2010-02-05', 'letter', 'marie', ?)",
+                                      [conso, invoice, AT]))
+    assert "BECONSO" not in [c.code for c in purge_candidates(store, today=dt.date(2025, 2, 28))]
+    assert "BECONSO" in [c.code for c in purge_candidates(store, today=dt.date(2025, 6, 1))]
+
+
+def test_a_belgian_office_s_business_debtor_owes_its_penalties_ten_years(store) -> None:
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    add_debtor(store, "X", country="", issued="2010-01-01", paid_on="2010-03-31", delivery="2016-06-30")
+    assert purge_candidates(store, today=dt.date(2025, 1, 1), office_country="BE") == []
+    assert [c.code for c in purge_candidates(store, today=dt.date(2026, 7, 1), office_country="BE")] == ["X"]
