@@ -200,3 +200,43 @@ def test_a_belgian_office_names_the_belgian_court_step_for_a_belgian_business(of
 def test_an_invoice_written_off_since_the_list_was_read_shows_no_penalty(office):
     _set(office, "invoices", "FA-0003", status="written_off")
     assert _rows(office, ["FA-0003"])["FA-0003"].penalty_cents == 0
+
+
+# -- a row read again after its debtor has paid everything ------------------------------------------------
+@pytest.fixture
+def settled(office):
+    """Two debtors whose one invoice, 267 days late, was paid since the list was read: no plan any more."""
+    for key, name, number in (("leroy", "Leroy SPRL", "FE-0001"), ("roux", "Roux SARL", "FF-0001")):
+        office.add_debtor(key, name)
+        office.add_invoice(key, number, D(2026, 3, 1), 30_000, paid=30_000, status="paid")
+    _set(office, "debtors", "leroy", country="BE")
+    return office
+
+
+def test_a_settled_debtor_s_row_falls_back_to_the_court_step_of_its_regime(settled):
+    rows = _rows(settled, ["FE-0001", "FF-0001"])
+    assert rows["FE-0001"].next_action == "Injonction de payer européenne (règl. CE 1896/2006)"  # a Belgian business
+    assert rows["FF-0001"].next_action == "Injonction de payer"  # a French one, from a French office
+    from_brussels, = fetch_rows(settled.store, OverdueQuery(AS_OF), [settled.invoice["FF-0001"]], RATES, country="BE")
+    assert from_brussels.next_action == "Injonction de payer européenne (règl. CE 1896/2006)"
+
+
+def test_a_settled_debtor_s_row_names_its_earliest_pending_promise(settled):
+    for day, status in (("2026-12-10", "pending"), ("2026-11-25", "kept"), ("2026-11-30", "pending")):
+        settled.store.write(lambda db, d=day, s=status: db.execute(
+            "INSERT INTO promises (debtor_id, amount_cents, due_date, status, agent, created_at, updated_at) "
+            "VALUES (?, 10000, ?, ?, 'marie', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z')",
+            [settled.debtor["roux"], d, s]))
+    rows = _rows(settled, ["FF-0001", "FE-0001"])
+    assert rows["FF-0001"].next_action == "Promesse au 30/11"  # the kept one of 25/11 is done with
+    assert rows["FE-0001"].next_action == "Injonction de payer européenne (règl. CE 1896/2006)"  # no promise
+
+
+def test_per_debtor_a_disputed_oldest_invoice_among_open_ones_leaves_the_debtor_open(office):
+    _set(office, "invoices", "FB-0003", status="disputed")  # Martin's oldest; FB-0001 and FB-0004 still open
+    _set(office, "invoices", "FC-0002", status="litigation")  # Évrard's oldest; FC-0001 disputed: all contested
+    _set(office, "invoices", "FC-0001", status="disputed")
+    query = OverdueQuery(AS_OF, per_debtor=True)
+    rows = {r.key: r for r in fetch_rows(office.store, query, list(matching_ids(office.store, query)), RATES)}
+    assert rows[office.debtor["martin"]].status == "open"
+    assert rows[office.debtor["evrard"]].status == "disputed"
