@@ -517,3 +517,12 @@ def test_a_file_corrects_the_language_a_file_set_but_never_the_one_an_agent_chos
     assert (debtor(store, "Brugge BV")[8], debtor(store, "Dupond")[8]) == ("en", "fr")
     assert [(name, notes) for name, _, notes, _ in events(store, kind="edit")][-1] == (
         "Brugge BV", "Langue des courriers : néerlandais → anglais, selon l'import de deux.csv")
+
+
+def test_what_a_payment_may_cover_is_what_is_left_after_the_payments_already_made(store):
+    two_debtors(store)
+    merge_pay(store, [pay(2, 4_000, number="FA-2", reference="VIR 1")])
+    c = merge_pay(store, [pay(2, 16_001, number="FA-2", reference="VIR 2")])
+    assert c.problems == [(2, "montant", "paiement 160,01\u00a0€ supérieur au reste dû sur la facture FA-2 "
+                                         "(160,00\u00a0€)")]
+    assert merge_pay(store, [pay(2, 16_000, number="FA-2", reference="VIR 2")]).invoices_paid == 1
