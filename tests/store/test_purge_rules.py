@@ -279,7 +279,8 @@ def test_a_consumer_who_paid_late_but_was_never_put_on_notice_owes_no_penalty_an
     from relance_tui.store.purge import purge_candidates
     from tests.store.test_purge import add_debtor
 
-    add_debtor(store, "CONSO", kind="person", segment="b2c", issued="2015-03-01", paid_on="2015-04-30")
+    add_debtor(store, "CONSO", kind="person", segment="b2c", issued="2015-03-01", paid_on="2015-04-30",
+               delivery="2025-06-30")  # not time-barred: the penalties are looked at, and are nothing
     add_debtor(store, "PRO", issued="2015-03-01", paid_on="2015-04-30", delivery="2022-06-30")  # 40 € owed
     assert [(c.code, c.years) for c in purge_candidates(store, today=dt.date(2026, 11, 23))] == [("CONSO", 5)]
 
@@ -359,3 +360,30 @@ def test_a_belgian_office_s_business_debtor_owes_its_penalties_ten_years(store) 
     add_debtor(store, "X", country="", issued="2010-01-01", paid_on="2010-03-31", delivery="2016-06-30")
     assert purge_candidates(store, today=dt.date(2025, 1, 1), office_country="BE") == []
     assert [c.code for c in purge_candidates(store, today=dt.date(2026, 7, 1), office_country="BE")] == ["X"]
+
+
+def test_a_consumer_put_on_notice_before_paying_late_owes_interest_and_is_kept(store) -> None:
+    """Put on notice on 10/04/2015, paid on 30/04/2015, delivered in 2025: the interest from the notice is
+    still claimable."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    d = add_debtor(store, "NOTICE", kind="person", segment="b2c", issued="2015-03-01", paid_on="2015-04-30",
+                   delivery="2025-06-30")
+    store.write(lambda db: db.execute("UPDATE debtors SET formal_notice_date = '2015-04-10' WHERE id = ?", [d]))
+    assert purge_candidates(store, today=dt.date(2026, 11, 23)) == []
+
+
+def test_a_belgian_office_s_consumer_with_no_country_owes_interest_after_the_free_reminder(store) -> None:
+    """Belgian law (the office's): interest after the 14 days of the free reminder, so the debtor is kept,
+    where French law would owe nothing without a formal notice."""
+    from relance_tui.store.purge import purge_candidates
+    from tests.store.test_purge import add_debtor
+
+    d = add_debtor(store, "BE", kind="person", segment="b2c", country="", issued="2010-01-01", paid_on="2010-06-30",
+                   delivery="2024-03-01")
+    invoice = store.conn.execute("SELECT id FROM invoices WHERE debtor_id = ?", [d]).fetchone()[0]
+    store.write(lambda db: db.execute("INSERT INTO legal_acts (debtor_id, invoice_id, kind, day, channel, agent, at) "
+                                      "VALUES (?, ?, 'first_reminder', '2010-02-05', 'letter', 'marie', ?)",
+                                      [d, invoice, AT]))
+    assert purge_candidates(store, today=dt.date(2025, 2, 28), office_country="BE") == []
