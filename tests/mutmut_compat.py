@@ -11,8 +11,18 @@ Two mends, both for mutmut 3.8's stats run (the first pass, which learns which t
    functions while a test runs; with it, the stats run ended in a segmentation fault. Here the keeper
    registers leases without starting its thread: a test runs for well under the lease's timeout. The keeper
    is left out of mutation (``do_not_mutate``), and the two tests of its renewals are deselected.
+
+And one for its mutant runs: each runs in a process forked from mutmut's, where typst (a Rust engine with its
+own threads, already used by the clean run) never returns from a compile: a test making a PDF hung until
+pytest-timeout failed it, and mutmut counted the mutant killed (``ensure_ascii=None`` in a payment's event, a
+survivor, was "killed" by a statement's PDF). Here typst's compile runs in a fresh process (spawned, not
+forked: tests/mutmut_typst.py), one per mutant run, so those tests pass or fail on what they check.
 """
 
+import atexit
+import concurrent.futures
+import multiprocessing
+import os
 import threading
 
 try:
@@ -23,6 +33,10 @@ try:
     from relance_tui.store import keeper
 except ImportError:  # not this project's layout any more: nothing to mend
     keeper = None
+try:
+    import typst
+except ImportError:  # no documents engine: nothing to mend
+    typst = None
 
 
 _local = threading.local()
@@ -46,7 +60,23 @@ def _add_without_thread(self, lease) -> None:  # noqa: ANN001 - a store.lease.Ho
         self._leases.add(lease)
 
 
+_typst_pool: tuple[int, concurrent.futures.Executor] | None = None
+
+
+def _compile_elsewhere(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - typst.compile's, passed through
+    global _typst_pool
+    if _typst_pool is None or _typst_pool[0] != os.getpid():  # one pool per (forked) mutant run
+        spawn = multiprocessing.get_context("spawn")
+        _typst_pool = (os.getpid(), concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn))
+        atexit.register(_typst_pool[1].shutdown)
+    from tests import mutmut_typst
+
+    return _typst_pool[1].submit(mutmut_typst.compile, *args, **kwargs).result()
+
+
 if MutmutCallStack is not None:
     MutmutCallStack.get, MutmutCallStack.set, MutmutCallStack.reset = map(classmethod, (_get, _set, _reset))
 if keeper is not None:
     keeper._Keeper.add = _add_without_thread
+if typst is not None:
+    typst.compile = _compile_elsewhere
