@@ -484,3 +484,28 @@ def test_a_credit_note_in_an_export_of_payments_gives_no_payment():
 def test_the_day_a_row_gives_is_a_date():
     parsed = staged(due_date="31/03/2026")
     assert dt.date.fromisoformat(parsed[8]) == dt.date(2026, 3, 31)
+
+
+# -- the smallest figures -----------------------------------------------------------------------------------
+
+
+def test_an_invoice_of_one_cent_is_an_invoice_like_any_other():
+    assert staged(amount="0,01", paid="0,01", last_pay_date="20/03/2026")[9:12] == (1, 1, "2026-03-20")
+    assert problems_of(amount="0,01", paid="0,02") == [
+        ("montant réglé", f"réglé 0,02{NBSP}€ supérieur au montant 0,01{NBSP}€")]
+    assert problems_of(amount="0,01", status="Payée", paid="0,00") == [
+        ("statut", f"« Payée » mais réglé 0,00{NBSP}€ sur 0,01{NBSP}€")]
+    parser = invoice_parser(*BASE, "paid")
+    parser.parse(2, ["FA-1", "Garage Martin", "01/03/2026", "0,01", "0,01"])
+    assert parser.paid_undated == 1
+
+
+def test_a_nil_invoice_is_refused_for_its_amount_alone():
+    assert problems_of(amount="0,00", paid="10,00") == [("montant TTC", "montant nul")]
+    assert problems_of(amount="0,00", paid="0,00", status="À régler") == [("montant TTC", "montant nul")]
+
+
+def test_a_payment_of_nothing_in_an_export_of_payments_is_no_problem_and_no_payment():
+    parser = invoice_parser(*PER_PAYMENT)
+    assert parser.parse(7, [*BASE.values(), "15/03/2026", "0,00", ""])[1] == []
+    assert parser.payments == []

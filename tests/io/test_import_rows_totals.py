@@ -158,3 +158,25 @@ def test_an_export_gives_one_row_per_payment_when_it_has_a_payment_date_and_a_pa
     assert parser("pay_date", "paid").payment_field == "paid"
     fresh = parser("number")
     assert (fresh.notes, fresh.payments, fresh.paid_undated, fresh.decimal) == ([], [], 0, ",")
+
+
+def test_a_totals_line_stopping_before_the_amount_or_number_column_is_set_aside_without_amount():
+    csv_rows, report = rows()
+    assert csv_rows.set_aside(9, ["Total", "", "", ""])  # the row stops just before the amount column
+    csv_rows_later, _ = rows(names=("debtor_name", "label", "number", "issue_date", "amount"))
+    assert csv_rows_later.set_aside(9, ["Total", ""])  # ... or just before the number column
+    assert csv_rows.totals == csv_rows_later.totals == [(9, None)]
+
+
+def test_a_label_starting_with_total_does_not_make_a_totals_line():
+    csv_rows, report = rows()
+    assert not csv_rows.set_aside(5, ["", "Garage", "Total des travaux", "01/03/2026", "10,00"])
+    assert csv_rows.totals == [] and report.notes == []
+
+
+def test_two_invoices_paid_without_a_date_are_said_in_the_plural():
+    p = parser(*NAMES)
+    p.paid_undated = 2
+    assert finish([], 0, p) == [
+        "2 factures avec un montant réglé mais sans date de paiement : les pénalités de ces paiements ne se "
+        "calculent qu'avec leur date (fichier de paiements ou FEC)"]
